@@ -1,0 +1,38 @@
+package dev.jllm.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code jllm} command line: one picocli subcommand per verb. */
+@Command(name = "jllm",
+        mixinStandardHelpOptions = true,
+        versionProvider = JllmCli.Version.class,
+        description = "Run LLMs on the JVM: a pure-Java engine, an OpenAI-compatible server and a proxy client.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class JllmCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new JllmCli());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Reads the version from the jar manifest, so that it always matches the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = JllmCli.class.getPackage().getImplementationVersion();
+            return new String[] {"jllm " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}
