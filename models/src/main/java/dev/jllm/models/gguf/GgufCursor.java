@@ -1,0 +1,134 @@
+package dev.jllm.models.gguf;
+
+import dev.jllm.models.ModelFormatException;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A bounds-checked little-endian reader over the mapped bytes of a GGUF file. Every read checks that the bytes
+ * exist first, so a truncated or hostile file fails with a {@link ModelFormatException} saying where, never with
+ * an out-of-bounds access or a huge allocation.
+ */
+final class GgufCursor {
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** No single string in a sane model comes near this; it keeps a hostile length from allocating gigabytes. */
+    static final long MAX_STRING_BYTES = 64L << 20;
+
+    private final MemorySegment bytes;
+    private final String file;
+    private long pos;
+
+    GgufCursor(MemorySegment bytes, String file) {
+        this.bytes = bytes;
+        this.file = file;
+    }
+
+    long position() {
+        return pos;
+    }
+
+    long remaining() {
+        return bytes.byteSize() - pos;
+    }
+
+    void seek(long position) {
+        pos = position;
+    }
+
+    ModelFormatException error(String what) {
+        return new ModelFormatException(file + ": " + what + " (at byte " + pos + " of " + bytes.byteSize() + ")");
+    }
+
+    private void need(long n, String what) {
+        if (n < 0 || n > remaining()) {
+            throw error("file ends inside " + what + " (needs " + Long.toUnsignedString(n) + " bytes, "
+                    + remaining() + " left): truncated or corrupt");
+        }
+    }
+
+    int u8(String what) {
+        need(1, what);
+        return Byte.toUnsignedInt(bytes.get(ValueLayout.JAVA_BYTE, pos++));
+    }
+
+    short u16(String what) {
+        need(2, what);
+        short v = bytes.get(U16, pos);
+        pos += 2;
+        return v;
+    }
+
+    int u32(String what) {
+        need(4, what);
+        int v = bytes.get(U32, pos);
+        pos += 4;
+        return v;
+    }
+
+    long u64(String what) {
+        need(8, what);
+        long v = bytes.get(U64, pos);
+        pos += 8;
+        return v;
+    }
+
+    float f32(String what) {
+        need(4, what);
+        float v = bytes.get(F32, pos);
+        pos += 4;
+        return v;
+    }
+
+    double f64(String what) {
+        need(8, what);
+        double v = bytes.get(F64, pos);
+        pos += 8;
+        return v;
+    }
+
+    /** A count of items each at least {@code minItemBytes} long: checked against the bytes left in the file. */
+    long count(String what, long minItemBytes) {
+        long n = u64(what + " count");
+        if (n < 0 || (minItemBytes > 0 && n > remaining() / minItemBytes)) {
+            throw error(what + " count " + Long.toUnsignedString(n) + " cannot fit in the rest of the file");
+        }
+        return n;
+    }
+
+    String string(String what) {
+        long len = u64(what + " length");
+        if (len < 0 || len > MAX_STRING_BYTES) {
+            throw error(what + " has an absurd length " + Long.toUnsignedString(len));
+        }
+        need(len, what);
+        byte[] b = bytes.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
+        pos += len;
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            // Some real vocabularies hold tokens that are not valid UTF-8 on their own; keep them readable.
+            return new String(b, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Copies {@code n} raw bytes (array payloads). */
+    MemorySegment slice(long n, String what) {
+        need(n, what);
+        MemorySegment s = bytes.asSlice(pos, n);
+        pos += n;
+        return s;
+    }
+}
