@@ -75,7 +75,6 @@ final class VocabularyResolver {
     boolean addSep;
     boolean ignoreMerges;
     boolean cleanSpaces;
-    boolean removeExtraWhitespaces;
     boolean lowercase;
     boolean stripAccents;
 
@@ -140,7 +139,6 @@ final class VocabularyResolver {
                     + "' (tokenizer.ggml.model); supported: llama (SentencePiece BPE), gpt2 (byte-level BPE), bert (WordPiece)");
         }
         addSpacePrefix = flag(VocabFlag.ADD_SPACE_PREFIX, addSpacePrefix);
-        removeExtraWhitespaces = flag(VocabFlag.REMOVE_EXTRA_WHITESPACES, false);
     }
 
     private void tokens() {

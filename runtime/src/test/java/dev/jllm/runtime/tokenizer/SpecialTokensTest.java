@@ -30,6 +30,7 @@ class SpecialTokensTest {
         assertThat(tok.encode("a<|endoftext|>b", false, false)).doesNotContain(eot).hasSizeGreaterThan(3);
         assertThat(tok.isEndOfGeneration(eot)).isTrue();
         assertThat(tok.eot()).isEqualTo(eot);
+        assertThat(tok.specialId(SpecialToken.FIM_PRE)).isEqualTo(-1);
         assertThat(tok.isEndOfGeneration(tok.tokenId("a"))).isFalse();
         // GPT-2 adds no BOS by default (the metadata names BOS 50256, but add_bos is off)
         assertThat(tok.encode("a", true, false)).containsExactly(tok.tokenId("a"));
@@ -55,6 +56,38 @@ class SpecialTokensTest {
                 .containsExactly(user, tok.tokenId("▁Hi"), end);
         assertThat(tok.isEndOfGeneration(end)).isTrue();
         assertThat(tok.eot()).isEqualTo(end);
+        assertThat(tok.specialId(SpecialToken.PAD)).isEqualTo(32000);
+    }
+
+    @Test
+    void fimTokensAreFoundByTheirText() throws Exception {
+        Tokenizer tok = VocabVectors.tokenizer("starcoder");
+        assertThat(tokText(tok, SpecialToken.FIM_PRE)).isEqualTo("<fim_prefix>");
+        assertThat(tokText(tok, SpecialToken.FIM_SUF)).isEqualTo("<fim_suffix>");
+        assertThat(tokText(tok, SpecialToken.FIM_MID)).isEqualTo("<fim_middle>");
+        assertThat(tokText(tok, SpecialToken.FIM_PAD)).isEqualTo("<fim_pad>");
+        assertThat(tok.isEndOfGeneration(tok.specialId(SpecialToken.FIM_PAD))).isTrue();
+        int[] ids = tok.encode("<fim_prefix>def f():<fim_suffix>", false, true);
+        assertThat(ids[0]).isEqualTo(tok.specialId(SpecialToken.FIM_PRE));
+        assertThat(ids[ids.length - 1]).isEqualTo(tok.specialId(SpecialToken.FIM_SUF));
+    }
+
+    @Test
+    void userDefinedTokensTurnedControlByDetectionNeedParseSpecial() throws Exception {
+        Tokenizer tok = VocabVectors.tokenizer("deepseek-coder");
+        // "<|User|>" is user-defined: always recognised
+        int user = tok.tokenId("<|User|>");
+        assertThat(tok.encode("x<|User|>y", false, false)).contains(user);
+        // "<｜fim▁begin｜>" is user-defined too, but llama.cpp detects it as FIM prefix and makes it control:
+        // from then on only parse_special recognises it
+        int begin = tok.tokenId("<\uFF5Cfim\u2581begin\uFF5C>");
+        assertThat(tok.specialId(SpecialToken.FIM_PRE)).isEqualTo(begin);
+        assertThat(tok.encode("x<\uFF5Cfim\u2581begin\uFF5C>y", false, false)).doesNotContain(begin);
+        assertThat(tok.encode("x<\uFF5Cfim\u2581begin\uFF5C>y", false, true)).contains(begin);
+    }
+
+    private static String tokText(Tokenizer tok, SpecialToken kind) {
+        return tok.tokenText(tok.specialId(kind));
     }
 
     @Test
