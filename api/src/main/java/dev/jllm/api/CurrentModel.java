@@ -1,5 +1,7 @@
 package dev.jllm.api;
 
+import jakarta.json.bind.annotation.JsonbProperty;
+
 import java.util.Objects;
 
 /**
@@ -9,7 +11,8 @@ import java.util.Objects;
  * @param provider    the instance type ("openai", "ollama", "lmstudio", "local")
  * @param serviceName the name of the instance in the {@link LlmService}
  */
-public record CurrentModel(String modelId, String provider, String serviceName) {
+public record CurrentModel(@JsonbProperty("model_id") String modelId, String provider,
+                           @JsonbProperty("service_name") String serviceName) {
     public CurrentModel {
         requireText(modelId, "modelId");
         requireText(provider, "provider");

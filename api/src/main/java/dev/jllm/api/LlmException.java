@@ -70,6 +70,16 @@ public class LlmException extends RuntimeException {
             };
         }
 
+        /** The kind reported with this OpenAI error {@code type} string, or null for a type no kind uses. */
+        public static Kind forOpenAiType(String type) {
+            for (Kind k : values()) {
+                if (k.openAiType.equals(type)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+
         /**
          * The kind for an error answer: the OpenAI {@code code} wins where it is more precise than the status
          * (context length), otherwise the status decides.

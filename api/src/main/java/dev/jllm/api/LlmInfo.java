@@ -1,5 +1,7 @@
 package dev.jllm.api;
 
+import jakarta.json.bind.annotation.JsonbProperty;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +16,8 @@ import java.util.Objects;
  * @param loadedModels models currently loaded (in memory), where the instance knows; empty otherwise
  * @param details      further facts, free form (e.g. "threads" -> "8")
  */
-public record LlmInfo(String name, String type, boolean ready, String location, List<String> loadedModels,
+public record LlmInfo(String name, String type, boolean ready, String location,
+                      @JsonbProperty("loaded_models") List<String> loadedModels,
                       Map<String, String> details) {
     public LlmInfo {
         Objects.requireNonNull(name, "name");

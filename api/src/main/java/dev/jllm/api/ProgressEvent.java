@@ -1,5 +1,7 @@
 package dev.jllm.api;
 
+import jakarta.json.bind.annotation.JsonbProperty;
+
 import java.util.Objects;
 
 /**
@@ -11,7 +13,8 @@ import java.util.Objects;
  * @param bytesTotal total bytes of this stage, 0 when unknown
  * @param percent    0..100, or -1 when unknown
  */
-public record ProgressEvent(String stage, String message, long bytesDone, long bytesTotal, double percent) {
+public record ProgressEvent(String stage, String message, @JsonbProperty("bytes_done") long bytesDone,
+                            @JsonbProperty("bytes_total") long bytesTotal, double percent) {
 
     public ProgressEvent {
         Objects.requireNonNull(stage, "stage");

@@ -1,5 +1,7 @@
 package dev.jllm.api;
 
+import jakarta.json.bind.annotation.JsonbProperty;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -10,7 +12,8 @@ import java.util.Objects;
  * @param currentModel the current model, or null when none is set
  * @param instances    one entry per instance, sorted by name
  */
-public record ServiceInfo(String mode, CurrentModel currentModel, List<LlmInfo> instances) {
+public record ServiceInfo(String mode, @JsonbProperty("current_model") CurrentModel currentModel,
+                          List<LlmInfo> instances) {
     public ServiceInfo {
         Objects.requireNonNull(mode, "mode");
         instances = instances == null ? List.of() : List.copyOf(instances);
