@@ -36,7 +36,7 @@ public final class ChatCompletionAccumulator {
         String role;
         StringBuilder content;
         StringBuilder refusal;
-        final Map<Integer, ToolCallState> toolCalls = new TreeMap<>();
+        final TreeMap<Integer, ToolCallState> toolCalls = new TreeMap<>();
         List<TokenLogprob> logprobs;
         String finishReason;
     }
@@ -77,7 +77,7 @@ public final class ChatCompletionAccumulator {
                     for (ToolCall tc : d.toolCalls()) {
                         // A delta without an index continues the only (or last) call, as some servers send it.
                         int index = tc.index() != null ? tc.index()
-                                : s.toolCalls.isEmpty() ? 0 : ((TreeMap<Integer, ToolCallState>) s.toolCalls).lastKey();
+                                : s.toolCalls.isEmpty() ? 0 : s.toolCalls.lastKey();
                         ToolCallState t = s.toolCalls.computeIfAbsent(index, i -> new ToolCallState());
                         if (tc.id() != null) {
                             t.id = tc.id();

@@ -48,6 +48,7 @@ final class SseChunkPump implements Runnable {
                 String data = event.data();
                 if (data.strip().equals("[DONE]")) {
                     stream.complete();
+                    drain();
                     return;
                 }
                 JsonObject error = HttpErrors.errorObject(data);
@@ -83,6 +84,24 @@ final class SseChunkPump implements Runnable {
             } catch (IOException | RuntimeException ignored) {
                 // already aborted or finished: nothing left to free
             }
+        }
+    }
+
+    /**
+     * Reads what little follows [DONE] (the end of the chunked body), so the connection goes back to the client's
+     * pool instead of being torn down; a server that keeps talking is cut off after a few kilobytes, and one that
+     * goes silent is cut off by the idle watchdog.
+     */
+    private void drain() {
+        byte[] buf = new byte[1024];
+        int total = 0;
+        try {
+            int n;
+            while (total < 8 * 1024 && (n = body.read(buf)) >= 0) {
+                total += n;
+            }
+        } catch (IOException ignored) {
+            // The answer is complete; a failure after it changes nothing for the reader.
         }
     }
 
