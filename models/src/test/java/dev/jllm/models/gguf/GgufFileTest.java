@@ -83,4 +83,25 @@ class GgufFileTest {
             assertThat(g.strings("absent.key")).isNull();
         }
     }
+
+    @Test
+    void summarisesAModel() throws Exception {
+        Path file = TestData.require("stories260K/stories260K.gguf");
+        try (GgufFile g = GgufFile.open(file)) {
+            GgufSummary s = GgufSummary.of(g);
+            assertThat(s.architecture()).isEqualTo("llama");
+            long expected = g.tensors().stream().mapToLong(GgufTensorInfo::elements).sum();
+            assertThat(s.parameters()).isEqualTo(expected).isBetween(250_000L, 300_000L);
+            assertThat(s.parametersHuman()).endsWith("K");
+            assertThat(s.contextLength()).isEqualTo(2048);
+            assertThat(s.blockCount()).isEqualTo(5);
+            assertThat(s.headCountKv()).isEqualTo(4);
+            assertThat(s.weightTypes()).containsOnlyKeys(GgmlType.F32).containsEntry(GgmlType.F32, 48);
+            assertThat(s.fileType()).isEqualTo(GgmlType.F32);
+            assertThat(s.tokenizerModel()).isEqualTo("llama");
+            assertThat(s.vocabSize()).isEqualTo(512);
+            assertThat(s.hasChatTemplate()).isFalse();
+            assertThat(s.fileBytes()).isEqualTo(1185376L);
+        }
+    }
 }

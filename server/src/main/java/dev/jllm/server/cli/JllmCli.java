@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = JllmCli.Version.class,
         description = "Run LLMs on the JVM: a pure-Java engine, an OpenAI-compatible server and a proxy client.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {ShowCommand.class, CommandLine.HelpCommand.class})
 public final class JllmCli implements Runnable {
 
     @CommandLine.Spec
@@ -20,7 +20,21 @@ public final class JllmCli implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new JllmCli());
+        return new CommandLine(new JllmCli()).setExecutionExceptionHandler(JllmCli::report);
+    }
+
+    /**
+     * Errors reach users as one line naming the problem; the stack trace only with JLLM_DEBUG=1, since a
+     * malformed file or a missing model is not a bug in jllm.
+     */
+    private static int report(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        cmd.getErr().println("jllm: " + msg);
+        if ("1".equals(System.getenv("JLLM_DEBUG"))) {
+            e.printStackTrace(cmd.getErr());
+        }
+        cmd.getErr().flush();
+        return 1;
     }
 
     public static void main(String[] args) {

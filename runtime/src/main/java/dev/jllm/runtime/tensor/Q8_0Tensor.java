@@ -1,0 +1,143 @@
+package dev.jllm.runtime.tensor;
+
+import static dev.jllm.runtime.tensor.Simd.B16;
+import static dev.jllm.runtime.tensor.Simd.F;
+import static dev.jllm.runtime.tensor.Simd.L;
+import static dev.jllm.runtime.tensor.Simd.PARTS_PER_16;
+
+import dev.jllm.models.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * GGML Q8_0 weights. A block holds 32 elements in 34 bytes: the scale {@code d} as an F16, then 32
+ * signed bytes {@code q}; element {@code j} is {@code q[j] * d}.
+ */
+public final class Q8_0Tensor extends WeightTensor {
+
+    public static final int BLOCK = 32;
+    public static final int BLOCK_BYTES = 34;
+
+    private static final ValueLayout.OfShort SHORT_LE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    public Q8_0Tensor(MemorySegment data, int rows, int cols, boolean vectorized) {
+        super(data, rows, cols, vectorized);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q8_0;
+    }
+
+    @Override
+    public Q8_0Tensor withVectorized(boolean vectorized) {
+        return new Q8_0Tensor(data, rows, cols, vectorized);
+    }
+
+    private float scale(long block) {
+        return Float.float16ToFloat(data.get(SHORT_LE, block));
+    }
+
+    @Override
+    public float dotScalar(int row, float[] x, int xOff) {
+        long base = row * rowBytes;
+        float sum = 0f;
+        for (int b = 0, xi = xOff; b < cols / BLOCK; b++, xi += BLOCK) {
+            long block = base + (long) b * BLOCK_BYTES;
+            float blockSum = 0f;
+            for (int j = 0; j < BLOCK; j++) {
+                blockSum += data.get(ValueLayout.JAVA_BYTE, block + 2 + j) * x[xi + j];
+            }
+            sum += blockSum * scale(block);
+        }
+        return sum;
+    }
+
+    // Vector layout (shared by dotVector and dotVector4): per block, a fresh sum of q*x over its 32 elements
+    // (sub-vectors in element order), scaled by d into accumulator 0 for even blocks and 1 for odd ones.
+
+    @Override
+    public float dotVector(int row, float[] x, int xOff) {
+        long base = row * rowBytes;
+        int blocks = cols / BLOCK;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long block = base + (long) b * BLOCK_BYTES;
+            int xi = xOff + b * BLOCK;
+            FloatVector s = FloatVector.zero(F);
+            for (int h = 0; h < 2; h++) {
+                ByteVector q = ByteVector.fromMemorySegment(B16, data, block + 2 + 16 * h, LE);
+                for (int p = 0; p < PARTS_PER_16; p++) {
+                    s = Simd.bytesToFloat(q, p).fma(FloatVector.fromArray(F, x, xi + 16 * h + p * L), s);
+                }
+            }
+            FloatVector d = FloatVector.broadcast(F, scale(block));
+            if ((b & 1) == 0) {
+                a0 = s.fma(d, a0);
+            } else {
+                a1 = s.fma(d, a1);
+            }
+        }
+        return Simd.sumLanes(a0.add(a1));
+    }
+
+    @Override
+    public void dotVector4(int row, float[] x, int x0, int x1, int x2, int x3,
+                           float[] out, int o0, int o1, int o2, int o3) {
+        long base = row * rowBytes;
+        int blocks = cols / BLOCK;
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00;
+        FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        for (int b = 0; b < blocks; b++) {
+            long block = base + (long) b * BLOCK_BYTES;
+            int xb = b * BLOCK;
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            for (int h = 0; h < 2; h++) {
+                ByteVector q = ByteVector.fromMemorySegment(B16, data, block + 2 + 16 * h, LE);
+                for (int p = 0; p < PARTS_PER_16; p++) {
+                    FloatVector w = Simd.bytesToFloat(q, p);
+                    int xi = xb + 16 * h + p * L;
+                    s0 = w.fma(FloatVector.fromArray(F, x, x0 + xi), s0);
+                    s1 = w.fma(FloatVector.fromArray(F, x, x1 + xi), s1);
+                    s2 = w.fma(FloatVector.fromArray(F, x, x2 + xi), s2);
+                    s3 = w.fma(FloatVector.fromArray(F, x, x3 + xi), s3);
+                }
+            }
+            FloatVector d = FloatVector.broadcast(F, scale(block));
+            if ((b & 1) == 0) {
+                a00 = s0.fma(d, a00);
+                a10 = s1.fma(d, a10);
+                a20 = s2.fma(d, a20);
+                a30 = s3.fma(d, a30);
+            } else {
+                a01 = s0.fma(d, a01);
+                a11 = s1.fma(d, a11);
+                a21 = s2.fma(d, a21);
+                a31 = s3.fma(d, a31);
+            }
+        }
+        out[o0] = Simd.sumLanes(a00.add(a01));
+        out[o1] = Simd.sumLanes(a10.add(a11));
+        out[o2] = Simd.sumLanes(a20.add(a21));
+        out[o3] = Simd.sumLanes(a30.add(a31));
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] out, int outOff) {
+        checkRow(row);
+        long base = row * rowBytes;
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = base + (long) b * BLOCK_BYTES;
+            float d = scale(block);
+            for (int j = 0; j < BLOCK; j++) {
+                out[outOff + b * BLOCK + j] = data.get(ValueLayout.JAVA_BYTE, block + 2 + j) * d;
+            }
+        }
+    }
+}

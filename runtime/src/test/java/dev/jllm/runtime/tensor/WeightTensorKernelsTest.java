@@ -1,0 +1,148 @@
+package dev.jllm.runtime.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jllm.models.ModelFormatException;
+import dev.jllm.models.gguf.GgmlType;
+import java.lang.foreign.Arena;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every weight type's vector kernels against its scalar oracle, on random data of awkward sizes. */
+class WeightTensorKernelsTest {
+
+    /** (type, rows, cols): odd row counts; odd lengths for float types, odd block counts for quantized ones. */
+    static Stream<Arguments> shapes() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        int[] rowCounts = {1, 3, 7, 13};
+        for (GgmlType t : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.BF16}) {
+            int[] lengths = {1, 3, 7, 15, 17, 31, 33, 63, 65, 97, 257};
+            for (int i = 0; i < lengths.length; i++) {
+                b.add(Arguments.of(t, rowCounts[i % rowCounts.length], lengths[i]));
+            }
+        }
+        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
+            int[] blocks = {1, 3, 5, 7, 9, 33};
+            for (int i = 0; i < blocks.length; i++) {
+                b.add(Arguments.of(t, rowCounts[i % rowCounts.length], blocks[i] * 32));
+            }
+        }
+        return b.build();
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void vectorDotMatchesScalarAndDequantizedOracle(GgmlType type, int rows, int cols) {
+        Random rnd = new Random(31L * cols + rows + type.ordinal());
+        try (Arena arena = Arena.ofConfined()) {
+            WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, true);
+            float[] x = TestTensors.randomFloats(cols + 5, rnd);
+            float[] deq = new float[cols];
+            for (int xOff : new int[] {0, 5}) {
+                for (int r = 0; r < rows; r++) {
+                    w.dequantizeRow(r, deq, 0);
+                    double exact = 0;
+                    double sumAbs = 0;
+                    for (int i = 0; i < cols; i++) {
+                        exact += (double) deq[i] * x[xOff + i];
+                        sumAbs += Math.abs((double) deq[i] * x[xOff + i]);
+                    }
+                    double bound = TestTensors.dotErrorBound(cols, sumAbs);
+                    float scalar = w.dotScalar(r, x, xOff);
+                    float vector = w.dotVector(r, x, xOff);
+                    assertThat((double) scalar).as("scalar row %d", r).isCloseTo(exact, org.assertj.core.data.Offset.offset(bound));
+                    assertThat((double) vector).as("vector row %d", r).isCloseTo(exact, org.assertj.core.data.Offset.offset(bound));
+                    assertThat(w.dot(r, x, xOff)).isEqualTo(vector);
+                    assertThat(w.withVectorized(false).dot(r, x, xOff)).isEqualTo(scalar);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void fourTokenKernelIsBitIdenticalToSingleToken(GgmlType type, int rows, int cols) {
+        Random rnd = new Random(17L * cols + rows);
+        try (Arena arena = Arena.ofConfined()) {
+            WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, true);
+            int stride = cols + 3;
+            float[] x = TestTensors.randomFloats(4 * stride, rnd);
+            float[] out = new float[8];
+            for (int r = 0; r < rows; r++) {
+                w.dotVector4(r, x, 0, stride, 2 * stride, 3 * stride, out, 1, 3, 5, 7);
+                for (int t = 0; t < 4; t++) {
+                    assertThat(out[1 + 2 * t]).as("row %d token %d", r, t).isEqualTo(w.dotVector(r, x, t * stride));
+                }
+                // a repeated token (the padding of a partial group) writes the same value twice
+                w.dotVector4(r, x, stride, stride, stride, stride, out, 0, 0, 0, 0);
+                assertThat(out[0]).isEqualTo(w.dotVector(r, x, stride));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void matmulOfAnyTokenCountEqualsPerRowDots(GgmlType type, int rows, int cols) {
+        Random rnd = new Random(7L * cols + rows);
+        try (Arena arena = Arena.ofConfined()) {
+            for (boolean vectorized : new boolean[] {true, false}) {
+                WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, vectorized);
+                for (int n = 1; n <= 9; n++) {
+                    float[] x = TestTensors.randomFloats(n * cols, rnd);
+                    int outStride = rows + 2;
+                    float[] out = new float[n * outStride];
+                    int from = rows > 2 ? 1 : 0;
+                    w.matmul(from, rows, x, cols, n, out, outStride);
+                    for (int t = 0; t < n; t++) {
+                        assertThat(out[t * outStride]).isEqualTo(from == 0 ? w.dot(0, x, t * cols) : 0f);
+                        for (int r = from; r < rows; r++) {
+                            assertThat(out[t * outStride + r]).as("n=%d token %d row %d", n, t, r)
+                                    .isEqualTo(w.dot(r, x, t * cols));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorHalfConversionIsExactForAllBitPatterns() {
+        short[] halves = new short[65536];
+        for (int i = 0; i < halves.length; i++) {
+            halves[i] = (short) i;
+        }
+        float[] converted = new float[Simd.L];
+        for (int i = 0; i < halves.length; i += Simd.L) {
+            Simd.halfToFloat(jdk.incubator.vector.ShortVector.fromArray(Simd.S_HALF, halves, i)).intoArray(converted, 0);
+            for (int l = 0; l < Simd.L; l++) {
+                assertThat(Float.floatToRawIntBits(converted[l])).as("half 0x%04x", i + l)
+                        .isEqualTo(Float.floatToRawIntBits(Float.float16ToFloat(halves[i + l])));
+            }
+        }
+    }
+
+    @Test
+    void unsupportedTypeIsAClearError() {
+        try (Arena arena = Arena.ofConfined()) {
+            assertThatThrownBy(() -> WeightTensor.of(GgmlType.Q6_K, arena.allocate(210), 1, 256, true))
+                    .isInstanceOf(ModelFormatException.class)
+                    .hasMessageContaining("Q6_K")
+                    .hasMessageContaining("Q8_0");
+        }
+    }
+
+    @Test
+    void wrongGeometryIsAClearError() {
+        try (Arena arena = Arena.ofConfined()) {
+            assertThatThrownBy(() -> WeightTensor.of(GgmlType.Q4_0, arena.allocate(18 * 4), 2, 48, true))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiple of 32");
+            assertThatThrownBy(() -> WeightTensor.of(GgmlType.F32, arena.allocate(12), 2, 2, true))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 16 bytes");
+        }
+    }
+}

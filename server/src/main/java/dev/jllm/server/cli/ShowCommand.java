@@ -1,0 +1,57 @@
+package dev.jllm.server.cli;
+
+import dev.jllm.models.gguf.GgmlType;
+import dev.jllm.models.gguf.GgufFile;
+import dev.jllm.models.gguf.GgufSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** {@code jllm show MODEL}: what is in a model file, like {@code ollama show}. */
+@Command(name = "show", mixinStandardHelpOptions = true,
+        description = "Show a model's architecture, size, context length, weight types, tokenizer and template.")
+final class ShowCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Path to a GGUF model file.")
+    String model;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (GgufFile g = GgufFile.open(ModelPaths.resolve(model))) {
+            GgufSummary s = GgufSummary.of(g);
+            out.println("  Model");
+            row(out, "name", s.name());
+            row(out, "architecture", s.architecture());
+            row(out, "parameters", s.parametersHuman() + " (" + s.parameters() + ")");
+            row(out, "context length", Long.toString(s.contextLength()));
+            row(out, "embedding length", Long.toString(s.embeddingLength()));
+            row(out, "layers", Long.toString(s.blockCount()));
+            row(out, "attention heads", s.headCount() + " (" + s.headCountKv() + " for keys/values)");
+            row(out, "quantization", s.fileType() == null ? "none" : s.fileType().name());
+            row(out, "weight types", s.weightTypes().entrySet().stream()
+                    .map((Map.Entry<GgmlType, Integer> e) -> e.getKey() + " x" + e.getValue())
+                    .collect(Collectors.joining(", ")));
+            row(out, "file size", String.format(java.util.Locale.ROOT, "%.2f MiB", s.fileBytes() / 1048576.0));
+            out.println();
+            out.println("  Tokenizer");
+            row(out, "model", s.tokenizerModel());
+            row(out, "pre-tokenizer", s.tokenizerPre());
+            row(out, "vocabulary", Integer.toString(s.vocabSize()));
+            row(out, "chat template", s.hasChatTemplate() ? "yes" : "no (a default is used)");
+            out.flush();
+        }
+        return 0;
+    }
+
+    private static void row(PrintWriter out, String key, String value) {
+        out.printf("    %-20s %s%n", key, value);
+    }
+}
