@@ -58,15 +58,21 @@ final class ManifestJson {
         putIfSet(b, "commit", m.commit());
         putIfSet(b, "quantization", m.quantization());
         putIfSet(b, "architecture", m.architecture());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp);
-             JsonWriter w = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true)).createWriter(out)) {
-            w.writeObject(b.build());
-        }
+        // A unique temporary name: concurrent pulls of one model each write theirs, the last rename wins.
+        Path tmp = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
         try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            try (OutputStream out = Files.newOutputStream(tmp);
+                 JsonWriter w = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true))
+                         .createWriter(out)) {
+                w.writeObject(b.build());
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 
