@@ -67,7 +67,7 @@ final class ProgressMeter {
         while (samples.size() > 2 && now - samples.peekFirst()[0] > SPEED_WINDOW_NANOS) {
             samples.removeFirst();
         }
-        emit(newFile || done == total);
+        emit(newFile || done == total || delta < 0); // a restart must not leave a stale count on screen
     }
 
     private void emit(boolean force) {

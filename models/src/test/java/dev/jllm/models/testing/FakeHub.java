@@ -53,6 +53,8 @@ public final class FakeHub implements AutoCloseable {
     private volatile int throttleChunk = 0;
     private volatile long throttleMillis = 0;
     private volatile CountDownLatch hold;
+    private final AtomicInteger listingFailures = new AtomicInteger();
+    private volatile int listingFailureStatus;
 
     public FakeHub() throws IOException {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
@@ -96,6 +98,13 @@ public final class FakeHub implements AutoCloseable {
     /** Makes every file body wait for the latch before its first byte. */
     public FakeHub hold(CountDownLatch latch) {
         hold = latch;
+        return this;
+    }
+
+    /** The next {@code times} listing requests answer {@code status} (e.g. 503). */
+    public FakeHub failListings(int times, int status) {
+        listingFailureStatus = status;
+        listingFailures.set(times);
         return this;
     }
 
@@ -151,6 +160,10 @@ public final class FakeHub implements AutoCloseable {
             Matcher resolve = RESOLVE.matcher(path);
             if (tree.matches()) {
                 listings.incrementAndGet();
+                if (listingFailures.getAndDecrement() > 0) {
+                    ex.sendResponseHeaders(listingFailureStatus, -1);
+                    return;
+                }
                 Repo repo = repos.get(tree.group(1) + "/" + tree.group(2));
                 if (!authorized(ex, repo)) {
                     return;
