@@ -40,6 +40,8 @@ final class FileDownloader {
     /**
      * Downloads {@code file} of {@code repo} to {@code target}.
      *
+     * @param replaceExisting download even if {@code target} exists with the listed size (the caller knows it is
+     *                  an older version); otherwise such a file, verified when it got its name, is kept
      * @param progress  receives the number of bytes of the file on disk so far (the first call reports what a
      *                  resumed {@code .part} already held)
      * @param cancelled polled between reads; the caller also interrupts the thread to cut waits short
@@ -48,43 +50,75 @@ final class FileDownloader {
      *                                    content failed verification)
      * @throws DownloadCancelledException when cancelled; the {@code .part} is kept for a later resume
      */
-    String download(String repo, String revision, RepoFile file, Path target, LongConsumer progress,
-                    BooleanSupplier cancelled) {
+    String download(String repo, String revision, RepoFile file, Path target, boolean replaceExisting,
+                    LongConsumer progress, BooleanSupplier cancelled) {
         Path part = partFile(target);
-        boolean discardPart = false;
-        String commit = null;
-        boolean alreadyThere = false;
         try {
             Files.createDirectories(target.getParent());
-            try (RandomAccessFile raf = new RandomAccessFile(part.toFile(), "rw");
-                 FileLock ignored = lock(raf, part, cancelled)) {
-                if (Files.isRegularFile(target) && Files.size(target) == file.size()) {
-                    alreadyThere = true; // another process finished it while we waited for the lock
-                } else {
-                    Transfer t = new Transfer(repo, revision, file, raf, progress, cancelled);
-                    try {
-                        t.run();
-                    } catch (HubException e) {
-                        discardPart = e.reason() == HubException.Reason.CHECKSUM;
-                        throw e;
-                    }
-                    commit = t.commit;
-                    raf.getFD().sync(); // the bytes reach the disk before the name says the file is complete
+            // Another process may finish (and move) or discard (delete) the .part while we wait for its lock;
+            // then our handle points at a file that is no longer the .part, and we start over.
+            for (int round = 0; ; round++) {
+                Outcome o = downloadOnce(repo, revision, file, target, part, replaceExisting, progress, cancelled);
+                if (o.kind() == Kind.DONE) {
+                    return o.commit();
                 }
-            } finally {
-                if (discardPart || alreadyThere) {
-                    Files.deleteIfExists(part);
+                if (o.kind() == Kind.ALREADY_THERE) {
+                    progress.accept(file.size());
+                    return null;
+                }
+                if (round >= 3) {
+                    throw new UncheckedIOException(new IOException(part + " keeps disappearing: is another "
+                            + "program deleting it?"));
                 }
             }
-            if (alreadyThere) {
-                progress.accept(file.size());
-                return null;
-            }
-            moveIntoPlace(part, target);
-            return commit;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + part + ": " + HubClient.describe(e), e);
         }
+    }
+
+    private enum Kind { DONE, ALREADY_THERE, PART_GONE }
+
+    /** How one try ended, with the commit the Hub reported for a completed download. */
+    private record Outcome(Kind kind, String commit) {
+    }
+
+    private Outcome downloadOnce(String repo, String revision, RepoFile file, Path target, Path part,
+                                 boolean replaceExisting, LongConsumer progress, BooleanSupplier cancelled)
+            throws IOException {
+        boolean discardPart = false;
+        boolean alreadyThere = false;
+        String commit;
+        try (RandomAccessFile raf = new RandomAccessFile(part.toFile(), "rw")) {
+            boolean waited = lock(raf, part, cancelled);
+            if (waited) {
+                if (!replaceExisting && Files.isRegularFile(target) && Files.size(target) == file.size()) {
+                    alreadyThere = true; // another process finished it while we waited
+                    return new Outcome(Kind.ALREADY_THERE, null);
+                }
+                if (!Files.exists(part)) {
+                    return new Outcome(Kind.PART_GONE, null);
+                }
+            } else if (!replaceExisting && Files.isRegularFile(target) && Files.size(target) == file.size()) {
+                // Completed (and verified) by a pull that finished since our caller looked.
+                alreadyThere = true;
+                return new Outcome(Kind.ALREADY_THERE, null);
+            }
+            Transfer t = new Transfer(repo, revision, file, raf, progress, cancelled);
+            try {
+                t.run();
+            } catch (HubException e) {
+                discardPart = e.reason() == HubException.Reason.CHECKSUM;
+                throw e;
+            }
+            commit = t.commit;
+            raf.getFD().sync(); // the bytes reach the disk before the name says the file is complete
+        } finally {
+            if (discardPart || alreadyThere) {
+                Files.deleteIfExists(part);
+            }
+        }
+        moveIntoPlace(part, target);
+        return new Outcome(Kind.DONE, commit);
     }
 
     private static void moveIntoPlace(Path part, Path target) throws IOException {
@@ -95,8 +129,12 @@ final class FileDownloader {
         }
     }
 
-    /** Waits for the lock on the {@code .part}: another jllm process may be downloading the same file. */
-    private static FileLock lock(RandomAccessFile raf, Path part, BooleanSupplier cancelled) throws IOException {
+    /**
+     * Takes the lock on the {@code .part} (released when the file is closed), waiting while another jllm process
+     * holds it. Returns whether it had to wait.
+     */
+    private static boolean lock(RandomAccessFile raf, Path part, BooleanSupplier cancelled) throws IOException {
+        boolean waited = false;
         while (true) {
             FileLock lock;
             try {
@@ -105,8 +143,9 @@ final class FileDownloader {
                 lock = null; // held elsewhere in this JVM (a store not sharing our SharedDownloads)
             }
             if (lock != null) {
-                return lock;
+                return waited;
             }
+            waited = true;
             if (cancelled.getAsBoolean()) {
                 throw new DownloadCancelledException("cancelled while waiting for another download of " + part);
             }

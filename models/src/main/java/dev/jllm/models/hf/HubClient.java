@@ -38,6 +38,7 @@ public final class HubClient {
     /** A listing larger than this is not a Hub answer; refusing it keeps a hostile server from exhausting memory. */
     private static final int MAX_LISTING_BYTES = 64 << 20;
     private static final int MAX_LISTING_PAGES = 1000;
+    private static final int LISTING_ATTEMPTS = 3;
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
     private static final String USER_AGENT = "jllm/0.1 (Java " + Runtime.version().feature() + ")";
@@ -116,7 +117,8 @@ public final class HubClient {
                     throw he;
                 }
                 failures++;
-                if (failures >= config.maxAttempts()) {
+                // A listing is small and comes first: an offline user should hear so in seconds, not minutes.
+                if (failures >= Math.min(config.maxAttempts(), LISTING_ATTEMPTS)) {
                     if (e instanceof HubException he) {
                         throw he;
                     }

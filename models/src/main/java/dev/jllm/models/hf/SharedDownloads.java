@@ -28,6 +28,10 @@ public final class SharedDownloads {
 
     private final Map<Path, InFlight> inFlight = new HashMap<>();
 
+    /** A separate instance shares nothing with {@link #global()}: it behaves like another process. */
+    public SharedDownloads() {
+    }
+
     public static SharedDownloads global() {
         return GLOBAL;
     }
@@ -36,6 +40,7 @@ public final class SharedDownloads {
      * Downloads {@code file} to {@code target} (see {@link FileDownloader}), or waits for the download of the
      * same target that is already running.
      *
+     * @param replaceExisting whether an existing {@code target} is an outdated version to be replaced
      * @param progress receives the bytes of the file on disk so far
      * @return the commit the Hub reported, or null
      * @throws HubException               when the download fails
@@ -43,10 +48,10 @@ public final class SharedDownloads {
      *                                    restored)
      */
     public String download(HubClient hub, String repo, String revision, RepoFile file, Path target,
-                           LongConsumer progress, CancelToken cancel) {
+                           boolean replaceExisting, LongConsumer progress, CancelToken cancel) {
         Path key = target.toAbsolutePath().normalize();
         InFlight f = join(key, progress, self -> () -> new FileDownloader(hub)
-                .download(repo, revision, file, target, self::fanOut, () -> self.cancelled));
+                .download(repo, revision, file, target, replaceExisting, self::fanOut, () -> self.cancelled));
         long already = f.bytes;
         if (already > 0) {
             progress.accept(already); // a joiner starts from what the running download has

@@ -40,14 +40,16 @@ public final class ModelStore implements ModelResolver {
      *                 forced
      */
     public ModelStore(Path root, HubClient hub, Predicate<String> isLoaded) {
-        this(root, hub, isLoaded, PullOperation.DiskSpace.FILE_STORE, Clock.systemUTC());
+        this(root, hub, isLoaded, PullOperation.DiskSpace.FILE_STORE, Clock.systemUTC(), SharedDownloads.global());
     }
 
-    ModelStore(Path root, HubClient hub, Predicate<String> isLoaded, PullOperation.DiskSpace disk, Clock clock) {
+    /** With seams for tests: free disk space, clock, and the download sharing (one per simulated process). */
+    ModelStore(Path root, HubClient hub, Predicate<String> isLoaded, PullOperation.DiskSpace disk, Clock clock,
+               SharedDownloads downloads) {
         this.layout = new StoreLayout(root);
         this.hub = Objects.requireNonNull(hub, "hub");
         this.isLoaded = Objects.requireNonNull(isLoaded, "isLoaded");
-        this.puller = new PullOperation(layout, hub, SharedDownloads.global(), disk, clock);
+        this.puller = new PullOperation(layout, hub, downloads, disk, clock);
     }
 
     /** The store under {@code JLLM_HOME} talking to the Hub that {@code HF_ENDPOINT} / {@code HF_TOKEN} name. */

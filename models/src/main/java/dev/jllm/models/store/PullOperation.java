@@ -20,6 +20,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -58,12 +59,16 @@ final class PullOperation {
         ModelManifest previous = StoreLayout.hasManifest(dir) ? readOrNull(dir) : null;
 
         List<RepoFile> missing = new ArrayList<>();
+        Set<String> outdated = new HashSet<>();
         long present = 0;
         for (RepoFile f : sel.files()) {
-            if (isCurrent(dir, f, previous)) {
-                present += f.size();
-            } else {
-                missing.add(f);
+            switch (state(dir, f, previous)) {
+                case CURRENT -> present += f.size();
+                case MISSING -> missing.add(f);
+                case OUTDATED -> {
+                    missing.add(f);
+                    outdated.add(f.path());
+                }
             }
         }
         meter.resolved(name, sel.size(), present);
@@ -74,7 +79,7 @@ final class PullOperation {
             checkCancelled(cancel, name);
             Path target = layout.inside(dir.resolve(f.path()));
             try {
-                String c = downloads.download(hub, ref.repo(), REVISION, f, target,
+                String c = downloads.download(hub, ref.repo(), REVISION, f, target, outdated.contains(f.path()),
                         bytes -> meter.fileBytes(f.path(), bytes), cancel);
                 commit = c != null ? c : commit;
             } catch (HubException e) {
@@ -108,29 +113,31 @@ final class PullOperation {
         return new StoredModel(dir, manifest);
     }
 
+    private enum FileState { CURRENT, MISSING, OUTDATED }
+
     /**
      * Whether a file is in place and is the version the Hub lists. Files only reach their final name after
      * verification, so a file of the right size that no manifest describes (a multi-file pull that stopped
      * midway) is trusted; one the previous manifest describes with another checksum is an outdated version.
      */
-    private static boolean isCurrent(Path dir, RepoFile f, ModelManifest previous) {
+    private static FileState state(Path dir, RepoFile f, ModelManifest previous) {
         Path p = dir.resolve(f.path());
         try {
             if (!Files.isRegularFile(p) || Files.size(p) != f.size()) {
-                return false;
+                return FileState.MISSING;
             }
         } catch (IOException e) {
-            return false;
+            return FileState.MISSING;
         }
-        if (previous == null) {
-            return true;
-        }
-        for (ModelManifest.File old : previous.files()) {
-            if (old.path().equals(f.path())) {
-                return Objects.equals(old.sha256(), f.sha256()) && Objects.equals(old.gitOid(), f.gitOid());
+        if (previous != null) {
+            for (ModelManifest.File old : previous.files()) {
+                if (old.path().equals(f.path()) && !(Objects.equals(old.sha256(), f.sha256())
+                        && Objects.equals(old.gitOid(), f.gitOid()))) {
+                    return FileState.OUTDATED;
+                }
             }
         }
-        return true;
+        return FileState.CURRENT;
     }
 
     private void checkDiskSpace(String name, Path dir, List<RepoFile> missing) {

@@ -264,6 +264,34 @@ class ModelStorePullTest {
     }
 
     @Test
+    void twoProcessesPullingOneFileTakeTurnsOnThePartAndDownloadOnce() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        hub.hold(release);
+        ModelStore a = StoreFixture.storeOfAnotherProcess(root, hub);
+        ModelStore b = StoreFixture.storeOfAnotherProcess(root, hub);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<StoredModel> first = pool.submit(() -> a.pull(REPO, PullListener.NONE));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (hub.contentRequests(Q4) < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(5); // a holds the .part lock, its body held by the server
+            }
+            Future<StoredModel> second = pool.submit(() -> b.pull(REPO, PullListener.NONE));
+            while (hub.listings() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(300); // b now waits for the lock
+            release.countDown();
+            assertThat(Files.readAllBytes(first.get(30, TimeUnit.SECONDS).primaryPath())).isEqualTo(q4);
+            assertThat(Files.readAllBytes(second.get(30, TimeUnit.SECONDS).primaryPath())).isEqualTo(q4);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(hub.contentRequests(Q4)).isEqualTo(1);
+        assertThat(filesUnder(root)).noneMatch(f -> f.endsWith(".part"));
+    }
+
+    @Test
     void cancelLeavesAResumablePart() throws Exception {
         hub.throttle(32 << 10, 5);
         ModelStore store = store(root, hub);
@@ -368,7 +396,9 @@ class ModelStorePullTest {
         store.pull(REPO, PullListener.NONE);
         assertThat(hub.contentRequests(Q4)).isEqualTo(1);
 
-        byte[] updated = TestModels.gguf("llama", 200, 42);
+        // Same size, other content: only the checksum tells the versions apart.
+        byte[] updated = TestModels.gguf("llama", 480, 42);
+        assertThat(updated).hasSameSizeAs(q4).isNotEqualTo(q4);
         hub.repo(REPO).file(Q4, updated);
         StoredModel m = store.pull(REPO, PullListener.NONE);
         assertThat(Files.readAllBytes(m.primaryPath())).isEqualTo(updated);

@@ -2,6 +2,7 @@ package dev.jllm.models.store;
 
 import dev.jllm.models.hf.HubClient;
 import dev.jllm.models.hf.HubConfig;
+import dev.jllm.models.hf.SharedDownloads;
 import dev.jllm.models.testing.FakeHub;
 
 import java.io.IOException;
@@ -35,7 +36,13 @@ final class StoreFixture {
 
     static ModelStore storeWithFreeSpace(Path root, FakeHub hub, long free) {
         return new ModelStore(root, new HubClient(config(hub, null)), name -> false, dir -> free,
-                Clock.systemUTC());
+                Clock.systemUTC(), SharedDownloads.global());
+    }
+
+    /** A store that shares downloads with nobody else in this JVM, as if it ran in another process. */
+    static ModelStore storeOfAnotherProcess(Path root, FakeHub hub) {
+        return new ModelStore(root, new HubClient(config(hub, null)), name -> false,
+                PullOperation.DiskSpace.FILE_STORE, Clock.systemUTC(), new SharedDownloads());
     }
 
     /** Every regular file under {@code root}, relative, for asserting what a store holds. */
