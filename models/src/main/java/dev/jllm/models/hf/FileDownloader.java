@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -141,6 +142,8 @@ final class FileDownloader {
                 lock = raf.getChannel().tryLock();
             } catch (OverlappingFileLockException e) {
                 lock = null; // held elsewhere in this JVM (a store not sharing our SharedDownloads)
+            } catch (ClosedByInterruptException e) {
+                throw new DownloadCancelledException("cancelled while locking " + part);
             }
             if (lock != null) {
                 return waited;

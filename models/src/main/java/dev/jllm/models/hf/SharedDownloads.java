@@ -98,7 +98,7 @@ public final class SharedDownloads {
                 mine.completeExceptionally(t);
             }
         });
-        try (CancelToken.Registration ignored = cancel.onCancel(() -> mine.cancel(false))) {
+        try (CancelToken.Registration _ = cancel.onCancel(() -> mine.cancel(false))) {
             return mine.get();
         } catch (InterruptedException e) {
             leave(f, progress);
