@@ -120,23 +120,32 @@ public final class ChatTemplate {
 
   private String renderValues(
       List<Object> messages, List<Object> tools, boolean addGenerationPrompt, Map<String, Object> extra) {
-    Map<String, Object> context = new HashMap<>();
-    context.put("messages", messages);
+    Map<String, Object> variables = new HashMap<>();
+    variables.put("messages", messages);
     if (tools != null) {
-      context.put("tools", tools);
+      variables.put("tools", tools);
     }
     if (bosToken != null) {
-      context.put("bos_token", bosToken);
+      variables.put("bos_token", bosToken);
     }
     if (eosToken != null) {
-      context.put("eos_token", eosToken);
+      variables.put("eos_token", eosToken);
     }
-    context.put("add_generation_prompt", addGenerationPrompt);
-    context.put("raise_exception", FUNCTION);
-    context.put("strftime_now", FUNCTION);
+    variables.put("add_generation_prompt", addGenerationPrompt);
     if (extra != null) {
-      context.putAll(extra);
+      variables.putAll(extra);
     }
+    return renderVariables(variables);
+  }
+
+  /**
+   * Renders with exactly these template variables (plain maps, lists, strings, numbers, booleans), as
+   * {@code template.render(**variables)} would in Python. For conformance tests against HF's output.
+   */
+  String renderVariables(Map<String, Object> variables) {
+    Map<String, Object> context = new HashMap<>(variables);
+    context.putIfAbsent("raise_exception", FUNCTION);
+    context.putIfAbsent("strftime_now", FUNCTION);
     RenderResult result;
     try {
       result = jinjava.renderForResult(rewritten, context);
