@@ -178,6 +178,7 @@ public final class ChatTemplate {
 
   /** The user-facing error for an exception out of Jinjava: the template's own message where there is one. */
   private static ChatTemplateException failure(String what, Throwable e) {
+    InterpretException located = null;
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof TemplateFunctions.RaisedByTemplate raised) {
         return new ChatTemplateException("chat template rejected the conversation: " + raised.getMessage(), true);
@@ -185,12 +186,12 @@ public final class ChatTemplate {
       if (t instanceof PythonInterpreter.Failure failure) {
         return new ChatTemplateException(what + where(failure.error()) + ": " + failure.error().getMessage());
       }
-      if (t instanceof InterpretException interpret && interpret.getLineNumber() > 0) {
-        return new ChatTemplateException(
-            what + " at line " + interpret.getLineNumber() + ": " + rootMessage(interpret));
+      if (located == null && t instanceof InterpretException interpret && interpret.getLineNumber() > 0) {
+        located = interpret;
       }
     }
-    return new ChatTemplateException(what + ": " + rootMessage(e));
+    String at = located == null ? "" : " at line " + located.getLineNumber();
+    return new ChatTemplateException(what + at + ": " + rootMessage(e));
   }
 
   private static String where(TemplateError error) {
