@@ -56,7 +56,7 @@ public final class Generator {
         long t0 = System.nanoTime();
         long promptNanos = 0;
         try {
-            float[] logits = net.forward(Batch.ofPrompt(prompt, 0, 0), kv).get(0);
+            float[] logits = net.forward(Batch.ofPrompt(prompt, 0, 0), kv).get(prompt.length - 1);
             promptNanos = System.nanoTime() - t0;
             while (true) {
                 if (Thread.currentThread().isInterrupted()) {
