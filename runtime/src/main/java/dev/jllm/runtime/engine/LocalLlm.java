@@ -138,6 +138,8 @@ public final class LocalLlm implements Llm {
             throw new LlmException(kind, e.getMessage(), e);
         } catch (ModelStoreException e) {
             throw new LlmException(LlmException.Kind.INVALID_REQUEST, e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new LlmException(LlmException.Kind.NOT_FOUND, "model '" + model + "' not found: " + e.getMessage(), e);
         } catch (CancellationException e) {
             throw new LlmException(LlmException.Kind.CANCELLED, "serve of " + model + " was cancelled", e);
         }
@@ -301,7 +303,7 @@ public final class LocalLlm implements Llm {
         if (lease.isPresent()) {
             return lease.get();
         }
-        if (Files.isRegularFile(Path.of(id)) || store().resolveLocal(id).isPresent()) {
+        if (Files.isRegularFile(Path.of(id)) || inStore(id)) {
             synchronized (this) {
                 if (loaded.find(id).isEmpty()) {
                     serve(id, e -> { });
@@ -311,6 +313,14 @@ public final class LocalLlm implements Llm {
         }
         throw LlmException.notFound("model '" + id + "' is not loaded by instance '" + name + "' and is neither a file "
                 + "nor in the model store" + (loaded.ids().isEmpty() ? "" : "; loaded: " + loaded.ids()));
+    }
+
+    private boolean inStore(String ref) {
+        try {
+            return store().resolveLocal(ref).isPresent();
+        } catch (IllegalArgumentException e) {
+            return false; // not a model reference at all
+        }
     }
 
     private static TokenLogprob wire(LocalModel m, Logprobs lp) {
