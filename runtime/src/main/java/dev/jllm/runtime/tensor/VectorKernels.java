@@ -102,7 +102,7 @@ public final class VectorKernels implements Kernels {
         FloatVector vsum = FloatVector.zero(F);
         i = 0;
         for (; i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(F, x, off + i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, off + i).sub(max));
             e.intoArray(x, off + i);
             vsum = vsum.add(e);
         }
@@ -127,7 +127,7 @@ public final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector g = FloatVector.fromArray(F, gate, gateOff + i);
-            FloatVector silu = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector silu = g.div(VectorMath.exp(g.neg()).add(1f));
             silu.mul(FloatVector.fromArray(F, up, upOff + i)).intoArray(gate, gateOff + i);
         }
         for (; i < n; i++) {
