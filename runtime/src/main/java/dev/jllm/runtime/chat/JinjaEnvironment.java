@@ -53,7 +53,6 @@ final class JinjaEnvironment {
             // lstrip_blocks is applied by TemplateSourceRewriter: Jinjava's version strips too much.
             .withLstripBlocks(false)
             .withLegacyOverrides(python)
-            .withIterateOverMapKeys(true)
             // Message text must never be evaluated as template code.
             .withNestedInterpretationEnabled(false)
             .withFailOnUnknownTokens(false)
