@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = JllmCli.Version.class,
         description = "Run LLMs on the JVM: a pure-Java engine, an OpenAI-compatible server and a proxy client.",
-        subcommands = {ShowCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ShowCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class JllmCli implements Runnable {
 
     @CommandLine.Spec
