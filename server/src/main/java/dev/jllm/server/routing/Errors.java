@@ -45,7 +45,12 @@ public final class Errors {
             case RATE_LIMITED -> new ApiError(429, kind.openAiType(), msg, null, null, DEFAULT_RETRY_AFTER);
             case UNAVAILABLE -> new ApiError(503, kind.openAiType(), msg, null, null, DEFAULT_RETRY_AFTER);
             case INTERNAL -> {
-                LOG.log(System.Logger.Level.ERROR, "generation failed: " + msg, e);
+                // An upstream's 500 has no cause worth a stack trace; an engine failure wrapping a bug has.
+                if (e.getCause() == null) {
+                    LOG.log(System.Logger.Level.WARNING, "generation failed: " + msg);
+                } else {
+                    LOG.log(System.Logger.Level.ERROR, "generation failed: " + msg, e);
+                }
                 yield new ApiError(500, kind.openAiType(), msg, null, null, null);
             }
             default -> new ApiError(kind.httpStatus(), kind.openAiType(), msg, null, kind.openAiCode(), null);
