@@ -63,10 +63,11 @@ public final class JobsRoutes {
     /** {@code GET /v1/jobs/{id}/events}: the job's events as SSE, from after Last-Event-ID. */
     public void events(ServerRequest req, ServerResponse res) throws InterruptedException {
         Job job = find(req);
-        long after = lastEventId(req);
+        Resume resume = resume(req);
+        long after = resume.after();
         if (after > job.events().lastId()) {
-            throw ApiException.invalid("Last-Event-ID " + after + " is beyond the job's last event "
-                    + job.events().lastId(), "Last-Event-ID");
+            throw ApiException.invalid(resume.param() + " " + after + " is beyond the job's last event "
+                    + job.events().lastId(), resume.param());
         }
         JobEventLog.Batch first;
         try {
@@ -108,8 +109,11 @@ public final class JobsRoutes {
                 + "' (finished jobs are kept for a while, then forgotten)")));
     }
 
+    /** Where a reader resumes: after this event id, as given by this header or query parameter. */
+    record Resume(long after, String param) { }
+
     /** Last-Event-ID (what EventSource sends on reconnect), else {@code ?after=N}, else 0 (from the start). */
-    static long lastEventId(ServerRequest req) {
+    static Resume resume(ServerRequest req) {
         String v = req.headers().first(LAST_EVENT_ID).orElse(null);
         String param = "Last-Event-ID";
         if (v == null || v.isBlank()) {
@@ -117,14 +121,14 @@ public final class JobsRoutes {
             param = "after";
         }
         if (v == null || v.isBlank()) {
-            return 0;
+            return new Resume(0, param);
         }
         try {
             long id = Long.parseLong(v.strip());
             if (id < 0) {
                 throw new NumberFormatException();
             }
-            return id;
+            return new Resume(id, param);
         } catch (NumberFormatException e) {
             throw ApiException.invalid(param + " must be a non-negative event id, got '" + v + "'", param);
         }
