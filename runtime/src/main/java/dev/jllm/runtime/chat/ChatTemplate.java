@@ -120,23 +120,32 @@ public final class ChatTemplate {
 
   private String renderValues(
       List<Object> messages, List<Object> tools, boolean addGenerationPrompt, Map<String, Object> extra) {
-    Map<String, Object> context = new HashMap<>();
-    context.put("messages", messages);
+    Map<String, Object> variables = new HashMap<>();
+    variables.put("messages", messages);
     if (tools != null) {
-      context.put("tools", tools);
+      variables.put("tools", tools);
     }
     if (bosToken != null) {
-      context.put("bos_token", bosToken);
+      variables.put("bos_token", bosToken);
     }
     if (eosToken != null) {
-      context.put("eos_token", eosToken);
+      variables.put("eos_token", eosToken);
     }
-    context.put("add_generation_prompt", addGenerationPrompt);
-    context.put("raise_exception", FUNCTION);
-    context.put("strftime_now", FUNCTION);
+    variables.put("add_generation_prompt", addGenerationPrompt);
     if (extra != null) {
-      context.putAll(extra);
+      variables.putAll(extra);
     }
+    return renderVariables(variables);
+  }
+
+  /**
+   * Renders with exactly these template variables (plain maps, lists, strings, numbers, booleans), as
+   * {@code template.render(**variables)} would in Python. For conformance tests against HF's output.
+   */
+  String renderVariables(Map<String, Object> variables) {
+    Map<String, Object> context = new HashMap<>(variables);
+    context.putIfAbsent("raise_exception", FUNCTION);
+    context.putIfAbsent("strftime_now", FUNCTION);
     RenderResult result;
     try {
       result = jinjava.renderForResult(rewritten, context);
@@ -169,6 +178,7 @@ public final class ChatTemplate {
 
   /** The user-facing error for an exception out of Jinjava: the template's own message where there is one. */
   private static ChatTemplateException failure(String what, Throwable e) {
+    InterpretException located = null;
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof TemplateFunctions.RaisedByTemplate raised) {
         return new ChatTemplateException("chat template rejected the conversation: " + raised.getMessage(), true);
@@ -176,12 +186,12 @@ public final class ChatTemplate {
       if (t instanceof PythonInterpreter.Failure failure) {
         return new ChatTemplateException(what + where(failure.error()) + ": " + failure.error().getMessage());
       }
-      if (t instanceof InterpretException interpret && interpret.getLineNumber() > 0) {
-        return new ChatTemplateException(
-            what + " at line " + interpret.getLineNumber() + ": " + rootMessage(interpret));
+      if (located == null && t instanceof InterpretException interpret && interpret.getLineNumber() > 0) {
+        located = interpret;
       }
     }
-    return new ChatTemplateException(what + ": " + rootMessage(e));
+    String at = located == null ? "" : " at line " + located.getLineNumber();
+    return new ChatTemplateException(what + at + ": " + rootMessage(e));
   }
 
   private static String where(TemplateError error) {

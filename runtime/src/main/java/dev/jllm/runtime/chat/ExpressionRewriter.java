@@ -25,6 +25,14 @@ import java.util.regex.Pattern;
  *       literal on the left it becomes {@code "  ".__jllm_repeat__(depth)}.
  *   <li><b>Binary plus and minus.</b> Jinjava's scanner reads {@code n+1} as {@code n} followed by the
  *       number {@code +1}, a syntax error; a binary {@code +}/{@code -} right after an operand gets spaces.
+ *   <li><b>Trailing commas.</b> {@code {'a': 1,}} and {@code [1, 2,]} are fine in Python; Jinjava rejects
+ *       the list and turns a parenthesised dict into a tuple. The comma is dropped (and in call
+ *       arguments; a one-element tuple {@code (x,)} is left alone).
+ *   <li><b>Dicts in parentheses.</b> Jinjava decides that {@code (...)} is a tuple when it sees a comma
+ *       outside parentheses and square brackets, so {@code ({"a": 1, "b": 2})} becomes a one-element
+ *       tuple. A dict literal with commas directly inside parentheses is written {@code [{...}][0]}.
+ *   <li><b>Numeric attributes.</b> Jinja2 reads {@code m.content.0.type} as item 0; it becomes {@code
+ *       m.content[0].type}.
  *   <li><b>Nested closing braces.</b> Jinjava's tokenizer ends an expression at the first {@code }}},
  *       even inside a dict literal; such braces are spaced apart.
  * </ul>
@@ -109,6 +117,9 @@ final class ExpressionRewriter {
         }
         boolean postfix = isPostfixPosition(out);
         String inner = rewriteGroup(expr.substring(i + 1, close), isMacroDefinition);
+        if (c != '(' || postfix) {
+          inner = dropTrailingComma(inner);
+        }
         if (c == '[' && postfix) {
           List<String> bounds = splitTopLevel(inner, ':');
           if (bounds.size() == 2 || bounds.size() == 3) {
@@ -126,8 +137,21 @@ final class ExpressionRewriter {
         if (c == '(' && postfix && !isMacroDefinition) {
           inner = groupKeywordValues(inner);
         }
+        if (c == '(' && !postfix) {
+          inner = shieldDictCommas(inner);
+        }
         out.append(c).append(inner).append(expr.charAt(close));
         i = close + 1;
+        lastWord = null;
+        continue;
+      }
+      if (c == '.' && i + 1 < expr.length() && Character.isDigit(expr.charAt(i + 1)) && followsOperand(out)) {
+        int end = i + 1;
+        while (end < expr.length() && Character.isDigit(expr.charAt(end))) {
+          end++;
+        }
+        out.append('[').append(expr, i + 1, end).append(']');
+        i = end;
         lastWord = null;
         continue;
       }
@@ -138,6 +162,42 @@ final class ExpressionRewriter {
       i++;
     }
     return out.toString();
+  }
+
+  private static String shieldDictCommas(String inner) {
+    StringBuilder out = new StringBuilder(inner.length() + 8);
+    int depth = 0;
+    int i = 0;
+    while (i < inner.length()) {
+      char c = inner.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = stringEnd(inner, i);
+        out.append(inner, i, end);
+        i = end;
+        continue;
+      }
+      if (c == '{' && depth == 0) {
+        int close = matching(inner, i);
+        if (close > 0 && inner.substring(i, close).indexOf(',') >= 0) {
+          out.append('[').append(inner, i, close + 1).append("][0]");
+          i = close + 1;
+          continue;
+        }
+      }
+      if (c == '(' || c == '[' || c == '{') {
+        depth++;
+      } else if (c == ')' || c == ']' || c == '}') {
+        depth--;
+      }
+      out.append(c);
+      i++;
+    }
+    return out.toString();
+  }
+
+  private static String dropTrailingComma(String inner) {
+    String trimmed = inner.stripTrailing();
+    return trimmed.endsWith(",") ? trimmed.substring(0, trimmed.length() - 1) : inner;
   }
 
   /** Whether a bracket opening here follows a value (a call or subscript) rather than starting one. */

@@ -19,7 +19,7 @@ final class ItemsFilter implements com.hubspot.jinjava.lib.filter.Filter {
       return List.of();
     }
     if (!(var instanceof Map<?, ?> map)) {
-      throw new IllegalArgumentException("items filter needs a dict, got " + var.getClass().getSimpleName());
+      throw new PythonError("items filter needs a dict, got " + var.getClass().getSimpleName());
     }
     List<Object> items = new ArrayList<>(map.size());
     for (Map.Entry<?, ?> entry : map.entrySet()) {

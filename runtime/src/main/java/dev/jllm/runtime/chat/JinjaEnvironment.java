@@ -35,6 +35,8 @@ final class JinjaEnvironment {
         LegacyOverrides.newBuilder()
             .withUseNaturalOperatorPrecedence(true)
             .withParseWhitespaceControlStrictly(true)
+            // Without this Jinjava ignores "-" in {{- ... -}} and {#- ... -#}.
+            .withUseTrimmingForNotesAndExpressions(true)
             .withIterateOverMapKeys(true)
             .withEvaluateMapKeys(true)
             .build();
@@ -48,7 +50,8 @@ final class JinjaEnvironment {
     JinjavaConfig config =
         JinjavaConfig.newBuilder()
             .withTrimBlocks(true)
-            .withLstripBlocks(true)
+            // lstrip_blocks is applied by TemplateSourceRewriter: Jinjava's version strips too much.
+            .withLstripBlocks(false)
             .withLegacyOverrides(python)
             .withIterateOverMapKeys(true)
             // Message text must never be evaluated as template code.
@@ -73,6 +76,7 @@ final class JinjaEnvironment {
     globals.registerFilter(new TojsonFilter());
     globals.registerFilter(new ItemsFilter());
     globals.registerFilter(new IndentFilter());
+    globals.registerFilter(new StringFilter());
     globals.registerExpTest(new PythonCollectionTests.IterableTest());
     globals.registerExpTest(new PythonCollectionTests.SequenceTest());
     globals.registerFunction(function("raise_exception", "raiseException", Object.class));

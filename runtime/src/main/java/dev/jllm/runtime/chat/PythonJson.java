@@ -2,6 +2,8 @@ package dev.jllm.runtime.chat;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -63,8 +65,15 @@ final class PythonJson {
     if (d == 0) {
       return (1 / d < 0) ? "-0.0" : "0.0";
     }
-    // Double.toString gives the shortest digits that round-trip (JDK 19+), as Python's repr does.
+    // Double.toString gives the shortest digits that round-trip (JDK 19+), as Python's repr does, except
+    // that it never prints fewer than two; where one digit round-trips (5e-324), Python prints one.
     BigDecimal exact = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+    if (exact.precision() == 2) {
+      BigDecimal oneDigit = exact.round(new MathContext(1, RoundingMode.HALF_EVEN));
+      if (oneDigit.doubleValue() == Math.abs(d)) {
+        exact = oneDigit.stripTrailingZeros();
+      }
+    }
     String digits = exact.unscaledValue().toString();
     int exponent = digits.length() - 1 - exact.scale();
     String sign = d < 0 ? "-" : "";
@@ -135,7 +144,7 @@ final class PythonJson {
         case Collection<?> list -> array(list, depth);
         case Object[] array -> array(List.of(array), depth);
         default ->
-            throw new IllegalArgumentException(
+            throw new PythonError(
                 "Object of type " + value.getClass().getSimpleName() + " is not JSON serializable");
       }
     }

@@ -45,11 +45,11 @@ final class PythonMethodResolver extends ELResolver {
 
   private static String repeat(String s, Object[] params) {
     if (params == null || params.length != 1 || !(params[0] instanceof Number times)) {
-      throw new IllegalArgumentException("a string can only be multiplied by an integer");
+      throw new PythonError("a string can only be multiplied by an integer");
     }
     long count = Math.max(0, times.longValue());
     if (count * s.length() > JinjaEnvironment.MAX_OUTPUT_CHARS) {
-      throw new IllegalArgumentException("string repetition too large");
+      throw new PythonError("string repetition too large");
     }
     return s.repeat((int) count);
   }
@@ -62,7 +62,7 @@ final class PythonMethodResolver extends ELResolver {
       if (index != null) {
         int i = index < 0 ? index + s.length() : index;
         if (i < 0 || i >= s.length()) {
-          throw new IllegalArgumentException("string index out of range");
+          throw new PythonError("string index out of range");
         }
         context.setPropertyResolved(true);
         return String.valueOf(s.charAt(i));
@@ -99,7 +99,7 @@ final class PythonMethodResolver extends ELResolver {
       case "values" -> new ArrayList<Object>(map.values());
       case "get" -> {
         if (n == 0) {
-          throw new IllegalArgumentException("get() takes at least 1 argument");
+          throw new PythonError("get() takes at least 1 argument");
         }
         Object key = params[0];
         yield map.containsKey(key) ? map.get(key) : (n > 1 ? params[1] : null);

@@ -18,7 +18,7 @@ final class PythonSlice {
     Object stepArg = bounds != null && bounds.length > 2 ? bounds[2] : null;
     long step = stepArg == null ? 1 : toLong(stepArg, "step");
     if (step == 0) {
-      throw new IllegalArgumentException("slice step cannot be zero");
+      throw new PythonError("slice step cannot be zero");
     }
     if (base instanceof String s) {
       StringBuilder out = new StringBuilder();
@@ -33,7 +33,7 @@ final class PythonSlice {
           case Collection<?> c -> new ArrayList<>(c);
           case Object[] array -> List.of(array);
           default ->
-              throw new IllegalArgumentException(
+              throw new PythonError(
                   "cannot slice a value of type " + base.getClass().getSimpleName());
         };
     List<Object> out = new ArrayList<>();
@@ -77,6 +77,6 @@ final class PythonSlice {
     if (value instanceof Number number) {
       return number.longValue();
     }
-    throw new IllegalArgumentException("slice " + what + " must be an integer or none");
+    throw new PythonError("slice " + what + " must be an integer or none");
   }
 }

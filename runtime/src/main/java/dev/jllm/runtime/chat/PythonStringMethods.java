@@ -84,7 +84,7 @@ final class PythonStringMethods {
 
   private static boolean startsOrEndsWith(String s, Object[] args, boolean start) {
     if (args == null || args.length == 0) {
-      throw new IllegalArgumentException((start ? "startswith" : "endswith") + "() takes at least 1 argument");
+      throw new PythonError((start ? "startswith" : "endswith") + "() takes at least 1 argument");
     }
     // Python accepts a tuple of candidates; Jinja's (a, b) literal arrives as a list.
     if (args[0] instanceof Iterable<?> candidates) {
@@ -125,7 +125,7 @@ final class PythonStringMethods {
     }
     String sep = separator.toString();
     if (sep.isEmpty()) {
-      throw new IllegalArgumentException("empty separator");
+      throw new PythonError("empty separator");
     }
     int from = 0;
     while (maxSplit < 0 || parts.size() < maxSplit) {
@@ -146,7 +146,7 @@ final class PythonStringMethods {
     }
     String sep = separator.toString();
     if (sep.isEmpty()) {
-      throw new IllegalArgumentException("empty separator");
+      throw new PythonError("empty separator");
     }
     List<String> reversed = new ArrayList<>();
     int to = s.length();
@@ -243,7 +243,7 @@ final class PythonStringMethods {
 
   private static String join(String separator, Object items) {
     if (!(items instanceof Iterable<?> iterable)) {
-      throw new IllegalArgumentException("join() needs a list");
+      throw new PythonError("join() needs a list");
     }
     StringBuilder out = new StringBuilder();
     boolean first = true;
@@ -263,7 +263,7 @@ final class PythonStringMethods {
 
   private static String stringArg(Object[] args, int index, String name) {
     if (args == null || args.length <= index || args[index] == null) {
-      throw new IllegalArgumentException("missing argument '" + name + "'");
+      throw new PythonError("missing argument '" + name + "'");
     }
     return args[index].toString();
   }
@@ -272,6 +272,6 @@ final class PythonStringMethods {
     if (arg instanceof Number number) {
       return number.longValue();
     }
-    throw new IllegalArgumentException("'" + name + "' must be an integer");
+    throw new PythonError("'" + name + "' must be an integer");
   }
 }

@@ -48,7 +48,7 @@ final class TemplateFunctions {
       } else if (param instanceof Map<?, ?> map) {
         dict.putAll(map);
       } else if (param != null) {
-        throw new IllegalArgumentException("dict() takes a mapping and keyword arguments");
+        throw new PythonError("dict() takes a mapping and keyword arguments");
       }
     }
     return dict;

@@ -7,6 +7,10 @@ package dev.jllm.runtime.chat;
  * <ul>
  *   <li>Jinja2 drops a single trailing newline of the template ({@code keep_trailing_newline=False}, the
  *       default HF uses); Jinjava keeps it.
+ *   <li>{@code lstrip_blocks}: Jinja2 strips spaces and tabs before a block or comment tag only when they
+ *       are all that precede it on its line; Jinjava strips them whenever a tag follows, which eats the
+ *       space in {@code {{ name }}: {% if ... %}}. The stripping is done here instead (and Jinjava's is
+ *       off). {@code {%+} keeps the whitespace, as in Jinja2.
  *   <li>the expressions inside {@code {{ }}} and {@code {% %}} go through {@link ExpressionRewriter}.
  * </ul>
  *
@@ -28,6 +32,9 @@ final class TemplateSourceRewriter {
       }
       out.append(body, i, open);
       char kind = body.charAt(open + 1);
+      if (kind != '{') {
+        lstrip(out, body, open);
+      }
       if (kind == '#') {
         int end = body.indexOf("#}", open + 2);
         int stop = end < 0 ? body.length() : end + 2;
@@ -47,7 +54,7 @@ final class TemplateSourceRewriter {
       int from = !inner.isEmpty() && isControl(inner.charAt(0)) ? 1 : 0;
       int to = inner.length() > from && isControl(inner.charAt(inner.length() - 1)) ? inner.length() - 1 : inner.length();
       boolean macro = kind == '%' && stripControl(inner).startsWith("macro ");
-      out.append(body, open, open + 2 + from)
+      out.append(body, open, open + 2 + (from == 1 && inner.charAt(0) == '+' ? 0 : from))
           .append(ExpressionRewriter.rewrite(inner.substring(from, to), macro))
           .append(inner, to, inner.length())
           .append(close);
@@ -59,6 +66,23 @@ final class TemplateSourceRewriter {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * Removes the spaces and tabs that {@code out} ends with when they run back to the start of a line
+   * (or of the template), unless the tag at {@code open} starts with "+".
+   */
+  private static void lstrip(StringBuilder out, String body, int open) {
+    if (open + 2 < body.length() && body.charAt(open + 2) == '+') {
+      return;
+    }
+    int k = out.length();
+    while (k > 0 && (out.charAt(k - 1) == ' ' || out.charAt(k - 1) == '\t')) {
+      k--;
+    }
+    if (k == 0 || out.charAt(k - 1) == '\n' || out.charAt(k - 1) == '\r') {
+      out.setLength(k);
+    }
   }
 
   private static String dropTrailingNewline(String source) {

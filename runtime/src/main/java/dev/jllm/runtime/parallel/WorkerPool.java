@@ -159,7 +159,8 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void workerLoop(int index) {
-        int seen = generation.get();
+        // Generation 0 is the pool's initial state: a job published before this thread got here is still seen.
+        int seen = 0;
         while (true) {
             long spinUntil = System.nanoTime() + SPIN_NANOS;
             int spins = 0;

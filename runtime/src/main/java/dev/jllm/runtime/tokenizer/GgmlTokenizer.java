@@ -201,6 +201,26 @@ final class GgmlTokenizer implements Tokenizer {
     }
 
     @Override
+    public int specialId(SpecialToken kind) {
+        return switch (kind) {
+            case BOS -> v.bos;
+            case EOS -> v.eos;
+            case EOT -> v.eot;
+            case EOM -> v.eom;
+            case UNK -> v.unk;
+            case SEP -> v.sep;
+            case PAD -> v.pad;
+            case MASK -> v.mask;
+            case FIM_PRE -> v.fimPre;
+            case FIM_SUF -> v.fimSuf;
+            case FIM_MID -> v.fimMid;
+            case FIM_PAD -> v.fimPad;
+            case FIM_REP -> v.fimRep;
+            case FIM_SEP -> v.fimSep;
+        };
+    }
+
+    @Override
     public int bos() {
         return v.bos;
     }

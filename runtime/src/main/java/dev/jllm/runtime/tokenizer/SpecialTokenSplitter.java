@@ -1,7 +1,10 @@
 package dev.jllm.runtime.tokenizer;
 
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Cuts special-token text out of the input before the tokenizer proper sees it (llama.cpp's
@@ -23,9 +26,23 @@ final class SpecialTokenSplitter {
     }
 
     private final Vocabulary v;
+    private final Node trie = new Node();
 
     SpecialTokenSplitter(Vocabulary v) {
         this.v = v;
+        for (int id : v.specialTokens) {
+            Node n = trie;
+            for (int i = 0; i < v.text[id].length(); i++) {
+                n = n.children.computeIfAbsent(v.text[id].charAt(i), c -> new Node());
+            }
+            n.token = id;
+        }
+    }
+
+    /** A trie of all special-token texts, to find in one pass which of them occur in a text. */
+    private static final class Node {
+        final Map<Character, Node> children = new HashMap<>(4);
+        int token = Vocabulary.NONE;
     }
 
     List<Fragment> split(String text, boolean parseSpecial) {
@@ -34,17 +51,40 @@ final class SpecialTokenSplitter {
             return fragments;
         }
         fragments.add(Fragment.text(0, text.length()));
+        BitSet present = occurring(text);
+        if (present.isEmpty()) {
+            return fragments;
+        }
+        // llama.cpp's order: token by token, longest first, each cutting all remaining text fragments; tokens
+        // that occur nowhere in the text cannot occur in a fragment of it and are skipped
         for (int id : v.specialTokens) {
-            if (!parseSpecial && v.has(id, TokenAttr.CONTROL | TokenAttr.UNKNOWN)) {
+            if (!present.get(id) || (!parseSpecial && v.has(id, TokenAttr.CONTROL | TokenAttr.UNKNOWN))) {
                 continue;
             }
-            String special = v.text[id];
-            if (!text.contains(special)) {
-                continue; // cheap pre-check: most special tokens never occur
-            }
-            fragments = cut(text, fragments, id, special);
+            fragments = cut(text, fragments, id, v.text[id]);
         }
         return fragments;
+    }
+
+    /** The special tokens whose text occurs somewhere in {@code text}. */
+    private BitSet occurring(String text) {
+        BitSet present = new BitSet();
+        if (trie.children.isEmpty()) {
+            return present;
+        }
+        for (int start = 0; start < text.length(); start++) {
+            Node n = trie;
+            for (int i = start; i < text.length(); i++) {
+                n = n.children.get(text.charAt(i));
+                if (n == null) {
+                    break;
+                }
+                if (n.token != Vocabulary.NONE) {
+                    present.set(n.token);
+                }
+            }
+        }
+        return present;
     }
 
     private List<Fragment> cut(String text, List<Fragment> in, int id, String special) {

@@ -57,6 +57,9 @@ public interface Tokenizer {
 
     boolean isEndOfGeneration(int id);
 
+    /** The id of a special token as resolved from the metadata and llama.cpp's defaults, or -1. */
+    int specialId(SpecialToken kind);
+
     int bos();
 
     int eos();

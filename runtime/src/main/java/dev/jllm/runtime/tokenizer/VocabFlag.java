@@ -6,6 +6,7 @@ public enum VocabFlag {
     ADD_EOS("tokenizer.ggml.add_eos_token"),
     ADD_SEP("tokenizer.ggml.add_sep_token"),
     ADD_SPACE_PREFIX("tokenizer.ggml.add_space_prefix"),
+    /** Kept as data only: llama.cpp applies it to Unigram (T5) tokenizers, which jllm does not implement. */
     REMOVE_EXTRA_WHITESPACES("tokenizer.ggml.remove_extra_whitespaces"),
     NORMALIZER_LOWERCASE("tokenizer.ggml.normalizer.lowercase"),
     NORMALIZER_STRIP_ACCENTS("tokenizer.ggml.normalizer.strip_accents");

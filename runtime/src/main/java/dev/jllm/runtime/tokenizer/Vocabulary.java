@@ -44,7 +44,6 @@ final class Vocabulary {
     final boolean addSep;
     final boolean ignoreMerges;
     final boolean cleanSpaces;
-    final boolean removeExtraWhitespaces;
     final boolean lowercase;
     final boolean stripAccents;
 
@@ -84,7 +83,6 @@ final class Vocabulary {
         addSep = r.addSep;
         ignoreMerges = r.ignoreMerges;
         cleanSpaces = r.cleanSpaces;
-        removeExtraWhitespaces = r.removeExtraWhitespaces;
         lowercase = r.lowercase;
         stripAccents = r.stripAccents;
         specialTokens = r.specialTokens;

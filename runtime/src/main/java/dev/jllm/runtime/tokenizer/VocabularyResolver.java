@@ -18,20 +18,22 @@ import static dev.jllm.runtime.tokenizer.Vocabulary.NONE;
  * text, end-of-generation set, special-token match order, rendered pieces, strip attributes.
  */
 final class VocabularyResolver {
-    /** Texts llama.cpp recognises as end-of-turn tokens when the metadata names none. */
-    private static final Set<String> EOT_TEXTS = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>",
+    /** Texts llama.cpp recognises as end-of-turn tokens when the metadata names none, in preference order. */
+    private static final List<String> EOT_TEXTS = List.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>",
             "<|endoftext|>", "<|end_of_text|>", "<EOT>", "_<EOT>", "[EOT]", "<\uFF5Cend\u2581of\u2581sentence\uFF5C>",
             "<end_of_utterance>");
-    private static final Set<String> FIM_PRE_TEXTS = Set.of("<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>",
+    private static final List<String> EOM_TEXTS = List.of("<|eom_id|>");
+    private static final List<String> FIM_PRE_TEXTS = List.of("<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>",
             "<\uFF5Cfim\u2581begin\uFF5C>", "<PRE>", "\u2581<PRE>", "<|code_prefix|>", "<|prefix|>");
-    private static final Set<String> FIM_SUF_TEXTS = Set.of("<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>",
+    private static final List<String> FIM_SUF_TEXTS = List.of("<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>",
             "<\uFF5Cfim\u2581hole\uFF5C>", "<SUF>", "\u2581<SUF>", "<|code_suffix|>", "<|suffix|>");
-    private static final Set<String> FIM_MID_TEXTS = Set.of("<|fim_middle|>", "<fim-middle>", "<fim_middle>",
+    private static final List<String> FIM_MID_TEXTS = List.of("<|fim_middle|>", "<fim-middle>", "<fim_middle>",
             "<\uFF5Cfim\u2581end\uFF5C>", "<MID>", "\u2581<MID>", "<|code_middle|>", "<|middle|>");
-    private static final Set<String> FIM_PAD_TEXTS = Set.of("<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]");
-    private static final Set<String> FIM_REP_TEXTS = Set.of("<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>",
-            "<reponame>");
-    private static final Set<String> FIM_SEP_TEXTS = Set.of("<|file_sep|>");
+    private static final List<String> FIM_PAD_TEXTS = List.of("<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>",
+            "[PAD]");
+    private static final List<String> FIM_REP_TEXTS = List.of("<|fim_repo|>", "<|repo_name|>", "<fim-repo>",
+            "<REPO>", "<reponame>");
+    private static final List<String> FIM_SEP_TEXTS = List.of("<|file_sep|>");
     /** Texts that end generation (llama.cpp's list; EOS/EOT/EOM and FIM pad/repo/sep are added besides). */
     private static final Set<String> EOG_TEXTS = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>",
             "<|call|>", "<|flush|>", "<|calls|>", "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>",
@@ -73,7 +75,6 @@ final class VocabularyResolver {
     boolean addSep;
     boolean ignoreMerges;
     boolean cleanSpaces;
-    boolean removeExtraWhitespaces;
     boolean lowercase;
     boolean stripAccents;
 
@@ -138,7 +139,6 @@ final class VocabularyResolver {
                     + "' (tokenizer.ggml.model); supported: llama (SentencePiece BPE), gpt2 (byte-level BPE), bert (WordPiece)");
         }
         addSpacePrefix = flag(VocabFlag.ADD_SPACE_PREFIX, addSpacePrefix);
-        removeExtraWhitespaces = flag(VocabFlag.REMOVE_EXTRA_WHITESPACES, false);
     }
 
     private void tokens() {
@@ -211,42 +211,37 @@ final class VocabularyResolver {
 
     /**
      * Finds EOT, EOM and FIM tokens by their text when the metadata names none, and marks them CONTROL.
-     * llama.cpp scans a hash map (unspecified order, first hit wins); we scan by ascending id.
+     * llama.cpp takes the first candidate its hash map yields (an unspecified order); we take the first in
+     * its list order, which prefers the turn markers ("<|end|>", "<|im_end|>") over "<|endoftext|>".
      */
     private void detectSpecialTokens() {
-        for (int id = 0; id < text.length; id++) {
-            String t = text[id];
-            if (eot == NONE && EOT_TEXTS.contains(t)) {
-                eot = markControl(id);
-            }
-            if (eom == NONE && t.equals("<|eom_id|>")) {
-                eom = markControl(id);
-            }
-            if (fimPre == NONE && FIM_PRE_TEXTS.contains(t)) {
-                fimPre = markControl(id);
-            }
-            if (fimSuf == NONE && FIM_SUF_TEXTS.contains(t)) {
-                fimSuf = markControl(id);
-            }
-            if (fimMid == NONE && FIM_MID_TEXTS.contains(t)) {
-                fimMid = markControl(id);
-            }
-            if (fimPad == NONE && FIM_PAD_TEXTS.contains(t)) {
-                fimPad = markControl(id);
-            }
-            if (fimRep == NONE && FIM_REP_TEXTS.contains(t)) {
-                fimRep = markControl(id);
-            }
-            if (fimSep == NONE && FIM_SEP_TEXTS.contains(t)) {
-                fimSep = markControl(id);
-            }
-        }
+        eot = detect(eot, EOT_TEXTS);
+        eom = detect(eom, EOM_TEXTS);
+        fimPre = detect(fimPre, FIM_PRE_TEXTS);
+        fimSuf = detect(fimSuf, FIM_SUF_TEXTS);
+        fimMid = detect(fimMid, FIM_MID_TEXTS);
+        fimPad = detect(fimPad, FIM_PAD_TEXTS);
+        fimRep = detect(fimRep, FIM_REP_TEXTS);
+        fimSep = detect(fimSep, FIM_SEP_TEXTS);
         // control tokens named "unused" are unused (conversions should say so, many do not)
         for (int id = 0; id < text.length; id++) {
             if ((attrs[id] & TokenAttr.CONTROL) != 0 && text[id].contains("unused")) {
                 attrs[id] |= TokenAttr.UNUSED;
             }
         }
+    }
+
+    private int detect(int current, List<String> candidates) {
+        if (current != NONE) {
+            return current;
+        }
+        for (String candidate : candidates) {
+            Integer id = ids.get(candidate);
+            if (id != null) {
+                return markControl(id);
+            }
+        }
+        return NONE;
     }
 
     private int markControl(int id) {

@@ -33,14 +33,18 @@ class TokenizerVectorsTest {
                         + "\n   got      " + Arrays.toString(got));
             }
         }
-        long t0 = System.nanoTime();
+        long best = Long.MAX_VALUE;
         int tokens = 0;
-        for (String s : vv.inputs()) {
-            tokens += vv.tokenizer().encode(s, false, false).length;
+        for (int round = 0; round < 20; round++) {
+            long t0 = System.nanoTime();
+            tokens = 0;
+            for (String s : vv.inputs()) {
+                tokens += vv.tokenizer().encode(s, false, false).length;
+            }
+            best = Math.min(best, System.nanoTime() - t0);
         }
-        long micros = (System.nanoTime() - t0) / 1000;
-        System.out.printf("vocab %-15s %d/%d vectors pass; corpus encode %d us (%d tokens)%n",
-                name, pass, vv.inputs().size(), micros, tokens);
+        System.out.printf("vocab %-15s %d/%d vectors pass; corpus encode %d us (best of 20, %d tokens)%n",
+                name, pass, vv.inputs().size(), best / 1000, tokens);
         assertThat(failures).as(name + " mismatches").isEmpty();
     }
 
