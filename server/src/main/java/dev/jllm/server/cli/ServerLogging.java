@@ -12,8 +12,8 @@ import java.util.logging.Logger;
 
 /**
  * One line per log record on stderr ({@code time level logger: message}), for the server's own logs, Helidon's
- * and the access log alike. Stack traces only with JLLM_DEBUG=1: a server log is read by operators, and the
- * message already says what failed.
+ * and the access log alike, at INFO unless JLLM_LOG_LEVEL says otherwise. Stack traces only with JLLM_DEBUG=1:
+ * a server log is read by operators, and the message already says what failed.
  */
 final class ServerLogging {
 
@@ -47,7 +47,16 @@ final class ServerLogging {
             }
         });
         root.addHandler(console);
-        root.setLevel(debug ? Level.FINE : Level.INFO);
+        Level level = debug ? Level.FINE : Level.INFO;
+        String asked = System.getenv("JLLM_LOG_LEVEL");
+        if (asked != null && !asked.isBlank()) {
+            try {
+                level = Level.parse(asked.strip().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException ignored) {
+                // an unknown level keeps the default; the server should start all the same
+            }
+        }
+        root.setLevel(level);
     }
 
     private static String shortName(String logger) {

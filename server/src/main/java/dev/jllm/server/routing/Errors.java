@@ -4,6 +4,8 @@ import dev.jllm.api.LlmException;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns anything a handler throws into the answer the client gets. Expected failures ({@link LlmException},
@@ -31,11 +33,19 @@ public final class Errors {
         };
     }
 
+    /** The engine names the field it refuses as "invalid 'field': ..."; that field is the error's param. */
+    private static final Pattern NAMED_FIELD = Pattern.compile("^invalid '([A-Za-z0-9_.\\[\\]]+)'");
+
+    static String paramOf(String message) {
+        Matcher m = NAMED_FIELD.matcher(message);
+        return m.find() ? m.group(1) : null;
+    }
+
     public static ApiError from(LlmException e) {
         String msg = e.getMessage();
         LlmException.Kind kind = e.kind();
         return switch (kind) {
-            case INVALID_REQUEST -> ApiError.invalid(msg, null);
+            case INVALID_REQUEST -> ApiError.invalid(msg, paramOf(msg));
             case CONTEXT_LENGTH_EXCEEDED -> ApiError.invalid(msg, "messages", kind.openAiCode());
             // The server checks its own clients' keys itself; an authentication failure from an instance means
             // jllm's credentials for an upstream server were refused, which is not the client's key at fault.
