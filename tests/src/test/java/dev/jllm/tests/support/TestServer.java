@@ -52,6 +52,12 @@ public final class TestServer implements AutoCloseable {
 
     /** Like {@link #start(UnaryOperator)} with more instance types than the class path offers (test doubles). */
     public static TestServer start(UnaryOperator<ServerConfig> tweak, List<LlmProviderFactory> extraTypes) {
+        return start(tweak, extraTypes, true);
+    }
+
+    /** @param awaitLoaded whether to wait until the configured models are loaded (or failed) */
+    public static TestServer start(UnaryOperator<ServerConfig> tweak, List<LlmProviderFactory> extraTypes,
+                                   boolean awaitLoaded) {
         FakeUpstream upstream = new FakeUpstream();
         Path home;
         try {
@@ -72,7 +78,7 @@ public final class TestServer implements AutoCloseable {
         ServerConfig config = tweak.apply(ServerConfig.defaults().withPort(0));
         JllmServer server = JllmServer.start(config, service);
         try {
-            if (!server.awaitLoaded(Duration.ofSeconds(60))) {
+            if (awaitLoaded && !server.awaitLoaded(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the server did not get ready");
             }
         } catch (InterruptedException e) {
