@@ -38,7 +38,7 @@ final class ChatJob {
             ChatCompletionRequest request = ChatRequestValidator.parse(r);
             return ctx -> {
                 String name = JobParams.resolve(service, instance);
-                try (GenerationSlots.Slot slot = slots.acquireWaiting(name);
+                try (GenerationSlots.Slot _ = slots.acquireWaiting(name);
                      ChatCompletionStream stream = instance == null ? service.chatCompletionStream(request)
                              : service.chatCompletionStream(instance, request)) {
                     ctx.onCancel(stream::close);

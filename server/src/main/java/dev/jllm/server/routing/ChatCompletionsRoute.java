@@ -39,7 +39,7 @@ public final class ChatCompletionsRoute implements Handler {
                 RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
         ModelRouter.Target target = ctx.router().resolve(request.model());
         ChatCompletionRequest forInstance = request.withModel(target.modelId());
-        try (GenerationSlots.Slot slot = ctx.slots().acquire(target.instance())) {
+        try (GenerationSlots.Slot _ = ctx.slots().acquire(target.instance())) {
             if (request.isStream()) {
                 stream(res, request, forInstance, target);
             } else {

@@ -43,7 +43,7 @@ public final class CompletionsRoute implements Handler {
                     + "' (type " + llm.type() + ") cannot continue a raw prompt, which /v1/completions needs;"
                     + " use /v1/chat/completions", null, "raw_prompt_not_supported", null));
         }
-        try (GenerationSlots.Slot slot = ctx.slots().acquire(target.instance())) {
+        try (GenerationSlots.Slot _ = ctx.slots().acquire(target.instance())) {
             if (request.stream()) {
                 stream(res, request, target);
             } else {

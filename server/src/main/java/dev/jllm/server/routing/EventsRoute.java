@@ -42,7 +42,7 @@ public final class EventsRoute implements Handler {
         AtomicBoolean overflowed = new AtomicBoolean();
         AtomicLong ids = new AtomicLong();
         // Subscribe before reading the state, so no change between the two is lost.
-        try (Subscription sub = service.onCurrentModelChange((previous, current) -> {
+        try (Subscription _ = service.onCurrentModelChange((previous, current) -> {
             if (!pending.offer(event(previous, current))) {
                 // A reader this far behind gets the state afresh instead of every step: memory stays bounded.
                 pending.clear();
