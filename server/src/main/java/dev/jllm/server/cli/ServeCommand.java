@@ -86,10 +86,11 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         JllmServer server = JllmServer.start(config, new LlmServiceMain());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread hook = new Thread(() -> {
             server.close();
             stopped.countDown();
-        }, "jllm-shutdown"));
+        }, "jllm-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         out.println("jllm: listening on http://" + config.host() + ":" + server.port()
                 + (config.models().isEmpty() ? "" : " (loading " + config.models().size() + " model"
                 + (config.models().size() > 1 ? "s" : "") + ")"));
@@ -97,6 +98,7 @@ final class ServeCommand implements Callable<Integer> {
         server.awaitLoaded(java.time.Duration.ofDays(365_000));
         Readiness.Snapshot s = server.readiness().snapshot();
         if (s.state() == Readiness.State.FAILED) {
+            Runtime.getRuntime().removeShutdownHook(hook);
             server.close();
             throw new UserError(s.error());
         }

@@ -38,6 +38,7 @@ final class ChatJob {
             ChatCompletionRequest request = ChatRequestValidator.parse(r);
             return ctx -> {
                 String name = JobParams.resolve(service, instance);
+                service.get(name); // an unknown instance fails here, before it gets a slot pool of its own
                 try (GenerationSlots.Slot _ = slots.acquireWaiting(name);
                      ChatCompletionStream stream = instance == null ? service.chatCompletionStream(request)
                              : service.chatCompletionStream(instance, request)) {
