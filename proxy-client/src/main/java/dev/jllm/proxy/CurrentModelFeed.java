@@ -1,0 +1,95 @@
+package dev.jllm.proxy;
+
+import dev.jllm.api.CurrentModel;
+import dev.jllm.api.LlmException;
+import dev.jllm.providers.sse.SseEvent;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Follows the server's {@code GET /v1/events} for as long as the proxy is open, handing each reported current
+ * model to the tracker. Every connection starts with the state at that moment, so after a dropped connection (or
+ * a restarted server) re-connecting is all it takes to be in sync again; it retries with a pause growing to a
+ * few seconds while the server cannot be reached.
+ */
+final class CurrentModelFeed implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(CurrentModelFeed.class.getName());
+    private static final long FIRST_PAUSE_MS = 100;
+    private static final long MAX_PAUSE_MS = 5000;
+
+    private final JobsClient client;
+    private final CurrentModelTracker tracker;
+    private final Thread thread;
+    private volatile EventConnection connection;
+    private volatile boolean closed;
+
+    CurrentModelFeed(JobsClient client, CurrentModelTracker tracker) {
+        this.client = client;
+        this.tracker = tracker;
+        this.thread = Thread.ofVirtual().name("jllm-proxy-events").unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    private void run() {
+        long pause = FIRST_PAUSE_MS;
+        while (!closed) {
+            String failure = null;
+            try (EventConnection c = client.serviceEvents()) {
+                connection = c;
+                if (closed) {
+                    return;
+                }
+                SseEvent e;
+                while ((e = c.next()) != null) {
+                    if (e.type().equals("current_model")) {
+                        tracker.serverReported(parse(e.data()));
+                        pause = FIRST_PAUSE_MS;
+                    }
+                }
+                failure = c.wentSilent() ? "it went silent" : "the server ended it";
+            } catch (IOException | LlmException e) {
+                failure = e.getMessage();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "reading current-model events failed", e);
+                failure = e.toString();
+            } finally {
+                connection = null;
+            }
+            if (closed) {
+                return;
+            }
+            LOG.log(System.Logger.Level.DEBUG, "current-model events from {0} lost ({1}); reconnecting",
+                    client.settings().server(), failure);
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException ie) {
+                return;
+            }
+            pause = Math.min(MAX_PAUSE_MS, pause * 2);
+        }
+    }
+
+    private static Optional<CurrentModel> parse(String data) {
+        JsonObject o = Wire.object(data, "current_model event");
+        JsonValue c = o.get("current_model");
+        return c == null || c == JsonValue.NULL ? Optional.empty()
+                : Optional.of(Wire.read(c, CurrentModel.class, "current_model event"));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        EventConnection c = connection;
+        if (c != null) {
+            c.close();
+        }
+        thread.interrupt();
+    }
+}
