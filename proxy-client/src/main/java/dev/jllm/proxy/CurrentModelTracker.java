@@ -16,8 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The proxy's current model and its listeners. The current model normally lives on the server, shared with its
  * other clients; when this proxy picks a model of one of its own in-proxy instances (which the server does not
- * know), that choice is kept here as an override. The current model is the override if there is one, else the
- * server's; a change on the server (made by anyone) replaces an override, since the latest choice wins.
+ * know), that choice is kept here as an override and the server's is cleared. The current model is the override
+ * if there is one, else the server's; a change on the server (made by anyone else) replaces an override, since
+ * the latest choice wins.
  *
  * <p>Listeners hear of every change of that effective value, in order, each once: from the server's event
  * stream and from changes of the override. They are called with the lock held (so in order); keep them quick.
@@ -32,6 +33,8 @@ final class CurrentModelTracker {
     private Optional<CurrentModel> server = Optional.empty();
     private boolean serverKnown;
     private Optional<CurrentModel> override = Optional.empty();
+    /** An override being set while this proxy clears the server's choice; applied when the server says so. */
+    private Optional<CurrentModel> pendingOverride;
     /** What listeners were last told (or the first state seen); null before anything was known. */
     private Optional<CurrentModel> announced;
 
@@ -39,7 +42,11 @@ final class CurrentModelTracker {
     void serverReported(Optional<CurrentModel> now) {
         lock.lock();
         try {
-            if (serverKnown && !now.equals(server)) {
+            if (pendingOverride != null && now.isEmpty()) {
+                // The server's choice was cleared for this proxy's own: one change, not two.
+                override = pendingOverride;
+                pendingOverride = null;
+            } else if (serverKnown && !now.equals(server)) {
                 override = Optional.empty();
             }
             server = now;
@@ -51,7 +58,20 @@ final class CurrentModelTracker {
         }
     }
 
-    /** Sets or clears the in-proxy choice. */
+    /**
+     * Announces that this proxy is about to clear the server's current model in favour of {@code choice}: the
+     * server's report of "none" then sets the override at the same moment.
+     */
+    void expectOverride(CurrentModel choice) {
+        lock.lock();
+        try {
+            pendingOverride = Optional.of(choice);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sets or clears the in-proxy choice (and forgets an expected one). */
     void override(Optional<CurrentModel> choice) {
         lock.lock();
         try {
@@ -59,8 +79,29 @@ final class CurrentModelTracker {
                 // Nothing was known: the change is told as one from "none".
                 announced = Optional.empty();
             }
+            pendingOverride = null;
             override = choice;
             announce();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets an expected override (setting it failed). */
+    void cancelExpectedOverride() {
+        lock.lock();
+        try {
+            pendingOverride = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The server's current model as last reported, if its event stream has reported one. */
+    Optional<Optional<CurrentModel>> server() {
+        lock.lock();
+        try {
+            return serverKnown ? Optional.of(server) : Optional.empty();
         } finally {
             lock.unlock();
         }

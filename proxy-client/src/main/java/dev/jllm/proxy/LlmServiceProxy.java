@@ -44,8 +44,8 @@ import java.util.regex.Pattern;
  *       a handle cancels its jobs, {@link #remove} removes the instance.</li>
  *   <li><b>Current model.</b> The server's, shared with its other clients; changes made anywhere reach
  *       {@link #onCurrentModelChange} listeners through the server's event stream. A model of an in-proxy
- *       instance, which the server cannot know, is kept by this proxy as its current model until it is changed
- *       here or anywhere else.</li>
+ *       instance, which the server cannot serve, is kept by this proxy as its current model (and the server's is
+ *       cleared, as there is one current model) until it is changed here or anywhere else.</li>
  *   <li><b>Failures.</b> What the server's service threw comes back as the same {@link LlmException} kind. A
  *       server that cannot be reached, goes silent or loses a job (restarted) gives UNAVAILABLE (or TIMEOUT)
  *       within the configured limits, never a hang. A dropped event stream is resumed where it broke.</li>
@@ -170,6 +170,12 @@ public final class LlmServiceProxy implements LlmService {
         }
         boolean removed = jobs.remove(scope, name);
         createdConfigs.remove(name);
+        // The server clears its current model if it was on that instance: let listeners hear of it first.
+        Optional<Optional<CurrentModel>> server = tracker.server();
+        if (removed && server.isPresent() && server.get().isPresent()
+                && server.get().get().serviceName().equals(name)) {
+            syncWithServer(Optional.empty());
+        }
         return removed;
     }
 
@@ -214,9 +220,17 @@ public final class LlmServiceProxy implements LlmService {
                         + provider + "'");
             }
             CurrentModel next = new CurrentModel(modelId, llm.type(), serviceName);
-            // Follow the server from now on, so that a change made elsewhere replaces this choice.
+            // Follow the server from now on, so that a change made elsewhere replaces this choice; and clear the
+            // server's choice, since there is one current model and the server cannot serve this one.
             startFeed();
             awaitFeed();
+            tracker.expectOverride(next);
+            try {
+                syncWithServer(jobs.clearCurrentModel(scope));
+            } catch (RuntimeException e) {
+                tracker.cancelExpectedOverride();
+                throw e;
+            }
             tracker.override(Optional.of(next));
             return next;
         }
