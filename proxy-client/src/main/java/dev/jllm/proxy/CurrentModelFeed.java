@@ -7,7 +7,10 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Follows the server's {@code GET /v1/events} for as long as the proxy is open, handing each reported current
@@ -24,6 +27,7 @@ final class CurrentModelFeed implements AutoCloseable {
     private final JobsClient client;
     private final CurrentModelTracker tracker;
     private final Thread thread;
+    private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private volatile EventConnection connection;
     private volatile boolean closed;
 
@@ -35,6 +39,14 @@ final class CurrentModelFeed implements AutoCloseable {
 
     void start() {
         thread.start();
+    }
+
+    /**
+     * Waits until the first connection either reported the state or failed, so that a caller neither starts
+     * without the state when the server is there nor waits long when it is not.
+     */
+    void awaitFirstAttempt(Duration max) throws InterruptedException {
+        firstAttempt.await(max.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void run() {
@@ -50,6 +62,7 @@ final class CurrentModelFeed implements AutoCloseable {
                 while ((e = c.next()) != null) {
                     if (e.type().equals("current_model")) {
                         tracker.serverReported(parse(e.data()));
+                        firstAttempt.countDown();
                         pause = FIRST_PAUSE_MS;
                     }
                 }
@@ -61,6 +74,7 @@ final class CurrentModelFeed implements AutoCloseable {
                 failure = e.toString();
             } finally {
                 connection = null;
+                firstAttempt.countDown();
             }
             if (closed) {
                 return;

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -140,23 +139,6 @@ final class CurrentModelTracker {
                     return false;
                 }
                 left = serverChanged.awaitNanos(left);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits until the server's state is known at all (the event stream's first report). */
-    boolean awaitKnown(Duration max) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        lock.lock();
-        try {
-            while (!serverKnown) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !serverChanged.await(left, TimeUnit.NANOSECONDS)) {
-                    return serverKnown;
-                }
             }
             return true;
         } finally {

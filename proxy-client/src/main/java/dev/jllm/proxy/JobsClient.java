@@ -9,6 +9,7 @@ import jakarta.json.JsonObject;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -126,8 +127,13 @@ final class JobsClient implements AutoCloseable {
         } catch (LlmException e) {
             if (e.seenStatus().isEmpty() && (e.kind() == Kind.UNAVAILABLE || e.kind() == Kind.TIMEOUT
                     || e.kind() == Kind.UPSTREAM)) {
-                // No answer at all: say which server, since the caller may not know a server is involved.
-                throw new LlmException(e.kind() == Kind.TIMEOUT ? Kind.TIMEOUT : Kind.UNAVAILABLE,
+                // No answer at all: say which server, since the caller may not know a server is involved. A
+                // server that took the connection but did not answer in time stays a TIMEOUT; one that could not
+                // be connected to (refused, or no connection within the limit) or that dropped the connection is
+                // UNAVAILABLE.
+                boolean answeredLate = e.kind() == Kind.TIMEOUT
+                        && !(e.getCause() instanceof HttpConnectTimeoutException);
+                throw new LlmException(answeredLate ? Kind.TIMEOUT : Kind.UNAVAILABLE,
                         "the jllm server at " + settings.server() + " cannot be reached: " + e.getMessage(), e);
             }
             throw e;

@@ -494,10 +494,20 @@ public final class LlmServiceProxy implements LlmService {
         }
     }
 
-    /** Waits (boundedly) for the event stream's first report, so the state listeners start from is known. */
+    /**
+     * Waits (boundedly) for the event stream's first report, so the state listeners start from is known; returns
+     * early when the server cannot be reached (the stream keeps trying).
+     */
     private void awaitFeed() {
+        CurrentModelFeed f;
+        synchronized (feedLock) {
+            f = feed;
+        }
         try {
-            if (!tracker.awaitKnown(firstReportWait())) {
+            if (f != null) {
+                f.awaitFirstAttempt(firstReportWait());
+            }
+            if (!tracker.serverKnown()) {
                 LOG.log(System.Logger.Level.DEBUG, "no current-model events from {0} yet", settings.server());
             }
         } catch (InterruptedException e) {
