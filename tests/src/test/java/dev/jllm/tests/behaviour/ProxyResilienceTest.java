@@ -136,6 +136,21 @@ class ProxyResilienceTest {
         }
     }
 
+    @Test
+    void aStreamMayLastLongerThanTheRequestTimeout() {
+        // The request limit is for the headers of an answer: a stream that keeps coming is not cut by it.
+        try (LlmServiceProxy proxy = LlmServiceProxy.builder(server.baseUrl())
+                .requestTimeout(Duration.ofMillis(300)).build();
+             ChatCompletionStream stream = proxy.chatCompletionStream(UPSTREAM, slow())) {
+            Iterator<ChatCompletionChunk> it = stream.iterator();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 12; i++) {
+                assertThat(it.next().text()).isEqualTo(FakeUpstream.STORY.get(i % FakeUpstream.STORY.size()));
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(900));
+        }
+    }
+
     // ------------------------------------------------------------------ cancelling
 
     @Test
