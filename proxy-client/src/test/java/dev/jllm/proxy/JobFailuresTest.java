@@ -30,8 +30,8 @@ class JobFailuresTest {
 
     @Test
     void aStatusOtherThanTheKindsIsKeptAsSeen() {
-        LlmException e = JobFailures.fromErrorEvent("{\"error\":{\"message\":\"gone\",\"type\":\"invalid_request_error\","
-                + "\"code\":\"events_expired\",\"http_status\":410}}", "job_1");
+        LlmException e = JobFailures.fromErrorEvent("{\"error\":{\"message\":\"gone\","
+                + "\"type\":\"invalid_request_error\",\"code\":\"events_expired\",\"http_status\":410}}", "job_1");
         assertThat(e.kind()).isEqualTo(Kind.INVALID_REQUEST);
         assertThat(e.httpStatus()).isEqualTo(410);
     }

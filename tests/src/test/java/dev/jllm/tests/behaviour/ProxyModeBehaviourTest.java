@@ -152,4 +152,48 @@ class ProxyModeBehaviourTest extends LlmServiceBehaviour {
             assertThat(proxy.has("shared")).isFalse();
         }
     }
+
+    // ------------------------------------------------------------------ footprint
+
+    /** A program using the proxy the way a UI process would, with nothing of jllm but the library around. */
+    private static final String BARE_PROGRAM = """
+            import dev.jllm.api.LocalConfig;
+            import dev.jllm.api.openai.ChatCompletionRequest;
+            import dev.jllm.api.openai.ChatMessage;
+            import dev.jllm.proxy.LlmServiceProxy;
+
+            public class BareProxyMain {
+                public static void main(String[] args) {
+                    for (String absent : new String[] {"dev.jllm.runtime.engine.LocalLlm",
+                            "dev.jllm.models.gguf.GgufFile", "dev.jllm.server.JllmServer",
+                            "io.helidon.webserver.WebServer"}) {
+                        try {
+                            Class.forName(absent);
+                            throw new AssertionError(absent + " is on the class path");
+                        } catch (ClassNotFoundException expected) {
+                        }
+                    }
+                    try (LlmServiceProxy proxy = LlmServiceProxy.connect(args[0])) {
+                        proxy.create("bare", LocalConfig.of(args[1]).withThreads(1));
+                        proxy.setCurrentModel(args[1], null, "bare");
+                        var request = ChatCompletionRequest.builder().messages(ChatMessage.user("Once upon a time"))
+                                .maxTokens(12).temperature(0.0).build();
+                        try (var stream = proxy.chatCompletionStream(request)) {
+                            StringBuilder text = new StringBuilder();
+                            stream.forEach(c -> text.append(c.text()));
+                            System.out.print("TEXT[" + text + "]");
+                        }
+                    }
+                }
+            }
+            """;
+
+    @Test
+    void theLibraryWorksWithNothingButItsOwnDependencies() throws InterruptedException {
+        assertThat(BareProxyJvm.classPath()).hasSize(7);
+        String out = BareProxyJvm.run(home, BARE_PROGRAM, server.baseUrl(), path());
+        ChatCompletionRequest req = ask(path(), "Once upon a time", 12);
+        assertThat(out).contains("TEXT[" + ReferenceEngine.text(model, req) + "]");
+        assertThat(proxy.list()).containsExactly("bare");
+    }
 }
