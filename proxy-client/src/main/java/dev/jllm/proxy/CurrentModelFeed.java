@@ -30,6 +30,7 @@ final class CurrentModelFeed implements AutoCloseable {
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private volatile EventConnection connection;
     private volatile boolean closed;
+    private volatile LlmException refused;
 
     CurrentModelFeed(JobsClient client, CurrentModelTracker tracker) {
         this.client = client;
@@ -47,6 +48,11 @@ final class CurrentModelFeed implements AutoCloseable {
      */
     void awaitFirstAttempt(Duration max) throws InterruptedException {
         firstAttempt.await(max.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The server's refusal (a missing or wrong key), after which this feed stopped; null while it runs. */
+    LlmException refused() {
+        return refused;
     }
 
     private void run() {
@@ -67,7 +73,17 @@ final class CurrentModelFeed implements AutoCloseable {
                     }
                 }
                 failure = c.wentSilent() ? "it went silent" : "the server ended it";
-            } catch (IOException | LlmException e) {
+            } catch (LlmException e) {
+                if (e.kind() == LlmException.Kind.AUTHENTICATION || e.kind() == LlmException.Kind.PERMISSION) {
+                    // The key will not change while this proxy lives: trying again cannot help.
+                    refused = e;
+                    firstAttempt.countDown();
+                    LOG.log(System.Logger.Level.WARNING, "the jllm server at {0} refused the current-model events:"
+                            + " {1}", client.settings().server(), e.getMessage());
+                    return;
+                }
+                failure = e.getMessage();
+            } catch (IOException e) {
                 failure = e.getMessage();
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "reading current-model events failed", e);

@@ -252,7 +252,10 @@ public final class LlmServiceProxy implements LlmService {
     /**
      * Registers a listener told of every change of the current model: made through this proxy, through other
      * clients of the server, or on the server itself. Listeners are called in order on one of the proxy's
-     * threads (or the thread making a change); keep them quick.
+     * threads (or the thread making a change); keep them quick. Works while the server cannot be reached: the
+     * changes arrive once it can.
+     *
+     * @throws LlmException AUTHENTICATION or PERMISSION when the server refuses this proxy's key
      */
     @Override
     public Subscription onCurrentModelChange(CurrentModelListener listener) {
@@ -506,6 +509,9 @@ public final class LlmServiceProxy implements LlmService {
         try {
             if (f != null) {
                 f.awaitFirstAttempt(firstReportWait());
+                if (f.refused() != null) {
+                    throw RemoteCall.rethrown(f.refused());
+                }
             }
             if (!tracker.serverKnown()) {
                 LOG.log(System.Logger.Level.DEBUG, "no current-model events from {0} yet", settings.server());

@@ -48,6 +48,8 @@ class ProxyResilienceTest {
     /** An openai instance on the server (created by another client: a proxy runs openai instances itself). */
     private static final String UPSTREAM = "upstream";
     private static final Duration SOON = Duration.ofSeconds(10);
+    /** The server requires a key, so every proxy here sends one. */
+    private static final String KEY = "resilience-key";
 
     @TempDir
     static Path home;
@@ -64,10 +66,10 @@ class ProxyResilienceTest {
         model = TestData.stories260k();
         hub = new MiniHub(model);
         upstream = new FakeUpstream();
-        server = ServerProcess.start(home.resolve("server-home"), Map.of("HF_ENDPOINT", hub.endpoint()), 0);
+        server = ServerProcess.start(home.resolve("server-home"), Map.of("HF_ENDPOINT", hub.endpoint()), 0, KEY);
         relay = new FaultyRelay(server.port());
         metrics = new ServerMetrics(server.http());
-        direct = LlmServiceProxy.connect(server.baseUrl());
+        direct = proxy(server.baseUrl()).build();
         direct.create(TINY, LocalConfig.of(model.toString()).withThreads(1));
         Jobs jobs = new Jobs(server.http());
         JsonObject job = jobs.submit("instance.create", "{\"name\":\"" + UPSTREAM + "\",\"type\":\"openai\","
@@ -88,6 +90,10 @@ class ProxyResilienceTest {
         }
     }
 
+    private static LlmServiceProxy.Builder proxy(String url) {
+        return LlmServiceProxy.builder(url).apiKey(KEY);
+    }
+
     /** Words of a stream from the upstream's slow story: 30 s in all, so it is surely running when cancelled. */
     private static ChatCompletionRequest slow() {
         return ask(FakeUpstream.MODEL, "[slow] tell me a story", 300);
@@ -101,7 +107,7 @@ class ProxyResilienceTest {
         List<String> undisturbed = texts(direct.chatCompletionStream(TINY, req));
         assertThat(String.join("", undisturbed)).isEqualTo(ReferenceEngine.text(model, req));
 
-        try (LlmServiceProxy viaRelay = LlmServiceProxy.builder(relay.baseUrl()).reconnectWindow(SOON).build()) {
+        try (LlmServiceProxy viaRelay = proxy(relay.baseUrl()).reconnectWindow(SOON).build()) {
             int requests = relay.eventRequests();
             relay.arm(FaultyRelay.Fault.CUT, 3000, 3);
             List<String> resumed = texts(viaRelay.chatCompletionStream(TINY, req));
@@ -120,7 +126,7 @@ class ProxyResilienceTest {
     @Test
     void aStalledStreamIsGivenUpAfterTheIdleLimitAndResumed() {
         ChatCompletionRequest req = ask(model.toString(), "The sun", 200);
-        try (LlmServiceProxy viaRelay = LlmServiceProxy.builder(relay.baseUrl()).idleTimeout(Duration.ofSeconds(1))
+        try (LlmServiceProxy viaRelay = proxy(relay.baseUrl()).idleTimeout(Duration.ofSeconds(1))
                 .reconnectWindow(SOON).build()) {
             int requests = relay.eventRequests();
             relay.arm(FaultyRelay.Fault.STALL, 2000, 1);
@@ -139,7 +145,7 @@ class ProxyResilienceTest {
     @Test
     void aStreamMayLastLongerThanTheRequestTimeout() {
         // The request limit is for the headers of an answer: a stream that keeps coming is not cut by it.
-        try (LlmServiceProxy proxy = LlmServiceProxy.builder(server.baseUrl())
+        try (LlmServiceProxy proxy = proxy(server.baseUrl())
                 .requestTimeout(Duration.ofMillis(300)).build();
              ChatCompletionStream stream = proxy.chatCompletionStream(UPSTREAM, slow())) {
             Iterator<ChatCompletionChunk> it = stream.iterator();
@@ -228,7 +234,7 @@ class ProxyResilienceTest {
     void closingTheProxyCancelsTheJobsItStarted() throws InterruptedException {
         int aborted = upstream.abortedStreams();
         int cancelled = metrics.jobs("chat.completion", "cancelled");
-        LlmServiceProxy proxy = LlmServiceProxy.connect(server.baseUrl());
+        LlmServiceProxy proxy = proxy(server.baseUrl()).build();
         ChatCompletionStream stream = proxy.chatCompletionStream(UPSTREAM, slow());
         Iterator<ChatCompletionChunk> it = stream.iterator();
         it.next();
@@ -242,6 +248,20 @@ class ProxyResilienceTest {
         metrics.awaitJobs("chat.completion", "cancelled", n -> n == cancelled + 1, SOON);
         assertKind(proxy::list, Kind.UNAVAILABLE);
         stream.close();
+    }
+
+    // ------------------------------------------------------------------ the server's key
+
+    @Test
+    void withoutTheServersKeyEveryCallIsRefused() {
+        for (String key : new String[] {null, "wrong-key"}) {
+            try (LlmServiceProxy proxy = LlmServiceProxy.builder(server.baseUrl()).apiKey(key).build()) {
+                assertKind(proxy::list, Kind.AUTHENTICATION);
+                assertKind(() -> proxy.chatCompletion(TINY, ask(model.toString(), "hi", 2)), Kind.AUTHENTICATION);
+                assertKind(() -> proxy.onCurrentModelChange((p, c) -> { }), Kind.AUTHENTICATION);
+            }
+        }
+        assertThat(direct.list()).contains(TINY, UPSTREAM);
     }
 
     // ------------------------------------------------------------------ no server
@@ -273,7 +293,7 @@ class ProxyResilienceTest {
     @Test
     void aServerThatNeverAnswersTimesOut() {
         try (FaultyRelay silent = new FaultyRelay(server.port());
-             LlmServiceProxy proxy = LlmServiceProxy.builder(silent.baseUrl())
+             LlmServiceProxy proxy = proxy(silent.baseUrl())
                      .requestTimeout(Duration.ofMillis(500)).build()) {
             silent.blackHole(true);
             long t0 = System.nanoTime();

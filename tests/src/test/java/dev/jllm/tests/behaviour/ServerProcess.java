@@ -39,11 +39,13 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private final String apiKey;
 
-    private ServerProcess(Process process, int port, Path log) {
+    private ServerProcess(Process process, int port, Path log, String apiKey) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.apiKey = apiKey;
     }
 
     /**
@@ -51,14 +53,21 @@ final class ServerProcess implements AutoCloseable {
      * @param env  more environment (e.g. HF_ENDPOINT)
      * @param port 0 for a free one
      */
-    static ServerProcess start(Path home, Map<String, String> env, int port, String... args) {
+    static ServerProcess start(Path home, Map<String, String> env, int port) {
+        return start(home, env, port, null);
+    }
+
+    /** @param apiKey the key the server requires ({@code --api-key}), or null for none */
+    static ServerProcess start(Path home, Map<String, String> env, int port, String apiKey) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-Xss4m", "-Xmx512m", "-XX:+UseSerialGC",
                 "-cp", classPath(), "dev.jllm.server.cli.JllmCli", "serve", "--host", "127.0.0.1",
                 "--port", Integer.toString(port)));
-        cmd.addAll(List.of(args));
+        if (apiKey != null) {
+            cmd.addAll(List.of("--api-key", apiKey));
+        }
         Path log = home.resolve("server.log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("JLLM_HOME", home.toString());
@@ -99,7 +108,7 @@ final class ServerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        ServerProcess s = new ServerProcess(p, actual, log);
+        ServerProcess s = new ServerProcess(p, actual, log, apiKey);
         s.awaitHealthy();
         return s;
     }
@@ -151,7 +160,7 @@ final class ServerProcess implements AutoCloseable {
 
     /** Raw HTTP to this server. */
     Http http() {
-        return new Http(baseUrl(), null);
+        return new Http(baseUrl(), apiKey);
     }
 
     boolean isAlive() {
