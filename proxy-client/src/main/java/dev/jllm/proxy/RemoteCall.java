@@ -53,11 +53,35 @@ final class RemoteCall {
     /** Submits the job and starts following it. */
     static RemoteCall start(JobsClient client, CallScope scope, String type, JsonObject params, Sink sink) {
         scope.ensureOpen();
-        String id = client.submit(type, params);
+        String id = submit(client, type, params);
         RemoteCall call = new RemoteCall(client, scope, type, id, sink);
         scope.add(call);
         Thread.ofVirtual().name("jllm-proxy-" + type + "-" + id).start(call::follow);
         return call;
+    }
+
+    /**
+     * Submits on a thread of its own, so that a caller interrupted meanwhile can leave at once while the job, once
+     * the server has answered with its id, is still cancelled rather than left running unseen.
+     */
+    private static String submit(JobsClient client, String type, JsonObject params) {
+        CompletableFuture<String> submitted = new CompletableFuture<>();
+        Thread.ofVirtual().name("jllm-proxy-submit-" + type).start(() -> {
+            try {
+                submitted.complete(client.submit(type, params));
+            } catch (Throwable t) {
+                submitted.completeExceptionally(t);
+            }
+        });
+        try {
+            return submitted.get();
+        } catch (InterruptedException e) {
+            submitted.thenAccept(client::cancelAsync);
+            Thread.currentThread().interrupt();
+            throw new LlmException(Kind.CANCELLED, "interrupted while submitting a " + type + " job", e);
+        } catch (ExecutionException e) {
+            throw rethrown(e.getCause());
+        }
     }
 
     /** Submits the job and waits for its result. */
