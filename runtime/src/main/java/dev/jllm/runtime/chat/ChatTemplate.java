@@ -52,6 +52,7 @@ public final class ChatTemplate {
     this.clock = clock;
     this.jinjava = JinjaEnvironment.create(clock);
     checkSyntax();
+    KnownNames.check(rewritten, jinjava);
     this.typedContent = probeTypedContent();
   }
 
