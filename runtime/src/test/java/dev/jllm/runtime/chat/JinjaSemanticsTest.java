@@ -85,6 +85,7 @@ class JinjaSemanticsTest {
         "`{{ 'y' if xs else 'n' }}{{ 'y' if [] else 'n' }}`        | yn",
         // HF helpers
         "`{{ {'a': 1, 'b': [1.5, none, true]} | tojson }}`         | `{\"a\": 1, \"b\": [1.5, null, true]}`",
+        "`{{ 'a<b'|safe|tojson }}{{ [1]|tojson|safe }}{% if 'false'|safe %}!{% endif %}` | `\"a<b\"[1]!`",
         "`{{ strftime_now('%d %b %Y') }}|{{ strftime_now is defined }}` | `26 Jul 2024|True`",
         "`{% filter upper %}a{{ 'b' }}{% endfilter %}`             | AB",
         "`{% generation %}kept{% endgeneration %}`                | kept",
