@@ -1,32 +1,34 @@
 package dev.jllm.runtime.testing;
 
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Assumptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * Locates the shared test data (system property {@code jllm.testdata}, set by the build). When a file is
- * missing the test is skipped with a message, unless {@code JLLM_REQUIRE_TESTDATA=1} (CI), where it fails.
+ * Locates the shared test data ({@code ../shared/testdata} beside the checkout, passed by Surefire as the system
+ * property {@code jllm.testdata}). Without it the tests that need it are skipped with a message, except under CI
+ * ({@code JLLM_REQUIRE_TESTDATA=1}), where a missing file is a failure.
  */
 public final class TestData {
+    private TestData() {
+    }
 
-    private TestData() {}
+    public static Path root() {
+        String p = System.getProperty("jllm.testdata");
+        return Path.of(p != null ? p : "../../shared/testdata").toAbsolutePath().normalize();
+    }
 
-    /** The test data file at {@code relative} (e.g. {@code stories260K/stories260K.gguf}); skips or fails when absent. */
+    /** The test-data file at {@code relative}; skips (or fails under CI) when it is absent. */
     public static Path require(String relative) {
-        String root = System.getProperty("jllm.testdata");
-        Path file = root == null ? null : Path.of(root).resolve(relative);
-        if (file != null && Files.isRegularFile(file)) {
-            return file;
+        Path f = root().resolve(relative);
+        if (!Files.exists(f)) {
+            String msg = "test data " + f + " is missing (expected ../shared/testdata beside the checkout)";
+            if ("1".equals(System.getenv("JLLM_REQUIRE_TESTDATA"))) {
+                throw new AssertionError(msg);
+            }
+            Assumptions.abort(msg + ": skipping");
         }
-        String message = "test data " + relative + " not found"
-                + (root == null ? " (system property jllm.testdata is not set)" : " under " + root);
-        if ("1".equals(System.getenv("JLLM_REQUIRE_TESTDATA"))) {
-            fail(message + " and JLLM_REQUIRE_TESTDATA=1");
-        }
-        Assumptions.abort(message + "; skipping");
-        throw new AssertionError("unreachable");
+        return f;
     }
 }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = JllmCli.Version.class,
         description = "Run LLMs on the JVM: a pure-Java engine, an OpenAI-compatible server and a proxy client.",
-        subcommands = {ShowCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, RunCommand.class, GenerateCommand.class, ShowCommand.class, TokenizeCommand.class, PullCommand.class, ListCommand.class,
+                RmCommand.class, CommandLine.HelpCommand.class})
 public final class JllmCli implements Runnable {
 
     @CommandLine.Spec
@@ -38,7 +39,28 @@ public final class JllmCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietLogging();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Interactive commands print their own output: engine logs would only clutter it, so the default level is
+     * WARNING (JLLM_LOG_LEVEL=INFO or a command such as serve can raise it), on one line per record.
+     */
+    static void quietLogging() {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        java.util.logging.Level level;
+        try {
+            level = java.util.logging.Level.parse(System.getenv().getOrDefault("JLLM_LOG_LEVEL", "WARNING"));
+        } catch (IllegalArgumentException e) {
+            level = java.util.logging.Level.WARNING;
+        }
+        root.setLevel(level);
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            h.setLevel(level);
+            h.setFormatter(new java.util.logging.SimpleFormatter());
+        }
     }
 
     /** Reads the version from the jar manifest, so that it always matches the build. */

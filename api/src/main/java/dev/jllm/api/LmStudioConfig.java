@@ -1,0 +1,46 @@
+package dev.jllm.api;
+
+import java.util.Map;
+
+/** An instance backed by an LM Studio server (OpenAI-compatible endpoint). */
+public record LmStudioConfig(String baseUrl, String apiKey, HttpTimeouts timeouts) implements HttpLlmConfig {
+
+    public static final String DEFAULT_BASE_URL = "http://localhost:1234/v1";
+
+    public LmStudioConfig {
+        baseUrl = HttpConfigs.normalizeBaseUrl(baseUrl, DEFAULT_BASE_URL);
+        apiKey = HttpConfigs.blankToNull(apiKey);
+        timeouts = timeouts == null ? HttpTimeouts.DEFAULTS : timeouts;
+    }
+
+    public static LmStudioConfig defaults() {
+        return new LmStudioConfig(null, null, null);
+    }
+
+    public static LmStudioConfig of(String baseUrl) {
+        return new LmStudioConfig(baseUrl, null, null);
+    }
+
+    public LmStudioConfig withApiKey(String key) {
+        return new LmStudioConfig(baseUrl, key, timeouts);
+    }
+
+    public LmStudioConfig withTimeouts(HttpTimeouts t) {
+        return new LmStudioConfig(baseUrl, apiKey, t);
+    }
+
+    @Override
+    public String type() {
+        return LMSTUDIO;
+    }
+
+    @Override
+    public Map<String, String> toMap() {
+        return HttpConfigs.toMap(this);
+    }
+
+    @Override
+    public String toString() {
+        return HttpConfigs.describe(this);
+    }
+}

@@ -1,0 +1,254 @@
+package dev.jllm.providers;
+
+import dev.jllm.api.ChatCompletionStream;
+import dev.jllm.api.HttpLlmConfig;
+import dev.jllm.api.Llm;
+import dev.jllm.api.LlmConfig;
+import dev.jllm.api.LlmException;
+import dev.jllm.api.LlmException.Kind;
+import dev.jllm.api.LlmInfo;
+import dev.jllm.api.ProgressListener;
+import dev.jllm.api.QueuedChatCompletionStream;
+import dev.jllm.api.json.Json;
+import dev.jllm.api.openai.ChatCompletion;
+import dev.jllm.api.openai.ChatCompletionChunk;
+import dev.jllm.api.openai.ChatCompletionDelta;
+import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.Choice;
+import dev.jllm.api.openai.ChunkChoice;
+import dev.jllm.api.openai.Model;
+import dev.jllm.api.openai.ModelList;
+import dev.jllm.providers.http.HttpErrors;
+import dev.jllm.providers.http.HttpTransport;
+import dev.jllm.providers.http.IdleWatchdog;
+import dev.jllm.providers.http.WatchedInputStream;
+import jakarta.json.JsonObject;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An instance backed by a server speaking the OpenAI chat API: OpenAI itself, Ollama or LM Studio. Chat and model
+ * listing go through {@code <base>/chat/completions} and {@code <base>/models}; model lifecycle operations go to
+ * the server's own API where it has one (Ollama) and are NOT_SUPPORTED elsewhere.
+ */
+public final class OpenAiCompatibleLlm implements Llm {
+
+    private final String name;
+    private final HttpLlmConfig config;
+    private final HttpTransport http;
+    private final ModelAdmin admin;
+    private final Set<QueuedChatCompletionStream> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public OpenAiCompatibleLlm(String name, HttpLlmConfig config) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.config = Objects.requireNonNull(config, "config");
+        this.http = new HttpTransport(config.apiKey(), config.timeouts());
+        this.admin = config.type().equals(LlmConfig.OLLAMA)
+                ? new OllamaNativeApi(http, OllamaNativeApi.rootOf(config.baseUrl()))
+                : ModelAdmin.unsupported(config.type());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public HttpLlmConfig config() {
+        return config;
+    }
+
+    @Override
+    public List<Model> models() {
+        ensureOpen();
+        URI uri = uri("/models");
+        String body = http.readBody(http.send(http.request(uri, config.timeouts().request(), "application/json")
+                .GET().build()), config.timeouts().idle());
+        return parse(body, ModelList.class, uri).data();
+    }
+
+    @Override
+    public ChatCompletion chatCompletion(ChatCompletionRequest request) {
+        ensureOpen();
+        ChatCompletionRequest r = validated(request).withStream(false);
+        URI uri = uri("/chat/completions");
+        HttpResponse<InputStream> response = http.send(post(uri, r, "application/json"));
+        return parse(http.readBody(response, config.timeouts().idle()), ChatCompletion.class, uri);
+    }
+
+    @Override
+    public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
+        ensureOpen();
+        ChatCompletionRequest r = validated(request).withStream(true);
+        URI uri = uri("/chat/completions");
+        // Waiting for the headers here means an HTTP error (401, 404, 429...) is thrown by this call, before any
+        // chunk, so a server relaying it can still answer with the right status.
+        HttpResponse<InputStream> response = http.send(post(uri, r, "text/event-stream"));
+        String contentType = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        if (contentType.startsWith("application/json")) {
+            // Some servers ignore stream=true and answer whole; hand that on as a stream all the same.
+            ChatCompletion whole = parse(http.readBody(response, config.timeouts().idle()), ChatCompletion.class, uri);
+            return ChatCompletionStream.of(asChunks(whole, r.includeUsage()));
+        }
+        InputStream raw = response.body();
+        QueuedChatCompletionStream stream = new QueuedChatCompletionStream();
+        IdleWatchdog.Watch watch = IdleWatchdog.watch(config.timeouts().idle(), () -> HttpTransport.closeQuietly(raw));
+        InputStream body = new WatchedInputStream(raw, watch);
+        open.add(stream);
+        stream.onCancel(() -> {
+            watch.close();
+            HttpTransport.closeQuietly(raw); // aborts the exchange: the server sees the connection close
+        });
+        SseChunkPump pump = new SseChunkPump(body, stream, watch, config.timeouts().idle(), uri);
+        Thread.ofVirtual().name("jllm-sse-" + name).start(() -> {
+            try {
+                pump.run();
+            } finally {
+                open.remove(stream);
+            }
+        });
+        if (closed) {
+            stream.close();
+        }
+        return stream;
+    }
+
+    @Override
+    public void serve(String model, ProgressListener progress) {
+        ensureOpen();
+        admin.serve(model, progress == null ? ProgressListener.NONE : progress);
+    }
+
+    @Override
+    public void unload(String model) {
+        ensureOpen();
+        admin.unload(model);
+    }
+
+    @Override
+    public void deleteModel(String model) {
+        ensureOpen();
+        admin.delete(model);
+    }
+
+    /** Asks the server for its model list with the connect timeout as the limit; never throws. */
+    @Override
+    public boolean isReady() {
+        if (closed) {
+            return false;
+        }
+        try {
+            URI uri = uri("/models");
+            http.readBody(http.send(http.request(uri, config.timeouts().connect(), "application/json").GET().build()),
+                    config.timeouts().connect());
+            return true;
+        } catch (LlmException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public LlmInfo info() {
+        boolean ready = isReady();
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("connect_timeout", HttpErrors.human(config.timeouts().connect()));
+        details.put("request_timeout", HttpErrors.human(config.timeouts().request()));
+        details.put("idle_timeout", HttpErrors.human(config.timeouts().idle()));
+        details.put("auth", config.apiKey() == null ? "none" : "bearer");
+        details.put("open_streams", Integer.toString(open.size()));
+        return new LlmInfo(name, type(), ready, config.baseUrl(), ready ? admin.loadedModels() : List.of(), details);
+    }
+
+    /** Cancels the streams still open and stops the HTTP client. */
+    @Override
+    public void close() {
+        closed = true;
+        for (QueuedChatCompletionStream s : List.copyOf(open)) {
+            s.close();
+        }
+        http.close();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new LlmException(Kind.UNAVAILABLE, "instance '" + name + "' is closed");
+        }
+    }
+
+    private static ChatCompletionRequest validated(ChatCompletionRequest r) {
+        if (r == null) {
+            throw LlmException.invalid("a chat completion request is required");
+        }
+        if (r.model() == null || r.model().isBlank()) {
+            throw LlmException.invalid("the request names no model");
+        }
+        if (r.messages() == null || r.messages().isEmpty()) {
+            throw LlmException.invalid("the request has no messages");
+        }
+        return r;
+    }
+
+    private HttpRequest post(URI uri, ChatCompletionRequest r, String accept) {
+        return http.request(uri, config.timeouts().request(), accept)
+                .header("Content-Type", "application/json")
+                .POST(HttpTransport.json(Json.toJson(r)))
+                .build();
+    }
+
+    private URI uri(String path) {
+        return URI.create(config.baseUrl() + path);
+    }
+
+    /** Parses a 2xx body, treating an error object in it (some servers answer 200 with one) as the error. */
+    private static <T> T parse(String body, Class<T> type, URI from) {
+        JsonObject error = HttpErrors.errorObject(body);
+        if (error != null) {
+            throw HttpErrors.fromErrorJson(error, 0);
+        }
+        try {
+            return Json.fromJson(body, type);
+        } catch (LlmException e) {
+            throw new LlmException(Kind.UPSTREAM, "malformed answer from " + from + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The chunks a whole completion would have been streamed as. */
+    static List<ChatCompletionChunk> asChunks(ChatCompletion c, boolean includeUsage) {
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        for (Choice choice : c.choices()) {
+            var m = choice.message();
+            ChatCompletionDelta delta = m == null ? ChatCompletionDelta.EMPTY
+                    : new ChatCompletionDelta(m.role(), m.content() == null ? null : m.content().text(),
+                    m.toolCalls() == null ? null : indexed(m.toolCalls()), m.refusal());
+            chunks.add(new ChatCompletionChunk(c.id(), ChatCompletionChunk.OBJECT, c.created(), c.model(),
+                    c.systemFingerprint(), List.of(new ChunkChoice(choice.index(), delta, choice.logprobs(),
+                    choice.finishReason())), null));
+        }
+        if (includeUsage && c.usage() != null) {
+            chunks.add(new ChatCompletionChunk(c.id(), ChatCompletionChunk.OBJECT, c.created(), c.model(),
+                    c.systemFingerprint(), List.of(), c.usage()));
+        }
+        return chunks;
+    }
+
+    private static List<dev.jllm.api.openai.ToolCall> indexed(List<dev.jllm.api.openai.ToolCall> calls) {
+        List<dev.jllm.api.openai.ToolCall> out = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            var t = calls.get(i);
+            out.add(new dev.jllm.api.openai.ToolCall(i, t.id(), t.type(), t.function()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.jllm.runtime.engine;
+
+import dev.jllm.api.LlmException;
+import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.ToolChoice;
+import dev.jllm.runtime.sampling.SamplingParams;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a chat request against what the local engine can honour and turns its sampling fields into
+ * {@link GenerationOptions}. A field the engine cannot honour is refused, naming it, never silently ignored.
+ */
+final class ChatRequests {
+    private ChatRequests() {
+    }
+
+    static GenerationOptions options(ChatCompletionRequest r, int vocabSize) {
+        if (r.n() != null && r.n() != 1) {
+            throw invalid("n", "only n = 1 is supported by local models, got " + r.n());
+        }
+        if (r.responseFormat() != null && r.responseFormat().type() != null
+                && !"text".equals(r.responseFormat().type())) {
+            throw invalid("response_format", "type '" + r.responseFormat().type()
+                    + "' is not supported by local models yet (only 'text')");
+        }
+        if (r.toolChoice() != null) {
+            boolean ok = r.toolChoice() instanceof ToolChoice.Mode m && ("auto".equals(m.mode()) || "none".equals(m.mode()));
+            if (!ok) {
+                throw invalid("tool_choice", "only 'auto' and 'none' are supported by local models");
+            }
+        }
+        Integer max = r.effectiveMaxTokens();
+        if (max != null && max < 1) {
+            throw invalid(r.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens", "must be at least 1, got " + max);
+        }
+        SamplingParams p = SamplingParams.defaults();
+        if (r.temperature() != null) {
+            p = p.withTemperature(range("temperature", r.temperature(), 0, 2));
+        }
+        if (r.topP() != null) {
+            p = p.withTopP(range("top_p", r.topP(), 0, 1));
+        }
+        if (r.topK() != null) {
+            if (r.topK() < 0) {
+                throw invalid("top_k", "must be 0 (off) or positive, got " + r.topK());
+            }
+            p = p.withTopK(r.topK());
+        }
+        if (r.minP() != null) {
+            p = p.withMinP(range("min_p", r.minP(), 0, 1));
+        }
+        if (r.repeatPenalty() != null) {
+            if (!(r.repeatPenalty() > 0) || r.repeatPenalty().isInfinite()) {
+                throw invalid("repeat_penalty", "must be a positive number, got " + r.repeatPenalty());
+            }
+            p = p.withRepeatPenalty(r.repeatPenalty().floatValue());
+        }
+        if (r.presencePenalty() != null) {
+            p = p.withPresencePenalty(range("presence_penalty", r.presencePenalty(), -2, 2));
+        }
+        if (r.frequencyPenalty() != null) {
+            p = p.withFrequencyPenalty(range("frequency_penalty", r.frequencyPenalty(), -2, 2));
+        }
+        if (r.seed() != null) {
+            p = p.withSeed(r.seed());
+        }
+        if (r.stop() != null) {
+            List<String> stops = r.stop().stream().filter(s -> s != null && !s.isEmpty()).toList();
+            p = p.withStop(stops);
+        }
+        if (r.logitBias() != null && !r.logitBias().isEmpty()) {
+            Map<Integer, Float> bias = new HashMap<>();
+            for (Map.Entry<String, Double> e : r.logitBias().entrySet()) {
+                int id;
+                try {
+                    id = Integer.parseInt(e.getKey().strip());
+                } catch (NumberFormatException ex) {
+                    throw invalid("logit_bias", "keys must be token ids, got '" + e.getKey() + "'");
+                }
+                if (id < 0 || id >= vocabSize) {
+                    throw invalid("logit_bias", "token id " + id + " is outside the vocabulary (0.." + (vocabSize - 1) + ")");
+                }
+                double v = e.getValue() == null ? 0 : e.getValue();
+                if (v < -100 || v > 100) {
+                    throw invalid("logit_bias", "values must be between -100 and 100, got " + v);
+                }
+                // As OpenAI documents: -100 bans a token.
+                bias.put(id, v <= -100 ? Float.NEGATIVE_INFINITY : (float) v);
+            }
+            p = p.withLogitBias(bias);
+        }
+        int top = -1;
+        if (Boolean.TRUE.equals(r.logprobs())) {
+            top = r.topLogprobs() == null ? 0 : r.topLogprobs();
+            if (top < 0 || top > 20) {
+                throw invalid("top_logprobs", "must be between 0 and 20, got " + top);
+            }
+        } else if (r.topLogprobs() != null) {
+            throw invalid("top_logprobs", "needs logprobs: true");
+        }
+        return new GenerationOptions(max == null ? 0 : max, p, top);
+    }
+
+    private static float range(String field, double v, double lo, double hi) {
+        if (Double.isNaN(v) || v < lo || v > hi) {
+            throw invalid(field, "must be between " + fmt(lo) + " and " + fmt(hi) + ", got " + v);
+        }
+        return (float) v;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    static LlmException invalid(String field, String message) {
+        return LlmException.invalid("invalid '" + field + "': " + message);
+    }
+}

@@ -1,0 +1,364 @@
+package dev.jllm.runtime.engine;
+
+import dev.jllm.api.ChatCompletionStream;
+import dev.jllm.api.LlmException;
+import dev.jllm.api.LlmInfo;
+import dev.jllm.api.Llm;
+import dev.jllm.api.LocalConfig;
+import dev.jllm.api.ProgressEvent;
+import dev.jllm.api.ProgressListener;
+import dev.jllm.api.QueuedChatCompletionStream;
+import dev.jllm.api.openai.ChatCompletion;
+import dev.jllm.api.openai.ChatCompletionChunk;
+import dev.jllm.api.openai.ChatCompletionDelta;
+import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.ChatMessage;
+import dev.jllm.api.openai.Choice;
+import dev.jllm.api.openai.ChoiceLogprobs;
+import dev.jllm.api.openai.ChunkChoice;
+import dev.jllm.api.openai.Model;
+import dev.jllm.api.openai.TokenLogprob;
+import dev.jllm.api.openai.TopLogprob;
+import dev.jllm.api.openai.Usage;
+import dev.jllm.models.hf.HubException;
+import dev.jllm.models.store.ModelResolver;
+import dev.jllm.models.store.ModelStore;
+import dev.jllm.models.store.ModelStoreException;
+import dev.jllm.runtime.sampling.Logprobs;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The {@code local} instance type: models run in this JVM by the jllm engine. Models are loaded by
+ * {@link #serve} (pulling them into the store first when needed) or on first use when a request names a model
+ * that is a file or already in the store.
+ */
+public final class LocalLlm implements Llm {
+    private static final System.Logger LOG = System.getLogger(LocalLlm.class.getName());
+
+    private final String name;
+    private final LocalConfig config;
+    private final ModelResolver resolver;
+    private final LoadedModels loaded = new LoadedModels();
+    private final ExecutorService generations = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("jllm-generate-", 0).factory());
+    private final long created = System.currentTimeMillis() / 1000;
+    private volatile boolean closed;
+
+    public LocalLlm(String name, LocalConfig config) {
+        this(name, config, null);
+    }
+
+    /** With an explicit resolver (tests); null uses the default model store under JLLM_HOME. */
+    public LocalLlm(String name, LocalConfig config, ModelResolver resolver) {
+        this.name = name;
+        this.config = config;
+        this.resolver = resolver;
+        if (!config.options().isEmpty()) {
+            throw LlmException.invalid("unknown option(s) for local instances: " + String.join(", ", config.options().keySet()));
+        }
+        if (config.model() != null) {
+            serve(config.model(), e -> { });
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public LocalConfig config() {
+        return config;
+    }
+
+    @Override
+    public List<Model> models() {
+        List<Model> out = new ArrayList<>();
+        for (String id : loaded.ids()) {
+            out.add(Model.of(id, created, "jllm"));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ models
+
+    @Override
+    public void serve(String model, ProgressListener progress) {
+        ensureOpen();
+        if (model == null || model.isBlank()) {
+            throw LlmException.invalid("serve needs a model: a .gguf path, a store name or a Hugging Face reference");
+        }
+        if (loaded.find(model).isPresent()) {
+            progress.onProgress(ProgressEvent.of("ready", model + " is loaded"));
+            return;
+        }
+        progress.onProgress(ProgressEvent.of("resolving", "looking up " + model));
+        Path path = resolveOrPull(model, progress);
+        progress.onProgress(ProgressEvent.of("loading", "loading " + path.getFileName()));
+        LocalModel m = LocalModel.load(model, path, config.threads(), config.contextSize());
+        loaded.add(model, m);
+        LOG.log(System.Logger.Level.INFO, "instance {0}: loaded {1} from {2} in {3} ms", name, model, path,
+                m.loadNanos() / 1_000_000);
+        progress.onProgress(ProgressEvent.of("ready", model + " is loaded"));
+    }
+
+    private Path resolveOrPull(String model, ProgressListener progress) {
+        Path p = Path.of(model);
+        if (Files.isRegularFile(p)) {
+            return p;
+        }
+        try {
+            Path resolved = store().resolveOrPull(model, pp -> progress.onProgress(new ProgressEvent(
+                    "downloading", pp.file() == null ? pp.stage().name().toLowerCase(java.util.Locale.ROOT) : pp.file(),
+                    pp.bytesDone(), Math.max(pp.bytesTotal(), pp.bytesDone()),
+                    pp.bytesTotal() > 0 ? Math.min(100.0, 100.0 * pp.bytesDone() / pp.bytesTotal()) : -1)));
+            if (Files.isDirectory(resolved)) {
+                throw LlmException.invalid(model + " is a safetensors model directory; local instances run GGUF files for now");
+            }
+            return resolved;
+        } catch (HubException e) {
+            LlmException.Kind kind = switch (e.reason()) {
+                case NOT_FOUND, NO_MATCH -> LlmException.Kind.NOT_FOUND;
+                case ACCESS_DENIED -> LlmException.Kind.PERMISSION;
+                case NETWORK -> LlmException.Kind.UNAVAILABLE;
+                case DISK_SPACE -> LlmException.Kind.UNAVAILABLE;
+                default -> LlmException.Kind.UPSTREAM;
+            };
+            throw new LlmException(kind, e.getMessage(), e);
+        } catch (ModelStoreException e) {
+            throw new LlmException(LlmException.Kind.INVALID_REQUEST, e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new LlmException(LlmException.Kind.NOT_FOUND, "model '" + model + "' not found: " + e.getMessage(), e);
+        } catch (CancellationException e) {
+            throw new LlmException(LlmException.Kind.CANCELLED, "serve of " + model + " was cancelled", e);
+        }
+    }
+
+    private ModelResolver store() {
+        return resolver != null ? resolver : ModelStore.openDefault();
+    }
+
+    @Override
+    public void unload(String model) {
+        if (!loaded.remove(model)) {
+            throw LlmException.notFound("model '" + model + "' is not loaded by instance '" + name + "'");
+        }
+    }
+
+    @Override
+    public void deleteModel(String model) {
+        loaded.remove(model);
+        if (Files.isRegularFile(Path.of(model))) {
+            throw LlmException.invalid("jllm deletes only models in its store, not other files: " + model);
+        }
+        if (!(store() instanceof ModelStore ms)) {
+            throw new LlmException(LlmException.Kind.NOT_SUPPORTED, "this instance has no model store");
+        }
+        try {
+            ms.remove(model, true);
+        } catch (ModelStoreException e) {
+            throw LlmException.notFound(e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean isReady() {
+        return !closed && !loaded.ids().isEmpty();
+    }
+
+    @Override
+    public LlmInfo info() {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("threads", Integer.toString(config.effectiveThreads()));
+        details.put("context_size", Integer.toString(config.contextSize()));
+        return new LlmInfo(name, type(), isReady(), "in-process", loaded.ids(), details);
+    }
+
+    // ------------------------------------------------------------------ generation
+
+    /**
+     * A raw completion: {@code prompt} is tokenized as is (BOS added as the model says), no chat template.
+     */
+    public GenerationResult complete(String model, String prompt, GenerationOptions options, TokenListener listener) {
+        try (LoadedModels.Lease lease = acquire(model)) {
+            LocalModel m = lease.model();
+            int[] tokens = m.tokenizer().encode(prompt, true, false);
+            return Generator.generate(m, tokens, options, listener);
+        }
+    }
+
+    @Override
+    public ChatCompletion chatCompletion(ChatCompletionRequest request) {
+        Prepared p = prepare(request);
+        List<TokenLogprob> logprobs = p.options.topLogprobs() >= 0 ? new ArrayList<>() : null;
+        GenerationResult r;
+        try (p.lease) {
+            r = Generator.generate(p.lease.model(), p.prompt, p.options, (text, token, lp) -> {
+                if (logprobs != null && lp != null) {
+                    logprobs.add(wire(p.lease.model(), lp));
+                }
+                return !Thread.currentThread().isInterrupted();
+            });
+        }
+        if (r.finishReason() == FinishReason.CANCELLED) {
+            throw new LlmException(LlmException.Kind.CANCELLED, "the generation was cancelled");
+        }
+        Choice choice = new Choice(0, ChatMessage.assistant(r.text()),
+                logprobs == null ? null : new ChoiceLogprobs(logprobs, null), r.finishReason().wireName());
+        return new ChatCompletion(completionId(), ChatCompletion.OBJECT, now(), p.modelId, null, List.of(choice),
+                Usage.of(r.promptTokens().length, r.tokens().length));
+    }
+
+    @Override
+    public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
+        Prepared p = prepare(request);
+        QueuedChatCompletionStream stream = new QueuedChatCompletionStream();
+        String id = completionId();
+        long created = now();
+        boolean usage = request.includeUsage();
+        var task = generations.submit(() -> {
+            try (p.lease) {
+                LocalModel m = p.lease.model();
+                if (!stream.emit(chunk(id, created, p.modelId, ChatCompletionDelta.role("assistant"), null, null))) {
+                    return;
+                }
+                GenerationResult r = Generator.generate(m, p.prompt, p.options, (text, token, lp) -> {
+                    if (text.isEmpty() && lp == null) {
+                        return !stream.isCancelled();
+                    }
+                    ChoiceLogprobs clp = lp == null ? null : new ChoiceLogprobs(List.of(wire(m, lp)), null);
+                    return stream.emit(chunk(id, created, p.modelId, ChatCompletionDelta.content(text), clp, null));
+                });
+                if (r.finishReason() == FinishReason.CANCELLED) {
+                    return;
+                }
+                stream.emit(chunk(id, created, p.modelId, ChatCompletionDelta.EMPTY, null, r.finishReason().wireName()));
+                if (usage) {
+                    stream.emit(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, p.modelId, null, List.of(),
+                            Usage.of(r.promptTokens().length, r.tokens().length)));
+                }
+                stream.complete();
+            } catch (Throwable t) {
+                stream.fail(t);
+            }
+        });
+        stream.onCancel(() -> task.cancel(true));
+        return stream;
+    }
+
+    private static ChatCompletionChunk chunk(String id, long created, String model, ChatCompletionDelta delta,
+                                             ChoiceLogprobs logprobs, String finish) {
+        return new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, model, null,
+                List.of(new ChunkChoice(0, delta, logprobs, finish)), null);
+    }
+
+    private record Prepared(String modelId, LoadedModels.Lease lease, int[] prompt, GenerationOptions options) {
+    }
+
+    private Prepared prepare(ChatCompletionRequest request) {
+        if (request == null) {
+            throw LlmException.invalid("the request is empty");
+        }
+        LoadedModels.Lease lease = acquire(request.model());
+        try {
+            LocalModel m = lease.model();
+            GenerationOptions options = ChatRequests.options(request, m.tokenizer().vocabSize());
+            String text = ChatPrompts.render(m.chatTemplate(), request.messages(), request.tools());
+            int[] prompt = PromptTokens.encode(m.tokenizer(), text);
+            if (prompt.length >= m.contextSize()) {
+                throw new LlmException(LlmException.Kind.CONTEXT_LENGTH_EXCEEDED, "the prompt has " + prompt.length
+                        + " tokens but the context of " + m.id() + " holds " + m.contextSize() + ": shorten the conversation");
+            }
+            return new Prepared(m.id(), lease, prompt, options);
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+    }
+
+    /** The model a request names; a file or stored model that is not loaded yet is loaded now. */
+    private LoadedModels.Lease acquire(String model) {
+        ensureOpen();
+        if (model == null || model.isBlank()) {
+            List<String> ids = loaded.ids();
+            if (ids.size() == 1) {
+                model = ids.getFirst();
+            } else {
+                throw LlmException.invalid("the request names no model; instance '" + name + "' has " + ids);
+            }
+        }
+        final String id = model;
+        Optional<LoadedModels.Lease> lease = loaded.lease(id);
+        if (lease.isPresent()) {
+            return lease.get();
+        }
+        if (Files.isRegularFile(Path.of(id)) || inStore(id)) {
+            synchronized (this) {
+                if (loaded.find(id).isEmpty()) {
+                    serve(id, e -> { });
+                }
+            }
+            return loaded.lease(id).orElseThrow(() -> LlmException.notFound("model '" + id + "' was unloaded meanwhile"));
+        }
+        throw LlmException.notFound("model '" + id + "' is not loaded by instance '" + name + "' and is neither a file "
+                + "nor in the model store" + (loaded.ids().isEmpty() ? "" : "; loaded: " + loaded.ids()));
+    }
+
+    private boolean inStore(String ref) {
+        try {
+            return store().resolveLocal(ref).isPresent();
+        } catch (IllegalArgumentException e) {
+            return false; // not a model reference at all
+        }
+    }
+
+    private static TokenLogprob wire(LocalModel m, Logprobs lp) {
+        List<TopLogprob> top = new ArrayList<>();
+        for (dev.jllm.runtime.sampling.TokenLogprob t : lp.top()) {
+            byte[] b = m.tokenizer().tokenBytes(t.token());
+            top.add(new TopLogprob(new String(b, java.nio.charset.StandardCharsets.UTF_8), t.logprob(), bytes(b)));
+        }
+        byte[] b = m.tokenizer().tokenBytes(lp.chosen().token());
+        return new TokenLogprob(new String(b, java.nio.charset.StandardCharsets.UTF_8), lp.chosen().logprob(), bytes(b), top);
+    }
+
+    private static List<Integer> bytes(byte[] b) {
+        List<Integer> out = new ArrayList<>(b.length);
+        for (byte x : b) {
+            out.add(Byte.toUnsignedInt(x));
+        }
+        return out;
+    }
+
+    private static String completionId() {
+        return "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new LlmException(LlmException.Kind.UNAVAILABLE, "instance '" + name + "' is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        generations.shutdownNow();
+        loaded.clear();
+    }
+}

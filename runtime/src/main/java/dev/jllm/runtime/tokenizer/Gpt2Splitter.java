@@ -1,0 +1,101 @@
+package dev.jllm.runtime.tokenizer;
+
+import static dev.jllm.runtime.tokenizer.CodepointFlags.isLetter;
+import static dev.jllm.runtime.tokenizer.CodepointFlags.isNumber;
+import static dev.jllm.runtime.tokenizer.CodepointFlags.isWhitespace;
+
+/**
+ * GPT-2's pre-tokenizer {@code 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+}
+ * as a hand-written scanner, the way llama.cpp runs it (it does not use a regex engine for this pattern).
+ * Contractions are case-sensitive; a whitespace run followed by non-whitespace leaves its last character to
+ * prefix the next word.
+ */
+record Gpt2Splitter() implements Splitter {
+
+    @Override
+    public IntList split(SplitText text, IntList segments) {
+        IntList out = new IntList(segments.size() * 4 + 4);
+        int start = 0;
+        for (int s = 0; s < segments.size(); s++) {
+            int end = start + segments.get(s);
+            splitSegment(text, start, end, out);
+            start = end;
+        }
+        return out;
+    }
+
+    private static void splitSegment(SplitText t, int ini, int end, IntList out) {
+        int[] cps = t.cps;
+        int pos = ini;
+        while (pos < end) {
+            int cp = cps[pos];
+            int flags = t.flags[pos];
+            int from = pos;
+
+            if (cp == '\'' && pos + 1 < end) {
+                int next = cps[pos + 1];
+                if (next == 's' || next == 't' || next == 'm' || next == 'd') {
+                    pos += 2;
+                    out.add(pos - from);
+                    continue;
+                }
+                if (pos + 2 < end) {
+                    int next2 = cps[pos + 2];
+                    if ((next == 'r' && next2 == 'e') || (next == 'v' && next2 == 'e') || (next == 'l' && next2 == 'l')) {
+                        pos += 3;
+                        out.add(pos - from);
+                        continue;
+                    }
+                }
+            }
+
+            int f2 = cp == ' ' ? flagsAt(t, pos + 1, end) : flags;
+            if (isLetter(f2)) {                                   // " ?\p{L}+"
+                pos += cp == ' ' ? 1 : 0;
+                while (isLetter(flagsAt(t, pos, end))) {
+                    pos++;
+                }
+                out.add(pos - from);
+                continue;
+            }
+            if (isNumber(f2)) {                                   // " ?\p{N}+"
+                pos += cp == ' ' ? 1 : 0;
+                while (isNumber(flagsAt(t, pos, end))) {
+                    pos++;
+                }
+                out.add(pos - from);
+                continue;
+            }
+            if (isOther(f2)) {                                    // " ?[^\s\p{L}\p{N}]+"
+                pos += cp == ' ' ? 1 : 0;
+                while (isOther(flagsAt(t, pos, end))) {
+                    pos++;
+                }
+                out.add(pos - from);
+                continue;
+            }
+
+            int spaces = 0;
+            while (isWhitespace(flagsAt(t, pos + spaces, end))) {
+                spaces++;
+            }
+            if (spaces > 1 && pos + spaces < end) {               // "\s+(?!\S)": leave one for the next word
+                pos += spaces - 1;
+            } else if (spaces > 0) {                              // "\s+"
+                pos += spaces;
+            } else {
+                pos++;
+            }
+            out.add(pos - from);
+        }
+    }
+
+    /** Neither whitespace, letter nor number, and inside the segment. */
+    private static boolean isOther(int flags) {
+        return flags != CodepointFlags.NONE && !isWhitespace(flags) && !isLetter(flags) && !isNumber(flags);
+    }
+
+    static int flagsAt(SplitText t, int pos, int end) {
+        return pos < end ? t.flags[pos] : CodepointFlags.NONE;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.jllm.runtime.engine;
+
+import dev.jllm.api.ChatCompletionStream;
+import dev.jllm.api.LlmException;
+import dev.jllm.api.LocalConfig;
+import dev.jllm.api.ProgressEvent;
+import dev.jllm.api.openai.ChatCompletion;
+import dev.jllm.api.openai.ChatCompletionChunk;
+import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.ChatMessage;
+import dev.jllm.api.openai.ContentPart;
+import dev.jllm.providers.LlmServiceMain;
+import dev.jllm.runtime.testing.TestData;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The local instance type reached as users reach it: through the main-mode service and the provider SPI. */
+class LocalLlmTest {
+    @TempDir
+    Path home;
+
+    LlmServiceMain service;
+    String model;
+
+    @BeforeEach
+    void start() {
+        model = TestData.require("stories260K/stories260K.gguf").toString();
+        service = new LlmServiceMain(home);
+        service.create("s", LocalConfig.of(model).withThreads(2));
+        service.setCurrentModel(model, "local", "s");
+    }
+
+    @AfterEach
+    void stop() {
+        service.close();
+    }
+
+    private ChatCompletionRequest.Builder request(String text) {
+        return ChatCompletionRequest.builder().model(model).temperature(0.0).maxTokens(40)
+                .messages(ChatMessage.user(text));
+    }
+
+    @Test
+    void wholeAndStreamedCompletionsAgreeAtTemperatureZero() {
+        ChatCompletion whole = service.chatCompletion(request("Tell me a story").build());
+        assertThat(whole.object()).isEqualTo("chat.completion");
+        assertThat(whole.model()).isEqualTo(model);
+        assertThat(whole.choices()).hasSize(1);
+        assertThat(whole.text()).isNotBlank();
+        assertThat(whole.choices().getFirst().finishReason()).isIn("stop", "length");
+        assertThat(whole.usage().promptTokens()).isPositive();
+        assertThat(whole.usage().completionTokens()).isBetween(1, 40);
+
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (ChatCompletionStream s = service.chatCompletionStream(request("Tell me a story")
+                .streamOptions(new dev.jllm.api.openai.StreamOptions(true)).build())) {
+            s.forEach(chunks::add);
+        }
+        assertThat(chunks.getFirst().choices().getFirst().delta().role()).isEqualTo("assistant");
+        assertThat(chunks).extracting(ChatCompletionChunk::id).containsOnly(chunks.getFirst().id());
+        StringBuilder text = new StringBuilder();
+        chunks.forEach(c -> text.append(c.text()));
+        assertThat(text.toString()).isEqualTo(whole.text());
+        ChatCompletionChunk finish = chunks.get(chunks.size() - 2);
+        assertThat(finish.choices().getFirst().finishReason()).isEqualTo(whole.choices().getFirst().finishReason());
+        ChatCompletionChunk usage = chunks.getLast();
+        assertThat(usage.choices()).isEmpty();
+        assertThat(usage.usage()).isEqualTo(whole.usage());
+    }
+
+    @Test
+    void closingAStreamEarlyCancelsAndTheModelServesTheNextRequest() {
+        try (ChatCompletionStream s = service.chatCompletionStream(request("Hi").maxTokens(1000).build())) {
+            Iterator<ChatCompletionChunk> it = s.iterator();
+            it.next();
+            it.next();
+        }
+        assertThat(service.chatCompletion(request("Hi").maxTokens(5).build()).usage().completionTokens()).isPositive();
+    }
+
+    @Test
+    void requestFieldsTheEngineCannotHonourAreRefusedByName() {
+        assertThatThrownBy(() -> service.chatCompletion(request("x").n(2).build()))
+                .isInstanceOf(LlmException.class).hasMessageContaining("'n'");
+        assertThatThrownBy(() -> service.chatCompletion(request("x").temperature(3.0).build()))
+                .hasMessageContaining("'temperature'");
+        assertThatThrownBy(() -> service.chatCompletion(request("x").logitBias(java.util.Map.of("99999", 1.0)).build()))
+                .hasMessageContaining("'logit_bias'");
+        assertThatThrownBy(() -> service.chatCompletion(ChatCompletionRequest.builder().model(model)
+                .messages(ChatMessage.user(List.of(ContentPart.image("http://x/y.png")))).build()))
+                .hasMessageContaining("image_url");
+        assertThatThrownBy(() -> service.chatCompletion(request("x").model("no-such-model").build()))
+                .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind()).isEqualTo(LlmException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void aConversationLongerThanTheContextIsAContextLengthError() {
+        service.create("tiny", LocalConfig.of(model).withContextSize(32));
+        String longText = "Once upon a time there was a little girl. ".repeat(20);
+        assertThatThrownBy(() -> service.chatCompletion("tiny", request(longText).build()))
+                .isInstanceOfSatisfying(LlmException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(LlmException.Kind.CONTEXT_LENGTH_EXCEEDED);
+                    assertThat(e.httpStatus()).isEqualTo(400);
+                })
+                .hasMessageContaining("context");
+    }
+
+    @Test
+    void logprobsComeWithEachToken() {
+        ChatCompletion c = service.chatCompletion(request("Hi").maxTokens(5).logprobs(true).topLogprobs(3).build());
+        var lps = c.choices().getFirst().logprobs().content();
+        assertThat(lps).hasSize(c.usage().completionTokens());
+        assertThat(lps.getFirst().topLogprobs()).hasSize(3);
+        // Greedy: the chosen token is the most likely one.
+        assertThat(lps.getFirst().logprob()).isEqualTo(lps.getFirst().topLogprobs().getFirst().logprob());
+        assertThat(lps.getFirst().logprob()).isNegative();
+    }
+
+    @Test
+    void serveUnloadAndModelsReflectWhatIsLoaded() {
+        service.create("e", LocalConfig.defaults());
+        assertThat(service.isReady("e")).isFalse();
+        List<ProgressEvent> events = new CopyOnWriteArrayList<>();
+        service.serve("e", model, events::add);
+        assertThat(events).extracting(ProgressEvent::stage).contains("loading", "ready");
+        assertThat(service.isReady("e")).isTrue();
+        assertThat(service.models("e")).extracting(m -> m.id()).containsExactly(model);
+        assertThat(service.info("e").loadedModels()).containsExactly(model);
+        service.unload("e", model);
+        assertThat(service.models("e")).isEmpty();
+        assertThatThrownBy(() -> service.unload("e", model)).isInstanceOf(LlmException.class);
+        assertThatThrownBy(() -> service.serve("e", home.resolve("missing.gguf").toString(), e -> { }))
+                .isInstanceOf(LlmException.class).hasMessageContaining("missing.gguf");
+    }
+
+    @Test
+    void concurrentRequestsAllComplete() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<String> texts = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            threads.add(Thread.ofVirtual().start(() -> texts.add(service.chatCompletion(request("Tell me a story").build()).text())));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(texts).hasSize(4);
+        assertThat(texts).containsOnly(texts.getFirst());
+    }
+}

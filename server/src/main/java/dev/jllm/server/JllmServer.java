@@ -1,0 +1,137 @@
+package dev.jllm.server;
+
+import dev.jllm.api.LlmService;
+import dev.jllm.server.jobs.JobManager;
+import dev.jllm.server.jobs.JobTypes;
+import dev.jllm.server.metrics.Metrics;
+import dev.jllm.server.routing.AccessLogFilter;
+import dev.jllm.server.routing.ApiException;
+import dev.jllm.server.routing.AuthFilter;
+import dev.jllm.server.routing.ChatCompletionsRoute;
+import dev.jllm.server.routing.ClientGoneException;
+import dev.jllm.server.routing.CompletionsRoute;
+import dev.jllm.server.routing.CorsFilter;
+import dev.jllm.server.routing.Errors;
+import dev.jllm.server.routing.EventsRoute;
+import dev.jllm.server.routing.FallbackRoute;
+import dev.jllm.server.routing.HealthRoute;
+import dev.jllm.server.routing.JobsRoutes;
+import dev.jllm.server.routing.MetricsRoute;
+import dev.jllm.server.routing.ModelRouter;
+import dev.jllm.server.routing.ModelsRoutes;
+import dev.jllm.server.routing.Responses;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.jllm.server.routing.RouteLabel.named;
+
+/**
+ * {@code jllm serve}: a Helidon SE web server (a virtual thread per request) in front of an {@link LlmService},
+ * with the OpenAI endpoints, the jobs API, {@code /health} and {@code /metrics}. The models given at start load on
+ * a background thread while the server already answers.
+ */
+public final class JllmServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(JllmServer.class.getName());
+    /** Silence after which an idle event stream gets a comment line, which also finds readers that left. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(10);
+
+    private final ServerContext context;
+    private final WebServer web;
+    private final Thread loader;
+
+    private JllmServer(ServerContext context, WebServer web, Thread loader) {
+        this.context = context;
+        this.web = web;
+        this.loader = loader;
+    }
+
+    /**
+     * Starts serving {@code service} (which the server then owns: closing the server closes it) and begins
+     * loading the configured models.
+     */
+    public static JllmServer start(ServerConfig config, LlmService service) {
+        Metrics metrics = new Metrics();
+        GenerationSlots slots = new GenerationSlots(config.parallel(), config.maxQueued(), config.maxQueueWait());
+        JobManager jobs = new JobManager(JobTypes.all(service, slots, metrics), config.jobs(), metrics,
+                Clock.systemUTC());
+        Readiness readiness = new Readiness();
+        ModelRouter router = new ModelRouter(service, System.currentTimeMillis() / 1000);
+        ServerContext ctx = new ServerContext(config, service, router, slots, metrics, jobs, readiness);
+        ModelLoader loading = new ModelLoader(config, service, readiness, metrics);
+        WebServer web = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .shutdownHook(false)
+                .routing(r -> routing(r, ctx))
+                .build()
+                .start();
+        LOG.log(System.Logger.Level.INFO, "jllm serving on http://" + config.host() + ":" + web.port());
+        Thread loader = Thread.ofPlatform().name("jllm-model-loader").daemon().start(loading);
+        return new JllmServer(ctx, web, loader);
+    }
+
+    /** Every route, filter and error handler, on the given routing (Helidon SE style; tests use it too). */
+    public static void routing(HttpRouting.Builder routing, ServerContext ctx) {
+        ModelsRoutes models = new ModelsRoutes(ctx.router());
+        JobsRoutes jobs = new JobsRoutes(ctx.jobs(), ctx.config().maxBodyBytes());
+        routing.addFilter(new AccessLogFilter(ctx.metrics()))
+                .addFilter(new CorsFilter(ctx.config().corsOrigins()))
+                .addFilter(new AuthFilter(ctx.config().apiKey()))
+                .error(ClientGoneException.class, (req, res, e) -> { })
+                .error(Throwable.class, JllmServer::answerError)
+                .get("/health", named("/health", new HealthRoute(ctx.readiness())))
+                .get("/metrics", named("/metrics", new MetricsRoute(ctx.metrics(), ctx.slots())))
+                .get("/v1/models", named("/v1/models", models::list))
+                .get("/v1/models/*", named("/v1/models/{id}", models::one))
+                .post("/v1/chat/completions", named("/v1/chat/completions", new ChatCompletionsRoute(ctx)))
+                .post("/v1/completions", named("/v1/completions", new CompletionsRoute(ctx)))
+                .post("/v1/jobs", named("/v1/jobs", jobs::submit))
+                .get("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::get))
+                .delete("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::cancel))
+                .get("/v1/jobs/{id}/events", named("/v1/jobs/{id}/events", jobs::events))
+                .get("/v1/events", named("/v1/events", new EventsRoute(ctx.service(), HEARTBEAT)))
+                .any(new FallbackRoute(List.of("/health", "/metrics", "/v1/models(/.*)?", "/v1/chat/completions",
+                        "/v1/completions", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events")));
+    }
+
+    private static void answerError(ServerRequest req, ServerResponse res, Throwable t) {
+        if (res.isSent()) {
+            return; // a stream already began; its own handler reported what it could
+        }
+        Responses.error(res, Errors.from(t instanceof ApiException a ? a : t));
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    public ServerContext context() {
+        return context;
+    }
+
+    public Readiness readiness() {
+        return context.readiness();
+    }
+
+    /** Waits until the start-up models are loaded (or failed); false on timeout. */
+    public boolean awaitLoaded(Duration timeout) throws InterruptedException {
+        return context.readiness().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops answering, cancels the jobs, and closes the service and its instances. */
+    @Override
+    public void close() {
+        web.stop();
+        context.jobs().close();
+        loader.interrupt();
+        context.service().close();
+    }
+}

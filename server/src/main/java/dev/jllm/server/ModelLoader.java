@@ -1,0 +1,67 @@
+package dev.jllm.server;
+
+import dev.jllm.api.Llm;
+import dev.jllm.api.LocalConfig;
+import dev.jllm.api.LlmService;
+import dev.jllm.api.openai.Model;
+import dev.jllm.server.metrics.Metrics;
+
+import java.util.List;
+
+/**
+ * Loads the {@code --model}s of {@code jllm serve} into local instances, one after the other, and makes the first
+ * the current model. Runs on its own thread while the server already answers ({@code /health} says loading).
+ */
+final class ModelLoader implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger(ModelLoader.class.getName());
+
+    private final ServerConfig config;
+    private final LlmService service;
+    private final Readiness readiness;
+    private final Metrics metrics;
+
+    ModelLoader(ServerConfig config, LlmService service, Readiness readiness, Metrics metrics) {
+        this.config = config;
+        this.service = service;
+        this.readiness = readiness;
+        this.metrics = metrics;
+        readiness.loading(config.models().stream().map(ModelSpec::instanceName).toList());
+    }
+
+    @Override
+    public void run() {
+        boolean first = true;
+        for (ModelSpec spec : config.models()) {
+            String name = spec.instanceName();
+            try {
+                LOG.log(System.Logger.Level.INFO, "loading " + spec.ref() + " as '" + name + "'");
+                long t0 = System.nanoTime();
+                Llm llm = service.create(name, localConfig(spec));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                metrics.modelLoadSeconds.set(seconds, name);
+                LOG.log(System.Logger.Level.INFO, String.format("loaded '%s' in %.2fs", name, seconds));
+                if (first) {
+                    List<Model> models = llm.models();
+                    String modelId = models.isEmpty() ? name : models.getFirst().id();
+                    service.setCurrentModel(modelId, null, name);
+                    first = false;
+                }
+                readiness.loaded(name);
+            } catch (RuntimeException e) {
+                String msg = "cannot load model '" + spec.ref() + "': " + e.getMessage();
+                LOG.log(System.Logger.Level.ERROR, msg, e);
+                readiness.failed(msg);
+                return;
+            }
+        }
+        readiness.ready();
+    }
+
+    LocalConfig localConfig(ModelSpec spec) {
+        return LocalConfig.of(spec.ref())
+                .withThreads(config.threads())
+                .withContextSize(config.contextSize())
+                .withParallel(config.parallel());
+    }
+}

@@ -1,0 +1,69 @@
+package dev.jllm.server.cli;
+
+import dev.jllm.models.hf.CancelToken;
+import dev.jllm.models.store.ModelStore;
+import dev.jllm.models.store.StoredModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** {@code jllm pull REF}: download a model from Hugging Face into the store, with progress and resume. */
+@Command(name = "pull", mixinStandardHelpOptions = true,
+        description = {"Download a model from Hugging Face into the store (JLLM_HOME, default ~/.jllm).",
+                "REF: hf.co/OWNER/REPO[:QUANT] or OWNER/REPO[:QUANT] (GGUF of that quantization, default Q4_K_M), "
+                        + "OWNER/REPO/FILE.gguf, or OWNER/REPO:safetensors.",
+                "An interrupted pull resumes where it stopped. HF_TOKEN is used for gated repos, HF_ENDPOINT for "
+                        + "mirrors."})
+final class PullCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "REF", description = "The model to pull.")
+    String ref;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** A seam for tests; the real store lives under JLLM_HOME. */
+    Supplier<ModelStore> stores = ModelStore::openDefault;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PullProgressPrinter printer = new PullProgressPrinter(out, PullProgressPrinter.stdoutIsTerminal(),
+                PullProgressPrinter.terminalWidth());
+        CancelToken cancel = new CancelToken();
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Ctrl-C: stop the download cleanly so its .part is complete up to the last byte written and unlocked.
+        Thread hook = new Thread(() -> {
+            cancel.cancel();
+            try {
+                stopped.await(3, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            printer.finishLine();
+            out.println("interrupted: what was downloaded is kept; run `jllm pull " + ref + "` again to resume");
+            out.flush();
+        }, "jllm-pull-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            StoredModel m = stores.get().pull(ref, printer, cancel);
+            printer.finishLine();
+            out.println("model file: " + m.primaryPath());
+            out.flush();
+            return 0;
+        } finally {
+            printer.finishLine();
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already: the hook is running
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package dev.jllm.server.jobs;
+
+import dev.jllm.api.ProgressEvent;
+import dev.jllm.server.routing.ApiError;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** One submitted job: its state, its result or error, and its event log. Thread-safe. */
+public final class Job implements JobContext {
+
+    private static final System.Logger LOG = System.getLogger(Job.class.getName());
+
+    private final String id;
+    private final String type;
+    private final JobHandler handler;
+    private final Instant createdAt;
+    private final JobEventLog events;
+
+    private final Object lock = new Object();
+    private JobStatus status = JobStatus.QUEUED;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private JsonValue result;
+    private ApiError error;
+    private boolean cancelRequested;
+    private Thread runner;
+    private final List<Runnable> cancelHooks = new ArrayList<>();
+
+    Job(String id, String type, JobHandler handler, Instant createdAt, JobEventLog events) {
+        this.id = Objects.requireNonNull(id);
+        this.type = Objects.requireNonNull(type);
+        this.handler = Objects.requireNonNull(handler);
+        this.createdAt = createdAt;
+        this.events = events;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String jobId() {
+        return id;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public JobEventLog events() {
+        return events;
+    }
+
+    public JobStatus status() {
+        synchronized (lock) {
+            return status;
+        }
+    }
+
+    Instant finishedAt() {
+        synchronized (lock) {
+            return finishedAt;
+        }
+    }
+
+    JobHandler handler() {
+        return handler;
+    }
+
+    // ------------------------------------------------------------------ lifecycle (called by the manager)
+
+    /** QUEUED -> RUNNING on the given thread; false if the job was cancelled while it waited. */
+    boolean start(Thread thread, Instant now) {
+        synchronized (lock) {
+            if (status != JobStatus.QUEUED) {
+                return false;
+            }
+            status = JobStatus.RUNNING;
+            startedAt = now;
+            runner = thread;
+            return true;
+        }
+    }
+
+    void succeed(JsonValue value, Instant now) {
+        synchronized (lock) {
+            if (status.isFinal()) {
+                return;
+            }
+            if (cancelRequested) {
+                // The work finished, but the client asked to cancel first; cancelled is what it expects to see.
+                finishCancelled(now);
+                return;
+            }
+            result = value;
+            status = JobStatus.SUCCEEDED;
+            finishedAt = now;
+            runner = null;
+            events.append(JobEvent.RESULT, value.toString());
+        }
+    }
+
+    void fail(ApiError e, Instant now) {
+        synchronized (lock) {
+            if (status.isFinal()) {
+                return;
+            }
+            if (cancelRequested) {
+                finishCancelled(now);
+                return;
+            }
+            error = e;
+            status = JobStatus.FAILED;
+            finishedAt = now;
+            runner = null;
+            events.append(JobEvent.ERROR, Json.createObjectBuilder().add("error", errorJson(e)).build().toString());
+        }
+    }
+
+    /**
+     * Asks the job to stop. A queued job is cancelled at once; a running one gets its hooks run and its thread
+     * interrupted, and ends as cancelled when its work returns.
+     *
+     * @return true if the job was queued and is now cancelled (the manager drops it from the queue)
+     */
+    boolean cancel(Instant now) {
+        List<Runnable> hooks;
+        Thread t;
+        synchronized (lock) {
+            if (status.isFinal() || cancelRequested) {
+                return false;
+            }
+            cancelRequested = true;
+            if (status == JobStatus.QUEUED) {
+                finishCancelled(now);
+                return true;
+            }
+            hooks = List.copyOf(cancelHooks);
+            cancelHooks.clear();
+            t = runner;
+        }
+        hooks.forEach(Job::runQuietly);
+        if (t != null) {
+            t.interrupt();
+        }
+        return false;
+    }
+
+    /** Called when the work returned or threw after a cancel request. */
+    void endCancelled(Instant now) {
+        synchronized (lock) {
+            if (!status.isFinal()) {
+                finishCancelled(now);
+            }
+        }
+    }
+
+    private void finishCancelled(Instant now) {
+        status = JobStatus.CANCELLED;
+        finishedAt = now;
+        runner = null;
+        events.append(JobEvent.CANCELLED, Json.createObjectBuilder().add("id", id)
+                .add("status", JobStatus.CANCELLED.wire()).build().toString());
+    }
+
+    // ------------------------------------------------------------------ JobContext
+
+    @Override
+    public void progress(ProgressEvent event) {
+        append(JobEvent.PROGRESS, JobContext.json(event));
+    }
+
+    @Override
+    public void chunk(String json) {
+        append(JobEvent.CHUNK, json);
+    }
+
+    private void append(String type, String data) {
+        synchronized (lock) {
+            // After a final event nothing may follow; work still running after a cancel just stops reporting.
+            if (!status.isFinal()) {
+                events.append(type, data);
+            }
+        }
+    }
+
+    @Override
+    public void onCancel(Runnable hook) {
+        boolean now;
+        synchronized (lock) {
+            now = cancelRequested;
+            if (!now) {
+                cancelHooks.add(hook);
+            }
+        }
+        if (now) {
+            runQuietly(hook);
+        }
+    }
+
+    @Override
+    public boolean isCancelled() {
+        synchronized (lock) {
+            return cancelRequested;
+        }
+    }
+
+    // ------------------------------------------------------------------ wire form
+
+    /** The job as {@code GET /v1/jobs/{id}} shows it. */
+    public JsonObject toJson() {
+        synchronized (lock) {
+            JsonObjectBuilder b = Json.createObjectBuilder()
+                    .add("id", id)
+                    .add("object", "job")
+                    .add("type", type)
+                    .add("status", status.wire())
+                    .add("created_at", createdAt.getEpochSecond());
+            time(b, "started_at", startedAt);
+            time(b, "finished_at", finishedAt);
+            b.add("last_event_id", events.lastId());
+            if (result == null) {
+                b.addNull("result");
+            } else {
+                b.add("result", result);
+            }
+            if (error == null) {
+                b.addNull("error");
+            } else {
+                b.add("error", errorJson(error));
+            }
+            return b.build();
+        }
+    }
+
+    /** OpenAI's error members plus the HTTP status the same failure gets as a plain request. */
+    static JsonObject errorJson(ApiError e) {
+        return Json.createObjectBuilder(e.toJson().getJsonObject("error")).add("http_status", e.status()).build();
+    }
+
+    private static void time(JsonObjectBuilder b, String key, Instant t) {
+        if (t == null) {
+            b.addNull(key);
+        } else {
+            b.add(key, t.getEpochSecond());
+        }
+    }
+
+    private static void runQuietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "a job cancel hook failed", e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.jllm.server.jobs;
+
+import dev.jllm.api.LlmService;
+import dev.jllm.api.ProgressEvent;
+import dev.jllm.api.openai.ModelList;
+import dev.jllm.server.metrics.Metrics;
+import dev.jllm.server.routing.OpenAiWire;
+import jakarta.json.Json;
+
+import java.util.Map;
+import java.util.Set;
+
+/** Jobs over an instance's models: list, serve (pull and load, with progress), unload, delete. */
+final class ModelJobs {
+
+    private ModelJobs() { }
+
+    static void register(Map<String, JobType> into, LlmService service, Metrics metrics) {
+        into.put("models.list", p -> {
+            p.allowOnly(Set.of("instance"));
+            String instance = JobParams.instance(p);
+            return ctx -> OpenAiWire.toValue(ModelList.of(service.models(JobParams.resolve(service, instance))));
+        });
+        into.put("model.serve", p -> {
+            p.allowOnly(Set.of("instance", "model"));
+            String instance = JobParams.instance(p);
+            String model = p.requiredString("model");
+            return ctx -> {
+                String name = JobParams.resolve(service, instance);
+                long t0 = System.nanoTime();
+                service.serve(name, model, ctx.progressListener());
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                metrics.modelLoadSeconds.set(seconds, name);
+                ctx.progress(ProgressEvent.of("done", "model '" + model + "' is served by '" + name + "'"));
+                return Json.createObjectBuilder().add("instance", name).add("model", model)
+                        .add("seconds", seconds).build();
+            };
+        });
+        into.put("model.unload", p -> {
+            p.allowOnly(Set.of("instance", "model"));
+            String instance = JobParams.instance(p);
+            String model = p.requiredString("model");
+            return ctx -> {
+                String name = JobParams.resolve(service, instance);
+                service.unload(name, model);
+                return Json.createObjectBuilder().add("instance", name).add("model", model)
+                        .add("unloaded", true).build();
+            };
+        });
+        into.put("model.delete", p -> {
+            p.allowOnly(Set.of("instance", "model"));
+            String instance = JobParams.instance(p);
+            String model = p.requiredString("model");
+            return ctx -> {
+                String name = JobParams.resolve(service, instance);
+                service.deleteModel(name, model);
+                return Json.createObjectBuilder().add("instance", name).add("model", model)
+                        .add("deleted", true).build();
+            };
+        });
+    }
+}

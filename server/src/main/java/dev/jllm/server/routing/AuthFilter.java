@@ -1,0 +1,50 @@
+package dev.jllm.server.routing;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * With an API key configured, every request but {@code /health} must carry {@code Authorization: Bearer <key>};
+ * anything else is a 401 in OpenAI's words. The comparison takes the same time whatever the key sent, so the key
+ * cannot be guessed byte by byte from response times.
+ */
+public final class AuthFilter implements Filter {
+
+    private final byte[] key;
+
+    /** @param apiKey the key, or null to let every request through */
+    public AuthFilter(String apiKey) {
+        this.key = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        if (key == null || req.path().path().equals("/health")) {
+            chain.proceed();
+            return;
+        }
+        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
+        if (header == null || header.isBlank()) {
+            deny(res, "You didn't provide an API key. You need to provide your API key in an Authorization header"
+                    + " using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
+            return;
+        }
+        String given = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : "";
+        if (!MessageDigest.isEqual(key, given.getBytes(StandardCharsets.UTF_8))) {
+            deny(res, "Incorrect API key provided.");
+            return;
+        }
+        chain.proceed();
+    }
+
+    private static void deny(RoutingResponse res, String message) {
+        res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+        Responses.error(res, new ApiError(401, ApiError.INVALID_REQUEST, message, null, "invalid_api_key", null));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.jllm.server.routing;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** Reads request bodies within the size limit and parses them as JSON objects, refusing with OpenAI errors. */
+public final class RequestBodies {
+
+    private RequestBodies() { }
+
+    /** The whole body, at most {@code limit} bytes; a larger one is a 413 whether or not it declared a length. */
+    public static byte[] read(ServerRequest req, long limit) {
+        req.headers().first(HeaderNames.CONTENT_LENGTH).ifPresent(v -> {
+            try {
+                long declared = Long.parseLong(v.strip());
+                if (declared > limit) {
+                    throw tooLarge(limit);
+                }
+            } catch (NumberFormatException e) {
+                throw ApiException.invalid("invalid Content-Length: " + v, null);
+            }
+        });
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[16384];
+        try (InputStream in = req.content().inputStream()) {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                if (out.size() + (long) n > limit) {
+                    throw tooLarge(limit);
+                }
+                out.write(buf, 0, n);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new ClientGoneException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The body as a JSON object; anything else is a 400 that says what is wrong with it. */
+    public static JsonObject jsonObject(ServerRequest req, long limit) {
+        return parseObject(read(req, limit));
+    }
+
+    static JsonObject parseObject(byte[] body) {
+        if (body.length == 0) {
+            throw ApiException.invalid("the request has no body: a JSON object is expected", null);
+        }
+        JsonValue v;
+        try (JsonReader r = Json.createReader(new ByteArrayInputStream(body))) {
+            v = r.readValue();
+        } catch (JsonException | IllegalStateException e) {
+            throw ApiException.invalid("We could not parse the JSON body of your request: " + e.getMessage(), null);
+        }
+        if (!(v instanceof JsonObject o)) {
+            throw ApiException.invalid("the request body must be a JSON object, found " + v.getValueType()
+                    .toString().toLowerCase(java.util.Locale.ROOT), null);
+        }
+        return o;
+    }
+
+    static ApiException tooLarge(long limit) {
+        return new ApiException(new ApiError(413, ApiError.INVALID_REQUEST,
+                "the request body is larger than the limit of " + limit + " bytes", null, "request_too_large",
+                null));
+    }
+}

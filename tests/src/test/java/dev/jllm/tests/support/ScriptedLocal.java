@@ -1,0 +1,168 @@
+package dev.jllm.tests.support;
+
+import dev.jllm.api.ChatCompletionStream;
+import dev.jllm.api.Llm;
+import dev.jllm.api.LlmConfig;
+import dev.jllm.api.LlmException;
+import dev.jllm.api.LlmInfo;
+import dev.jllm.api.LocalConfig;
+import dev.jllm.api.ProgressListener;
+import dev.jllm.api.QueuedChatCompletionStream;
+import dev.jllm.api.openai.ChatCompletion;
+import dev.jllm.api.openai.ChatCompletionChunk;
+import dev.jllm.api.openai.ChatCompletionDelta;
+import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.ChatMessage;
+import dev.jllm.api.openai.Choice;
+import dev.jllm.api.openai.ChoiceLogprobs;
+import dev.jllm.api.openai.ChunkChoice;
+import dev.jllm.api.openai.Model;
+import dev.jllm.api.openai.TokenLogprob;
+import dev.jllm.api.openai.TopLogprob;
+import dev.jllm.api.openai.Usage;
+import dev.jllm.api.spi.LlmProviderFactory;
+import dev.jllm.server.routing.RawPrompt;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A test double of the {@code local} instance type, for what the real engine cannot show on demand: a model load
+ * that takes as long as a test wants ({@link #gate}), one that fails, and raw-prompt support
+ * ({@link RawPrompt}). Its answers are scripted: a raw prompt is continued with {@link #RAW_WORDS}, a chat with
+ * {@link #CHAT_WORDS}, as many as max_tokens allows; usage counts words.
+ */
+public final class ScriptedLocal implements LlmProviderFactory {
+
+    public static final List<String> RAW_WORDS = List.of(" one", " two", " three", " four", " five", " six");
+    public static final List<String> CHAT_WORDS = List.of("Chat", " answer");
+
+    private final CountDownLatch gate;
+
+    /** @param gate creation waits for it (null: no wait) */
+    public ScriptedLocal(CountDownLatch gate) {
+        this.gate = gate;
+    }
+
+    @Override
+    public String type() {
+        return LlmConfig.LOCAL;
+    }
+
+    @Override
+    public Llm create(String name, LlmConfig config) {
+        LocalConfig c = (LocalConfig) config;
+        if (gate != null) {
+            try {
+                if (!gate.await(30, TimeUnit.SECONDS)) {
+                    throw new LlmException(LlmException.Kind.TIMEOUT, "the test never opened the gate");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LlmException(LlmException.Kind.CANCELLED, "interrupted", e);
+            }
+        }
+        if (c.model() != null && c.model().contains("broken")) {
+            throw new LlmException(LlmException.Kind.INVALID_REQUEST, "not a GGUF file: " + c.model());
+        }
+        return new Instance(name, c);
+    }
+
+    private static final class Instance implements Llm {
+        private final String name;
+        private final LocalConfig config;
+
+        Instance(String name, LocalConfig config) {
+            this.name = name;
+            this.config = config;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public LlmConfig config() {
+            return config;
+        }
+
+        @Override
+        public List<Model> models() {
+            return List.of(Model.of(config.model() == null ? "scripted" : config.model(), 1700000000, "test"));
+        }
+
+        @Override
+        public ChatCompletion chatCompletion(ChatCompletionRequest request) {
+            return chatCompletionStream(request.withStream(false)).collect();
+        }
+
+        @Override
+        public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
+            boolean raw = request.messages().size() == 1
+                    && request.messages().getFirst().role().equals(RawPrompt.ROLE);
+            List<String> words = raw ? RAW_WORDS : CHAT_WORDS;
+            int max = request.effectiveMaxTokens() == null ? words.size()
+                    : Math.min(words.size(), request.effectiveMaxTokens());
+            int prompt = 0;
+            for (ChatMessage m : request.messages()) {
+                prompt += m.text().isBlank() ? 0 : m.text().strip().split("\\s+").length;
+            }
+            boolean logprobs = Boolean.TRUE.equals(request.logprobs());
+            List<ChatCompletionChunk> chunks = new ArrayList<>();
+            String id = "chatcmpl-scripted";
+            String model = request.model();
+            for (int i = 0; i < max; i++) {
+                String w = words.get(i);
+                ChoiceLogprobs lp = logprobs ? new ChoiceLogprobs(List.of(new TokenLogprob(w, -0.5, null,
+                        List.of(new TopLogprob(w, -0.5, null), new TopLogprob(" x", -2.0, null)))), null) : null;
+                chunks.add(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, 1700000200, model, null,
+                        List.of(new ChunkChoice(0, i == 0 ? new ChatCompletionDelta("assistant", w, null, null)
+                                : ChatCompletionDelta.content(w), lp, null)), null));
+            }
+            chunks.add(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, 1700000200, model, null,
+                    List.of(new ChunkChoice(0, ChatCompletionDelta.EMPTY, null,
+                            max < words.size() ? "length" : "stop")), null));
+            if (request.includeUsage() || !request.isStream()) {
+                chunks.add(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, 1700000200, model, null,
+                        List.of(), Usage.of(prompt, max)));
+            }
+            QueuedChatCompletionStream s = new QueuedChatCompletionStream(chunks.size() + 1);
+            chunks.forEach(s::emit);
+            s.complete();
+            return s;
+        }
+
+        @Override
+        public void serve(String model, ProgressListener progress) {
+            throw LlmException.notSupported("scripted instances serve nothing");
+        }
+
+        @Override
+        public void unload(String model) {
+            throw LlmException.notSupported("scripted instances unload nothing");
+        }
+
+        @Override
+        public void deleteModel(String model) {
+            throw LlmException.notSupported("scripted instances delete nothing");
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public LlmInfo info() {
+            return new LlmInfo(name, type(), true, "in-process", List.of(), Map.of(RawPrompt.CAPABILITY, "true"));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
