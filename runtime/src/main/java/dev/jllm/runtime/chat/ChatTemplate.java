@@ -1,6 +1,7 @@
 package dev.jllm.runtime.chat;
 
 import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.interpret.AutoCloseableSupplier.AutoCloseableImpl;
 import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
@@ -166,13 +167,10 @@ public final class ChatTemplate {
 
   private void checkSyntax() {
     JinjavaInterpreter interpreter = jinjava.newInterpreter();
-    JinjavaInterpreter.pushCurrent(interpreter);
-    try {
-      interpreter.parse(rewritten);
+    try (AutoCloseableImpl<JinjavaInterpreter> current = JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
+      current.value().parse(rewritten);
     } catch (RuntimeException e) {
       throw failure("chat template does not parse", e);
-    } finally {
-      JinjavaInterpreter.popCurrent();
     }
   }
 

@@ -22,6 +22,7 @@ final class FilterBlockTag implements Tag {
   }
 
   @Override
+  @SuppressWarnings("try") // the scope is entered and left by the try; its variable is not needed
   public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
     String filter = tagNode.getHelpers().strip();
     if (filter.isEmpty()) {

@@ -28,6 +28,9 @@ final class JinjaEnvironment {
   /** Rendered prompts beyond this many characters are refused rather than built (a runaway template). */
   static final long MAX_OUTPUT_CHARS = 64L << 20;
 
+  /** Deeper macro recursion than any JSON schema needs is taken for a runaway template. */
+  static final int MAX_MACRO_DEPTH = 64;
+
   private JinjaEnvironment() {}
 
   static Jinjava create(Clock clock) {
@@ -53,11 +56,14 @@ final class JinjaEnvironment {
             // lstrip_blocks is applied by TemplateSourceRewriter: Jinjava's version strips too much.
             .withLstripBlocks(false)
             .withLegacyOverrides(python)
-            .withIterateOverMapKeys(true)
             // Message text must never be evaluated as template code.
             .withNestedInterpretationEnabled(false)
             .withFailOnUnknownTokens(false)
             .withMaxOutputSize(MAX_OUTPUT_CHARS)
+            // Jinja2 allows recursive macros (Hermes' json_to_python_type); Jinjava silently drops the
+            // inner call unless told otherwise. The depth bound turns runaway recursion into an error.
+            .withEnableRecursiveMacroCalls(true)
+            .withMaxMacroRecursionDepth(MAX_MACRO_DEPTH)
             .withElResolver(resolvers)
             .withInterperterFactory(PythonInterpreter.FACTORY)
             .withDateTimeProvider(clock::millis)

@@ -32,6 +32,7 @@ final class PythonForTag extends ForTag {
   private record Header(List<String> loopVars, String iterable, String condition) {}
 
   @Override
+  @SuppressWarnings("try") // the scope is entered and left by the try; its variable is not needed
   public String interpretUnchecked(TagNode tagNode, JinjavaInterpreter interpreter) {
     Header header = parse(tagNode);
     Object collection = interpreter.resolveELExpression(header.iterable(), tagNode.getLineNumber());
@@ -74,6 +75,7 @@ final class PythonForTag extends ForTag {
     return out.toString();
   }
 
+  @SuppressWarnings("try")
   private static List<Object> filter(
       List<Object> items, Header header, TagNode tagNode, JinjavaInterpreter interpreter) {
     List<Object> kept = new ArrayList<>();

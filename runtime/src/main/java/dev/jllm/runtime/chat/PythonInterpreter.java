@@ -5,6 +5,7 @@ import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.InterpreterFactory;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.TagCycleException;
 import com.hubspot.jinjava.interpret.TemplateError;
 
 /**
@@ -63,7 +64,12 @@ final class PythonInterpreter extends JinjavaInterpreter {
 
   @Override
   public void addError(TemplateError error) {
-    if (error == null || error.getSeverity() != TemplateError.ErrorType.FATAL) {
+    if (error == null) {
+      return;
+    }
+    // Jinjava only warns when a macro recursion hits its limit and renders nothing; Python would raise.
+    boolean runawayRecursion = error.getException() instanceof TagCycleException;
+    if (error.getSeverity() != TemplateError.ErrorType.FATAL && !runawayRecursion) {
       return;
     }
     for (Throwable t = error.getException(); t != null && t != t.getCause(); t = t.getCause()) {

@@ -16,8 +16,10 @@ import java.util.SplittableRandom;
  */
 public final class Sampler {
 
-  /** First guess at how many top tokens top-p needs when top-k does not bound them; grown as needed. */
-  private static final int TOP_P_FIRST_GUESS = 256;
+  /** Histogram resolution for top-p over an unsorted set; 40 nats down, a token weighs under 1e-17. */
+  private static final int BUCKETS = 4096;
+
+  private static final double BUCKET_RANGE = 40.0;
 
   private final SamplingParams params;
   private final int vocabSize;
@@ -26,6 +28,9 @@ public final class Sampler {
   private final PenaltyWindow window;
   private final SplittableRandom random;
   private final float[] work;
+  private final double[] weights;
+  private final double[] bucketMass = new double[BUCKETS];
+  private final int[] edge;
   private int[] candidates;
   private int[] spare;
   private int size;
@@ -60,8 +65,10 @@ public final class Sampler {
     this.window = penalties ? new PenaltyWindow(params.repeatLastN(), vocabSize) : null;
     this.random = params.seed().isPresent() ? new SplittableRandom(params.seed().getAsLong()) : new SplittableRandom();
     this.work = new float[vocabSize];
+    this.weights = new double[vocabSize];
     this.candidates = new int[vocabSize];
     this.spare = new int[vocabSize];
+    this.edge = new int[vocabSize];
   }
 
   public SamplingParams params() {
@@ -177,31 +184,70 @@ public final class Sampler {
     double max = maxLogit();
     double total = 0;
     for (int i = 0; i < size; i++) {
-      total += Math.exp(work[candidates[i]] - max);
+      double w = Math.exp(work[candidates[i]] - max);
+      weights[i] = w;
+      total += w;
     }
     double target = p * total;
-    int guess = sorted ? size : Math.min(size, TOP_P_FIRST_GUESS);
-    while (true) {
-      int[] ranked = candidates;
-      if (!sorted) {
-        TopSelection.select(work, candidates, size, guess, spare);
-        ranked = spare;
-      }
+    if (sorted) {
       double cumulative = 0;
-      for (int i = 0; i < guess; i++) {
-        cumulative += Math.exp(work[ranked[i]] - max);
+      for (int i = 0; i < size; i++) {
+        cumulative += weights[i];
         if (cumulative >= target) {
-          keepPrefix(ranked, i + 1);
+          size = i + 1;
           return;
         }
       }
-      if (guess == size) {
-        // Rounding left the sum a hair short of p: everything stays.
-        keepPrefix(ranked, size);
-        return;
-      }
-      guess = (int) Math.min(size, (long) guess * 8);
+      return; // rounding left the sum a hair short of p: everything stays
     }
+    topPUnsorted(max, target);
+  }
+
+  /**
+   * Top-p without sorting the vocabulary: a histogram of the logits (in buckets below the maximum) finds
+   * the bucket where the running probability reaches p; every token in a higher bucket is kept without
+   * further work, and only that one bucket is sorted to find the exact cut.
+   */
+  private void topPUnsorted(double max, double target) {
+    Arrays.fill(bucketMass, 0);
+    for (int i = 0; i < size; i++) {
+      bucketMass[bucket(work[candidates[i]], max)] += weights[i];
+    }
+    double before = 0;
+    int edgeBucket = 0;
+    while (edgeBucket < BUCKETS - 1 && before + bucketMass[edgeBucket] < target) {
+      before += bucketMass[edgeBucket];
+      edgeBucket++;
+    }
+    // Keep every token above the edge bucket; gather the edge bucket's tokens to sort them.
+    int kept = 0;
+    int edgeCount = 0;
+    for (int i = 0; i < size; i++) {
+      int id = candidates[i];
+      int b = bucket(work[id], max);
+      if (b < edgeBucket) {
+        candidates[kept++] = id;
+      } else if (b == edgeBucket) {
+        spare[edgeCount++] = id;
+      }
+    }
+    int ranked = TopSelection.select(work, spare, edgeCount, edgeCount, edge);
+    double cumulative = before;
+    for (int i = 0; i < ranked; i++) {
+      candidates[kept++] = edge[i];
+      cumulative += Math.exp(work[edge[i]] - max);
+      if (cumulative >= target) {
+        break;
+      }
+    }
+    size = Math.max(kept, 1);
+    sorted = false;
+  }
+
+  /** Buckets of equal width in logit below the maximum; everything further down shares the last one. */
+  private static int bucket(float logit, double max) {
+    double below = max - logit;
+    return below >= BUCKET_RANGE ? BUCKETS - 1 : (int) (below * (BUCKETS / BUCKET_RANGE));
   }
 
   /** llama.cpp's min-p: keep tokens with probability at least minP times the best one's. */
@@ -226,19 +272,19 @@ public final class Sampler {
     }
     double total = 0;
     for (int i = 0; i < size; i++) {
-      total += Math.exp((work[candidates[i]] - max) / temperature);
+      double w = Math.exp((work[candidates[i]] - max) / temperature);
+      weights[i] = w;
+      total += w;
     }
     double target = random.nextDouble() * total;
     double cumulative = 0;
     int last = candidates[0];
     for (int i = 0; i < size; i++) {
-      int id = candidates[i];
-      double weight = Math.exp((work[id] - max) / temperature);
-      if (weight > 0) {
-        cumulative += weight;
-        last = id;
+      if (weights[i] > 0) {
+        cumulative += weights[i];
+        last = candidates[i];
         if (cumulative > target) {
-          return id;
+          return last;
         }
       }
     }
@@ -254,14 +300,6 @@ public final class Sampler {
       max = Math.max(max, work[candidates[i]]);
     }
     return max;
-  }
-
-  private void keepPrefix(int[] ranked, int count) {
-    if (ranked != candidates) {
-      swap();
-    }
-    size = count;
-    sorted = true;
   }
 
   private void swap() {

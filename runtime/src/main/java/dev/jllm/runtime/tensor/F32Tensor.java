@@ -40,24 +40,22 @@ public final class F32Tensor extends WeightTensor {
         return sum;
     }
 
-    // Vector layout (shared by dotVector and dotVector4): two accumulators over pairs of vectors, one more
-    // vector into the first accumulator if it fits, then the lanes in order, then a scalar fma tail.
+    // Vector layout (shared by dotVector and dotVector4): one accumulator per token over whole vectors, the lanes
+    // summed by a fixed tree, then a scalar fma tail of under L elements. One accumulator per token keeps the
+    // four-token kernel's live vectors few enough for C2 to keep them in registers (more made it box them).
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
         long base = row * rowBytes;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
+        FloatVector acc = FloatVector.zero(F);
         int i = 0;
-        for (int bound = cols - 2 * L; i <= bound; i += 2 * L) {
-            a0 = w(base, i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
-            a1 = w(base, i + L).fma(FloatVector.fromArray(F, x, xOff + i + L), a1);
+        for (int bound = F.loopBound(cols); i < bound; i += L) {
+            acc = w(base, i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        if (i + L <= cols) {
-            a0 = w(base, i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
-            i += L;
-        }
-        float sum = Simd.sumLanes(a0.add(a1));
+        acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        acc = acc.add(acc.rearrange(Simd.FOLD2));
+        float sum = acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
         for (; i < cols; i++) {
             sum = Math.fma(data.get(FLOAT_LE, base + 4L * i), x[xOff + i], sum);
         }
@@ -68,33 +66,31 @@ public final class F32Tensor extends WeightTensor {
     public void dotVector4(int row, float[] x, int x0, int x1, int x2, int x3,
                            float[] out, int o0, int o1, int o2, int o3) {
         long base = row * rowBytes;
-        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00;
-        FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
-        for (int bound = cols - 2 * L; i <= bound; i += 2 * L) {
-            FloatVector w0 = w(base, i);
-            FloatVector w1 = w(base, i + L);
-            a00 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a00);
-            a01 = w1.fma(FloatVector.fromArray(F, x, x0 + i + L), a01);
-            a10 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a10);
-            a11 = w1.fma(FloatVector.fromArray(F, x, x1 + i + L), a11);
-            a20 = w0.fma(FloatVector.fromArray(F, x, x2 + i), a20);
-            a21 = w1.fma(FloatVector.fromArray(F, x, x2 + i + L), a21);
-            a30 = w0.fma(FloatVector.fromArray(F, x, x3 + i), a30);
-            a31 = w1.fma(FloatVector.fromArray(F, x, x3 + i + L), a31);
+        for (int bound = F.loopBound(cols); i < bound; i += L) {
+            FloatVector w = w(base, i);
+            a0 = w.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+            a1 = w.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+            a2 = w.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+            a3 = w.fma(FloatVector.fromArray(F, x, x3 + i), a3);
         }
-        if (i + L <= cols) {
-            FloatVector w0 = w(base, i);
-            a00 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a00);
-            a10 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a10);
-            a20 = w0.fma(FloatVector.fromArray(F, x, x2 + i), a20);
-            a30 = w0.fma(FloatVector.fromArray(F, x, x3 + i), a30);
-            i += L;
-        }
-        float s0 = Simd.sumLanes(a00.add(a01));
-        float s1 = Simd.sumLanes(a10.add(a11));
-        float s2 = Simd.sumLanes(a20.add(a21));
-        float s3 = Simd.sumLanes(a30.add(a31));
+        a0 = a0.add(a0.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a0 = a0.add(a0.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a0 = a0.add(a0.rearrange(Simd.FOLD2));
+        float s0 = a0.add(a0.rearrange(Simd.FOLD1)).lane(0);
+        a1 = a1.add(a1.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a1 = a1.add(a1.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a1 = a1.add(a1.rearrange(Simd.FOLD2));
+        float s1 = a1.add(a1.rearrange(Simd.FOLD1)).lane(0);
+        a2 = a2.add(a2.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a2 = a2.add(a2.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a2 = a2.add(a2.rearrange(Simd.FOLD2));
+        float s2 = a2.add(a2.rearrange(Simd.FOLD1)).lane(0);
+        a3 = a3.add(a3.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a3 = a3.add(a3.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a3 = a3.add(a3.rearrange(Simd.FOLD2));
+        float s3 = a3.add(a3.rearrange(Simd.FOLD1)).lane(0);
         for (; i < cols; i++) {
             float w = data.get(FLOAT_LE, base + 4L * i);
             s0 = Math.fma(w, x[x0 + i], s0);

@@ -66,35 +66,34 @@ public final class Q4_0Tensor extends WeightTensor {
         return sum;
     }
 
-    // Vector layout (shared by dotVector and dotVector4): per block, a fresh sum of (nibble-8)*x over its 32 elements
-    // (sub-vectors in element order), scaled by d into accumulator 0 for even blocks and 1 for odd ones.
+    // Vector layout (shared by dotVector and dotVector4): per block, a fresh sum of (nibble-8)*x over its 32
+    // elements (low nibbles = elements 0..15, then high nibbles), scaled by d into one accumulator per token;
+    // then the lanes by a fixed tree. One accumulator per token keeps C2 from boxing the four-token kernel.
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
         long base = row * rowBytes;
         int blocks = cols / BLOCK;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
+        FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long block = base + (long) b * BLOCK_BYTES;
             int xi = xOff + b * BLOCK;
-            FloatVector s = FloatVector.zero(F);
             ByteVector packed = ByteVector.fromMemorySegment(B16, data, block + 2, LE);
-            for (int h = 0; h < 2; h++) {
-                ByteVector q = h == 0 ? packed.and((byte) 0xF) : packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF);
-                q = q.sub((byte) 8);
-                for (int p = 0; p < PARTS_PER_16; p++) {
-                    s = Simd.bytesToFloat(q, p).fma(FloatVector.fromArray(F, x, xi + 16 * h + p * L), s);
-                }
+            ByteVector lo = packed.and((byte) 0xF).sub((byte) 8);
+            ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF).sub((byte) 8);
+            FloatVector s = FloatVector.zero(F);
+            for (int p = 0; p < PARTS_PER_16; p++) {
+                s = Simd.bytesToFloat(lo, p).fma(FloatVector.fromArray(F, x, xi + p * L), s);
             }
-            FloatVector d = FloatVector.broadcast(F, scale(block));
-            if ((b & 1) == 0) {
-                a0 = s.fma(d, a0);
-            } else {
-                a1 = s.fma(d, a1);
+            for (int p = 0; p < PARTS_PER_16; p++) {
+                s = Simd.bytesToFloat(hi, p).fma(FloatVector.fromArray(F, x, xi + 16 + p * L), s);
             }
+            acc = s.fma(FloatVector.broadcast(F, scale(block)), acc);
         }
-        return Simd.sumLanes(a0.add(a1));
+        acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        acc = acc.add(acc.rearrange(Simd.FOLD2));
+        return acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
     }
 
     @Override
@@ -102,42 +101,52 @@ public final class Q4_0Tensor extends WeightTensor {
                            float[] out, int o0, int o1, int o2, int o3) {
         long base = row * rowBytes;
         int blocks = cols / BLOCK;
-        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00;
-        FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int b = 0; b < blocks; b++) {
             long block = base + (long) b * BLOCK_BYTES;
             int xb = b * BLOCK;
-            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
             ByteVector packed = ByteVector.fromMemorySegment(B16, data, block + 2, LE);
-            for (int h = 0; h < 2; h++) {
-                ByteVector q = h == 0 ? packed.and((byte) 0xF) : packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF);
-                q = q.sub((byte) 8);
-                for (int p = 0; p < PARTS_PER_16; p++) {
-                    FloatVector w = Simd.bytesToFloat(q, p);
-                    int xi = xb + 16 * h + p * L;
-                    s0 = w.fma(FloatVector.fromArray(F, x, x0 + xi), s0);
-                    s1 = w.fma(FloatVector.fromArray(F, x, x1 + xi), s1);
-                    s2 = w.fma(FloatVector.fromArray(F, x, x2 + xi), s2);
-                    s3 = w.fma(FloatVector.fromArray(F, x, x3 + xi), s3);
-                }
+            ByteVector lo = packed.and((byte) 0xF).sub((byte) 8);
+            ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF).sub((byte) 8);
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            for (int p = 0; p < PARTS_PER_16; p++) {
+                FloatVector w = Simd.bytesToFloat(lo, p);
+                int xi = xb + p * L;
+                s0 = w.fma(FloatVector.fromArray(F, x, x0 + xi), s0);
+                s1 = w.fma(FloatVector.fromArray(F, x, x1 + xi), s1);
+                s2 = w.fma(FloatVector.fromArray(F, x, x2 + xi), s2);
+                s3 = w.fma(FloatVector.fromArray(F, x, x3 + xi), s3);
+            }
+            for (int p = 0; p < PARTS_PER_16; p++) {
+                FloatVector w = Simd.bytesToFloat(hi, p);
+                int xi = xb + 16 + p * L;
+                s0 = w.fma(FloatVector.fromArray(F, x, x0 + xi), s0);
+                s1 = w.fma(FloatVector.fromArray(F, x, x1 + xi), s1);
+                s2 = w.fma(FloatVector.fromArray(F, x, x2 + xi), s2);
+                s3 = w.fma(FloatVector.fromArray(F, x, x3 + xi), s3);
             }
             FloatVector d = FloatVector.broadcast(F, scale(block));
-            if ((b & 1) == 0) {
-                a00 = s0.fma(d, a00);
-                a10 = s1.fma(d, a10);
-                a20 = s2.fma(d, a20);
-                a30 = s3.fma(d, a30);
-            } else {
-                a01 = s0.fma(d, a01);
-                a11 = s1.fma(d, a11);
-                a21 = s2.fma(d, a21);
-                a31 = s3.fma(d, a31);
-            }
+            a0 = s0.fma(d, a0);
+            a1 = s1.fma(d, a1);
+            a2 = s2.fma(d, a2);
+            a3 = s3.fma(d, a3);
         }
-        out[o0] = Simd.sumLanes(a00.add(a01));
-        out[o1] = Simd.sumLanes(a10.add(a11));
-        out[o2] = Simd.sumLanes(a20.add(a21));
-        out[o3] = Simd.sumLanes(a30.add(a31));
+        a0 = a0.add(a0.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a0 = a0.add(a0.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a0 = a0.add(a0.rearrange(Simd.FOLD2));
+        out[o0] = a0.add(a0.rearrange(Simd.FOLD1)).lane(0);
+        a1 = a1.add(a1.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a1 = a1.add(a1.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a1 = a1.add(a1.rearrange(Simd.FOLD2));
+        out[o1] = a1.add(a1.rearrange(Simd.FOLD1)).lane(0);
+        a2 = a2.add(a2.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a2 = a2.add(a2.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a2 = a2.add(a2.rearrange(Simd.FOLD2));
+        out[o2] = a2.add(a2.rearrange(Simd.FOLD1)).lane(0);
+        a3 = a3.add(a3.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a3 = a3.add(a3.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a3 = a3.add(a3.rearrange(Simd.FOLD2));
+        out[o3] = a3.add(a3.rearrange(Simd.FOLD1)).lane(0);
     }
 
     @Override

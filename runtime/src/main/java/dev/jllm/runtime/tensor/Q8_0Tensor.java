@@ -59,14 +59,14 @@ public final class Q8_0Tensor extends WeightTensor {
     }
 
     // Vector layout (shared by dotVector and dotVector4): per block, a fresh sum of q*x over its 32 elements
-    // (sub-vectors in element order), scaled by d into accumulator 0 for even blocks and 1 for odd ones.
+    // (sub-vectors in element order), scaled by d into one accumulator per token; then the lanes by a fixed tree.
+    // One accumulator per token keeps the four-token kernel's live vectors few enough for C2 to keep them exact.
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
         long base = row * rowBytes;
         int blocks = cols / BLOCK;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
+        FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long block = base + (long) b * BLOCK_BYTES;
             int xi = xOff + b * BLOCK;
@@ -77,14 +77,12 @@ public final class Q8_0Tensor extends WeightTensor {
                     s = Simd.bytesToFloat(q, p).fma(FloatVector.fromArray(F, x, xi + 16 * h + p * L), s);
                 }
             }
-            FloatVector d = FloatVector.broadcast(F, scale(block));
-            if ((b & 1) == 0) {
-                a0 = s.fma(d, a0);
-            } else {
-                a1 = s.fma(d, a1);
-            }
+            acc = s.fma(FloatVector.broadcast(F, scale(block)), acc);
         }
-        return Simd.sumLanes(a0.add(a1));
+        acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        acc = acc.add(acc.rearrange(Simd.FOLD2));
+        return acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
     }
 
     @Override
@@ -92,8 +90,7 @@ public final class Q8_0Tensor extends WeightTensor {
                            float[] out, int o0, int o1, int o2, int o3) {
         long base = row * rowBytes;
         int blocks = cols / BLOCK;
-        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00;
-        FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int b = 0; b < blocks; b++) {
             long block = base + (long) b * BLOCK_BYTES;
             int xb = b * BLOCK;
@@ -110,22 +107,27 @@ public final class Q8_0Tensor extends WeightTensor {
                 }
             }
             FloatVector d = FloatVector.broadcast(F, scale(block));
-            if ((b & 1) == 0) {
-                a00 = s0.fma(d, a00);
-                a10 = s1.fma(d, a10);
-                a20 = s2.fma(d, a20);
-                a30 = s3.fma(d, a30);
-            } else {
-                a01 = s0.fma(d, a01);
-                a11 = s1.fma(d, a11);
-                a21 = s2.fma(d, a21);
-                a31 = s3.fma(d, a31);
-            }
+            a0 = s0.fma(d, a0);
+            a1 = s1.fma(d, a1);
+            a2 = s2.fma(d, a2);
+            a3 = s3.fma(d, a3);
         }
-        out[o0] = Simd.sumLanes(a00.add(a01));
-        out[o1] = Simd.sumLanes(a10.add(a11));
-        out[o2] = Simd.sumLanes(a20.add(a21));
-        out[o3] = Simd.sumLanes(a30.add(a31));
+        a0 = a0.add(a0.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a0 = a0.add(a0.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a0 = a0.add(a0.rearrange(Simd.FOLD2));
+        out[o0] = a0.add(a0.rearrange(Simd.FOLD1)).lane(0);
+        a1 = a1.add(a1.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a1 = a1.add(a1.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a1 = a1.add(a1.rearrange(Simd.FOLD2));
+        out[o1] = a1.add(a1.rearrange(Simd.FOLD1)).lane(0);
+        a2 = a2.add(a2.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a2 = a2.add(a2.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a2 = a2.add(a2.rearrange(Simd.FOLD2));
+        out[o2] = a2.add(a2.rearrange(Simd.FOLD1)).lane(0);
+        a3 = a3.add(a3.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a3 = a3.add(a3.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a3 = a3.add(a3.rearrange(Simd.FOLD2));
+        out[o3] = a3.add(a3.rearrange(Simd.FOLD1)).lane(0);
     }
 
     @Override

@@ -7,6 +7,7 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -71,17 +72,42 @@ public final class Simd {
         return VectorSpecies.of(float.class, VectorShape.forBitSize(Math.min(bits, 512)));
     }
 
+    // The fixed-order lane sum. Kernels must not use reduceLanes(ADD): C2 sums the lanes as a tree while the
+    // interpreter and C1 sum them in lane order, so results would depend on JIT state (measured on JDK 25).
+    // The steps are written out in each kernel rather than called through a helper, because C2 sometimes
+    // declines to inline even a tiny helper ("low call site frequency") and then boxes the vector argument on
+    // the heap at every call. Each kernel ends with:
+    //
+    //     acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+    //     acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+    //     acc = acc.add(acc.rearrange(Simd.FOLD2));
+    //     float sum = acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
+    //
+    // i.e. lane i + lane i^8 (16 lanes only), then i^4 (8 or more lanes), i^2, i^1; a step that does not apply
+    // to the species adds zero (its mask is empty).
+
+    /** Lane i to lane i^8 (identity for fewer than 16 lanes). */
+    public static final VectorShuffle<Float> FOLD8 = VectorShuffle.fromOp(F, i -> L >= 16 ? i ^ 8 : i);
+    /** All lanes when the species has 16 lanes, none otherwise. */
+    public static final VectorMask<Float> FOLD8_LANES = VectorMask.fromLong(F, L >= 16 ? -1L : 0L);
+    /** Lane i to lane i^4 (identity for fewer than 8 lanes). */
+    public static final VectorShuffle<Float> FOLD4 = VectorShuffle.fromOp(F, i -> L >= 8 ? i ^ 4 : i);
+    /** All lanes when the species has 8 or more lanes, none otherwise. */
+    public static final VectorMask<Float> FOLD4_LANES = VectorMask.fromLong(F, L >= 8 ? -1L : 0L);
+    /** Lane i to lane i^2. */
+    public static final VectorShuffle<Float> FOLD2 = VectorShuffle.fromOp(F, i -> i ^ 2);
+    /** Lane i to lane i^1. */
+    public static final VectorShuffle<Float> FOLD1 = VectorShuffle.fromOp(F, i -> i ^ 1);
+
     /**
-     * Sum of the lanes in lane order. Written out instead of {@code reduceLanes(ADD)}, whose order is
-     * unspecified and may differ between interpreted and compiled code: results must not depend on
-     * JIT state (bit-identical single-token and multi-token dots rely on it).
+     * The fixed-order lane sum as a method, for tests and cold code (hot kernels write the steps out, see
+     * above).
      */
     public static float sumLanes(FloatVector v) {
-        float sum = 0f;
-        for (int lane = 0; lane < L; lane++) {
-            sum += v.lane(lane);
-        }
-        return sum;
+        v = v.add(v.rearrange(FOLD8, FOLD8_LANES));
+        v = v.add(v.rearrange(FOLD4, FOLD4_LANES));
+        v = v.add(v.rearrange(FOLD2));
+        return v.add(v.rearrange(FOLD1)).lane(0);
     }
 
     /**

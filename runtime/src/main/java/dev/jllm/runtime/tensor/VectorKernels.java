@@ -19,18 +19,15 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
+        FloatVector acc = FloatVector.zero(F);
         int i = 0;
-        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-            a0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), a0);
-            a1 = FloatVector.fromArray(F, a, aOff + i + L).fma(FloatVector.fromArray(F, b, bOff + i + L), a1);
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
         }
-        if (i + L <= n) {
-            a0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), a0);
-            i += L;
-        }
-        float sum = Simd.sumLanes(a0.add(a1));
+        acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        acc = acc.add(acc.rearrange(Simd.FOLD2));
+        float sum = acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
         for (; i < n; i++) {
             sum = Math.fma(a[aOff + i], b[bOff + i], sum);
         }
@@ -68,7 +65,10 @@ public final class VectorKernels implements Kernels {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
             acc = v.fma(v, acc);
         }
-        float sumSquares = Simd.sumLanes(acc);
+        acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        acc = acc.add(acc.rearrange(Simd.FOLD2));
+        float sumSquares = acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
         for (; i < n; i++) {
             sumSquares = Math.fma(x[xOff + i], x[xOff + i], sumSquares);
         }
@@ -102,11 +102,14 @@ public final class VectorKernels implements Kernels {
         FloatVector vsum = FloatVector.zero(F);
         i = 0;
         for (; i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(F, x, off + i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, off + i).sub(max));
             e.intoArray(x, off + i);
             vsum = vsum.add(e);
         }
-        float sum = Simd.sumLanes(vsum);
+        vsum = vsum.add(vsum.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        vsum = vsum.add(vsum.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        vsum = vsum.add(vsum.rearrange(Simd.FOLD2));
+        float sum = vsum.add(vsum.rearrange(Simd.FOLD1)).lane(0);
         for (; i < n; i++) {
             float e = (float) Math.exp(x[off + i] - max);
             x[off + i] = e;
@@ -127,7 +130,7 @@ public final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector g = FloatVector.fromArray(F, gate, gateOff + i);
-            FloatVector silu = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector silu = g.div(VectorMath.exp(g.neg()).add(1f));
             silu.mul(FloatVector.fromArray(F, up, upOff + i)).intoArray(gate, gateOff + i);
         }
         for (; i < n; i++) {

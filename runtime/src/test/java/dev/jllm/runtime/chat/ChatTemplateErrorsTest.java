@@ -52,6 +52,15 @@ class ChatTemplateErrorsTest {
   }
 
   @Test
+  void runawayMacroRecursionIsAnError() {
+    ChatTemplate template = ChatTemplate.of("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(1) }}", null, null);
+
+    assertThatThrownBy(() -> template.render(HELLO, false))
+        .isInstanceOf(ChatTemplateException.class)
+        .hasMessageContaining("Max recursion limit of 64 reached for macro 'f'");
+  }
+
+  @Test
   void aForLoopWithoutAnIterableIsAnError() {
     ChatTemplate template = ChatTemplate.of("{% for x in %}{% endfor %}", null, null);
 

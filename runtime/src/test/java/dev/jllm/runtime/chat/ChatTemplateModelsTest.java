@@ -412,6 +412,27 @@ class ChatTemplateModelsTest {
   }
 
   @Test
+  void gemma3FoldsTheSystemPromptIntoTheFirstUserTurn() {
+    ChatTemplate template = load("gemma-3-it.jinja", "<bos>", "<eos>");
+    List<Message> messages =
+        List.of(Message.system("You are helpful."), Message.user(" Hi "), Message.assistant("Hello"), Message.user("Bye"));
+    String expected =
+        "<bos><start_of_turn>user\nYou are helpful.\n\nHi<end_of_turn>\n<start_of_turn>model\nHello<end_of_turn>\n"
+            + "<start_of_turn>user\nBye<end_of_turn>\n<start_of_turn>model\n";
+
+    assertThat(template.supportsTypedContent()).isTrue();
+    assertThat(template.render(messages, true)).isEqualTo(expected);
+    // Structured content takes the template's other branch (content[0]['text'] and a loop over parts).
+    List<Message> parts =
+        List.of(
+            new Message("system", null, List.of(ContentPart.text("You are helpful.")), null, null, null, null),
+            Message.user(List.of(ContentPart.text(" Hi "))),
+            Message.assistant("Hello"),
+            Message.user(List.of(ContentPart.text("Bye"))));
+    assertThat(template.render(parts, true)).isEqualTo(expected);
+  }
+
+  @Test
   void phi35EndsWithEosWithoutAGenerationPrompt() {
     ChatTemplate template = load("phi-3.5-mini-instruct.jinja", "<s>", "<|endoftext|>");
     List<Message> messages =

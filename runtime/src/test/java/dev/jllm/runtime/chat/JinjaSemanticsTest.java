@@ -59,6 +59,7 @@ class JinjaSemanticsTest {
         "`{% if true %}{% set b = 3 %}{% endif %}{{ b }}`         | 3",
         "`{% set ns = namespace(n=0) %}{% for x in xs %}{% set ns.n = ns.n + x %}{% endfor %}{{ ns.n }}` | 10",
         "`{% set ns = namespace(last=xs|length - 1) %}{{ ns.last }}` | 3",
+        "`{% macro f(n) %}{% if n > 0 %}{{ n }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(3) }}` | 321",
         // strings
         "`[{{ s.strip() }}|{{ s.lstrip() }}|{{ s.rstrip() }}]`    | `[Hello World|Hello World  |  Hello World]`",
         "`{{ 'xxaxx'.strip('x') }}{{ '\n\nb\n'.lstrip('\n') }}`    | `ab\n`",

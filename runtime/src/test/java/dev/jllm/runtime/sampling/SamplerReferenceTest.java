@@ -45,12 +45,14 @@ class SamplerReferenceTest {
   }
 
   @Test
-  void visitsCandidatesBestFirstOnceTruncated() {
+  void topKVisitsCandidatesBestFirst() {
     Random random = new Random(99);
     float[] logits = randomLogits(random, 4099);
-    int[] kept = new Sampler(SamplingParams.defaults().withTopK(0).withTopP(0.9f).withMinP(0f), logits.length).candidatesFor(logits);
+    int[] kept =
+        new Sampler(SamplingParams.defaults().withTopK(300).withTopP(0.9f).withMinP(0.01f), logits.length)
+            .candidatesFor(logits);
 
-    assertThat(kept).containsExactly(reference(logits, 0, 0.9f, 0f));
+    assertThat(kept).containsExactly(reference(logits, 300, 0.9f, 0.01f));
   }
 
   /** Logits with ties and a wide spread, as real ones have. */
