@@ -290,7 +290,9 @@ public final class LocalLlm implements Llm {
                 throw new LlmException(LlmException.Kind.CONTEXT_LENGTH_EXCEEDED, "the prompt has " + prompt.length
                         + " tokens but the context of " + m.id() + " holds " + m.contextSize() + ": shorten the conversation");
             }
-            return new Prepared(m.id(), lease, prompt, options);
+            // Answers name the model as the caller did (an alias, a store name), as OpenAI echoes its model names.
+            String shown = request.model() == null || request.model().isBlank() ? m.id() : request.model();
+            return new Prepared(shown, lease, prompt, options);
         } catch (RuntimeException e) {
             lease.close();
             throw e;
