@@ -17,6 +17,9 @@ import java.util.Objects;
  * A model's chat template ({@code tokenizer.chat_template}, Jinja) turned into a prompt renderer that
  * produces what Hugging Face's {@code apply_chat_template(..., tokenize=False)} produces.
  *
+ * <p>Structured message content is kept as a list of parts for templates that iterate parts and joined
+ * into one string for templates that print content as a string (see {@link #supportsTypedContent()}).
+ *
  * <p>Immutable and safe to share between threads; each render uses its own interpreter.
  *
  * <pre>{@code
@@ -40,7 +43,6 @@ public final class ChatTemplate {
   private final String rewritten;
   private final String bosToken;
   private final String eosToken;
-  private final Clock clock;
   private final Jinjava jinjava;
   private final boolean typedContent;
 
@@ -49,9 +51,9 @@ public final class ChatTemplate {
     this.rewritten = TemplateSourceRewriter.rewrite(source);
     this.bosToken = bosToken;
     this.eosToken = eosToken;
-    this.clock = clock;
     this.jinjava = JinjaEnvironment.create(clock);
     checkSyntax();
+    KnownNames.check(rewritten, jinjava);
     this.typedContent = probeTypedContent();
   }
 
@@ -61,7 +63,8 @@ public final class ChatTemplate {
    * @param jinjaSource the Jinja source, e.g. the GGUF {@code tokenizer.chat_template} value
    * @param bosToken the text of the BOS token, exposed as {@code bos_token}, or null if the model has none
    * @param eosToken the text of the EOS token, exposed as {@code eos_token}, or null if the model has none
-   * @throws ChatTemplateException when the source does not parse
+   * @throws ChatTemplateException when the source does not parse or uses a filter or test that does not
+   *     exist (Jinja2 refuses those at compile time too)
    */
   public static ChatTemplate of(String jinjaSource, String bosToken, String eosToken) {
     Objects.requireNonNull(jinjaSource, "jinjaSource");
@@ -96,7 +99,9 @@ public final class ChatTemplate {
    *
    * @param messages the conversation
    * @param tools the functions on offer, or null for none ({@code tools} is then undefined, which every
-   *     template treats like HF's {@code None})
+   *     template treats like HF's {@code None}). Pass null rather than an empty list when a request has no
+   *     tools: templates such as Llama 3.1's test {@code tools is not none} and would announce a tool
+   *     environment for an empty list.
    * @param addGenerationPrompt whether to end with the header that starts the assistant's turn
    * @param extra further template variables ({@code enable_thinking}, {@code date_string}, ...); they may
    *     override {@code bos_token} and the others, as HF's keyword arguments do. May be null.

@@ -83,6 +83,9 @@ final class JinjaEnvironment {
     globals.registerFilter(new ItemsFilter());
     globals.registerFilter(new IndentFilter());
     globals.registerFilter(new StringFilter());
+    globals.registerFilter(new ExtremeFilter(true));
+    globals.registerFilter(new ExtremeFilter(false));
+    globals.registerFilter(new FromJsonFilter());
     globals.registerExpTest(new PythonCollectionTests.IterableTest());
     globals.registerExpTest(new PythonCollectionTests.SequenceTest());
     globals.registerFunction(function("raise_exception", "raiseException", Object.class));

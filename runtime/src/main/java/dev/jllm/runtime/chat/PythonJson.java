@@ -1,5 +1,6 @@
 package dev.jllm.runtime.chat;
 
+import com.hubspot.jinjava.objects.SafeString;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
@@ -138,6 +139,7 @@ final class PythonJson {
         case BigDecimal big -> out.append(floatRepr(big.doubleValue()));
         case Number n -> out.append(n.toString());
         case CharSequence s -> string(s.toString());
+        case SafeString s -> string(s.toString());
         case Character c -> string(c.toString());
         case Map<?, ?> map -> object(map, depth);
         case Map.Entry<?, ?> entry -> array(List.of(entryKey(entry), entryValue(entry)), depth);

@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * The {@code loop} variable of a for loop, with Jinja2's {@code loop.previtem} and {@code loop.nextitem}
  * (Jinjava's loop has neither; Qwen3.5-style templates use them to group tool responses).
+ *
+ * <p>Public only because Jinjava reads template properties through public getters; not an API.
  */
 public final class PythonLoop extends ForLoop {
 

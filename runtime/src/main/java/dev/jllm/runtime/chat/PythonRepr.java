@@ -1,5 +1,6 @@
 package dev.jllm.runtime.chat;
 
+import com.hubspot.jinjava.objects.SafeString;
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.List;
@@ -21,6 +22,7 @@ final class PythonRepr {
     return switch (value) {
       case null -> "";
       case CharSequence s -> s.toString();
+      case SafeString s -> s.toString();
       default -> repr(value);
     };
   }
@@ -44,6 +46,7 @@ final class PythonRepr {
       case BigDecimal big -> out.append(floatRepr(big.doubleValue()));
       case Number n -> out.append(n);
       case CharSequence s -> quote(out, s.toString());
+      case SafeString s -> quote(out, s.toString());
       case Map<?, ?> map -> {
         out.append('{');
         boolean first = true;

@@ -1,5 +1,8 @@
 package dev.jllm.runtime.chat;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Adjusts a Jinja source before Jinjava parses it, where Jinjava's reading of the text differs from
  * Python Jinja2's:
@@ -129,6 +132,35 @@ final class TemplateSourceRewriter {
       i++;
     }
     return -1;
+  }
+
+  /** The insides of every {@code {{ }}} and {@code {% %}} of a (rewritten) source. */
+  static List<String> expressions(String source) {
+    List<String> expressions = new ArrayList<>();
+    int i = 0;
+    while (i < source.length()) {
+      int open = nextTagStart(source, i);
+      if (open < 0) {
+        break;
+      }
+      char kind = source.charAt(open + 1);
+      if (kind == '#') {
+        int end = source.indexOf("#}", open + 2);
+        i = end < 0 ? source.length() : end + 2;
+        continue;
+      }
+      int end = tagEnd(source, open + 2, kind == '{' ? "}}" : "%}");
+      if (end < 0) {
+        break;
+      }
+      String inner = source.substring(open + 2, end);
+      expressions.add(inner);
+      i = end + 2;
+      if (kind == '%' && isRawTag(inner)) {
+        i = findEndRaw(source, i);
+      }
+    }
+    return expressions;
   }
 
   private static boolean isControl(char c) {

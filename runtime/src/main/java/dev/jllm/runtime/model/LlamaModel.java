@@ -7,7 +7,9 @@ import dev.jllm.runtime.kv.SequenceCache;
 import dev.jllm.runtime.parallel.WorkerPool;
 import dev.jllm.runtime.tensor.Kernels;
 import dev.jllm.runtime.tensor.WeightTensor;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -89,8 +91,8 @@ public final class LlamaModel implements AutoCloseable {
 
     /**
      * Evaluates {@code batch}, appending its keys and values to {@code kv}, and returns the logits of the
-     * entries that asked for them. On failure (bad batch, context overflow, full cache) no sequence length
-     * changes.
+     * entries that asked for them. On failure (bad batch, context overflow, full cache) the cache is left as it
+     * was: no sequence length changes and sequences first seen in this batch are not kept.
      *
      * @throws IllegalArgumentException for an empty batch, a token outside the vocabulary or positions that
      *                                  do not continue their sequence
@@ -104,15 +106,36 @@ public final class LlamaModel implements AutoCloseable {
         }
         checkLayout(kv.layout());
         Map<Integer, Integer> ends = validate(batch, kv);
-        for (Map.Entry<Integer, Integer> e : ends.entrySet()) {
-            kv.sequence(e.getKey()).reserve(e.getValue());
+        List<Integer> created = new ArrayList<>();
+        for (int seq : ends.keySet()) {
+            if (!kv.contains(seq)) {
+                created.add(seq);
+            }
         }
         float[][] logits = new float[n][];
-        for (int start = 0; start < n; start += MAX_MICRO_BATCH) {
-            forwardMicroBatch(batch, start, Math.min(n, start + MAX_MICRO_BATCH), kv, logits);
-        }
-        for (Map.Entry<Integer, Integer> e : ends.entrySet()) {
-            kv.sequence(e.getKey()).commit(e.getValue());
+        boolean done = false;
+        try {
+            for (Map.Entry<Integer, Integer> e : ends.entrySet()) {
+                kv.sequence(e.getKey()).reserve(e.getValue());
+            }
+            for (int start = 0; start < n; start += MAX_MICRO_BATCH) {
+                forwardMicroBatch(batch, start, Math.min(n, start + MAX_MICRO_BATCH), kv, logits);
+            }
+            for (Map.Entry<Integer, Integer> e : ends.entrySet()) {
+                kv.sequence(e.getKey()).commit(e.getValue());
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                // Leave the cache as it was: forget sequences this call created, release pages it reserved.
+                for (int seq : ends.keySet()) {
+                    if (created.contains(seq)) {
+                        kv.drop(seq);
+                    } else if (kv.contains(seq)) {
+                        kv.truncate(seq, kv.length(seq));
+                    }
+                }
+            }
         }
         return new Logits(config.vocabSize(), logits);
     }
@@ -186,7 +209,8 @@ public final class LlamaModel implements AutoCloseable {
         float[] out = new float[m * vocab];
         matmul(weights.output(), b.xb, m, out);
         for (int i = 0; i < m; i++) {
-            float[] row = Arrays.copyOfRange(out, i * vocab, (i + 1) * vocab);
+            // a single row is handed out as is; several are split into one array each
+            float[] row = m == 1 ? out : Arrays.copyOfRange(out, i * vocab, (i + 1) * vocab);
             if (weights.outputBias() != null) {
                 kernels.add(weights.outputBias(), 0, row, 0, vocab);
             }

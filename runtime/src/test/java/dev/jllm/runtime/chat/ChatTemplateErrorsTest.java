@@ -24,6 +24,17 @@ class ChatTemplateErrorsTest {
   }
 
   @Test
+  void unknownFiltersAndTestsAreRejectedWhenLoaded() {
+    // Jinjava would render nothing for them; Jinja2 refuses to compile such a template.
+    assertThatThrownBy(() -> ChatTemplate.of("{{ messages|shuffle_words }}", null, null))
+        .isInstanceOf(ChatTemplateException.class)
+        .hasMessage("chat template uses an unknown filter: shuffle_words");
+    assertThatThrownBy(() -> ChatTemplate.of("{% if messages is not prime %}x{% endif %}", null, null))
+        .isInstanceOf(ChatTemplateException.class)
+        .hasMessage("chat template uses an unknown test: prime");
+  }
+
+  @Test
   void aBrokenExpressionIsReportedWithItsLine() {
     ChatTemplate template = ChatTemplate.of("line one\n{{ messages[0].content + }}", null, null);
 

@@ -85,9 +85,12 @@ class JinjaSemanticsTest {
         "`{{ 'y' if xs else 'n' }}{{ 'y' if [] else 'n' }}`        | yn",
         // HF helpers
         "`{{ {'a': 1, 'b': [1.5, none, true]} | tojson }}`         | `{\"a\": 1, \"b\": [1.5, null, true]}`",
+        "`{{ 'a<b'|safe|tojson }}{{ [1]|tojson|safe }}{% if 'false'|safe %}!{% endif %}` | `\"a<b\"[1]!`",
         "`{{ strftime_now('%d %b %Y') }}|{{ strftime_now is defined }}` | `26 Jul 2024|True`",
         "`{% filter upper %}a{{ 'b' }}{% endfilter %}`             | AB",
         "`{% generation %}kept{% endgeneration %}`                | kept",
+        "`{{ xs|max }}{{ xs|min }}{{ [{'a': 2}, {'a': 1}]|min(attribute='a') }}` | `41{'a': 1}`",
+        "`{% set args = '{\\\"k\\\": [1, 2]}' | from_json %}{{ args.k[1] }}` | 2",
         "`{{ 'a\nb\n\nc' | indent(2) }}`                          | `a\n  b\n\n  c`",
         "`{{ 'a\nb' | indent(2, first=true) }}`                   | `  a\n  b`",
       })

@@ -73,6 +73,32 @@ class ForwardErrorsAndSequencesTest {
     }
 
     @Test
+    void aFailedBatchKeepsNeitherNewSequencesNorReservedPages() {
+        KvCache kv = model.newKvCache(70, 1 << 24);
+        model.forward(Batch.ofPrompt(new int[] {1, 2, 3, 4, 5, 6}, 0, 0), kv);
+        long used = kv.usedBytes();
+        Batch batch = new Batch().add(7, 6, 0, false);
+        for (int p = 0; p < 71; p++) {
+            batch.add(3, p, 5, p == 70); // sequence 5 is new and too long
+        }
+        assertThatThrownBy(() -> model.forward(batch, kv)).isInstanceOf(ContextOverflowException.class);
+        assertThat(kv.contains(5)).isFalse();
+        assertThat(kv.length(0)).isEqualTo(6);
+        assertThat(kv.usedBytes()).isEqualTo(used);
+        // a batch whose first sequence needs a new page and whose second overflows gives that page back
+        Batch growing = new Batch();
+        for (int p = 6; p < 66; p++) {
+            growing.add(1, p, 0, false);
+        }
+        for (int p = 0; p < 71; p++) {
+            growing.add(3, p, 6, false);
+        }
+        assertThatThrownBy(() -> model.forward(growing, kv)).isInstanceOf(ContextOverflowException.class);
+        assertThat(kv.usedBytes()).isEqualTo(used);
+        assertThat(kv.sequenceIds()).containsExactly(0);
+    }
+
+    @Test
     void theModelsContextLengthIsTheDefaultLimit() {
         KvCache kv = model.newKvCache();
         int[] prompt = new int[65];

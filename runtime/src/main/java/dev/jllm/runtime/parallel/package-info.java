@@ -1,0 +1,6 @@
+/**
+ * {@link dev.jllm.runtime.parallel.WorkerPool}: persistent threads (no thread creation per call) that split
+ * a range of independent items, such as matmul rows or attention heads, into contiguous parts, one per
+ * thread. Each item is computed whole by one thread, so results do not depend on the thread count.
+ */
+package dev.jllm.runtime.parallel;

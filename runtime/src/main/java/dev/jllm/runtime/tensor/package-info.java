@@ -1,0 +1,21 @@
+/**
+ * Kernels over weights and activations.
+ *
+ * <p>{@link dev.jllm.runtime.tensor.WeightTensor} wraps a matrix kept in its GGUF file layout (a
+ * {@code MemorySegment} slice of the model mapping, never dequantized at load time); one subclass per weight
+ * type holds a scalar {@code dotScalar} (the oracle and the {@code -Djllm.vector.bits=0} path), a Vector API
+ * {@code dotVector}, and a four-token {@code dotVector4} that decodes each weight block once for four
+ * activation vectors with, per token, exactly the single-token arithmetic. {@code matmul} tiles rows so
+ * a prompt reads each weight once. {@link dev.jllm.runtime.tensor.Kernels} holds the element-wise and
+ * reduction operations of a forward pass (RMSNorm, RoPE in both pair orders, softmax, SwiGLU, dot, axpy),
+ * scalar and vector.
+ *
+ * <p>Determinism is a design rule: vector kernels use only IEEE operations whose results do not depend on
+ * JIT state (no {@code reduceLanes(ADD)}, no {@code lanewise(EXP)}; see {@link dev.jllm.runtime.tensor.Simd}
+ * and {@link dev.jllm.runtime.tensor.VectorMath}), so a token's logits are bit-identical alone or in a batch,
+ * for any thread count.
+ *
+ * <p>A new weight type (Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K ...) is one subclass of {@code WeightTensor},
+ * one line in its {@code permits} clause and one in {@code WeightTensor.of}.
+ */
+package dev.jllm.runtime.tensor;
