@@ -76,7 +76,11 @@ class LocalLlmTest {
         assertThat(finish.choices().getFirst().finishReason()).isEqualTo(whole.choices().getFirst().finishReason());
         ChatCompletionChunk usage = chunks.getLast();
         assertThat(usage.choices()).isEmpty();
-        assertThat(usage.usage()).isEqualTo(whole.usage());
+        assertThat(usage.usage().promptTokens()).isEqualTo(whole.usage().promptTokens());
+        assertThat(usage.usage().completionTokens()).isEqualTo(whole.usage().completionTokens());
+        // the same prompt again: all but its last token come from the prefix cache
+        assertThat(whole.usage().promptTokensDetails().cachedTokens()).isZero();
+        assertThat(usage.usage().promptTokensDetails().cachedTokens()).isEqualTo(whole.usage().promptTokens() - 1);
     }
 
     @Test
