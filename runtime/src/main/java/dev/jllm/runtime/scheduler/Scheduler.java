@@ -71,6 +71,7 @@ public final class Scheduler implements AutoCloseable {
     private int[] logitsIndex = new int[16];
     private long admissions;
     private long steps;
+    private long preemptions;
     private int nextId;
     private boolean memoryShort;
 
@@ -135,7 +136,7 @@ public final class Scheduler implements AutoCloseable {
                 throw LlmException.invalid("prompt token " + t + " is outside the vocabulary [0, " + vocabSize + ")");
             }
         }
-        SequenceHandle handle = new SequenceHandle(this::wake);
+        SequenceHandle handle = new SequenceHandle(this::wake, outstanding::decrementAndGet);
         Sequence s;
         try {
             s = new Sequence(handle, request, config.contextSize(), vocabSize, tokenizer.newStreamingDecoder(),
@@ -261,7 +262,7 @@ public final class Scheduler implements AutoCloseable {
             }
             s.finish(FinishReason.CANCELLED);
             s.handle.deliver(new SequenceEvent.Finished(s.outcome()));
-            outstanding.decrementAndGet();
+            s.handle.release();
             return true;
         });
     }
@@ -384,6 +385,7 @@ public final class Scheduler implements AutoCloseable {
         active.remove(youngest);
         waiting.addFirst(youngest);
         memoryShort = true;
+        preemptions++;
     }
 
     /** A finished (or cancelled) sequence leaves its slot; its cache entries stay for later prompts. */
@@ -396,7 +398,7 @@ public final class Scheduler implements AutoCloseable {
         }
         s.id = -1;
         s.handle.deliver(new SequenceEvent.Finished(s.outcome()));
-        outstanding.decrementAndGet();
+        s.handle.release();
         memoryShort = false;
     }
 
@@ -410,7 +412,7 @@ public final class Scheduler implements AutoCloseable {
             s.id = -1;
         }
         s.handle.deliver(new SequenceEvent.Failed(error));
-        outstanding.decrementAndGet();
+        s.handle.release();
         memoryShort = false;
     }
 
@@ -434,7 +436,7 @@ public final class Scheduler implements AutoCloseable {
 
     private void publishStats() {
         stats = new SchedulerStats(active.size(), waiting.size() + inbox.size(), steps, prefixes.size(),
-                kv.usedBytes(), kv.maxBytes());
+                kv.usedBytes(), kv.maxBytes(), preemptions);
     }
 
     // ------------------------------------------------------------------ inspection for tests

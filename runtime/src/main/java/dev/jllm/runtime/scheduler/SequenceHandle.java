@@ -2,6 +2,7 @@ package dev.jllm.runtime.scheduler;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The caller's side of a submitted generation: its events in order ({@link #next}), and {@link #cancel}.
@@ -16,12 +17,15 @@ public final class SequenceHandle {
 
     private final LinkedBlockingQueue<SequenceEvent> events = new LinkedBlockingQueue<>();
     private final Runnable wakeScheduler;
+    private final Runnable releaseAdmission;
+    private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean cancelled;
     private volatile boolean paused;
     private volatile int cachedTokens = -1;
 
-    SequenceHandle(Runnable wakeScheduler) {
+    SequenceHandle(Runnable wakeScheduler, Runnable releaseAdmission) {
         this.wakeScheduler = wakeScheduler;
+        this.releaseAdmission = releaseAdmission;
     }
 
     /** The next event, waiting for it. After {@link SequenceEvent.Finished} or {@link SequenceEvent.Failed} none come. */
@@ -46,6 +50,9 @@ public final class SequenceHandle {
      */
     public void cancel() {
         cancelled = true;
+        // its place counts as free at once: a request submitted right after this one is cancelled is accepted
+        // (it takes the slot at the next step, when this one has left)
+        release();
         wakeScheduler.run();
     }
 
@@ -76,6 +83,13 @@ public final class SequenceHandle {
             return false;
         }
         return true;
+    }
+
+    /** Gives the request's place among the scheduler's admitted ones back; only the first call counts. */
+    void release() {
+        if (released.compareAndSet(false, true)) {
+            releaseAdmission.run();
+        }
     }
 
     void admitted(int cached) {
