@@ -26,6 +26,7 @@ import dev.jllm.models.store.ModelStore;
 import dev.jllm.models.store.ModelStoreException;
 import dev.jllm.runtime.sampling.Logprobs;
 import dev.jllm.runtime.scheduler.FinishReason;
+import dev.jllm.runtime.scheduler.SchedulerStats;
 import dev.jllm.runtime.scheduler.SequenceHandle;
 
 import java.nio.file.Files;
@@ -187,6 +188,25 @@ public final class LocalLlm implements Llm {
         details.put("max_queue", Integer.toString(settings.effectiveQueue()));
         details.put("batch_size", Integer.toString(settings.batchSize()));
         details.put("kv_memory", Long.toString(settings.effectiveKvMemory()));
+        // live load, summed over the loaded models' schedulers
+        int active = 0;
+        int waiting = 0;
+        int cached = 0;
+        long kvUsed = 0;
+        for (String id : loaded.ids()) {
+            Optional<LocalModel> m = loaded.find(id);
+            if (m.isPresent()) {
+                SchedulerStats st = m.get().scheduler().stats();
+                active += st.active();
+                waiting += st.waiting();
+                cached += st.cachedPrefixes();
+                kvUsed += st.kvUsedBytes();
+            }
+        }
+        details.put("active_sequences", Integer.toString(active));
+        details.put("waiting_requests", Integer.toString(waiting));
+        details.put("cached_prefixes", Integer.toString(cached));
+        details.put("kv_used_bytes", Long.toString(kvUsed));
         return new LlmInfo(name, type(), isReady(), "in-process", loaded.ids(), details);
     }
 

@@ -227,4 +227,30 @@ class LocalLlmTest {
         assertThat(service.info("budget").details()).containsEntry("kv_memory", Long.toString(64L << 20))
                 .containsEntry("parallel", "4").containsEntry("max_queue", "16");
     }
+
+    @Test
+    void interruptingAWaitingCallerCancelsItsGenerationAndFreesTheSlot() throws Exception {
+        service.create("one", LocalConfig.of(model).withThreads(2).withParallel(1).withOption("max_queue", "0"));
+        List<Throwable> thrown = new CopyOnWriteArrayList<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                service.chatCompletion("one", request("Hi").maxTokens(100_000).build());
+            } catch (Throwable t) {
+                thrown.add(t);
+            }
+        });
+        // wait until it holds the only slot
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!service.info("one").details().get("active_sequences").equals("1")) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        assertThatThrownBy(() -> service.chatCompletion("one", request("Hi").maxTokens(1).build()))
+                .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind()).isEqualTo(LlmException.Kind.RATE_LIMITED));
+        caller.interrupt();
+        caller.join(10_000);
+        assertThat(thrown).singleElement().isInstanceOfSatisfying(LlmException.class,
+                e -> assertThat(e.kind()).isEqualTo(LlmException.Kind.CANCELLED));
+        assertThat(service.chatCompletion("one", request("Hi").maxTokens(3).build()).usage().completionTokens()).isPositive();
+    }
 }
