@@ -20,11 +20,15 @@ record ModelShape(String name, int width, int blocks, int ff, int heads, int kvH
     /** A quarter of TinyLlama's width and depth, for quick runs. */
     static final ModelShape SMALL = new ModelShape("small", 512, 6, 1408, 8, 2, 2048);
 
+    /** Toy dimensions for tests of the tools themselves. */
+    static final ModelShape TOY = new ModelShape("toy", 64, 2, 128, 4, 2, 256);
+
     static ModelShape named(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "tinyllama" -> TINYLLAMA;
             case "small" -> SMALL;
-            default -> throw new IllegalArgumentException("unknown shape '" + name + "' (tinyllama, small)");
+            case "toy" -> TOY;
+            default -> throw new IllegalArgumentException("unknown shape '" + name + "' (tinyllama, small, toy)");
         };
     }
 
