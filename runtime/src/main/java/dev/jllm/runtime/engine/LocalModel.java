@@ -95,12 +95,13 @@ public final class LocalModel implements AutoCloseable {
         } catch (ModelFormatException e) {
             throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
         }
+        LlamaModel model = null;
         try {
             EngineOptions options = EngineOptions.defaults();
             if (threads > 0) {
                 options = options.withThreads(threads);
             }
-            LlamaModel model = LlamaModel.load(gguf, options);
+            model = LlamaModel.load(gguf, options);
             Tokenizer tokenizer = Tokenizers.fromGguf(gguf);
             String source = gguf.string("tokenizer.chat_template", null);
             boolean builtIn = source != null;
@@ -117,12 +118,20 @@ public final class LocalModel implements AutoCloseable {
             return new LocalModel(id, path, gguf, model, tokenizer, template, builtIn, settings, ctx, kvMemory,
                     System.nanoTime() - t0);
         } catch (ModelFormatException | ChatTemplateException e) {
-            gguf.close();
+            release(model, gguf);
             throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
-            gguf.close();
+            release(model, gguf);
             throw e;
         }
+    }
+
+    /** After a failed load: stops the network's worker threads (if it got that far) and unmaps the file. */
+    private static void release(LlamaModel model, GgufFile gguf) {
+        if (model != null) {
+            model.close();
+        }
+        gguf.close();
     }
 
     /**
