@@ -59,7 +59,8 @@ public final class LocalModel implements AutoCloseable {
         }
         this.endOfGeneration = Set.copyOf(eog);
         this.scheduler = new Scheduler(id, model, tokenizer, endOfGeneration, new SchedulerConfig(settings.parallel(),
-                settings.effectiveQueue(), settings.batchSize(), contextSize, kvMemory,
+                settings.effectiveQueue(), settings.batchSize(), SchedulerConfig.defaultInterleave(settings.batchSize()),
+                contextSize, kvMemory,
                 SchedulerConfig.DEFAULT_PREFIX_ENTRIES));
     }
 

@@ -27,8 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Each step, on the scheduler's own thread: sequences whose reader cancelled leave (their slot is free for
  * this very step); waiting requests take free slots, starting from the longest matching prefix in the KV cache
  * (a finished sequence kept by the {@link PrefixCache}, or a running one); then one {@link Batch} holds the next
- * token of every running sequence and, up to {@link SchedulerConfig#chunkTokens} tokens in all, a chunk of the
- * prompts still being evaluated, oldest first; after the forward pass each sequence with logits samples its next
+ * token of every running sequence and, up to {@link SchedulerConfig#chunkTokens} tokens in all (at most
+ * {@link SchedulerConfig#interleaveTokens} prompt tokens while others decode), a chunk of the prompts still being
+ * evaluated, oldest first; after the forward pass each sequence with logits samples its next
  * token. Finished sequences leave their KV entries to the prefix cache.
  *
  * <p>{@link #submit} never waits: a request gets a slot, or a place in the queue, or fails at once with
@@ -295,7 +296,10 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Fills the batch: one token of each running sequence, then prompt chunks, oldest first, within the budget. */
+    /**
+     * Fills the batch: one token of each running sequence, then prompt chunks, oldest first, within the budget
+     * (smaller while sequences are decoding, so their tokens keep coming).
+     */
     private void plan() {
         batch.clear();
         planned.clear();
@@ -304,7 +308,9 @@ public final class Scheduler implements AutoCloseable {
                 addToBatch(s, 1);
             }
         }
-        int budget = Math.max(1, config.chunkTokens() - batch.size());
+        int decoding = batch.size();
+        int budget = decoding == 0 ? config.chunkTokens()
+                : Math.max(1, Math.min(config.interleaveTokens(), config.chunkTokens() - decoding));
         for (Sequence s : active) {
             if (budget == 0) {
                 break;

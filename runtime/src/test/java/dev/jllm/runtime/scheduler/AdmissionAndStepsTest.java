@@ -133,8 +133,25 @@ class AdmissionAndStepsTest {
     }
 
     @Test
+    void whileOthersDecodeAPromptAdvancesByTheSmallerInterleaveChunk() {
+        Scheduler s = stories.manual(new SchedulerConfig(2, 0, 64, 4, 256, 64L << 20, 4));
+        int[] longPrompt = stories.encode("Lily and Tom went to the park to play with a big red ball and a little dog");
+        // alone, a prompt takes the whole step budget
+        Stories.Reader first = new Stories.Reader(s.submit(Stories.greedy(longPrompt, 30)));
+        s.step();
+        assertThat(s.lastPlan()).containsExactly(longPrompt.length);
+        // beside a decoding sequence, 4 prompt tokens per step
+        Stories.Reader second = new Stories.Reader(s.submit(Stories.greedy(stories.encode("Once upon a time"), 5)));
+        s.step();
+        assertThat(s.lastPlan()).containsExactly(1, 4);
+        Stories.runUntilDone(s, List.of(first, second), 100);
+        assertThat(second.outcome.tokens()).hasSize(5);
+        s.close();
+    }
+
+    @Test
     void thePerSequenceContextIsExplicit() {
-        Scheduler s = stories.manual(new SchedulerConfig(2, 0, 512, 16, 1 << 20, 4));
+        Scheduler s = stories.manual(new SchedulerConfig(2, 0, 512, 512, 16, 1 << 20, 4));
         int[] prompt = stories.encode("Once upon a time");
         Stories.Reader r = new Stories.Reader(s.submit(Stories.greedy(prompt, 0)));
         Stories.runUntilDone(s, List.of(r), 100);

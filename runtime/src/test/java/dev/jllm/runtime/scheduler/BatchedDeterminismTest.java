@@ -81,7 +81,7 @@ class BatchedDeterminismTest {
     void preemptedSequencesResumeWithIdenticalTokens() {
         // 5 pages of KV memory for six sequences of two pages each
         long page = 64L * 5 * (32 + 32) * Float.BYTES;
-        Scheduler s = stories.manual(new SchedulerConfig(6, 0, 512, 256, 5 * page, 16));
+        Scheduler s = stories.manual(new SchedulerConfig(6, 0, 512, 512, 256, 5 * page, 16));
         List<Stories.Reader> readers = submitAll(s);
         Stories.runUntilDone(s, readers, 5000);
         assertGolden(readers);

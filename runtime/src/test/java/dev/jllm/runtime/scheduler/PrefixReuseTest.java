@@ -95,7 +95,7 @@ class PrefixReuseTest {
     void cachedPrefixesAreEvictedLeastRecentlyUsedFirstUnderTheMemoryBudget() {
         long page = 64L * 5 * (32 + 32) * Float.BYTES;
         // room for the running sequence and a few cached ones, not for all
-        Scheduler s = stories.manual(new SchedulerConfig(1, 0, 512, 256, 4 * page, 16));
+        Scheduler s = stories.manual(new SchedulerConfig(1, 0, 512, 512, 256, 4 * page, 16));
         String[] texts = {"Tom ran to the tree", "Bob had a big red ball", "Sam found a shiny stone",
             "Lily saw a bird", "Mia baked a cake with mom"};
         int[][] prompts = new int[texts.length][];

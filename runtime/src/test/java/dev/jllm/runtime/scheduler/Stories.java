@@ -76,7 +76,7 @@ final class Stories implements AutoCloseable {
 
     /** slots, queue, chunk; context 256, 64 MiB of KV memory. */
     Scheduler manual(int slots, int maxQueue, int chunkTokens) {
-        return manual(new SchedulerConfig(slots, maxQueue, chunkTokens, 256, 64L << 20, 16));
+        return manual(new SchedulerConfig(slots, maxQueue, chunkTokens, chunkTokens, 256, 64L << 20, 16));
     }
 
     int[] encode(String text) {

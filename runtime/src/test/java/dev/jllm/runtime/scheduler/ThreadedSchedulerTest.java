@@ -37,7 +37,7 @@ class ThreadedSchedulerTest {
         List<Stories.Golden> goldens = Stories.goldens();
         Map<Integer, int[]> expected = new ConcurrentHashMap<>();
         try (Scheduler s = new Scheduler("stories260K", stories.net, stories.tokenizer, stories.endOfGeneration,
-                new SchedulerConfig(3, 100, 16, 256, 64L << 20, 8));
+                new SchedulerConfig(3, 100, 16, 8, 256, 64L << 20, 8));
              ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<SequenceOutcome>> futures = new ArrayList<>();
             for (int i = 0; i < 48; i++) {
