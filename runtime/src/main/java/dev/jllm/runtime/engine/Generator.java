@@ -1,110 +1,79 @@
 package dev.jllm.runtime.engine;
 
 import dev.jllm.api.LlmException;
-import dev.jllm.runtime.kv.ContextOverflowException;
-import dev.jllm.runtime.kv.KvCache;
-import dev.jllm.runtime.kv.KvCacheFullException;
-import dev.jllm.runtime.model.Batch;
-import dev.jllm.runtime.model.LlamaModel;
-import dev.jllm.runtime.sampling.Logprobs;
-import dev.jllm.runtime.sampling.Sampler;
-import dev.jllm.runtime.sampling.StopMatcher;
-import dev.jllm.runtime.tokenizer.StreamingDecoder;
+import dev.jllm.runtime.scheduler.FinishReason;
+import dev.jllm.runtime.scheduler.SequenceEvent;
+import dev.jllm.runtime.scheduler.SequenceHandle;
+import dev.jllm.runtime.scheduler.SequenceRequest;
 
 import java.util.Arrays;
 
 /**
- * Runs one sequence: evaluates the prompt in one batch, then samples and feeds back one token at a time,
- * turning tokens into text (whole characters only), holding back what could start a stop string, and ending
- * on an end-of-generation token, a stop string, the token limit or the end of the context.
- *
- * <p>Each generation has its own KV cache; forward passes of concurrent generations on one model take turns.
+ * Runs one generation to its end on the calling thread: submits it to the model's {@link
+ * dev.jllm.runtime.scheduler.Scheduler} (where it is batched with the model's other generations) and hands each
+ * piece of text to a listener as it becomes final.
  */
 public final class Generator {
     private Generator() {
     }
 
     /**
-     * @throws LlmException CONTEXT_LENGTH_EXCEEDED when the prompt leaves no room to generate,
-     *                      UNAVAILABLE when the KV cache memory budget is exhausted
+     * @throws LlmException CONTEXT_LENGTH_EXCEEDED when the prompt leaves no room to generate, RATE_LIMITED when
+     *                      the model's slots and queue are full, UNAVAILABLE when the model is unloaded meanwhile
      */
     public static GenerationResult generate(LocalModel model, int[] prompt, GenerationOptions options,
                                             TokenListener listener) {
-        int ctx = model.contextSize();
-        if (prompt.length == 0) {
-            throw LlmException.invalid("the prompt is empty (no tokens)");
-        }
-        if (prompt.length >= ctx) {
-            throw new LlmException(LlmException.Kind.CONTEXT_LENGTH_EXCEEDED, "the prompt has " + prompt.length
-                    + " tokens but the context holds " + ctx + ", leaving no room to generate: shorten the prompt or raise the context size");
-        }
-        int limit = ctx - prompt.length;
-        if (options.maxTokens() > 0) {
-            limit = Math.min(limit, options.maxTokens());
-        }
-        LlamaModel net = model.network();
-        long budget = Runtime.getRuntime().maxMemory() / 2;
-        KvCache kv = net.newKvCache(ctx, budget);
-        Sampler sampler = new Sampler(options.sampling(), net.config().vocabSize());
-        sampler.acceptAll(prompt);
-        StopMatcher stop = new StopMatcher(options.sampling().stop(), model.endOfGenerationTokens());
-        StreamingDecoder decoder = model.tokenizer().newStreamingDecoder();
-        StringBuilder text = new StringBuilder();
-        int[] tokens = new int[Math.min(limit, 1024)];
-        int n = 0;
-        FinishReason finish = FinishReason.LENGTH;
+        SequenceHandle handle = model.scheduler().submit(request(prompt, options));
+        return follow(handle, prompt, listener);
+    }
+
+    static SequenceRequest request(int[] prompt, GenerationOptions options) {
+        return new SequenceRequest(prompt, options.sampling(), options.maxTokens(), options.topLogprobs());
+    }
+
+    /**
+     * Reads a submitted generation's events into the listener until it ends. A listener returning false, or an
+     * interrupt of this thread, cancels it: the result is then what the listener saw, finished as CANCELLED.
+     */
+    static GenerationResult follow(SequenceHandle handle, int[] prompt, TokenListener listener) {
         long t0 = System.nanoTime();
-        long promptNanos = 0;
-        try {
-            float[] logits = net.forward(Batch.ofPrompt(prompt, 0, 0), kv).get(prompt.length - 1);
-            promptNanos = System.nanoTime() - t0;
-            while (true) {
-                if (Thread.currentThread().isInterrupted()) {
-                    finish = FinishReason.CANCELLED;
-                    break;
-                }
-                int token = sampler.sample(logits);
-                sampler.accept(token);
-                Logprobs lp = options.topLogprobs() >= 0 ? Logprobs.of(logits, token, options.topLogprobs()) : null;
-                StopMatcher.Emission e;
-                if (model.endOfGenerationTokens().contains(token)) {
-                    e = stop.onToken(token, "");
-                } else {
-                    if (n == tokens.length) {
-                        tokens = Arrays.copyOf(tokens, tokens.length * 2);
-                    }
-                    tokens[n++] = token;
-                    e = stop.onText(decoder.accept(token));
-                }
-                text.append(e.text());
-                if (!listener.onToken(e.text(), token, lp)) {
-                    finish = FinishReason.CANCELLED;
-                    break;
-                }
-                if (e.stopped()) {
-                    finish = FinishReason.STOP;
-                    break;
-                }
-                if (n >= limit) {
-                    // Out of tokens: what was held back (bytes of a character, a possible stop) is output after all.
-                    String rest = stop.onText(decoder.finish()).text() + stop.flush();
-                    if (!rest.isEmpty()) {
-                        text.append(rest);
-                        listener.onToken(rest, token, null);
-                    }
-                    finish = FinishReason.LENGTH;
-                    break;
-                }
-                logits = net.forward(new Batch(1).add(token, prompt.length + n - 1, 0, true), kv).get(0);
+        StringBuilder text = new StringBuilder();
+        int[] tokens = new int[64];
+        int n = 0;
+        while (true) {
+            SequenceEvent event;
+            try {
+                event = handle.next();
+            } catch (InterruptedException e) {
+                handle.cancel();
+                Thread.currentThread().interrupt();
+                return cancelled(handle, prompt, tokens, n, text, t0);
             }
-        } catch (KvCacheFullException e) {
-            throw new LlmException(LlmException.Kind.UNAVAILABLE, "out of KV cache memory: " + e.getMessage(), e);
-        } catch (ContextOverflowException e) {
-            throw new LlmException(LlmException.Kind.CONTEXT_LENGTH_EXCEEDED, e.getMessage(), e);
-        } finally {
-            kv.clear();
+            switch (event) {
+                case SequenceEvent.Token t -> {
+                    if (t.generatedTokens() > n) {
+                        if (n == tokens.length) {
+                            tokens = Arrays.copyOf(tokens, n * 2);
+                        }
+                        tokens[n++] = t.token();
+                    }
+                    text.append(t.text());
+                    if (!listener.onToken(t.text(), t.token(), t.logprobs())) {
+                        handle.cancel();
+                        return cancelled(handle, prompt, tokens, n, text, t0);
+                    }
+                }
+                case SequenceEvent.Finished f -> {
+                    return GenerationResult.of(f.outcome());
+                }
+                case SequenceEvent.Failed f -> throw new LlmException(f.error().kind(), f.error().getMessage(), f.error());
+            }
         }
-        long decodeNanos = System.nanoTime() - t0 - promptNanos;
-        return new GenerationResult(prompt, Arrays.copyOf(tokens, n), text.toString(), finish, promptNanos, decodeNanos);
+    }
+
+    private static GenerationResult cancelled(SequenceHandle handle, int[] prompt, int[] tokens, int n,
+                                              StringBuilder text, long t0) {
+        return new GenerationResult(prompt, Arrays.copyOf(tokens, n), text.toString(), FinishReason.CANCELLED,
+                0, System.nanoTime() - t0, 0, Math.max(0, handle.cachedTokens()));
     }
 }

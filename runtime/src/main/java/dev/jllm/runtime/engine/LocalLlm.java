@@ -25,6 +25,9 @@ import dev.jllm.models.store.ModelResolver;
 import dev.jllm.models.store.ModelStore;
 import dev.jllm.models.store.ModelStoreException;
 import dev.jllm.runtime.sampling.Logprobs;
+import dev.jllm.runtime.scheduler.FinishReason;
+import dev.jllm.runtime.scheduler.SchedulerStats;
+import dev.jllm.runtime.scheduler.SequenceHandle;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +54,7 @@ public final class LocalLlm implements Llm {
 
     private final String name;
     private final LocalConfig config;
+    private final LocalSettings settings;
     private final ModelResolver resolver;
     private final LoadedModels loaded = new LoadedModels();
     private final ExecutorService generations = Executors.newThreadPerTaskExecutor(
@@ -66,10 +70,8 @@ public final class LocalLlm implements Llm {
     public LocalLlm(String name, LocalConfig config, ModelResolver resolver) {
         this.name = name;
         this.config = config;
+        this.settings = LocalSettings.of(config);
         this.resolver = resolver;
-        if (!config.options().isEmpty()) {
-            throw LlmException.invalid("unknown option(s) for local instances: " + String.join(", ", config.options().keySet()));
-        }
         if (config.model() != null) {
             serve(config.model(), e -> { });
         }
@@ -109,7 +111,7 @@ public final class LocalLlm implements Llm {
         progress.onProgress(ProgressEvent.of("resolving", "looking up " + model));
         Path path = resolveOrPull(model, progress);
         progress.onProgress(ProgressEvent.of("loading", "loading " + path.getFileName()));
-        LocalModel m = LocalModel.load(model, path, config.threads(), config.contextSize());
+        LocalModel m = LocalModel.load(model, path, settings);
         loaded.add(model, m);
         LOG.log(System.Logger.Level.INFO, "instance {0}: loaded {1} from {2} in {3} ms", name, model, path,
                 m.loadNanos() / 1_000_000);
@@ -186,6 +188,29 @@ public final class LocalLlm implements Llm {
         details.put("threads", Integer.toString(config.effectiveThreads()));
         details.put("context_size", Integer.toString(config.contextSize()));
         details.put("raw_prompt", "true");
+        details.put("parallel", Integer.toString(settings.parallel()));
+        details.put("max_queue", Integer.toString(settings.effectiveQueue()));
+        details.put("batch_size", Integer.toString(settings.batchSize()));
+        details.put("kv_memory", Long.toString(settings.effectiveKvMemory()));
+        // live load, summed over the loaded models' schedulers
+        int active = 0;
+        int waiting = 0;
+        int cached = 0;
+        long kvUsed = 0;
+        for (String id : loaded.ids()) {
+            Optional<LocalModel> m = loaded.find(id);
+            if (m.isPresent()) {
+                SchedulerStats st = m.get().scheduler().stats();
+                active += st.active();
+                waiting += st.waiting();
+                cached += st.cachedPrefixes();
+                kvUsed += st.kvUsedBytes();
+            }
+        }
+        details.put("active_sequences", Integer.toString(active));
+        details.put("waiting_requests", Integer.toString(waiting));
+        details.put("cached_prefixes", Integer.toString(cached));
+        details.put("kv_used_bytes", Long.toString(kvUsed));
         return new LlmInfo(name, type(), isReady(), "in-process", loaded.ids(), details);
     }
 
@@ -208,11 +233,11 @@ public final class LocalLlm implements Llm {
         List<TokenLogprob> logprobs = p.options.topLogprobs() >= 0 ? new ArrayList<>() : null;
         GenerationResult r;
         try (p.lease) {
-            r = Generator.generate(p.lease.model(), p.prompt, p.options, (text, token, lp) -> {
+            r = Generator.follow(p.handle, p.prompt, (text, token, lp) -> {
                 if (logprobs != null && lp != null) {
                     logprobs.add(wire(p.lease.model(), lp));
                 }
-                return !Thread.currentThread().isInterrupted();
+                return true;
             });
         }
         if (r.finishReason() == FinishReason.CANCELLED) {
@@ -221,9 +246,14 @@ public final class LocalLlm implements Llm {
         Choice choice = new Choice(0, ChatMessage.assistant(r.text()),
                 logprobs == null ? null : new ChoiceLogprobs(logprobs, null), r.finishReason().wireName());
         return new ChatCompletion(completionId(), ChatCompletion.OBJECT, now(), p.modelId, null, List.of(choice),
-                Usage.of(r.promptTokens().length, r.tokens().length));
+                usage(r));
     }
 
+    /**
+     * Streams a generation. The request is admitted before this returns, so a full queue (RATE_LIMITED) or a
+     * prompt longer than the context fails here rather than in the stream; chunks are then produced by a virtual
+     * thread that follows the scheduler's events. Closing the stream cancels the generation.
+     */
     @Override
     public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
         Prepared p = prepare(request);
@@ -231,13 +261,15 @@ public final class LocalLlm implements Llm {
         String id = completionId();
         long created = now();
         boolean usage = request.includeUsage();
-        var task = generations.submit(() -> {
+        stream.onCancel(p.handle::cancel);
+        Runnable producer = () -> {
             try (p.lease) {
                 LocalModel m = p.lease.model();
                 if (!stream.emit(chunk(id, created, p.modelId, ChatCompletionDelta.role("assistant"), null, null))) {
+                    p.handle.cancel();
                     return;
                 }
-                GenerationResult r = Generator.generate(m, p.prompt, p.options, (text, token, lp) -> {
+                GenerationResult r = Generator.follow(p.handle, p.prompt, (text, token, lp) -> {
                     if (text.isEmpty() && lp == null) {
                         return !stream.isCancelled();
                     }
@@ -250,15 +282,27 @@ public final class LocalLlm implements Llm {
                 stream.emit(chunk(id, created, p.modelId, ChatCompletionDelta.EMPTY, null, r.finishReason().wireName()));
                 if (usage) {
                     stream.emit(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, p.modelId, null, List.of(),
-                            Usage.of(r.promptTokens().length, r.tokens().length)));
+                            usage(r)));
                 }
                 stream.complete();
             } catch (Throwable t) {
+                p.handle.cancel();
                 stream.fail(t);
             }
-        });
-        stream.onCancel(() -> task.cancel(true));
+        };
+        try {
+            generations.submit(producer);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            p.handle.cancel();
+            p.lease.close();
+            throw new LlmException(LlmException.Kind.UNAVAILABLE, "instance '" + name + "' is closed", e);
+        }
         return stream;
+    }
+
+    /** OpenAI's usage, with the prompt tokens that came from the prefix cache. */
+    private static Usage usage(GenerationResult r) {
+        return Usage.of(r.promptTokens().length, r.tokens().length, r.cachedTokens());
     }
 
     private static ChatCompletionChunk chunk(String id, long created, String model, ChatCompletionDelta delta,
@@ -267,9 +311,11 @@ public final class LocalLlm implements Llm {
                 List.of(new ChunkChoice(0, delta, logprobs, finish)), null);
     }
 
-    private record Prepared(String modelId, LoadedModels.Lease lease, int[] prompt, GenerationOptions options) {
+    private record Prepared(String modelId, LoadedModels.Lease lease, int[] prompt, GenerationOptions options,
+                            SequenceHandle handle) {
     }
 
+    /** Checks and renders the request and submits it to the model's scheduler (holding a lease on the model). */
     private Prepared prepare(ChatCompletionRequest request) {
         if (request == null) {
             throw LlmException.invalid("the request is empty");
@@ -292,7 +338,8 @@ public final class LocalLlm implements Llm {
             }
             // Answers name the model as the caller did (an alias, a store name), as OpenAI echoes its model names.
             String shown = request.model() == null || request.model().isBlank() ? m.id() : request.model();
-            return new Prepared(shown, lease, prompt, options);
+            SequenceHandle handle = m.scheduler().submit(Generator.request(prompt, options));
+            return new Prepared(shown, lease, prompt, options, handle);
         } catch (RuntimeException e) {
             lease.close();
             throw e;

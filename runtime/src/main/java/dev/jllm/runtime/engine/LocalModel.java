@@ -8,6 +8,9 @@ import dev.jllm.runtime.chat.ChatTemplateException;
 import dev.jllm.runtime.chat.FallbackTemplates;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.model.LlamaModel;
+import dev.jllm.runtime.model.ModelConfig;
+import dev.jllm.runtime.scheduler.Scheduler;
+import dev.jllm.runtime.scheduler.SchedulerConfig;
 import dev.jllm.runtime.tokenizer.Tokenizer;
 import dev.jllm.runtime.tokenizer.Tokenizers;
 
@@ -17,10 +20,13 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * A model loaded for generation: the mapped file, the network, its tokenizer and chat template, and the
- * context each sequence may use. Closing it releases the mapping.
+ * A model loaded for generation: the mapped file, the network, its tokenizer and chat template, the context
+ * each sequence may use, and the {@link Scheduler} that runs its generations (batched together). Closing it
+ * stops the scheduler and releases the mapping.
  */
 public final class LocalModel implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LocalModel.class.getName());
+
     private final String id;
     private final Path path;
     private final GgufFile gguf;
@@ -31,9 +37,11 @@ public final class LocalModel implements AutoCloseable {
     private final Set<Integer> endOfGeneration;
     private final int contextSize;
     private final long loadNanos;
+    private final Scheduler scheduler;
 
     private LocalModel(String id, Path path, GgufFile gguf, LlamaModel model, Tokenizer tokenizer,
-                       ChatTemplate chatTemplate, boolean builtInTemplate, int contextSize, long loadNanos) {
+                       ChatTemplate chatTemplate, boolean builtInTemplate, LocalSettings settings, int contextSize,
+                       long kvMemory, long loadNanos) {
         this.id = id;
         this.path = path;
         this.gguf = gguf;
@@ -50,10 +58,14 @@ public final class LocalModel implements AutoCloseable {
             }
         }
         this.endOfGeneration = Set.copyOf(eog);
+        this.scheduler = new Scheduler(id, model, tokenizer, endOfGeneration, new SchedulerConfig(settings.parallel(),
+                settings.effectiveQueue(), settings.batchSize(), SchedulerConfig.defaultInterleave(settings.batchSize()),
+                contextSize, kvMemory,
+                SchedulerConfig.DEFAULT_PREFIX_ENTRIES));
     }
 
     /**
-     * Loads a GGUF model.
+     * Loads a GGUF model with default batching ({@link LocalSettings#defaults}).
      *
      * @param id          the name requests use for it
      * @param threads     kernel threads (0 = available processors)
@@ -61,6 +73,18 @@ public final class LocalModel implements AutoCloseable {
      * @throws LlmException NOT_FOUND for a missing file, INVALID_REQUEST for a file jllm cannot run
      */
     public static LocalModel load(String id, Path path, int threads, int contextSize) {
+        return load(id, path, LocalSettings.defaults(threads, contextSize));
+    }
+
+    /**
+     * Loads a GGUF model.
+     *
+     * @param id the name requests use for it
+     * @throws LlmException NOT_FOUND for a missing file, INVALID_REQUEST for a file jllm cannot run or a KV
+     *                      memory budget too small for it
+     */
+    public static LocalModel load(String id, Path path, LocalSettings settings) {
+        int threads = settings.threads();
         long t0 = System.nanoTime();
         GgufFile gguf;
         try {
@@ -72,12 +96,13 @@ public final class LocalModel implements AutoCloseable {
         } catch (ModelFormatException e) {
             throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
         }
+        LlamaModel model = null;
         try {
             EngineOptions options = EngineOptions.defaults();
             if (threads > 0) {
                 options = options.withThreads(threads);
             }
-            LlamaModel model = LlamaModel.load(gguf, options);
+            model = LlamaModel.load(gguf, options);
             Tokenizer tokenizer = Tokenizers.fromGguf(gguf);
             String source = gguf.string("tokenizer.chat_template", null);
             boolean builtIn = source != null;
@@ -88,15 +113,47 @@ public final class LocalModel implements AutoCloseable {
             String eos = tokenizer.eos() >= 0 ? tokenizer.tokenText(tokenizer.eos()) : null;
             ChatTemplate template = ChatTemplate.of(source, bos, eos);
             int trained = model.config().contextLength();
-            int ctx = contextSize > 0 ? contextSize : trained;
-            return new LocalModel(id, path, gguf, model, tokenizer, template, builtIn, ctx, System.nanoTime() - t0);
+            int wanted = settings.contextSize() > 0 ? settings.contextSize() : trained;
+            long kvMemory = settings.effectiveKvMemory();
+            int ctx = fitContext(id, model.config(), wanted, kvMemory);
+            return new LocalModel(id, path, gguf, model, tokenizer, template, builtIn, settings, ctx, kvMemory,
+                    System.nanoTime() - t0);
         } catch (ModelFormatException | ChatTemplateException e) {
-            gguf.close();
+            release(model, gguf);
             throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
-            gguf.close();
+            release(model, gguf);
             throw e;
         }
+    }
+
+    /** After a failed load: stops the network's worker threads (if it got that far) and unmaps the file. */
+    private static void release(LlamaModel model, GgufFile gguf) {
+        if (model != null) {
+            model.close();
+        }
+        gguf.close();
+    }
+
+    /**
+     * The context per sequence: {@code wanted}, or less when one sequence of that length would not fit the KV
+     * memory budget (whole pages of {@link dev.jllm.runtime.kv.KvLayout#DEFAULT_PAGE_SIZE} positions).
+     */
+    private static int fitContext(String id, ModelConfig c, int wanted, long kvMemory) {
+        long bytesPerPosition = (long) c.blockCount() * (c.keyWidth() + c.valueWidth()) * Float.BYTES;
+        int page = dev.jllm.runtime.kv.KvLayout.DEFAULT_PAGE_SIZE;
+        long fits = kvMemory / (bytesPerPosition * page) * page;
+        if (fits >= wanted) {
+            return wanted;
+        }
+        if (fits < page) {
+            throw new LlmException(LlmException.Kind.INVALID_REQUEST, "a KV memory budget of " + kvMemory
+                    + " bytes is too small for " + id + ": one page of " + page + " positions needs "
+                    + bytesPerPosition * page + " bytes");
+        }
+        LOG.log(System.Logger.Level.INFO, "{0}: context reduced from {1} to {2} tokens to fit the KV memory budget of {3} MiB",
+                id, wanted, fits, kvMemory >> 20);
+        return (int) fits;
     }
 
     public String id() {
@@ -141,8 +198,14 @@ public final class LocalModel implements AutoCloseable {
         return loadNanos;
     }
 
+    /** Runs this model's generations; {@link Generator} and {@link LocalLlm} submit to it. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
     @Override
     public void close() {
+        scheduler.close();
         model.close();
         gguf.close();
     }

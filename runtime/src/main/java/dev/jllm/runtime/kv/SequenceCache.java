@@ -10,6 +10,11 @@ import java.util.Arrays;
  * <p>Writing is two-phase so that a failed forward pass leaves the sequence as it was: {@link #reserve}
  * makes room (and is where overflow is reported), the engine writes the new positions, then
  * {@link #commit} extends {@link #length}.
+ *
+ * <p>Pages may be shared with other sequences ({@link KvCache#share}): a sequence that starts with another's
+ * tokens points at that one's pages instead of computing and storing them again. Only committed positions are
+ * ever shared, and {@link #reserve} copies a shared page before the sequence may write into it
+ * (copy-on-write), so sharing is invisible to readers and writers.
  */
 public final class SequenceCache {
 
@@ -19,6 +24,7 @@ public final class SequenceCache {
     private final int pageShift;
     private final float[][][] keyPages;
     private final float[][][] valuePages;
+    private PageRef[] refs = new PageRef[0];
     private int pages;
     private int length;
 
@@ -46,37 +52,61 @@ public final class SequenceCache {
     }
 
     /**
-     * Makes room for positions {@code [0, newLength)}.
+     * Makes room for positions {@code [0, newLength)}: allocates pages, and copies the shared pages that
+     * positions {@code [length, newLength)} fall into.
      *
      * @throws ContextOverflowException if {@code newLength} exceeds the context length
-     * @throws KvCacheFullException if the cache's memory budget cannot hold the new pages
+     * @throws KvCacheFullException if the cache's memory budget cannot hold the new pages (nothing changed)
      */
     public void reserve(int newLength) {
         if (newLength > layout.maxContext()) {
             throw new ContextOverflowException(id, newLength, layout.maxContext());
         }
-        int needed = (newLength + layout.pageSize() - 1) >> pageShift;
-        if (needed <= pages) {
+        if (newLength <= length) {
             return;
         }
-        owner.claim(id, (long) (needed - pages) * layout.layers() * layout.pageBytes());
-        if (needed > keyPages[0].length) {
-            // the page tables grow geometrically, so a long sequence does not copy them at every page
-            int tableSize = Math.min(layout.maxPages(), Math.max(needed, 2 * keyPages[0].length));
-            for (int l = 0; l < layout.layers(); l++) {
-                keyPages[l] = Arrays.copyOf(keyPages[l], tableSize);
-                valuePages[l] = Arrays.copyOf(valuePages[l], tableSize);
+        long bytes = bytesToGrow(newLength);
+        if (bytes == 0) {
+            return;
+        }
+        owner.claim(id, bytes);
+        int needed = pagesFor(newLength);
+        for (int p = length >> pageShift; p < Math.min(pages, needed); p++) {
+            if (refs[p].users() > 1) {
+                copyOnWrite(p);
             }
         }
-        int keyFloats = layout.pageSize() * layout.keyWidth();
-        int valueFloats = layout.pageSize() * layout.valueWidth();
-        for (int p = pages; p < needed; p++) {
-            for (int l = 0; l < layout.layers(); l++) {
-                keyPages[l][p] = new float[keyFloats];
-                valuePages[l][p] = new float[valueFloats];
+        if (needed > pages) {
+            ensureTables(needed);
+            int keyFloats = layout.pageSize() * layout.keyWidth();
+            int valueFloats = layout.pageSize() * layout.valueWidth();
+            for (int p = pages; p < needed; p++) {
+                for (int l = 0; l < layout.layers(); l++) {
+                    keyPages[l][p] = new float[keyFloats];
+                    valuePages[l][p] = new float[valueFloats];
+                }
+                refs[p] = new PageRef();
+            }
+            pages = needed;
+        }
+    }
+
+    /**
+     * Bytes that {@link #reserve}{@code (newLength)} would claim: new pages, plus copies of shared pages the
+     * new positions fall into.
+     */
+    long bytesToGrow(int newLength) {
+        if (newLength <= length) {
+            return 0;
+        }
+        int needed = pagesFor(Math.min(newLength, layout.maxContext()));
+        int newPages = Math.max(0, needed - pages);
+        for (int p = length >> pageShift; p < Math.min(pages, needed); p++) {
+            if (refs[p].users() > 1) {
+                newPages++;
             }
         }
-        pages = needed;
+        return newPages * pageBytesAllLayers();
     }
 
     /** Marks positions {@code [0, newLength)} as written; they must have been reserved. */
@@ -98,22 +128,84 @@ public final class SequenceCache {
                     + " (length " + length + ")");
         }
         length = newLength;
-        int needed = (newLength + layout.pageSize() - 1) >> pageShift;
-        freePagesFrom(needed);
+        freePagesFrom(pagesFor(newLength));
+    }
+
+    /** Whether page {@code page} is used by other sequences too. For tests and accounting. */
+    boolean isShared(int page) {
+        return page < pages && refs[page].users() > 1;
+    }
+
+    /** Makes this (empty) sequence start with the first {@code prefixLength} committed positions of {@code source}. */
+    void adopt(SequenceCache source, int prefixLength) {
+        if (length != 0 || pages != 0) {
+            throw new IllegalStateException("sequence " + id + " is not empty");
+        }
+        if (prefixLength > source.length) {
+            throw new IllegalArgumentException("sequence " + source.id + " has " + source.length
+                    + " committed positions, cannot share " + prefixLength);
+        }
+        int n = pagesFor(prefixLength);
+        ensureTables(n);
+        for (int p = 0; p < n; p++) {
+            for (int l = 0; l < layout.layers(); l++) {
+                keyPages[l][p] = source.keyPages[l][p];
+                valuePages[l][p] = source.valuePages[l][p];
+            }
+            refs[p] = source.refs[p];
+            refs[p].addUser();
+        }
+        pages = n;
+        length = prefixLength;
     }
 
     void freePagesFrom(int firstFreed) {
         if (firstFreed >= pages) {
             return;
         }
+        long freed = 0;
         for (int p = firstFreed; p < pages; p++) {
             for (int l = 0; l < layout.layers(); l++) {
                 keyPages[l][p] = null;
                 valuePages[l][p] = null;
             }
+            if (refs[p].removeUser()) {
+                freed += pageBytesAllLayers();
+            }
+            refs[p] = null;
         }
-        owner.release((long) (pages - firstFreed) * layout.layers() * layout.pageBytes());
+        owner.release(freed);
         pages = firstFreed;
+    }
+
+    private void copyOnWrite(int page) {
+        for (int l = 0; l < layout.layers(); l++) {
+            keyPages[l][page] = keyPages[l][page].clone();
+            valuePages[l][page] = valuePages[l][page].clone();
+        }
+        refs[page].removeUser(); // others still use it: its memory stays counted for them
+        refs[page] = new PageRef();
+    }
+
+    private void ensureTables(int needed) {
+        if (needed <= keyPages[0].length) {
+            return;
+        }
+        // the page tables grow geometrically, so a long sequence does not copy them at every page
+        int tableSize = Math.min(layout.maxPages(), Math.max(needed, 2 * keyPages[0].length));
+        for (int l = 0; l < layout.layers(); l++) {
+            keyPages[l] = Arrays.copyOf(keyPages[l], tableSize);
+            valuePages[l] = Arrays.copyOf(valuePages[l], tableSize);
+        }
+        refs = Arrays.copyOf(refs, tableSize);
+    }
+
+    private int pagesFor(int positions) {
+        return (positions + layout.pageSize() - 1) >> pageShift;
+    }
+
+    private long pageBytesAllLayers() {
+        return layout.layers() * layout.pageBytes();
     }
 
     /**

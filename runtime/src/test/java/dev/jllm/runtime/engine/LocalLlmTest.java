@@ -76,7 +76,11 @@ class LocalLlmTest {
         assertThat(finish.choices().getFirst().finishReason()).isEqualTo(whole.choices().getFirst().finishReason());
         ChatCompletionChunk usage = chunks.getLast();
         assertThat(usage.choices()).isEmpty();
-        assertThat(usage.usage()).isEqualTo(whole.usage());
+        assertThat(usage.usage().promptTokens()).isEqualTo(whole.usage().promptTokens());
+        assertThat(usage.usage().completionTokens()).isEqualTo(whole.usage().completionTokens());
+        // the same prompt again: all but its last token come from the prefix cache
+        assertThat(whole.usage().promptTokensDetails().cachedTokens()).isZero();
+        assertThat(usage.usage().promptTokensDetails().cachedTokens()).isEqualTo(whole.usage().promptTokens() - 1);
     }
 
     @Test
@@ -176,5 +180,97 @@ class LocalLlmTest {
         assertThat(c.usage().completionTokens()).isEqualTo(12);
         assertThat(c.usage().promptTokens()).isEqualTo(5);
         assertThat(service.info("s").details()).containsEntry("raw_prompt", "true");
+    }
+
+    @Test
+    void theNextTurnOfAChatReusesTheCachedConversation() {
+        ChatCompletionRequest first = request("Tell me a story about a cat").maxTokens(30).build();
+        ChatCompletion answer = service.chatCompletion(first);
+        assertThat(answer.usage().promptTokensDetails().cachedTokens()).isZero();
+        ChatCompletion second = service.chatCompletion(ChatCompletionRequest.builder().model(model).temperature(0.0)
+                .maxTokens(10).messages(ChatMessage.user("Tell me a story about a cat"),
+                        ChatMessage.assistant(answer.text()), ChatMessage.user("And then?")).build());
+        int cached = second.usage().promptTokensDetails().cachedTokens();
+        // at least the whole first prompt (minus the template's tail) came from the cache
+        assertThat(cached).isGreaterThanOrEqualTo(answer.usage().promptTokens() - 2)
+                .isLessThan(second.usage().promptTokens());
+    }
+
+    @Test
+    void sixteenConcurrentClientsOnFourSlotsAllComplete() throws Exception {
+        service.create("four", LocalConfig.of(model).withThreads(2).withParallel(4));
+        List<Thread> threads = new ArrayList<>();
+        List<ChatCompletion> answers = new CopyOnWriteArrayList<>();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            String text = "Tell me story number " + i;
+            threads.add(Thread.ofVirtual().start(() -> {
+                try (ChatCompletionStream s = service.chatCompletionStream("four", request(text).maxTokens(20)
+                        .streamOptions(new dev.jllm.api.openai.StreamOptions(true)).build())) {
+                    answers.add(s.collect());
+                } catch (Throwable t) {
+                    errors.add(t);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(errors).isEmpty();
+        assertThat(answers).hasSize(16).allSatisfy(a -> assertThat(a.usage().completionTokens()).isPositive());
+        // the same answers as one at a time
+        ChatCompletion alone = service.chatCompletion("four", request("Tell me story number 7").maxTokens(20).build());
+        assertThat(answers).extracting(ChatCompletion::text).contains(alone.text());
+    }
+
+    @Test
+    void beyondTheQueueRequestsAreRateLimited() throws Exception {
+        service.create("one", LocalConfig.of(model).withThreads(2).withParallel(1).withOption("max_queue", "0"));
+        try (ChatCompletionStream running = service.chatCompletionStream("one", request("Hi").maxTokens(1000).build())) {
+            running.iterator().next();
+            assertThatThrownBy(() -> service.chatCompletionStream("one", request("Hi").build()))
+                    .isInstanceOfSatisfying(LlmException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(LlmException.Kind.RATE_LIMITED);
+                        assertThat(e.httpStatus()).isEqualTo(429);
+                    })
+                    .hasMessageContaining("retry");
+        }
+        // closing the stream freed the slot
+        assertThat(service.chatCompletion("one", request("Hi").maxTokens(3).build()).usage().completionTokens()).isPositive();
+    }
+
+    @Test
+    void unknownEngineOptionsAreRefusedAndKnownOnesShowInInfo() {
+        assertThatThrownBy(() -> service.create("bad", LocalConfig.of(model).withOption("kvmemory", "1g")))
+                .isInstanceOf(LlmException.class).hasMessageContaining("kvmemory").hasMessageContaining("kv_memory");
+        service.create("budget", LocalConfig.of(model).withOption("kv_memory", "64m"));
+        assertThat(service.info("budget").details()).containsEntry("kv_memory", Long.toString(64L << 20))
+                .containsEntry("parallel", "4").containsEntry("max_queue", "16");
+    }
+
+    @Test
+    void interruptingAWaitingCallerCancelsItsGenerationAndFreesTheSlot() throws Exception {
+        service.create("one", LocalConfig.of(model).withThreads(2).withParallel(1).withOption("max_queue", "0"));
+        List<Throwable> thrown = new CopyOnWriteArrayList<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                service.chatCompletion("one", request("Hi").maxTokens(100_000).build());
+            } catch (Throwable t) {
+                thrown.add(t);
+            }
+        });
+        // wait until it holds the only slot
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!service.info("one").details().get("active_sequences").equals("1")) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        assertThatThrownBy(() -> service.chatCompletion("one", request("Hi").maxTokens(1).build()))
+                .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind()).isEqualTo(LlmException.Kind.RATE_LIMITED));
+        caller.interrupt();
+        caller.join(10_000);
+        assertThat(thrown).singleElement().isInstanceOfSatisfying(LlmException.class,
+                e -> assertThat(e.kind()).isEqualTo(LlmException.Kind.CANCELLED));
+        assertThat(service.chatCompletion("one", request("Hi").maxTokens(3).build()).usage().completionTokens()).isPositive();
     }
 }

@@ -1,4 +1,4 @@
-package dev.jllm.runtime.engine;
+package dev.jllm.runtime.scheduler;
 
 /** Why a generation ended, with the name OpenAI's API gives it. */
 public enum FinishReason {

@@ -1,0 +1,26 @@
+package dev.jllm.runtime.scheduler;
+
+import dev.jllm.runtime.sampling.SamplingParams;
+
+/**
+ * What to generate: a continuation of {@code prompt}.
+ *
+ * @param prompt      the tokens to continue (not copied: do not change them afterwards)
+ * @param sampling    how to pick tokens (stop strings included)
+ * @param maxTokens   the most tokens to generate; 0 or less means until the context is full
+ * @param topLogprobs -1 for no log-probabilities, else how many alternatives to report with each token
+ */
+public record SequenceRequest(int[] prompt, SamplingParams sampling, int maxTokens, int topLogprobs) {
+
+    public SequenceRequest {
+        if (prompt == null) {
+            throw new IllegalArgumentException("prompt is required");
+        }
+        if (sampling == null) {
+            throw new IllegalArgumentException("sampling is required");
+        }
+        if (topLogprobs < -1 || topLogprobs > 20) {
+            throw new IllegalArgumentException("top_logprobs must be between 0 and 20, got " + topLogprobs);
+        }
+    }
+}
