@@ -3,6 +3,7 @@ package dev.jllm.runtime.engine;
 import dev.jllm.api.LlmException;
 import dev.jllm.models.ModelFormatException;
 import dev.jllm.models.gguf.GgufFile;
+import dev.jllm.runtime.hf.HfCheckpoint;
 import dev.jllm.runtime.chat.ChatTemplate;
 import dev.jllm.runtime.chat.ChatTemplateException;
 import dev.jllm.runtime.chat.FallbackTemplates;
@@ -12,8 +13,11 @@ import dev.jllm.runtime.tokenizer.Tokenizer;
 import dev.jllm.runtime.tokenizer.Tokenizers;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -24,6 +28,7 @@ public final class LocalModel implements AutoCloseable {
     private final String id;
     private final Path path;
     private final GgufFile gguf;
+    private final AutoCloseable weights;
     private final LlamaModel model;
     private final Tokenizer tokenizer;
     private final ChatTemplate chatTemplate;
@@ -32,11 +37,13 @@ public final class LocalModel implements AutoCloseable {
     private final int contextSize;
     private final long loadNanos;
 
-    private LocalModel(String id, Path path, GgufFile gguf, LlamaModel model, Tokenizer tokenizer,
-                       ChatTemplate chatTemplate, boolean builtInTemplate, int contextSize, long loadNanos) {
+    private LocalModel(String id, Path path, GgufFile gguf, AutoCloseable weights, LlamaModel model, Tokenizer tokenizer,
+                       ChatTemplate chatTemplate, boolean builtInTemplate, int contextSize, long loadNanos,
+                       Collection<Integer> extraEndOfGeneration) {
         this.id = id;
         this.path = path;
         this.gguf = gguf;
+        this.weights = weights;
         this.model = model;
         this.tokenizer = tokenizer;
         this.chatTemplate = chatTemplate;
@@ -49,11 +56,16 @@ public final class LocalModel implements AutoCloseable {
                 eog.add(t);
             }
         }
+        for (int t : extraEndOfGeneration) {
+            if (t >= 0 && t < tokenizer.vocabSize()) {
+                eog.add(t);
+            }
+        }
         this.endOfGeneration = Set.copyOf(eog);
     }
 
     /**
-     * Loads a GGUF model.
+     * Loads a GGUF model, or a Hugging Face model directory (config.json, safetensors, tokenizer.json).
      *
      * @param id          the name requests use for it
      * @param threads     kernel threads (0 = available processors)
@@ -62,6 +74,9 @@ public final class LocalModel implements AutoCloseable {
      */
     public static LocalModel load(String id, Path path, int threads, int contextSize) {
         long t0 = System.nanoTime();
+        if (Files.isDirectory(path)) {
+            return loadHf(id, path, options(threads), contextSize, t0);
+        }
         GgufFile gguf;
         try {
             gguf = GgufFile.open(path);
@@ -73,11 +88,7 @@ public final class LocalModel implements AutoCloseable {
             throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
         }
         try {
-            EngineOptions options = EngineOptions.defaults();
-            if (threads > 0) {
-                options = options.withThreads(threads);
-            }
-            LlamaModel model = LlamaModel.load(gguf, options);
+            LlamaModel model = LlamaModel.load(gguf, options(threads));
             Tokenizer tokenizer = Tokenizers.fromGguf(gguf);
             String source = gguf.string("tokenizer.chat_template", null);
             boolean builtIn = source != null;
@@ -89,12 +100,54 @@ public final class LocalModel implements AutoCloseable {
             ChatTemplate template = ChatTemplate.of(source, bos, eos);
             int trained = model.config().contextLength();
             int ctx = contextSize > 0 ? contextSize : trained;
-            return new LocalModel(id, path, gguf, model, tokenizer, template, builtIn, ctx, System.nanoTime() - t0);
+            return new LocalModel(id, path, gguf, gguf, model, tokenizer, template, builtIn, ctx, System.nanoTime() - t0,
+                    List.of());
         } catch (ModelFormatException | ChatTemplateException e) {
             gguf.close();
             throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             gguf.close();
+            throw e;
+        }
+    }
+
+    private static EngineOptions options(int threads) {
+        EngineOptions options = EngineOptions.defaults();
+        return threads > 0 ? options.withThreads(threads) : options;
+    }
+
+    /** The HF twin of the GGUF path above: same errors, weights mapped from the safetensors files. */
+    private static LocalModel loadHf(String id, Path path, EngineOptions options, int contextSize, long t0) {
+        HfCheckpoint hf;
+        try {
+            hf = HfCheckpoint.open(path);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new LlmException(LlmException.Kind.NOT_FOUND, "cannot load " + path + ": " + e.getFile()
+                    + " does not exist" + (e.getReason() == null ? "" : " (" + e.getReason() + ")"));
+        } catch (IOException e) {
+            throw new LlmException(LlmException.Kind.UNAVAILABLE, "cannot read model directory " + path + ": " + e.getMessage(), e);
+        } catch (ModelFormatException e) {
+            throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
+        }
+        try {
+            LlamaModel model = hf.load(hf.weights(), options);
+            Tokenizer tokenizer = Tokenizers.fromVocab(hf.vocab());
+            String source = hf.chatTemplate().orElse(null);
+            boolean builtIn = source != null;
+            if (source == null) {
+                source = FallbackTemplates.forVocabulary(t -> tokenizer.tokenId(t) >= 0);
+            }
+            String bos = tokenizer.bos() >= 0 ? tokenizer.tokenText(tokenizer.bos()) : null;
+            String eos = tokenizer.eos() >= 0 ? tokenizer.tokenText(tokenizer.eos()) : null;
+            ChatTemplate template = ChatTemplate.of(source, bos, eos);
+            int ctx = contextSize > 0 ? contextSize : model.config().contextLength();
+            return new LocalModel(id, path, null, hf, model, tokenizer, template, builtIn, ctx, System.nanoTime() - t0,
+                    hf.eosIds());
+        } catch (ModelFormatException | ChatTemplateException e) {
+            hf.close();
+            throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            hf.close();
             throw e;
         }
     }
@@ -107,6 +160,7 @@ public final class LocalModel implements AutoCloseable {
         return path;
     }
 
+    /** The GGUF file, or null for a model loaded from a Hugging Face directory. */
     public GgufFile gguf() {
         return gguf;
     }
@@ -144,6 +198,10 @@ public final class LocalModel implements AutoCloseable {
     @Override
     public void close() {
         model.close();
-        gguf.close();
+        try {
+            weights.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot release the weights of " + path, e);
+        }
     }
 }
