@@ -20,6 +20,7 @@ import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.TokenLogprob;
 import dev.jllm.api.openai.TopLogprob;
 import dev.jllm.api.openai.Usage;
+import dev.jllm.models.hf.HfModelDirectory;
 import dev.jllm.models.hf.HubException;
 import dev.jllm.models.store.ModelResolver;
 import dev.jllm.models.store.ModelStore;
@@ -115,7 +116,7 @@ public final class LocalLlm implements Llm {
 
     private Path resolveOrPull(String model, ProgressListener progress) {
         Path p = Path.of(model);
-        if (Files.isRegularFile(p)) {
+        if (Files.isRegularFile(p) || HfModelDirectory.isModelDirectory(p)) {
             return p;
         }
         try {
@@ -123,9 +124,6 @@ public final class LocalLlm implements Llm {
                     "downloading", pp.file() == null ? pp.stage().name().toLowerCase(java.util.Locale.ROOT) : pp.file(),
                     pp.bytesDone(), Math.max(pp.bytesTotal(), pp.bytesDone()),
                     pp.bytesTotal() > 0 ? Math.min(100.0, 100.0 * pp.bytesDone() / pp.bytesTotal()) : -1)));
-            if (Files.isDirectory(resolved)) {
-                throw LlmException.invalid(model + " is a safetensors model directory; local instances run GGUF files for now");
-            }
             return resolved;
         } catch (HubException e) {
             LlmException.Kind kind = switch (e.reason()) {
@@ -303,7 +301,7 @@ public final class LocalLlm implements Llm {
         if (lease.isPresent()) {
             return lease.get();
         }
-        if (Files.isRegularFile(Path.of(id)) || inStore(id)) {
+        if (Files.isRegularFile(Path.of(id)) || HfModelDirectory.isModelDirectory(Path.of(id)) || inStore(id)) {
             synchronized (this) {
                 if (loaded.find(id).isEmpty()) {
                     serve(id, e -> { });
