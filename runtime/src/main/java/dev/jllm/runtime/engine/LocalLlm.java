@@ -20,7 +20,9 @@ import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.TokenLogprob;
 import dev.jllm.api.openai.TopLogprob;
 import dev.jllm.api.openai.Usage;
+import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.hf.HfModelDirectory;
+import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.models.hf.HubException;
 import dev.jllm.models.store.ModelResolver;
 import dev.jllm.models.store.ModelStore;
@@ -58,6 +60,9 @@ public final class LocalLlm implements Llm {
             Thread.ofVirtual().name("jllm-generate-", 0).factory());
     private final long created = System.currentTimeMillis() / 1000;
     private volatile boolean closed;
+    /** Option {@value #QUANTIZE}: q8_0 or q4_0 quantizes float weights at load time. */
+    public static final String QUANTIZE = "quantize";
+    private final GgmlType quantize;
 
     public LocalLlm(String name, LocalConfig config) {
         this(name, config, null);
@@ -68,8 +73,16 @@ public final class LocalLlm implements Llm {
         this.name = name;
         this.config = config;
         this.resolver = resolver;
-        if (!config.options().isEmpty()) {
-            throw LlmException.invalid("unknown option(s) for local instances: " + String.join(", ", config.options().keySet()));
+        java.util.Set<String> unknown = new java.util.TreeSet<>(config.options().keySet());
+        unknown.remove(QUANTIZE);
+        if (!unknown.isEmpty()) {
+            throw LlmException.invalid("unknown option(s) for local instances: " + String.join(", ", unknown));
+        }
+        try {
+            this.quantize = config.options().containsKey(QUANTIZE)
+                    ? QuantizingWeightSource.parseType(config.options().get(QUANTIZE)) : null;
+        } catch (IllegalArgumentException e) {
+            throw LlmException.invalid(e.getMessage());
         }
         if (config.model() != null) {
             serve(config.model(), e -> { });
@@ -110,7 +123,7 @@ public final class LocalLlm implements Llm {
         progress.onProgress(ProgressEvent.of("resolving", "looking up " + model));
         Path path = resolveOrPull(model, progress);
         progress.onProgress(ProgressEvent.of("loading", "loading " + path.getFileName()));
-        LocalModel m = LocalModel.load(model, path, config.threads(), config.contextSize());
+        LocalModel m = LocalModel.load(model, path, config.threads(), config.contextSize(), quantize);
         loaded.add(model, m);
         LOG.log(System.Logger.Level.INFO, "instance {0}: loaded {1} from {2} in {3} ms", name, model, path,
                 m.loadNanos() / 1_000_000);

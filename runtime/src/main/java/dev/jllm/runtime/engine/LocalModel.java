@@ -3,7 +3,11 @@ package dev.jllm.runtime.engine;
 import dev.jllm.api.LlmException;
 import dev.jllm.models.ModelFormatException;
 import dev.jllm.models.gguf.GgufFile;
+import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.runtime.hf.HfCheckpoint;
+import dev.jllm.runtime.model.ModelConfig;
+import dev.jllm.runtime.model.WeightSource;
+import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.runtime.chat.ChatTemplate;
 import dev.jllm.runtime.chat.ChatTemplateException;
 import dev.jllm.runtime.chat.FallbackTemplates;
@@ -73,9 +77,17 @@ public final class LocalModel implements AutoCloseable {
      * @throws LlmException NOT_FOUND for a missing file, INVALID_REQUEST for a file jllm cannot run
      */
     public static LocalModel load(String id, Path path, int threads, int contextSize) {
+        return load(id, path, threads, contextSize, null);
+    }
+
+    /**
+     * Loads a model, quantizing its float matrices to {@code quantize} (Q8_0 or Q4_0; null keeps the weights
+     * as they are): speed and memory over exactness.
+     */
+    public static LocalModel load(String id, Path path, int threads, int contextSize, GgmlType quantize) {
         long t0 = System.nanoTime();
         if (Files.isDirectory(path)) {
-            return loadHf(id, path, options(threads), contextSize, t0);
+            return loadHf(id, path, options(threads), contextSize, quantize, t0);
         }
         GgufFile gguf;
         try {
@@ -88,7 +100,8 @@ public final class LocalModel implements AutoCloseable {
             throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
         }
         try {
-            LlamaModel model = LlamaModel.load(gguf, options(threads));
+            LlamaModel model = LlamaModel.load(quantized(WeightSource.of(gguf), quantize), ModelConfig.fromGguf(gguf),
+                    options(threads));
             Tokenizer tokenizer = Tokenizers.fromGguf(gguf);
             String source = gguf.string("tokenizer.chat_template", null);
             boolean builtIn = source != null;
@@ -117,7 +130,12 @@ public final class LocalModel implements AutoCloseable {
     }
 
     /** The HF twin of the GGUF path above: same errors, weights mapped from the safetensors files. */
-    private static LocalModel loadHf(String id, Path path, EngineOptions options, int contextSize, long t0) {
+    private static WeightSource quantized(WeightSource source, GgmlType quantize) {
+        return quantize == null ? source : new QuantizingWeightSource(source, quantize);
+    }
+
+    private static LocalModel loadHf(String id, Path path, EngineOptions options, int contextSize, GgmlType quantize,
+                                     long t0) {
         HfCheckpoint hf;
         try {
             hf = HfCheckpoint.open(path);
@@ -130,7 +148,7 @@ public final class LocalModel implements AutoCloseable {
             throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
         }
         try {
-            LlamaModel model = hf.load(hf.weights(), options);
+            LlamaModel model = hf.load(quantized(hf.weights(), quantize), options);
             Tokenizer tokenizer = Tokenizers.fromVocab(hf.vocab());
             String source = hf.chatTemplate().orElse(null);
             boolean builtIn = source != null;
