@@ -27,6 +27,16 @@ public final class QuantizingWeightSource implements WeightSource {
         this.target = target;
     }
 
+    /** The type named by a {@code --quantize} value ({@code q8_0} or {@code q4_0}, any case). */
+    public static GgmlType parseType(String name) {
+        for (GgmlType t : new GgmlType[]{GgmlType.Q8_0, GgmlType.Q4_0}) {
+            if (t.name().equalsIgnoreCase(name.strip())) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("quantize must be q8_0 or q4_0, got '" + name + "'");
+    }
+
     @Override
     public String describe() {
         return source.describe() + " (quantized to " + target + ")";
