@@ -56,9 +56,15 @@ public final class HfCheckpoint implements AutoCloseable {
             JsonObject tokenizerConfig = dir.tokenizerConfig().orElse(null);
             JsonObject tokenizer = dir.tokenizerJson().orElseThrow(() -> new NoSuchFileException(
                     path.resolve(HfModelDirectory.TOKENIZER).toString(), null, "the model directory has no tokenizer.json"));
-            VocabData vocab = HfTokenizerJson.read(tokenizer, tokenizerConfig,
-                    path.resolve(HfModelDirectory.TOKENIZER).toString())
-                    .withModelInfo(dir.config().getString("_name_or_path", null), config.config().architecture().ggufName());
+            String where = path.resolve(HfModelDirectory.TOKENIZER).toString();
+            VocabData read = HfTokenizerJson.read(tokenizer, tokenizerConfig, where);
+            VocabData vocab;
+            try {
+                vocab = HfTokenizerJson.padTo(read, config.config().vocabSize())
+                        .withModelInfo(dir.config().getString("_name_or_path", null), config.config().architecture().ggufName());
+            } catch (ModelFormatException e) {
+                throw new ModelFormatException(where + ": " + e.getMessage(), e);
+            }
             String template = tokenizerConfig == null ? null : chatTemplate(tokenizerConfig, path);
             List<Integer> eos = eosIds(dir.generationConfig().orElse(null), dir.config());
             return new HfCheckpoint(dir, config, vocab, template, eos);

@@ -113,6 +113,35 @@ public final class HfTokenizerJson {
         return specialTokens(data, tokenizer, config, ids, where);
     }
 
+    /**
+     * The vocabulary extended to {@code size} ids with unused {@code [PAD<id>]} tokens, as llama.cpp's converter
+     * pads a tokenizer smaller than the model's embedding (Qwen 2 and others round the embedding up).
+     *
+     * @throws ModelFormatException when the tokenizer has more tokens than the model has rows
+     */
+    public static VocabData padTo(VocabData d, int size) {
+        int n = d.tokens().length;
+        if (n > size) {
+            throw new ModelFormatException("the tokenizer has " + n + " tokens but the model's embedding only "
+                    + size + " rows");
+        }
+        if (n == size) {
+            return d;
+        }
+        String[] tokens = Arrays.copyOf(d.tokens(), size);
+        int[] types = d.tokenTypes() == null ? new int[size] : Arrays.copyOf(d.tokenTypes(), size);
+        if (d.tokenTypes() == null) {
+            Arrays.fill(types, 0, n, 1);
+        }
+        float[] scores = d.scores() == null ? null : Arrays.copyOf(d.scores(), size);
+        for (int i = n; i < size; i++) {
+            tokens[i] = "[PAD" + i + "]";
+            types[i] = 5;
+        }
+        return new VocabData(d.model(), d.pre(), tokens, scores, types, d.merges(), d.specialIds(), d.flags(),
+                d.modelName(), d.architecture());
+    }
+
     private static VocabData sentencePiece(JsonObject tokenizer, JsonObject model, String[] tokens, int[] types,
                                            Map<String, Integer> ids, List<String[]> merges, String where) {
         if (!model.getBoolean("byte_fallback", false)) {

@@ -72,6 +72,8 @@ class GgufConversionTest {
                     assertThat((double) got[t][i]).as("position %d logit %d", t, i).isCloseTo(expected[t][i], within(TOLERANCE));
                 }
             }
+            assertThat(gguf.strings("tokenizer.ggml.tokens")).hasSize(shape.rows());
+            assertThat(m.config().vocabSize()).isEqualTo(shape.rows());
             Tokenizer ggufTokenizer = Tokenizers.fromGguf(gguf);
             assertThat(gguf.string("tokenizer.chat_template", null)).contains("<|im_start|>");
             for (String text : List.of("the cat sat in the sun", "Hello <|im_end|> world\n\n  x", "ünïcödé 123")) {

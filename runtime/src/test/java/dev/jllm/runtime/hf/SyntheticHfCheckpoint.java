@@ -17,26 +17,33 @@ import java.util.Random;
  * tokenizer.json (Qwen 2 pre-tokenizer, a few merges, ChatML special tokens) and tokenizer_config.json.
  */
 record SyntheticHfCheckpoint(String modelClass, int width, int heads, int kvHeads, int headDim, int layers, int ff,
-                             boolean biases, boolean tied, boolean qkNorm, SafetensorsDType dtype) {
+                             boolean biases, boolean tied, boolean qkNorm, SafetensorsDType dtype, int paddedRows) {
 
     static final String[] MERGES = {"Ġ t", "h e", "Ġt he", "i n", "Ġ a", "e r", "o n", "Ġ s"};
     static final String[] SPECIALS = {"<|endoftext|>", "<|im_start|>", "<|im_end|>"};
     static final String QWEN2_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
     static SyntheticHfCheckpoint qwen2() {
-        return new SyntheticHfCheckpoint("Qwen2ForCausalLM", 64, 4, 2, 16, 2, 96, true, true, false, SafetensorsDType.F32);
+        // like real Qwen 2 checkpoints, the embedding has more rows than the tokenizer has tokens
+        return new SyntheticHfCheckpoint("Qwen2ForCausalLM", 64, 4, 2, 16, 2, 96, true, true, false, SafetensorsDType.F32, 5);
     }
 
     static SyntheticHfCheckpoint qwen3() {
-        return new SyntheticHfCheckpoint("Qwen3ForCausalLM", 64, 4, 2, 32, 2, 96, false, true, true, SafetensorsDType.BF16);
+        return new SyntheticHfCheckpoint("Qwen3ForCausalLM", 64, 4, 2, 32, 2, 96, false, true, true, SafetensorsDType.BF16, 0);
     }
 
     static SyntheticHfCheckpoint llama() {
-        return new SyntheticHfCheckpoint("LlamaForCausalLM", 64, 4, 2, 16, 2, 96, false, false, false, SafetensorsDType.F16);
+        return new SyntheticHfCheckpoint("LlamaForCausalLM", 64, 4, 2, 16, 2, 96, false, false, false, SafetensorsDType.F16, 0);
     }
 
+    /** Tokens of the tokenizer. */
     int vocab() {
         return 256 + MERGES.length + SPECIALS.length;
+    }
+
+    /** Rows of the embedding. */
+    int rows() {
+        return vocab() + paddedRows;
     }
 
     Path write(Path dir, long seed) throws IOException {
@@ -47,16 +54,16 @@ record SyntheticHfCheckpoint(String modelClass, int width, int heads, int kvHead
                 .add("hidden_size", width).add("num_attention_heads", heads).add("num_key_value_heads", kvHeads)
                 .add("head_dim", headDim).add("num_hidden_layers", layers).add("intermediate_size", ff)
                 .add("rms_norm_eps", 1e-6).add("rope_theta", 1000000.0).add("max_position_embeddings", 512)
-                .add("vocab_size", vocab()).add("tie_word_embeddings", tied).add("torch_dtype", "float32");
+                .add("vocab_size", rows()).add("tie_word_embeddings", tied).add("torch_dtype", "float32");
         Files.writeString(dir.resolve("config.json"), config.build().toString());
         Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [" + (vocab() - 1) + ", "
                 + (vocab() - 3) + "]}");
 
         SafetensorsWriter w = new SafetensorsWriter();
-        add(w, "model.embed_tokens.weight", rnd, 1f, vocab(), width);
+        add(w, "model.embed_tokens.weight", rnd, 1f, rows(), width);
         add(w, "model.norm.weight", rnd, 0.2f, 1f, width);
         if (!tied) {
-            add(w, "lm_head.weight", rnd, 1f, vocab(), width);
+            add(w, "lm_head.weight", rnd, 1f, rows(), width);
         }
         int q = heads * headDim;
         int kv = kvHeads * headDim;
