@@ -41,7 +41,8 @@ class GgufConversionTest {
     Path dir;
 
     static Stream<SyntheticHfCheckpoint> shapes() {
-        return Stream.of(SyntheticHfCheckpoint.qwen2(), SyntheticHfCheckpoint.qwen3(), SyntheticHfCheckpoint.llama());
+        return Stream.of(SyntheticHfCheckpoint.qwen2(), SyntheticHfCheckpoint.qwen3(), SyntheticHfCheckpoint.llama(),
+                SyntheticHfCheckpoint.llama31());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -54,6 +55,18 @@ class GgufConversionTest {
         Tokenizer hfTokenizer;
         try (HfCheckpoint hf = HfCheckpoint.open(hfDir)) {
             assertThat(hf.modelConfig().tiedEmbeddings()).isEqualTo(shape.tied());
+            if (shape.llama3Rope()) {
+                float[] f = hf.modelConfig().ropeFreqFactors();
+                // head_dim 16, theta 1e6, original context 64: wavelengths 6.3 .. 2.1e5 cover all three bands
+                assertThat(f).hasSize(8);
+                assertThat(f[0]).isEqualTo(1f);
+                assertThat(f[7]).isEqualTo(8f);
+                boolean blended = false;
+                for (float v : f) {
+                    blended |= v > 1f && v < 8f;
+                }
+                assertThat(blended).as("a blended factor in %s", java.util.Arrays.toString(f)).isTrue();
+            }
             assertThat(hf.eosIds()).containsExactly(shape.vocab() - 1, shape.vocab() - 3);
             try (LlamaModel m = hf.load(hf.weights(), ENGINE)) {
                 expected = allLogits(m, prompt);
@@ -66,6 +79,7 @@ class GgufConversionTest {
             assertThat(m.config().ropeOrder()).isEqualTo(shape.modelClass().startsWith("Llama") ? RopeOrder.NORMAL : RopeOrder.NEOX);
             assertThat(gguf.tensor("output.weight").isPresent()).isEqualTo(!shape.tied());
             assertThat(gguf.tensor("blk.0.attn_q.bias").isPresent()).isEqualTo(shape.biases());
+            assertThat(gguf.tensor("rope_freqs.weight").isPresent()).isEqualTo(shape.llama3Rope());
             float[][] got = allLogits(m, prompt);
             for (int t = 0; t < prompt.length; t++) {
                 for (int i = 0; i < got[t].length; i++) {

@@ -17,7 +17,8 @@ import java.util.Random;
  * tokenizer.json (Qwen 2 pre-tokenizer, a few merges, ChatML special tokens) and tokenizer_config.json.
  */
 record SyntheticHfCheckpoint(String modelClass, int width, int heads, int kvHeads, int headDim, int layers, int ff,
-                             boolean biases, boolean tied, boolean qkNorm, SafetensorsDType dtype, int paddedRows) {
+                             boolean biases, boolean tied, boolean qkNorm, SafetensorsDType dtype, int paddedRows,
+                             boolean llama3Rope) {
 
     static final String[] MERGES = {"Ġ t", "h e", "Ġt he", "i n", "Ġ a", "e r", "o n", "Ġ s"};
     static final String[] SPECIALS = {"<|endoftext|>", "<|im_start|>", "<|im_end|>"};
@@ -25,15 +26,20 @@ record SyntheticHfCheckpoint(String modelClass, int width, int heads, int kvHead
 
     static SyntheticHfCheckpoint qwen2() {
         // like real Qwen 2 checkpoints, the embedding has more rows than the tokenizer has tokens
-        return new SyntheticHfCheckpoint("Qwen2ForCausalLM", 64, 4, 2, 16, 2, 96, true, true, false, SafetensorsDType.F32, 5);
+        return new SyntheticHfCheckpoint("Qwen2ForCausalLM", 64, 4, 2, 16, 2, 96, true, true, false, SafetensorsDType.F32, 5, false);
     }
 
     static SyntheticHfCheckpoint qwen3() {
-        return new SyntheticHfCheckpoint("Qwen3ForCausalLM", 64, 4, 2, 32, 2, 96, false, true, true, SafetensorsDType.BF16, 0);
+        return new SyntheticHfCheckpoint("Qwen3ForCausalLM", 64, 4, 2, 32, 2, 96, false, true, true, SafetensorsDType.BF16, 0, false);
     }
 
     static SyntheticHfCheckpoint llama() {
-        return new SyntheticHfCheckpoint("LlamaForCausalLM", 64, 4, 2, 16, 2, 96, false, false, false, SafetensorsDType.F16, 0);
+        return new SyntheticHfCheckpoint("LlamaForCausalLM", 64, 4, 2, 16, 2, 96, false, false, false, SafetensorsDType.F16, 0, false);
+    }
+
+    /** Llama 3.1-style: frequency-dependent RoPE scaling (rope_freqs in GGUF). */
+    static SyntheticHfCheckpoint llama31() {
+        return new SyntheticHfCheckpoint("LlamaForCausalLM", 64, 4, 2, 16, 2, 96, false, true, false, SafetensorsDType.F32, 0, true);
     }
 
     /** Tokens of the tokenizer. */
@@ -55,6 +61,11 @@ record SyntheticHfCheckpoint(String modelClass, int width, int heads, int kvHead
                 .add("head_dim", headDim).add("num_hidden_layers", layers).add("intermediate_size", ff)
                 .add("rms_norm_eps", 1e-6).add("rope_theta", 1000000.0).add("max_position_embeddings", 512)
                 .add("vocab_size", rows()).add("tie_word_embeddings", tied).add("torch_dtype", "float32");
+        if (llama3Rope) {
+            // a short original context so that all three bands (kept, scaled, blended) occur at head_dim 16
+            config.add("rope_scaling", Json.createObjectBuilder().add("rope_type", "llama3").add("factor", 8.0)
+                    .add("low_freq_factor", 1.0).add("high_freq_factor", 4.0).add("original_max_position_embeddings", 64));
+        }
         Files.writeString(dir.resolve("config.json"), config.build().toString());
         Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [" + (vocab() - 1) + ", "
                 + (vocab() - 3) + "]}");
