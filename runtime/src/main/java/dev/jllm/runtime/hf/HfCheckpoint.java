@@ -5,6 +5,7 @@ import dev.jllm.models.hf.HfModelDirectory;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.model.LlamaModel;
 import dev.jllm.runtime.model.WeightSource;
+import dev.jllm.runtime.sampling.SamplingParams;
 import dev.jllm.runtime.tokenizer.HfTokenizerJson;
 import dev.jllm.runtime.tokenizer.VocabData;
 import jakarta.json.JsonArray;
@@ -31,15 +32,17 @@ public final class HfCheckpoint implements AutoCloseable {
     private final VocabData vocab;
     private final String chatTemplate;
     private final List<Integer> eosIds;
+    private final JsonObject generation;
 
     private HfCheckpoint(HfModelDirectory dir, HfModelConfig config, VocabData vocab, String chatTemplate,
-                         List<Integer> eosIds) {
+                         List<Integer> eosIds, JsonObject generation) {
         this.dir = dir;
         this.config = config;
         this.weights = new HfWeightSource(dir, config);
         this.vocab = vocab;
         this.chatTemplate = chatTemplate;
         this.eosIds = List.copyOf(eosIds);
+        this.generation = generation == null ? JsonValue.EMPTY_JSON_OBJECT : generation;
     }
 
     /**
@@ -66,8 +69,9 @@ public final class HfCheckpoint implements AutoCloseable {
                 throw new ModelFormatException(where + ": " + e.getMessage(), e);
             }
             String template = tokenizerConfig == null ? null : chatTemplate(tokenizerConfig, path);
-            List<Integer> eos = eosIds(dir.generationConfig().orElse(null), dir.config());
-            return new HfCheckpoint(dir, config, vocab, template, eos);
+            JsonObject generation = dir.generationConfig().orElse(null);
+            List<Integer> eos = eosIds(generation, dir.config());
+            return new HfCheckpoint(dir, config, vocab, template, eos, generation);
         } catch (IOException | RuntimeException | Error e) {
             dir.close();
             throw e;
@@ -140,6 +144,35 @@ public final class HfCheckpoint implements AutoCloseable {
     /** Ids that end generation according to {@code generation_config.json} (or {@code config.json}). */
     public List<Integer> eosIds() {
         return eosIds;
+    }
+
+    /**
+     * {@code base} with the defaults of {@code generation_config.json}: {@code do_sample: false} means greedy (as
+     * in HF's {@code generate}); otherwise its temperature, top_k, top_p and repetition_penalty replace the base's.
+     * Values out of range are ignored (the base's stay), since they only set defaults.
+     */
+    public SamplingParams samplingDefaults(SamplingParams base) {
+        if (generation.get("do_sample") == JsonValue.FALSE) {
+            return base.withTemperature(0);
+        }
+        SamplingParams p = base;
+        try {
+            if (generation.get("temperature") instanceof JsonNumber t && t.doubleValue() >= 0) {
+                p = p.withTemperature((float) t.doubleValue());
+            }
+            if (generation.get("top_k") instanceof JsonNumber k && k.isIntegral() && k.intValue() >= 0) {
+                p = p.withTopK(k.intValue());
+            }
+            if (generation.get("top_p") instanceof JsonNumber tp && tp.doubleValue() > 0 && tp.doubleValue() <= 1) {
+                p = p.withTopP((float) tp.doubleValue());
+            }
+            if (generation.get("repetition_penalty") instanceof JsonNumber rp && rp.doubleValue() > 0) {
+                p = p.withRepeatPenalty((float) rp.doubleValue());
+            }
+        } catch (IllegalArgumentException outOfRange) {
+            return base;
+        }
+        return p;
     }
 
     /** The network over the mapped weights, or over {@code weights} (e.g. a quantizing view of {@link #weights()}). */

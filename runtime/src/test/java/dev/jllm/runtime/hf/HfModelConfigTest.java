@@ -80,6 +80,32 @@ class HfModelConfigTest {
     }
 
     @Test
+    void generationConfigSetsTheSamplingDefaults() throws Exception {
+        Path d = checkpoint();
+        dev.jllm.runtime.sampling.SamplingParams base = dev.jllm.runtime.sampling.SamplingParams.defaults();
+        Files.writeString(d.resolve("generation_config.json"),
+                "{\"do_sample\": true, \"temperature\": 0.7, \"top_k\": 20, \"top_p\": 0.8, \"repetition_penalty\": 1.05,"
+                        + " \"eos_token_id\": 3}");
+        try (HfCheckpoint hf = HfCheckpoint.open(d)) {
+            var p = hf.samplingDefaults(base);
+            assertThat(p.temperature()).isEqualTo(0.7f);
+            assertThat(p.topK()).isEqualTo(20);
+            assertThat(p.topP()).isEqualTo(0.8f);
+            assertThat(p.repeatPenalty()).isEqualTo(1.05f);
+            assertThat(p.minP()).isEqualTo(base.minP());
+            assertThat(hf.eosIds()).containsExactly(3);
+        }
+        Files.writeString(d.resolve("generation_config.json"), "{\"do_sample\": false, \"temperature\": 0.7}");
+        try (HfCheckpoint hf = HfCheckpoint.open(d)) {
+            assertThat(hf.samplingDefaults(base).isGreedy()).isTrue();
+        }
+        Files.writeString(d.resolve("generation_config.json"), "{\"top_p\": 7}");
+        try (HfCheckpoint hf = HfCheckpoint.open(d)) {
+            assertThat(hf.samplingDefaults(base)).isEqualTo(base);
+        }
+    }
+
+    @Test
     void unsupportedOrInconsistentConfigsAreNamed() throws Exception {
         Path d = checkpoint();
         patchConfig(d, "architectures", "[\"MixtralForCausalLM\"]");
