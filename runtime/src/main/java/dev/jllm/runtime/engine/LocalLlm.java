@@ -288,7 +288,7 @@ public final class LocalLlm implements Llm {
         LoadedModels.Lease lease = acquire(request.model());
         try {
             LocalModel m = lease.model();
-            GenerationOptions options = ChatRequests.options(request, m.tokenizer().vocabSize());
+            GenerationOptions options = ChatRequests.options(request, m.tokenizer().vocabSize(), m.samplingDefaults());
             int[] prompt;
             if (isRawPrompt(request)) {
                 // A legacy text completion (the server's /v1/completions): the text itself, no chat template.

@@ -7,6 +7,7 @@ import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.runtime.hf.HfCheckpoint;
 import dev.jllm.runtime.model.ModelConfig;
 import dev.jllm.runtime.model.WeightSource;
+import dev.jllm.runtime.sampling.SamplingParams;
 import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.runtime.chat.ChatTemplate;
 import dev.jllm.runtime.chat.ChatTemplateException;
@@ -40,10 +41,12 @@ public final class LocalModel implements AutoCloseable {
     private final Set<Integer> endOfGeneration;
     private final int contextSize;
     private final long loadNanos;
+    private final SamplingParams samplingDefaults;
 
     private LocalModel(String id, Path path, GgufFile gguf, AutoCloseable weights, LlamaModel model, Tokenizer tokenizer,
                        ChatTemplate chatTemplate, boolean builtInTemplate, int contextSize, long loadNanos,
-                       Collection<Integer> extraEndOfGeneration) {
+                       Collection<Integer> extraEndOfGeneration, SamplingParams samplingDefaults) {
+        this.samplingDefaults = samplingDefaults;
         this.id = id;
         this.path = path;
         this.gguf = gguf;
@@ -114,7 +117,7 @@ public final class LocalModel implements AutoCloseable {
             int trained = model.config().contextLength();
             int ctx = contextSize > 0 ? contextSize : trained;
             return new LocalModel(id, path, gguf, gguf, model, tokenizer, template, builtIn, ctx, System.nanoTime() - t0,
-                    List.of());
+                    List.of(), SamplingParams.defaults());
         } catch (ModelFormatException | ChatTemplateException e) {
             gguf.close();
             throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
@@ -160,7 +163,7 @@ public final class LocalModel implements AutoCloseable {
             ChatTemplate template = ChatTemplate.of(source, bos, eos);
             int ctx = contextSize > 0 ? contextSize : model.config().contextLength();
             return new LocalModel(id, path, null, hf, model, tokenizer, template, builtIn, ctx, System.nanoTime() - t0,
-                    hf.eosIds());
+                    hf.eosIds(), hf.samplingDefaults(SamplingParams.defaults()));
         } catch (ModelFormatException | ChatTemplateException e) {
             hf.close();
             throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
@@ -207,6 +210,11 @@ public final class LocalModel implements AutoCloseable {
     /** Tokens of context per sequence: prompt and generated tokens together. */
     public int contextSize() {
         return contextSize;
+    }
+
+    /** Sampling settings for request fields left unset: llama.cpp's, or an HF model's generation_config.json. */
+    public SamplingParams samplingDefaults() {
+        return samplingDefaults;
     }
 
     public long loadNanos() {

@@ -30,6 +30,11 @@ class LocalLlmHfDirectoryTest {
                 assertThat(fromHf.text()).as(text).isNotBlank().isEqualTo(fromGguf.text());
                 assertThat(fromHf.usage().promptTokens()).isEqualTo(fromGguf.usage().promptTokens());
             }
+            // generation_config.json says do_sample: false, so a request without temperature decodes greedily
+            ChatCompletionRequest noTemperature = ChatCompletionRequest.builder().model(hf).maxTokens(40)
+                    .messages(ChatMessage.user("Tell me a story")).build();
+            assertThat(service.chatCompletion("h", noTemperature).text())
+                    .isEqualTo(service.chatCompletion("g", request(gguf, "Tell me a story")).text());
         }
     }
 
