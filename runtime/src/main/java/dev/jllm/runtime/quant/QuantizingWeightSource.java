@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * A view of another {@link WeightSource} whose float matrices are quantized to {@code Q8_0} or {@code Q4_0} when
@@ -57,11 +58,15 @@ public final class QuantizingWeightSource implements WeightSource {
         WeightTensor in = WeightTensor.of(t.type(), t.data(), rows, cols, false);
         long rowBytes = target.byteSize(cols);
         MemorySegment out = Arena.ofAuto().allocate(rowBytes * rows, 8);
-        float[] row = new float[cols];
-        for (int r = 0; r < rows; r++) {
-            in.dequantizeRow(r, row, 0);
-            ReferenceQuantizer.quantize(target, row, 0, cols, out, r * rowBytes);
-        }
+        // rows are independent: chunks of them go to the common pool (a 7B model has ~7e9 values to convert)
+        int chunk = Math.max(1, 65_536 / cols);
+        IntStream.range(0, (rows + chunk - 1) / chunk).parallel().forEach(c -> {
+            float[] row = new float[cols];
+            for (int r = c * chunk; r < Math.min(rows, (c + 1) * chunk); r++) {
+                in.dequantizeRow(r, row, 0);
+                ReferenceQuantizer.quantize(target, row, 0, cols, out, r * rowBytes);
+            }
+        });
         return new Tensor(t.name(), target, t.shape(), out);
     }
 }
