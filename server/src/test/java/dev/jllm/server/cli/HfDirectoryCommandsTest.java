@@ -76,4 +76,17 @@ class HfDirectoryCommandsTest {
         assertThat(tok.exit()).as(tok.err()).isZero();
         assertThat(tok.out().strip()).isEqualTo("[1,403,407,261,378]");
     }
+
+    @Test
+    void serveTakesAQuantizePerModel() {
+        ServeCommand cmd = new ServeCommand();
+        new picocli.CommandLine(cmd).parseArgs("--model", hf(), "--quantize", "q4_0", "--model", "/m/b.gguf");
+        var specs = cmd.config().models();
+        assertThat(specs.get(0).quantize()).isEqualTo("q4_0");
+        assertThat(specs.get(1).quantize()).isNull();
+        ServeCommand bad = new ServeCommand();
+        new picocli.CommandLine(bad).parseArgs("--model", hf(), "--quantize", "f8");
+        org.assertj.core.api.Assertions.assertThatThrownBy(bad::config).isInstanceOf(UserError.class)
+                .hasMessageContaining("q8_0 or q4_0");
+    }
 }
