@@ -174,6 +174,10 @@ public final class HfTokenizerJson {
                 throw new ModelFormatException(where + ": Metaspace replacement '" + p.getString("replacement", null)
                         + "' is not supported");
             }
+            if (p.getBoolean("split", false)) {
+                // split = true cuts words apart before BPE, so "▁▁" pieces never form: not SentencePiece's result
+                throw new ModelFormatException(where + ": Metaspace pre-tokenizer with split = true is not supported");
+            }
             String scheme = p.getString("prepend_scheme", p.getBoolean("add_prefix_space", true) ? "always" : "never");
             prefix = switch (scheme) {
                 case "always", "first" -> true;

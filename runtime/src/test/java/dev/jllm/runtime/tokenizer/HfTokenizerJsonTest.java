@@ -51,6 +51,26 @@ class HfTokenizerJsonTest {
     }
 
     @Test
+    void theMetaspaceFormOfTheSameTokenizerEncodesTheSame() throws Exception {
+        Path dir = TestData.require("tokenizers/llama-spm");
+        JsonObject legacy = HfModelDirectory.readJson(dir.resolve("tokenizer.json"));
+        // newer transformers write Llama/Mistral tokenizers with a Metaspace pre-tokenizer and no normalizer
+        JsonObject metaspace = Json.createObjectBuilder(legacy)
+                .add("normalizer", jakarta.json.JsonValue.NULL)
+                .add("pre_tokenizer", read("{\"type\": \"Metaspace\", \"replacement\": \"\u2581\", "
+                        + "\"prepend_scheme\": \"first\", \"split\": false}"))
+                .add("decoder", read("{\"type\": \"Metaspace\", \"replacement\": \"\u2581\", \"prepend_scheme\": \"first\"}"))
+                .build();
+        JsonObject config = HfModelDirectory.readJson(dir.resolve("tokenizer_config.json"));
+        Tokenizer a = Tokenizers.fromVocab(HfTokenizerJson.read(legacy, config, "legacy"));
+        Tokenizer b = Tokenizers.fromVocab(HfTokenizerJson.read(metaspace, config, "metaspace"));
+        VocabVectors vv = VocabVectors.load("llama-spm");
+        for (String s : vv.inputs()) {
+            assertThat(b.encode(s, true, false)).as(s).containsExactly(a.encode(s, true, false));
+        }
+    }
+
+    @Test
     void storiesTokenizerJsonGivesTheGoldenPromptIds() throws Exception {
         Tokenizer hf = fromDir("stories260K/hf");
         Tokenizer gguf;
@@ -98,6 +118,9 @@ class HfTokenizerJsonTest {
                 + "{\"type\": \"Split\", \"pattern\": {\"Regex\": \"\\\\d+\"}}, {\"type\": \"ByteLevel\", \"use_regex\": false}]}"),
                 null, "t.json"))
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("[\\d+]");
+        assertThatThrownBy(() -> HfTokenizerJson.read(with(base, "pre_tokenizer", "{\"type\": \"Metaspace\", \"replacement\": "
+                + "\"\u2581\", \"prepend_scheme\": \"first\", \"split\": true}"), null, "t.json"))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("split = true");
         assertThatThrownBy(() -> HfTokenizerJson.read(base, read("{\"bos_token\": \"<nope>\"}"), "t.json"))
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("'<nope>'");
     }
