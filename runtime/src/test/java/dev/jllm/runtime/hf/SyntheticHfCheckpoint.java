@@ -37,9 +37,9 @@ record SyntheticHfCheckpoint(String modelClass, int width, int heads, int kvHead
         return new SyntheticHfCheckpoint("LlamaForCausalLM", 64, 4, 2, 16, 2, 96, false, false, false, SafetensorsDType.F16, 0, false);
     }
 
-    /** Llama 3.1-style: frequency-dependent RoPE scaling (rope_freqs in GGUF). */
+    /** Llama 3.1-style: frequency-dependent RoPE scaling (rope_freqs in GGUF); with attention biases, whose q/k parts are permuted like the rows. */
     static SyntheticHfCheckpoint llama31() {
-        return new SyntheticHfCheckpoint("LlamaForCausalLM", 64, 4, 2, 16, 2, 96, false, true, false, SafetensorsDType.F32, 0, true);
+        return new SyntheticHfCheckpoint("LlamaForCausalLM", 64, 4, 2, 16, 2, 96, true, true, false, SafetensorsDType.F32, 0, true);
     }
 
     /** Tokens of the tokenizer. */
