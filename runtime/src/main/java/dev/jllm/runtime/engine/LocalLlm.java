@@ -22,11 +22,11 @@ import dev.jllm.api.openai.TopLogprob;
 import dev.jllm.api.openai.Usage;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.hf.HfModelDirectory;
-import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.models.hf.HubException;
 import dev.jllm.models.store.ModelResolver;
 import dev.jllm.models.store.ModelStore;
 import dev.jllm.models.store.ModelStoreException;
+import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.runtime.sampling.Logprobs;
 
 import java.nio.file.Files;
@@ -47,6 +47,9 @@ import java.util.concurrent.Executors;
  * that is a file or already in the store.
  */
 public final class LocalLlm implements Llm {
+    /** Option {@value #QUANTIZE}: q8_0 or q4_0 quantizes float weights at load time. */
+    public static final String QUANTIZE = "quantize";
+
     private static final System.Logger LOG = System.getLogger(LocalLlm.class.getName());
 
     /** The role of the single message of a raw-prompt request. */
@@ -60,8 +63,6 @@ public final class LocalLlm implements Llm {
             Thread.ofVirtual().name("jllm-generate-", 0).factory());
     private final long created = System.currentTimeMillis() / 1000;
     private volatile boolean closed;
-    /** Option {@value #QUANTIZE}: q8_0 or q4_0 quantizes float weights at load time. */
-    public static final String QUANTIZE = "quantize";
     private final GgmlType quantize;
 
     public LocalLlm(String name, LocalConfig config) {

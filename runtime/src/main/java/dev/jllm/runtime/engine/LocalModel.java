@@ -132,11 +132,12 @@ public final class LocalModel implements AutoCloseable {
         return threads > 0 ? options.withThreads(threads) : options;
     }
 
-    /** The HF twin of the GGUF path above: same errors, weights mapped from the safetensors files. */
+    /** {@code source}, or a view of it quantizing float matrices when {@code quantize} is set. */
     private static WeightSource quantized(WeightSource source, GgmlType quantize) {
         return quantize == null ? source : new QuantizingWeightSource(source, quantize);
     }
 
+    /** The HF twin of the GGUF path above: same errors, weights mapped from the safetensors files. */
     private static LocalModel loadHf(String id, Path path, EngineOptions options, int contextSize, GgmlType quantize,
                                      long t0) {
         HfCheckpoint hf;
