@@ -14,6 +14,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +70,9 @@ public final class HfCheckpoint implements AutoCloseable {
                 throw new ModelFormatException(where + ": " + e.getMessage(), e);
             }
             String template = tokenizerConfig == null ? null : chatTemplate(tokenizerConfig, path);
+            if (template == null) {
+                template = separateChatTemplate(path);
+            }
             JsonObject generation = dir.generationConfig().orElse(null);
             List<Integer> eos = eosIds(generation, dir.config());
             return new HfCheckpoint(dir, config, vocab, template, eos, generation);
@@ -93,6 +97,25 @@ public final class HfCheckpoint implements AutoCloseable {
             }
             throw new ModelFormatException(path.resolve(HfModelDirectory.TOKENIZER_CONFIG)
                     + ": chat_template is a list without a 'default' entry");
+        }
+        return null;
+    }
+
+    /**
+     * Newer transformers save the template beside tokenizer_config.json: {@code chat_template.jinja}, or
+     * {@code chat_template.json} holding a {@code chat_template} string.
+     */
+    private static String separateChatTemplate(Path path) throws IOException {
+        Path jinja = path.resolve("chat_template.jinja");
+        if (Files.isRegularFile(jinja)) {
+            if (Files.size(jinja) > 4L << 20) {
+                throw new ModelFormatException(jinja + ": a chat template over 4 MiB is not plausible");
+            }
+            return Files.readString(jinja);
+        }
+        Path json = path.resolve("chat_template.json");
+        if (Files.isRegularFile(json)) {
+            return chatTemplate(HfModelDirectory.readJson(json), path);
         }
         return null;
     }

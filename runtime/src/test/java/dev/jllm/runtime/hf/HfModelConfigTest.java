@@ -80,6 +80,23 @@ class HfModelConfigTest {
     }
 
     @Test
+    void theChatTemplateMayLiveInItsOwnFile() throws Exception {
+        Path d = checkpoint();
+        Files.writeString(d.resolve("tokenizer_config.json"), "{\"eos_token\": \"<|im_end|>\"}");
+        try (HfCheckpoint hf = HfCheckpoint.open(d)) {
+            assertThat(hf.chatTemplate()).isEmpty();
+        }
+        Files.writeString(d.resolve("chat_template.json"), "{\"chat_template\": \"{{ messages[0].content }}\"}");
+        try (HfCheckpoint hf = HfCheckpoint.open(d)) {
+            assertThat(hf.chatTemplate()).contains("{{ messages[0].content }}");
+        }
+        Files.writeString(d.resolve("chat_template.jinja"), "{% for m in messages %}{{ m.content }}{% endfor %}");
+        try (HfCheckpoint hf = HfCheckpoint.open(d)) {
+            assertThat(hf.chatTemplate()).contains("{% for m in messages %}{{ m.content }}{% endfor %}");
+        }
+    }
+
+    @Test
     void generationConfigSetsTheSamplingDefaults() throws Exception {
         Path d = checkpoint();
         dev.jllm.runtime.sampling.SamplingParams base = dev.jllm.runtime.sampling.SamplingParams.defaults();
