@@ -1,7 +1,7 @@
-package dev.jllm.models.safetensors;
+package dev.jllm.models.hf;
 
 import dev.jllm.models.ModelFormatException;
-import dev.jllm.models.hf.HfModelDirectory;
+import dev.jllm.models.safetensors.SafetensorsWriter;
 import dev.jllm.models.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
