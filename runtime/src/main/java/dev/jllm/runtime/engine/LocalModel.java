@@ -1,28 +1,17 @@
 package dev.jllm.runtime.engine;
 
 import dev.jllm.api.LlmException;
-import dev.jllm.models.ModelFormatException;
-import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.models.gguf.GgmlType;
-import dev.jllm.runtime.hf.HfCheckpoint;
-import dev.jllm.runtime.model.ModelConfig;
-import dev.jllm.runtime.model.WeightSource;
-import dev.jllm.runtime.sampling.SamplingParams;
-import dev.jllm.runtime.quant.QuantizingWeightSource;
+import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.runtime.chat.ChatTemplate;
-import dev.jllm.runtime.chat.ChatTemplateException;
-import dev.jllm.runtime.chat.FallbackTemplates;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.model.LlamaModel;
+import dev.jllm.runtime.sampling.SamplingParams;
 import dev.jllm.runtime.tokenizer.Tokenizer;
-import dev.jllm.runtime.tokenizer.Tokenizers;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -89,89 +78,14 @@ public final class LocalModel implements AutoCloseable {
      */
     public static LocalModel load(String id, Path path, int threads, int contextSize, GgmlType quantize) {
         long t0 = System.nanoTime();
-        if (Files.isDirectory(path)) {
-            return loadHf(id, path, options(threads), contextSize, quantize, t0);
-        }
-        GgufFile gguf;
-        try {
-            gguf = GgufFile.open(path);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new LlmException(LlmException.Kind.NOT_FOUND, "model file " + path + " does not exist");
-        } catch (IOException e) {
-            throw new LlmException(LlmException.Kind.UNAVAILABLE, "cannot read model file " + path + ": " + e.getMessage(), e);
-        } catch (ModelFormatException e) {
-            throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
-        }
-        try {
-            LlamaModel model = LlamaModel.load(quantized(WeightSource.of(gguf), quantize), ModelConfig.fromGguf(gguf),
-                    options(threads));
-            Tokenizer tokenizer = Tokenizers.fromGguf(gguf);
-            String source = gguf.string("tokenizer.chat_template", null);
-            boolean builtIn = source != null;
-            if (source == null) {
-                source = FallbackTemplates.forVocabulary(t -> tokenizer.tokenId(t) >= 0);
-            }
-            String bos = tokenizer.bos() >= 0 ? tokenizer.tokenText(tokenizer.bos()) : null;
-            String eos = tokenizer.eos() >= 0 ? tokenizer.tokenText(tokenizer.eos()) : null;
-            ChatTemplate template = ChatTemplate.of(source, bos, eos);
-            int trained = model.config().contextLength();
-            int ctx = contextSize > 0 ? contextSize : trained;
-            return new LocalModel(id, path, gguf, gguf, model, tokenizer, template, builtIn, ctx, System.nanoTime() - t0,
-                    List.of(), SamplingParams.defaults());
-        } catch (ModelFormatException | ChatTemplateException e) {
-            gguf.close();
-            throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
-        } catch (RuntimeException | Error e) {
-            gguf.close();
-            throw e;
-        }
-    }
-
-    private static EngineOptions options(int threads) {
         EngineOptions options = EngineOptions.defaults();
-        return threads > 0 ? options.withThreads(threads) : options;
-    }
-
-    /** {@code source}, or a view of it quantizing float matrices when {@code quantize} is set. */
-    private static WeightSource quantized(WeightSource source, GgmlType quantize) {
-        return quantize == null ? source : new QuantizingWeightSource(source, quantize);
-    }
-
-    /** The HF twin of the GGUF path above: same errors, weights mapped from the safetensors files. */
-    private static LocalModel loadHf(String id, Path path, EngineOptions options, int contextSize, GgmlType quantize,
-                                     long t0) {
-        HfCheckpoint hf;
-        try {
-            hf = HfCheckpoint.open(path);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new LlmException(LlmException.Kind.NOT_FOUND, "cannot load " + path + ": " + e.getFile()
-                    + " does not exist" + (e.getReason() == null ? "" : " (" + e.getReason() + ")"));
-        } catch (IOException e) {
-            throw new LlmException(LlmException.Kind.UNAVAILABLE, "cannot read model directory " + path + ": " + e.getMessage(), e);
-        } catch (ModelFormatException e) {
-            throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
+        if (threads > 0) {
+            options = options.withThreads(threads);
         }
-        try {
-            LlamaModel model = hf.load(quantized(hf.weights(), quantize), options);
-            Tokenizer tokenizer = Tokenizers.fromVocab(hf.vocab());
-            String source = hf.chatTemplate().orElse(null);
-            boolean builtIn = source != null;
-            if (source == null) {
-                source = FallbackTemplates.forVocabulary(t -> tokenizer.tokenId(t) >= 0);
-            }
-            String bos = tokenizer.bos() >= 0 ? tokenizer.tokenText(tokenizer.bos()) : null;
-            String eos = tokenizer.eos() >= 0 ? tokenizer.tokenText(tokenizer.eos()) : null;
-            ChatTemplate template = ChatTemplate.of(source, bos, eos);
-            int ctx = contextSize > 0 ? contextSize : model.config().contextLength();
-            return new LocalModel(id, path, null, hf, model, tokenizer, template, builtIn, ctx, System.nanoTime() - t0,
-                    hf.eosIds(), hf.samplingDefaults(SamplingParams.defaults()));
-        } catch (ModelFormatException | ChatTemplateException e) {
-            hf.close();
-            throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
-        } catch (RuntimeException | Error e) {
-            hf.close();
-            throw e;
-        }
+        ModelFiles f = ModelFiles.open(path, options, quantize);
+        int ctx = contextSize > 0 ? contextSize : f.network().config().contextLength();
+        return new LocalModel(id, path, f.gguf(), f.weights(), f.network(), f.tokenizer(), f.chatTemplate(),
+                f.builtInTemplate(), ctx, System.nanoTime() - t0, f.extraEndOfGeneration(), f.samplingDefaults());
     }
 
     public String id() {
