@@ -59,9 +59,11 @@ final class ModelLoader implements Runnable {
     }
 
     LocalConfig localConfig(ModelSpec spec) {
-        return LocalConfig.of(spec.ref())
+        LocalConfig local = LocalConfig.of(spec.ref())
                 .withThreads(config.threads())
                 .withContextSize(config.contextSize())
                 .withParallel(config.parallel());
+        // the local engine's option name (LocalLlm.QUANTIZE); the server does not depend on the runtime
+        return spec.quantize() == null ? local : local.withOption("quantize", spec.quantize());
     }
 }

@@ -5,12 +5,14 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One {@code --model REF [--alias NAME]} of {@code jllm serve}.
+ * One {@code --model REF [--alias NAME] [--quantize TYPE]} of {@code jllm serve}.
  *
- * @param ref   what to load: a .gguf path, a model store name or a Hugging Face reference
- * @param alias the instance name clients use for it, or null to derive one from the reference
+ * @param ref      what to load: a .gguf path, a Hugging Face model directory, a model store name or a Hugging
+ *                 Face reference
+ * @param alias    the instance name clients use for it, or null to derive one from the reference
+ * @param quantize q8_0 or q4_0 to quantize float weights at load time, or null
  */
-public record ModelSpec(String ref, String alias) {
+public record ModelSpec(String ref, String alias, String quantize) {
 
     public ModelSpec {
         Objects.requireNonNull(ref, "ref");
@@ -18,6 +20,15 @@ public record ModelSpec(String ref, String alias) {
             throw new IllegalArgumentException("a model reference must not be blank");
         }
         alias = alias == null || alias.isBlank() ? null : alias.strip();
+        quantize = quantize == null || quantize.isBlank() ? null : quantize.strip().toLowerCase(Locale.ROOT);
+        if (quantize != null && !quantize.equals("q8_0") && !quantize.equals("q4_0")) {
+            throw new IllegalArgumentException("--quantize must be q8_0 or q4_0, got '" + quantize + "'");
+        }
+    }
+
+    /** A model loaded as it is (no load-time quantization). */
+    public ModelSpec(String ref, String alias) {
+        this(ref, alias, null);
     }
 
     /**

@@ -18,6 +18,11 @@ final class ChatRequests {
     }
 
     static GenerationOptions options(ChatCompletionRequest r, int vocabSize) {
+        return options(r, vocabSize, SamplingParams.defaults());
+    }
+
+    /** As above, starting from the model's own sampling defaults (an HF generation_config.json) for unset fields. */
+    static GenerationOptions options(ChatCompletionRequest r, int vocabSize, SamplingParams modelDefaults) {
         if (r.n() != null && r.n() != 1) {
             throw invalid("n", "only n = 1 is supported by local models, got " + r.n());
         }
@@ -36,7 +41,7 @@ final class ChatRequests {
         if (max != null && max < 1) {
             throw invalid(r.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens", "must be at least 1, got " + max);
         }
-        SamplingParams p = SamplingParams.defaults();
+        SamplingParams p = modelDefaults;
         if (r.temperature() != null) {
             p = p.withTemperature(range("temperature", r.temperature(), 0, 2));
         }

@@ -20,10 +20,13 @@ import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.TokenLogprob;
 import dev.jllm.api.openai.TopLogprob;
 import dev.jllm.api.openai.Usage;
+import dev.jllm.models.gguf.GgmlType;
+import dev.jllm.models.hf.HfModelDirectory;
 import dev.jllm.models.hf.HubException;
 import dev.jllm.models.store.ModelResolver;
 import dev.jllm.models.store.ModelStore;
 import dev.jllm.models.store.ModelStoreException;
+import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.runtime.sampling.Logprobs;
 import dev.jllm.runtime.scheduler.FinishReason;
 import dev.jllm.runtime.scheduler.SchedulerStats;
@@ -47,6 +50,9 @@ import java.util.concurrent.Executors;
  * that is a file or already in the store.
  */
 public final class LocalLlm implements Llm {
+    /** Option {@value #QUANTIZE}: q8_0 or q4_0 quantizes float weights at load time. */
+    public static final String QUANTIZE = LocalSettings.QUANTIZE;
+
     private static final System.Logger LOG = System.getLogger(LocalLlm.class.getName());
 
     /** The role of the single message of a raw-prompt request. */
@@ -61,6 +67,7 @@ public final class LocalLlm implements Llm {
             Thread.ofVirtual().name("jllm-generate-", 0).factory());
     private final long created = System.currentTimeMillis() / 1000;
     private volatile boolean closed;
+    private final GgmlType quantize;
 
     public LocalLlm(String name, LocalConfig config) {
         this(name, config, null);
@@ -72,6 +79,12 @@ public final class LocalLlm implements Llm {
         this.config = config;
         this.settings = LocalSettings.of(config);
         this.resolver = resolver;
+        try {
+            this.quantize = config.options().containsKey(QUANTIZE)
+                    ? QuantizingWeightSource.parseType(config.options().get(QUANTIZE)) : null;
+        } catch (IllegalArgumentException e) {
+            throw LlmException.invalid(e.getMessage());
+        }
         if (config.model() != null) {
             serve(config.model(), e -> { });
         }
@@ -111,7 +124,7 @@ public final class LocalLlm implements Llm {
         progress.onProgress(ProgressEvent.of("resolving", "looking up " + model));
         Path path = resolveOrPull(model, progress);
         progress.onProgress(ProgressEvent.of("loading", "loading " + path.getFileName()));
-        LocalModel m = LocalModel.load(model, path, settings);
+        LocalModel m = LocalModel.load(model, path, settings, quantize);
         loaded.add(model, m);
         LOG.log(System.Logger.Level.INFO, "instance {0}: loaded {1} from {2} in {3} ms", name, model, path,
                 m.loadNanos() / 1_000_000);
@@ -120,7 +133,7 @@ public final class LocalLlm implements Llm {
 
     private Path resolveOrPull(String model, ProgressListener progress) {
         Path p = Path.of(model);
-        if (Files.isRegularFile(p)) {
+        if (Files.isRegularFile(p) || HfModelDirectory.isModelDirectory(p)) {
             return p;
         }
         try {
@@ -128,9 +141,6 @@ public final class LocalLlm implements Llm {
                     "downloading", pp.file() == null ? pp.stage().name().toLowerCase(java.util.Locale.ROOT) : pp.file(),
                     pp.bytesDone(), Math.max(pp.bytesTotal(), pp.bytesDone()),
                     pp.bytesTotal() > 0 ? Math.min(100.0, 100.0 * pp.bytesDone() / pp.bytesTotal()) : -1)));
-            if (Files.isDirectory(resolved)) {
-                throw LlmException.invalid(model + " is a safetensors model directory; local instances run GGUF files for now");
-            }
             return resolved;
         } catch (HubException e) {
             LlmException.Kind kind = switch (e.reason()) {
@@ -323,7 +333,7 @@ public final class LocalLlm implements Llm {
         LoadedModels.Lease lease = acquire(request.model());
         try {
             LocalModel m = lease.model();
-            GenerationOptions options = ChatRequests.options(request, m.tokenizer().vocabSize());
+            GenerationOptions options = ChatRequests.options(request, m.tokenizer().vocabSize(), m.samplingDefaults());
             int[] prompt;
             if (isRawPrompt(request)) {
                 // A legacy text completion (the server's /v1/completions): the text itself, no chat template.
@@ -368,7 +378,7 @@ public final class LocalLlm implements Llm {
         if (lease.isPresent()) {
             return lease.get();
         }
-        if (Files.isRegularFile(Path.of(id)) || inStore(id)) {
+        if (Files.isRegularFile(Path.of(id)) || HfModelDirectory.isModelDirectory(Path.of(id)) || inStore(id)) {
             synchronized (this) {
                 if (loaded.find(id).isEmpty()) {
                     serve(id, e -> { });

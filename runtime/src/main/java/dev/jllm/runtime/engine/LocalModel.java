@@ -1,21 +1,19 @@
 package dev.jllm.runtime.engine;
 
 import dev.jllm.api.LlmException;
-import dev.jllm.models.ModelFormatException;
+import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.runtime.chat.ChatTemplate;
-import dev.jllm.runtime.chat.ChatTemplateException;
-import dev.jllm.runtime.chat.FallbackTemplates;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.model.LlamaModel;
 import dev.jllm.runtime.model.ModelConfig;
+import dev.jllm.runtime.sampling.SamplingParams;
 import dev.jllm.runtime.scheduler.Scheduler;
 import dev.jllm.runtime.scheduler.SchedulerConfig;
 import dev.jllm.runtime.tokenizer.Tokenizer;
-import dev.jllm.runtime.tokenizer.Tokenizers;
 
-import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -30,6 +28,7 @@ public final class LocalModel implements AutoCloseable {
     private final String id;
     private final Path path;
     private final GgufFile gguf;
+    private final AutoCloseable weights;
     private final LlamaModel model;
     private final Tokenizer tokenizer;
     private final ChatTemplate chatTemplate;
@@ -38,22 +37,32 @@ public final class LocalModel implements AutoCloseable {
     private final int contextSize;
     private final long loadNanos;
     private final Scheduler scheduler;
+    private final SamplingParams samplingDefaults;
 
-    private LocalModel(String id, Path path, GgufFile gguf, LlamaModel model, Tokenizer tokenizer,
-                       ChatTemplate chatTemplate, boolean builtInTemplate, LocalSettings settings, int contextSize,
+    private LocalModel(String id, Path path, ModelFiles files, LocalSettings settings, int contextSize,
                        long kvMemory, long loadNanos) {
         this.id = id;
         this.path = path;
-        this.gguf = gguf;
-        this.model = model;
+        this.gguf = files.gguf();
+        this.weights = files.weights();
+        this.model = files.network();
+        Tokenizer tokenizer = files.tokenizer();
+        this.samplingDefaults = files.samplingDefaults();
         this.tokenizer = tokenizer;
-        this.chatTemplate = chatTemplate;
-        this.builtInTemplate = builtInTemplate;
+        this.chatTemplate = files.chatTemplate();
+        this.builtInTemplate = files.builtInTemplate();
         this.contextSize = contextSize;
         this.loadNanos = loadNanos;
         Set<Integer> eog = new HashSet<>();
         for (int t = 0; t < tokenizer.vocabSize(); t++) {
             if (tokenizer.isEndOfGeneration(t)) {
+                eog.add(t);
+            }
+        }
+        // An HF model's generation_config.json may name more end tokens than the tokenizer marks.
+        Collection<Integer> extra = files.extraEndOfGeneration();
+        for (int t : extra) {
+            if (t >= 0 && t < tokenizer.vocabSize()) {
                 eog.add(t);
             }
         }
@@ -65,7 +74,7 @@ public final class LocalModel implements AutoCloseable {
     }
 
     /**
-     * Loads a GGUF model with default batching ({@link LocalSettings#defaults}).
+     * Loads a GGUF file or a Hugging Face model directory with default batching ({@link LocalSettings#defaults}).
      *
      * @param id          the name requests use for it
      * @param threads     kernel threads (0 = available processors)
@@ -73,66 +82,53 @@ public final class LocalModel implements AutoCloseable {
      * @throws LlmException NOT_FOUND for a missing file, INVALID_REQUEST for a file jllm cannot run
      */
     public static LocalModel load(String id, Path path, int threads, int contextSize) {
-        return load(id, path, LocalSettings.defaults(threads, contextSize));
+        return load(id, path, LocalSettings.defaults(threads, contextSize), null);
+    }
+
+    /** As {@link #load(String, Path, int, int)}, quantizing float matrices to {@code quantize} (null: as stored). */
+    public static LocalModel load(String id, Path path, int threads, int contextSize, GgmlType quantize) {
+        return load(id, path, LocalSettings.defaults(threads, contextSize), quantize);
+    }
+
+    public static LocalModel load(String id, Path path, LocalSettings settings) {
+        return load(id, path, settings, null);
     }
 
     /**
-     * Loads a GGUF model.
+     * Loads a GGUF file or a Hugging Face model directory (config.json, safetensors, tokenizer.json).
      *
-     * @param id the name requests use for it
+     * @param quantize Q8_0 or Q4_0 to quantize float matrices at load time (speed and memory over exactness);
+     *                 null keeps the weights as they are
      * @throws LlmException NOT_FOUND for a missing file, INVALID_REQUEST for a file jllm cannot run or a KV
      *                      memory budget too small for it
      */
-    public static LocalModel load(String id, Path path, LocalSettings settings) {
-        int threads = settings.threads();
+    public static LocalModel load(String id, Path path, LocalSettings settings, GgmlType quantize) {
         long t0 = System.nanoTime();
-        GgufFile gguf;
-        try {
-            gguf = GgufFile.open(path);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new LlmException(LlmException.Kind.NOT_FOUND, "model file " + path + " does not exist");
-        } catch (IOException e) {
-            throw new LlmException(LlmException.Kind.UNAVAILABLE, "cannot read model file " + path + ": " + e.getMessage(), e);
-        } catch (ModelFormatException e) {
-            throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
+        EngineOptions options = EngineOptions.defaults();
+        if (settings.threads() > 0) {
+            options = options.withThreads(settings.threads());
         }
-        LlamaModel model = null;
+        ModelFiles files = ModelFiles.open(path, options, quantize);
         try {
-            EngineOptions options = EngineOptions.defaults();
-            if (threads > 0) {
-                options = options.withThreads(threads);
-            }
-            model = LlamaModel.load(gguf, options);
-            Tokenizer tokenizer = Tokenizers.fromGguf(gguf);
-            String source = gguf.string("tokenizer.chat_template", null);
-            boolean builtIn = source != null;
-            if (source == null) {
-                source = FallbackTemplates.forVocabulary(t -> tokenizer.tokenId(t) >= 0);
-            }
-            String bos = tokenizer.bos() >= 0 ? tokenizer.tokenText(tokenizer.bos()) : null;
-            String eos = tokenizer.eos() >= 0 ? tokenizer.tokenText(tokenizer.eos()) : null;
-            ChatTemplate template = ChatTemplate.of(source, bos, eos);
-            int trained = model.config().contextLength();
+            int trained = files.network().config().contextLength();
             int wanted = settings.contextSize() > 0 ? settings.contextSize() : trained;
             long kvMemory = settings.effectiveKvMemory();
-            int ctx = fitContext(id, model.config(), wanted, kvMemory);
-            return new LocalModel(id, path, gguf, model, tokenizer, template, builtIn, settings, ctx, kvMemory,
-                    System.nanoTime() - t0);
-        } catch (ModelFormatException | ChatTemplateException e) {
-            release(model, gguf);
-            throw new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + path + ": " + e.getMessage(), e);
+            int ctx = fitContext(id, files.network().config(), wanted, kvMemory);
+            return new LocalModel(id, path, files, settings, ctx, kvMemory, System.nanoTime() - t0);
         } catch (RuntimeException | Error e) {
-            release(model, gguf);
+            release(files);
             throw e;
         }
     }
 
-    /** After a failed load: stops the network's worker threads (if it got that far) and unmaps the file. */
-    private static void release(LlamaModel model, GgufFile gguf) {
-        if (model != null) {
-            model.close();
+    /** After a failed load: stops the network's worker threads and releases the weights. */
+    private static void release(ModelFiles files) {
+        files.network().close();
+        try {
+            files.weights().close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot release weights after a failed load", e);
         }
-        gguf.close();
     }
 
     /**
@@ -164,6 +160,7 @@ public final class LocalModel implements AutoCloseable {
         return path;
     }
 
+    /** The GGUF file, or null for a model loaded from a Hugging Face directory. */
     public GgufFile gguf() {
         return gguf;
     }
@@ -194,6 +191,11 @@ public final class LocalModel implements AutoCloseable {
         return contextSize;
     }
 
+    /** Sampling settings for request fields left unset: llama.cpp's, or an HF model's generation_config.json. */
+    public SamplingParams samplingDefaults() {
+        return samplingDefaults;
+    }
+
     public long loadNanos() {
         return loadNanos;
     }
@@ -207,6 +209,10 @@ public final class LocalModel implements AutoCloseable {
     public void close() {
         scheduler.close();
         model.close();
-        gguf.close();
+        try {
+            weights.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot release the weights of " + path, e);
+        }
     }
 }

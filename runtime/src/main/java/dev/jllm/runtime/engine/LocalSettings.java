@@ -18,6 +18,8 @@ import java.util.TreeSet;
  *       it for one sequence is reduced to what fits.</li>
  *   <li>{@value #MAX_QUEUE}: requests that may wait for a slot per model beyond {@code parallel}; default
  *       4 x parallel. Beyond it a request fails at once with RATE_LIMITED.</li>
+ *   <li>{@value #QUANTIZE}: {@code q8_0} or {@code q4_0} quantizes float matrices at load time (speed and
+ *       memory over exactness).</li>
  * </ul>
  *
  * @param threads       kernel threads; 0 = one per available processor
@@ -32,7 +34,9 @@ public record LocalSettings(int threads, int contextSize, int batchSize, int par
 
     public static final String KV_MEMORY = "kv_memory";
     public static final String MAX_QUEUE = "max_queue";
-    public static final Set<String> OPTION_KEYS = Set.of(KV_MEMORY, MAX_QUEUE);
+    /** Read by {@link LocalLlm}: q8_0 or q4_0 quantizes float weights at load time. */
+    public static final String QUANTIZE = "quantize";
+    public static final Set<String> OPTION_KEYS = Set.of(KV_MEMORY, MAX_QUEUE, QUANTIZE);
 
     public LocalSettings {
         if (threads < 0 || contextSize < 0 || batchSize < 1 || parallel < 1 || maxQueue < -1 || kvMemoryBytes < 0) {

@@ -65,9 +65,17 @@ public final class LlamaModel implements AutoCloseable {
      *                                              missing / misshapen tensors
      */
     public static LlamaModel load(GgufFile gguf, EngineOptions options) {
-        ModelConfig config = ModelConfig.fromGguf(gguf);
-        ModelWeights weights = ModelWeights.load(gguf, config, options.vectorized());
-        return new LlamaModel(config, weights, options);
+        return load(WeightSource.of(gguf), ModelConfig.fromGguf(gguf), options);
+    }
+
+    /**
+     * Builds the model from any weight source (a GGUF file, a Hugging Face checkpoint, a quantizing view): the
+     * config says what to compute, the source gives the tensors by their GGUF names.
+     *
+     * @throws dev.jllm.models.ModelFormatException for an unsupported weight type or missing / misshapen tensors
+     */
+    public static LlamaModel load(WeightSource weights, ModelConfig config, EngineOptions options) {
+        return new LlamaModel(config, ModelWeights.load(weights, config, options.vectorized()), options);
     }
 
     public ModelConfig config() {

@@ -1,24 +1,22 @@
 package dev.jllm.runtime.model;
 
 import dev.jllm.models.ModelFormatException;
-import dev.jllm.models.gguf.GgufFile;
-import dev.jllm.models.gguf.GgufTensorInfo;
 import dev.jllm.runtime.tensor.WeightTensor;
 import java.util.Arrays;
 
 /**
- * All weights of a model, as views of the GGUF mapping (matrices stay in their file layout; only the
+ * All weights of a model, as views of the source's mapping (matrices stay in their file layout; only the
  * small norm and bias vectors are read into float arrays). Shapes are checked against the config.
  */
 record ModelWeights(WeightTensor tokenEmbedding, float[] outputNorm, WeightTensor output, float[] outputBias,
                     float[] ropeFreqs, LayerWeights[] layers) {
 
-    static ModelWeights load(GgufFile gguf, ModelConfig c, boolean vectorized) {
-        Loader l = new Loader(gguf, vectorized);
+    static ModelWeights load(WeightSource source, ModelConfig c, boolean vectorized) {
+        Loader l = new Loader(source, vectorized);
         int width = c.embeddingLength();
         WeightTensor embedding = l.matrix("token_embd.weight", width, c.vocabSize());
         // Tied embeddings: without output.weight the logits use token_embd.
-        WeightTensor output = gguf.tensor("output.weight").isPresent()
+        WeightTensor output = source.tensor("output.weight").isPresent()
                 ? l.matrix("output.weight", width, c.vocabSize()) : embedding;
         float[] outputNorm = l.vector("output_norm.weight", width);
         float[] outputBias = l.optionalVector("output.bias", c.vocabSize());
@@ -27,7 +25,7 @@ record ModelWeights(WeightTensor tokenEmbedding, float[] outputNorm, WeightTenso
         LayerWeights[] layers = new LayerWeights[c.blockCount()];
         for (int i = 0; i < layers.length; i++) {
             String p = "blk." + i + ".";
-            if (gguf.tensor(p + "attn_qkv.weight").isPresent()) {
+            if (source.tensor(p + "attn_qkv.weight").isPresent()) {
                 throw new ModelFormatException(p + "attn_qkv.weight: fused q/k/v tensors are not supported");
             }
             boolean qkNorm = c.architecture().qkNorm();
@@ -55,36 +53,41 @@ record ModelWeights(WeightTensor tokenEmbedding, float[] outputNorm, WeightTenso
     }
 
     /** Reads tensors by name, checking each shape (GGUF order: the row length first). */
-    private record Loader(GgufFile gguf, boolean vectorized) {
+    private record Loader(WeightSource source, boolean vectorized) {
+
+        WeightSource.Tensor require(String name) {
+            return source.tensor(name).orElseThrow(() -> new ModelFormatException(source.describe()
+                    + ": tensor '" + name + "' is missing"));
+        }
 
         WeightTensor matrix(String name, int cols, int rows) {
-            GgufTensorInfo t = gguf.requireTensor(name);
+            WeightSource.Tensor t = require(name);
             if (t.dims() != 2 || t.dim(0) != cols || t.dim(1) != rows) {
                 throw shapeError(t, "[" + cols + ", " + rows + "]");
             }
             try {
-                return WeightTensor.of(t.type(), gguf.data(t), rows, cols, vectorized);
+                return WeightTensor.of(t.type(), t.data(), rows, cols, vectorized);
             } catch (ModelFormatException e) {
                 throw new ModelFormatException(name + ": " + e.getMessage(), e);
             }
         }
 
         float[] vector(String name, int length) {
-            GgufTensorInfo t = gguf.requireTensor(name);
+            WeightSource.Tensor t = require(name);
             if (t.elements() != length || t.dim(0) != length) {
                 throw shapeError(t, "[" + length + "]");
             }
             float[] values = new float[length];
-            WeightTensor.of(t.type(), gguf.data(t), 1, length, false).dequantizeRow(0, values, 0);
+            WeightTensor.of(t.type(), t.data(), 1, length, false).dequantizeRow(0, values, 0);
             return values;
         }
 
         float[] optionalVector(String name, int length) {
-            return gguf.tensor(name).isPresent() ? vector(name, length) : null;
+            return source.tensor(name).isPresent() ? vector(name, length) : null;
         }
 
-        private ModelFormatException shapeError(GgufTensorInfo t, String expected) {
-            return new ModelFormatException(gguf.path() + ": tensor '" + t.name() + "' has shape "
+        private ModelFormatException shapeError(WeightSource.Tensor t, String expected) {
+            return new ModelFormatException(source.describe() + ": tensor '" + t.name() + "' has shape "
                     + Arrays.toString(t.shape()) + ", expected " + expected);
         }
     }

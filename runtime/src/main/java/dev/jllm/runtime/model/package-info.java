@@ -11,7 +11,11 @@
  * }
  * }</pre>
  *
- * <p>{@link dev.jllm.runtime.model.ModelConfig} is read from the GGUF metadata; architecture differences
+ * <p>Weights come from a {@link dev.jllm.runtime.model.WeightSource} by GGUF tensor names: a GGUF file, a Hugging
+ * Face checkpoint ({@link dev.jllm.runtime.hf}) or a quantizing view of either
+ * ({@code LlamaModel.load(source, config, options)}).
+ *
+ * <p>{@link dev.jllm.runtime.model.ModelConfig} is read from the GGUF metadata (or config.json); architecture differences
  * ({@link dev.jllm.runtime.model.Architecture}: llama, qwen2, qwen3) are data: RoPE pair order, optional
  * biases, per-head q/k norms, tied output, RoPE scaling (linear, YaRN, Llama 3 frequency factors).
  * {@link dev.jllm.runtime.model.LlamaModel#forward} evaluates a {@link dev.jllm.runtime.model.Batch} of

@@ -13,13 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One prompt of stories260K/golden.jsonl (the "exact" llama.cpp settings: F32 KV cache, no flash attention). */
-record Golden(String prompt, int[] promptIds, int[] generatedIds, float[] lastPromptLogits, int[][] stepTop5Ids,
+public record Golden(String prompt, int[] promptIds, int[] generatedIds, float[] lastPromptLogits, int[][] stepTop5Ids,
               float[][] stepTop5Logits) {
 
-    static final String MODEL = "stories260K/stories260K.gguf";
-    static final String FILE = "stories260K/golden.jsonl";
+    public static final String MODEL = "stories260K/stories260K.gguf";
+    public static final String FILE = "stories260K/golden.jsonl";
 
-    static List<Golden> load() throws IOException {
+    public static List<Golden> load() throws IOException {
         List<Golden> all = new ArrayList<>();
         for (String line : Files.readAllLines(TestData.require(FILE), StandardCharsets.UTF_8)) {
             if (line.isBlank()) {

@@ -1,6 +1,8 @@
 package dev.jllm.server.cli;
 
 import dev.jllm.api.json.Json;
+import dev.jllm.models.gguf.GgmlType;
+import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.runtime.engine.GenerationOptions;
 import dev.jllm.runtime.engine.GenerationResult;
 import dev.jllm.runtime.engine.Generator;
@@ -55,6 +57,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-c", "--ctx"}, defaultValue = "0", paramLabel = "N", description = "Context size in tokens; 0 = the model's (default).")
     int ctx;
 
+    @Option(names = "--quantize", paramLabel = "TYPE",
+            description = "Quantize float weights at load time: q8_0 or q4_0 (faster and smaller, not exact).")
+    String quantize;
+
     @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
             description = "text (stream the generated text) or json (one object at the end) (default: ${DEFAULT-VALUE}).")
     String format;
@@ -82,7 +88,13 @@ final class GenerateCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (LocalModel m = LocalModel.load(model, ModelPaths.resolve(model), threads, ctx)) {
+        GgmlType quantizeType;
+        try {
+            quantizeType = quantize == null ? null : QuantizingWeightSource.parseType(quantize);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--" + e.getMessage());
+        }
+        try (LocalModel m = LocalModel.load(model, ModelPaths.resolve(model), threads, ctx, quantizeType)) {
             int[] tokens = m.tokenizer().encode(prompt, true, false);
             GenerationResult r = Generator.generate(m, tokens, new GenerationOptions(maxTokens, sampling, -1),
                     (text, token, lp) -> {

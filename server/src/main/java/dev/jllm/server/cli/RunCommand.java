@@ -52,6 +52,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--ctx"}, defaultValue = "0", paramLabel = "N", description = "Context size in tokens; 0 = the model's (default).")
     int ctx;
 
+    @Option(names = "--quantize", paramLabel = "TYPE",
+            description = "Quantize float weights at load time: q8_0 or q4_0 (faster and smaller, not exact).")
+    String quantize;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -60,7 +64,11 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String ref = model;
-        try (LocalLlm llm = new LocalLlm("run", LocalConfig.defaults().withThreads(threads).withContextSize(ctx))) {
+        LocalConfig config = LocalConfig.defaults().withThreads(threads).withContextSize(ctx);
+        if (quantize != null) {
+            config = config.withOption(LocalLlm.QUANTIZE, quantize);
+        }
+        try (LocalLlm llm = new LocalLlm("run", config)) {
             llm.serve(ref, new ServeProgressPrinter(err));
             List<ChatMessage> conversation = new ArrayList<>();
             if (system != null) {

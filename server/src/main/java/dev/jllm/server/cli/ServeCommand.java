@@ -29,14 +29,19 @@ final class ServeCommand implements Callable<Integer> {
     /** One {@code --model REF [--alias NAME]} pair. */
     static final class ModelOption {
         @Option(names = "--model", required = true, paramLabel = "REF",
-                description = "A model to load at start: a .gguf file, a model store name or a Hugging Face"
-                        + " reference. Repeatable.")
+                description = "A model to load at start: a .gguf file, a Hugging Face model directory, a model"
+                        + " store name or a Hugging Face reference. Repeatable.")
         String ref;
 
         @Option(names = "--alias", paramLabel = "NAME",
                 description = "The name clients use for the preceding --model (default: its file name without"
                         + " .gguf).")
         String alias;
+
+        @Option(names = "--quantize", paramLabel = "TYPE",
+                description = "Quantize the preceding --model's float weights at load time: q8_0 or q4_0"
+                        + " (faster and smaller, not exact).")
+        String quantize;
     }
 
     @ArgGroup(exclusive = false, multiplicity = "0..*")
@@ -123,7 +128,12 @@ final class ServeCommand implements Callable<Integer> {
         if (maxBodyMb < 1) {
             throw new UserError("--max-body-mb must be at least 1, got " + maxBodyMb);
         }
-        List<ModelSpec> specs = models.stream().map(m -> new ModelSpec(m.ref, m.alias)).toList();
+        List<ModelSpec> specs;
+        try {
+            specs = models.stream().map(m -> new ModelSpec(m.ref, m.alias, m.quantize)).toList();
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
         try {
             return ServerConfig.defaults().withHost(host).withPort(port).withModels(specs).withThreads(threads)
                     .withContextSize(ctx).withParallel(parallel).withApiKey(apiKey).withCorsOrigins(corsOrigins)

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
         description = "Show a model's architecture, size, context length, weight types, tokenizer and template.")
 final class ShowCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Path to a GGUF model file.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Path to a GGUF model file or a Hugging Face model directory.")
     String model;
 
     @picocli.CommandLine.Spec
@@ -25,7 +25,12 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (GgufFile g = GgufFile.open(ModelPaths.resolve(model))) {
+        java.nio.file.Path path = ModelPaths.resolve(model);
+        if (java.nio.file.Files.isDirectory(path)) {
+            HfShow.print(path, out);
+            return 0;
+        }
+        try (GgufFile g = GgufFile.open(path)) {
             GgufSummary s = GgufSummary.of(g);
             out.println("  Model");
             row(out, "name", s.name());
@@ -51,7 +56,7 @@ final class ShowCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void row(PrintWriter out, String key, String value) {
+    static void row(PrintWriter out, String key, String value) {
         out.printf("    %-20s %s%n", key, value);
     }
 }

@@ -51,8 +51,15 @@ final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Tokenizer tokenizer;
-        try (GgufFile g = GgufFile.open(ModelPaths.resolve(model))) {
-            tokenizer = Tokenizers.fromGguf(g);
+        java.nio.file.Path path = ModelPaths.resolve(model);
+        if (java.nio.file.Files.isDirectory(path)) {
+            try (dev.jllm.runtime.hf.HfCheckpoint hf = dev.jllm.runtime.hf.HfCheckpoint.open(path)) {
+                tokenizer = Tokenizers.fromVocab(hf.vocab());
+            }
+        } else {
+            try (GgufFile g = GgufFile.open(path)) {
+                tokenizer = Tokenizers.fromGguf(g);
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (!input.jsonl) {

@@ -1,0 +1,24 @@
+package dev.jllm.server;
+
+import dev.jllm.api.LocalConfig;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code --model REF --quantize TYPE} reaches the local instance as its "quantize" option. */
+class ModelSpecQuantizeTest {
+
+    @Test
+    void quantizeBecomesTheLocalOption() {
+        ServerConfig config = ServerConfig.defaults().withModels(java.util.List.of(
+                new ModelSpec("/m/a", "a", "Q8_0"), new ModelSpec("/m/b.gguf", null)));
+        ModelLoader loader = new ModelLoader(config, null, new Readiness(), null);
+        LocalConfig a = loader.localConfig(config.models().get(0));
+        LocalConfig b = loader.localConfig(config.models().get(1));
+        assertThat(a.options()).containsEntry("quantize", "q8_0");
+        assertThat(b.options()).isEmpty();
+        assertThatThrownBy(() -> new ModelSpec("/m/a", null, "q5_k")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("q8_0 or q4_0");
+    }
+}
