@@ -455,6 +455,11 @@ public final class Scheduler implements AutoCloseable {
         return prefixes;
     }
 
+    /** Requests holding a slot or a place in the queue, as admission counts them (tests). */
+    int admitted() {
+        return outstanding.get();
+    }
+
     /** The sizes of the last step's batch entries per sequence, in batch order (tests). */
     int[] lastPlan() {
         return Arrays.copyOf(plannedCounts, planned.size());
