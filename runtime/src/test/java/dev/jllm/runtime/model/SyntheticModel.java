@@ -46,6 +46,15 @@ final class SyntheticModel {
         return this;
     }
 
+    /** Every matrix row a multiple of 256 elements, for the k-quants. */
+    SyntheticModel superBlockShape() {
+        width = 256;
+        headDim = 64;
+        ropeDims = 64;
+        ff = 256;
+        return this;
+    }
+
     void write(Path file) throws IOException {
         Random rnd = new Random(seed);
         String p = architecture + ".";
