@@ -8,6 +8,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Quantized weight types whose vector kernels first decode a chunk of blocks to floats (in a small buffer that
@@ -50,6 +52,18 @@ public abstract sealed class DecodingTensor extends WeightTensor
      * with vector code; bit-identical to {@link #decodeScalar}.
      */
     protected abstract void decodeVector(long at, int count, float[] out, int off);
+
+    /**
+     * {@code out[off + i] = ((bytes[i] >>> shift) & mask) * d - m} for the 16 unsigned byte lanes of
+     * {@code bytes}, with the bit work on int lanes (x86 has no byte shifts: C2 emulates them slowly).
+     */
+    static void storeFieldMulSub(ByteVector bytes, int shift, int mask, float d, float m, float[] out, int off) {
+        for (int p = 0; p < Simd.PARTS_PER_16; p++) {
+            IntVector v = ((IntVector) bytes.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
+                    .lanewise(VectorOperators.LSHR, shift).and(mask);
+            ((FloatVector) v.convert(VectorOperators.I2F, 0)).mul(d).sub(m).intoArray(out, off + p * L);
+        }
+    }
 
     /** {@code out[off + i] = q[i] * d + m} for the 16 byte lanes of {@code q}. */
     static void storeMulAdd(ByteVector q, float d, float m, float[] out, int off) {
@@ -109,22 +123,29 @@ public abstract sealed class DecodingTensor extends WeightTensor
         decodeVector(row * rowBytes, cols / block, out, outOff);
     }
 
+    // The accumulators go through a small array around each decodeVector call: a vector live across a call
+    // that C2 does not inline is boxed on the heap at every call (measured: 3x slower than decoding alone).
+
     @Override
     public final float dotVector(int row, float[] x, int xOff) {
         long base = row * rowBytes;
         int blocks = cols / block;
         float[] w = new float[blocksPerChunk * block];
-        FloatVector a0 = FloatVector.zero(F), b0 = a0;
+        float[] acc = new float[2 * L];
         for (int b = 0; b < blocks; b += blocksPerChunk) {
             int count = Math.min(blocksPerChunk, blocks - b);
             decodeVector(base + (long) b * blockBytes, count, w, 0);
             int xi = xOff + b * block;
+            FloatVector a0 = FloatVector.fromArray(F, acc, 0);
+            FloatVector b0 = FloatVector.fromArray(F, acc, L);
             for (int i = 0, n = count * block; i < n; i += 2 * L) {
                 a0 = FloatVector.fromArray(F, w, i).fma(FloatVector.fromArray(F, x, xi + i), a0);
                 b0 = FloatVector.fromArray(F, w, i + L).fma(FloatVector.fromArray(F, x, xi + i + L), b0);
             }
+            a0.intoArray(acc, 0);
+            b0.intoArray(acc, L);
         }
-        a0 = a0.add(b0);
+        FloatVector a0 = FloatVector.fromArray(F, acc, 0).add(FloatVector.fromArray(F, acc, L));
         a0 = a0.add(a0.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         a0 = a0.add(a0.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
         a0 = a0.add(a0.rearrange(Simd.FOLD2));
@@ -137,12 +158,15 @@ public abstract sealed class DecodingTensor extends WeightTensor
         long base = row * rowBytes;
         int blocks = cols / block;
         float[] w = new float[blocksPerChunk * block];
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        float[] acc = new float[8 * L]; // token t: [2t * L, (2t + 2) * L)
         for (int b = 0; b < blocks; b += blocksPerChunk) {
             int count = Math.min(blocksPerChunk, blocks - b);
             decodeVector(base + (long) b * blockBytes, count, w, 0);
             int xb = b * block;
+            FloatVector a0 = FloatVector.fromArray(F, acc, 0), b0 = FloatVector.fromArray(F, acc, L);
+            FloatVector a1 = FloatVector.fromArray(F, acc, 2 * L), b1 = FloatVector.fromArray(F, acc, 3 * L);
+            FloatVector a2 = FloatVector.fromArray(F, acc, 4 * L), b2 = FloatVector.fromArray(F, acc, 5 * L);
+            FloatVector a3 = FloatVector.fromArray(F, acc, 6 * L), b3 = FloatVector.fromArray(F, acc, 7 * L);
             for (int i = 0, n = count * block; i < n; i += 2 * L) {
                 FloatVector w0 = FloatVector.fromArray(F, w, i);
                 FloatVector w1 = FloatVector.fromArray(F, w, i + L);
@@ -156,26 +180,27 @@ public abstract sealed class DecodingTensor extends WeightTensor
                 b2 = w1.fma(FloatVector.fromArray(F, x, x2 + xi + L), b2);
                 b3 = w1.fma(FloatVector.fromArray(F, x, x3 + xi + L), b3);
             }
+            a0.intoArray(acc, 0);
+            b0.intoArray(acc, L);
+            a1.intoArray(acc, 2 * L);
+            b1.intoArray(acc, 3 * L);
+            a2.intoArray(acc, 4 * L);
+            b2.intoArray(acc, 5 * L);
+            a3.intoArray(acc, 6 * L);
+            b3.intoArray(acc, 7 * L);
         }
-        a0 = a0.add(b0);
-        a0 = a0.add(a0.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a0 = a0.add(a0.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a0 = a0.add(a0.rearrange(Simd.FOLD2));
-        out[o0] = a0.add(a0.rearrange(Simd.FOLD1)).lane(0);
-        a1 = a1.add(b1);
-        a1 = a1.add(a1.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a1 = a1.add(a1.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a1 = a1.add(a1.rearrange(Simd.FOLD2));
-        out[o1] = a1.add(a1.rearrange(Simd.FOLD1)).lane(0);
-        a2 = a2.add(b2);
-        a2 = a2.add(a2.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a2 = a2.add(a2.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a2 = a2.add(a2.rearrange(Simd.FOLD2));
-        out[o2] = a2.add(a2.rearrange(Simd.FOLD1)).lane(0);
-        a3 = a3.add(b3);
-        a3 = a3.add(a3.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a3 = a3.add(a3.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a3 = a3.add(a3.rearrange(Simd.FOLD2));
-        out[o3] = a3.add(a3.rearrange(Simd.FOLD1)).lane(0);
+        out[o0] = sum(acc, 0);
+        out[o1] = sum(acc, 2 * L);
+        out[o2] = sum(acc, 4 * L);
+        out[o3] = sum(acc, 6 * L);
+    }
+
+    /** The two accumulators at {@code acc[off ..]} added, then their lanes in the fixed order. */
+    private static float sum(float[] acc, int off) {
+        FloatVector a = FloatVector.fromArray(F, acc, off).add(FloatVector.fromArray(F, acc, off + L));
+        a = a.add(a.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a = a.add(a.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a = a.add(a.rearrange(Simd.FOLD2));
+        return a.add(a.rearrange(Simd.FOLD1)).lane(0);
     }
 }

@@ -26,15 +26,12 @@ final class FifthBits {
 
     private FifthBits() {}
 
-    /** 16 or 0 per lane j: bit j of qh (whose four bytes are lanes 0..3 of {@code qh}). */
-    static ByteVector low(ByteVector qh) {
-        return qh.rearrange(LOW_BYTES).lanewise(VectorOperators.LSHR, BIT_SHIFTS).and((byte) 1)
-                .lanewise(VectorOperators.LSHL, 4);
-    }
-
-    /** 16 or 0 per lane j: bit 16 + j of qh. */
-    static ByteVector high(ByteVector qh) {
-        return qh.rearrange(HIGH_BYTES).lanewise(VectorOperators.LSHR, BIT_SHIFTS).and((byte) 1)
-                .lanewise(VectorOperators.LSHL, 4);
+    /**
+     * 16 or 0 per lane j: bit {@code 16 * half + j} of qh (whose four bytes are lanes 0..3 of {@code qh}), i.e.
+     * the fifth bits of elements 0..15 ({@code half} 0) or 16..31 ({@code half} 1).
+     */
+    static ByteVector spread(ByteVector qh, int half) {
+        return qh.rearrange(half == 0 ? LOW_BYTES : HIGH_BYTES).lanewise(VectorOperators.LSHR, BIT_SHIFTS)
+                .and((byte) 1).lanewise(VectorOperators.LSHL, 4);
     }
 }

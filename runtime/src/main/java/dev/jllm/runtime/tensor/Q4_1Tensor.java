@@ -45,8 +45,9 @@ public final class Q4_1Tensor extends DecodingTensor {
             float d = half(at);
             float m = half(at + 2);
             ByteVector packed = ByteVector.fromMemorySegment(B16, data, at + 4, LE);
-            storeMulAdd(packed.and((byte) 0xF), d, m, out, off);
-            storeMulAdd(packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF), d, m, out, off + 16);
+            for (int half = 0; half < 2; half++) { // low nibbles, then high: one store site keeps C2's graph small
+                storeMulAdd(packed.lanewise(VectorOperators.LSHR, 4 * half).and((byte) 0xF), d, m, out, off + 16 * half);
+            }
         }
     }
 }

@@ -5,7 +5,6 @@ import static dev.jllm.runtime.tensor.Simd.B16;
 import dev.jllm.models.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * GGML Q4_K weights. A super-block holds 256 elements in 144 bytes: {@code d} and {@code dmin} as F16, 12
@@ -69,11 +68,14 @@ public final class Q4_KTensor extends DecodingTensor {
                 float m1 = dmin * KScales.min(s, 2 * g);
                 float d2 = d * KScales.scale(s, 2 * g + 1);
                 float m2 = dmin * KScales.min(s, 2 * g + 1);
-                for (int h = 0; h < 2; h++) {
+                // 32 bytes of qs: low nibbles are sub-block 2g, high nibbles 2g + 1; one store site in the loop
+                // keeps C2's graph small enough to inline the vector helpers
+                for (int k = 0; k < 4; k++) {
+                    int h = k & 1;
+                    int nibble = k >> 1;
                     ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 16 + 32 * g + 16 * h, LE);
-                    storeMulSub(q.and((byte) 0xF), d1, m1, out, off + 64 * g + 16 * h);
-                    storeMulSub(q.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF), d2, m2, out,
-                            off + 64 * g + 32 + 16 * h);
+                    storeFieldMulSub(q, 4 * nibble, 0xF, nibble == 0 ? d1 : d2, nibble == 0 ? m1 : m2, out,
+                            off + 64 * g + 32 * nibble + 16 * h);
                 }
             }
         }

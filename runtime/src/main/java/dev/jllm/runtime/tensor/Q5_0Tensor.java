@@ -49,11 +49,11 @@ public final class Q5_0Tensor extends DecodingTensor {
             // 16 bytes from qh on: lanes 0..3 hold qh, the rest (qs) is ignored by the bit spreading
             ByteVector qh = ByteVector.fromMemorySegment(B16, data, at + 2, LE);
             ByteVector packed = ByteVector.fromMemorySegment(B16, data, at + 6, LE);
-            ByteVector lo = packed.and((byte) 0xF).or(FifthBits.low(qh)).sub((byte) 16);
-            ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF).or(FifthBits.high(qh))
-                    .sub((byte) 16);
-            storeMul(lo, d, out, off);
-            storeMul(hi, d, out, off + 16);
+            for (int half = 0; half < 2; half++) { // one store site keeps C2's graph small enough to inline it
+                ByteVector q = packed.lanewise(VectorOperators.LSHR, 4 * half).and((byte) 0xF)
+                        .or(FifthBits.spread(qh, half)).sub((byte) 16);
+                storeMul(q, d, out, off + 16 * half);
+            }
         }
     }
 }

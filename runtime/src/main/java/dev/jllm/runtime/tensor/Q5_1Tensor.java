@@ -50,10 +50,11 @@ public final class Q5_1Tensor extends DecodingTensor {
             float m = half(at + 2);
             ByteVector qh = ByteVector.fromMemorySegment(B16, data, at + 4, LE);
             ByteVector packed = ByteVector.fromMemorySegment(B16, data, at + 8, LE);
-            ByteVector lo = packed.and((byte) 0xF).or(FifthBits.low(qh));
-            ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF).or(FifthBits.high(qh));
-            storeMulAdd(lo, d, m, out, off);
-            storeMulAdd(hi, d, m, out, off + 16);
+            for (int half = 0; half < 2; half++) { // one store site keeps C2's graph small enough to inline it
+                ByteVector q = packed.lanewise(VectorOperators.LSHR, 4 * half).and((byte) 0xF)
+                        .or(FifthBits.spread(qh, half));
+                storeMulAdd(q, d, m, out, off + 16 * half);
+            }
         }
     }
 }

@@ -60,23 +60,22 @@ public final class Q5_KTensor extends DecodingTensor {
             for (int i = 0; i < 12; i++) {
                 s[i] = u8(at + 4 + i);
             }
-            ByteVector qh0 = ByteVector.fromMemorySegment(B16, data, at + 16, LE);
-            ByteVector qh1 = ByteVector.fromMemorySegment(B16, data, at + 32, LE);
             for (int g = 0; g < 4; g++) {
                 float d1 = d * KScales.scale(s, 2 * g);
                 float m1 = dmin * KScales.min(s, 2 * g);
                 float d2 = d * KScales.scale(s, 2 * g + 1);
                 float m2 = dmin * KScales.min(s, 2 * g + 1);
-                for (int h = 0; h < 2; h++) {
-                    ByteVector qh = h == 0 ? qh0 : qh1;
+                // one store site in the loop keeps C2's graph small enough to inline the vector helpers
+                for (int k = 0; k < 4; k++) {
+                    int h = k & 1;
+                    int nibble = k >> 1;
+                    ByteVector qh = ByteVector.fromMemorySegment(B16, data, at + 16 + 16 * h, LE);
                     ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 48 + 32 * g + 16 * h, LE);
-                    ByteVector lo = q.and((byte) 0xF)
-                            .or(qh.lanewise(VectorOperators.LSHR, 2 * g).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF)
-                            .or(qh.lanewise(VectorOperators.LSHR, 2 * g + 1).and((byte) 1)
+                    ByteVector v = q.lanewise(VectorOperators.LSHR, 4 * nibble).and((byte) 0xF)
+                            .or(qh.lanewise(VectorOperators.LSHR, 2 * g + nibble).and((byte) 1)
                                     .lanewise(VectorOperators.LSHL, 4));
-                    storeMulSub(lo, d1, m1, out, off + 64 * g + 16 * h);
-                    storeMulSub(hi, d2, m2, out, off + 64 * g + 32 + 16 * h);
+                    storeMulSub(v, nibble == 0 ? d1 : d2, nibble == 0 ? m1 : m2, out,
+                            off + 64 * g + 32 * nibble + 16 * h);
                 }
             }
         }

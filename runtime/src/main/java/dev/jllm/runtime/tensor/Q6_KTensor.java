@@ -6,6 +6,8 @@ import dev.jllm.models.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -60,24 +62,25 @@ public final class Q6_KTensor extends DecodingTensor {
     protected void decodeVector(long at, int count, float[] out, int off) {
         for (int blk = 0; blk < count; blk++, at += 210, off += 256) {
             float d = half(at + 208);
-            for (int n = 0; n < 2; n++) {
-                for (int h = 0; h < 2; h++) {
-                    int is = 8 * n + h;
-                    int o = off + 128 * n + 16 * h;
-                    ByteVector a = ByteVector.fromMemorySegment(B16, data, at + 64 * n + 16 * h, LE);
-                    ByteVector b = ByteVector.fromMemorySegment(B16, data, at + 64 * n + 32 + 16 * h, LE);
-                    ByteVector qh = ByteVector.fromMemorySegment(B16, data, at + 128 + 32 * n + 16 * h, LE);
-                    ByteVector q1 = a.and((byte) 0xF).or(qh.and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q2 = b.and((byte) 0xF)
-                            .or(qh.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q3 = a.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF)
-                            .or(qh.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q4 = b.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF)
-                            .or(qh.lanewise(VectorOperators.LSHR, 6).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    storeMul(q1.sub((byte) 32), d * scale(at, is), out, o);
-                    storeMul(q2.sub((byte) 32), d * scale(at, is + 2), out, o + 32);
-                    storeMul(q3.sub((byte) 32), d * scale(at, is + 4), out, o + 64);
-                    storeMul(q4.sub((byte) 32), d * scale(at, is + 6), out, o + 96);
+            // 16 elements per step: half n, sub-row h (l = 16h .. 16h+15), field f (elements l + 32f) taking
+            // the low (f = 0, 1) or high (f = 2, 3) nibble of ql[l] (f even) or ql[l + 32] (f odd) and bits
+            // 2f, 2f+1 of qh[l]. One store site in the loop keeps C2's graph small enough to inline the helpers.
+            for (int k = 0; k < 16; k++) {
+                int n = k >> 3;
+                int h = (k >> 2) & 1;
+                int f = k & 3;
+                ByteVector ql = ByteVector.fromMemorySegment(B16, data, at + 64 * n + 32 * (f & 1) + 16 * h, LE);
+                ByteVector qh = ByteVector.fromMemorySegment(B16, data, at + 128 + 32 * n + 16 * h, LE);
+                float ds = d * scale(at, 8 * n + h + 2 * f);
+                int o = off + 128 * n + 32 * f + 16 * h;
+                // bit work on int lanes: x86 has no byte shifts (C2 emulates them slowly)
+                for (int p = 0; p < Simd.PARTS_PER_16; p++) {
+                    IntVector lo = ((IntVector) ql.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
+                            .lanewise(VectorOperators.LSHR, 4 * (f >> 1)).and(0xF);
+                    IntVector hi = ((IntVector) qh.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
+                            .lanewise(VectorOperators.LSHR, 2 * f).and(3).lanewise(VectorOperators.LSHL, 4);
+                    ((FloatVector) lo.or(hi).sub(32).convert(VectorOperators.I2F, 0)).mul(ds)
+                            .intoArray(out, o + p * Simd.L);
                 }
             }
         }
