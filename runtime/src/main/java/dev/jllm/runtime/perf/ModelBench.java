@@ -54,6 +54,16 @@ public final class ModelBench {
         return model.newKvCache(positions, Long.MAX_VALUE);
     }
 
+    /** Seconds to evaluate a {@code p}-token prompt as one batch from an empty cache (one timed run). */
+    public double promptSeconds(int p) {
+        return prompt(p) / 1e9;
+    }
+
+    /** Seconds to evaluate {@code n} tokens one at a time, each with its logits, from an empty cache. */
+    public double generateSeconds(int n) {
+        return generate(n) / 1e9;
+    }
+
     private long prompt(int p) {
         KvCache kv = cache(p);
         Batch b = new Batch();

@@ -67,29 +67,28 @@ public final class SyntheticModelWriter {
         int width = s.width();
         int kw = s.kvHeads() * s.headDim();
         int layers = s.layers();
-        matrix(w, "token_embd.weight", mix.typeOf("token_embd", 0, layers, width), width, s.vocab(), 1f);
+        matrix(w, "token_embd.weight", mix.typeOf("token_embd", 0, layers, width), width, s.vocab());
         ones(w, "output_norm.weight", width);
         if (!s.tiedOutput()) {
-            matrix(w, "output.weight", mix.typeOf("output", 0, layers, width), width, s.vocab(), scale(width));
+            matrix(w, "output.weight", mix.typeOf("output", 0, layers, width), width, s.vocab());
         }
         for (int l = 0; l < layers; l++) {
             String p = "blk." + l + ".";
             ones(w, p + "attn_norm.weight", width);
-            matrix(w, p + "attn_q.weight", mix.typeOf("attn_q", l, layers, width), width, width, scale(width));
-            matrix(w, p + "attn_k.weight", mix.typeOf("attn_k", l, layers, width), width, kw, scale(width));
-            matrix(w, p + "attn_v.weight", mix.typeOf("attn_v", l, layers, width), width, kw, scale(width));
+            matrix(w, p + "attn_q.weight", mix.typeOf("attn_q", l, layers, width), width, width);
+            matrix(w, p + "attn_k.weight", mix.typeOf("attn_k", l, layers, width), width, kw);
+            matrix(w, p + "attn_v.weight", mix.typeOf("attn_v", l, layers, width), width, kw);
             if (s.qkvBias()) {
                 bias(w, p + "attn_q.bias", width);
                 bias(w, p + "attn_k.bias", kw);
                 bias(w, p + "attn_v.bias", kw);
             }
-            matrix(w, p + "attn_output.weight", mix.typeOf("attn_output", l, layers, width), width, width,
-                    scale(width));
+            matrix(w, p + "attn_output.weight", mix.typeOf("attn_output", l, layers, width), width, width);
             ones(w, p + "ffn_norm.weight", width);
             int ff = s.feedForward();
-            matrix(w, p + "ffn_gate.weight", mix.typeOf("ffn_gate", l, layers, width), width, ff, scale(width));
-            matrix(w, p + "ffn_up.weight", mix.typeOf("ffn_up", l, layers, width), width, ff, scale(width));
-            matrix(w, p + "ffn_down.weight", mix.typeOf("ffn_down", l, layers, ff), ff, width, scale(ff));
+            matrix(w, p + "ffn_gate.weight", mix.typeOf("ffn_gate", l, layers, width), width, ff);
+            matrix(w, p + "ffn_up.weight", mix.typeOf("ffn_up", l, layers, width), width, ff);
+            matrix(w, p + "ffn_down.weight", mix.typeOf("ffn_down", l, layers, ff), ff, width);
         }
         w.write(target);
     }
@@ -165,29 +164,52 @@ public final class SyntheticModelWriter {
         return new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ tensor.hashCode());
     }
 
-    /** A {@code rows x cols} matrix of uniform values with standard deviation {@code std}, as {@code type}. */
-    private void matrix(GgufWriter w, String name, GgmlType type, int cols, int rows, float std) {
-        float half = (float) (std * Math.sqrt(3));
+    /**
+     * The float weights of matrix {@code name} (a GGUF tensor name) of {@code rows x cols}, generated in
+     * chunks: {@code sink} gets consecutive row-major ranges. Other tools (the jlama comparison) use it to
+     * write the very same weights in another format.
+     */
+    public void values(String name, int cols, int rows, ChunkSink sink) throws IOException {
+        float half = (float) (stdOf(name, cols) * Math.sqrt(3));
+        SplittableRandom rnd = random(name);
+        int chunkRows = Math.max(1, CHUNK_ELEMENTS / cols);
+        float[] values = new float[chunkRows * cols];
+        for (int r = 0; r < rows; r += chunkRows) {
+            int n = Math.min(chunkRows, rows - r) * cols;
+            for (int i = 0; i < n; i++) {
+                values[i] = (float) (rnd.nextDouble() * 2 - 1) * half;
+            }
+            sink.accept(values, n);
+        }
+    }
+
+    /** Receives {@code values[0 .. count)}, the next chunk of a matrix (the array is reused). */
+    @FunctionalInterface
+    public interface ChunkSink {
+        void accept(float[] values, int count) throws IOException;
+    }
+
+    /** Weights with the variance of a trained model: 1 / row length, except the embedding (1). */
+    private static float stdOf(String name, int cols) {
+        return name.startsWith("token_embd") ? 1f : scale(cols);
+    }
+
+    /** A {@code rows x cols} matrix of {@link #values} as {@code type}. */
+    private void matrix(GgufWriter w, String name, GgmlType type, int cols, int rows) {
         w.addTensor(name, type, new long[] {cols, rows}, (FileChannel out, long position, long byteSize) -> {
-            SplittableRandom rnd = random(name);
             int chunkRows = Math.max(1, CHUNK_ELEMENTS / cols);
-            float[] values = new float[chunkRows * cols];
             byte[] bytes = new byte[Math.toIntExact(type.byteSize((long) chunkRows * cols))];
-            long pos = position;
-            for (int r = 0; r < rows; r += chunkRows) {
-                int n = Math.min(chunkRows, rows - r) * cols;
-                for (int i = 0; i < n; i++) {
-                    values[i] = (float) (rnd.nextDouble() * 2 - 1) * half;
-                }
+            long[] pos = {position};
+            values(name, cols, rows, (values, n) -> {
                 int len = Math.toIntExact(type.byteSize(n));
                 Quantizer.quantize(type, values, 0, n, bytes, 0);
                 ByteBuffer buf = ByteBuffer.wrap(bytes, 0, len);
                 while (buf.hasRemaining()) {
-                    pos += out.write(buf, pos);
+                    pos[0] += out.write(buf, pos[0]);
                 }
-            }
-            if (pos - position != byteSize) {
-                throw new IOException(name + ": wrote " + (pos - position) + " bytes, expected " + byteSize);
+            });
+            if (pos[0] - position != byteSize) {
+                throw new IOException(name + ": wrote " + (pos[0] - position) + " bytes, expected " + byteSize);
             }
         });
     }
