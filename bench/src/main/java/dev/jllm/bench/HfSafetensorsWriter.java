@@ -100,6 +100,9 @@ final class HfSafetensorsWriter {
                 """, w, ff, s.heads(), s.layers(), s.kvHeads(), Float.toString(s.rmsEpsilon()),
                 Float.toString(s.ropeBase()), s.vocab(), s.context(), s.tiedOutput()));
         Files.copy(tokenizerJson, dir.resolve("tokenizer.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // jlama's offline quantizer copies these beside the weights
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\": \"<s>\", \"eos_token\": \"</s>\"}\n");
+        Files.writeString(dir.resolve("README.md"), "Synthetic " + s.name() + " (seeded random weights) for benchmarks.\n");
     }
 
     private static void writeBf16(FileChannel out, float[] v, int n) throws IOException {

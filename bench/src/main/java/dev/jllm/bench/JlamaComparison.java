@@ -85,7 +85,9 @@ public final class JlamaComparison {
         try (GgufFile file = GgufFile.open(gguf);
              LlamaModel jllm = LlamaModel.load(file, EngineOptions.defaults().withThreads(threads))) {
             // warm-up (and jlama's prompt length, which both then use)
-            Generator.Response warm = jlama.generate(UUID.randomUUID(), PromptContext.of(prompt), 0f, n, (s, f) -> { });
+            // jlama's token limit counts the prompt (with its BOS) too
+            int limit = jlama.getTokenizer().encode(prompt).length + 1 + n;
+            Generator.Response warm = jlama.generate(UUID.randomUUID(), PromptContext.of(prompt), 0f, limit, (s, f) -> { });
             int promptTokens = warm.promptTokens;
             ModelBench bench = new ModelBench(jllm, Math.max(promptTokens, n));
             bench.promptSeconds(promptTokens);
@@ -94,7 +96,7 @@ public final class JlamaComparison {
             for (int r = 0; r < runs; r++) {
                 double jpp = promptTokens / bench.promptSeconds(promptTokens);
                 double jtg = n / bench.generateSeconds(n);
-                Generator.Response res = jlama.generate(UUID.randomUUID(), PromptContext.of(prompt), 0f, n, (s, f) -> { });
+                Generator.Response res = jlama.generate(UUID.randomUUID(), PromptContext.of(prompt), 0f, limit, (s, f) -> { });
                 double lpp = res.promptTokens * 1000.0 / Math.max(1, res.promptTimeMs);
                 double ltg = res.generatedTokens * 1000.0 / Math.max(1, res.generateTimeMs);
                 log(String.format(Locale.ROOT, "run %d: jllm pp %.2f tg %.2f | jlama pp %.2f tg %.2f (%d generated)",
