@@ -319,12 +319,17 @@ public final class LlmServiceMain implements LlmService {
 
     @Override
     public void serve(String model, ProgressListener progress) {
-        currentInstance().serve(model, progress);
+        currentInstance().serve(model, orIgnore(progress));
     }
 
     @Override
     public void serve(String name, String model, ProgressListener progress) {
-        get(name).serve(model, progress);
+        get(name).serve(model, orIgnore(progress));
+    }
+
+    /** Callers may pass no listener; instances always get one. */
+    private static ProgressListener orIgnore(ProgressListener progress) {
+        return progress != null ? progress : event -> { };
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.jllm.server.routing.ChatCompletionsRoute;
 import dev.jllm.server.routing.ClientGoneException;
 import dev.jllm.server.routing.CompletionsRoute;
 import dev.jllm.server.routing.CorsFilter;
+import dev.jllm.server.routing.DirectErrors;
 import dev.jllm.server.routing.Errors;
 import dev.jllm.server.routing.EventsRoute;
 import dev.jllm.server.routing.FallbackRoute;
@@ -70,6 +71,7 @@ public final class JllmServer implements AutoCloseable {
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
+                .directHandlers(DirectErrors.all())
                 .routing(r -> routing(r, ctx))
                 .build()
                 .start();

@@ -169,6 +169,20 @@ class ErrorsHttpTest {
     }
 
     @Test
+    void malformedHttpIsAnsweredInOpenAisShapeToo() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write(("GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024)
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 4");
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            assertNoInternals(body);
+            assertThat(Http.json(body).getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+        }
+    }
+
+    @Test
     void unknownPathsAre404AndWrongMethods405() {
         assertThat(error(http.get("/v1/nothing"), 404).get("param")).isEqualTo(JsonValue.NULL);
         error(http.get("/v1/chat/completions"), 405);

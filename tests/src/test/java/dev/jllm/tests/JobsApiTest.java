@@ -190,6 +190,21 @@ class JobsApiTest {
     }
 
     @Test
+    void resumingFromBeforeWhatTheLogStillKeepsIs410NotASilentGap() throws Exception {
+        try (TestServer small = TestServer.start(c -> c.withJobs(c.jobs().withMaxEventsPerJob(4)))) {
+            Jobs j = new Jobs(small.http());
+            String id = j.submit("chat.completion", chatParams("Tell a story", 12)).getString("id");
+            j.await(id, Duration.ofSeconds(10));
+            JsonObject e = ErrorsHttpTest.error(small.http().send(small.http().request("/v1/jobs/" + id + "/events")
+                    .header("Last-Event-ID", "2").GET().build()), 410);
+            assertThat(e.getString("code")).isEqualTo("events_expired");
+            try (EventReader r = j.events(id, "9")) {
+                assertThat(r.rest()).extracting(SseStream.Event::id).containsExactly("10", "11", "12", "13");
+            }
+        }
+    }
+
+    @Test
     void jobsBeyondTheRunningBoundQueueAndCanBeCancelledWhileQueued() throws Exception {
         try (TestServer small = TestServer.start(c -> c.withJobs(c.jobs().withMaxRunning(1)))) {
             Jobs j = new Jobs(small.http());

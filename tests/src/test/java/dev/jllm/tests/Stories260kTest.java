@@ -123,6 +123,23 @@ class Stories260kTest {
     }
 
     @Test
+    void legacyCompletionContinuesThePromptAsLlamaCppDoes() throws Exception {
+        HttpResponse<String> r = server.http().post("/v1/completions",
+                "{\"model\":\"" + ALIAS + "\",\"prompt\":\"Once upon a time\",\"max_tokens\":64,\"temperature\":0}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject body = Http.json(r.body());
+        assertThat(body.getString("object")).isEqualTo("text_completion");
+        JsonObject choice = body.getJsonArray("choices").getJsonObject(0);
+        // The first golden prompt: llama.cpp's greedy 64 tokens after "Once upon a time" (BOS added).
+        String golden = java.nio.file.Files.readAllLines(model.resolveSibling("golden.jsonl")).getFirst();
+        String expected = Http.json(golden).getString("generated_text");
+        assertThat(choice.getString("text")).isEqualTo(expected);
+        assertThat(choice.getString("finish_reason")).isEqualTo("length");
+        assertThat(body.getJsonObject("usage").getInt("prompt_tokens")).isEqualTo(5);
+        assertThat(body.getJsonObject("usage").getInt("completion_tokens")).isEqualTo(64);
+    }
+
+    @Test
     void rawStreamFollowsTheFramingRules() {
         HttpResponse<String> r = server.http().post("/v1/chat/completions", Http.chat(ALIAS, "Once upon a time",
                 "\"temperature\":0", "\"max_tokens\":8", "\"stream\":true", "\"stream_options\":{\"include_usage\":true}"));

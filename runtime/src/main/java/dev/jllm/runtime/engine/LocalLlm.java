@@ -46,6 +46,9 @@ import java.util.concurrent.Executors;
 public final class LocalLlm implements Llm {
     private static final System.Logger LOG = System.getLogger(LocalLlm.class.getName());
 
+    /** The role of the single message of a raw-prompt request. */
+    public static final String RAW_ROLE = "raw";
+
     private final String name;
     private final LocalConfig config;
     private final ModelResolver resolver;
@@ -182,6 +185,7 @@ public final class LocalLlm implements Llm {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("threads", Integer.toString(config.effectiveThreads()));
         details.put("context_size", Integer.toString(config.contextSize()));
+        details.put("raw_prompt", "true");
         return new LlmInfo(name, type(), isReady(), "in-process", loaded.ids(), details);
     }
 
@@ -274,17 +278,31 @@ public final class LocalLlm implements Llm {
         try {
             LocalModel m = lease.model();
             GenerationOptions options = ChatRequests.options(request, m.tokenizer().vocabSize());
-            String text = ChatPrompts.render(m.chatTemplate(), request.messages(), request.tools());
-            int[] prompt = PromptTokens.encode(m.tokenizer(), text);
+            int[] prompt;
+            if (isRawPrompt(request)) {
+                // A legacy text completion (the server's /v1/completions): the text itself, no chat template.
+                prompt = m.tokenizer().encode(request.messages().getFirst().text(), true, false);
+            } else {
+                String text = ChatPrompts.render(m.chatTemplate(), request.messages(), request.tools());
+                prompt = PromptTokens.encode(m.tokenizer(), text);
+            }
             if (prompt.length >= m.contextSize()) {
                 throw new LlmException(LlmException.Kind.CONTEXT_LENGTH_EXCEEDED, "the prompt has " + prompt.length
                         + " tokens but the context of " + m.id() + " holds " + m.contextSize() + ": shorten the conversation");
             }
-            return new Prepared(m.id(), lease, prompt, options);
+            // Answers name the model as the caller did (an alias, a store name), as OpenAI echoes its model names.
+            String shown = request.model() == null || request.model().isBlank() ? m.id() : request.model();
+            return new Prepared(shown, lease, prompt, options);
         } catch (RuntimeException e) {
             lease.close();
             throw e;
         }
+    }
+
+    /** One message of role {@value #RAW_ROLE}: a prompt to continue as is (advertised in {@link #info()}). */
+    private static boolean isRawPrompt(ChatCompletionRequest request) {
+        return request.messages() != null && request.messages().size() == 1
+                && RAW_ROLE.equals(request.messages().getFirst().role());
     }
 
     /** The model a request names; a file or stored model that is not loaded yet is loaded now. */

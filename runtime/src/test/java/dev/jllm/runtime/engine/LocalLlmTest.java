@@ -157,4 +157,24 @@ class LocalLlmTest {
         assertThat(texts).hasSize(4);
         assertThat(texts).containsOnly(texts.getFirst());
     }
+
+    @Test
+    void aLoneRawMessageIsContinuedWithoutTheChatTemplate() {
+        ChatCompletion c = service.chatCompletion(ChatCompletionRequest.builder().model(model).temperature(0.0)
+                .maxTokens(12).messages(new ChatMessage(LocalLlm.RAW_ROLE,
+                        new dev.jllm.api.openai.MessageContent.Text("Once upon a time"), null, null, null, null)).build());
+        // llama.cpp's greedy continuation of this prompt (the first line of golden.jsonl) begins so.
+        String golden;
+        try {
+            golden = java.nio.file.Files.readAllLines(TestData.require("stories260K/golden.jsonl")).getFirst();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(golden).contains("\"prompt\":\"Once upon a time\"");
+        assertThat(c.text()).hasSizeGreaterThan(20);
+        assertThat(golden).contains("\"generated_text\":\"" + c.text());
+        assertThat(c.usage().completionTokens()).isEqualTo(12);
+        assertThat(c.usage().promptTokens()).isEqualTo(5);
+        assertThat(service.info("s").details()).containsEntry("raw_prompt", "true");
+    }
 }

@@ -12,8 +12,6 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.util.Iterator;
-import java.util.List;
 
 /**
  * {@code POST /v1/chat/completions}, whole or streamed. The request is checked, routed to an instance, and given
@@ -23,8 +21,6 @@ import java.util.List;
  * instance's stream, which cancels the generation and frees the slot.
  */
 public final class ChatCompletionsRoute implements Handler {
-
-    private static final System.Logger LOG = System.getLogger(ChatCompletionsRoute.class.getName());
 
     private final ServerContext ctx;
 
@@ -63,53 +59,19 @@ public final class ChatCompletionsRoute implements Handler {
         boolean usageMember = asked.includeUsage();
         GenerationTimer timer = new GenerationTimer(ctx.metrics(), target.instance());
         try (ChatCompletionStream stream = ctx.service().chatCompletionStream(target.instance(), r)) {
-            Iterator<ChatCompletionChunk> it = stream.iterator();
-            it.hasNext(); // waits for the first chunk: an error before any output still gets its own status
             ChunkNormalizer norm = new ChunkNormalizer(WholeAnswers.newId("chatcmpl-"),
                     System.currentTimeMillis() / 1000, target.modelId());
-            SseWriter sse;
-            try {
-                sse = SseWriter.start(res);
-            } catch (ClientGoneException e) {
-                return; // closing the stream (try-with-resources) cancels the generation
-            }
-            try {
-                while (it.hasNext()) {
-                    send(sse, norm.accept(it.next()), usageMember, timer);
+            SseGeneration.send(res, stream, norm, usageMember, timer, new SseGeneration.Encoder() {
+                @Override
+                public String chunk(ChatCompletionChunk c) {
+                    return OpenAiWire.chunk(c, usageMember);
                 }
-                send(sse, norm.finish(), usageMember, timer);
-                if (usageMember) {
-                    if (norm.usage() != null) {
-                        sse.data(OpenAiWire.chunk(norm.usageChunk(), true));
-                    } else {
-                        LOG.log(System.Logger.Level.WARNING, "instance '" + target.instance()
-                                + "' reported no usage for a stream that asked for it");
-                    }
-                }
-                sse.done();
-                timer.finished(norm.usage());
-            } catch (ClientGoneException e) {
-                LOG.log(System.Logger.Level.DEBUG, "client left a chat stream; cancelling the generation");
-            } catch (RuntimeException e) {
-                ApiError err = Errors.from(e);
-                try {
-                    sse.data(err.toJson().toString());
-                } catch (ClientGoneException ignored) {
-                    // it left while we failed: nothing more to tell
-                }
-            } finally {
-                sse.close();
-            }
-        }
-    }
 
-    private static void send(SseWriter sse, List<ChatCompletionChunk> chunks, boolean usageMember,
-                             GenerationTimer timer) {
-        for (ChatCompletionChunk c : chunks) {
-            if (!c.text().isEmpty()) {
-                timer.content();
-            }
-            sse.data(OpenAiWire.chunk(c, usageMember));
+                @Override
+                public String usage(ChatCompletionChunk u) {
+                    return OpenAiWire.chunk(u, true);
+                }
+            }, target.instance());
         }
     }
 }

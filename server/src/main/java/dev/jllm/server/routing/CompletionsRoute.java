@@ -12,9 +12,9 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -67,46 +67,26 @@ public final class CompletionsRoute implements Handler {
         String id = WholeAnswers.newId("cmpl-");
         try (ChatCompletionStream stream = ctx.service().chatCompletionStream(target.instance(),
                 request.chat().withModel(target.modelId()))) {
-            Iterator<ChatCompletionChunk> it = stream.iterator();
-            it.hasNext(); // an error before any output still gets its own status
             ChunkNormalizer norm = new ChunkNormalizer(id, System.currentTimeMillis() / 1000, target.modelId());
-            SseWriter sse;
-            try {
-                sse = SseWriter.start(res);
-            } catch (ClientGoneException e) {
-                return;
-            }
-            boolean usage = request.includeUsage();
-            Set<Integer> echoed = new HashSet<>();
-            int[] offsets = new int[ChatRequestValidator.MAX_N + 1];
-            try {
-                while (it.hasNext()) {
-                    send(sse, norm.accept(it.next()), request, id, usage, timer, echoed, offsets);
-                }
-                send(sse, norm.finish(), request, id, usage, timer, echoed, offsets);
-                if (usage && norm.usage() != null) {
-                    ChatCompletionChunk u = norm.usageChunk();
-                    sse.data(TextCompletionWire.usageChunk(id, u.created(), u.model(), u.usage()));
-                }
-                sse.done();
-                timer.finished(norm.usage());
-            } catch (ClientGoneException e) {
-                // closing the stream below cancels the generation
-            } catch (RuntimeException e) {
-                try {
-                    sse.data(Errors.from(e).toJson().toString());
-                } catch (ClientGoneException ignored) {
-                    // gone meanwhile
-                }
-            } finally {
-                sse.close();
-            }
+            SseGeneration.send(res, stream, norm, request.includeUsage(), timer, new TextChunks(request, id),
+                    target.instance());
         }
     }
 
-    private static void send(SseWriter sse, List<ChatCompletionChunk> chunks, CompletionRequest request, String id,
-                             boolean usage, GenerationTimer timer, Set<Integer> echoed, int[] offsets) {
-        for (ChatCompletionChunk c : chunks) {
+    /** Chat chunks as text_completion chunks: the prompt first when echoing, text offsets counted per choice. */
+    private static final class TextChunks implements SseGeneration.Encoder {
+        private final CompletionRequest request;
+        private final String id;
+        private final Set<Integer> echoed = new HashSet<>();
+        private final Map<Integer, Integer> offsets = new HashMap<>();
+
+        TextChunks(CompletionRequest request, String id) {
+            this.request = request;
+            this.id = id;
+        }
+
+        @Override
+        public String chunk(ChatCompletionChunk c) {
             ChunkChoice ch = c.choices().getFirst();
             int index = ch.index();
             String text = ch.delta().content() == null ? "" : ch.delta().content();
@@ -114,15 +94,17 @@ public final class CompletionsRoute implements Handler {
                 text = request.prompt() + text;
             }
             if (text.isEmpty() && ch.finishReason() == null && ch.logprobs() == null) {
-                continue; // the chat role chunk has no counterpart here
+                return null; // the chat role chunk has no counterpart here
             }
-            if (!text.isEmpty()) {
-                timer.content();
-            }
-            int slot = Math.min(Math.max(index, 0), offsets.length - 1);
-            var lp = TextCompletionWire.logprobs(ch.logprobs(), offsets[slot]);
-            offsets[slot] += text.length();
-            sse.data(TextCompletionWire.chunk(id, c.created(), c.model(), index, text, lp, ch.finishReason(), usage));
+            int offset = offsets.getOrDefault(index, 0);
+            offsets.put(index, offset + text.length());
+            return TextCompletionWire.chunk(id, c.created(), c.model(), index, text,
+                    TextCompletionWire.logprobs(ch.logprobs(), offset), ch.finishReason(), request.includeUsage());
+        }
+
+        @Override
+        public String usage(ChatCompletionChunk u) {
+            return TextCompletionWire.usageChunk(id, u.created(), u.model(), u.usage());
         }
     }
 }

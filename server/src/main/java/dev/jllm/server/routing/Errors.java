@@ -41,6 +41,16 @@ public final class Errors {
         return m.find() ? m.group(1) : null;
     }
 
+    /** Whether something other than LlmExceptions (which stand for expected failures) is in the cause chain. */
+    static boolean wrapsABug(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (!(t instanceof LlmException)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static ApiError from(LlmException e) {
         String msg = e.getMessage();
         LlmException.Kind kind = e.kind();
@@ -56,7 +66,7 @@ public final class Errors {
             case UNAVAILABLE -> new ApiError(503, kind.openAiType(), msg, null, null, DEFAULT_RETRY_AFTER);
             case INTERNAL -> {
                 // An upstream's 500 has no cause worth a stack trace; an engine failure wrapping a bug has.
-                if (e.getCause() == null) {
+                if (!wrapsABug(e)) {
                     LOG.log(System.Logger.Level.WARNING, "generation failed: " + msg);
                 } else {
                     LOG.log(System.Logger.Level.ERROR, "generation failed: " + msg, e);

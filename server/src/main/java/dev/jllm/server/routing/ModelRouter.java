@@ -50,6 +50,12 @@ public final class ModelRouter {
         if (requested == null || requested.isBlank()) {
             CurrentModel c = current.orElseThrow(() -> ApiException.invalid(
                     "the request names no model and no current model is set", "model"));
+            if (!service.has(c.serviceName())) {
+                // The current model is remembered across restarts; its instance may not exist (yet).
+                throw new ApiException(new ApiError(404, ApiError.INVALID_REQUEST, "the request names no model and"
+                        + " the current model '" + c.modelId() + "' is served by instance '" + c.serviceName()
+                        + "', which does not exist", "model", "model_not_found", null));
+            }
             return new Target(c.serviceName(), c.modelId());
         }
         if (service.has(requested)) {

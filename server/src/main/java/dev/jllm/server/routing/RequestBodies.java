@@ -3,10 +3,9 @@ package dev.jllm.server.routing;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -60,9 +59,21 @@ public final class RequestBodies {
             throw ApiException.invalid("the request has no body: a JSON object is expected", null);
         }
         JsonValue v;
-        try (JsonReader r = Json.createReader(new ByteArrayInputStream(body))) {
-            v = r.readValue();
-        } catch (JsonException | IllegalStateException e) {
+        try (JsonParser p = Json.createParser(new ByteArrayInputStream(body))) {
+            if (!p.hasNext()) {
+                throw ApiException.invalid("the request has no body: a JSON object is expected", null);
+            }
+            p.next();
+            v = p.getValue();
+            if (p.hasNext()) {
+                throw ApiException.invalid("We could not parse the JSON body of your request: more content"
+                        + " follows the JSON value", null);
+            }
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The parser reports malformed input, bad encodings and excessive nesting with several exception
+            // types (Parsson's nesting limit is a bare RuntimeException): all of them are the client's error.
             throw ApiException.invalid("We could not parse the JSON body of your request: " + e.getMessage(), null);
         }
         if (!(v instanceof JsonObject o)) {

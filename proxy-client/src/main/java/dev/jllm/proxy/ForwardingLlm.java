@@ -1,0 +1,114 @@
+package dev.jllm.proxy;
+
+import dev.jllm.api.ChatCompletionStream;
+import dev.jllm.api.Llm;
+import dev.jllm.api.LlmConfig;
+import dev.jllm.api.LlmException;
+import dev.jllm.api.LlmInfo;
+import dev.jllm.api.ProgressListener;
+import dev.jllm.api.openai.ChatCompletion;
+import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.Model;
+
+import java.util.List;
+
+/**
+ * An instance that lives on the server (every engine type: {@code local} and any later one): each call is a job
+ * there. Closing this handle cancels the jobs it started and refuses further calls; the instance itself stays on
+ * the server ({@code LlmService.remove} removes it).
+ */
+final class ForwardingLlm implements Llm {
+
+    private final String name;
+    private final String type;
+    private final LlmConfig config;
+    private final ServerJobs jobs;
+    private final CallScope scope;
+
+    /**
+     * @param config the config this proxy created the instance with, or null when it was created elsewhere (the
+     *               server does not tell an instance's config)
+     */
+    ForwardingLlm(String name, String type, LlmConfig config, ServerJobs jobs, CallScope parent) {
+        this.name = name;
+        this.type = type;
+        this.config = config;
+        this.jobs = jobs;
+        this.scope = new CallScope("the handle of instance '" + name + "'", parent);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return type;
+    }
+
+    /** @throws LlmException NOT_SUPPORTED for an instance this proxy did not create */
+    @Override
+    public LlmConfig config() {
+        if (config == null) {
+            throw LlmException.notSupported("instance '" + name + "' was created on the server by another client,"
+                    + " and the server does not tell an instance's configuration");
+        }
+        return config;
+    }
+
+    @Override
+    public List<Model> models() {
+        return jobs.models(scope, name);
+    }
+
+    @Override
+    public ChatCompletion chatCompletion(ChatCompletionRequest request) {
+        return jobs.chat(scope, name, request);
+    }
+
+    @Override
+    public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
+        return jobs.chatStream(scope, name, request);
+    }
+
+    @Override
+    public void serve(String model, ProgressListener progress) {
+        jobs.serve(scope, name, model, progress);
+    }
+
+    @Override
+    public void unload(String model) {
+        jobs.unload(scope, name, model);
+    }
+
+    @Override
+    public void deleteModel(String model) {
+        jobs.delete(scope, name, model);
+    }
+
+    /** False too when the server cannot be reached or no longer has the instance: it cannot answer then. */
+    @Override
+    public boolean isReady() {
+        try {
+            return jobs.info(scope, name).ready();
+        } catch (LlmException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public LlmInfo info() {
+        return jobs.info(scope, name);
+    }
+
+    @Override
+    public void close() {
+        scope.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ForwardingLlm[" + name + ", " + type + "]";
+    }
+}
