@@ -1,5 +1,6 @@
 package dev.jllm.runtime.model;
 
+import dev.jllm.runtime.parallel.Cores;
 import dev.jllm.runtime.tensor.Simd;
 
 /**
@@ -24,9 +25,9 @@ public record EngineOptions(int threads, boolean vectorized, long minWorkPerThre
         }
     }
 
-    /** All available processors, vector kernels unless {@code -Djllm.vector.bits=0}. */
+    /** One thread per physical core, vector kernels unless {@code -Djllm.vector.bits=0}. */
     public static EngineOptions defaults() {
-        return new EngineOptions(Runtime.getRuntime().availableProcessors(), Simd.VECTOR_BY_DEFAULT,
+        return new EngineOptions(Cores.physical(), Simd.VECTOR_BY_DEFAULT,
                 DEFAULT_MIN_WORK_PER_THREAD);
     }
 

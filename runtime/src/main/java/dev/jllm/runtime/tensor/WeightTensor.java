@@ -16,9 +16,9 @@ import java.util.Objects;
  * The four-token kernel performs, per token, exactly the operations of the single-token one, so a
  * row's result is bit-identical whether the token was evaluated alone or inside a batch.
  *
- * <p>Adding a weight type (Q4_1, Q5_K, ...) means one new subclass and one line in {@link #permits}.
+ * <p>Adding a weight type means one new subclass (usually of {@link DecodingTensor}) and one line in {@link #of}.
  */
-public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor {
+public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, DecodingTensor {
 
     /** Bytes of weights one matmul tile keeps hot in cache while several token groups stream over it. */
     private static final long TILE_BYTES = 128 * 1024;
@@ -73,6 +73,12 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
             case BF16 -> new BF16Tensor(data, rows, cols, vectorized);
             case Q8_0 -> new Q8_0Tensor(data, rows, cols, vectorized);
             case Q4_0 -> new Q4_0Tensor(data, rows, cols, vectorized);
+            case Q4_1 -> new Q4_1Tensor(data, rows, cols, vectorized);
+            case Q5_0 -> new Q5_0Tensor(data, rows, cols, vectorized);
+            case Q5_1 -> new Q5_1Tensor(data, rows, cols, vectorized);
+            case Q4_K -> new Q4_KTensor(data, rows, cols, vectorized);
+            case Q5_K -> new Q5_KTensor(data, rows, cols, vectorized);
+            case Q6_K -> new Q6_KTensor(data, rows, cols, vectorized);
             default -> throw new ModelFormatException("weight type " + type + " is not supported yet (supported: "
                     + SUPPORTED + ")");
         };
@@ -80,7 +86,8 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
 
     /** The weight types {@link #of} accepts. */
     public static final List<GgmlType> SUPPORTED =
-            List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
+            List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
+                    GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
 
     public final int rows() {
         return rows;

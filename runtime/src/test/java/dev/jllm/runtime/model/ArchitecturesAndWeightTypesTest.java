@@ -45,10 +45,13 @@ class ArchitecturesAndWeightTypesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void everyWeightTypeMatchesTheFloatReference(GgmlType type) throws IOException {
         SyntheticModel m = new SyntheticModel().matrixType(type);
         m.seed = 100 + type.ordinal();
+        if (type.blockSize() == 256) {
+            m.superBlockShape();
+        }
         checkAgainstReference(m);
     }
 

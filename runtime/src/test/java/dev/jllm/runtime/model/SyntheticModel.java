@@ -35,6 +35,8 @@ final class SyntheticModel {
     float ropeScalingFactor;
     int ropeOriginalContext;
     long seed = 1;
+    /** Per-matrix type (by tensor name), overriding {@link #matrixType} where it returns non-null. */
+    java.util.function.Function<String, GgmlType> typeByName = name -> null;
 
     SyntheticModel architecture(String name) {
         this.architecture = name;
@@ -43,6 +45,15 @@ final class SyntheticModel {
 
     SyntheticModel matrixType(GgmlType type) {
         this.matrixType = type;
+        return this;
+    }
+
+    /** Every matrix row a multiple of 256 elements, for the k-quants. */
+    SyntheticModel superBlockShape() {
+        width = 256;
+        headDim = 64;
+        ropeDims = 64;
+        ff = 256;
         return this;
     }
 
@@ -115,7 +126,8 @@ final class SyntheticModel {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) rnd.nextGaussian() * scale;
         }
-        w.addTensor(name, matrixType, new long[] {cols, rows}, TestTensors.quantize(matrixType, values, arena));
+        GgmlType type = typeByName.apply(name) != null ? typeByName.apply(name) : matrixType;
+        w.addTensor(name, type, new long[] {cols, rows}, TestTensors.quantize(type, values, arena));
     }
 
     private static void vector(GgufWriter w, Random rnd, String name, int length, float center, float spread) {

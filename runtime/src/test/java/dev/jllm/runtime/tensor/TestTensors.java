@@ -37,17 +37,25 @@ public final class TestTensors {
                     seg.set(SHORT_LE, 2 * i, (short) (Float.floatToRawIntBits(rnd.nextFloat() * 2 - 1) >>> 16));
                 }
             }
-            case Q8_0, Q4_0 -> {
+            default -> {
+                // random quants, then sane F16 scales where the layout keeps them (random bits could be NaN)
                 int blockBytes = type.typeSize();
-                for (long b = 0; b < bytes / blockBytes; b++) {
-                    long at = b * blockBytes;
-                    seg.set(SHORT_LE, at, Float.floatToFloat16(0.001f + rnd.nextFloat() * 0.05f));
-                    for (int j = 2; j < blockBytes; j++) {
-                        seg.set(ValueLayout.JAVA_BYTE, at + j, (byte) rnd.nextInt(256));
+                for (long i = 0; i < bytes; i++) {
+                    seg.set(ValueLayout.JAVA_BYTE, i, (byte) rnd.nextInt(256));
+                }
+                int[] scaleOffsets = switch (type) {
+                    case Q8_0, Q4_0, Q5_0 -> new int[] {0};
+                    case Q4_1, Q5_1, Q4_K, Q5_K -> new int[] {0, 2};
+                    case Q6_K -> new int[] {208};
+                    default -> throw new IllegalArgumentException("no random generator for " + type);
+                };
+                for (long at = 0; at < bytes; at += blockBytes) {
+                    for (int o : scaleOffsets) {
+                        float scale = (0.001f + rnd.nextFloat() * 0.05f) * (type.blockSize() == 256 ? 0.1f : 1f);
+                        seg.set(SHORT_LE, at + o, Float.floatToFloat16(scale));
                     }
                 }
             }
-            default -> throw new IllegalArgumentException("no random generator for " + type);
         }
         return seg;
     }
@@ -66,61 +74,9 @@ public final class TestTensors {
 
     /** {@code values} (row-major, a multiple of the block size) in the file layout of {@code type}. */
     public static MemorySegment quantize(GgmlType type, float[] values, Arena arena) {
-        MemorySegment seg = arena.allocate(type.byteSize(values.length), 64);
-        switch (type) {
-            case F32 -> MemorySegment.copy(values, 0, seg, FLOAT_LE, 0, values.length);
-            case F16 -> {
-                for (int i = 0; i < values.length; i++) {
-                    seg.set(SHORT_LE, 2L * i, Float.floatToFloat16(values[i]));
-                }
-            }
-            case BF16 -> {
-                for (int i = 0; i < values.length; i++) {
-                    // round to nearest even, as ggml's fp32 -> bf16 conversion does for finite values
-                    int bits = Float.floatToRawIntBits(values[i]);
-                    bits += 0x7FFF + ((bits >>> 16) & 1);
-                    seg.set(SHORT_LE, 2L * i, (short) (bits >>> 16));
-                }
-            }
-            case Q8_0 -> {
-                for (int b = 0; b < values.length / 32; b++) {
-                    long at = b * 34L;
-                    float amax = 0;
-                    for (int j = 0; j < 32; j++) {
-                        amax = Math.max(amax, Math.abs(values[b * 32 + j]));
-                    }
-                    float d = amax / 127f;
-                    float id = d != 0 ? 1f / d : 0f;
-                    seg.set(SHORT_LE, at, Float.floatToFloat16(d));
-                    for (int j = 0; j < 32; j++) {
-                        seg.set(ValueLayout.JAVA_BYTE, at + 2 + j, (byte) Math.round(values[b * 32 + j] * id));
-                    }
-                }
-            }
-            case Q4_0 -> {
-                for (int b = 0; b < values.length / 32; b++) {
-                    long at = b * 18L;
-                    float amax = 0;
-                    float max = 0;
-                    for (int j = 0; j < 32; j++) {
-                        float v = values[b * 32 + j];
-                        if (Math.abs(v) > amax) {
-                            amax = Math.abs(v);
-                            max = v;
-                        }
-                    }
-                    float d = max / -8f;
-                    float id = d != 0 ? 1f / d : 0f;
-                    seg.set(SHORT_LE, at, Float.floatToFloat16(d));
-                    for (int j = 0; j < 16; j++) {
-                        int lo = Math.min(15, (int) (values[b * 32 + j] * id + 8.5f));
-                        int hi = Math.min(15, (int) (values[b * 32 + 16 + j] * id + 8.5f));
-                        seg.set(ValueLayout.JAVA_BYTE, at + 2 + j, (byte) (lo | (hi << 4)));
-                    }
-                }
-            }
-            default -> throw new IllegalArgumentException("no quantizer for " + type);
-        }
+        byte[] bytes = Quantizer.quantize(type, values);
+        MemorySegment seg = arena.allocate(bytes.length, 64);
+        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, seg, 0, bytes.length);
         return seg;
     }
 

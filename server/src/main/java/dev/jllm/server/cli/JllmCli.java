@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = JllmCli.Version.class,
         description = "Run LLMs on the JVM: a pure-Java engine, an OpenAI-compatible server and a proxy client.",
-        subcommands = {ServeCommand.class, RunCommand.class, GenerateCommand.class, ShowCommand.class, TokenizeCommand.class, PullCommand.class, ListCommand.class, ConvertCommand.class,
+        subcommands = {ServeCommand.class, RunCommand.class, GenerateCommand.class, ShowCommand.class,
+                TokenizeCommand.class, PullCommand.class, ListCommand.class, ConvertCommand.class, SynthCommand.class,
+                BenchCommand.class,
                 RmCommand.class, CommandLine.HelpCommand.class})
 public final class JllmCli implements Runnable {
 

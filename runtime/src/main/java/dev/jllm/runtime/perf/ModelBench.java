@@ -1,0 +1,88 @@
+package dev.jllm.runtime.perf;
+
+import dev.jllm.runtime.kv.KvCache;
+import dev.jllm.runtime.model.Batch;
+import dev.jllm.runtime.model.LlamaModel;
+import java.util.SplittableRandom;
+
+/**
+ * Prompt and generation speed of a model, measured as llama-bench does: {@code pp} evaluates a prompt of
+ * {@code p} tokens as one batch, {@code tg} evaluates {@code n} tokens one at a time (each with its logits),
+ * both from an empty cache; one untimed warm-up run of each, then {@code runs} timed runs. Tokens are random
+ * (seeded), since speed does not depend on them.
+ */
+public final class ModelBench {
+
+    /** Both results. */
+    public record Result(Throughput pp, Throughput tg) {
+    }
+
+    private final LlamaModel model;
+    private final int[] tokens;
+
+    public ModelBench(LlamaModel model, int maxTokens) {
+        this.model = model;
+        SplittableRandom rnd = new SplittableRandom(42);
+        this.tokens = new int[maxTokens];
+        for (int i = 0; i < maxTokens; i++) {
+            tokens[i] = rnd.nextInt(model.config().vocabSize());
+        }
+    }
+
+    /** {@code p} or {@code n} of 0 skips that test (its result is null). */
+    public Result run(int p, int n, int runs) {
+        if (p < 0 || n < 0 || runs < 1 || Math.max(p, n) > tokens.length) {
+            throw new IllegalArgumentException("need 0 <= p, n <= " + tokens.length + " and runs >= 1");
+        }
+        Throughput pp = p == 0 ? null : measure(p, runs, true);
+        Throughput tg = n == 0 ? null : measure(n, runs, false);
+        return new Result(pp, tg);
+    }
+
+    private Throughput measure(int count, int runs, boolean prompt) {
+        double[] seconds = new double[runs];
+        for (int r = -1; r < runs; r++) {
+            long t = prompt ? prompt(count) : generate(count);
+            if (r >= 0) {
+                seconds[r] = t / 1e9;
+            }
+        }
+        return Throughput.of(count, seconds);
+    }
+
+    private KvCache cache(int positions) {
+        return model.newKvCache(positions, Long.MAX_VALUE);
+    }
+
+    /** Seconds to evaluate a {@code p}-token prompt as one batch from an empty cache (one timed run). */
+    public double promptSeconds(int p) {
+        return prompt(p) / 1e9;
+    }
+
+    /** Seconds to evaluate {@code n} tokens one at a time, each with its logits, from an empty cache. */
+    public double generateSeconds(int n) {
+        return generate(n) / 1e9;
+    }
+
+    private long prompt(int p) {
+        KvCache kv = cache(p);
+        Batch b = new Batch();
+        for (int i = 0; i < p; i++) {
+            b.add(tokens[i], i, 0, i == p - 1);
+        }
+        long start = System.nanoTime();
+        model.forward(b, kv);
+        return System.nanoTime() - start;
+    }
+
+    private long generate(int n) {
+        KvCache kv = cache(n);
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            Batch b = new Batch();
+            b.add(tokens[i], i, 0, true);
+            model.forward(b, kv);
+        }
+        return System.nanoTime() - start;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.jllm.runtime.synth;
+
+import dev.jllm.models.gguf.GgmlType;
+import dev.jllm.models.gguf.GgufFile;
+import dev.jllm.models.gguf.GgufValueType;
+import dev.jllm.models.gguf.GgufWriter;
+import dev.jllm.runtime.tensor.Quantizer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Writes a GGUF model of a real {@link ModelShape} with seeded random weights in a {@link WeightMix}, with the
+ * metadata llama.cpp expects ({@code general.*}, {@code {arch}.*}, {@code tokenizer.ggml.*}), for benchmarks.
+ * Weights are uniform with the variance of a trained model's ({@code 1 / row length}), generated and quantized
+ * a chunk of rows at a time while the file is written, so that a billion-parameter model needs little memory.
+ * The same seed gives the same float weights whatever the type, so files of several types are comparable.
+ */
+public final class SyntheticModelWriter {
+
+    /** Elements generated and quantized per chunk. */
+    private static final int CHUNK_ELEMENTS = 1 << 20;
+
+    private final ModelShape shape;
+    private final WeightMix mix;
+    private final long seed;
+    private final GgufFile vocab;
+
+    /** {@code vocab}: a GGUF whose {@code tokenizer.*} metadata is copied (its vocabulary size wins), or null. */
+    public SyntheticModelWriter(ModelShape shape, WeightMix mix, long seed, GgufFile vocab) {
+        this.vocab = vocab;
+        this.shape = vocab == null ? shape : shape.withVocab(vocab.strings("tokenizer.ggml.tokens").length);
+        this.mix = mix;
+        this.seed = seed;
+    }
+
+    public ModelShape shape() {
+        return shape;
+    }
+
+    public void write(Path target) throws IOException {
+        ModelShape s = shape;
+        String a = s.architecture() + ".";
+        GgufWriter w = new GgufWriter()
+                .putString("general.architecture", s.architecture())
+                .putString("general.name", "synthetic " + s.name() + " " + mix.name() + " seed " + seed)
+                .putUInt32("general.file_type", mix.fileType())
+                .putUInt32("general.quantization_version", 2)
+                .putUInt32(a + "context_length", s.context())
+                .putUInt32(a + "embedding_length", s.width())
+                .putUInt32(a + "block_count", s.layers())
+                .putUInt32(a + "feed_forward_length", s.feedForward())
+                .putUInt32(a + "attention.head_count", s.heads())
+                .putUInt32(a + "attention.head_count_kv", s.kvHeads())
+                .putUInt32(a + "rope.dimension_count", s.headDim())
+                .putFloat32(a + "rope.freq_base", s.ropeBase())
+                .putFloat32(a + "attention.layer_norm_rms_epsilon", s.rmsEpsilon())
+                .putUInt32(a + "vocab_size", s.vocab());
+        if (vocab != null) {
+            copyTokenizer(w);
+        } else {
+            syntheticTokenizer(w);
+        }
+        int width = s.width();
+        int kw = s.kvHeads() * s.headDim();
+        int layers = s.layers();
+        matrix(w, "token_embd.weight", mix.typeOf("token_embd", 0, layers, width), width, s.vocab());
+        ones(w, "output_norm.weight", width);
+        if (!s.tiedOutput()) {
+            matrix(w, "output.weight", mix.typeOf("output", 0, layers, width), width, s.vocab());
+        }
+        for (int l = 0; l < layers; l++) {
+            String p = "blk." + l + ".";
+            ones(w, p + "attn_norm.weight", width);
+            matrix(w, p + "attn_q.weight", mix.typeOf("attn_q", l, layers, width), width, width);
+            matrix(w, p + "attn_k.weight", mix.typeOf("attn_k", l, layers, width), width, kw);
+            matrix(w, p + "attn_v.weight", mix.typeOf("attn_v", l, layers, width), width, kw);
+            if (s.qkvBias()) {
+                bias(w, p + "attn_q.bias", width);
+                bias(w, p + "attn_k.bias", kw);
+                bias(w, p + "attn_v.bias", kw);
+            }
+            matrix(w, p + "attn_output.weight", mix.typeOf("attn_output", l, layers, width), width, width);
+            ones(w, p + "ffn_norm.weight", width);
+            int ff = s.feedForward();
+            matrix(w, p + "ffn_gate.weight", mix.typeOf("ffn_gate", l, layers, width), width, ff);
+            matrix(w, p + "ffn_up.weight", mix.typeOf("ffn_up", l, layers, width), width, ff);
+            matrix(w, p + "ffn_down.weight", mix.typeOf("ffn_down", l, layers, ff), ff, width);
+        }
+        w.write(target);
+    }
+
+    private static float scale(int rowLength) {
+        return (float) (1 / Math.sqrt(rowLength));
+    }
+
+    private void copyTokenizer(GgufWriter w) {
+        for (Map.Entry<String, Object> e : vocab.metadata().entrySet()) {
+            String key = e.getKey();
+            if (!key.startsWith("tokenizer.")) {
+                continue;
+            }
+            GgufValueType type = vocab.valueType(key);
+            if (type == GgufValueType.ARRAY) {
+                w.putArray(key, vocab.arrayElementType(key), e.getValue());
+            } else {
+                w.put(key, type, e.getValue());
+            }
+        }
+    }
+
+    /** A valid SentencePiece-style vocabulary: unk, bos, eos, the 256 byte tokens, then filler pieces. */
+    private void syntheticTokenizer(GgufWriter w) {
+        int n = shape.vocab();
+        if (n < 259) {
+            throw new IllegalArgumentException("a synthetic vocabulary needs at least 259 tokens, got " + n);
+        }
+        String[] tokens = new String[n];
+        float[] scores = new float[n];
+        int[] types = new int[n];
+        tokens[0] = "<unk>";
+        types[0] = 2;
+        tokens[1] = "<s>";
+        types[1] = 3;
+        tokens[2] = "</s>";
+        types[2] = 3;
+        for (int b = 0; b < 256; b++) {
+            tokens[3 + b] = String.format("<0x%02X>", b);
+            types[3 + b] = 6;
+        }
+        for (int i = 259; i < n; i++) {
+            tokens[i] = "\u2581t" + i;
+            scores[i] = -i;
+            types[i] = 1;
+        }
+        w.putString("tokenizer.ggml.model", "llama")
+                .putStrings("tokenizer.ggml.tokens", tokens)
+                .putFloats("tokenizer.ggml.scores", scores)
+                .putInts("tokenizer.ggml.token_type", types)
+                .putUInt32("tokenizer.ggml.unknown_token_id", 0)
+                .putUInt32("tokenizer.ggml.bos_token_id", 1)
+                .putUInt32("tokenizer.ggml.eos_token_id", 2);
+    }
+
+    private static void ones(GgufWriter w, String name, int n) {
+        float[] v = new float[n];
+        java.util.Arrays.fill(v, 1f);
+        w.addTensor(name, new long[] {n}, v);
+    }
+
+    private void bias(GgufWriter w, String name, int n) {
+        SplittableRandom rnd = random(name);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (rnd.nextDouble() - 0.5) * 0.2f;
+        }
+        w.addTensor(name, new long[] {n}, v);
+    }
+
+    private SplittableRandom random(String tensor) {
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ tensor.hashCode());
+    }
+
+    /**
+     * The float weights of matrix {@code name} (a GGUF tensor name) of {@code rows x cols}, generated in
+     * chunks: {@code sink} gets consecutive row-major ranges. Other tools (the jlama comparison) use it to
+     * write the very same weights in another format.
+     */
+    public void values(String name, int cols, int rows, ChunkSink sink) throws IOException {
+        float half = (float) (stdOf(name, cols) * Math.sqrt(3));
+        SplittableRandom rnd = random(name);
+        int chunkRows = Math.max(1, CHUNK_ELEMENTS / cols);
+        float[] values = new float[chunkRows * cols];
+        for (int r = 0; r < rows; r += chunkRows) {
+            int n = Math.min(chunkRows, rows - r) * cols;
+            for (int i = 0; i < n; i++) {
+                values[i] = (float) (rnd.nextDouble() * 2 - 1) * half;
+            }
+            sink.accept(values, n);
+        }
+    }
+
+    /** Receives {@code values[0 .. count)}, the next chunk of a matrix (the array is reused). */
+    @FunctionalInterface
+    public interface ChunkSink {
+        void accept(float[] values, int count) throws IOException;
+    }
+
+    /** Weights with the variance of a trained model: 1 / row length, except the embedding (1). */
+    private static float stdOf(String name, int cols) {
+        return name.startsWith("token_embd") ? 1f : scale(cols);
+    }
+
+    /** A {@code rows x cols} matrix of {@link #values} as {@code type}. */
+    private void matrix(GgufWriter w, String name, GgmlType type, int cols, int rows) {
+        w.addTensor(name, type, new long[] {cols, rows}, (FileChannel out, long position, long byteSize) -> {
+            int chunkRows = Math.max(1, CHUNK_ELEMENTS / cols);
+            byte[] bytes = new byte[Math.toIntExact(type.byteSize((long) chunkRows * cols))];
+            long[] pos = {position};
+            values(name, cols, rows, (values, n) -> {
+                int len = Math.toIntExact(type.byteSize(n));
+                Quantizer.quantize(type, values, 0, n, bytes, 0);
+                ByteBuffer buf = ByteBuffer.wrap(bytes, 0, len);
+                while (buf.hasRemaining()) {
+                    pos[0] += out.write(buf, pos[0]);
+                }
+            });
+            if (pos[0] - position != byteSize) {
+                throw new IOException(name + ": wrote " + (pos[0] - position) + " bytes, expected " + byteSize);
+            }
+        });
+    }
+}

@@ -1,0 +1,83 @@
+package dev.jllm.runtime.tensor;
+
+import static dev.jllm.runtime.tensor.Simd.B16;
+
+import dev.jllm.models.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+
+/**
+ * GGML Q4_K weights. A super-block holds 256 elements in 144 bytes: {@code d} and {@code dmin} as F16, 12
+ * bytes of 6-bit scales and minimums ({@link KScales}), then 128 bytes {@code qs}. Elements come in four groups
+ * of 64 sharing 32 bytes of {@code qs}: the low nibbles are sub-block {@code 2g}, the high nibbles sub-block
+ * {@code 2g + 1}; element value {@code (d * sc) * q - (dmin * m)}.
+ */
+public final class Q4_KTensor extends DecodingTensor {
+
+    public Q4_KTensor(MemorySegment data, int rows, int cols, boolean vectorized) {
+        super(data, rows, cols, vectorized);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_K;
+    }
+
+    @Override
+    public Q4_KTensor withVectorized(boolean vectorized) {
+        return new Q4_KTensor(data, rows, cols, vectorized);
+    }
+
+    private int[] scaleBytes(long at) {
+        int[] s = new int[12];
+        for (int i = 0; i < 12; i++) {
+            s[i] = u8(at + 4 + i);
+        }
+        return s;
+    }
+
+    @Override
+    protected void decodeScalar(long at, float[] out, int off) {
+        float d = half(at);
+        float dmin = half(at + 2);
+        int[] s = scaleBytes(at);
+        for (int g = 0; g < 4; g++) {
+            float d1 = d * KScales.scale(s, 2 * g);
+            float m1 = dmin * KScales.min(s, 2 * g);
+            float d2 = d * KScales.scale(s, 2 * g + 1);
+            float m2 = dmin * KScales.min(s, 2 * g + 1);
+            for (int l = 0; l < 32; l++) {
+                int q = u8(at + 16 + 32 * g + l);
+                out[off + 64 * g + l] = d1 * (q & 0xF) - m1;
+                out[off + 64 * g + 32 + l] = d2 * (q >>> 4) - m2;
+            }
+        }
+    }
+
+    @Override
+    protected void decodeVector(long at, int count, float[] out, int off) {
+        int[] s = new int[12];
+        for (int b = 0; b < count; b++, at += 144, off += 256) {
+            float d = half(at);
+            float dmin = half(at + 2);
+            for (int i = 0; i < 12; i++) {
+                s[i] = u8(at + 4 + i);
+            }
+            for (int g = 0; g < 4; g++) {
+                float d1 = d * KScales.scale(s, 2 * g);
+                float m1 = dmin * KScales.min(s, 2 * g);
+                float d2 = d * KScales.scale(s, 2 * g + 1);
+                float m2 = dmin * KScales.min(s, 2 * g + 1);
+                // 32 bytes of qs: low nibbles are sub-block 2g, high nibbles 2g + 1; one store site in the loop
+                // keeps C2's graph small enough to inline the vector helpers
+                for (int k = 0; k < 4; k++) {
+                    int h = k & 1;
+                    int nibble = k >> 1;
+                    ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 16 + 32 * g + 16 * h, LE);
+                    storeFieldMulSub(q, 4 * nibble, 0xF, nibble == 0 ? d1 : d2, nibble == 0 ? m1 : m2, out,
+                            off + 64 * g + 32 * nibble + 16 * h);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.jllm.runtime.tensor;
+
+import static dev.jllm.runtime.tensor.Simd.B16;
+
+import dev.jllm.models.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * GGML Q6_K weights. A super-block holds 256 elements in 210 bytes: 128 bytes {@code ql} (low 4 bits), 64
+ * bytes {@code qh} (high 2 bits), 16 signed 8-bit scales (one per 16 elements), then {@code d} as F16. Each
+ * half {@code n} (128 elements) uses 64 bytes of {@code ql} and 32 of {@code qh}: for {@code l < 32},
+ * elements {@code l, l+32, l+64, l+96} take the low nibble of {@code ql[l]}, the low nibble of
+ * {@code ql[l+32]}, the high nibble of {@code ql[l]}, the high nibble of {@code ql[l+32]}, and bits 0-1, 2-3,
+ * 4-5, 6-7 of {@code qh[l]}; the value is {@code (d * scale) * (q - 32)}.
+ */
+public final class Q6_KTensor extends DecodingTensor {
+
+    public Q6_KTensor(MemorySegment data, int rows, int cols, boolean vectorized) {
+        super(data, rows, cols, vectorized);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q6_K;
+    }
+
+    @Override
+    public Q6_KTensor withVectorized(boolean vectorized) {
+        return new Q6_KTensor(data, rows, cols, vectorized);
+    }
+
+    private int scale(long at, int i) {
+        return data.get(ValueLayout.JAVA_BYTE, at + 192 + i);
+    }
+
+    @Override
+    protected void decodeScalar(long at, float[] out, int off) {
+        float d = half(at + 208);
+        for (int n = 0; n < 2; n++) {
+            long ql = at + 64 * n;
+            long qh = at + 128 + 32 * n;
+            int o = off + 128 * n;
+            for (int l = 0; l < 32; l++) {
+                int is = 8 * n + l / 16;
+                int a = u8(ql + l);
+                int b = u8(ql + 32 + l);
+                int h = u8(qh + l);
+                out[o + l] = (d * scale(at, is)) * (((a & 0xF) | (h & 3) << 4) - 32);
+                out[o + 32 + l] = (d * scale(at, is + 2)) * (((b & 0xF) | ((h >>> 2) & 3) << 4) - 32);
+                out[o + 64 + l] = (d * scale(at, is + 4)) * (((a >>> 4) | ((h >>> 4) & 3) << 4) - 32);
+                out[o + 96 + l] = (d * scale(at, is + 6)) * (((b >>> 4) | ((h >>> 6) & 3) << 4) - 32);
+            }
+        }
+    }
+
+    @Override
+    protected void decodeVector(long at, int count, float[] out, int off) {
+        for (int blk = 0; blk < count; blk++, at += 210, off += 256) {
+            float d = half(at + 208);
+            // 16 elements per step: half n, sub-row h (l = 16h .. 16h+15), field f (elements l + 32f) taking
+            // the low (f = 0, 1) or high (f = 2, 3) nibble of ql[l] (f even) or ql[l + 32] (f odd) and bits
+            // 2f, 2f+1 of qh[l]. One store site in the loop keeps C2's graph small enough to inline the helpers.
+            for (int k = 0; k < 16; k++) {
+                int n = k >> 3;
+                int h = (k >> 2) & 1;
+                int f = k & 3;
+                ByteVector ql = ByteVector.fromMemorySegment(B16, data, at + 64 * n + 32 * (f & 1) + 16 * h, LE);
+                ByteVector qh = ByteVector.fromMemorySegment(B16, data, at + 128 + 32 * n + 16 * h, LE);
+                float ds = d * scale(at, 8 * n + h + 2 * f);
+                int o = off + 128 * n + 32 * f + 16 * h;
+                // bit work on int lanes: x86 has no byte shifts (C2 emulates them slowly)
+                for (int p = 0; p < Simd.PARTS_PER_16; p++) {
+                    IntVector lo = ((IntVector) ql.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
+                            .lanewise(VectorOperators.LSHR, 4 * (f >> 1)).and(0xF);
+                    IntVector hi = ((IntVector) qh.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
+                            .lanewise(VectorOperators.LSHR, 2 * f).and(3).lanewise(VectorOperators.LSHL, 4);
+                    ((FloatVector) lo.or(hi).sub(32).convert(VectorOperators.I2F, 0)).mul(ds)
+                            .intoArray(out, o + p * Simd.L);
+                }
+            }
+        }
+    }
+}

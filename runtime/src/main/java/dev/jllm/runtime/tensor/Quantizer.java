@@ -1,0 +1,272 @@
+package dev.jllm.runtime.tensor;
+
+import dev.jllm.models.gguf.GgmlType;
+import java.util.List;
+
+/**
+ * Float to file-layout conversion for every weight type with kernels, by round-to-nearest: the 32-element
+ * types follow ggml's reference quantizers ({@code quantize_row_*_ref}) exactly; the k-quants use a plain
+ * round-to-nearest choice of scales and minimums (ggml's reference searches for slightly better ones, the
+ * layout is the same). Used to write synthetic models and test data; not on any inference path.
+ */
+public final class Quantizer {
+
+    /** The types {@link #quantize} writes (those with kernels). */
+    public static final List<GgmlType> SUPPORTED = WeightTensor.SUPPORTED;
+
+    private Quantizer() {}
+
+    /** {@code values} (a whole number of blocks) in the file layout of {@code type}. */
+    public static byte[] quantize(GgmlType type, float[] values) {
+        byte[] out = new byte[Math.toIntExact(type.byteSize(values.length))];
+        quantize(type, values, 0, values.length, out, 0);
+        return out;
+    }
+
+    /**
+     * Writes {@code n} values from {@code src[srcOff ..]} ({@code n} a multiple of the block size) to
+     * {@code dst[dstOff ..]} in the file layout of {@code type}.
+     */
+    public static void quantize(GgmlType type, float[] src, int srcOff, int n, byte[] dst, int dstOff) {
+        int block = type.blockSize();
+        if (n % block != 0) {
+            throw new IllegalArgumentException(type + " needs a multiple of " + block + " values, got " + n);
+        }
+        int bytes = type.typeSize();
+        for (int b = 0; b < n / block; b++) {
+            int s = srcOff + b * block;
+            int d = dstOff + b * bytes;
+            switch (type) {
+                case F32 -> putInt(dst, d, Float.floatToRawIntBits(src[s]));
+                case F16 -> putShort(dst, d, Float.floatToFloat16(src[s]));
+                case BF16 -> putShort(dst, d, toBf16(src[s]));
+                case Q8_0 -> q8_0(src, s, dst, d);
+                case Q4_0 -> q4_0(src, s, dst, d);
+                case Q4_1 -> q4_1(src, s, dst, d);
+                case Q5_0 -> q5_0(src, s, dst, d);
+                case Q5_1 -> q5_1(src, s, dst, d);
+                case Q4_K -> kQuant(src, s, dst, d, 15, false);
+                case Q5_K -> kQuant(src, s, dst, d, 31, true);
+                case Q6_K -> q6_K(src, s, dst, d);
+                default -> throw new IllegalArgumentException("no quantizer for " + type + " (supported: "
+                        + SUPPORTED + ")");
+            }
+        }
+    }
+
+    /** Round to nearest even, as ggml converts finite floats to bfloat16; NaN stays a quiet NaN. */
+    static short toBf16(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        if ((bits & 0x7FFFFFFF) > 0x7F800000) {
+            return (short) ((bits >>> 16) | 64);
+        }
+        return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
+    }
+
+    /** C's {@code roundf}: halves away from zero. */
+    private static int roundHalfAway(float v) {
+        int r = Math.round(Math.abs(v));
+        return v < 0 ? -r : r;
+    }
+
+    private static void putShort(byte[] b, int at, short v) {
+        b[at] = (byte) v;
+        b[at + 1] = (byte) (v >>> 8);
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        for (int i = 0; i < 4; i++) {
+            b[at + i] = (byte) (v >>> (8 * i));
+        }
+    }
+
+    /** The value of largest magnitude (the first of equal ones), with its sign. */
+    private static float signedMax(float[] x, int from, int n) {
+        float amax = 0;
+        float max = 0;
+        for (int j = 0; j < n; j++) {
+            float v = x[from + j];
+            if (Math.abs(v) > amax) {
+                amax = Math.abs(v);
+                max = v;
+            }
+        }
+        return max;
+    }
+
+    private static void q8_0(float[] x, int s, byte[] out, int at) {
+        float amax = Math.abs(signedMax(x, s, 32));
+        float d = amax / 127f;
+        float id = d != 0 ? 1f / d : 0f;
+        putShort(out, at, Float.floatToFloat16(d));
+        for (int j = 0; j < 32; j++) {
+            out[at + 2 + j] = (byte) roundHalfAway(x[s + j] * id);
+        }
+    }
+
+    private static void q4_0(float[] x, int s, byte[] out, int at) {
+        float d = signedMax(x, s, 32) / -8f;
+        float id = d != 0 ? 1f / d : 0f;
+        putShort(out, at, Float.floatToFloat16(d));
+        for (int j = 0; j < 16; j++) {
+            int lo = Math.min(15, (int) (x[s + j] * id + 8.5f));
+            int hi = Math.min(15, (int) (x[s + 16 + j] * id + 8.5f));
+            out[at + 2 + j] = (byte) (lo | hi << 4);
+        }
+    }
+
+    private static void q4_1(float[] x, int s, byte[] out, int at) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < 32; j++) {
+            min = Math.min(min, x[s + j]);
+            max = Math.max(max, x[s + j]);
+        }
+        float d = (max - min) / 15f;
+        float id = d != 0 ? 1f / d : 0f;
+        putShort(out, at, Float.floatToFloat16(d));
+        putShort(out, at + 2, Float.floatToFloat16(min));
+        for (int j = 0; j < 16; j++) {
+            int lo = Math.min(15, (int) ((x[s + j] - min) * id + 0.5f));
+            int hi = Math.min(15, (int) ((x[s + 16 + j] - min) * id + 0.5f));
+            out[at + 4 + j] = (byte) (lo | hi << 4);
+        }
+    }
+
+    private static void q5_0(float[] x, int s, byte[] out, int at) {
+        float d = signedMax(x, s, 32) / -16f;
+        float id = d != 0 ? 1f / d : 0f;
+        putShort(out, at, Float.floatToFloat16(d));
+        int qh = 0;
+        for (int j = 0; j < 16; j++) {
+            int lo = Math.min(31, (int) (x[s + j] * id + 16.5f));
+            int hi = Math.min(31, (int) (x[s + 16 + j] * id + 16.5f));
+            out[at + 6 + j] = (byte) ((lo & 0xF) | (hi & 0xF) << 4);
+            qh |= ((lo >>> 4) & 1) << j;
+            qh |= ((hi >>> 4) & 1) << (j + 16);
+        }
+        putInt(out, at + 2, qh);
+    }
+
+    private static void q5_1(float[] x, int s, byte[] out, int at) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < 32; j++) {
+            min = Math.min(min, x[s + j]);
+            max = Math.max(max, x[s + j]);
+        }
+        float d = (max - min) / 31f;
+        float id = d != 0 ? 1f / d : 0f;
+        putShort(out, at, Float.floatToFloat16(d));
+        putShort(out, at + 2, Float.floatToFloat16(min));
+        int qh = 0;
+        for (int j = 0; j < 16; j++) {
+            int lo = Math.min(31, (int) ((x[s + j] - min) * id + 0.5f));
+            int hi = Math.min(31, (int) ((x[s + 16 + j] - min) * id + 0.5f));
+            out[at + 8 + j] = (byte) ((lo & 0xF) | (hi & 0xF) << 4);
+            qh |= ((lo >>> 4) & 1) << j;
+            qh |= ((hi >>> 4) & 1) << (j + 16);
+        }
+        putInt(out, at + 4, qh);
+    }
+
+    /**
+     * Q4_K ({@code levels} 15) and Q5_K ({@code levels} 31): per 32-element sub-block the range
+     * {@code [min(0, lo), hi]} split into {@code levels} steps; the eight steps and minimums are then stored
+     * as 6-bit multiples of the super-block's {@code d} and {@code dmin}.
+     */
+    private static void kQuant(float[] x, int s, byte[] out, int at, int levels, boolean fifthBit) {
+        float[] steps = new float[8];
+        float[] mins = new float[8];
+        float maxStep = 0;
+        float maxMin = 0;
+        for (int j = 0; j < 8; j++) {
+            float lo = 0;
+            float hi = 0;
+            for (int l = 0; l < 32; l++) {
+                lo = Math.min(lo, x[s + 32 * j + l]);
+                hi = Math.max(hi, x[s + 32 * j + l]);
+            }
+            steps[j] = (hi - lo) / levels;
+            mins[j] = -lo;
+            maxStep = Math.max(maxStep, steps[j]);
+            maxMin = Math.max(maxMin, mins[j]);
+        }
+        float d = Float.float16ToFloat(Float.floatToFloat16(maxStep / 63f));
+        float dmin = Float.float16ToFloat(Float.floatToFloat16(maxMin / 63f));
+        int[] sc = new int[8];
+        int[] m = new int[8];
+        for (int j = 0; j < 8; j++) {
+            sc[j] = d > 0 ? Math.min(63, Math.round(steps[j] / d)) : 0;
+            m[j] = dmin > 0 ? Math.min(63, Math.round(mins[j] / dmin)) : 0;
+        }
+        putShort(out, at, Float.floatToFloat16(d));
+        putShort(out, at + 2, Float.floatToFloat16(dmin));
+        byte[] scales = new byte[12];
+        KScales.pack(sc, m, scales, 0);
+        System.arraycopy(scales, 0, out, at + 4, 12);
+        int[] q = new int[256];
+        for (int j = 0; j < 8; j++) {
+            float step = d * sc[j];
+            float shift = dmin * m[j];
+            for (int l = 0; l < 32; l++) {
+                int v = step > 0 ? Math.round((x[s + 32 * j + l] + shift) / step) : 0;
+                q[32 * j + l] = Math.max(0, Math.min(levels, v));
+            }
+        }
+        int qs = at + (fifthBit ? 48 : 16);
+        if (fifthBit) {
+            for (int l = 0; l < 32; l++) {
+                out[at + 16 + l] = 0;
+            }
+        }
+        for (int g = 0; g < 4; g++) {
+            for (int l = 0; l < 32; l++) {
+                int lo = q[64 * g + l];
+                int hi = q[64 * g + 32 + l];
+                out[qs + 32 * g + l] = (byte) ((lo & 0xF) | (hi & 0xF) << 4);
+                if (fifthBit) {
+                    out[at + 16 + l] |= (byte) (((lo >>> 4) & 1) << (2 * g) | ((hi >>> 4) & 1) << (2 * g + 1));
+                }
+            }
+        }
+    }
+
+    /** Q6_K: per 16 elements a signed step (largest magnitude / -32), stored as 8-bit multiples of {@code d}. */
+    private static void q6_K(float[] x, int s, byte[] out, int at) {
+        float[] steps = new float[16];
+        float maxStep = 0;
+        float signedMaxStep = 0;
+        for (int j = 0; j < 16; j++) {
+            steps[j] = signedMax(x, s + 16 * j, 16) / -32f;
+            if (Math.abs(steps[j]) > maxStep) {
+                maxStep = Math.abs(steps[j]);
+                signedMaxStep = steps[j];
+            }
+        }
+        // ggml keeps the largest step at scale -128 (the full int8 range)
+        float d = Float.float16ToFloat(Float.floatToFloat16(signedMaxStep / -128f));
+        int[] q = new int[256];
+        for (int j = 0; j < 16; j++) {
+            int sc = d != 0 ? Math.max(-128, Math.min(127, Math.round(steps[j] / d))) : 0;
+            out[at + 192 + j] = (byte) sc;
+            float step = d * sc;
+            for (int l = 0; l < 16; l++) {
+                int v = step != 0 ? Math.round(x[s + 16 * j + l] / step) : 0;
+                q[16 * j + l] = Math.max(-32, Math.min(31, v)) + 32;
+            }
+        }
+        putShort(out, at + 208, Float.floatToFloat16(d));
+        for (int n = 0; n < 2; n++) {
+            for (int l = 0; l < 32; l++) {
+                int q1 = q[128 * n + l];
+                int q2 = q[128 * n + 32 + l];
+                int q3 = q[128 * n + 64 + l];
+                int q4 = q[128 * n + 96 + l];
+                out[at + 64 * n + l] = (byte) ((q1 & 0xF) | (q3 & 0xF) << 4);
+                out[at + 64 * n + 32 + l] = (byte) ((q2 & 0xF) | (q4 & 0xF) << 4);
+                out[at + 128 + 32 * n + l] = (byte) ((q1 >>> 4) | (q2 >>> 4) << 2 | (q3 >>> 4) << 4 | (q4 >>> 4) << 6);
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.jllm.runtime.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jllm.models.gguf.GgmlType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One block of each decoded type written byte by byte from the GGUF layout (ggml's block structs), with the
+ * values worked out by hand; both decoders and both dot kernels must reproduce them.
+ */
+class BlockDequantizationTest {
+
+    private static WeightTensor tensor(Arena arena, GgmlType type, int[] block) {
+        assertThat(block.length).isEqualTo(type.typeSize());
+        MemorySegment seg = arena.allocate(block.length);
+        for (int i = 0; i < block.length; i++) {
+            seg.set(ValueLayout.JAVA_BYTE, i, (byte) block[i]);
+        }
+        return WeightTensor.of(type, seg, 1, type.blockSize(), true);
+    }
+
+    /** Both decoders give {@code expected} bit for bit, and both dots with all-ones give its (exact) sum. */
+    private static void check(WeightTensor w, float[] expected) {
+        float[] scalar = new float[w.cols()];
+        float[] vector = new float[w.cols()];
+        w.dequantizeRow(0, scalar, 0);
+        ((DecodingTensor) w).dequantizeRowVector(0, vector, 0);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(Float.floatToRawIntBits(scalar[i])).as("scalar element %d: %s", i, scalar[i])
+                    .isEqualTo(Float.floatToRawIntBits(expected[i]));
+            assertThat(Float.floatToRawIntBits(vector[i])).as("vector element %d", i)
+                    .isEqualTo(Float.floatToRawIntBits(expected[i]));
+        }
+        float[] ones = new float[w.cols()];
+        Arrays.fill(ones, 1f);
+        double sum = 0;
+        for (float v : expected) {
+            sum += v;
+        }
+        assertThat((double) w.dotScalar(0, ones, 0)).isEqualTo(sum);
+        assertThat((double) w.dotVector(0, ones, 0)).isEqualTo(sum);
+    }
+
+    @Test
+    void q4_1() {
+        // d = 0.5 (F16 0x3800), m = -1 (0xBC00); qs[0] = 0x3A: element 0 = 10 * 0.5 - 1 = 4, element 16 = 3 * 0.5 - 1
+        int[] b = new int[20];
+        b[1] = 0x38;
+        b[3] = 0xBC;
+        b[4] = 0x3A;
+        float[] expected = new float[32];
+        Arrays.fill(expected, -1f);
+        expected[0] = 4f;
+        expected[16] = 0.5f;
+        try (Arena arena = Arena.ofConfined()) {
+            check(tensor(arena, GgmlType.Q4_1, b), expected);
+        }
+    }
+
+    @Test
+    void q5_0() {
+        // d = 0.25 (0x3400); qh = bits 0 and 17 (bytes 01 00 02 00)
+        // qs[0] = 0x21: element 0 = (1 | 16) - 16 = 1 -> 0.25; element 16 = 2 - 16 = -14 -> -3.5
+        // qs[1] = 0xF3: element 1 = 3 - 16 -> -3.25; element 17 = (15 | 16) - 16 = 15 -> 3.75; the rest -16 -> -4
+        int[] b = new int[22];
+        b[1] = 0x34;
+        b[2] = 0x01;
+        b[4] = 0x02;
+        b[6] = 0x21;
+        b[7] = 0xF3;
+        float[] expected = new float[32];
+        Arrays.fill(expected, -4f);
+        expected[0] = 0.25f;
+        expected[16] = -3.5f;
+        expected[1] = -3.25f;
+        expected[17] = 3.75f;
+        try (Arena arena = Arena.ofConfined()) {
+            check(tensor(arena, GgmlType.Q5_0, b), expected);
+        }
+    }
+
+    @Test
+    void q5_1() {
+        // d = 0.5, m = 1 (0x3C00); qh = bit 15 (bytes 00 80 00 00); qs[15] = 0x4F:
+        // element 15 = (15 | 16) * 0.5 + 1 = 16.5, element 31 = 4 * 0.5 + 1 = 3; the rest 0 * 0.5 + 1 = 1
+        int[] b = new int[24];
+        b[1] = 0x38;
+        b[3] = 0x3C;
+        b[5] = 0x80;
+        b[8 + 15] = 0x4F;
+        float[] expected = new float[32];
+        Arrays.fill(expected, 1f);
+        expected[15] = 16.5f;
+        expected[31] = 3f;
+        try (Arena arena = Arena.ofConfined()) {
+            check(tensor(arena, GgmlType.Q5_1, b), expected);
+        }
+    }
+
+    /**
+     * The Q4_K/Q5_K header: d = 0.5, dmin = 0.25; sub-block 0 scale 2 min 4, sub-block 1 scale 3 min 0,
+     * sub-block 5 scale 17 (0b01_0001) min 33 (0b10_0001), all others 0. Sub-block 5's low 4 bits go to byte
+     * 4 + 5 = 9 (0x11), its scale's top bits (01) to the top of byte 1 (3 | 0x40), its min's top bits (10) to
+     * the top of byte 5 (0 | 0x80).
+     */
+    private static int[] kHeader(int size) {
+        int[] b = new int[size];
+        b[1] = 0x38;
+        b[3] = 0x34;
+        int s = 4;
+        b[s] = 2;
+        b[s + 4] = 4;
+        b[s + 1] = 3 | 0x40;
+        b[s + 5] = 0x80;
+        b[s + 9] = 0x11;
+        return b;
+    }
+
+    @Test
+    void q4_K() {
+        // sub-block 0 (elements 0..31, low nibbles of qs[0..31]): 1 * q - 1; sub-block 1 (32..63, high nibbles):
+        // 1.5 * q - 0; sub-block 5 (160..191, high nibbles of qs[64..95]): 8.5 * q - 8.25; others 0 * q - 0
+        int[] b = kHeader(144);
+        b[16] = 0x27;          // element 0: 7 - 1 = 6; element 32: 1.5 * 2 = 3
+        b[16 + 64 + 3] = 0x50; // element 131 (sub-block 4): 0; element 163: 8.5 * 5 - 8.25 = 34.25
+        float[] expected = new float[256];
+        Arrays.fill(expected, 0, 32, -1f);
+        Arrays.fill(expected, 160, 192, -8.25f);
+        expected[0] = 6f;
+        expected[32] = 3f;
+        expected[163] = 34.25f;
+        try (Arena arena = Arena.ofConfined()) {
+            check(tensor(arena, GgmlType.Q4_K, b), expected);
+        }
+    }
+
+    @Test
+    void q5_K() {
+        // as Q4_K, plus qh (bytes 16..47): qh[0] = 0x09 sets bit 0 (element 0 +16) and bit 3 (element 96, in
+        // sub-block 3 whose scale is 0); qh[3] = 0x20 sets bit 5 (element 163 +16). qs starts at byte 48.
+        int[] b = kHeader(176);
+        b[16] = 0x09;
+        b[16 + 3] = 0x20;
+        b[48] = 0x27;          // element 0: 1 * (7 + 16) - 1 = 22; element 32: 1.5 * 2 = 3
+        b[48 + 64 + 3] = 0x50; // element 163: 8.5 * (5 + 16) - 8.25 = 170.25
+        float[] expected = new float[256];
+        Arrays.fill(expected, 0, 32, -1f);
+        Arrays.fill(expected, 160, 192, -8.25f);
+        expected[0] = 22f;
+        expected[32] = 3f;
+        expected[163] = 170.25f;
+        try (Arena arena = Arena.ofConfined()) {
+            check(tensor(arena, GgmlType.Q5_K, b), expected);
+        }
+    }
+
+    @Test
+    void q6_K() {
+        // d = 0.5 (bytes 208..209); scales (bytes 192..207): sc[0] = 2, sc[2] = -1, sc[4] = 3, sc[6] = 1, sc[9] = -4
+        int[] b = new int[210];
+        b[209] = 0x38;
+        b[192] = 2;
+        b[194] = 0xFF;
+        b[196] = 3;
+        b[198] = 1;
+        b[201] = 0xFC;
+        // l = 0 of the first half: ql[0] = 0x5A, ql[32] = 0x3C, qh[0] = 0b11_10_01_00
+        b[0] = 0x5A;
+        b[32] = 0x3C;
+        b[128] = 0xE4;
+        // l = 17 of the second half (element 145, scale sc[9]): ql[64 + 17] low nibble 15, qh[32 + 17] bits 0-1 = 2
+        b[64 + 17] = 0x0F;
+        b[128 + 32 + 17] = 0x02;
+        // every other element has q = 0 - 32 = -32: (0.5 * sc) * -32, i.e. -0.0 where the scale is 0
+        float[] expected = new float[256];
+        Arrays.fill(expected, -0f);
+        Arrays.fill(expected, 0, 16, -32f);    // sc[0]: 1.0 * -32
+        Arrays.fill(expected, 32, 48, 16f);    // sc[2]: -0.5 * -32
+        Arrays.fill(expected, 64, 80, -48f);   // sc[4]: 1.5 * -32
+        Arrays.fill(expected, 96, 112, -16f);  // sc[6]: 0.5 * -32
+        Arrays.fill(expected, 144, 160, 64f);  // sc[9]: -2 * -32
+        expected[0] = -22f;   // (10 | 0 << 4) - 32 = -22, times 1.0
+        expected[32] = 2f;    // (12 | 1 << 4) - 32 = -4, times -0.5
+        expected[64] = 7.5f;  // (5 | 2 << 4) - 32 = 5, times 1.5
+        expected[96] = 9.5f;  // (3 | 3 << 4) - 32 = 19, times 0.5
+        expected[145] = -30f; // (15 | 2 << 4) - 32 = 15, times -2
+        expected[177] = 0f;   // same byte's second field: (0 | 0) - 32 under sc[11] = 0 -> 0 * -32 = -0.0
+        expected[177] = -0f;
+        try (Arena arena = Arena.ofConfined()) {
+            check(tensor(arena, GgmlType.Q6_K, b), expected);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.jllm.runtime.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jllm.models.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Quantize then dequantize: every value within the type's step of the original. */
+class QuantizerTest {
+
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
+    void roundTripErrorIsWithinTheQuantizationStep(GgmlType type) {
+        Random rnd = new Random(type.ordinal());
+        int cols = 3 * 256;
+        int rows = 5;
+        float[] values = new float[rows * cols];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) rnd.nextGaussian() * (1 + i % 7);
+        }
+        byte[] bytes = Quantizer.quantize(type, values);
+        assertThat((long) bytes.length).isEqualTo(type.byteSize(values.length));
+        WeightTensor w = WeightTensor.of(type, MemorySegment.ofArray(bytes), rows, cols, false);
+        // relative error per block range: 2^-(bits) of the block's largest magnitude, with slack for the
+        // rounding of 6-bit sub-block scales in the k-quants
+        double rel = switch (type) {
+            case F32 -> 0;
+            case F16 -> 1e-3;
+            case BF16 -> 8e-3;
+            case Q8_0 -> 1.0 / 127;
+            case Q4_0 -> 1.0 / 8;
+            case Q4_1 -> 1.0 / 15;
+            case Q5_0 -> 1.0 / 16;
+            case Q5_1 -> 1.0 / 31;
+            case Q4_K -> 2.0 / 15;
+            case Q5_K -> 2.0 / 31;
+            case Q6_K -> 2.0 / 32;
+            default -> throw new AssertionError(type);
+        };
+        float[] row = new float[cols];
+        int block = type.blockSize() == 1 ? 32 : type.blockSize();
+        double sumSq = 0;
+        double errSq = 0;
+        for (int r = 0; r < rows; r++) {
+            w.dequantizeRow(r, row, 0);
+            for (int b = 0; b < cols; b += block) {
+                double amax = 0;
+                for (int j = 0; j < block; j++) {
+                    amax = Math.max(amax, Math.abs(values[r * cols + b + j]));
+                }
+                for (int j = 0; j < block; j++) {
+                    double v = values[r * cols + b + j];
+                    double err = Math.abs(row[b + j] - v);
+                    assertThat(err).as("%s row %d element %d", type, r, b + j).isLessThanOrEqualTo(bound(rel, amax, type));
+                    sumSq += v * v;
+                    errSq += err * err;
+                }
+            }
+        }
+        System.out.printf("%s round-trip relative RMS error %.5f%n", type, Math.sqrt(errSq / sumSq));
+    }
+
+    /**
+     * Half a step of the block's range is {@code rel * amax}; quantized types add the rounding of their F16
+     * scale and minimum (each at most 2^-11 relative, times quants of up to the block's range: 2^-10 * amax).
+     */
+    private static double bound(double rel, double amax, GgmlType type) {
+        return type.isQuantized() ? rel * amax + 0x1p-10 * amax + 1e-6 : rel * amax + 1e-6;
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"Q2_K", "IQ4_XS"})
+    void unsupportedTypeIsAClearError(GgmlType type) {
+        assertThatThrownBy(() -> Quantizer.quantize(type, new float[256]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no quantizer for " + type);
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"Q4_0", "Q4_K"})
+    void partialBlockIsAClearError(GgmlType type) {
+        assertThatThrownBy(() -> Quantizer.quantize(type, new float[40]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiple of");
+    }
+}

@@ -1,0 +1,146 @@
+package dev.jllm.server.cli;
+
+import dev.jllm.api.json.Json;
+import dev.jllm.models.gguf.GgufFile;
+import dev.jllm.models.gguf.GgufSummary;
+import dev.jllm.runtime.model.EngineOptions;
+import dev.jllm.runtime.model.LlamaModel;
+import dev.jllm.runtime.perf.ModelBench;
+import dev.jllm.runtime.perf.Throughput;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jllm bench}: prompt and generation speed of a model, measured like llama-bench ({@code pp}: a prompt
+ * as one batch, {@code tg}: tokens one at a time; mean and standard deviation over runs after a warm-up).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure prompt processing (pp) and token generation (tg) speed, like llama-bench.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "GGUF file or model in the store.")
+    String model;
+
+    @Option(names = {"-p", "--n-prompt"}, defaultValue = "128", paramLabel = "N",
+            description = "Prompt tokens of the pp test; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int prompt;
+
+    @Option(names = {"-n", "--n-gen"}, defaultValue = "64", paramLabel = "N",
+            description = "Generated tokens of the tg test; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int gen;
+
+    @Option(names = {"-t", "--threads"}, defaultValue = "0", paramLabel = "N",
+            description = "Kernel threads; 0 = one per physical core (default).")
+    int threads;
+
+    @Option(names = {"-r", "--repetitions"}, defaultValue = "3", paramLabel = "N",
+            description = "Timed runs of each test, after one warm-up (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean json = switch (format) {
+            case "json" -> true;
+            case "text" -> false;
+            default -> throw new UserError("--format must be text or json, got '" + format + "'");
+        };
+        if (prompt < 0 || gen < 0 || prompt + gen == 0) {
+            throw new UserError("-p and -n must be 0 or more, and not both 0");
+        }
+        if (runs < 1) {
+            throw new UserError("-r must be at least 1");
+        }
+        if (threads < 0) {
+            throw new UserError("-t must be 0 (one per physical core) or more");
+        }
+        Path file = ModelPaths.resolve(model);
+        EngineOptions options = EngineOptions.defaults();
+        if (threads > 0) {
+            options = options.withThreads(threads);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (GgufFile gguf = GgufFile.open(file); LlamaModel m = LlamaModel.load(gguf, options)) {
+            String type = typeName(gguf);
+            ModelBench.Result r = new ModelBench(m, Math.max(prompt, gen)).run(prompt, gen, runs);
+            if (json) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("model", file.getFileName().toString());
+                o.put("type", type);
+                o.put("threads", options.threads());
+                o.put("pp", result(r.pp()));
+                o.put("tg", result(r.tg()));
+                out.println(Json.toJson(o));
+            } else {
+                out.printf(Locale.ROOT, "| %-40s | %-8s | %7s | %6s | %20s |%n", "model", "type", "threads", "test", "t/s");
+                line(out, file, type, options.threads(), "pp" + prompt, r.pp());
+                line(out, file, type, options.threads(), "tg" + gen, r.tg());
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    /** llama.cpp's name of {@code general.file_type} (e.g. Q4_K_M), else the dominant weight type. */
+    private static String typeName(GgufFile gguf) {
+        String named = switch ((int) gguf.longValue("general.file_type", -1)) {
+            case 0 -> "F32";
+            case 1 -> "F16";
+            case 2 -> "Q4_0";
+            case 3 -> "Q4_1";
+            case 7 -> "Q8_0";
+            case 8 -> "Q5_0";
+            case 9 -> "Q5_1";
+            case 10 -> "Q2_K";
+            case 11 -> "Q3_K_S";
+            case 12 -> "Q3_K_M";
+            case 13 -> "Q3_K_L";
+            case 14 -> "Q4_K_S";
+            case 15 -> "Q4_K_M";
+            case 16 -> "Q5_K_S";
+            case 17 -> "Q5_K_M";
+            case 18 -> "Q6_K";
+            case 32 -> "BF16";
+            default -> null;
+        };
+        if (named != null) {
+            return named;
+        }
+        GgufSummary s = GgufSummary.of(gguf);
+        return s.fileType() == null ? "unknown" : s.fileType().name();
+    }
+
+    private static Map<String, Object> result(Throughput t) {
+        if (t == null) {
+            return null;
+        }
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("n", t.tokens());
+        o.put("tps", round(t.tps()));
+        o.put("sd", round(t.sd()));
+        return o;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static void line(PrintWriter out, Path file, String type, int threads, String test, Throughput t) {
+        if (t != null) {
+            out.printf(Locale.ROOT, "| %-40s | %-8s | %7d | %6s | %20s |%n", file.getFileName(), type, threads, test,
+                    String.format(Locale.ROOT, "%.2f ± %.2f", t.tps(), t.sd()));
+        }
+    }
+}

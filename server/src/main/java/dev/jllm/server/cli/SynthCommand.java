@@ -1,0 +1,69 @@
+package dev.jllm.server.cli;
+
+import dev.jllm.models.gguf.GgufFile;
+import dev.jllm.runtime.synth.ModelShape;
+import dev.jllm.runtime.synth.SyntheticModelWriter;
+import dev.jllm.runtime.synth.WeightMix;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jllm synth}: a GGUF model of a real shape with seeded random weights, for benchmarks. */
+@Command(name = "synth", mixinStandardHelpOptions = true,
+        description = "Write a model of a real shape with seeded random weights (for benchmarks).")
+final class SynthCommand implements Callable<Integer> {
+
+    @Option(names = "--shape", required = true, paramLabel = "NAME",
+            description = "stories260k, tinyllama-1.1b, llama-3.2-1b or qwen2.5-0.5b.")
+    String shape;
+
+    @Option(names = "--type", required = true, paramLabel = "TYPE",
+            description = "F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K, or the mixes Q4_K_M, Q5_K_M.")
+    String type;
+
+    @Option(names = "--vocab", paramLabel = "VOCAB.gguf",
+            description = "Copy the tokenizer from this GGUF (its vocabulary size replaces the shape's).")
+    Path vocab;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The GGUF file to write.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Weight seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        ModelShape s;
+        WeightMix mix;
+        try {
+            s = ModelShape.named(shape);
+            mix = WeightMix.parse(type);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (vocab != null && !Files.isRegularFile(vocab)) {
+            throw new UserError("vocab file not found: " + vocab);
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        long start = System.nanoTime();
+        try (GgufFile v = vocab == null ? null : GgufFile.open(vocab)) {
+            if (v != null && !v.has("tokenizer.ggml.tokens")) {
+                throw new UserError(vocab + " has no tokenizer.ggml.tokens");
+            }
+            SyntheticModelWriter writer = new SyntheticModelWriter(s, mix, seed, v);
+            writer.write(out);
+            o.printf("wrote %s: %s, %s, seed %d, %.1f MiB in %.1f s%n", out, writer.shape(), mix.name(), seed,
+                    Files.size(out) / 1048576.0, (System.nanoTime() - start) / 1e9);
+        }
+        o.flush();
+        return 0;
+    }
+}

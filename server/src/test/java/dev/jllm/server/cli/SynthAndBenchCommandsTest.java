@@ -1,0 +1,103 @@
+package dev.jllm.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jllm.models.gguf.GgmlType;
+import dev.jllm.models.gguf.GgufFile;
+import dev.jllm.server.testing.TestData;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** jllm synth and jllm bench as a user runs them, on the tiny stories260k shape. */
+class SynthAndBenchCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void synthWritesAModelWithLlamaCppMetadataThatBenchMeasures() throws Exception {
+        Path file = dir.resolve("s.gguf");
+        ModelCommandsTest.Run s = ModelCommandsTest.run("synth", "--shape", "stories260k", "--type", "Q8_0",
+                "--out", file.toString(), "--seed", "3");
+        assertThat(s.exit()).as(s.err()).isZero();
+        try (GgufFile g = GgufFile.open(file)) {
+            assertThat(g.string("general.architecture")).contains("llama");
+            assertThat(g.longValue("general.file_type", -1)).isEqualTo(7);
+            assertThat(g.longValue("llama.embedding_length", -1)).isEqualTo(64);
+            assertThat(g.longValue("llama.block_count", -1)).isEqualTo(5);
+            assertThat(g.string("tokenizer.ggml.model")).contains("llama");
+            assertThat(g.strings("tokenizer.ggml.tokens")).hasSize(512);
+            // rows of 64 are Q8_0; the FFN's 172-long rows fall back to F16 as llama.cpp does
+            assertThat(g.requireTensor("blk.0.attn_q.weight").type()).isEqualTo(GgmlType.Q8_0);
+            assertThat(g.requireTensor("blk.0.ffn_down.weight").type()).isEqualTo(GgmlType.F16);
+        }
+        ModelCommandsTest.Run b = ModelCommandsTest.run("bench", "--model", file.toString(), "-p", "16", "-n", "4",
+                "-r", "2", "-t", "1", "--format", "json");
+        assertThat(b.exit()).as(b.err()).isZero();
+        JsonObject o;
+        try (JsonReader r = jakarta.json.Json.createReader(new StringReader(b.out()))) {
+            o = r.readObject();
+        }
+        assertThat(o.keySet()).containsExactly("model", "type", "threads", "pp", "tg");
+        assertThat(o.getString("model")).isEqualTo("s.gguf");
+        assertThat(o.getString("type")).isEqualTo("Q8_0");
+        assertThat(o.getInt("threads")).isEqualTo(1);
+        assertThat(o.getJsonObject("pp").getInt("n")).isEqualTo(16);
+        assertThat(o.getJsonObject("tg").getInt("n")).isEqualTo(4);
+        assertThat(o.getJsonObject("pp").getJsonNumber("tps").doubleValue()).isPositive();
+        assertThat(o.getJsonObject("tg").getJsonNumber("sd").doubleValue()).isNotNegative();
+    }
+
+    @Test
+    void sameSeedSameBytesAndMixesUseQ6KWhereLlamaCppDoes() throws Exception {
+        Path a = dir.resolve("a.gguf");
+        Path b = dir.resolve("b.gguf");
+        for (Path p : new Path[] {a, b}) {
+            assertThat(ModelCommandsTest.run("synth", "--shape", "stories260k", "--type", "Q4_K_M", "--out",
+                    p.toString()).exit()).isZero();
+        }
+        assertThat(Files.mismatch(a, b)).isEqualTo(-1L);
+        try (GgufFile g = GgufFile.open(a)) {
+            assertThat(g.longValue("general.file_type", -1)).isEqualTo(15);
+            // 64-long rows cannot hold 256-element blocks: Q4_K falls back to Q5_0, Q6_K to Q8_0
+            Set<GgmlType> types = new HashSet<>();
+            g.tensors().forEach(t -> types.add(t.type()));
+            assertThat(types).contains(GgmlType.Q5_0, GgmlType.Q8_0);
+        }
+    }
+
+    @Test
+    void synthCopiesTheTokenizerOfAVocabFile() throws Exception {
+        Path vocab = TestData.require("vocab/ggml-vocab-llama-spm.gguf");
+        Path file = dir.resolve("v.gguf");
+        ModelCommandsTest.Run s = ModelCommandsTest.run("synth", "--shape", "stories260k", "--type", "F16",
+                "--vocab", vocab.toString(), "--out", file.toString());
+        assertThat(s.exit()).as(s.err()).isZero();
+        try (GgufFile g = GgufFile.open(file); GgufFile v = GgufFile.open(vocab)) {
+            assertThat(g.strings("tokenizer.ggml.tokens")).isEqualTo(v.strings("tokenizer.ggml.tokens"));
+            assertThat(g.requireTensor("token_embd.weight").shape()[1]).isEqualTo(v.strings("tokenizer.ggml.tokens").length);
+        }
+    }
+
+    @Test
+    void badArgumentsAreOneLineErrors() {
+        ModelCommandsTest.Run s = ModelCommandsTest.run("synth", "--shape", "gpt-9", "--type", "Q4_0", "--out",
+                dir.resolve("x.gguf").toString());
+        assertThat(s.exit()).isEqualTo(1);
+        assertThat(s.err()).contains("unknown shape 'gpt-9'").contains("tinyllama-1.1b");
+        ModelCommandsTest.Run t = ModelCommandsTest.run("synth", "--shape", "stories260k", "--type", "IQ2_XXS", "--out",
+                dir.resolve("x.gguf").toString());
+        assertThat(t.exit()).isEqualTo(1);
+        assertThat(t.err()).contains("unsupported type 'IQ2_XXS'");
+        ModelCommandsTest.Run b = ModelCommandsTest.run("bench", "--model", dir.resolve("missing.gguf").toString());
+        assertThat(b.exit()).isNotZero();
+        assertThat(b.err().lines().count()).isEqualTo(1);
+    }
+}
