@@ -2,9 +2,9 @@ package dev.jllm.server.cli;
 
 import dev.jllm.api.json.Json;
 import dev.jllm.models.gguf.GgufFile;
+import dev.jllm.runtime.hf.OpenNetwork;
 import dev.jllm.models.gguf.GgufSummary;
 import dev.jllm.runtime.model.EngineOptions;
-import dev.jllm.runtime.model.LlamaModel;
 import dev.jllm.runtime.perf.ModelBench;
 import dev.jllm.runtime.perf.Throughput;
 import java.io.PrintWriter;
@@ -72,9 +72,10 @@ final class BenchCommand implements Callable<Integer> {
             options = options.withThreads(threads);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (GgufFile gguf = GgufFile.open(file); LlamaModel m = LlamaModel.load(gguf, options)) {
-            String type = typeName(gguf);
-            ModelBench.Result r = new ModelBench(m, Math.max(prompt, gen)).run(prompt, gen, runs);
+        // A GGUF file or a Hugging Face directory, as everywhere a model is accepted.
+        try (OpenNetwork net = OpenNetwork.open(file, options, null)) {
+            String type = net.source() instanceof GgufFile gguf ? typeName(gguf) : "safetensors";
+            ModelBench.Result r = new ModelBench(net.network(), Math.max(prompt, gen)).run(prompt, gen, runs);
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("model", file.getFileName().toString());

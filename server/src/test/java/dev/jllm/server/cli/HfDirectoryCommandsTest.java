@@ -67,6 +67,17 @@ class HfDirectoryCommandsTest {
     }
 
     @Test
+    void benchRunsTheDirectory() throws Exception {
+        ModelCommandsTest.Run r = ModelCommandsTest.run("bench", "--model", hf(), "-p", "8", "-n", "4", "-r", "1",
+                "-t", "1", "--format", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> o = dev.jllm.api.json.Json.fromJson(r.out().strip(), java.util.Map.class);
+        assertThat(o).containsEntry("type", "safetensors").containsKeys("pp", "tg");
+        assertThat(((Number) ((java.util.Map<?, ?>) o.get("tg")).get("tps")).doubleValue()).isPositive();
+    }
+
+    @Test
     void showAndTokenizeReadTheDirectory() {
         ModelCommandsTest.Run show = ModelCommandsTest.run("show", hf());
         assertThat(show.exit()).as(show.err()).isZero();
