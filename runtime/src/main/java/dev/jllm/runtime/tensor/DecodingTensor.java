@@ -20,9 +20,8 @@ import jdk.incubator.vector.VectorOperators;
  * value is one float expression of the block's fields (e.g. {@code d1 * q - m1}, rounded after each operation,
  * never fused), so the two agree exactly and {@link #dequantizeRow} is the value the dot products use.
  *
- * <p>The vector dot sums {@code w[i] * x[i]} with fused multiply-adds into two accumulators (vector chunk
- * {@code i / L} goes to accumulator {@code (i / L) % 2}), then adds the two and folds the lanes in the fixed
- * order of {@link Simd}. The four-token kernel performs exactly those operations per token.
+ * <p>The vector dot follows the operation order of {@link WeightTensor}: fused multiply-adds of the chunks in order
+ * into one accumulator, folded in the fixed lane order of {@link Simd}; rows are whole blocks, so there is no tail.
  */
 public abstract sealed class DecodingTensor extends WeightTensor
         permits Q4_1Tensor, Q5_0Tensor, Q5_1Tensor, Q4_KTensor, Q5_KTensor, Q6_KTensor {
@@ -117,8 +116,8 @@ public abstract sealed class DecodingTensor extends WeightTensor
         }
     }
 
-    /** Vector decoding of a whole row (tests compare it with {@link #dequantizeRow}). */
-    final void dequantizeRowVector(int row, float[] out, int outOff) {
+    @Override
+    public final void decodeRowVector(int row, float[] out, int outOff) {
         checkRow(row);
         decodeVector(row * rowBytes, cols / block, out, outOff);
     }
@@ -131,73 +130,18 @@ public abstract sealed class DecodingTensor extends WeightTensor
         long base = row * rowBytes;
         int blocks = cols / block;
         float[] w = new float[blocksPerChunk * block];
-        float[] acc = new float[2 * L];
+        float[] acc = new float[L];
         for (int b = 0; b < blocks; b += blocksPerChunk) {
             int count = Math.min(blocksPerChunk, blocks - b);
             decodeVector(base + (long) b * blockBytes, count, w, 0);
             int xi = xOff + b * block;
-            FloatVector a0 = FloatVector.fromArray(F, acc, 0);
-            FloatVector b0 = FloatVector.fromArray(F, acc, L);
-            for (int i = 0, n = count * block; i < n; i += 2 * L) {
-                a0 = FloatVector.fromArray(F, w, i).fma(FloatVector.fromArray(F, x, xi + i), a0);
-                b0 = FloatVector.fromArray(F, w, i + L).fma(FloatVector.fromArray(F, x, xi + i + L), b0);
+            FloatVector a = FloatVector.fromArray(F, acc, 0);
+            for (int i = 0, n = count * block; i < n; i += L) {
+                a = FloatVector.fromArray(F, w, i).fma(FloatVector.fromArray(F, x, xi + i), a);
             }
-            a0.intoArray(acc, 0);
-            b0.intoArray(acc, L);
+            a.intoArray(acc, 0);
         }
-        FloatVector a0 = FloatVector.fromArray(F, acc, 0).add(FloatVector.fromArray(F, acc, L));
-        a0 = a0.add(a0.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a0 = a0.add(a0.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a0 = a0.add(a0.rearrange(Simd.FOLD2));
-        return a0.add(a0.rearrange(Simd.FOLD1)).lane(0);
-    }
-
-    @Override
-    public final void dotVector4(int row, float[] x, int x0, int x1, int x2, int x3,
-                                 float[] out, int o0, int o1, int o2, int o3) {
-        long base = row * rowBytes;
-        int blocks = cols / block;
-        float[] w = new float[blocksPerChunk * block];
-        float[] acc = new float[8 * L]; // token t: [2t * L, (2t + 2) * L)
-        for (int b = 0; b < blocks; b += blocksPerChunk) {
-            int count = Math.min(blocksPerChunk, blocks - b);
-            decodeVector(base + (long) b * blockBytes, count, w, 0);
-            int xb = b * block;
-            FloatVector a0 = FloatVector.fromArray(F, acc, 0), b0 = FloatVector.fromArray(F, acc, L);
-            FloatVector a1 = FloatVector.fromArray(F, acc, 2 * L), b1 = FloatVector.fromArray(F, acc, 3 * L);
-            FloatVector a2 = FloatVector.fromArray(F, acc, 4 * L), b2 = FloatVector.fromArray(F, acc, 5 * L);
-            FloatVector a3 = FloatVector.fromArray(F, acc, 6 * L), b3 = FloatVector.fromArray(F, acc, 7 * L);
-            for (int i = 0, n = count * block; i < n; i += 2 * L) {
-                FloatVector w0 = FloatVector.fromArray(F, w, i);
-                FloatVector w1 = FloatVector.fromArray(F, w, i + L);
-                int xi = xb + i;
-                a0 = w0.fma(FloatVector.fromArray(F, x, x0 + xi), a0);
-                a1 = w0.fma(FloatVector.fromArray(F, x, x1 + xi), a1);
-                a2 = w0.fma(FloatVector.fromArray(F, x, x2 + xi), a2);
-                a3 = w0.fma(FloatVector.fromArray(F, x, x3 + xi), a3);
-                b0 = w1.fma(FloatVector.fromArray(F, x, x0 + xi + L), b0);
-                b1 = w1.fma(FloatVector.fromArray(F, x, x1 + xi + L), b1);
-                b2 = w1.fma(FloatVector.fromArray(F, x, x2 + xi + L), b2);
-                b3 = w1.fma(FloatVector.fromArray(F, x, x3 + xi + L), b3);
-            }
-            a0.intoArray(acc, 0);
-            b0.intoArray(acc, L);
-            a1.intoArray(acc, 2 * L);
-            b1.intoArray(acc, 3 * L);
-            a2.intoArray(acc, 4 * L);
-            b2.intoArray(acc, 5 * L);
-            a3.intoArray(acc, 6 * L);
-            b3.intoArray(acc, 7 * L);
-        }
-        out[o0] = sum(acc, 0);
-        out[o1] = sum(acc, 2 * L);
-        out[o2] = sum(acc, 4 * L);
-        out[o3] = sum(acc, 6 * L);
-    }
-
-    /** The two accumulators at {@code acc[off ..]} added, then their lanes in the fixed order. */
-    private static float sum(float[] acc, int off) {
-        FloatVector a = FloatVector.fromArray(F, acc, off).add(FloatVector.fromArray(F, acc, off + L));
+        FloatVector a = FloatVector.fromArray(F, acc, 0);
         a = a.add(a.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         a = a.add(a.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
         a = a.add(a.rearrange(Simd.FOLD2));

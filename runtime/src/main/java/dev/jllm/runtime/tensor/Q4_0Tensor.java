@@ -67,98 +67,68 @@ public final class Q4_0Tensor extends WeightTensor {
         return sum;
     }
 
-    // Vector layout (shared by dotVector and dotVector4): per block, a fresh sum of (nibble-8)*x over its 32
-    // elements (low nibbles = elements 0..15, then high nibbles), scaled by d into one accumulator per token;
-    // then the lanes by a fixed tree. One accumulator per token keeps C2 from boxing the four-token kernel.
+    // Vector layout: the operation order of WeightTensor. Each element is decoded as fma(nibble, d, -8d), which
+    // is (nibble - 8) * d rounded once: exactly the float of dequantizeRow. A block's chunks are its low nibbles
+    // (elements 0..15) then its high nibbles (16..31).
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
         long base = row * rowBytes;
         int blocks = cols / BLOCK;
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long block = base + (long) b * BLOCK_BYTES;
-            int xi = xOff + b * BLOCK;
+        FloatVector a = FloatVector.zero(F);
+        for (int blk = 0; blk < blocks; blk++) {
+            long block = base + (long) blk * BLOCK_BYTES;
+            int xi = xOff + blk * BLOCK;
+            float d = scale(block);
+            FloatVector dv = FloatVector.broadcast(F, d);
+            FloatVector mv = FloatVector.broadcast(F, -8f * d);
             ByteVector packed = ByteVector.fromMemorySegment(B16, data, block + 2, LE);
-            FloatVector s = FloatVector.zero(F);
-            for (int p = 0; p < PARTS_PER_16; p++) {
-                s = low(packed, p).fma(FloatVector.fromArray(F, x, xi + p * L), s);
+            if (PARTS_PER_16 == 1) {
+                IntVector v = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
+                FloatVector lo = (FloatVector) v.and(0xF).convert(VectorOperators.I2F, 0);
+                FloatVector hi = (FloatVector) v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+                a = lo.fma(dv, mv).fma(FloatVector.fromArray(F, x, xi), a);
+                a = hi.fma(dv, mv).fma(FloatVector.fromArray(F, x, xi + 16), a);
+            } else {
+                for (int p = 0; p < PARTS_PER_16; p++) {
+                    a = nibbles(packed, p, 0xF, 0).fma(dv, mv).fma(FloatVector.fromArray(F, x, xi + p * L), a);
+                }
+                for (int p = 0; p < PARTS_PER_16; p++) {
+                    a = nibbles(packed, p, 0xF0, 4).fma(dv, mv).fma(FloatVector.fromArray(F, x, xi + 16 + p * L), a);
+                }
             }
-            for (int p = 0; p < PARTS_PER_16; p++) {
-                s = high(packed, p).fma(FloatVector.fromArray(F, x, xi + 16 + p * L), s);
-            }
-            acc = s.fma(FloatVector.broadcast(F, scale(block)), acc);
         }
-        acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        acc = acc.add(acc.rearrange(Simd.FOLD2));
-        return acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
+        a = a.add(a.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a = a.add(a.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a = a.add(a.rearrange(Simd.FOLD2));
+        return a.add(a.rearrange(Simd.FOLD1)).lane(0);
     }
 
     @Override
-    public void dotVector4(int row, float[] x, int x0, int x1, int x2, int x3,
-                           float[] out, int o0, int o1, int o2, int o3) {
+    public void decodeRowVector(int row, float[] out, int outOff) {
+        checkRow(row);
         long base = row * rowBytes;
-        int blocks = cols / BLOCK;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        for (int b = 0; b < blocks; b++) {
-            long block = base + (long) b * BLOCK_BYTES;
-            int xb = b * BLOCK;
+        for (int blk = 0; blk < cols / BLOCK; blk++) {
+            long block = base + (long) blk * BLOCK_BYTES;
+            int o = outOff + blk * BLOCK;
+            float d = scale(block);
+            FloatVector dv = FloatVector.broadcast(F, d);
+            FloatVector mv = FloatVector.broadcast(F, -8f * d);
             ByteVector packed = ByteVector.fromMemorySegment(B16, data, block + 2, LE);
-            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
             for (int p = 0; p < PARTS_PER_16; p++) {
-                FloatVector w = low(packed, p);
-                int xi = xb + p * L;
-                s0 = w.fma(FloatVector.fromArray(F, x, x0 + xi), s0);
-                s1 = w.fma(FloatVector.fromArray(F, x, x1 + xi), s1);
-                s2 = w.fma(FloatVector.fromArray(F, x, x2 + xi), s2);
-                s3 = w.fma(FloatVector.fromArray(F, x, x3 + xi), s3);
+                nibbles(packed, p, 0xF, 0).fma(dv, mv).intoArray(out, o + p * L);
+                nibbles(packed, p, 0xF0, 4).fma(dv, mv).intoArray(out, o + 16 + p * L);
             }
-            for (int p = 0; p < PARTS_PER_16; p++) {
-                FloatVector w = high(packed, p);
-                int xi = xb + 16 + p * L;
-                s0 = w.fma(FloatVector.fromArray(F, x, x0 + xi), s0);
-                s1 = w.fma(FloatVector.fromArray(F, x, x1 + xi), s1);
-                s2 = w.fma(FloatVector.fromArray(F, x, x2 + xi), s2);
-                s3 = w.fma(FloatVector.fromArray(F, x, x3 + xi), s3);
-            }
-            FloatVector d = FloatVector.broadcast(F, scale(block));
-            a0 = s0.fma(d, a0);
-            a1 = s1.fma(d, a1);
-            a2 = s2.fma(d, a2);
-            a3 = s3.fma(d, a3);
         }
-        a0 = a0.add(a0.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a0 = a0.add(a0.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a0 = a0.add(a0.rearrange(Simd.FOLD2));
-        out[o0] = a0.add(a0.rearrange(Simd.FOLD1)).lane(0);
-        a1 = a1.add(a1.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a1 = a1.add(a1.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a1 = a1.add(a1.rearrange(Simd.FOLD2));
-        out[o1] = a1.add(a1.rearrange(Simd.FOLD1)).lane(0);
-        a2 = a2.add(a2.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a2 = a2.add(a2.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a2 = a2.add(a2.rearrange(Simd.FOLD2));
-        out[o2] = a2.add(a2.rearrange(Simd.FOLD1)).lane(0);
-        a3 = a3.add(a3.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a3 = a3.add(a3.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a3 = a3.add(a3.rearrange(Simd.FOLD2));
-        out[o3] = a3.add(a3.rearrange(Simd.FOLD1)).lane(0);
     }
 
     // Nibbles are split on int lanes: x86 has no byte shifts, and C2's emulation of them cost more than the
     // rest of the kernel (measured 2x on AVX-512). The values, hence the results, are the same either way.
 
-    /** Part {@code p} of the low nibbles minus 8 (elements {@code p * L ..}), as floats. */
-    private static FloatVector low(ByteVector packed, int p) {
+    /** Part {@code p} of the nibbles {@code (byte & mask) >>> shift}, as floats (elements {@code p * L ..}). */
+    private static FloatVector nibbles(ByteVector packed, int p, int mask, int shift) {
         IntVector v = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p);
-        return (FloatVector) v.and(0xF).sub(8).convert(VectorOperators.I2F, 0);
-    }
-
-    /** Part {@code p} of the high nibbles minus 8 (elements {@code 16 + p * L ..}), as floats. */
-    private static FloatVector high(ByteVector packed, int p) {
-        IntVector v = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p);
-        return (FloatVector) v.lanewise(VectorOperators.LSHR, 4).sub(8).convert(VectorOperators.I2F, 0);
+        return (FloatVector) v.and(mask).lanewise(VectorOperators.LSHR, shift).convert(VectorOperators.I2F, 0);
     }
 
     @Override

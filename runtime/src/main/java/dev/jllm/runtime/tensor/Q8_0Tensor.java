@@ -58,76 +58,53 @@ public final class Q8_0Tensor extends WeightTensor {
         return sum;
     }
 
-    // Vector layout (shared by dotVector and dotVector4): per block, a fresh sum of q*x over its 32 elements
-    // (sub-vectors in element order), scaled by d into one accumulator per token; then the lanes by a fixed tree.
-    // One accumulator per token keeps the four-token kernel's live vectors few enough for C2 to keep them exact.
+    // Vector layout: the operation order of WeightTensor, each element decoded as q * d (exactly the float of
+    // dequantizeRow).
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
         long base = row * rowBytes;
         int blocks = cols / BLOCK;
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long block = base + (long) b * BLOCK_BYTES;
-            int xi = xOff + b * BLOCK;
-            FloatVector s = FloatVector.zero(F);
-            for (int h = 0; h < 2; h++) {
-                ByteVector q = ByteVector.fromMemorySegment(B16, data, block + 2 + 16 * h, LE);
+        FloatVector a = FloatVector.zero(F);
+        for (int blk = 0; blk < blocks; blk++) {
+            long block = base + (long) blk * BLOCK_BYTES;
+            int xi = xOff + blk * BLOCK;
+            FloatVector dv = FloatVector.broadcast(F, scale(block));
+            ByteVector q0 = ByteVector.fromMemorySegment(B16, data, block + 2, LE);
+            ByteVector q1 = ByteVector.fromMemorySegment(B16, data, block + 18, LE);
+            if (PARTS_PER_16 == 1) {
+                a = Simd.bytesToFloat(q0, 0).mul(dv).fma(FloatVector.fromArray(F, x, xi), a);
+                a = Simd.bytesToFloat(q1, 0).mul(dv).fma(FloatVector.fromArray(F, x, xi + 16), a);
+            } else {
                 for (int p = 0; p < PARTS_PER_16; p++) {
-                    s = Simd.bytesToFloat(q, p).fma(FloatVector.fromArray(F, x, xi + 16 * h + p * L), s);
+                    a = Simd.bytesToFloat(q0, p).mul(dv).fma(FloatVector.fromArray(F, x, xi + p * L), a);
+                }
+                for (int p = 0; p < PARTS_PER_16; p++) {
+                    a = Simd.bytesToFloat(q1, p).mul(dv).fma(FloatVector.fromArray(F, x, xi + 16 + p * L), a);
                 }
             }
-            acc = s.fma(FloatVector.broadcast(F, scale(block)), acc);
         }
-        acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        acc = acc.add(acc.rearrange(Simd.FOLD2));
-        return acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
+        a = a.add(a.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a = a.add(a.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a = a.add(a.rearrange(Simd.FOLD2));
+        return a.add(a.rearrange(Simd.FOLD1)).lane(0);
     }
 
     @Override
-    public void dotVector4(int row, float[] x, int x0, int x1, int x2, int x3,
-                           float[] out, int o0, int o1, int o2, int o3) {
+    public void decodeRowVector(int row, float[] out, int outOff) {
+        checkRow(row);
         long base = row * rowBytes;
-        int blocks = cols / BLOCK;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        for (int b = 0; b < blocks; b++) {
-            long block = base + (long) b * BLOCK_BYTES;
-            int xb = b * BLOCK;
-            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-            for (int h = 0; h < 2; h++) {
-                ByteVector q = ByteVector.fromMemorySegment(B16, data, block + 2 + 16 * h, LE);
-                for (int p = 0; p < PARTS_PER_16; p++) {
-                    FloatVector w = Simd.bytesToFloat(q, p);
-                    int xi = xb + 16 * h + p * L;
-                    s0 = w.fma(FloatVector.fromArray(F, x, x0 + xi), s0);
-                    s1 = w.fma(FloatVector.fromArray(F, x, x1 + xi), s1);
-                    s2 = w.fma(FloatVector.fromArray(F, x, x2 + xi), s2);
-                    s3 = w.fma(FloatVector.fromArray(F, x, x3 + xi), s3);
-                }
+        for (int blk = 0; blk < cols / BLOCK; blk++) {
+            long block = base + (long) blk * BLOCK_BYTES;
+            int o = outOff + blk * BLOCK;
+            FloatVector dv = FloatVector.broadcast(F, scale(block));
+            ByteVector q0 = ByteVector.fromMemorySegment(B16, data, block + 2, LE);
+            ByteVector q1 = ByteVector.fromMemorySegment(B16, data, block + 18, LE);
+            for (int p = 0; p < PARTS_PER_16; p++) {
+                Simd.bytesToFloat(q0, p).mul(dv).intoArray(out, o + p * L);
+                Simd.bytesToFloat(q1, p).mul(dv).intoArray(out, o + 16 + p * L);
             }
-            FloatVector d = FloatVector.broadcast(F, scale(block));
-            a0 = s0.fma(d, a0);
-            a1 = s1.fma(d, a1);
-            a2 = s2.fma(d, a2);
-            a3 = s3.fma(d, a3);
         }
-        a0 = a0.add(a0.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a0 = a0.add(a0.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a0 = a0.add(a0.rearrange(Simd.FOLD2));
-        out[o0] = a0.add(a0.rearrange(Simd.FOLD1)).lane(0);
-        a1 = a1.add(a1.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a1 = a1.add(a1.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a1 = a1.add(a1.rearrange(Simd.FOLD2));
-        out[o1] = a1.add(a1.rearrange(Simd.FOLD1)).lane(0);
-        a2 = a2.add(a2.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a2 = a2.add(a2.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a2 = a2.add(a2.rearrange(Simd.FOLD2));
-        out[o2] = a2.add(a2.rearrange(Simd.FOLD1)).lane(0);
-        a3 = a3.add(a3.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a3 = a3.add(a3.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a3 = a3.add(a3.rearrange(Simd.FOLD2));
-        out[o3] = a3.add(a3.rearrange(Simd.FOLD1)).lane(0);
     }
 
     @Override

@@ -10,18 +10,23 @@ import java.util.Objects;
  * A 2-D weight matrix kept in its file layout (a {@link MemorySegment} slice of the model mapping):
  * {@code rows} rows of {@code cols} elements, each row stored contiguously as GGUF stores it.
  *
- * <p>Each weight type is one subclass holding three kernels that must agree: a scalar {@link #dotScalar}
- * (the oracle, also the default when {@code jllm.vector.bits=0}), a single-token {@link #dotVector} and
- * a four-token {@link #dotVector4} that decodes each weight block once for four activation vectors.
- * The four-token kernel performs, per token, exactly the operations of the single-token one, so a
- * row's result is bit-identical whether the token was evaluated alone or inside a batch.
+ * <p>Each weight type is one subclass holding three kernels: a scalar {@link #dotScalar} (the oracle, also the
+ * default when {@code jllm.vector.bits=0}), a single-token {@link #dotVector} that decodes the weights as it goes,
+ * and {@link #decodeRowVector}, the vector dequantization that the matrix x matrix path ({@link Gemm}) runs once
+ * per row before multiplying it with every token.
+ *
+ * <p>All vector kernels share one operation order, so a row's result is bit-identical whether its token was
+ * evaluated alone or inside a batch of any size: the row's weights are dequantized to exactly the floats of
+ * {@link #dequantizeRow}; the vector chunks (elements {@code [c * L, c * L + L)}) are fused-multiply-added in
+ * order into one accumulator; its lanes are folded in the fixed order of {@link Simd}; the {@code cols % L} tail
+ * elements are then fused in one at a time.
  *
  * <p>Adding a weight type means one new subclass (usually of {@link DecodingTensor}) and one line in {@link #of}.
  */
 public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, DecodingTensor {
 
-    /** Bytes of weights one matmul tile keeps hot in cache while several token groups stream over it. */
-    private static final long TILE_BYTES = 128 * 1024;
+    /** Dequantized floats of one matmul row tile: kept in L2 while every group of four tokens passes over it. */
+    private static final int TILE_FLOATS = 64 * 1024;
 
     protected final MemorySegment data;
     protected final int rows;
@@ -117,11 +122,10 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
     public abstract float dotVector(int row, float[] x, int xOff);
 
     /**
-     * Four dot products of row {@code row} with the activation vectors at {@code x0..x3}, stored at
-     * {@code out[o0..o3]}. Offsets may repeat (a repeated token writes the same value twice).
+     * Writes the {@code cols} float values of row {@code row} to {@code out[outOff ..]} with vector code:
+     * bit-identical to {@link #dequantizeRow}, and the values {@link #dotVector} multiplies.
      */
-    public abstract void dotVector4(int row, float[] x, int x0, int x1, int x2, int x3,
-                                    float[] out, int o0, int o1, int o2, int o3);
+    public abstract void decodeRowVector(int row, float[] out, int outOff);
 
     /** Writes the {@code cols} float values of row {@code row} to {@code out[outOff ..]}. */
     public abstract void dequantizeRow(int row, float[] out, int outOff);
@@ -154,27 +158,41 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
             }
             return;
         }
-        // Tile rows so that a tile of weights stays in cache while every group of four tokens passes over it:
-        // each weight byte comes from memory once per matmul and is decoded once per four tokens.
-        int tileRows = (int) Math.max(1, Math.min(rowTo - rowFrom, TILE_BYTES / rowBytes));
+        // Several tokens: dequantize a tile of rows once, then multiply it with every group of four tokens.
+        // Each weight byte is read from memory and decoded once per matmul.
+        int tileRows = Math.min(rowTo - rowFrom, Math.max(4, TILE_FLOATS / cols & ~3));
+        float[] w = new float[tileRows * cols];
+        float[] tmp = new float[16 * Simd.L];
+        int groups = n / 4;
+        float[] panels = new float[groups * 4 * cols];
+        for (int g = 0; g < groups; g++) {
+            Gemm.pack4(x, 4 * g * xStride, xStride, cols, panels, 4 * g * cols);
+        }
         for (int r0 = rowFrom; r0 < rowTo; r0 += tileRows) {
             int r1 = Math.min(rowTo, r0 + tileRows);
-            int t = 0;
-            for (; t + 1 < n; t += 4) {
-                int t1 = t + 1;
-                int t2 = Math.min(t + 2, n - 1);
-                int t3 = Math.min(t + 3, n - 1);
-                int x0 = t * xStride, x1 = t1 * xStride, x2 = t2 * xStride, x3 = t3 * xStride;
-                int o0 = t * outStride, o1 = t1 * outStride, o2 = t2 * outStride, o3 = t3 * outStride;
-                for (int r = r0; r < r1; r++) {
-                    dotVector4(r, x, x0, x1, x2, x3, out, o0 + r, o1 + r, o2 + r, o3 + r);
+            for (int r = r0; r < r1; r++) {
+                decodeRowVector(r, w, (r - r0) * cols);
+            }
+            for (int g = 0; g < groups; g++) {
+                int p = 4 * g * cols;
+                int o = 4 * g * outStride;
+                int r = r0;
+                for (; r + 4 <= r1; r += 4) {
+                    Gemm.kernel4x4(w, (r - r0) * cols, cols, panels, p, out, o + r, outStride, tmp);
+                }
+                for (; r < r1; r++) {
+                    Gemm.kernel1x4(w, (r - r0) * cols, cols, panels, p, out, o + r, outStride, tmp);
                 }
             }
-            if (t < n) {
-                int xo = t * xStride;
-                int oo = t * outStride;
-                for (int r = r0; r < r1; r++) {
-                    out[oo + r] = dotVector(r, x, xo);
+            for (int t = 4 * groups; t < n; t++) {
+                int x0 = t * xStride;
+                int o = t * outStride;
+                int r = r0;
+                for (; r + 4 <= r1; r += 4) {
+                    Gemm.kernel4x1(w, (r - r0) * cols, cols, x, x0, out, o + r, tmp);
+                }
+                for (; r < r1; r++) {
+                    out[o + r] = Gemm.kernel1x1(w, (r - r0) * cols, cols, x, x0, tmp);
                 }
             }
         }

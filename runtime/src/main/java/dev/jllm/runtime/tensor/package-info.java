@@ -4,9 +4,10 @@
  * <p>{@link dev.jllm.runtime.tensor.WeightTensor} wraps a matrix kept in its GGUF file layout (a
  * {@code MemorySegment} slice of the model mapping, never dequantized at load time); one subclass per weight
  * type holds a scalar {@code dotScalar} (the oracle and the {@code -Djllm.vector.bits=0} path), a Vector API
- * {@code dotVector}, and a four-token {@code dotVector4} that decodes each weight block once for four
- * activation vectors with, per token, exactly the single-token arithmetic. {@code matmul} tiles rows so
- * a prompt reads each weight once. {@link dev.jllm.runtime.tensor.Kernels} holds the element-wise and
+ * {@code dotVector} that decodes as it multiplies (one token: decoding speed), and {@code decodeRowVector}.
+ * With several tokens {@code matmul} dequantizes a tile of rows once and runs the register-blocked kernels of
+ * {@link dev.jllm.runtime.tensor.Gemm} over it (prompts: FMA throughput); both paths share one operation order,
+ * so a token's result does not depend on how many tokens were evaluated with it. {@link dev.jllm.runtime.tensor.Kernels} holds the element-wise and
  * reduction operations of a forward pass (RMSNorm, RoPE in both pair orders, softmax, SwiGLU, dot, axpy),
  * scalar and vector.
  *

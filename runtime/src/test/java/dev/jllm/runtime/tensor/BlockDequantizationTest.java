@@ -29,7 +29,7 @@ class BlockDequantizationTest {
         float[] scalar = new float[w.cols()];
         float[] vector = new float[w.cols()];
         w.dequantizeRow(0, scalar, 0);
-        ((DecodingTensor) w).dequantizeRowVector(0, vector, 0);
+        w.decodeRowVector(0, vector, 0);
         for (int i = 0; i < expected.length; i++) {
             assertThat(Float.floatToRawIntBits(scalar[i])).as("scalar element %d: %s", i, scalar[i])
                     .isEqualTo(Float.floatToRawIntBits(expected[i]));

@@ -69,23 +69,47 @@ class WeightTensorKernelsTest {
 
     @ParameterizedTest(name = "{0} {1}x{2}")
     @MethodSource("shapes")
-    void fourTokenKernelIsBitIdenticalToSingleToken(GgmlType type, int rows, int cols) {
+    void vectorDotFollowsTheDocumentedOperationOrder(GgmlType type, int rows, int cols) {
         Random rnd = new Random(17L * cols + rows);
         try (Arena arena = Arena.ofConfined()) {
             WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, true);
-            int stride = cols + 3;
-            float[] x = TestTensors.randomFloats(4 * stride, rnd);
-            float[] out = new float[8];
+            float[] x = TestTensors.randomFloats(cols + 3, rnd);
+            float[] row = new float[cols];
             for (int r = 0; r < rows; r++) {
-                w.dotVector4(r, x, 0, stride, 2 * stride, 3 * stride, out, 1, 3, 5, 7);
-                for (int t = 0; t < 4; t++) {
-                    assertThat(out[1 + 2 * t]).as("row %d token %d", r, t).isEqualTo(w.dotVector(r, x, t * stride));
-                }
-                // a repeated token (the padding of a partial group) writes the same value twice
-                w.dotVector4(r, x, stride, stride, stride, stride, out, 0, 0, 0, 0);
-                assertThat(out[0]).isEqualTo(w.dotVector(r, x, stride));
+                w.dequantizeRow(r, row, 0);
+                assertThat(w.dotVector(r, x, 3)).as("row %d", r).isEqualTo(contractDot(row, x, 3));
             }
         }
+    }
+
+    /**
+     * WeightTensor's operation order written out lane by lane: the chunks fused in order into one accumulator,
+     * the lane fold of Simd (i^8, i^4, i^2, i^1), then the fused scalar tail.
+     */
+    private static float contractDot(float[] w, float[] x, int xOff) {
+        int l = Simd.L;
+        float[] v = new float[l];
+        int chunks = w.length / l;
+        for (int c = 0; c < chunks; c++) {
+            for (int j = 0; j < l; j++) {
+                v[j] = Math.fma(w[c * l + j], x[xOff + c * l + j], v[j]);
+            }
+        }
+        for (int step = 8; step >= 1; step /= 2) {
+            if (step >= l) {
+                continue;
+            }
+            float[] next = new float[l];
+            for (int j = 0; j < l; j++) {
+                next[j] = v[j] + v[j ^ step];
+            }
+            v = next;
+        }
+        float sum = v[0];
+        for (int i = chunks * l; i < w.length; i++) {
+            sum = Math.fma(w[i], x[xOff + i], sum);
+        }
+        return sum;
     }
 
     @ParameterizedTest(name = "{0} {1}x{2}")
@@ -113,19 +137,40 @@ class WeightTensorKernelsTest {
         }
     }
 
+    @Test
+    void matmulOverSeveralRowTilesEqualsPerRowDots() {
+        // 16384 columns make a tile of 4 rows, so 13 rows take four tiles (the last one a single row)
+        Random rnd = new Random(99);
+        try (Arena arena = Arena.ofConfined()) {
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.F16, GgmlType.Q6_K}) {
+                int rows = 13;
+                int cols = 16384;
+                WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, true);
+                int n = 6;
+                float[] x = TestTensors.randomFloats(n * cols, rnd);
+                float[] out = new float[n * rows];
+                w.matmul(0, rows, x, cols, n, out, rows);
+                for (int t = 0; t < n; t++) {
+                    for (int r = 0; r < rows; r++) {
+                        assertThat(out[t * rows + r]).as("%s token %d row %d", type, t, r)
+                                .isEqualTo(w.dotVector(r, x, t * cols));
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1}x{2}")
     @MethodSource("shapes")
     void vectorBlockDecodingIsBitIdenticalToTheScalarOne(GgmlType type, int rows, int cols) {
         Random rnd = new Random(5L * cols + rows);
         try (Arena arena = Arena.ofConfined()) {
-            if (!(TestTensors.random(type, rows, cols, rnd, arena, true) instanceof DecodingTensor w)) {
-                return; // the other types dot straight from the file layout; the dot tests cover them
-            }
+            WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, true);
             float[] scalar = new float[cols + 1];
             float[] vector = new float[cols + 1];
             for (int r = 0; r < rows; r++) {
                 w.dequantizeRow(r, scalar, 1);
-                w.dequantizeRowVector(r, vector, 1);
+                w.decodeRowVector(r, vector, 1);
                 for (int i = 1; i <= cols; i++) {
                     assertThat(Float.floatToRawIntBits(vector[i])).as("row %d element %d", r, i - 1)
                             .isEqualTo(Float.floatToRawIntBits(scalar[i]));
