@@ -85,6 +85,9 @@ public abstract sealed class DecodingTensor extends WeightTensor
         }
     }
 
+    static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     final float half(long at) {
         return Float.float16ToFloat(data.get(SHORT_LE, at));
     }
@@ -126,7 +129,7 @@ public abstract sealed class DecodingTensor extends WeightTensor
     // that C2 does not inline is boxed on the heap at every call (measured: 3x slower than decoding alone).
 
     @Override
-    public final float dotVector(int row, float[] x, int xOff) {
+    public float dotVector(int row, float[] x, int xOff) {
         long base = row * rowBytes;
         int blocks = cols / block;
         float[] w = new float[blocksPerChunk * block];

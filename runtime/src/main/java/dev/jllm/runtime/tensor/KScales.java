@@ -20,6 +20,23 @@ final class KScales {
         return j < 4 ? s[j + 4] & 63 : (s[j + 4] >>> 4) | ((s[j] >>> 6) << 4);
     }
 
+    /** Byte {@code i} of the 12, held as a little-endian long (bytes 0..7) and int (bytes 8..11). */
+    static int byteOf(long lo, int hi, int i) {
+        return i < 8 ? (int) (lo >>> (8 * i)) & 0xFF : (hi >>> (8 * (i - 8))) & 0xFF;
+    }
+
+    /** {@link #scale} from the 12 bytes held as in {@link #byteOf}. */
+    static int scale(long lo, int hi, int j) {
+        return j < 4 ? byteOf(lo, hi, j) & 63
+                : (byteOf(lo, hi, j + 4) & 0xF) | ((byteOf(lo, hi, j - 4) >>> 6) << 4);
+    }
+
+    /** {@link #min} from the 12 bytes held as in {@link #byteOf}. */
+    static int min(long lo, int hi, int j) {
+        return j < 4 ? byteOf(lo, hi, j + 4) & 63
+                : (byteOf(lo, hi, j + 4) >>> 4) | ((byteOf(lo, hi, j) >>> 6) << 4);
+    }
+
     /** Packs eight scales and minimums (each 0..63) into the 12-byte layout. */
     static void pack(int[] scales, int[] mins, byte[] out, int off) {
         for (int i = 0; i < 12; i++) {

@@ -1,10 +1,14 @@
 package dev.jllm.runtime.tensor;
 
 import static dev.jllm.runtime.tensor.Simd.B16;
+import static dev.jllm.runtime.tensor.Simd.F;
+import static dev.jllm.runtime.tensor.Simd.L;
 
 import dev.jllm.models.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -79,5 +83,57 @@ public final class Q5_KTensor extends DecodingTensor {
                 }
             }
         }
+    }
+
+    // Fused vector dot: decodes each 16-element chunk in registers (d1 * q - m1 rounded after the multiply and
+    // after the subtraction, exactly like decodeScalar) and multiply-adds it at once, in element order: per group
+    // g of 64, the low nibbles of qs bytes 0..15 and 16..31 (fifth bit: bit 2g of qh), then their high nibbles
+    // (bit 2g + 1).
+
+    @Override
+    public float dotVector(int row, float[] x, int xOff) {
+        long at = row * rowBytes;
+        int blocks = cols / 256;
+        FloatVector acc = FloatVector.zero(F);
+        for (int blk = 0; blk < blocks; blk++, at += 176) {
+            int xb = xOff + blk * 256;
+            float d = half(at);
+            float dmin = half(at + 2);
+            long lo = data.get(LONG_LE, at + 4);
+            int hi = data.get(INT_LE, at + 12);
+            ByteVector h0 = ByteVector.fromMemorySegment(B16, data, at + 16, LE);
+            ByteVector h1 = ByteVector.fromMemorySegment(B16, data, at + 32, LE);
+            for (int g = 0; g < 4; g++) {
+                FloatVector d1 = FloatVector.broadcast(F, d * KScales.scale(lo, hi, 2 * g));
+                FloatVector m1 = FloatVector.broadcast(F, dmin * KScales.min(lo, hi, 2 * g));
+                FloatVector d2 = FloatVector.broadcast(F, d * KScales.scale(lo, hi, 2 * g + 1));
+                FloatVector m2 = FloatVector.broadcast(F, dmin * KScales.min(lo, hi, 2 * g + 1));
+                ByteVector q0 = ByteVector.fromMemorySegment(B16, data, at + 48 + 32 * g, LE);
+                ByteVector q1 = ByteVector.fromMemorySegment(B16, data, at + 64 + 32 * g, LE);
+                int xg = xb + 64 * g;
+                // one call site per helper: C2 inlines each call site on its own, and four copies of the body
+                // pushed it past its node budget (a helper left out of line boxes its vectors at every call)
+                for (int k = 0; k < 4; k++) {
+                    ByteVector q = (k & 1) == 0 ? q0 : q1;
+                    ByteVector h = (k & 1) == 0 ? h0 : h1;
+                    FloatVector dv = k < 2 ? d1 : d2;
+                    FloatVector mv = k < 2 ? m1 : m2;
+                    for (int p = 0; p < Simd.PARTS_PER_16; p++) {
+                        acc = fifth(q, h, p, 4 * (k >> 1), 2 * g + (k >> 1)).mul(dv).sub(mv)
+                                .fma(FloatVector.fromArray(F, x, xg + 16 * k + p * L), acc);
+                    }
+                }
+            }
+        }
+        acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        acc = acc.add(acc.rearrange(Simd.FOLD2));
+        return acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
+    }
+
+    /** The 5-bit values: nibble {@code (q >>> shift) & 15} plus 16 times bit {@code bit} of {@code h}, as floats. */
+    private static FloatVector fifth(ByteVector q, ByteVector h, int p, int shift, int bit) {
+        IntVector v = Simd.field(q, p, shift, 0xF).or(Simd.field(h, p, bit, 1).lanewise(VectorOperators.LSHL, 4));
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
     }
 }
