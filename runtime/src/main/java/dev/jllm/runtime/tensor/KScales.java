@@ -1,5 +1,7 @@
 package dev.jllm.runtime.tensor;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * The 12-byte scale field of Q4_K and Q5_K blocks: eight 6-bit scales and eight 6-bit minimums. Sub-blocks
  * 0..3 keep theirs in the low 6 bits of bytes {@code j} (scale) and {@code j + 4} (min); sub-blocks 4..7 keep
@@ -20,21 +22,27 @@ final class KScales {
         return j < 4 ? s[j + 4] & 63 : (s[j + 4] >>> 4) | ((s[j] >>> 6) << 4);
     }
 
-    /** Byte {@code i} of the 12, held as a little-endian long (bytes 0..7) and int (bytes 8..11). */
-    static int byteOf(long lo, int hi, int i) {
-        return i < 8 ? (int) (lo >>> (8 * i)) & 0xFF : (hi >>> (8 * (i - 8))) & 0xFF;
+    /**
+     * The eight 6-bit scales of the 12 bytes at {@code at}, as the bytes of a long (scale {@code j} in byte
+     * {@code j}), rearranged by 32-bit word operations rather than byte by byte.
+     */
+    static long scales(MemorySegment data, long at) {
+        long w01 = data.get(DecodingTensor.LONG_LE, at);
+        int w2 = data.get(DecodingTensor.INT_LE, at + 8);
+        int w0 = (int) w01;
+        int low = w0 & 0x3F3F3F3F;
+        int high = (w2 & 0x0F0F0F0F) | (((w0 >>> 6) & 0x03030303) << 4);
+        return (low & 0xFFFFFFFFL) | ((long) high << 32);
     }
 
-    /** {@link #scale} from the 12 bytes held as in {@link #byteOf}. */
-    static int scale(long lo, int hi, int j) {
-        return j < 4 ? byteOf(lo, hi, j) & 63
-                : (byteOf(lo, hi, j + 4) & 0xF) | ((byteOf(lo, hi, j - 4) >>> 6) << 4);
-    }
-
-    /** {@link #min} from the 12 bytes held as in {@link #byteOf}. */
-    static int min(long lo, int hi, int j) {
-        return j < 4 ? byteOf(lo, hi, j + 4) & 63
-                : (byteOf(lo, hi, j + 4) >>> 4) | ((byteOf(lo, hi, j) >>> 6) << 4);
+    /** The eight 6-bit minimums of the 12 bytes at {@code at}, as the bytes of a long, like {@link #scales}. */
+    static long mins(MemorySegment data, long at) {
+        long w01 = data.get(DecodingTensor.LONG_LE, at);
+        int w2 = data.get(DecodingTensor.INT_LE, at + 8);
+        int w1 = (int) (w01 >>> 32);
+        int low = w1 & 0x3F3F3F3F;
+        int high = ((w2 >>> 4) & 0x0F0F0F0F) | (((w1 >>> 6) & 0x03030303) << 4);
+        return (low & 0xFFFFFFFFL) | ((long) high << 32);
     }
 
     /** Packs eight scales and minimums (each 0..63) into the 12-byte layout. */
