@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Quantized weight types whose vector kernels first decode a chunk of blocks to floats (in a small buffer that
- * stays in L1) and then multiply-add it with the activations: Q4_1, Q5_0, Q5_1 and the k-quants.
+ * stays in L1) and then multiply-add it with the activations: Q4_1, Q5_0, Q5_1, the k-quants and IQ4_NL/IQ4_XS.
  *
  * <p>A subclass supplies two block decoders that must produce bit-identical floats: {@link #decodeScalar}
  * (element by element, written to be obviously right: the oracle) and {@link #decodeVector}. Every decoded
@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorOperators;
  * into one accumulator, folded in the fixed lane order of {@link Simd}; rows are whole blocks, so there is no tail.
  */
 public abstract sealed class DecodingTensor extends WeightTensor
-        permits Q4_1Tensor, Q5_0Tensor, Q5_1Tensor, Q4_KTensor, Q5_KTensor, Q6_KTensor {
+        permits Q4_1Tensor, Q5_0Tensor, Q5_1Tensor, Q4_KTensor, Q5_KTensor, Q6_KTensor, IQ4_NLTensor, IQ4_XSTensor {
 
     /** Elements decoded per call: one virtual call per chunk, not per (possibly 32-element) block. */
     private static final int CHUNK = 256;

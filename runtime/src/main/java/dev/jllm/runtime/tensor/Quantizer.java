@@ -7,7 +7,8 @@ import java.util.List;
  * Float to file-layout conversion for every weight type with kernels, by round-to-nearest: the 32-element
  * types follow ggml's reference quantizers ({@code quantize_row_*_ref}) exactly; the k-quants use a plain
  * round-to-nearest choice of scales and minimums (ggml's reference searches for slightly better ones, the
- * layout is the same). Used to write synthetic models and test data; not on any inference path.
+ * layout is the same); IQ4_NL and IQ4_XS pick each scale by a small least-squares search (ggml's reference also
+ * weighs the elements). Used to write synthetic models and test data; not on any inference path.
  */
 public final class Quantizer {
 
@@ -48,6 +49,8 @@ public final class Quantizer {
                 case Q4_K -> kQuant(src, s, dst, d, 15, false);
                 case Q5_K -> kQuant(src, s, dst, d, 31, true);
                 case Q6_K -> q6_K(src, s, dst, d);
+                case IQ4_NL -> iq4_NL(src, s, dst, d);
+                case IQ4_XS -> iq4_XS(src, s, dst, d);
                 default -> throw new IllegalArgumentException("no quantizer for " + type + " (supported: "
                         + SUPPORTED + ")");
             }
@@ -268,5 +271,90 @@ public final class Quantizer {
                 out[at + 128 + 32 * n + l] = (byte) ((q1 >>> 4) | (q2 >>> 4) << 2 | (q3 >>> 4) << 4 | (q4 >>> 4) << 6);
             }
         }
+    }
+
+    /**
+     * The scale {@code s} (element {@code ~ s * T[i]}, {@link Iq4Values}) that fits {@code x[from .. from + n)}
+     * best in the least-squares sense among a few candidates: the element of largest magnitude mapped near
+     * either end of the table, each refined once by the least-squares scale of its nearest-entry assignment.
+     * Signed: a negative scale mirrors the (asymmetric) table.
+     */
+    private static float iq4Scale(float[] x, int from, int n) {
+        float max = signedMax(x, from, n);
+        if (max == 0) {
+            return 0;
+        }
+        float best = 0;
+        double bestErr = Double.POSITIVE_INFINITY;
+        for (int end : new int[] {-127, -119, -111, 113, 105}) {
+            float s = max / end;
+            // least-squares refit of the scale for the nearest entries under s
+            double sxq = 0;
+            double sqq = 0;
+            for (int j = 0; j < n; j++) {
+                int q = Iq4Values.VALUES[Iq4Values.nearest(x[from + j] / s)];
+                sxq += (double) x[from + j] * q;
+                sqq += (double) q * q;
+            }
+            for (float candidate : new float[] {s, (float) (sxq / sqq)}) {
+                double err = 0;
+                for (int j = 0; j < n; j++) {
+                    float v = x[from + j];
+                    double e = v - (double) candidate * Iq4Values.VALUES[Iq4Values.nearest(v / candidate)];
+                    err += e * e;
+                }
+                if (err < bestErr) {
+                    bestErr = err;
+                    best = candidate;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The 4-bit indices of {@code x[from .. from + 32)} for the element scale {@code dl}, packed as ggml does. */
+    private static void iq4Pack(float[] x, int from, float dl, byte[] out, int at) {
+        for (int j = 0; j < 16; j++) {
+            int lo = Iq4Values.nearest(dl != 0 ? x[from + j] / dl : 0);
+            int hi = Iq4Values.nearest(dl != 0 ? x[from + 16 + j] / dl : 0);
+            out[at + j] = (byte) (lo | hi << 4);
+        }
+    }
+
+    /** IQ4_NL: the block's scale from {@link #iq4Scale}, rounded to F16, then the nearest table entries. */
+    private static void iq4_NL(float[] x, int s, byte[] out, int at) {
+        short d = Float.floatToFloat16(iq4Scale(x, s, 32));
+        putShort(out, at, d);
+        iq4Pack(x, s, Float.float16ToFloat(d), out, at + 2);
+    }
+
+    /**
+     * IQ4_XS: the eight sub-block scales from {@link #iq4Scale}, stored as 6-bit multiples {@code ls - 32} of the
+     * super-block's {@code d} (the largest one at exactly -32), then the nearest table entries for each sub-block
+     * scale {@code d * (ls - 32)} as the decoder computes it.
+     */
+    private static void iq4_XS(float[] x, int s, byte[] out, int at) {
+        float[] scales = new float[8];
+        float maxScale = 0;
+        for (int ib = 0; ib < 8; ib++) {
+            scales[ib] = iq4Scale(x, s + 32 * ib, 32);
+            if (Math.abs(scales[ib]) > Math.abs(maxScale)) {
+                maxScale = scales[ib];
+            }
+        }
+        float d = Float.float16ToFloat(Float.floatToFloat16(maxScale / -32f));
+        putShort(out, at, Float.floatToFloat16(d));
+        int scalesH = 0;
+        for (int i = 0; i < 4; i++) {
+            out[at + 4 + i] = 0;
+        }
+        for (int ib = 0; ib < 8; ib++) {
+            int l = d != 0 ? Math.max(-32, Math.min(31, Math.round(scales[ib] / d))) : 0;
+            int ls = l + 32;
+            out[at + 4 + ib / 2] |= (byte) ((ls & 0xF) << (4 * (ib % 2)));
+            scalesH |= (ls >>> 4) << (2 * ib);
+            iq4Pack(x, s + 32 * ib, d * (ls - 32), out, at + 8 + 16 * ib);
+        }
+        putShort(out, at + 2, (short) scalesH);
     }
 }

@@ -84,6 +84,8 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
             case Q4_K -> new Q4_KTensor(data, rows, cols, vectorized);
             case Q5_K -> new Q5_KTensor(data, rows, cols, vectorized);
             case Q6_K -> new Q6_KTensor(data, rows, cols, vectorized);
+            case IQ4_NL -> new IQ4_NLTensor(data, rows, cols, vectorized);
+            case IQ4_XS -> new IQ4_XSTensor(data, rows, cols, vectorized);
             default -> throw new ModelFormatException("weight type " + type + " is not supported yet (supported: "
                     + SUPPORTED + ")");
         };
@@ -92,7 +94,8 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
     /** The weight types {@link #of} accepts. */
     public static final List<GgmlType> SUPPORTED =
             List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
-                    GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
+                    GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K,
+                    GgmlType.IQ4_NL, GgmlType.IQ4_XS);
 
     public final int rows() {
         return rows;

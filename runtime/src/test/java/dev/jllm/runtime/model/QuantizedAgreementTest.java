@@ -29,7 +29,8 @@ class QuantizedAgreementTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"F16", "BF16", "Q8_0", "Q6_K", "Q5_K", "Q5_1", "Q5_0", "Q4_K", "Q4_1", "Q4_0", "Q4_K_M"})
+    @ValueSource(strings = {"F16", "BF16", "Q8_0", "Q6_K", "Q5_K", "Q5_1", "Q5_0", "Q4_K", "Q4_1", "Q4_0", "IQ4_NL", "IQ4_XS",
+            "Q4_K_M"})
     void topOneAgreesWithTheFloatModel(String type) throws IOException {
         float[][] reference = logits(model(null));
         float[][] quantized = logits(model(type));

@@ -195,4 +195,70 @@ class BlockDequantizationTest {
             check(tensor(arena, GgmlType.Q6_K, b), expected);
         }
     }
+
+    /** kvalues_iq4nl, the table of IQ4_NL and IQ4_XS, written out here independently of the decoders. */
+    private static final int[] T = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+    @Test
+    void iq4_NL() {
+        // d = -1.5 (F16 0xBE00); element j < 16 = d * T[qs[j] & 0xF], element j + 16 = d * T[qs[j] >> 4]
+        int[] b = new int[18];
+        b[1] = 0xBE;
+        b[2] = 0x0F; // element 0: -1.5 * T[15] = -1.5 * 113 = -169.5; element 16: -1.5 * T[0] = -1.5 * -127 = 190.5
+        b[3] = 0x97; // element 1: -1.5 * T[7] = -1.5 * -10 = 15; element 17: -1.5 * T[9] = -1.5 * 13 = -19.5
+        for (int j = 2; j < 16; j++) {
+            b[2 + j] = 0x88; // T[8] = 1: -1.5
+        }
+        float[] expected = new float[32];
+        Arrays.fill(expected, -1.5f);
+        expected[0] = -169.5f;
+        expected[16] = 190.5f;
+        expected[1] = 15f;
+        expected[17] = -19.5f;
+        assertThat(T[15] * -1.5).isEqualTo(-169.5); // the table is the one the comments use
+        try (Arena arena = Arena.ofConfined()) {
+            check(tensor(arena, GgmlType.IQ4_NL, b), expected);
+        }
+    }
+
+    @Test
+    void iq4_XS() {
+        // d = 0.25 (0x3400); 6-bit sub-block scales ls (low 4 bits in scales_l nibbles, high 2 in scales_h):
+        //   sub-block 0: ls = 33 = 0b10_0001 -> dl = 0.25 * 1 = 0.25
+        //   sub-block 1: ls = 30 = 0b01_1110 -> dl = 0.25 * -2 = -0.5 (a negative scale)
+        //   sub-block 5: ls = 63 = 0b11_1111 -> dl = 0.25 * 31 = 7.75
+        //   sub-block 7: ls =  0 = 0b00_0000 -> dl = 0.25 * -32 = -8
+        //   sub-blocks 2, 3, 4, 6: ls = 32 = 0b10_0000 -> dl = 0
+        // scales_l = E1 00 F0 00 (sub-block 2i in the low nibble of byte i, 2i + 1 in the high one);
+        // scales_h = 2 | 1 << 2 | 2 << 4 | 2 << 6 | 2 << 8 | 3 << 10 | 2 << 12 | 0 << 14 = 0x2EA6 (bytes A6 2E)
+        int[] b = new int[136];
+        b[1] = 0x34;
+        b[2] = 0xA6;
+        b[3] = 0x2E;
+        b[4] = 0xE1;
+        b[6] = 0xF0;
+        // qs of sub-block ib start at byte 8 + 16 ib; low nibbles are its elements 0..15, high nibbles 16..31;
+        // every byte left 0 is T[0] = -127 in both nibbles: dl * -127 (-0.0 where dl = 0)
+        b[8] = 0xF8;           // element 0: 0.25 * T[8] = 0.25; element 16: 0.25 * T[15] = 28.25
+        b[8 + 16 + 3] = 0x5B;  // element 35: -0.5 * T[11] = -19; element 51: -0.5 * T[5] = 17.5
+        b[8 + 80 + 15] = 0x7E; // element 175: 7.75 * T[14] = 689.75; element 191: 7.75 * T[7] = -77.5
+        b[8 + 112] = 0x1C;     // element 224: -8 * T[12] = -424; element 240: -8 * T[1] = 832
+        float[] expected = new float[256];
+        Arrays.fill(expected, -0f);
+        Arrays.fill(expected, 0, 32, -31.75f);    // 0.25 * -127
+        Arrays.fill(expected, 32, 64, 63.5f);     // -0.5 * -127
+        Arrays.fill(expected, 160, 192, -984.25f); // 7.75 * -127
+        Arrays.fill(expected, 224, 256, 1016f);   // -8 * -127
+        expected[0] = 0.25f;
+        expected[16] = 28.25f;
+        expected[35] = -19f;
+        expected[51] = 17.5f;
+        expected[175] = 689.75f;
+        expected[191] = -77.5f;
+        expected[224] = -424f;
+        expected[240] = 832f;
+        try (Arena arena = Arena.ofConfined()) {
+            check(tensor(arena, GgmlType.IQ4_XS, b), expected);
+        }
+    }
 }

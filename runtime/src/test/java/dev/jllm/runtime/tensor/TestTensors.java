@@ -44,7 +44,7 @@ public final class TestTensors {
                     seg.set(ValueLayout.JAVA_BYTE, i, (byte) rnd.nextInt(256));
                 }
                 int[] scaleOffsets = switch (type) {
-                    case Q8_0, Q4_0, Q5_0 -> new int[] {0};
+                    case Q8_0, Q4_0, Q5_0, IQ4_NL, IQ4_XS -> new int[] {0};
                     case Q4_1, Q5_1, Q4_K, Q5_K -> new int[] {0, 2};
                     case Q6_K -> new int[] {208};
                     default -> throw new IllegalArgumentException("no random generator for " + type);

@@ -1,0 +1,63 @@
+package dev.jllm.runtime.tensor;
+
+import static dev.jllm.runtime.tensor.Simd.B16;
+import static dev.jllm.runtime.tensor.Simd.F;
+import static dev.jllm.runtime.tensor.Simd.L;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The 16-entry non-linear table of IQ4_NL and IQ4_XS ({@code kvalues_iq4nl} in ggml): a 4-bit index selects
+ * one of these signed values, which the block (or sub-block) scale multiplies.
+ */
+final class Iq4Values {
+
+    /** The table, in index order (ascending). */
+    static final byte[] VALUES = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+    /** The table as 16 byte lanes: the lookup table of {@link #lookup}. */
+    static final ByteVector BYTES = ByteVector.fromArray(B16, VALUES, 0);
+
+    /**
+     * The table as floats, one entry per lane when the float species has 16 lanes (the fused dots' table: scaled
+     * by a block's scale it holds the block's 16 possible values). Unused with fewer lanes.
+     */
+    static final FloatVector FLOATS = L == 16 ? FloatVector.fromArray(F, floats(), 0) : null;
+
+    private Iq4Values() {}
+
+    private static float[] floats() {
+        float[] f = new float[16];
+        for (int i = 0; i < 16; i++) {
+            f[i] = VALUES[i];
+        }
+        return f;
+    }
+
+    /**
+     * The table values of the low ({@code half} 0) or high ({@code half} 1) nibbles of 16 packed bytes, as 16
+     * signed byte lanes. The shift is done on int lanes (x86 has no byte shifts); the lookup is one byte shuffle.
+     */
+    static ByteVector lookup(ByteVector packed, int half) {
+        ByteVector nibbles = packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4 * half).reinterpretAsBytes()
+                .and((byte) 0xF);
+        return nibbles.selectFrom(BYTES);
+    }
+
+    /** The index of the table value nearest to {@code v} (the lower one on a tie). */
+    static int nearest(float v) {
+        int lo = 0;
+        int hi = 15;
+        while (hi - lo > 1) { // VALUES[lo] <= v < VALUES[hi], or v beyond an end
+            int mid = (lo + hi) >>> 1;
+            if (v < VALUES[mid]) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return v - VALUES[lo] <= VALUES[hi] - v ? lo : hi;
+    }
+}
