@@ -8,7 +8,7 @@ import java.util.Locale;
  * Which weight type each matrix of a synthetic model gets: one type throughout, or a llama.cpp-style mix
  * ({@code Q4_K_M}, {@code Q5_K_M}: {@code output}, and {@code attn_v}/{@code ffn_down} in the first and last
  * eighth and every third layer between, in Q6_K). Rows whose length is not a multiple of the type's block
- * fall back as llama.cpp does: to a 32-element type, or to F16.
+ * fall back as llama.cpp does: to a 32-element type (IQ4_XS to IQ4_NL), or to F16.
  *
  * @param fileType the {@code general.file_type} (llama_ftype) of the file
  */
@@ -50,6 +50,8 @@ public record WeightMix(String name, GgmlType base, GgmlType more, int fileType)
             case Q4_K -> 14; // Q4_K_S
             case Q5_K -> 16; // Q5_K_S
             case Q6_K -> 18;
+            case IQ4_NL -> 25;
+            case IQ4_XS -> 30;
             case BF16 -> 32;
             default -> throw new IllegalArgumentException("no file type for " + t);
         };
@@ -75,6 +77,7 @@ public record WeightMix(String name, GgmlType base, GgmlType more, int fileType)
         GgmlType small = switch (t) {
             case Q4_K -> GgmlType.Q5_0;
             case Q5_K -> GgmlType.Q5_1;
+            case IQ4_XS -> GgmlType.IQ4_NL;
             default -> GgmlType.Q8_0;
         };
         return rowLength % small.blockSize() == 0 ? small : GgmlType.F16;

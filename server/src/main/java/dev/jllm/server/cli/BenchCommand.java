@@ -113,6 +113,8 @@ final class BenchCommand implements Callable<Integer> {
             case 16 -> "Q5_K_S";
             case 17 -> "Q5_K_M";
             case 18 -> "Q6_K";
+            case 25 -> "IQ4_NL";
+            case 30 -> "IQ4_XS";
             case 32 -> "BF16";
             default -> null;
         };

@@ -74,6 +74,23 @@ class SynthAndBenchCommandsTest {
     }
 
     @Test
+    void iq4XsFallsBackToIq4NlOnShortRowsAndBenchNamesIt() throws Exception {
+        Path file = dir.resolve("iq4.gguf");
+        ModelCommandsTest.Run s = ModelCommandsTest.run("synth", "--shape", "stories260k", "--type", "IQ4_XS",
+                "--out", file.toString());
+        assertThat(s.exit()).as(s.err()).isZero();
+        try (GgufFile g = GgufFile.open(file)) {
+            assertThat(g.longValue("general.file_type", -1)).isEqualTo(30);
+            // 64-long rows cannot hold 256-element blocks: IQ4_XS falls back to IQ4_NL as llama.cpp does
+            assertThat(g.requireTensor("blk.0.attn_q.weight").type()).isEqualTo(GgmlType.IQ4_NL);
+        }
+        ModelCommandsTest.Run b = ModelCommandsTest.run("bench", "--model", file.toString(), "-p", "4", "-n", "2",
+                "-r", "1", "-t", "1", "--format", "json");
+        assertThat(b.exit()).as(b.err()).isZero();
+        assertThat(b.out()).contains("\"type\":\"IQ4_XS\"");
+    }
+
+    @Test
     void synthCopiesTheTokenizerOfAVocabFile() throws Exception {
         Path vocab = TestData.require("vocab/ggml-vocab-llama-spm.gguf");
         Path file = dir.resolve("v.gguf");
