@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Float to file-layout conversion for every weight type with kernels, by round-to-nearest: the 32-element
  * types follow ggml's reference quantizers ({@code quantize_row_*_ref}) exactly; the k-quants use a plain
- * round-to-nearest choice of scales and minimums (ggml's reference searches for slightly better ones, the
- * layout is the same). Used to write synthetic models and test data; not on any inference path.
+ * round-to-nearest choice of scales and minimums (Q2_K also tries the two nearest 4-bit ones; ggml's reference
+ * searches for slightly better ones, the layout is the same). Used to write synthetic models and test data; not on any inference path.
  */
 public final class Quantizer {
 
@@ -302,7 +302,7 @@ public final class Quantizer {
         return dl > 0 ? Math.max(0, Math.min(3, Math.round((v + ml) / dl))) : 0;
     }
 
-    /** The (at most two, distinct) multiples {@code c} of {@code unit} in {@code [0, max]} nearest below and above {@code v}. */
+    /** The integers {@code c} in {@code [0, max]} whose {@code c * unit} are nearest below and above {@code v}. */
     private static int[] nearestMultiples(float v, float unit, int max) {
         if (!(unit > 0)) {
             return new int[] {0};

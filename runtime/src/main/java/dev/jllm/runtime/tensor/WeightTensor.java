@@ -94,8 +94,8 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
     /** The weight types {@link #of} accepts. */
     public static final List<GgmlType> SUPPORTED =
             List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
-                    GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K,
-                    GgmlType.Q6_K);
+                    GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K,
+                    GgmlType.Q5_K, GgmlType.Q6_K);
 
     public final int rows() {
         return rows;
