@@ -6,9 +6,10 @@ import java.util.List;
 /**
  * Float to file-layout conversion for every weight type with kernels, by round-to-nearest: the 32-element
  * types follow ggml's reference quantizers ({@code quantize_row_*_ref}) exactly; the k-quants use a plain
- * round-to-nearest choice of scales and minimums (ggml's reference searches for slightly better ones, the
- * layout is the same); IQ4_NL and IQ4_XS pick each scale by a small least-squares search (ggml's reference also
- * weighs the elements). Used to write synthetic models and test data; not on any inference path.
+ * round-to-nearest choice of scales and minimums (Q2_K also tries the two nearest 4-bit ones; ggml's reference
+ * searches for slightly better ones, the layout is the same); IQ4_NL and IQ4_XS pick each scale by a small
+ * least-squares search (ggml's reference also weighs the elements). Used to write synthetic models and test
+ * data; not on any inference path.
  */
 public final class Quantizer {
 
@@ -46,6 +47,8 @@ public final class Quantizer {
                 case Q4_1 -> q4_1(src, s, dst, d);
                 case Q5_0 -> q5_0(src, s, dst, d);
                 case Q5_1 -> q5_1(src, s, dst, d);
+                case Q2_K -> q2_K(src, s, dst, d);
+                case Q3_K -> q3_K(src, s, dst, d);
                 case Q4_K -> kQuant(src, s, dst, d, 15, false);
                 case Q5_K -> kQuant(src, s, dst, d, 31, true);
                 case Q6_K -> q6_K(src, s, dst, d);
@@ -233,6 +236,123 @@ public final class Quantizer {
                 }
             }
         }
+    }
+
+    /**
+     * Q2_K: per 16 elements the range {@code [min(0, lo), hi]} split into 3 steps; the sixteen steps and minimums
+     * are stored as 4-bit multiples of the super-block's {@code d} and {@code dmin}. Four bits are coarse, so each
+     * sub-block tries the two nearest scales and the two nearest minimums and keeps the pair whose round-to-nearest
+     * values have the smallest squared error.
+     */
+    private static void q2_K(float[] x, int s, byte[] out, int at) {
+        float[] steps = new float[16];
+        float[] mins = new float[16];
+        float maxStep = 0;
+        float maxMin = 0;
+        for (int k = 0; k < 16; k++) {
+            float lo = 0;
+            float hi = 0;
+            for (int l = 0; l < 16; l++) {
+                lo = Math.min(lo, x[s + 16 * k + l]);
+                hi = Math.max(hi, x[s + 16 * k + l]);
+            }
+            steps[k] = (hi - lo) / 3;
+            mins[k] = -lo;
+            maxStep = Math.max(maxStep, steps[k]);
+            maxMin = Math.max(maxMin, mins[k]);
+        }
+        float d = Float.float16ToFloat(Float.floatToFloat16(maxStep / 15f));
+        float dmin = Float.float16ToFloat(Float.floatToFloat16(maxMin / 15f));
+        byte[] block = new byte[84];
+        for (int k = 0; k < 16; k++) {
+            double bestErr = Double.POSITIVE_INFINITY;
+            int bestSc = 0;
+            int bestM = 0;
+            for (int sc : nearestMultiples(steps[k], d, 15)) {
+                for (int m : nearestMultiples(mins[k], dmin, 15)) {
+                    float dl = d * sc;
+                    float ml = dmin * m;
+                    double err = 0;
+                    for (int l = 0; l < 16; l++) {
+                        float v = x[s + 16 * k + l];
+                        double e = dl * q2(v, dl, ml) - ml - v;
+                        err += e * e;
+                    }
+                    if (err < bestErr) {
+                        bestErr = err;
+                        bestSc = sc;
+                        bestM = m;
+                    }
+                }
+            }
+            block[k] = (byte) (bestSc | bestM << 4);
+            float dl = d * bestSc;
+            float ml = dmin * bestM;
+            // element 16k + l: bits 2j of qs[32n + 16h + l], k = 8n + 2j + h
+            int n = k >> 3;
+            int j = (k >> 1) & 3;
+            int h = k & 1;
+            for (int l = 0; l < 16; l++) {
+                block[16 + 32 * n + 16 * h + l] |= (byte) (q2(x[s + 16 * k + l], dl, ml) << (2 * j));
+            }
+        }
+        System.arraycopy(block, 0, out, at, 80);
+        putShort(out, at + 80, Float.floatToFloat16(d));
+        putShort(out, at + 82, Float.floatToFloat16(dmin));
+    }
+
+    /** The 2-bit value nearest to {@code v} for {@code dl * q - ml}. */
+    private static int q2(float v, float dl, float ml) {
+        return dl > 0 ? Math.max(0, Math.min(3, Math.round((v + ml) / dl))) : 0;
+    }
+
+    /** The integers {@code c} in {@code [0, max]} whose {@code c * unit} are nearest below and above {@code v}. */
+    private static int[] nearestMultiples(float v, float unit, int max) {
+        if (!(unit > 0)) {
+            return new int[] {0};
+        }
+        int below = Math.max(0, Math.min(max, (int) Math.floor(v / unit)));
+        int above = Math.min(max, below + 1);
+        return below == above ? new int[] {below} : new int[] {below, above};
+    }
+
+    /**
+     * Q3_K: per 16 elements a signed step (largest magnitude / -4, so values run -4..3), stored as 6-bit signed
+     * multiples of {@code d} (the largest step at -32, as Q6_K keeps its largest at -128).
+     */
+    private static void q3_K(float[] x, int s, byte[] out, int at) {
+        float[] steps = new float[16];
+        float maxStep = 0;
+        float signedMaxStep = 0;
+        for (int k = 0; k < 16; k++) {
+            steps[k] = signedMax(x, s + 16 * k, 16) / -4f;
+            if (Math.abs(steps[k]) > maxStep) {
+                maxStep = Math.abs(steps[k]);
+                signedMaxStep = steps[k];
+            }
+        }
+        float d = Float.float16ToFloat(Float.floatToFloat16(signedMaxStep / -32f));
+        byte[] block = new byte[110];
+        for (int k = 0; k < 16; k++) {
+            int sc = d != 0 ? Math.max(-32, Math.min(31, Math.round(steps[k] / d))) : 0;
+            int stored = sc + 32;
+            // scale k: low 4 bits in byte k % 8 (nibble k / 8), top 2 bits at bit 2 (k / 4) of byte 8 + k % 4
+            block[96 + k % 8] |= (byte) ((stored & 0xF) << (4 * (k / 8)));
+            block[96 + 8 + k % 4] |= (byte) ((stored >>> 4) << (2 * (k / 4)));
+            float step = d * sc;
+            // element 16k + l: bits 2j of qs[32n + 16h + l], bit 4n + j of hmask[16h + l], k = 8n + 2j + h
+            int n = k >> 3;
+            int j = (k >> 1) & 3;
+            int h = k & 1;
+            for (int l = 0; l < 16; l++) {
+                int v = step != 0 ? Math.round(x[s + 16 * k + l] / step) : 0;
+                int u = Math.max(-4, Math.min(3, v)) + 4; // 0..7: value u - 4, high bit set when u >= 4
+                block[32 + 32 * n + 16 * h + l] |= (byte) ((u & 3) << (2 * j));
+                block[16 * h + l] |= (byte) ((u >>> 2) << (4 * n + j));
+            }
+        }
+        System.arraycopy(block, 0, out, at, 108);
+        putShort(out, at + 108, Float.floatToFloat16(d));
     }
 
     /** Q6_K: per 16 elements a signed step (largest magnitude / -32), stored as 8-bit multiples of {@code d}. */

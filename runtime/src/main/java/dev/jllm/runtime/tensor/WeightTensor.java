@@ -81,6 +81,8 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
             case Q4_1 -> new Q4_1Tensor(data, rows, cols, vectorized);
             case Q5_0 -> new Q5_0Tensor(data, rows, cols, vectorized);
             case Q5_1 -> new Q5_1Tensor(data, rows, cols, vectorized);
+            case Q2_K -> new Q2_KTensor(data, rows, cols, vectorized);
+            case Q3_K -> new Q3_KTensor(data, rows, cols, vectorized);
             case Q4_K -> new Q4_KTensor(data, rows, cols, vectorized);
             case Q5_K -> new Q5_KTensor(data, rows, cols, vectorized);
             case Q6_K -> new Q6_KTensor(data, rows, cols, vectorized);
@@ -94,8 +96,8 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
     /** The weight types {@link #of} accepts. */
     public static final List<GgmlType> SUPPORTED =
             List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
-                    GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K,
-                    GgmlType.IQ4_NL, GgmlType.IQ4_XS);
+                    GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K,
+                    GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS);
 
     public final int rows() {
         return rows;

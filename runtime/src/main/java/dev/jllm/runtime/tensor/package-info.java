@@ -16,10 +16,10 @@
  * and {@link dev.jllm.runtime.tensor.VectorMath}), so a token's logits are bit-identical alone or in a batch,
  * for any thread count.
  *
- * <p>Types: F32, F16, BF16, Q8_0 and Q4_0 dot straight from the file layout; Q4_1, Q5_0, Q5_1, Q4_K, Q5_K,
- * Q6_K, IQ4_NL and IQ4_XS extend {@link dev.jllm.runtime.tensor.DecodingTensor}, whose vector kernels decode a chunk of blocks to
- * floats in L1 (bit-identical to the scalar decoder) and then multiply-add. A new type is one subclass plus a
- * line in {@code WeightTensor.of}; {@link dev.jllm.runtime.tensor.Quantizer} writes every type (synthetic
- * models, tests).
+ * <p>Types: F32, F16, BF16, Q8_0 and Q4_0 dot straight from the file layout; Q4_1, Q5_0, Q5_1, Q2_K, Q3_K,
+ * Q4_K, Q5_K, Q6_K, IQ4_NL and IQ4_XS extend {@link dev.jllm.runtime.tensor.DecodingTensor}, whose vector
+ * kernels decode a chunk of blocks to floats in L1 (bit-identical to the scalar decoder) and then multiply-add.
+ * A new type is one subclass plus a line in {@code WeightTensor.of}; {@link dev.jllm.runtime.tensor.Quantizer}
+ * writes every type (synthetic models, tests).
  */
 package dev.jllm.runtime.tensor;

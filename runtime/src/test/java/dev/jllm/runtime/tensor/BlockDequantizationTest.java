@@ -160,6 +160,81 @@ class BlockDequantizationTest {
     }
 
     @Test
+    void q2_K() {
+        // d = 0.5 (bytes 80..81), dmin = 0.25 (82..83); scales (bytes 0..15, low nibble scale, high nibble min):
+        // sub-block 0: 2, 4 -> 1.0 * q - 1.0; sub-block 1: 3, 0 -> 1.5 * q; sub-block 6: 15, 15 -> 7.5 * q - 3.75;
+        // sub-block 11: 1, 2 -> 0.5 * q - 0.5; all others 0 * q - 0 = 0
+        int[] b = new int[84];
+        b[81] = 0x38;
+        b[83] = 0x34;
+        b[0] = 0x42;
+        b[1] = 0x03;
+        b[6] = 0xFF;
+        b[11] = 0x21;
+        // qs starts at byte 16; sub-block k = 8n + 2j + h takes bits 2j of qs[32n + 16h + l]
+        b[16] = 0xE7;      // qs[0] = 11 10 01 11: element 0 (j 0) q 3, 32 (j 1) q 1, 64 (j 2) q 2, 96 (j 3) q 3
+        b[16 + 21] = 0x02; // qs[21] (n 0, h 1, l 5): element 21 q 2
+        b[16 + 63] = 0x0C; // qs[63] (n 1, h 1, l 15): bits 2-3 -> element 128 + 32 + 16 + 15 = 191 q 3
+        float[] expected = new float[256];
+        Arrays.fill(expected, 0, 16, -1f);
+        Arrays.fill(expected, 96, 112, -3.75f);
+        Arrays.fill(expected, 176, 192, -0.5f);
+        expected[0] = 2f;      // 1.0 * 3 - 1.0
+        expected[21] = 3f;     // 1.5 * 2 - 0
+        expected[96] = 18.75f; // 7.5 * 3 - 3.75 (elements 32 and 64 are in sub-blocks 2 and 4, scale 0: 0)
+        expected[191] = 1f;    // 0.5 * 3 - 0.5
+        try (Arena arena = Arena.ofConfined()) {
+            check(tensor(arena, GgmlType.Q2_K, b), expected);
+        }
+    }
+
+    @Test
+    void q3_K() {
+        // d = 0.5 (bytes 108..109). Scales are stored plus 32 (u = sc + 32, 6 bits): the low 4 bits of scale k in
+        // byte 96 + k % 8 (low nibble for k < 8, high nibble otherwise), the top 2 bits at bit 2 (k / 4) of byte
+        // 104 + k % 4. Scale 0 is u = 32 (low 0, top 2), so every top-bit pair not named below is 2 (0xAA bytes).
+        // k = 0: sc 2 (u 34: low 2, top 2); k = 1: sc -1 (u 31: low 15, top 1); k = 9: sc -32 (u 0: low 0, top 0);
+        // k = 14: sc 31 (u 63: low 15, top 3). Multipliers d * sc: 1.0, -0.5, -16, 15.5, all others 0.
+        int[] b = new int[110];
+        b[109] = 0x38;
+        b[96] = 0x02;  // k 0 low 2, k 8 low 0
+        b[97] = 0x0F;  // k 1 low 15, k 9 low 0
+        b[102] = 0xF0; // k 6 low 0, k 14 low 15
+        b[104] = 0xAA; // top bits of k 0, 4, 8, 12: all 2
+        b[105] = 0x89; // k 1: 1 (bits 0-1), k 5: 2, k 9: 0 (bits 4-5), k 13: 2 -> 10 00 10 01
+        b[106] = 0xEA; // k 2, 6, 10: 2, k 14: 3 (bits 6-7) -> 11 10 10 10
+        b[107] = 0xAA;
+        // element 16k + l, k = 8n + 2j + h: q = bits 2j of qs[32n + 16h + l] (qs at byte 32), high bit = bit
+        // 4n + j of hmask[16h + l] (hmask at byte 0); value = (d * sc) * (q - (high ? 0 : 4)). With everything
+        // zero: q - 4 = -4.
+        b[0] = 0x01;       // element 0: high bit
+        b[32] = 0x03;      // element 0: q 3 -> 1.0 * 3 = 3
+        b[32 + 5] = 0x02;  // element 5: q 2, no high bit -> 1.0 * (2 - 4) = -2
+        b[19] = 0x01;      // element 19 (k 1, h 1, l 3): high bit
+        b[32 + 16 + 3] = 0x01; // element 19: q 1 -> -0.5 * 1 = -0.5
+        b[23] = 0x10;      // element 151 (k 9: n 1, j 0, h 1, l 7): high bit is bit 4 of hmask[23]
+        b[32 + 32 + 16 + 7] = 0x02; // its q 2 -> -16 * 2 = -32
+        b[10] = 0x80;      // element 234 (k 14: n 1, j 3, h 0, l 10): high bit is bit 7 of hmask[10]
+        b[32 + 32 + 10] = 0xC0; // its q 3 (bits 6-7) -> 15.5 * 3 = 46.5
+        b[32 + 32 + 11] = 0x40; // element 235: q 1, no high bit -> 15.5 * (1 - 4) = -46.5
+        float[] expected = new float[256];
+        Arrays.fill(expected, -0f);            // scale 0: 0.0 * -4 = -0.0
+        Arrays.fill(expected, 0, 16, -4f);     // 1.0 * -4
+        Arrays.fill(expected, 16, 32, 2f);     // -0.5 * -4
+        Arrays.fill(expected, 144, 160, 64f);  // -16 * -4
+        Arrays.fill(expected, 224, 240, -62f); // 15.5 * -4
+        expected[0] = 3f;
+        expected[5] = -2f;
+        expected[19] = -0.5f;
+        expected[151] = -32f;
+        expected[234] = 46.5f;
+        expected[235] = -46.5f;
+        try (Arena arena = Arena.ofConfined()) {
+            check(tensor(arena, GgmlType.Q3_K, b), expected);
+        }
+    }
+
+    @Test
     void q6_K() {
         // d = 0.5 (bytes 208..209); scales (bytes 192..207): sc[0] = 2, sc[2] = -1, sc[4] = 3, sc[6] = 1, sc[9] = -4
         int[] b = new int[210];

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class QuantizerTest {
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K",
-            "IQ4_NL", "IQ4_XS"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K",
+            "Q6_K", "IQ4_NL", "IQ4_XS"})
     void roundTripErrorIsWithinTheQuantizationStep(GgmlType type) {
         Random rnd = new Random(type.ordinal());
         int cols = 3 * 256;
@@ -37,6 +37,8 @@ class QuantizerTest {
             case Q4_1 -> 1.0 / 15;
             case Q5_0 -> 1.0 / 16;
             case Q5_1 -> 1.0 / 31;
+            case Q2_K -> 0.5; // 3 steps over 16 elements' range, 4-bit sub-block scales and minimums
+            case Q3_K -> 1.0 / 4 + 1.0 / 32; // a full step (3 is the top value) plus the 6-bit scale's rounding
             case Q4_K -> 2.0 / 15;
             case Q5_K -> 2.0 / 31;
             case Q6_K -> 2.0 / 32;
@@ -77,7 +79,7 @@ class QuantizerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"Q2_K", "IQ2_XXS"})
+    @EnumSource(names = {"Q8_1", "IQ2_XXS"})
     void unsupportedTypeIsAClearError(GgmlType type) {
         assertThatThrownBy(() -> Quantizer.quantize(type, new float[256]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no quantizer for " + type);

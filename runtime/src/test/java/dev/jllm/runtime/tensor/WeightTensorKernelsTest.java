@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WeightTensorKernelsTest {
 
     static final GgmlType[] QUANTIZED = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1,
-            GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS};
+            GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS};
 
     /** (type, rows, cols): odd row counts; odd lengths for float types, odd block counts for quantized ones. */
     static Stream<Arguments> shapes() {
@@ -142,7 +142,7 @@ class WeightTensorKernelsTest {
         // 16384 columns make a tile of 4 rows, so 13 rows take four tiles (the last one a single row)
         Random rnd = new Random(99);
         try (Arena arena = Arena.ofConfined()) {
-            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.F16, GgmlType.Q6_K, GgmlType.IQ4_XS}) {
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.F16, GgmlType.Q6_K, GgmlType.IQ4_XS, GgmlType.Q3_K}) {
                 int rows = 13;
                 int cols = 16384;
                 WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, true);
@@ -198,9 +198,9 @@ class WeightTensorKernelsTest {
     @Test
     void unsupportedTypeIsAClearError() {
         try (Arena arena = Arena.ofConfined()) {
-            assertThatThrownBy(() -> WeightTensor.of(GgmlType.Q2_K, arena.allocate(84), 1, 256, true))
+            assertThatThrownBy(() -> WeightTensor.of(GgmlType.IQ2_XXS, arena.allocate(66), 1, 256, true))
                     .isInstanceOf(ModelFormatException.class)
-                    .hasMessageContaining("Q2_K")
+                    .hasMessageContaining("IQ2_XXS")
                     .hasMessageContaining("Q8_0");
         }
     }

@@ -23,8 +23,8 @@ final class SynthCommand implements Callable<Integer> {
     String shape;
 
     @Option(names = "--type", required = true, paramLabel = "TYPE",
-            description = "F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K, IQ4_NL, IQ4_XS, "
-                    + "or the mixes Q4_K_M, Q5_K_M.")
+            description = "F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL, "
+                    + "IQ4_XS, or the mixes Q3_K_M, Q4_K_M, Q5_K_M.")
     String type;
 
     @Option(names = "--vocab", paramLabel = "VOCAB.gguf",
