@@ -80,42 +80,4 @@ public final class IQ4_NLTensor extends DecodingTensor {
         acc = acc.add(acc.rearrange(Simd.FOLD2));
         return acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
     }
-
-    // Two rows at once, for one token (see Q4_0Tensor.dotVector2: one accumulator's fma chain bounds a single row).
-
-    @Override
-    public void dotVector2(int row, float[] x, int xOff, float[] out, int o) {
-        if (L != 16) {
-            super.dotVector2(row, x, xOff, out, o);
-            return;
-        }
-        checkRow(row + 1);
-        long at0 = row * rowBytes;
-        long at1 = at0 + rowBytes;
-        int blocks = cols / 32;
-        FloatVector a = FloatVector.zero(F), b = a;
-        for (int blk = 0; blk < blocks; blk++, at0 += 18, at1 += 18) {
-            int xb = xOff + 32 * blk;
-            FloatVector x0 = FloatVector.fromArray(F, x, xb);
-            FloatVector x1 = FloatVector.fromArray(F, x, xb + 16);
-            IntVector ta = Iq4Values.FLOATS.mul(half(at0)).reinterpretAsInts();
-            IntVector tb = Iq4Values.FLOATS.mul(half(at1)).reinterpretAsInts();
-            IntVector va = (IntVector) ByteVector.fromMemorySegment(B16, data, at0 + 2, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
-            IntVector vb = (IntVector) ByteVector.fromMemorySegment(B16, data, at1 + 2, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
-            a = va.and(0xF).selectFrom(ta).reinterpretAsFloats().fma(x0, a);
-            b = vb.and(0xF).selectFrom(tb).reinterpretAsFloats().fma(x0, b);
-            a = va.lanewise(VectorOperators.LSHR, 4).selectFrom(ta).reinterpretAsFloats().fma(x1, a);
-            b = vb.lanewise(VectorOperators.LSHR, 4).selectFrom(tb).reinterpretAsFloats().fma(x1, b);
-        }
-        a = a.add(a.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a = a.add(a.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a = a.add(a.rearrange(Simd.FOLD2));
-        out[o] = a.add(a.rearrange(Simd.FOLD1)).lane(0);
-        b = b.add(b.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        b = b.add(b.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        b = b.add(b.rearrange(Simd.FOLD2));
-        out[o + 1] = b.add(b.rearrange(Simd.FOLD1)).lane(0);
-    }
 }
