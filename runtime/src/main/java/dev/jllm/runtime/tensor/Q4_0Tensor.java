@@ -71,53 +71,6 @@ public final class Q4_0Tensor extends WeightTensor {
     // is (nibble - 8) * d rounded once: exactly the float of dequantizeRow. A block's chunks are its low nibbles
     // (elements 0..15) then its high nibbles (16..31).
 
-    /** The 16 values of a nibble minus 8: times a block's scale, the block's lookup table. */
-    private static final FloatVector CENTERED = FloatVector.fromArray(F,
-            new float[] {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7}, 0);
-
-    // Two rows at once, for one token: one accumulator's chain of fused multiply-adds (4 cycles each) bounded the
-    // single-row kernel, so the two rows' chains are interleaved, and each element is looked up in its block's
-    // table of the 16 values (nibble - 8) * d (vpermd) instead of converted and scaled: measured 13.0 -> 15.2
-    // GMAC/s per core (neither change alone helped). (nibble - 8) * d is exact in float (at most 4 + 11
-    // significant bits), so the table holds exactly the floats dotVector decodes: the results are bit-identical.
-
-    @Override
-    public void dotVector2(int row, float[] x, int xOff, float[] out, int o) {
-        if (L != 16) { // the table fills exactly one 16-lane register
-            super.dotVector2(row, x, xOff, out, o);
-            return;
-        }
-        checkRow(row + 1);
-        long base0 = row * rowBytes;
-        long base1 = base0 + rowBytes;
-        int blocks = cols / BLOCK;
-        FloatVector a = FloatVector.zero(F), b = a;
-        for (int blk = 0; blk < blocks; blk++) {
-            long off = (long) blk * BLOCK_BYTES;
-            int xi = xOff + blk * BLOCK;
-            FloatVector x0 = FloatVector.fromArray(F, x, xi);
-            FloatVector x1 = FloatVector.fromArray(F, x, xi + 16);
-            IntVector ta = CENTERED.mul(scale(base0 + off)).reinterpretAsInts();
-            IntVector tb = CENTERED.mul(scale(base1 + off)).reinterpretAsInts();
-            IntVector va = (IntVector) ByteVector.fromMemorySegment(B16, data, base0 + off + 2, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
-            IntVector vb = (IntVector) ByteVector.fromMemorySegment(B16, data, base1 + off + 2, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
-            a = va.and(0xF).selectFrom(ta).reinterpretAsFloats().fma(x0, a);
-            b = vb.and(0xF).selectFrom(tb).reinterpretAsFloats().fma(x0, b);
-            a = va.lanewise(VectorOperators.LSHR, 4).selectFrom(ta).reinterpretAsFloats().fma(x1, a);
-            b = vb.lanewise(VectorOperators.LSHR, 4).selectFrom(tb).reinterpretAsFloats().fma(x1, b);
-        }
-        a = a.add(a.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        a = a.add(a.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        a = a.add(a.rearrange(Simd.FOLD2));
-        out[o] = a.add(a.rearrange(Simd.FOLD1)).lane(0);
-        b = b.add(b.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        b = b.add(b.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        b = b.add(b.rearrange(Simd.FOLD2));
-        out[o + 1] = b.add(b.rearrange(Simd.FOLD1)).lane(0);
-    }
-
     @Override
     public float dotVector(int row, float[] x, int xOff) {
         long base = row * rowBytes;

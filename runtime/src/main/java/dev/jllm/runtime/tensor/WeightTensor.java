@@ -127,16 +127,6 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
     public abstract float dotVector(int row, float[] x, int xOff);
 
     /**
-     * {@code out[o] = dotVector(row, x, xOff)} and {@code out[o + 1] = dotVector(row + 1, x, xOff)}, bit for bit.
-     * One-token matmuls run rows two by two through this; a type overrides it where interleaving two rows'
-     * chains of fused multiply-adds beats running them one after the other.
-     */
-    public void dotVector2(int row, float[] x, int xOff, float[] out, int o) {
-        out[o] = dotVector(row, x, xOff);
-        out[o + 1] = dotVector(row + 1, x, xOff);
-    }
-
-    /**
      * Writes the {@code cols} float values of row {@code row} to {@code out[outOff ..]} with vector code:
      * bit-identical to {@link #dequantizeRow}, and the values {@link #dotVector} multiplies.
      */
@@ -168,11 +158,7 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
             return;
         }
         if (n == 1) {
-            int r = rowFrom;
-            for (; r + 2 <= rowTo; r += 2) {
-                dotVector2(r, x, 0, out, r);
-            }
-            if (r < rowTo) {
+            for (int r = rowFrom; r < rowTo; r++) {
                 out[r] = dotVector(r, x, 0);
             }
             return;
