@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One thread multiplying a TinyLlama FFN-sized weight matrix (5632 x 2048, 11.5M weights: larger than the
- * caches, as in decoding) by one activation vector ({@code tokens=1}, decode) or by a group of tokens
+ * One thread multiplying a TinyLlama FFN-sized weight matrix (5632 x 2048, 11.5M weights: larger than the caches
+ * for the float types, within a 32 MiB L3 for the 4-bit ones) by one activation vector ({@code tokens=1}, decode) or by a group of tokens
  * ({@code tokens=16}, prefill), per weight type. Divide the matrix's bytes by the time for the bandwidth.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar MatmulBenchmark}.
@@ -36,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class MatmulBenchmark {
 
-    @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K", "IQ4_NL", "IQ4_XS"})
+    @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_NL",
+            "IQ4_XS"})
     public String type;
 
     @Param({"1", "16"})
