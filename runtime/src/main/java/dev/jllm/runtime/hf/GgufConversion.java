@@ -7,7 +7,7 @@ import dev.jllm.runtime.model.Architecture;
 import dev.jllm.runtime.model.ModelConfig;
 import dev.jllm.runtime.model.RopeScaling;
 import dev.jllm.runtime.model.WeightSource;
-import dev.jllm.runtime.quant.ReferenceQuantizer;
+import dev.jllm.runtime.tensor.Quantizer;
 import dev.jllm.runtime.tensor.WeightTensor;
 import dev.jllm.runtime.tokenizer.SpecialToken;
 import dev.jllm.runtime.tokenizer.VocabData;
@@ -88,7 +88,7 @@ public final class GgufConversion {
             int heads = name.contains("attn_q.") ? c.headCount() : name.contains("attn_k.") ? c.headCountKv() : 0;
             boolean permuteRows = permute && heads > 0;
             GgmlType outType = t.dims() == 1 ? GgmlType.F32 : type;
-            if (!ReferenceQuantizer.supports(outType, t.dim(0))) {
+            if (!Quantizer.supports(outType, t.dim(0))) {
                 outType = GgmlType.F16;
                 fallbacks[0]++;
             }
@@ -124,7 +124,8 @@ public final class GgufConversion {
             WeightTensor in = WeightTensor.of(t.type(), t.data(), rows, cols, false);
             long rowBytes = type.byteSize(cols);
             float[] row = new float[cols];
-            MemorySegment buf = MemorySegment.ofArray(new byte[Math.toIntExact(rowBytes)]);
+            byte[] bytes = new byte[Math.toIntExact(rowBytes)];
+            MemorySegment buf = MemorySegment.ofArray(bytes);
             long pos = position;
             if (t.dims() == 1 && heads > 0) {
                 // a bias: one row whose elements are permuted like a matrix's rows
@@ -133,13 +134,13 @@ public final class GgufConversion {
                 for (int r = 0; r < cols; r++) {
                     row[r] = v[sourceRow(r, heads, headDim, cols)];
                 }
-                ReferenceQuantizer.quantize(type, row, 0, cols, buf, 0);
+                Quantizer.quantize(type, row, 0, cols, bytes, 0);
                 writeFully(out, buf, pos);
                 return;
             }
             for (int r = 0; r < rows; r++) {
                 in.dequantizeRow(heads > 0 ? sourceRow(r, heads, headDim, rows) : r, row, 0);
-                ReferenceQuantizer.quantize(type, row, 0, cols, buf, 0);
+                Quantizer.quantize(type, row, 0, cols, bytes, 0);
                 writeFully(out, buf, pos);
                 pos += rowBytes;
             }

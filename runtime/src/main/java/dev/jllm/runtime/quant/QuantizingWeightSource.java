@@ -2,9 +2,11 @@ package dev.jllm.runtime.quant;
 
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.runtime.model.WeightSource;
+import dev.jllm.runtime.tensor.Quantizer;
 import dev.jllm.runtime.tensor.WeightTensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +52,7 @@ public final class QuantizingWeightSource implements WeightSource {
 
     private Tensor convert(Tensor t) {
         boolean floatType = t.type() == GgmlType.F32 || t.type() == GgmlType.F16 || t.type() == GgmlType.BF16;
-        if (t.dims() != 2 || !floatType || !ReferenceQuantizer.supports(target, t.dim(0))) {
+        if (t.dims() != 2 || !floatType || !Quantizer.supports(target, t.dim(0))) {
             return t;
         }
         int cols = Math.toIntExact(t.dim(0));
@@ -62,9 +64,11 @@ public final class QuantizingWeightSource implements WeightSource {
         int chunk = Math.max(1, 65_536 / cols);
         IntStream.range(0, (rows + chunk - 1) / chunk).parallel().forEach(c -> {
             float[] row = new float[cols];
+            byte[] bytes = new byte[Math.toIntExact(rowBytes)];
             for (int r = c * chunk; r < Math.min(rows, (c + 1) * chunk); r++) {
                 in.dequantizeRow(r, row, 0);
-                ReferenceQuantizer.quantize(target, row, 0, cols, out, r * rowBytes);
+                Quantizer.quantize(target, row, 0, cols, bytes, 0);
+                MemorySegment.copy(bytes, 0, out, ValueLayout.JAVA_BYTE, r * rowBytes, bytes.length);
             }
         });
         return new Tensor(t.name(), target, t.shape(), out);

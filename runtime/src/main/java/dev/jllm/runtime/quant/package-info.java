@@ -1,5 +1,5 @@
 /**
- * Writing weights in the engine's types: ggml's reference quantizers ({@link dev.jllm.runtime.quant.ReferenceQuantizer}),
- * used by load-time quantization ({@link dev.jllm.runtime.quant.QuantizingWeightSource}) and by {@code jllm convert}.
+ * Load-time quantization ({@link dev.jllm.runtime.quant.QuantizingWeightSource}): float matrices re-encoded as
+ * Q8_0 or Q4_0 by {@link dev.jllm.runtime.tensor.Quantizer}, ggml's reference rounding for those types.
  */
 package dev.jllm.runtime.quant;

@@ -9,7 +9,7 @@ import java.util.List;
  * round-to-nearest choice of scales and minimums (Q2_K also tries the two nearest 4-bit ones; ggml's reference
  * searches for slightly better ones, the layout is the same); IQ4_NL and IQ4_XS pick each scale by a small
  * least-squares search (ggml's reference also weighs the elements). Used to write synthetic models and test
- * data; not on any inference path.
+ * data, by {@code jllm convert} and by load-time quantization ({@code --quantize}).
  */
 public final class Quantizer {
 
@@ -17,6 +17,11 @@ public final class Quantizer {
     public static final List<GgmlType> SUPPORTED = WeightTensor.SUPPORTED;
 
     private Quantizer() {}
+
+    /** Whether rows of {@code cols} elements can be written as {@code type} (a supported type, whole blocks). */
+    public static boolean supports(GgmlType type, long cols) {
+        return SUPPORTED.contains(type) && cols % type.blockSize() == 0;
+    }
 
     /** {@code values} (a whole number of blocks) in the file layout of {@code type}. */
     public static byte[] quantize(GgmlType type, float[] values) {

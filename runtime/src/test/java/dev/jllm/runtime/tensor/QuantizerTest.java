@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jllm.models.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -90,5 +91,54 @@ class QuantizerTest {
     void partialBlockIsAClearError(GgmlType type) {
         assertThatThrownBy(() -> Quantizer.quantize(type, new float[40]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiple of");
+    }
+
+    // ggml's reference bytes (quantize_row_q8_0_ref / quantize_row_q4_0_ref / ggml_compute_fp32_to_bf16)
+
+    @Test
+    void q8_0RoundsHalvesAwayFromZeroWithScaleMaxOver127() {
+        float[] x = new float[32];
+        x[0] = -127f;
+        x[1] = 0.5f;
+        x[2] = -0.5f;
+        x[3] = 1.5f;
+        x[4] = 2.5f;
+        x[5] = 126.49f;
+        byte[] out = Quantizer.quantize(GgmlType.Q8_0, x);
+        assertThat(Float.float16ToFloat((short) ((out[0] & 0xFF) | out[1] << 8))).isEqualTo(1f);
+        assertThat(java.util.Arrays.copyOfRange(out, 2, 9)).containsExactly(-127, 1, -1, 2, 3, 126, 0);
+    }
+
+    @Test
+    void q4_0UsesTheSignedExtremeOverMinus8AndOffsetNibbles() {
+        float[] x = new float[32];
+        for (int j = 0; j < 16; j++) {
+            x[j] = j - 8; // -8 is the extreme: d = 1
+            x[16 + j] = 7 - j;
+        }
+        byte[] out = Quantizer.quantize(GgmlType.Q4_0, x);
+        assertThat(Float.float16ToFloat((short) ((out[0] & 0xFF) | out[1] << 8))).isEqualTo(1f);
+        for (int j = 0; j < 16; j++) {
+            int b = out[2 + j] & 0xFF;
+            assertThat(b & 15).isEqualTo(j);
+            assertThat(b >> 4).isEqualTo(15 - j);
+        }
+    }
+
+    @Test
+    void bf16RoundsToNearestEven() {
+        assertThat(Quantizer.toBf16(Float.intBitsToFloat(0x3F808000))).isEqualTo((short) 0x3F80);
+        assertThat(Quantizer.toBf16(Float.intBitsToFloat(0x3F818000))).isEqualTo((short) 0x3F82);
+        assertThat(Quantizer.toBf16(Float.intBitsToFloat(0x3F808001))).isEqualTo((short) 0x3F81);
+        assertThat(Quantizer.toBf16(Float.NaN) & 0x7FC0).isEqualTo(0x7FC0);
+    }
+
+    @Test
+    void supportsNeedsAKernelTypeAndWholeBlocks() {
+        assertThat(Quantizer.supports(GgmlType.Q4_0, 33)).isFalse();
+        assertThat(Quantizer.supports(GgmlType.Q4_0, 64)).isTrue();
+        assertThat(Quantizer.supports(GgmlType.F16, 33)).isTrue();
+        assertThat(Quantizer.supports(GgmlType.Q6_K, 64)).isFalse();
+        assertThat(Quantizer.supports(GgmlType.IQ2_XXS, 256)).isFalse();
     }
 }
