@@ -4,7 +4,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.jllm.server.ModelSpec;
-import dev.jllm.tests.support.TestData;
+import dev.jllm.models.testing.TestData;
 import dev.jllm.tests.support.TestServer;
 import org.junit.jupiter.api.Test;
 

@@ -17,7 +17,7 @@ import dev.jllm.tests.support.EventReader;
 import dev.jllm.tests.support.Http;
 import dev.jllm.tests.support.Jobs;
 import dev.jllm.tests.support.SseStream;
-import dev.jllm.tests.support.TestData;
+import dev.jllm.models.testing.TestData;
 import dev.jllm.tests.support.TestServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * Locates the shared test data ({@code ../shared/testdata} beside the checkout, passed by Surefire as the system
  * property {@code jllm.testdata}). Without it the tests that need it are skipped with a message, except under CI
- * ({@code JLLM_REQUIRE_TESTDATA=1}), where a missing file is a failure.
+ * ({@code JLLM_REQUIRE_TESTDATA=1}), where a missing file is a failure. Shared with the other modules' tests
+ * through this module's test-jar.
  */
 public final class TestData {
     private TestData() {
@@ -30,5 +31,10 @@ public final class TestData {
             Assumptions.abort(msg + ": skipping");
         }
         return f;
+    }
+
+    /** The stories260K GGUF model. */
+    public static Path stories260k() {
+        return require("stories260K/stories260K.gguf");
     }
 }

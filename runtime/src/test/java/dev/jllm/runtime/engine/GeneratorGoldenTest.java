@@ -2,7 +2,7 @@ package dev.jllm.runtime.engine;
 
 import dev.jllm.runtime.sampling.SamplingParams;
 import dev.jllm.runtime.scheduler.FinishReason;
-import dev.jllm.runtime.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;

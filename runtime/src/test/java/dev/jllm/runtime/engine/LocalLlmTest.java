@@ -10,7 +10,7 @@ import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.ContentPart;
 import dev.jllm.providers.LlmServiceMain;
-import dev.jllm.runtime.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

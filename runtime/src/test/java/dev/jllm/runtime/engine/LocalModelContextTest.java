@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jllm.api.LlmException;
-import dev.jllm.runtime.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.jllm.runtime.engine;
 
 import dev.jllm.api.LlmException;
-import dev.jllm.runtime.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;

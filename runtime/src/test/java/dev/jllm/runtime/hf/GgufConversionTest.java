@@ -16,7 +16,7 @@ import dev.jllm.runtime.model.Logits;
 import dev.jllm.runtime.model.WeightSource;
 import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.runtime.tensor.RopeOrder;
-import dev.jllm.runtime.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import dev.jllm.runtime.tokenizer.Tokenizer;
 import dev.jllm.runtime.tokenizer.Tokenizers;
 import java.lang.foreign.ValueLayout;

@@ -12,7 +12,7 @@ import dev.jllm.runtime.model.GreedyDecoder;
 import dev.jllm.runtime.model.LlamaModel;
 import dev.jllm.runtime.model.ModelConfig;
 import dev.jllm.runtime.tensor.RopeOrder;
-import dev.jllm.runtime.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import dev.jllm.runtime.tokenizer.Tokenizer;
 import dev.jllm.runtime.tokenizer.Tokenizers;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.jllm.runtime.model.Batch;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.model.Golden;
 import dev.jllm.runtime.tensor.RopeOrder;
-import dev.jllm.runtime.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import org.junit.jupiter.api.Test;
 
 /** One call opens a GGUF file or an HF directory; both compute the golden logits (quantized ones agree too). */

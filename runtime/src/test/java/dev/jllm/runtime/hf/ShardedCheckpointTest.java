@@ -9,7 +9,7 @@ import dev.jllm.runtime.model.Batch;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.model.Golden;
 import dev.jllm.runtime.model.LlamaModel;
-import dev.jllm.runtime.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import java.lang.foreign.ValueLayout;

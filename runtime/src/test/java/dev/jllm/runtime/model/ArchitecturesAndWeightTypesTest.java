@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.jllm.models.ModelFormatException;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.gguf.GgufFile;
-import dev.jllm.runtime.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import dev.jllm.runtime.tensor.RopeOrder;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.jllm.runtime.model;
 
-import dev.jllm.runtime.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;

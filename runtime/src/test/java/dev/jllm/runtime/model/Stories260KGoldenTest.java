@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.runtime.kv.KvCache;
 import dev.jllm.runtime.tensor.RopeOrder;
-import dev.jllm.runtime.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.model.LlamaModel;
 import dev.jllm.runtime.sampling.SamplingParams;
-import dev.jllm.runtime.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import dev.jllm.runtime.tokenizer.Tokenizer;
 import dev.jllm.runtime.tokenizer.Tokenizers;
 import jakarta.json.Json;

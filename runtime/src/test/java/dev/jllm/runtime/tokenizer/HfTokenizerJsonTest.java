@@ -3,7 +3,7 @@ package dev.jllm.runtime.tokenizer;
 import dev.jllm.models.ModelFormatException;
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.models.hf.HfModelDirectory;
-import dev.jllm.runtime.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

@@ -1,7 +1,7 @@
 package dev.jllm.runtime.tokenizer;
 
 import dev.jllm.models.gguf.GgufFile;
-import dev.jllm.runtime.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -1,6 +1,6 @@
 package dev.jllm.server.cli;
 
-import dev.jllm.server.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import org.junit.jupiter.api.Test;

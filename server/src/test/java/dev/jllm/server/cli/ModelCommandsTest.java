@@ -1,7 +1,7 @@
 package dev.jllm.server.cli;
 
 import dev.jllm.api.json.Json;
-import dev.jllm.server.testing.TestData;
+import dev.jllm.models.testing.TestData;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;

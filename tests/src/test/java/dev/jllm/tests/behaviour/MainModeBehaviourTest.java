@@ -11,7 +11,7 @@ import dev.jllm.models.hf.HubConfig;
 import dev.jllm.models.store.ModelStore;
 import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.runtime.engine.LocalLlm;
-import dev.jllm.tests.support.TestData;
+import dev.jllm.models.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;

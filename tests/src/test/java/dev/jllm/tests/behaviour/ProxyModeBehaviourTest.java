@@ -10,7 +10,7 @@ import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.Model;
 import dev.jllm.proxy.LlmServiceProxy;
 import dev.jllm.tests.support.FakeUpstream;
-import dev.jllm.tests.support.TestData;
+import dev.jllm.models.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -12,7 +12,7 @@ import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.proxy.LlmServiceProxy;
 import dev.jllm.tests.support.FakeUpstream;
 import dev.jllm.tests.support.Jobs;
-import dev.jllm.tests.support.TestData;
+import dev.jllm.models.testing.TestData;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
