@@ -25,6 +25,40 @@ final class Gemm {
     private Gemm() {}
 
     /**
+     * Per-thread buffers of the matrix x matrix path (the dequantized row tile, the packed token panels, the
+     * lane-fold scratch), kept between calls: a prompt's matmuls would otherwise allocate megabytes each, which
+     * sends the arrays straight to the old generation of some collectors and measurably stalled prompts.
+     * The pool's threads are persistent, so each keeps one set, grown to the largest matmul it has run.
+     */
+    static final class Scratch {
+        private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
+
+        private float[] tile = new float[0];
+        private float[] panels = new float[0];
+        final float[] tmp = new float[16 * L];
+
+        static Scratch get() {
+            return CURRENT.get();
+        }
+
+        /** A buffer of at least {@code size} floats for the row tile (contents undefined). */
+        float[] tile(int size) {
+            if (tile.length < size) {
+                tile = new float[size];
+            }
+            return tile;
+        }
+
+        /** A buffer of at least {@code size} floats for the packed panels (contents undefined). */
+        float[] panels(int size) {
+            if (panels.length < size) {
+                panels = new float[size];
+            }
+            return panels;
+        }
+    }
+
+    /**
      * Packs four tokens' activations ({@code x[x0 + t * xs ..]}, {@code t < 4}) into the panel layout the
      * four-token kernels read with one pointer: chunk {@code c} of token {@code t} at
      * {@code xp[p + c * 4L + t * L ..]}, then the {@code cols % L} tail elements of token {@code t} at

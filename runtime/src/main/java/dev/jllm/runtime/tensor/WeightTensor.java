@@ -166,10 +166,11 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
         // Several tokens: dequantize a tile of rows once, then multiply it with every group of four tokens.
         // Each weight byte is read from memory and decoded once per matmul.
         int tileRows = Math.min(rowTo - rowFrom, Math.max(4, TILE_FLOATS / cols & ~3));
-        float[] w = new float[tileRows * cols];
-        float[] tmp = new float[16 * Simd.L];
+        Gemm.Scratch scratch = Gemm.Scratch.get();
+        float[] w = scratch.tile(tileRows * cols);
+        float[] tmp = scratch.tmp;
         int groups = n / 4;
-        float[] panels = new float[groups * 4 * cols];
+        float[] panels = scratch.panels(groups * 4 * cols);
         for (int g = 0; g < groups; g++) {
             Gemm.pack4(x, 4 * g * xStride, xStride, cols, panels, 4 * g * cols);
         }
