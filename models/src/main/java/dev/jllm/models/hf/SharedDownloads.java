@@ -61,7 +61,7 @@ public final class SharedDownloads {
 
     private synchronized InFlight join(Path key, LongConsumer progress, Function<InFlight, Task> taskFor) {
         InFlight running = inFlight.get(key);
-        if (running != null && !running.cancelled) {
+        if (running != null && !running.cancelled && !running.done.isDone()) {
             running.waiters++;
             running.observers.add(progress);
             return running;
@@ -73,17 +73,25 @@ public final class SharedDownloads {
         inFlight.put(key, f);
         InFlight previous = running; // a cancelled download still letting go of the .part
         f.thread = Thread.ofVirtual().name("jllm-download " + key.getFileName()).start(() -> {
+            String commit = null;
+            Throwable failure = null;
             try {
                 if (previous != null) {
                     previous.done.handle((v, t) -> null).join();
                 }
-                f.done.complete(task.run());
+                commit = task.run();
             } catch (Throwable t) {
-                f.done.completeExceptionally(t);
-            } finally {
-                synchronized (this) {
-                    inFlight.remove(key, f);
-                }
+                failure = t;
+            }
+            // Leave the map before the waiters wake up: a caller retrying at once after a failure must start a
+            // new download, not attach to this finished one and receive its old failure again.
+            synchronized (this) {
+                inFlight.remove(key, f);
+            }
+            if (failure == null) {
+                f.done.complete(commit);
+            } else {
+                f.done.completeExceptionally(failure);
             }
         });
         return f;
