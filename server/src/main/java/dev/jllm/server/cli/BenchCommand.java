@@ -41,7 +41,8 @@ final class BenchCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = {"-r", "--repetitions"}, defaultValue = "3", paramLabel = "N",
-            description = "Timed runs of each test, after one warm-up (default: ${DEFAULT-VALUE}).")
+            description = "Timed runs of each test, after untimed warm-up runs until two agree within 10%, at most 5 "
+                    + "(default: ${DEFAULT-VALUE}).")
     int runs;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text or json (default: ${DEFAULT-VALUE}).")
