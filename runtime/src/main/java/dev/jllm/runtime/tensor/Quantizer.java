@@ -322,20 +322,29 @@ public final class Quantizer {
     }
 
     /**
-     * Q3_K: per 16 elements a signed step (largest magnitude / -4, so values run -4..3), stored as 6-bit signed
-     * multiples of {@code d} (the largest step at -32, as Q6_K keeps its largest at -128).
+     * {@code steps[k]} = the signed value of largest magnitude of the 16-element sub-block {@code k} divided by
+     * {@code divisor}; returns the step of largest magnitude, with its sign (the first of equal ones).
      */
-    private static void q3_K(float[] x, int s, byte[] out, int at) {
-        float[] steps = new float[16];
+    private static float subBlockSteps(float[] x, int s, float divisor, float[] steps) {
         float maxStep = 0;
         float signedMaxStep = 0;
         for (int k = 0; k < 16; k++) {
-            steps[k] = signedMax(x, s + 16 * k, 16) / -4f;
+            steps[k] = signedMax(x, s + 16 * k, 16) / divisor;
             if (Math.abs(steps[k]) > maxStep) {
                 maxStep = Math.abs(steps[k]);
                 signedMaxStep = steps[k];
             }
         }
+        return signedMaxStep;
+    }
+
+    /**
+     * Q3_K: per 16 elements a signed step (largest magnitude / -4, so values run -4..3), stored as 6-bit signed
+     * multiples of {@code d} (the largest step at -32, as Q6_K keeps its largest at -128).
+     */
+    private static void q3_K(float[] x, int s, byte[] out, int at) {
+        float[] steps = new float[16];
+        float signedMaxStep = subBlockSteps(x, s, -4f, steps);
         float d = Float.float16ToFloat(Float.floatToFloat16(signedMaxStep / -32f));
         byte[] block = new byte[110];
         for (int k = 0; k < 16; k++) {
@@ -363,15 +372,7 @@ public final class Quantizer {
     /** Q6_K: per 16 elements a signed step (largest magnitude / -32), stored as 8-bit multiples of {@code d}. */
     private static void q6_K(float[] x, int s, byte[] out, int at) {
         float[] steps = new float[16];
-        float maxStep = 0;
-        float signedMaxStep = 0;
-        for (int j = 0; j < 16; j++) {
-            steps[j] = signedMax(x, s + 16 * j, 16) / -32f;
-            if (Math.abs(steps[j]) > maxStep) {
-                maxStep = Math.abs(steps[j]);
-                signedMaxStep = steps[j];
-            }
-        }
+        float signedMaxStep = subBlockSteps(x, s, -32f, steps);
         // ggml keeps the largest step at scale -128 (the full int8 range)
         float d = Float.float16ToFloat(Float.floatToFloat16(signedMaxStep / -128f));
         int[] q = new int[256];
