@@ -29,6 +29,21 @@ public interface LlmService extends AutoCloseable {
     /** @throws LlmException NOT_FOUND naming the instance */
     Llm get(String name);
 
+    /**
+     * The named instance, or empty when there is none: the {@code get(name) || create(name, ...)} idiom reads
+     * {@code find(name).orElseGet(() -> create(name, config))}.
+     */
+    default Optional<Llm> find(String name) {
+        try {
+            return Optional.of(get(name));
+        } catch (LlmException e) {
+            if (e.kind() == LlmException.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     boolean has(String name);
 
     /** Closes and removes an instance; clears the current model if it pointed at it. False if there was none. */
@@ -93,10 +108,17 @@ public interface LlmService extends AutoCloseable {
 
     // ---- model lifecycle ----
 
-    /** Pulls/loads a model on the current model's instance. */
-    void serve(String model, ProgressListener progress);
+    /**
+     * Pulls/loads a model on the current model's instance.
+     *
+     * @return the served model, ready for requests
+     * @throws LlmException with {@link LlmException.Origin#MODEL_LOAD} and a {@link LlmException.LoadFailure}
+     *                      when the model could not be loaded
+     */
+    ModelInfo serve(String model, ProgressListener progress);
 
-    void serve(String name, String model, ProgressListener progress);
+    /** Like {@link #serve(String, ProgressListener)} on the named instance. */
+    ModelInfo serve(String name, String model, ProgressListener progress);
 
     void unload(String model);
 

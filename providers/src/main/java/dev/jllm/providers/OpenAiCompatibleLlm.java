@@ -55,9 +55,11 @@ public final class OpenAiCompatibleLlm implements Llm {
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.http = new HttpTransport(config.apiKey(), config.timeouts());
-        this.admin = config.type().equals(LlmConfig.OLLAMA)
-                ? new OllamaNativeApi(http, OllamaNativeApi.rootOf(config.baseUrl()))
-                : ModelAdmin.unsupported(config.type());
+        this.admin = switch (config.type()) {
+            case LlmConfig.OLLAMA -> new OllamaNativeApi(http, OllamaNativeApi.rootOf(config.baseUrl()));
+            case LlmConfig.LMSTUDIO -> new LmStudioRestApi(http, OllamaNativeApi.rootOf(config.baseUrl()));
+            default -> ModelAdmin.unsupported(config.type());
+        };
     }
 
     @Override
@@ -215,12 +217,13 @@ public final class OpenAiCompatibleLlm implements Llm {
     private static <T> T parse(String body, Class<T> type, URI from) {
         JsonObject error = HttpErrors.errorObject(body);
         if (error != null) {
-            throw HttpErrors.fromErrorJson(error, 0);
+            throw HttpErrors.fromErrorJson(error, 0).withOrigin(LlmException.Origin.UPSTREAM);
         }
         try {
             return Json.fromJson(body, type);
         } catch (LlmException e) {
-            throw new LlmException(Kind.UPSTREAM, "malformed answer from " + from + ": " + e.getMessage(), e);
+            throw new LlmException(Kind.UPSTREAM, "malformed answer from " + from + ": " + e.getMessage(), e)
+                    .withOrigin(LlmException.Origin.UPSTREAM);
         }
     }
 

@@ -11,6 +11,8 @@ import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmException.Kind;
 import dev.jllm.api.LlmInfo;
 import dev.jllm.api.LlmService;
+import dev.jllm.api.ModelInfo;
+import dev.jllm.providers.ServedModels;
 import dev.jllm.api.ProgressListener;
 import dev.jllm.api.ServiceInfo;
 import dev.jllm.api.Subscription;
@@ -390,25 +392,23 @@ public final class LlmServiceProxy implements LlmService {
     // ------------------------------------------------------------------ model lifecycle
 
     @Override
-    public void serve(String model, ProgressListener progress) {
+    public ModelInfo serve(String model, ProgressListener progress) {
         ensureOpen();
         Optional<Llm> current = currentInProxy();
         if (current.isPresent()) {
-            current.get().serve(model, progress == null ? ProgressListener.NONE : progress);
-        } else {
-            jobs.serve(scope, null, model, progress);
+            return ServedModels.serve(current.get(), model, progress == null ? ProgressListener.NONE : progress);
         }
+        return jobs.serve(scope, null, model, progress);
     }
 
     @Override
-    public void serve(String name, String model, ProgressListener progress) {
+    public ModelInfo serve(String name, String model, ProgressListener progress) {
         ensureOpen();
         Optional<Llm> here = inProxy.get(name);
         if (here.isPresent()) {
-            here.get().serve(model, progress == null ? ProgressListener.NONE : progress);
-        } else {
-            jobs.serve(scope, requireName(name), model, progress);
+            return ServedModels.serve(here.get(), model, progress == null ? ProgressListener.NONE : progress);
         }
+        return jobs.serve(scope, requireName(name), model, progress);
     }
 
     @Override
@@ -626,8 +626,7 @@ public final class LlmServiceProxy implements LlmService {
 
         private final String serverUrl;
         private String apiKey;
-        private HttpTimeouts timeouts = new HttpTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofSeconds(30));
+        private HttpTimeouts timeouts = ProxySettings.DEFAULT_TIMEOUTS;
         private Duration reconnectWindow = Duration.ofSeconds(30);
 
         private Builder(String serverUrl) {

@@ -96,6 +96,7 @@ public final class JllmServer implements AutoCloseable {
                 .post("/v1/chat/completions", named("/v1/chat/completions", new ChatCompletionsRoute(ctx)))
                 .post("/v1/completions", named("/v1/completions", new CompletionsRoute(ctx)))
                 .post("/v1/jobs", named("/v1/jobs", jobs::submit))
+                .get("/v1/jobs", named("/v1/jobs", jobs::list))
                 .get("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::get))
                 .delete("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::cancel))
                 .get("/v1/jobs/{id}/events", named("/v1/jobs/{id}/events", jobs::events))

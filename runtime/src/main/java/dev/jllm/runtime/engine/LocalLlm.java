@@ -103,8 +103,23 @@ public final class LocalLlm implements Llm {
     @Override
     public List<Model> models() {
         List<Model> out = new ArrayList<>();
+        java.util.Set<Path> loadedPaths = new java.util.HashSet<>();
         for (String id : loaded.ids()) {
-            out.add(Model.of(id, created, "jllm"));
+            out.add(new Model(id, "model", created, "jllm", true));
+            loaded.find(id).ifPresent(m -> loadedPaths.add(m.path().toAbsolutePath().normalize()));
+        }
+        // The store's models can be served on request (they load on first use): list them too, not loaded.
+        if (store() instanceof ModelStore s) {
+            try {
+                for (var stored : s.list()) {
+                    if (!loaded.ids().contains(stored.name())
+                            && !loadedPaths.contains(stored.primaryPath().toAbsolutePath().normalize())) {
+                        out.add(new Model(stored.name(), "model", created, "jllm", false));
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot list the model store: " + e.getMessage());
+            }
         }
         return out;
     }
@@ -122,9 +137,17 @@ public final class LocalLlm implements Llm {
             return;
         }
         progress.onProgress(ProgressEvent.of("resolving", "looking up " + model));
-        Path path = resolveOrPull(model, progress);
-        progress.onProgress(ProgressEvent.of("loading", "loading " + path.getFileName()));
-        LocalModel m = LocalModel.load(model, path, settings, quantize);
+        Path path;
+        LocalModel m;
+        try {
+            path = resolveOrPull(model, progress);
+            progress.onProgress(ProgressEvent.of("loading", "loading " + path.getFileName()));
+            m = LocalModel.load(model, path, settings, quantize);
+        } catch (LlmException e) {
+            throw LoadFailures.classify(e);
+        } catch (OutOfMemoryError e) {
+            throw LoadFailures.outOfMemory(model, e);
+        }
         loaded.add(model, m);
         LOG.log(System.Logger.Level.INFO, "instance {0}: loaded {1} from {2} in {3} ms", name, model, path,
                 m.loadNanos() / 1_000_000);

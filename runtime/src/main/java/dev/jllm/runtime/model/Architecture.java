@@ -49,7 +49,7 @@ public enum Architecture {
                 return a;
             }
         }
-        throw new ModelFormatException("unsupported model architecture '" + name + "' (supported: "
+        throw new dev.jllm.models.UnsupportedModelException("unsupported model architecture '" + name + "' (supported: "
                 + supportedNames() + ")");
     }
 

@@ -1,11 +1,13 @@
 package dev.jllm.server.jobs;
 
 import dev.jllm.api.LlmService;
+import dev.jllm.api.ModelInfo;
 import dev.jllm.api.ProgressEvent;
 import dev.jllm.api.openai.ModelList;
 import dev.jllm.server.metrics.Metrics;
 import dev.jllm.server.routing.OpenAiWire;
 import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
 
 import java.util.Map;
 import java.util.Set;
@@ -27,13 +29,18 @@ final class ModelJobs {
             String model = p.requiredString("model");
             return ctx -> {
                 String name = JobParams.resolve(service, instance);
-                long t0 = System.nanoTime();
-                service.serve(name, model, ctx.progressListener());
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                metrics.modelLoadSeconds.set(seconds, name);
+                ModelInfo served = service.serve(name, model, ctx.progressListener());
+                metrics.modelLoadSeconds.set(served.seconds(), name);
                 ctx.progress(ProgressEvent.of("done", "model '" + model + "' is served by '" + name + "'"));
-                return Json.createObjectBuilder().add("instance", name).add("model", model)
-                        .add("seconds", seconds).build();
+                // The ModelInfo's members, plus "model" as older clients read it.
+                JsonObjectBuilder b = Json.createObjectBuilder().add("id", served.id()).add("instance", name)
+                        .add("provider", served.provider()).add("model", model).add("seconds", served.seconds());
+                if (served.ownedBy() == null) {
+                    b.addNull("owned_by");
+                } else {
+                    b.add("owned_by", served.ownedBy());
+                }
+                return b.build();
             };
         });
         into.put("model.unload", p -> {
