@@ -114,7 +114,7 @@ public final class LlmServiceProxy implements LlmService {
         inProxy.reserve(name);
         try {
             if (config instanceof HttpLlmConfig) {
-                if (jobs.list(scope).contains(name)) {
+                if (serverHas(name)) {
                     throw new LlmException(Kind.CONFLICT, "an instance named '" + name + "' already exists on the"
                             + " server");
                 }
@@ -132,6 +132,23 @@ public final class LlmServiceProxy implements LlmService {
             return new ForwardingLlm(name, info.type(), config, jobs, scope);
         } finally {
             inProxy.release(name);
+        }
+    }
+
+    /**
+     * Whether the server has an instance of that name. A server that cannot be reached has none that could clash:
+     * the proxy's own instances are its fallback while the server is down (the original service's pattern).
+     */
+    private boolean serverHas(String name) {
+        try {
+            return jobs.list(scope).contains(name);
+        } catch (LlmException e) {
+            if (e.origin() == LlmException.Origin.TRANSPORT) {
+                LOG.log(System.Logger.Level.INFO, "the jllm server cannot be reached; creating '" + name
+                        + "' in the proxy only: " + e.getMessage());
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -10,11 +10,12 @@ import jakarta.json.bind.annotation.JsonbProperty;
 public record Model(String id, String object, long created, @JsonbProperty("owned_by") String ownedBy,
                     Boolean loaded) {
 
-    public Model(String id, String object, long created, String ownedBy) {
-        this(id, object, created, ownedBy, null);
+    public static Model of(String id, long created, String ownedBy) {
+        return new Model(id, "model", created, ownedBy, null);
     }
 
-    public static Model of(String id, long created, String ownedBy) {
-        return new Model(id, "model", created, ownedBy);
+    /** A model of an engine that knows whether it is in memory now. */
+    public static Model of(String id, long created, String ownedBy, boolean loaded) {
+        return new Model(id, "model", created, ownedBy, loaded);
     }
 }

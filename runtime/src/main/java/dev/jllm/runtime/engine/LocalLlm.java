@@ -20,6 +20,8 @@ import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.TokenLogprob;
 import dev.jllm.api.openai.TopLogprob;
 import dev.jllm.api.openai.Usage;
+import dev.jllm.models.ModelFormatException;
+import dev.jllm.runtime.chat.ChatTemplateException;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.hf.HfModelDirectory;
 import dev.jllm.models.hf.HubException;
@@ -105,7 +107,7 @@ public final class LocalLlm implements Llm {
         List<Model> out = new ArrayList<>();
         java.util.Set<Path> loadedPaths = new java.util.HashSet<>();
         for (String id : loaded.ids()) {
-            out.add(new Model(id, "model", created, "jllm", true));
+            out.add(Model.of(id, created, "jllm", true));
             loaded.find(id).ifPresent(m -> loadedPaths.add(m.path().toAbsolutePath().normalize()));
         }
         // The store's models can be served on request (they load on first use): list them too, not loaded.
@@ -114,7 +116,7 @@ public final class LocalLlm implements Llm {
                 for (var stored : s.list()) {
                     if (!loaded.ids().contains(stored.name())
                             && !loadedPaths.contains(stored.primaryPath().toAbsolutePath().normalize())) {
-                        out.add(new Model(stored.name(), "model", created, "jllm", false));
+                        out.add(Model.of(stored.name(), created, "jllm", false));
                     }
                 }
             } catch (RuntimeException e) {
@@ -145,6 +147,9 @@ public final class LocalLlm implements Llm {
             m = LocalModel.load(model, path, settings, quantize);
         } catch (LlmException e) {
             throw LoadFailures.classify(e);
+        } catch (ModelFormatException | ChatTemplateException e) {
+            throw LoadFailures.classify(new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + model
+                    + ": " + e.getMessage(), e));
         } catch (OutOfMemoryError e) {
             throw LoadFailures.outOfMemory(model, e);
         }
@@ -158,6 +163,10 @@ public final class LocalLlm implements Llm {
         Path p = Path.of(model);
         if (Files.isRegularFile(p) || HfModelDirectory.isModelDirectory(p)) {
             return p;
+        }
+        if (p.isAbsolute() && model.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
+            // A file name, not a store or Hub reference: say plainly that the file is not there.
+            throw new LlmException(LlmException.Kind.NOT_FOUND, "model file " + model + " does not exist");
         }
         try {
             Path resolved = store().resolveOrPull(model, pp -> progress.onProgress(new ProgressEvent(
