@@ -165,8 +165,10 @@ public final class LocalLlm implements Llm {
             return p;
         }
         if (p.isAbsolute() && model.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
-            // A file name, not a store or Hub reference: say plainly that the file is not there.
-            throw new LlmException(LlmException.Kind.NOT_FOUND, "model file " + model + " does not exist");
+            // A file name, not a store or Hub reference: say plainly that the file is not there (reported as an
+            // invalid request, as before; the load-failure reason tells it apart).
+            throw LlmException.modelLoad(LlmException.LoadFailure.MODEL_NOT_FOUND, LlmException.Kind.INVALID_REQUEST,
+                    "model file " + model + " does not exist", null);
         }
         try {
             Path resolved = store().resolveOrPull(model, pp -> progress.onProgress(new ProgressEvent(
