@@ -102,8 +102,6 @@ final class ReplCommands {
                 params.set(name, values);
                 if (name.equals("num_ctx")) {
                     int n = (Integer) params.get(name);
-                    out.println("Reloading the model with a context of " + n + " tokens");
-                    out.flush();
                     try {
                         backend.contextSize(n);
                     } catch (RuntimeException e) {
