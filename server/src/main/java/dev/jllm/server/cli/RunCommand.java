@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
                 "When the conversation outgrows the context, its oldest turns are dropped (the system message"
                         + " stays)."},
         footerHeading = "%nEnvironment:%n",
-        footer = {"  JLLM_HOST      address of a running jllm serve (HOST[:PORT] or http://HOST:PORT)",
+        footer = {"  JLLM_HOST      a running jllm serve: HOST[:PORT] or http://HOST:PORT",
                 "  JLLM_API_KEY   its API key, if it wants one",
                 "  JLLM_HOME      where the history and the model store are (default ~/.jllm)"})
 final class RunCommand implements Callable<Integer> {
