@@ -34,10 +34,10 @@ public final class TerminalLines implements LineSource {
     public static TerminalLines open(Path history) {
         try {
             Files.createDirectories(history.toAbsolutePath().getParent());
-            // Ctrl-C must reach the chat (to stop an answer) rather than end the JVM: JLine's handler replaces
-            // the default one, and LineReader swaps in its own while a line is read.
+            // Until the chat starts (a model still downloading or loading) Ctrl-C ends the program as usual; the
+            // chat then takes it over (onInterrupt), and LineReader swaps in its own while a line is read.
             Terminal t = TerminalBuilder.builder().system(true).nativeSignals(true)
-                    .signalHandler(Terminal.SignalHandler.SIG_IGN).build();
+                    .signalHandler(Terminal.SignalHandler.SIG_DFL).build();
             LineReader r = LineReaderBuilder.builder().terminal(t).appName("jllm")
                     .variable(LineReader.HISTORY_FILE, history)
                     .variable(LineReader.SECONDARY_PROMPT_PATTERN, "... ")
