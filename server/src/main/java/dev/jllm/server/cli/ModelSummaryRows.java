@@ -4,7 +4,6 @@ import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.models.gguf.GgufSummary;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -36,7 +35,7 @@ final class ModelSummaryRows {
             rows.put("context length", Long.toString(s.contextLength()));
             rows.put("quantization", s.fileType() == null ? "none" : s.fileType().name());
             rows.put("file size", String.format(Locale.ROOT, "%.2f MiB", s.fileBytes() / 1048576.0));
-        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
             rows.put("file", path + " (unreadable: " + e.getMessage() + ")");
         }
         return rows;

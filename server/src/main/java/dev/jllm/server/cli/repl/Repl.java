@@ -1,7 +1,5 @@
 package dev.jllm.server.cli.repl;
 
-import dev.jllm.api.LlmException;
-
 import java.io.PrintWriter;
 
 /**
@@ -77,8 +75,10 @@ public final class Repl {
                 }
                 out.println(); // a blank line before the next prompt, as in Ollama
                 out.flush();
-            } catch (ReplError | LlmException e) {
-                out.println("error: " + e.getMessage());
+            } catch (RuntimeException e) {
+                // A ReplError or LlmException names its problem; anything else is not foreseen, but one failed
+                // command or answer must not end the chat and lose the conversation either.
+                out.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
                 out.flush();
             }
         }
