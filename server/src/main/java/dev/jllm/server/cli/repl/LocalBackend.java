@@ -89,6 +89,8 @@ public final class LocalBackend implements ChatBackend {
         if (config.options().containsKey(LocalLlm.QUANTIZE)) {
             m.put("quantized at load", config.options().get(LocalLlm.QUANTIZE));
         }
+        // 0 between answers: an answer stopped with Ctrl-C has freed its place in the engine.
+        m.put("active generations", llm.info().details().getOrDefault("active_sequences", "?"));
         return m;
     }
 
