@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code jllm run} with a {@code jllm serve} running at JLLM_HOST: it says so and takes its answers from the server
  * (over the OpenAI-compatible routes, the model named as the server lists it), the same answers the engine gives
- * in-process; and what only an in-process engine can do is refused with the reason.
+ * in-process; what only an in-process engine can do is refused with the reason; and Ctrl-C in the terminal chat
+ * cancels the server's generation.
  */
 class RunAgainstServerTest {
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
@@ -63,12 +65,48 @@ class RunAgainstServerTest {
             Result ctx = run(env, "", "run", "stories260K", "Hello", "--ctx", "64");
             assertThat(ctx.exit()).isEqualTo(1);
             assertThat(ctx.err()).contains("add --local to run it here");
+
+            // In a terminal, Ctrl-C stops a long answer: the server sees the stream closed and ends the generation.
+            TmuxPane.requireTmux();
+            try (TmuxPane pane = TmuxPane.start(JllmJar.command("run", "stories260K", "--seed", "7"), env, 90, 40)) {
+                pane.await("the chat", s -> s.contains("Send a message") && pane.lastLine().equals(">>>"),
+                        Duration.ofSeconds(180));
+                assertThat(pane.screen()).contains("jllm: using the server at http://127.0.0.1:" + port);
+                pane.type("/set parameter num_predict -1");
+                pane.enter();
+                pane.type("Tell me a long story about a dog");
+                pane.enter();
+                pane.await("two lines of answer", s -> s.substring(s.lastIndexOf("Tell me a long story"))
+                        .lines().count() >= 3, Duration.ofSeconds(120));
+                assertThat(activeGenerations(port)).isEqualTo("1");
+                pane.ctrlC();
+                pane.await("the answer to stop", s -> s.contains("(answer stopped)") && pane.lastLine().equals(">>>"),
+                        Duration.ofSeconds(60));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!activeGenerations(port).equals("0") && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(activeGenerations(port)).as("the server's generation was cancelled").isEqualTo("0");
+                pane.type("/bye");
+                pane.enter();
+                pane.await("the end", s -> s.contains("[exited 0]"), Duration.ofSeconds(60));
+            }
         } finally {
             server.destroy();
             if (!server.waitFor(15, TimeUnit.SECONDS)) {
                 server.destroyForcibly();
             }
         }
+    }
+
+    /** The server's jllm_active_generations gauge for the model's instance, from /metrics. */
+    private static String activeGenerations(int port) throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^jllm_active_generations\\{instance=\"stories260K\"} (\\d+)")
+                .matcher(metrics);
+        return m.find() ? m.group(1) : "absent";
     }
 
     private static int awaitListening(Process server) throws Exception {
