@@ -173,6 +173,7 @@ export async function followJob(id, onProgress = () => {}, signal = undefined) {
   let after = 0;
   for (let attempt = 0; ; attempt++) {
     let final = null;
+    const before = after;
     try {
       const res = await request('/v1/jobs/' + encodeURIComponent(id) + '/events?after=' + after,
         { signal, headers: { Accept: 'text/event-stream' } });
@@ -204,7 +205,15 @@ export async function followJob(id, onProgress = () => {}, signal = undefined) {
       const err = final.data.error || {};
       throw new ApiError(err.message || 'the job failed', err.http_status || 500, err.code || null);
     }
-    // The stream ended without a final event (the connection dropped): continue after the last id.
+    // The stream ended without a final event (the connection dropped): continue after the last id. Only
+    // reconnections that bring nothing new count against the limit.
+    if (after > before) {
+      attempt = 0;
+    } else if (attempt >= 5) {
+      throw new ApiError('the connection to the server keeps dropping', 0, 'network');
+    } else {
+      await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+    }
   }
 }
 

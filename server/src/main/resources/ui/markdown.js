@@ -236,7 +236,8 @@ export async function copyText(text) {
 // Earliest match wins; at one position the first alternative does (code before emphasis, links before text).
 const INLINE = new RegExp([
   '(?<code>(`+)([^`]|[^`][\\s\\S]*?[^`])\\2(?!`))',
-  '(?<link>\\[([^\\]]+)\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+"[^"]*")?\\s*\\))',
+  // A link's URL may hold balanced parentheses (as Wikipedia's do).
+  '(?<link>\\[([^\\]]+)\\]\\(\\s*<?((?:[^()\\s<>]|\\([^()\\s]*\\))+)>?(?:\\s+"[^"]*")?\\s*\\))',
   '(?<strong>\\*\\*(?=\\S)([\\s\\S]*?\\S)\\*\\*|__(?=\\S)([\\s\\S]*?\\S)__)',
   '(?<del>~~(?=\\S)([\\s\\S]*?\\S)~~)',
   '(?<em>\\*(?=[^\\s*])([\\s\\S]*?[^\\s*])\\*|(?<![\\w])_(?=\\S)([\\s\\S]*?\\S)_(?![\\w]))',

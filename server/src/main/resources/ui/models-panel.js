@@ -47,6 +47,13 @@ export class ModelsPanel {
       const list = await getJson('/v1/models');
       this.fillPicker(list.data.map((m) => m.id));
     } catch (e) {
+      if (e instanceof ApiError && e.status === 503) {
+        // Start-up models still loading: say so, and look again shortly.
+        this.fillPicker([], 'loading: ' + e.message);
+        clearTimeout(this.retry);
+        this.retry = setTimeout(() => this.refresh(), 1000);
+        return;
+      }
       this.showError('Cannot list the models: ' + e.message);
     }
     if (!this.els.panel.hidden) {
@@ -54,12 +61,12 @@ export class ModelsPanel {
     }
   }
 
-  fillPicker(ids) {
+  fillPicker(ids, emptyText = 'no model: pull one in the Models panel') {
     const sel = this.els.picker;
     const wanted = sel.value || localStorage.getItem(PICKED_ITEM) || (this.current && this.current.model_id);
     sel.replaceChildren(...ids.map((id) => new Option(id, id)));
     if (ids.length === 0) {
-      sel.append(new Option('no model: load one in the Models panel', ''));
+      sel.append(new Option(emptyText, ''));
     }
     if (wanted && ids.includes(wanted)) {
       sel.value = wanted;

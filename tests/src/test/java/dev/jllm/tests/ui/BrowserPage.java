@@ -56,12 +56,21 @@ final class BrowserPage {
         send("Runtime.enable", null);
         send("Log.enable", null);
         send("Network.enable", null);
+        // Headless tabs have no window focus; the Clipboard API wants a focused document.
+        send("Emulation.setFocusEmulationEnabled", Json.createObjectBuilder().add("enabled", true).build());
         send("Emulation.setDeviceMetricsOverride", Json.createObjectBuilder().add("width", 1100).add("height", 720)
                 .add("deviceScaleFactor", 1).add("mobile", false).build());
     }
 
     private JsonObject send(String method, JsonObject params) {
         return devTools.send(session, method, params);
+    }
+
+    /** Lets pages of the origin write and read the clipboard without asking (what a user's click grants). */
+    void grantClipboard(String origin) {
+        devTools.send(null, "Browser.grantPermissions", Json.createObjectBuilder().add("origin", origin)
+                .add("permissions", Json.createArrayBuilder().add("clipboardReadWrite")
+                        .add("clipboardSanitizedWrite")).build());
     }
 
     List<String> consoleErrors() {
