@@ -48,10 +48,14 @@ final class Chromium implements AutoCloseable {
         Stream<String> paths = configured != null && !configured.isBlank() ? Stream.of(configured)
                 : CANDIDATES.stream();
         return paths.map(Path::of).filter(Files::isExecutable).findFirst().orElseGet(() -> {
-            String msg = "chromium is not installed (apt-get install -y chromium; .ci/run installs it in CI)";
+            String msg = configured != null && !configured.isBlank()
+                    ? "JLLM_CHROMIUM=" + configured + " is not an executable"
+                    : "chromium is not installed (apt-get install -y chromium; .ci/run installs it in CI)";
             if ("1".equals(System.getenv("JLLM_REQUIRE_TESTDATA"))) {
                 throw new AssertionError(msg);
             }
+            // Said on stderr too: an aborted @BeforeAll shows in Maven's summary only as "Tests run: 0".
+            System.err.println("SKIPPED browser tests: " + msg);
             Assumptions.abort(msg + ": skipping the browser test");
             return null;
         });
