@@ -76,6 +76,8 @@ export class ModelsPanel {
   /** The loaded models of every instance, with unload and delete, and the choices for the current model. */
   async refreshLoaded() {
     const list = this.els.modelList;
+    this.refreshing = (this.refreshing || 0) + 1;
+    list.dataset.busy = 'true';
     try {
       const instances = (await runJob('instance.list')).instances;
       const rows = [];
@@ -87,9 +89,14 @@ export class ModelsPanel {
           rows.push({ instance, error: e.message });
         }
       }
-      list.replaceChildren(...rows.map((r) => this.row(r)));
-      if (rows.length === 0) {
-        list.append(Object.assign(document.createElement('li'), { className: 'hint', textContent: 'none' }));
+      // Rows are redrawn only when they changed, so that a click is never lost to a redraw of the same rows.
+      const key = JSON.stringify(rows);
+      if (key !== this.rowsKey) {
+        this.rowsKey = key;
+        list.replaceChildren(...rows.map((r) => this.row(r)));
+        if (rows.length === 0) {
+          list.append(Object.assign(document.createElement('li'), { className: 'hint', textContent: 'none' }));
+        }
       }
       const sel = this.els.currentSelect;
       const options = rows.filter((r) => !r.error).map((r) => {
@@ -102,7 +109,12 @@ export class ModelsPanel {
         sel.value = '';
       }
     } catch (e) {
+      this.rowsKey = null;
       list.replaceChildren(errorItem('Cannot list the loaded models: ' + e.message));
+    } finally {
+      if (--this.refreshing === 0) {
+        delete list.dataset.busy;
+      }
     }
   }
 

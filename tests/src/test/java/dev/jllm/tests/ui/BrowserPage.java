@@ -73,6 +73,12 @@ final class BrowserPage {
                         .add("clipboardSanitizedWrite")).build());
     }
 
+    /** Saves what the page downloads into the folder. */
+    void allowDownloads(Path dir) {
+        devTools.send(null, "Browser.setDownloadBehavior", Json.createObjectBuilder().add("behavior", "allow")
+                .add("downloadPath", dir.toAbsolutePath().toString()).build());
+    }
+
     List<String> consoleErrors() {
         return new ArrayList<>(consoleErrors);
     }

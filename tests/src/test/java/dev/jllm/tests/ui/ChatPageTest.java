@@ -164,7 +164,7 @@ class ChatPageTest {
 
     @Test
     @Order(4)
-    void keepsTheConversationAcrossAReloadAndRegeneratesAndEdits() {
+    void keepsTheConversationAcrossAReloadRegeneratesEditsAndExports() throws Exception {
         String before = conversationText();
         page.reload();
         awaitReady();
@@ -195,6 +195,20 @@ class ChatPageTest {
         page.click("#conversation-list li:not(.active) button.conversation");
         page.waitFor(USERS + ".length === 2", Duration.ofSeconds(5), "the first conversation is back");
         screenshot("ui-chat.png");
+
+        // Export: every conversation as one JSON file.
+        Path downloads = Files.createTempDirectory("jllm-ui-downloads");
+        page.allowDownloads(downloads);
+        page.click("#export");
+        Path exported = awaitFile(downloads, Duration.ofSeconds(10));
+        JsonObject data = Http.json(Files.readString(exported));
+        JsonArray conversations = data.getJsonArray("conversations");
+        assertThat(conversations).hasSize(1);
+        JsonArray messages = conversations.getJsonObject(0).getJsonArray("messages");
+        assertThat(messages).hasSize(4);
+        assertThat(messages.getJsonObject(2).getString("content")).isEqualTo("The little dog");
+        assertThat(messages.getJsonObject(3).getString("content"))
+                .isEqualTo(page.text(STORED + ".messages[3].content"));
         assertClean();
     }
 
@@ -272,6 +286,9 @@ class ChatPageTest {
                 + " s.dispatchEvent(new Event('change')); return s.value !== ''; })()");
         page.waitFor("document.getElementById('current-model').textContent.startsWith(" + quote(REF) + ")",
                 Duration.ofSeconds(10), "the current model changes");
+        // The change redraws the panel (its lists come from jobs); the last step of that shows the new choice.
+        page.waitFor("document.getElementById('model-list').dataset.busy === undefined && " + rowExpr(REF2)
+                + " !== undefined", Duration.ofSeconds(10), "the panel shows the change");
 
         // Delete asks first; Cancel keeps the model.
         page.click(rowSelector(REF2) + " [data-testid=delete]");
@@ -293,7 +310,14 @@ class ChatPageTest {
         page.waitFor(rowExpr(REF) + " === undefined", Duration.ofSeconds(10), "the unloaded model leaves the list");
         assertThat(filesUnder(server.storeRoot().resolve("hf.co/jllm-test/Stories-GGUF"))).as("unload keeps files")
                 .isNotEmpty();
-        assertClean();
+
+        // A pull that fails says why where the progress was.
+        page.type("[data-testid=pull-ref]", "hf.co/jllm-test/No-Such-GGUF:F32");
+        page.click("[data-testid=pull]");
+        page.waitFor("document.querySelector('[data-testid=pull-progress]').classList.contains('failed')",
+                Duration.ofSeconds(30), "the failed pull is reported");
+        assertThat(page.text("document.getElementById('pull-status').textContent")).containsIgnoringCase("not found");
+        assertThat(page.consoleErrors()).as("console errors").isEmpty();
     }
 
     @Test
@@ -454,6 +478,19 @@ class ChatPageTest {
         String dir = System.getProperty("jllm.ui.screenshots");
         if (dir != null && !dir.isBlank()) {
             page.screenshot(Path.of(dir, name));
+        }
+    }
+
+    private static Path awaitFile(Path dir, Duration max) throws Exception {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (true) {
+            // Chromium writes a .crdownload file first and renames it when the download is complete.
+            List<Path> done = filesUnder(dir).stream().filter(p -> p.toString().endsWith(".json")).toList();
+            if (!done.isEmpty()) {
+                return done.getFirst();
+            }
+            assertThat(System.nanoTime()).as("a file is downloaded into " + dir).isLessThan(deadline);
+            Thread.sleep(50);
         }
     }
 
