@@ -200,9 +200,9 @@ export class Chat {
     }
   }
 
-  persist() {
+  persist(conv = this.conv) {
     try {
-      store.save(this.conv);
+      store.save(conv);
     } catch (e) {
       this.showError(e.message);
     }
@@ -223,7 +223,9 @@ export class Chat {
     }
     const model = this.model();
     const msg = { role: 'assistant', content: '', model, pending: true };
-    this.conv.messages.push(msg);
+    // The user may switch conversations while this one streams: it is saved where it belongs.
+    const conv = this.conv;
+    conv.messages.push(msg);
     this.persist();
     this.render();
     const element = this.els.messages.querySelector('.message:last-of-type');
@@ -249,7 +251,7 @@ export class Chat {
         drawPending = true;
         requestAnimationFrame(() => {
           drawPending = false;
-          this.fill(element, msg, this.conv.messages.indexOf(msg));
+          this.fill(element, msg, conv.messages.indexOf(msg));
           this.scrollDown(false);
         });
       }
@@ -284,7 +286,7 @@ export class Chat {
             draw();
             if (performance.now() - lastSave > SAVE_EVERY_MS) {
               lastSave = performance.now();
-              this.persist();
+              this.persist(conv);
             }
           }
           if (choice.finish_reason) {
@@ -309,10 +311,14 @@ export class Chat {
       // Tokens after the first over the time after it: the decoding speed, without the prompt's evaluation.
       tokens_per_second: tokensPerSecond(usage ? usage.completion_tokens : chunks, first, ended),
     };
-    this.running = null;
-    this.setBusy(false);
-    this.persist();
-    this.render();
+    if (this.running === run) {
+      this.running = null;
+      this.setBusy(false);
+    }
+    this.persist(conv);
+    if (this.conv === conv) {
+      this.render();
+    }
   }
 
   setBusy(busy) {
