@@ -33,7 +33,7 @@ public final class ChatPage implements HttpService {
 
     /** What Ollama answers on {@code /}; its clients check for it. */
     public static final String OLLAMA_PROBE_ANSWER = "Ollama is running";
-    /** Paths that are served without an API key: the page and its static files. */
+    /** Where the page's own files are (served, like the page, without an API key). */
     public static final String FILES_PREFIX = "/ui/";
 
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
@@ -65,6 +65,7 @@ public final class ChatPage implements HttpService {
     }
 
     private void root(ServerRequest req, ServerResponse res) {
+        res.headers().add(HeaderNames.VARY, "Accept"); // one path, two answers: caches must tell them apart
         if (wantsHtml(req)) {
             send(req, res, "index.html");
             return;

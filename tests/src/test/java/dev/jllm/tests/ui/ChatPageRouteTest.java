@@ -50,6 +50,7 @@ class ChatPageRouteTest {
         assertThat(get.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
                 .startsWith("text/plain"));
         assertThat(get.body()).isEqualTo("Ollama is running");
+        assertThat(get.headers().allValues("Vary")).contains("Accept");
 
         HttpResponse<String> head = anonymous.send(anonymous.request("/")
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
