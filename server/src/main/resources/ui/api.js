@@ -128,7 +128,13 @@ export async function readEvents(res, onEvent) {
       }
       if (line === '') {
         if (event.data.length > 0) {
-          const stop = onEvent({ id: event.id, event: event.event, data: event.data.join('\n') });
+          let stop;
+          try {
+            stop = onEvent({ id: event.id, event: event.event, data: event.data.join('\n') });
+          } catch (e) {
+            reader.cancel().catch(() => {}); // the caller gives up on this stream: close it
+            throw e;
+          }
           if (stop === false) {
             reader.cancel().catch(() => {});
             return;
