@@ -13,8 +13,8 @@ import java.security.MessageDigest;
 /**
  * With an API key configured, every request but {@code /health} and the chat page ({@code /} and its files under
  * {@code /ui/}, which hold nothing secret and ask the user for the key) must carry {@code Authorization: Bearer
- * <key>}; anything else is a 401 in OpenAI's words. The comparison takes the same time whatever the key sent, so the key
- * cannot be guessed byte by byte from response times.
+ * <key>}; anything else is a 401 in OpenAI's words. The comparison takes the same time whatever the key sent, so
+ * the key cannot be guessed byte by byte from response times.
  */
 public final class AuthFilter implements Filter {
 
