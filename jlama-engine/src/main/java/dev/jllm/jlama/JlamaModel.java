@@ -5,10 +5,7 @@ import com.github.tjake.jlama.model.ModelSupport;
 import com.github.tjake.jlama.safetensors.DType;
 import com.github.tjake.jlama.safetensors.SafeTensorSupport;
 import dev.jllm.api.LlmException;
-import dev.jllm.models.ModelFormatException;
 import dev.jllm.models.hf.HfModelDirectory;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,7 +61,9 @@ final class JlamaModel implements AutoCloseable {
                     + " weights); " + dir + " is not one" + (dir.toString().endsWith(".gguf")
                     ? " (GGUF files run on the local instance type)" : ""));
         }
-        checkHeadSize(dir);
+        JlamaEngine.whyNot(dir).ifPresent(why -> {
+            throw LlmException.invalid("jlama cannot run " + dir + " here: " + why);
+        });
         long t0 = System.nanoTime();
         Path padded = null;
         try {
@@ -99,32 +98,6 @@ final class JlamaModel implements AutoCloseable {
             case "bf16" -> DType.BF16;
             default -> DType.I8;
         };
-    }
-
-    /** Refuses head sizes jlama's kernels compute wrongly on this machine (see {@link JlamaRuntime#lanes()}). */
-    private static void checkHeadSize(Path dir) {
-        JsonObject c;
-        try {
-            c = HfModelDirectory.readJson(dir.resolve(HfModelDirectory.CONFIG));
-        } catch (IOException | ModelFormatException e) {
-            throw LlmException.invalid("cannot read " + dir.resolve(HfModelDirectory.CONFIG) + ": " + e.getMessage());
-        }
-        int head;
-        if (c.get("head_dim") instanceof JsonNumber h) {
-            head = h.intValue();
-        } else if (c.get("hidden_size") instanceof JsonNumber w && c.get("num_attention_heads") instanceof JsonNumber n
-                && n.intValue() > 0) {
-            head = w.intValue() / n.intValue();
-        } else {
-            return; // jlama's own load names what is missing
-        }
-        int lanes = JlamaRuntime.lanes();
-        if (head % lanes != 0) {
-            throw LlmException.invalid("jlama cannot run " + dir + " here: its head size " + head + " is not a multiple"
-                    + " of the " + lanes + " float lanes of jlama's " + JlamaRuntime.kernels() + " kernels (they"
-                    + " compute such heads wrongly). Run it on the local instance type, or start the JVM with"
-                    + " -XX:MaxVectorSize=32 -D" + JlamaRuntime.NATIVE_PROPERTY + "=false for 8-lane kernels");
-        }
     }
 
     String id() {
