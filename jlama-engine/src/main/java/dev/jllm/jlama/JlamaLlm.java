@@ -203,7 +203,7 @@ public final class JlamaLlm implements Llm {
         }
         Choice choice = new Choice(0, ChatMessage.assistant(r.text()), null, r.finishReason());
         return new ChatCompletion(completionId(), ChatCompletion.OBJECT, now(), p.shown, null, List.of(choice),
-                Usage.of(r.promptTokens(), r.completionTokens()));
+                Usage.of(r.promptTokens(), r.completionTokens(), 0));
     }
 
     /**
@@ -242,7 +242,7 @@ public final class JlamaLlm implements Llm {
                 stream.emit(chunk(id, at, p.shown, ChatCompletionDelta.EMPTY, r.finishReason()));
                 if (usage) {
                     stream.emit(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, at, p.shown, null, List.of(),
-                            Usage.of(r.promptTokens(), r.completionTokens())));
+                            Usage.of(r.promptTokens(), r.completionTokens(), 0)));
                 }
                 stream.complete();
             } catch (Throwable t) {
