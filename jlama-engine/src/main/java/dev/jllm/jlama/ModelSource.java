@@ -30,13 +30,27 @@ final class ModelSource {
         return resolver != null ? resolver : ModelStore.openDefault();
     }
 
+    /**
+     * The store reference for what a user typed: a bare Hub repo ({@code owner/repo}, {@code hf.co/owner/repo})
+     * means its safetensors model directory here, since jlama runs no GGUF ({@code :safetensors} in the store's
+     * spelling, whose default for a bare repo is a GGUF file). Anything else as it is.
+     */
+    static String storeRef(String ref) {
+        if (Files.exists(Path.of(ref)) || ref.contains(":")) {
+            return ref;
+        }
+        String repo = ref.startsWith("hf.co/") ? ref.substring("hf.co/".length()) : ref;
+        return repo.chars().filter(c -> c == '/').count() == 1 && !repo.startsWith("/") && !repo.endsWith("/")
+                && !repo.startsWith(".") ? ref + ":safetensors" : ref;
+    }
+
     /** Whether the model is here without a download (a path or a stored model). */
     boolean isLocal(String ref) {
         if (Files.exists(Path.of(ref))) {
             return true;
         }
         try {
-            return store().resolveLocal(ref).isPresent();
+            return store().resolveLocal(storeRef(ref)).isPresent();
         } catch (RuntimeException e) {
             return false; // not a model reference at all
         }
@@ -51,7 +65,7 @@ final class ModelSource {
             throw LlmException.notFound("model directory " + model + " does not exist");
         }
         try {
-            return store().resolveOrPull(model, pp -> progress.onProgress(new ProgressEvent(
+            return store().resolveOrPull(storeRef(model), pp -> progress.onProgress(new ProgressEvent(
                     "downloading", pp.file() == null ? pp.stage().name().toLowerCase(Locale.ROOT) : pp.file(),
                     pp.bytesDone(), Math.max(pp.bytesTotal(), pp.bytesDone()),
                     pp.bytesTotal() > 0 ? Math.min(100.0, 100.0 * pp.bytesDone() / pp.bytesTotal()) : -1)));
