@@ -105,6 +105,29 @@ class JlamaLlmTest {
     }
 
     @Test
+    void theModelsChatTemplateRendersTheMessages() throws IOException {
+        // stories260K has no template (ChatML is the fallback); this copy's template is the user's text as it is,
+        // so the chat answer must be the raw continuation of that text
+        Path dir = home.resolve("templated");
+        Files.createDirectories(dir);
+        for (String f : List.of("model.safetensors", "tokenizer.json", "config.json", "special_tokens_map.json")) {
+            Files.copy(Path.of(model).resolve(f), dir.resolve(f));
+        }
+        String config = Files.readString(Path.of(model).resolve("tokenizer_config.json")).strip();
+        Files.writeString(dir.resolve("tokenizer_config.json"), config.substring(0, config.length() - 1)
+                + ", \"chat_template\": \"{% for m in messages %}{{ m['content'] }}{% endfor %}\"}");
+        Llm j = service.get("j");
+        j.serve(dir.toString(), e -> { });
+        ChatCompletion c = j.chatCompletion(ChatCompletionRequest.builder().model(dir.toString()).temperature(0.0)
+                .maxTokens(8).messages(ChatMessage.user("Once upon a time")).build());
+        assertThat(c.text()).isEqualTo(j.chatCompletion(raw("Once upon a time", 8).model(dir.toString()).build()).text())
+                .startsWith(", there was a little");
+        ChatCompletion fallback = j.chatCompletion(ChatCompletionRequest.builder().model(model).temperature(0.0)
+                .maxTokens(8).messages(ChatMessage.user("Once upon a time")).build());
+        assertThat(fallback.usage().promptTokens()).isGreaterThan(c.usage().promptTokens()); // ChatML markers
+    }
+
+    @Test
     void stopStringsEndTheAnswerBeforeThem() {
         ChatCompletion c = service.get("j").chatCompletion(raw("Once upon a time", 40).stop("Lily").build());
         assertThat(c.text()).isEqualTo(", there was a little girl named ");
