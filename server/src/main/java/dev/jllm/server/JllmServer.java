@@ -1,6 +1,11 @@
 package dev.jllm.server;
 
 import dev.jllm.api.LlmService;
+import dev.jllm.models.store.JllmHome;
+import dev.jllm.models.store.ModelStore;
+import dev.jllm.server.ondemand.Aliases;
+import dev.jllm.server.ondemand.ModelNames;
+import dev.jllm.server.ondemand.OnDemandModels;
 import dev.jllm.server.jobs.JobManager;
 import dev.jllm.server.jobs.JobTypes;
 import dev.jllm.server.metrics.Metrics;
@@ -64,9 +69,13 @@ public final class JllmServer implements AutoCloseable {
         JobManager jobs = new JobManager(JobTypes.all(service, slots, metrics), config.jobs(), metrics,
                 Clock.systemUTC());
         Readiness readiness = new Readiness();
-        ModelRouter router = new ModelRouter(service, System.currentTimeMillis() / 1000);
+        ModelNames names = new ModelNames(ModelStore.openDefault(),
+                new Aliases(JllmHome.resolve().resolve("aliases.json")), config.onDemand().modelsDirs());
+        OnDemandModels onDemand = new OnDemandModels(service, config, slots, metrics, names);
+        ModelRouter router = new ModelRouter(service, System.currentTimeMillis() / 1000, onDemand,
+                config.contextSize());
         ServerContext ctx = new ServerContext(config, service, router, slots, metrics, jobs, readiness);
-        ModelLoader loading = new ModelLoader(config, service, readiness, metrics);
+        ModelLoader loading = new ModelLoader(config, service, readiness, metrics, onDemand);
         WebServer web = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -133,6 +142,7 @@ public final class JllmServer implements AutoCloseable {
     public void close() {
         web.stop();
         context.jobs().close();
+        context.router().onDemand().close();
         loader.interrupt();
         context.service().close();
     }
