@@ -9,6 +9,7 @@ import dev.jllm.server.ondemand.OnDemandModels;
 import dev.jllm.server.jobs.JobManager;
 import dev.jllm.server.jobs.JobTypes;
 import dev.jllm.server.metrics.Metrics;
+import dev.jllm.server.ollama.OllamaRoutes;
 import dev.jllm.server.routing.AccessLogFilter;
 import dev.jllm.server.routing.ApiException;
 import dev.jllm.server.routing.AuthFilter;
@@ -108,9 +109,11 @@ public final class JllmServer implements AutoCloseable {
                 .get("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::get))
                 .delete("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::cancel))
                 .get("/v1/jobs/{id}/events", named("/v1/jobs/{id}/events", jobs::events))
-                .get("/v1/events", named("/v1/events", new EventsRoute(ctx.service(), HEARTBEAT)))
-                .any(new FallbackRoute(List.of("/health", "/metrics", "/v1/models(/.*)?", "/v1/chat/completions",
-                        "/v1/completions", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events")));
+                .get("/v1/events", named("/v1/events", new EventsRoute(ctx.service(), HEARTBEAT)));
+        OllamaRoutes.register(routing, ctx);
+        routing.any(new FallbackRoute(List.of("/health", "/metrics", "/v1/models(/.*)?", "/v1/chat/completions",
+                        "/v1/completions", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events", String.join("|",
+                        OllamaRoutes.PATHS))));
     }
 
     private static void answerError(ServerRequest req, ServerResponse res, Throwable t) {
