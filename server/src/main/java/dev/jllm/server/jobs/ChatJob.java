@@ -27,19 +27,6 @@ final class ChatJob {
 
     private ChatJob() { }
 
-    /**
-     * A local instance loads whatever a request's model names, a server file included; a job may name only what
-     * the instance has loaded (load more with {@code model.serve}). Not found either way, so nothing leaks.
-     */
-    static void onlyLoadedModels(LlmService service, String instance, String model) {
-        if (model == null || model.isBlank() || !"local".equals(service.get(instance).type())) {
-            return;
-        }
-        if (service.models(instance).stream().noneMatch(m -> m.id().equals(model))) {
-            throw new ApiException(dev.jllm.server.routing.ApiError.modelNotFound(model));
-        }
-    }
-
     static void register(Map<String, JobType> into, LlmService service, GenerationSlots slots, Metrics metrics) {
         into.put("chat.completion", p -> {
             p.allowOnly(Set.of("instance", "request"));
@@ -52,7 +39,6 @@ final class ChatJob {
             return ctx -> {
                 String name = JobParams.resolve(service, instance);
                 service.get(name); // an unknown instance fails here, before it gets a slot pool of its own
-                onlyLoadedModels(service, name, request.model());
                 try (GenerationSlots.Slot _ = slots.acquireWaiting(name);
                      ChatCompletionStream stream = instance == null ? service.chatCompletionStream(request)
                              : service.chatCompletionStream(instance, request)) {

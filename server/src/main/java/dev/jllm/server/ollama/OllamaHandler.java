@@ -71,7 +71,8 @@ final class OllamaHandler implements Handler {
             case LlmException e -> {
                 ApiError a = Errors.from(e);
                 status = a.status();
-                message = a.message();
+                // Ollama's "format" reaches the engine as OpenAI's response_format: name the field the client sent.
+                message = a.message().replace("invalid 'response_format'", "invalid 'format' (response_format)");
             }
             default -> {
                 ApiError a = Errors.from(t);

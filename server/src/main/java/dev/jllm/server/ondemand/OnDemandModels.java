@@ -131,13 +131,17 @@ public final class OnDemandModels implements AutoCloseable {
     public Loaded acquire(ModelNames.Found found, int numCtx) {
         String canonical = found.canonical();
         Entry e = byCanonical.get(canonical);
-        if (e != null && contextFits(e, numCtx)) {
+        if (e != null && contextFits(e, numCtx) && service.has(e.instance)) {
             e.users.incrementAndGet();
             e.lastUsedNanos = System.nanoTime();
             return e.view(0);
         }
         synchronized (loadLock) {
             e = byCanonical.get(canonical);
+            if (e != null && !e.pinned && !service.has(e.instance)) {
+                byCanonical.remove(canonical, e); // its instance was removed through the jobs API: load it again
+                e = null;
+            }
             if (e != null && !contextFits(e, numCtx)) {
                 if (e.pinned) {
                     throw new ApiException(ApiError.invalid("'" + canonical + "' is pinned with a context of "

@@ -96,6 +96,12 @@ public final class ModelRouter {
                         byInstance.get().size()), numCtx);
             }
         }
+        if (requested != null && !requested.isBlank() && !service.has(requested)) {
+            Optional<String> alias = onDemand.names().aliasTarget(requested);
+            if (alias.isPresent() && service.has(alias.get())) {
+                return route(alias.get(), numCtx); // a copy of a pinned model names its instance
+            }
+        }
         Target t = routeToInstance(requested);
         if (t != null) {
             checkPinnedContext(requested, numCtx);

@@ -88,6 +88,14 @@ class ModelNamesAreNotPathsTest {
         HttpResponse<String> pinned = server.http().post("/v1/chat/completions", Http.chat("stories260K", "Once",
                 "\"max_tokens\":2"));
         assertThat(pinned.statusCode()).as(pinned.body()).isEqualTo(200);
+        // a copy of the pinned model reaches its instance (its canonical name is a path no request may use)
+        HttpResponse<String> copy = server.http().post("/api/copy",
+                "{\"source\":\"stories260K\",\"destination\":\"pinned-copy\"}");
+        assertThat(copy.statusCode()).as(copy.body()).isEqualTo(200);
+        HttpResponse<String> viaCopy = server.http().post("/api/chat", "{\"model\":\"pinned-copy\",\"stream\":false,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Once\"}],\"options\":{\"num_predict\":2}}");
+        assertThat(viaCopy.statusCode()).as(viaCopy.body()).isEqualTo(200);
+        assertThat(loaded()).containsExactlyInAnyOrder("stories260K", "stories.gguf");
     }
 
     private static List<String> loaded() {
