@@ -252,6 +252,24 @@ class OllamaClientsTest {
         }
     }
 
+    @Test
+    @Order(5)
+    void numCtxLoadsTheModelWithThatContext() {
+        for (int ctx : new int[] {256, 512}) {
+            HttpResponse<String> r = server.http().post("/api/chat", "{\"model\":\"" + MODEL + "\",\"stream\":false,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"Once\"}],\"options\":{\"num_predict\":2,"
+                    + "\"num_ctx\":" + ctx + "}}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonArray ps = Http.json(server.http().get("/api/ps")).getJsonArray("models");
+            assertThat(ps).hasSize(1); // reloaded with the new context, not loaded twice
+            assertThat(ps.getJsonObject(0).getInt("context_length")).isEqualTo(ctx);
+        }
+        HttpResponse<String> bad = server.http().post("/api/chat", "{\"model\":\"" + MODEL + "\",\"messages\":"
+                + "[{\"role\":\"user\",\"content\":\"x\"}],\"options\":{\"mirostat\":1}}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(Http.json(bad).getString("error")).contains("mirostat").contains("not supported");
+    }
+
     /** The npm project under target/, with the client installed once. */
     private static Path npmProject() throws IOException, InterruptedException {
         Path dir = Path.of("target", "ollama-npm").toAbsolutePath();
