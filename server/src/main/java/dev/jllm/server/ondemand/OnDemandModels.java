@@ -167,6 +167,13 @@ public final class OnDemandModels implements AutoCloseable {
                 existing.users.incrementAndGet();
                 return existing.view(System.nanoTime() - t0);
             }
+            if (existing != null) {
+                if (existing.pinned || busy(existing)) {
+                    throw new ApiException(ApiError.overloaded("'" + f.canonical() + "' is loaded with another"
+                            + " num_ctx and in use; try again when its requests are done", Duration.ofSeconds(2)));
+                }
+                remove(existing, "reloading with num_ctx " + numCtx);
+            }
             makeRoom(f.size());
             String instance = instanceName(f.canonical());
             int ctx = numCtx > 0 ? numCtx : config.contextSize();
