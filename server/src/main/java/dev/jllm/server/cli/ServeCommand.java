@@ -36,7 +36,8 @@ final class ServeCommand implements Callable<Integer> {
     static final class ModelOption {
         @Option(names = "--model", required = true, paramLabel = "REF",
                 description = "A model to load at start: a .gguf file, a Hugging Face model directory, a model"
-                        + " store name or a Hugging Face reference. Repeatable.")
+                        + " store name or a Hugging Face reference; loaded at start and pinned. Repeatable (env"
+                        + " JLLM_MODEL, comma-separated, when no --model is given).")
         String ref;
 
         @Option(names = "--alias", paramLabel = "NAME",
