@@ -64,6 +64,26 @@ out.psAfterCopyChat = (await ollama.ps()).models.map(m => m.name);
 await ollama.delete({ model: 'npm-copy:latest' });
 out.afterDelete = (await ollama.list()).models.map(m => m.name);
 
+// tools and a tool-call round trip in the history reach the model's chat template
+const tools = [{ type: 'function', function: { name: 'get_weather', description: 'The weather in a city',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+const toolChat = await ollama.chat({ model, tools, options: { num_predict: 4, temperature: 0 }, messages: [
+  { role: 'user', content: 'Weather in Paris?' },
+  { role: 'assistant', content: '', tool_calls: [{ function: { name: 'get_weather', arguments: { city: 'Paris' } } }] },
+  { role: 'tool', content: 'sunny', tool_name: 'get_weather' }] });
+out.toolChat = { done: toolChat.done, prompt_eval_count: toolChat.prompt_eval_count };
+const plainChat = await ollama.chat({ model, options: { num_predict: 4, temperature: 0 },
+  messages: [{ role: 'user', content: 'Weather in Paris?' }] });
+out.plainPromptTokens = plainChat.prompt_eval_count;
+
+// format: honoured once the engine constrains decoding, refused with a 400 naming the field until then
+try {
+  const f = await ollama.chat({ model, format: 'json', options: { num_predict: 16 }, messages: [{ role: 'user', content: 'x' }] });
+  out.format = { refused: false, done: f.done, content: f.message.content };
+} catch (e) {
+  out.format = { refused: true, status: e.status_code ?? null, error: e.error ?? String(e) };
+}
+
 out.embed = await refused(() => ollama.embed({ model, input: 'hello' }));
 out.missing = await refused(() => ollama.chat({ model: 'no-such/model:Q4_0', messages: [{ role: 'user', content: 'x' }] }));
 out.image = await refused(() => ollama.chat({ model, messages: [{ role: 'user', content: 'x', images: ['aGVsbG8='] }] }));

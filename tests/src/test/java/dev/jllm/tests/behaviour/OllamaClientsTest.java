@@ -140,6 +140,20 @@ class OllamaClientsTest {
         assertThat(strings(r.getJsonArray("psAfterCopyChat"))).containsExactly(MODEL); // one model, two names
         assertThat(strings(r.getJsonArray("afterDelete"))).doesNotContain("npm-copy:latest").contains(MODEL);
 
+        JsonObject tools = r.getJsonObject("toolChat");
+        assertThat(tools.getBoolean("done")).isTrue();
+        // the tool definitions and the call history were rendered into the prompt
+        assertThat(tools.getInt("prompt_eval_count")).isGreaterThan(r.getInt("plainPromptTokens"));
+
+        JsonObject format = r.getJsonObject("format");
+        if (format.getBoolean("refused")) {
+            assertThat(format.getInt("status")).isEqualTo(400);
+            assertThat(format.getString("error")).contains("'format'");
+        } else {
+            assertThat(format.getBoolean("done")).isTrue();
+            assertThat(Http.json(format.getString("content"))).isNotNull(); // a JSON object, as asked
+        }
+
         JsonObject embed = r.getJsonObject("embed");
         assertThat(embed.getBoolean("refused")).isTrue();
         assertThat(embed.getInt("status")).isEqualTo(501);
