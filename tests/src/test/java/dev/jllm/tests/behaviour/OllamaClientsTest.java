@@ -247,6 +247,14 @@ class OllamaClientsTest {
         // every spelling is one loaded model
         assertThat(Http.json(server.http().get("/api/ps")).getJsonArray("models")).hasSize(1);
 
+        // the OpenAI routes serve the store the same way: listed, and loaded on demand under one name
+        assertThat(Http.json(server.http().get("/v1/models")).getJsonArray("data").stream()
+                .map(v -> v.asJsonObject().getString("id"))).contains(MODEL, "tiny:v1");
+        HttpResponse<String> openAi = server.http().post("/v1/chat/completions", Http.chat("hf.co/jllm-test/stories260K",
+                "Once", "\"max_tokens\":2"));
+        assertThat(openAi.statusCode()).as(openAi.body()).isEqualTo(200);
+        assertThat(Http.json(server.http().get("/api/ps")).getJsonArray("models")).hasSize(1);
+
         cli("stop", "tiny:v1");
         assertThat(cli("ps")).doesNotContain(MODEL);
     }
