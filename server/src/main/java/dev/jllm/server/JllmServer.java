@@ -1,9 +1,15 @@
 package dev.jllm.server;
 
 import dev.jllm.api.LlmService;
+import dev.jllm.models.store.JllmHome;
+import dev.jllm.models.store.ModelStore;
+import dev.jllm.server.ondemand.Aliases;
+import dev.jllm.server.ondemand.ModelNames;
+import dev.jllm.server.ondemand.OnDemandModels;
 import dev.jllm.server.jobs.JobManager;
 import dev.jllm.server.jobs.JobTypes;
 import dev.jllm.server.metrics.Metrics;
+import dev.jllm.server.ollama.OllamaRoutes;
 import dev.jllm.server.routing.AccessLogFilter;
 import dev.jllm.server.routing.ApiException;
 import dev.jllm.server.routing.AuthFilter;
@@ -65,9 +71,13 @@ public final class JllmServer implements AutoCloseable {
         JobManager jobs = new JobManager(JobTypes.all(service, slots, metrics), config.jobs(), metrics,
                 Clock.systemUTC());
         Readiness readiness = new Readiness();
-        ModelRouter router = new ModelRouter(service, System.currentTimeMillis() / 1000);
+        ModelNames names = new ModelNames(ModelStore.openDefault(),
+                new Aliases(JllmHome.resolve().resolve("aliases.json")), config.onDemand().modelsDirs());
+        OnDemandModels onDemand = new OnDemandModels(service, config, slots, metrics, names);
+        ModelRouter router = new ModelRouter(service, System.currentTimeMillis() / 1000, onDemand,
+                config.contextSize());
         ServerContext ctx = new ServerContext(config, service, router, slots, metrics, jobs, readiness);
-        ModelLoader loading = new ModelLoader(config, service, readiness, metrics);
+        ModelLoader loading = new ModelLoader(config, service, readiness, metrics, onDemand);
         WebServer web = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -102,9 +112,11 @@ public final class JllmServer implements AutoCloseable {
                 .delete("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::cancel))
                 .get("/v1/jobs/{id}/events", named("/v1/jobs/{id}/events", jobs::events))
                 .get("/v1/events", named("/v1/events", new EventsRoute(ctx.service(), HEARTBEAT)))
-                .register(new ChatPage())
-                .any(new FallbackRoute(List.of("/health", "/metrics", "/v1/models(/.*)?", "/v1/chat/completions",
-                        "/v1/completions", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events")));
+                .register(new ChatPage());
+        OllamaRoutes.register(routing, ctx);
+        routing.any(new FallbackRoute(List.of("/health", "/metrics", "/v1/models(/.*)?", "/v1/chat/completions",
+                        "/v1/completions", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events", String.join("|",
+                        OllamaRoutes.PATHS))));
     }
 
     private static void answerError(ServerRequest req, ServerResponse res, Throwable t) {
@@ -136,6 +148,7 @@ public final class JllmServer implements AutoCloseable {
     public void close() {
         web.stop();
         context.jobs().close();
+        context.router().onDemand().close();
         loader.interrupt();
         context.service().close();
     }

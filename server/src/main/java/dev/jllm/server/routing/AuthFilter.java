@@ -34,20 +34,28 @@ public final class AuthFilter implements Filter {
         }
         String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
         if (header == null || header.isBlank()) {
-            deny(res, "You didn't provide an API key. You need to provide your API key in an Authorization header"
+            deny(req, res, "You didn't provide an API key. You need to provide your API key in an Authorization header"
                     + " using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
             return;
         }
         String given = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : "";
         if (!MessageDigest.isEqual(key, given.getBytes(StandardCharsets.UTF_8))) {
-            deny(res, "Incorrect API key provided.");
+            deny(req, res, "Incorrect API key provided.");
             return;
         }
         chain.proceed();
     }
 
-    private static void deny(RoutingResponse res, String message) {
+    private static void deny(RoutingRequest req, RoutingResponse res, String message) {
         res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+        if (req.path().path().startsWith("/api/")) {
+            // Ollama's routes answer in Ollama's shape, which its clients read: {"error": "..."}
+            res.status(io.helidon.http.Status.UNAUTHORIZED_401);
+            res.header(HeaderNames.CONTENT_TYPE, Responses.JSON);
+            res.send(jakarta.json.Json.createObjectBuilder().add("error", message).build().toString()
+                    .getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         Responses.error(res, new ApiError(401, ApiError.INVALID_REQUEST, message, null, "invalid_api_key", null));
     }
 }
