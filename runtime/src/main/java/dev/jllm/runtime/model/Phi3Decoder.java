@@ -27,8 +27,10 @@ final class Phi3Decoder extends Decoder {
 
     @Override
     void prepare(Step s, int maxContext) {
-        // llama_model::get_rope_factors: the long factors once the context exceeds the original one
-        current = maxContext > c.ropeScaling().originalContextLength() ? longRope : shortRope;
+        // llama_model::get_rope_factors: the long factors once the context per sequence exceeds the original one;
+        // llama.cpp pads that context to a multiple of 256 first, and so does this choice
+        int padded = (int) ((maxContext + 255L) / 256 * 256);
+        current = padded > c.ropeScaling().originalContextLength() ? longRope : shortRope;
         current.fill(s.positions(), s.n());
     }
 

@@ -219,6 +219,11 @@ public final class SyntheticModelWriter {
             scores[i] = -i;
             types[i] = 1;
         }
+        if (shape.architecture().equals("phi3")) {
+            // llama.cpp marks Phi-3's special tokens by name and requires <|endoftext|> (a control token in Phi-3)
+            tokens[n - 1] = "<|endoftext|>";
+            types[n - 1] = 3;
+        }
         w.putString("tokenizer.ggml.model", "llama")
                 .putStrings("tokenizer.ggml.tokens", tokens)
                 .putFloats("tokenizer.ggml.scores", scores)
