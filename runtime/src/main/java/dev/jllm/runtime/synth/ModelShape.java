@@ -50,7 +50,7 @@ public record ModelShape(String name, String architecture, int width, int layers
             new ModelShape("phi3-small", "phi3", 64, 2, 4, 2, 96, 512, 1024, 10000f, 1e-5f, false, false,
                     ShapeExtras.phi3(8, 0, 256)),
             new ModelShape("gemma2-small", "gemma2", 64, 4, 4, 2, 128, 512, 256, 10000f, 1e-6f, true, false,
-                    new ShapeExtras(32, 0, false, 0, 0, 0, 6, 2, 0f, 5f, 3f, 0f, 0f, 0f, 0f, 0)),
+                    new ShapeExtras(32, 0, false, 0, 0, 0, 6, 2, 0f, 1f, 15f, 0f, 0f, 0f, 0f, 0)),
             new ModelShape("gemma3-small", "gemma3", 64, 4, 4, 2, 128, 512, 256, 1000000f, 1e-6f, true, false,
                     ShapeExtras.gemma3(32, 6, 3, 10000f)),
             new ModelShape("granite-small", "granite", 64, 2, 4, 2, 96, 512, 256, 10000f, 1e-5f, true, false,

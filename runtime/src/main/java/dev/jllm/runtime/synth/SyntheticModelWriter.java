@@ -277,9 +277,14 @@ public final class SyntheticModelWriter {
         void accept(float[] values, int count) throws IOException;
     }
 
-    /** Weights with the variance of a trained model: 1 / row length, except the embedding (1). */
-    private static float stdOf(String name, int cols) {
-        return name.startsWith("token_embd") ? 1f : scale(cols);
+    /**
+     * Weights with the variance of a trained model: 1 / row length, except the embedding (1). Gemma multiplies its
+     * (tied) embeddings by sqrt(width), so its trained embeddings are that much smaller: with unit ones every
+     * token's logits would be dominated by the input token itself.
+     */
+    private float stdOf(String name, int cols) {
+        boolean gemma = shape.architecture().startsWith("gemma");
+        return name.startsWith("token_embd") && !gemma ? 1f : scale(cols);
     }
 
     /** {@code count} experts' {@code rows x cols} matrices in one 3-D tensor (the values of {@code count * rows} rows). */
