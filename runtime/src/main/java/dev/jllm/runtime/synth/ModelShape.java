@@ -56,7 +56,7 @@ public record ModelShape(String name, String architecture, int width, int layers
             new ModelShape("granite-small", "granite", 64, 2, 4, 2, 96, 512, 256, 10000f, 1e-5f, true, false,
                     ShapeExtras.granite(3f, 0.5f, 0.125f, 0.5f)),
             new ModelShape("qwen3moe-small", "qwen3moe", 64, 2, 4, 2, 96, 512, 256, 1000000f, 1e-6f, false, false,
-                    ShapeExtras.qwen3Moe(16, 8, 2, 48)),
+                    ShapeExtras.qwen3Moe(16, 8, 2, 64)),
             new ModelShape("mixtral-small", "llama", 64, 2, 4, 2, 96, 512, 256, 10000f, 1e-5f, false, false,
                     ShapeExtras.mixtral(4, 2)));
 
