@@ -46,6 +46,10 @@ record ModelWeights(WeightTensor tokenEmbedding, float[] outputNorm, WeightTenso
                 wk = qkv[1];
                 wv = qkv[2];
             } else {
+                if (arch == Architecture.PHI3 && source.tensor(p + "attn_q.weight").isEmpty()) {
+                    throw new ModelFormatException(source.describe() + ": tensor '" + p
+                            + "attn_qkv.weight' is missing (nor are there separate attn_q/attn_k/attn_v)");
+                }
                 wq = l.matrix(p + "attn_q.weight", width, c.queryWidth());
                 wk = l.matrix(p + "attn_k.weight", width, c.keyWidth());
                 wv = l.matrix(p + "attn_v.weight", width, c.valueWidth());
