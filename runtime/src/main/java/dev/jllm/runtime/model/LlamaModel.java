@@ -102,6 +102,44 @@ public final class LlamaModel implements AutoCloseable {
      * @throws dev.jllm.runtime.kv.KvCacheFullException    when the cache budget is exhausted
      */
     public synchronized Logits forward(Batch batch, KvCache kv) {
+        return evaluate(batch, kv, null);
+    }
+
+    /**
+     * The mean of the final-normed hidden states of {@code tokens}, evaluated as one sequence from position 0 in a
+     * cache of its own: what llama.cpp's {@code --pooling mean} embeds (before normalization). Causal attention,
+     * as the model was trained.
+     *
+     * @throws IllegalArgumentException for no tokens, a token outside the vocabulary, or more tokens than the
+     *                                  model's context
+     */
+    public synchronized float[] meanPooled(int[] tokens) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("nothing to embed: no tokens");
+        }
+        if (tokens.length > config.contextLength()) {
+            throw new IllegalArgumentException("the input has " + tokens.length + " tokens; the model's context is "
+                    + config.contextLength());
+        }
+        int page = KvLayout.DEFAULT_PAGE_SIZE;
+        int context = (tokens.length + page - 1) / page * page;
+        long bytes = (long) context * config.blockCount() * (config.keyWidth() + config.valueWidth()) * Float.BYTES;
+        KvCache kv = newKvCache(context, bytes + (long) page * config.blockCount()
+                * (config.keyWidth() + config.valueWidth()) * Float.BYTES);
+        float[] sum = new float[config.embeddingLength()];
+        Batch batch = new Batch(tokens.length);
+        for (int i = 0; i < tokens.length; i++) {
+            batch.add(tokens[i], i, 0, false);
+        }
+        evaluate(batch, kv, sum);
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] /= tokens.length;
+        }
+        return sum;
+    }
+
+    /** {@link #forward}, also adding every token's final-normed hidden state into {@code pooled} when given. */
+    private Logits evaluate(Batch batch, KvCache kv, float[] pooled) {
         int n = batch.size();
         if (n == 0) {
             throw new IllegalArgumentException("empty batch");
@@ -121,7 +159,7 @@ public final class LlamaModel implements AutoCloseable {
                 kv.sequence(e.getKey()).reserve(e.getValue());
             }
             for (int start = 0; start < n; start += MAX_MICRO_BATCH) {
-                forwardMicroBatch(batch, start, Math.min(n, start + MAX_MICRO_BATCH), kv, logits);
+                forwardMicroBatch(batch, start, Math.min(n, start + MAX_MICRO_BATCH), kv, logits, pooled);
             }
             for (Map.Entry<Integer, Integer> e : ends.entrySet()) {
                 kv.sequence(e.getKey()).commit(e.getValue());
@@ -169,7 +207,7 @@ public final class LlamaModel implements AutoCloseable {
         return next;
     }
 
-    private void forwardMicroBatch(Batch batch, int from, int to, KvCache kv, float[][] logits) {
+    private void forwardMicroBatch(Batch batch, int from, int to, KvCache kv, float[][] logits, float[] pooled) {
         int n = to - from;
         ModelConfig c = config;
         ForwardBuffers b = ops.b;
@@ -194,6 +232,14 @@ public final class LlamaModel implements AutoCloseable {
             decoder.layer(l, step);
         }
 
+        if (pooled != null) {
+            for (int t = 0; t < n; t++) {
+                ops.kernels.rmsnorm(b.xb, 0, b.x, t * width, weights.outputNorm(), width, c.rmsEpsilon());
+                for (int i = 0; i < width; i++) {
+                    pooled[i] += b.xb[i];
+                }
+            }
+        }
         int m = 0;
         int[] rows = new int[n];
         for (int t = 0; t < n; t++) {
