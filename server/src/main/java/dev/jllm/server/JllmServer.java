@@ -22,6 +22,7 @@ import dev.jllm.server.routing.MetricsRoute;
 import dev.jllm.server.routing.ModelRouter;
 import dev.jllm.server.routing.ModelsRoutes;
 import dev.jllm.server.routing.Responses;
+import dev.jllm.server.ui.ChatPage;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -103,6 +104,7 @@ public final class JllmServer implements AutoCloseable {
                 .delete("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::cancel))
                 .get("/v1/jobs/{id}/events", named("/v1/jobs/{id}/events", jobs::events))
                 .get("/v1/events", named("/v1/events", new EventsRoute(ctx.service(), HEARTBEAT)))
+                .register(new ChatPage())
                 .any(new FallbackRoute(List.of("/health", "/metrics", "/v1/models(/.*)?", "/v1/chat/completions",
                         "/v1/completions", "/v1/embeddings", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events")));
     }

@@ -23,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serve models over an OpenAI-compatible HTTP API (and the jobs API proxies use).",
                 "The first --model becomes the current model. Without --model the server starts empty;"
-                        + " instances can then be created through the jobs API."})
+                        + " instances can then be created through the jobs API.",
+                "A browser at http://HOST:PORT/ gets a chat page."})
 final class ServeCommand implements Callable<Integer> {
 
     /** One {@code --model REF [--alias NAME]} pair. */
@@ -69,8 +70,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:JLLM_API_KEY}",
             showDefaultValue = Visibility.NEVER,
-            description = "Require this key as 'Authorization: Bearer KEY' on every endpoint but /health"
-                    + " (default: the JLLM_API_KEY environment variable; none if unset).")
+            description = "Require this key as 'Authorization: Bearer KEY' on every endpoint but /health and the"
+                    + " chat page (default: the JLLM_API_KEY environment variable; none if unset).")
     String apiKey;
 
     @Option(names = "--cors-origin", paramLabel = "ORIGIN",

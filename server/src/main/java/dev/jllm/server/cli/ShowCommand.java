@@ -29,7 +29,18 @@ final class ShowCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         java.nio.file.Path path = ModelPaths.resolve(model);
         if (java.nio.file.Files.isDirectory(path)) {
-            HfShow.print(path, out);
+            try {
+                HfShow.print(path, out);
+            } catch (dev.jllm.models.ModelFormatException e) {
+                // a model the local engine cannot run may still run on jlama: say both
+                out.println("  Model");
+                row(out, "local engine", "cannot run it: " + e.getMessage());
+            }
+            out.println();
+            out.println("  jlama");
+            row(out, "kernels", dev.jllm.jlama.JlamaEngine.kernels());
+            row(out, "runs here", dev.jllm.jlama.JlamaEngine.whyNot(path).map(why -> "no: " + why).orElse("yes"));
+            out.flush();
             return 0;
         }
         try (GgufFile g = GgufFile.open(path)) {

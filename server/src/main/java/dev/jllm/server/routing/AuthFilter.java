@@ -1,5 +1,6 @@
 package dev.jllm.server.routing;
 
+import dev.jllm.server.ui.ChatPage;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -10,9 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * With an API key configured, every request but {@code /health} must carry {@code Authorization: Bearer <key>};
- * anything else is a 401 in OpenAI's words. The comparison takes the same time whatever the key sent, so the key
- * cannot be guessed byte by byte from response times.
+ * With an API key configured, every request but {@code /health} and the chat page ({@code /} and its files under
+ * {@code /ui/}, which hold nothing secret and ask the user for the key) must carry {@code Authorization: Bearer
+ * <key>}; anything else is a 401 in OpenAI's words. The comparison takes the same time whatever the key sent, so
+ * the key cannot be guessed byte by byte from response times.
  */
 public final class AuthFilter implements Filter {
 
@@ -25,7 +27,8 @@ public final class AuthFilter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        if (key == null || req.path().path().equals("/health")) {
+        String path = req.path().path();
+        if (key == null || path.equals("/health") || ChatPage.isPagePath(path)) {
             chain.proceed();
             return;
         }
