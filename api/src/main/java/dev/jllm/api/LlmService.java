@@ -2,6 +2,8 @@ package dev.jllm.api;
 
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.EmbeddingRequest;
+import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.Model;
 
 import java.util.List;
@@ -105,6 +107,13 @@ public interface LlmService extends AutoCloseable {
     ChatCompletionStream chatCompletionStream(ChatCompletionRequest request);
 
     ChatCompletionStream chatCompletionStream(String name, ChatCompletionRequest request);
+
+    // ---- embeddings ----
+
+    /** Embeds the request's inputs on the named instance ({@link Llm#embeddings}). */
+    default EmbeddingResponse embeddings(String name, EmbeddingRequest request) {
+        return get(name).embeddings(request);
+    }
 
     // ---- model lifecycle ----
 

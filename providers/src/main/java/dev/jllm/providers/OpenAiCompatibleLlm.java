@@ -14,6 +14,8 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.EmbeddingRequest;
+import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.Choice;
 import dev.jllm.api.openai.ChunkChoice;
 import dev.jllm.api.openai.Model;
@@ -79,6 +81,23 @@ public final class OpenAiCompatibleLlm implements Llm {
         String body = http.readBody(http.send(http.request(uri, config.timeouts().request(), "application/json")
                 .GET().build()), config.timeouts().idle());
         return parse(body, ModelList.class, uri).data();
+    }
+
+    /** {@code POST /embeddings}, always asking for floats (base64 is the jllm server's own wire concern). */
+    @Override
+    public EmbeddingResponse embeddings(EmbeddingRequest request) {
+        ensureOpen();
+        if (request == null || request.model() == null || request.input() == null || request.input().isEmpty()) {
+            throw LlmException.invalid("an embedding request needs a model and at least one input");
+        }
+        EmbeddingRequest r = new EmbeddingRequest(request.model(), request.input(), "float", request.dimensions(),
+                request.user());
+        URI uri = uri("/embeddings");
+        HttpRequest post = http.request(uri, config.timeouts().request(), "application/json")
+                .header("Content-Type", "application/json")
+                .POST(HttpTransport.json(Json.toJson(r)))
+                .build();
+        return parse(http.readBody(http.send(post), config.timeouts().idle()), EmbeddingResponse.class, uri);
     }
 
     @Override

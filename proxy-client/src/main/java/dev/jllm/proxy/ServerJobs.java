@@ -7,6 +7,8 @@ import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmException.Kind;
 import dev.jllm.api.LlmInfo;
 import dev.jllm.api.ModelInfo;
+import dev.jllm.api.openai.EmbeddingRequest;
+import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.ProgressEvent;
 import dev.jllm.api.ProgressListener;
 import dev.jllm.api.QueuedChatCompletionStream;
@@ -85,6 +87,11 @@ final class ServerJobs {
     List<Model> models(CallScope scope, String instance) {
         return Wire.read(run(scope, "models.list", instanceParams(instance).build()), ModelList.class,
                 "models.list result").data();
+    }
+
+    EmbeddingResponse embeddings(CallScope scope, String instance, EmbeddingRequest request) {
+        return Wire.read(run(scope, "embeddings", instanceParams(instance).add("request", Wire.tree(request))
+                .build()), EmbeddingResponse.class, "embeddings result");
     }
 
     ModelInfo serve(CallScope scope, String instance, String model, ProgressListener progress) {

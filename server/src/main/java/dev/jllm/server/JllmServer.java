@@ -16,6 +16,7 @@ import dev.jllm.server.routing.AuthFilter;
 import dev.jllm.server.routing.ChatCompletionsRoute;
 import dev.jllm.server.routing.ClientGoneException;
 import dev.jllm.server.routing.CompletionsRoute;
+import dev.jllm.server.routing.EmbeddingsRoute;
 import dev.jllm.server.routing.CorsFilter;
 import dev.jllm.server.routing.DirectErrors;
 import dev.jllm.server.routing.Errors;
@@ -106,6 +107,7 @@ public final class JllmServer implements AutoCloseable {
                 .get("/v1/models/*", named("/v1/models/{id}", models::one))
                 .post("/v1/chat/completions", named("/v1/chat/completions", new ChatCompletionsRoute(ctx)))
                 .post("/v1/completions", named("/v1/completions", new CompletionsRoute(ctx)))
+                .post("/v1/embeddings", named("/v1/embeddings", new EmbeddingsRoute(ctx)))
                 .post("/v1/jobs", named("/v1/jobs", jobs::submit))
                 .get("/v1/jobs", named("/v1/jobs", jobs::list))
                 .get("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::get))
@@ -115,7 +117,7 @@ public final class JllmServer implements AutoCloseable {
                 .register(new ChatPage());
         OllamaRoutes.register(routing, ctx);
         routing.any(new FallbackRoute(List.of("/health", "/metrics", "/v1/models(/.*)?", "/v1/chat/completions",
-                        "/v1/completions", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events", String.join("|",
+                        "/v1/completions", "/v1/embeddings", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events", String.join("|",
                         OllamaRoutes.PATHS))));
     }
 

@@ -161,6 +161,27 @@ class JllmLangChain4jTest {
     }
 
     @Test
+    void embeddingsAreNormalizedVectorsOfTheModelsWidth() {
+        JllmEmbeddingModel e = JllmEmbeddingModel.builder().model(model.toString()).threads(1).build();
+        var r = e.embedAll(List.of(dev.langchain4j.data.segment.TextSegment.from("Once upon a time"),
+                dev.langchain4j.data.segment.TextSegment.from("Lily went to the park with her mom.")));
+        assertThat(r.content()).hasSize(2);
+        assertThat(e.dimension()).isEqualTo(64); // stories260K's width
+        for (var v : r.content()) {
+            assertThat(v.dimension()).isEqualTo(64);
+            double norm = 0;
+            for (float x : v.vector()) {
+                norm += x * x;
+            }
+            assertThat(Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+        }
+        assertThat(r.tokenUsage().inputTokenCount()).isPositive();
+        // The same text embeds to the same vector: batch and alone agree.
+        assertThat(e.embed("Once upon a time").content().vector()).containsExactly(r.content().get(0).vector());
+        assertThat(e.handle()).isEqualTo(chat().handle());
+    }
+
+    @Test
     void twoModelsOfOneReferenceShareOneLoadedModel() {
         List<ProgressEvent> progress = new CopyOnWriteArrayList<>();
         JllmChatModel a = JllmChatModel.builder().model(model.toString()).threads(1).onProgress(progress::add)

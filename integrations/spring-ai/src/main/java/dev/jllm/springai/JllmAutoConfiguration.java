@@ -12,7 +12,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Starts the engine once per application when {@code jllm.model} is set: the model is served on the JVM's shared
  * jllm service ({@link SharedModels}, so a LangChain4j model of the same reference in the same JVM shares the
- * load) and a {@link JllmChatModel} bean answers Spring AI's {@code ChatModel} and {@code StreamingChatModel}.
+ * load), a {@link JllmChatModel} bean answers Spring AI's {@code ChatModel} and {@code StreamingChatModel}, and a
+ * {@link JllmEmbeddingModel} its {@code EmbeddingModel}.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(JllmProperties.class)
@@ -26,6 +27,12 @@ public class JllmAutoConfiguration {
     public ModelHandle jllmModelHandle(JllmProperties p) {
         return SharedModels.local(p.getModel(), p.getThreads(), p.getContextSize(),
                 e -> LOG.log(System.Logger.Level.INFO, "jllm: {0} {1}", e.stage(), e.message()));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(org.springframework.ai.embedding.EmbeddingModel.class)
+    public JllmEmbeddingModel jllmEmbeddingModel(ModelHandle handle) {
+        return new JllmEmbeddingModel(handle);
     }
 
     @Bean

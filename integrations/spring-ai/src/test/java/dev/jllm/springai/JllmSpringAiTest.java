@@ -70,6 +70,15 @@ class JllmSpringAiTest {
             assertThat(r.getMetadata().getUsage().getCompletionTokens()).isPositive();
             assertThat(r.getMetadata().getModel()).isEqualTo(model.toString());
 
+            // Embeddings from the same loaded model.
+            org.springframework.ai.embedding.EmbeddingModel embedding =
+                    ctx.getBean(org.springframework.ai.embedding.EmbeddingModel.class);
+            List<float[]> vectors = embedding.embed(List.of("Once upon a time", "Lily went to the park."));
+            assertThat(vectors).hasSize(2);
+            assertThat(vectors.get(0)).hasSize(64);
+            assertThat(embedding.dimensions()).isEqualTo(64);
+            assertThat(embedding.embed("Once upon a time")).containsExactly(vectors.get(0));
+
             // The prompt's options override the defaults.
             ChatResponse shortOne = chat.call(new Prompt("Once upon a time", ChatOptions.builder().maxTokens(3)
                     .temperature(0.0).build()));

@@ -12,6 +12,8 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.EmbeddingRequest;
+import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.Choice;
 import dev.jllm.api.openai.ChoiceLogprobs;
@@ -268,6 +270,19 @@ public final class LocalLlm implements Llm {
             LocalModel m = lease.model();
             int[] tokens = m.tokenizer().encode(prompt, true, false);
             return Generator.generate(m, tokens, options, listener);
+        }
+    }
+
+    @Override
+    public EmbeddingResponse embeddings(EmbeddingRequest request) {
+        ensureOpen();
+        if (request == null) {
+            throw LlmException.invalid("an embedding request is required");
+        }
+        try (LoadedModels.Lease lease = acquire(request.model())) {
+            String shown = request.model() == null || request.model().isBlank() ? lease.model().id()
+                    : request.model();
+            return Embeddings.embed(lease.model(), request, shown);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.jllm.server.jobs;
 
 import dev.jllm.api.LlmService;
 import dev.jllm.api.ModelInfo;
+import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.ProgressEvent;
 import dev.jllm.api.openai.ModelList;
 import dev.jllm.server.metrics.Metrics;
@@ -22,6 +23,12 @@ final class ModelJobs {
             p.allowOnly(Set.of("instance"));
             String instance = JobParams.instance(p);
             return ctx -> OpenAiWire.toValue(ModelList.of(service.models(JobParams.resolve(service, instance))));
+        });
+        into.put("embeddings", p -> {
+            p.allowOnly(Set.of("instance", "request"));
+            String instance = JobParams.instance(p);
+            EmbeddingRequest request = EmbeddingJobRequest.parse(p);
+            return ctx -> OpenAiWire.toValue(service.embeddings(JobParams.resolve(service, instance), request));
         });
         into.put("model.serve", p -> {
             p.allowOnly(Set.of("instance", "model"));
