@@ -84,7 +84,7 @@ try {
   out.format = { refused: true, status: e.status_code ?? null, error: e.error ?? String(e) };
 }
 
-out.embed = await refused(() => ollama.embed({ model, input: 'hello' }));
+out.embed = await ollama.embed({ model, input: 'hello' });
 out.missing = await refused(() => ollama.chat({ model: 'no-such/model:Q4_0', messages: [{ role: 'user', content: 'x' }] }));
 out.image = await refused(() => ollama.chat({ model, messages: [{ role: 'user', content: 'x', images: ['aGVsbG8='] }] }));
 

@@ -24,7 +24,6 @@ public final class OllamaRoutes {
         Catalog catalog = new Catalog(ctx);
         InfoRoutes info = new InfoRoutes(ctx, catalog);
         ManageRoutes manage = new ManageRoutes(ctx, catalog);
-        EmbedRoute embed = new EmbedRoute(ctx, catalog);
         routing.post("/api/chat", named("/api/chat", OllamaHandler.of(new ChatRoute(ctx))))
                 .post("/api/generate", named("/api/generate", OllamaHandler.of(new GenerateRoute(ctx))))
                 .get("/api/tags", named("/api/tags", OllamaHandler.of(info::tags)))
@@ -34,8 +33,8 @@ public final class OllamaRoutes {
                 .post("/api/pull", named("/api/pull", OllamaHandler.of(new PullRoute(ctx))))
                 .delete("/api/delete", named("/api/delete", OllamaHandler.of(manage::delete)))
                 .post("/api/copy", named("/api/copy", OllamaHandler.of(manage::copy)))
-                .post("/api/embed", named("/api/embed", OllamaHandler.of(embed)))
-                .post("/api/embeddings", named("/api/embeddings", OllamaHandler.of(embed)))
+                .post("/api/embed", named("/api/embed", OllamaHandler.of(new EmbedRoute(ctx, false))))
+                .post("/api/embeddings", named("/api/embeddings", OllamaHandler.of(new EmbedRoute(ctx, true))))
                 .get("/api/version", named("/api/version", OllamaHandler.of(info::version)))
                 .head("/api/version", named("/api/version", OllamaHandler.of(info::version)));
     }

@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * JLLM_HOME) holds stories260K, pulled from a Hub-protocol test server, and every request loads what it names.
  * The {@code ollama} npm library (installed with npm under target/) and LangChain4j's Ollama module each chat,
  * stream, generate, list, show, ps, copy, delete and unload with keep_alive 0; npm also pulls with progress;
- * embeddings are refused clearly. {@code jllm ps / stop / cp} run as the user would, against the same server.
+ * both embed. {@code jllm ps / stop / cp} run as the user would, against the same server.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OllamaClientsTest {
@@ -155,9 +155,9 @@ class OllamaClientsTest {
         }
 
         JsonObject embed = r.getJsonObject("embed");
-        assertThat(embed.getBoolean("refused")).isTrue();
-        assertThat(embed.getInt("status")).isEqualTo(501);
-        assertThat(embed.getString("error")).contains("embeddings are not implemented");
+        assertThat(embed.getJsonArray("embeddings")).hasSize(1);
+        assertThat(embed.getJsonArray("embeddings").getJsonArray(0)).hasSize(64); // stories260K's width
+        assertThat(embed.getInt("prompt_eval_count")).isPositive();
 
         JsonObject missing = r.getJsonObject("missing");
         assertThat(missing.getInt("status")).isEqualTo(404);
@@ -218,7 +218,13 @@ class OllamaClientsTest {
 
         OllamaEmbeddingModel embedding = OllamaEmbeddingModel.builder().baseUrl(base).modelName(MODEL)
                 .timeout(Duration.ofMinutes(1)).maxRetries(0).build();
-        assertThatThrownBy(() -> embedding.embed("hello")).hasMessageContaining("embeddings are not implemented");
+        float[] vector = embedding.embed("hello").content().vector();
+        assertThat(vector).hasSize(64);
+        double norm = 0;
+        for (float x : vector) {
+            norm += x * x;
+        }
+        assertThat(Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
 
         // keep_alive 0 (a request with no messages): unloaded at once
         HttpResponse<String> unload = server.http().post("/api/chat", "{\"model\":\"" + MODEL
