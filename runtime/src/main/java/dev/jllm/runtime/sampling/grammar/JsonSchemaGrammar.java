@@ -64,8 +64,8 @@ public final class JsonSchemaGrammar {
             Map.entry("object", List.of("space", "string", "value")), Map.entry("array", List.of("space", "value")),
             Map.entry("date-time", List.of("date", "time")));
 
-    private final String param;
-    private final Object root;
+    private String param;
+    private Object root;
     private final Map<String, String> rules = new LinkedHashMap<>();
     private final Map<String, String> byBody = new HashMap<>();
     private final Map<String, String> refs = new HashMap<>();
@@ -95,6 +95,25 @@ public final class JsonSchemaGrammar {
         JsonSchemaGrammar g = new JsonSchemaGrammar("response_format", Map.of());
         g.rules.put("root", g.primitive("object"));
         return g.write();
+    }
+
+    /** An empty grammar to {@link #add} several schemas to (forced tool calls: one per function). */
+    static JsonSchemaGrammar builder() {
+        return new JsonSchemaGrammar(null, null);
+    }
+
+    /** Adds the rules of one more schema; returns the name of a rule matching its bare values. */
+    String add(Object schema, String paramName, String hint) {
+        this.param = paramName;
+        this.root = schema;
+        refs.clear();
+        return rule(hint, visit(schema, "#", hint));
+    }
+
+    /** The GBNF of everything added, with this root rule. */
+    String gbnf(String rootBody) {
+        rules.put("root", rootBody);
+        return write();
     }
 
     /** {@link #toGbnf} compiled. */
