@@ -29,6 +29,7 @@ public final class GrammarMatcher implements TokenConstraint {
     private final StackSet scratchA = new StackSet();
     private final StackSet scratchB = new StackSet();
     private boolean ended;
+    private long walks;
     private final Map<Frame, long[]> cache;
     private StackSet[] walkSets = new StackSet[0];
 
@@ -128,15 +129,25 @@ public final class GrammarMatcher implements TokenConstraint {
         }
     }
 
-    /** Number of states whose masks are cached (for tests). */
-    int cachedStates() {
-        return cache.size();
+    /** How many vocabulary walks (mask cache misses) this matcher has done. */
+    public long walks() {
+        return walks;
+    }
+
+    /** The deepest stack alive now (for tests: it follows the nesting, not the output's length). */
+    int depth() {
+        int d = 0;
+        for (int i = 0; i < state.size; i++) {
+            d = Math.max(d, state.items[i].depth);
+        }
+        return d;
     }
 
     private long[] maskOf(Frame top) {
         long[] m = cache.get(top);
         if (m == null) {
             m = new long[words];
+            walks++;
             StackSet s = walkSet(0);
             s.clear();
             s.add(top);
