@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public final class GrammarMatcher implements TokenConstraint {
     /** Cached masks per matcher, in bytes (the oldest used entry goes first). */
-    private static final long CACHE_BYTES = 16L << 20;
+    private static final long CACHE_BYTES = 8L << 20;
 
     private final Grammar grammar;
     private final TokenTrie trie;
