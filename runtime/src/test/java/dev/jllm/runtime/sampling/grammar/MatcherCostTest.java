@@ -26,10 +26,11 @@ class MatcherCostTest {
             tok = Tokenizers.fromGguf(f);
         }
         TokenTrie trie = TokenTrie.of(tok, Set.of(tok.eos()));
-        Grammar g = JsonSchemaGrammar.compile(Map.of("type", "object", "properties", Map.of(
-                "story", Map.of("type", "string"),
-                "numbers", Map.of("type", "array", "items", Map.of("type", "integer", "minimum", 0, "maximum", 1000)))),
-                "p");
+        Map<String, Object> properties = new java.util.LinkedHashMap<>(); // declared order: story, numbers
+        properties.put("story", Map.of("type", "string"));
+        properties.put("numbers", Map.of("type", "array", "items", Map.of("type", "integer", "minimum", 0,
+                "maximum", 1000)));
+        Grammar g = JsonSchemaGrammar.compile(Map.of("type", "object", "properties", properties), "p");
         StringBuilder doc = new StringBuilder("{\"story\": \"");
         for (int i = 0; i < 300; i++) {
             doc.append("Once upon a time, a little fox ran into the woods. ");
