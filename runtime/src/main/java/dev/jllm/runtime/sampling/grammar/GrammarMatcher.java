@@ -31,7 +31,9 @@ public final class GrammarMatcher implements TokenConstraint {
     private boolean ended;
     private long walks;
     private final Map<Frame, long[]> cache;
-    private StackSet[] walkSets = new StackSet[0];
+    /** The distinct states of the current walk; bounded so an unusual grammar cannot fill the memory. */
+    private final Map<WalkState, WalkState> states = new java.util.HashMap<>();
+    private static final int MAX_WALK_STATES = 4096;
 
     GrammarMatcher(Grammar grammar, TokenTrie trie) {
         this.grammar = grammar;
@@ -148,27 +150,23 @@ public final class GrammarMatcher implements TokenConstraint {
         if (m == null) {
             m = new long[words];
             walks++;
-            StackSet s = walkSet(0);
-            s.clear();
+            states.clear();
+            StackSet s = new StackSet();
             s.add(top);
-            walk(0, s, 0, m);
+            walk(0, WalkState.of(s), m);
+            states.clear();
             cache.put(top, m);
         }
         return m;
     }
 
-    /** Marks every token below {@code node} that the stacks in {@code s} can consume whole. */
-    private void walk(int node, StackSet s, int depth, long[] mask) {
+    /** Marks every token below {@code node} that the state can consume whole. */
+    private void walk(int node, WalkState s, long[] mask) {
         int off = trie.childOffset[node];
         int end = off + trie.childCount[node];
-        StackSet ns = walkSet(depth + 1);
         for (int c = off; c < end; c++) {
-            int b = trie.childByte[c] & 0xFF;
-            ns.clear();
-            for (int i = 0; i < s.size; i++) {
-                grammar.advance(s.items[i], b, ns);
-            }
-            if (ns.isDead()) {
+            WalkState n = step(s, trie.childByte[c] & 0xFF);
+            if (n == WalkState.DEAD) {
                 continue;
             }
             int child = trie.childNode[c];
@@ -177,20 +175,32 @@ public final class GrammarMatcher implements TokenConstraint {
                 int id = trie.tokenIds[t];
                 mask[id >>> 6] |= 1L << (id & 63);
             }
-            if (ns.size > 0 && trie.childCount[child] > 0) {
-                walk(child, ns, depth + 1, mask);
+            if (n.frames.length > 0 && trie.childCount[child] > 0) {
+                walk(child, n, mask);
             }
         }
     }
 
-    private StackSet walkSet(int depth) {
-        if (depth >= walkSets.length) {
-            StackSet[] grown = java.util.Arrays.copyOf(walkSets, depth + 8);
-            for (int i = walkSets.length; i < grown.length; i++) {
-                grown[i] = new StackSet();
-            }
-            walkSets = grown;
+    /** The state after byte {@code b}: taken from the state's memo, else computed (and memoized while few). */
+    private WalkState step(WalkState s, int b) {
+        if (s.next != null && s.next[b] != null) {
+            return s.next[b];
         }
-        return walkSets[depth];
+        scratchA.clear();
+        for (Frame f : s.frames) {
+            grammar.advance(f, b, scratchA);
+        }
+        WalkState n = WalkState.of(scratchA);
+        if (n != WalkState.DEAD && states.size() < MAX_WALK_STATES) {
+            WalkState known = states.putIfAbsent(n, n);
+            n = known != null ? known : n;
+        }
+        if (states.size() < MAX_WALK_STATES) {
+            if (s.next == null) {
+                s.next = new WalkState[256];
+            }
+            s.next[b] = n;
+        }
+        return n;
     }
 }
