@@ -13,7 +13,8 @@ import java.util.Map;
  * {@code POST /v1/chat/completions} request body. Every field but {@code messages} is optional (null = absent,
  * not written). {@code stop} accepts a string or a list on the wire and is always held as a list.
  * {@code top_k}, {@code min_p} and {@code repeat_penalty} are not OpenAI's but local servers (llama.cpp, Ollama's
- * OpenAI endpoint, LM Studio) accept them.
+ * OpenAI endpoint, LM Studio) accept them. {@code grammar} (GBNF text) and {@code json_schema} (a JSON Schema the
+ * answer must follow) are llama.cpp server's constrained-decoding fields.
  */
 public record ChatCompletionRequest(
         String model,
@@ -39,7 +40,9 @@ public record ChatCompletionRequest(
         String user,
         @JsonbProperty("top_k") Integer topK,
         @JsonbProperty("min_p") Double minP,
-        @JsonbProperty("repeat_penalty") Double repeatPenalty) {
+        @JsonbProperty("repeat_penalty") Double repeatPenalty,
+        String grammar,
+        @JsonbProperty("json_schema") Map<String, Object> jsonSchema) {
 
     public ChatCompletionRequest {
         messages = messages == null ? null : List.copyOf(messages);
@@ -110,6 +113,8 @@ public record ChatCompletionRequest(
         b.topK = topK;
         b.minP = minP;
         b.repeatPenalty = repeatPenalty;
+        b.grammar = grammar;
+        b.jsonSchema = jsonSchema;
         return b;
     }
 
@@ -139,6 +144,8 @@ public record ChatCompletionRequest(
         private Integer topK;
         private Double minP;
         private Double repeatPenalty;
+        private String grammar;
+        private Map<String, Object> jsonSchema;
 
         private Builder() { }
 
@@ -178,11 +185,14 @@ public record ChatCompletionRequest(
         public Builder topK(Integer v) { topK = v; return this; }
         public Builder minP(Double v) { minP = v; return this; }
         public Builder repeatPenalty(Double v) { repeatPenalty = v; return this; }
+        public Builder grammar(String v) { grammar = v; return this; }
+        public Builder jsonSchema(Map<String, Object> v) { jsonSchema = v; return this; }
 
         public ChatCompletionRequest build() {
             return new ChatCompletionRequest(model, messages, maxTokens, maxCompletionTokens, temperature, topP, n,
                     stop, seed, presencePenalty, frequencyPenalty, logitBias, logprobs, topLogprobs, responseFormat,
-                    tools, toolChoice, parallelToolCalls, stream, streamOptions, user, topK, minP, repeatPenalty);
+                    tools, toolChoice, parallelToolCalls, stream, streamOptions, user, topK, minP, repeatPenalty,
+                    grammar, jsonSchema);
         }
     }
 }

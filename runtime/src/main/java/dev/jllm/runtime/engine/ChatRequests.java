@@ -8,6 +8,7 @@ import dev.jllm.runtime.sampling.SamplingParams;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks a chat request against what the local engine can honour and turns its sampling fields into
@@ -26,16 +27,10 @@ final class ChatRequests {
         if (r.n() != null && r.n() != 1) {
             throw invalid("n", "only n = 1 is supported by local models, got " + r.n());
         }
-        if (r.responseFormat() != null && r.responseFormat().type() != null
-                && !"text".equals(r.responseFormat().type())) {
-            throw invalid("response_format", "type '" + r.responseFormat().type()
-                    + "' is not supported by local models yet (only 'text')");
-        }
-        if (r.toolChoice() != null) {
-            boolean ok = r.toolChoice() instanceof ToolChoice.Mode m && ("auto".equals(m.mode()) || "none".equals(m.mode()));
-            if (!ok) {
-                throw invalid("tool_choice", "only 'auto' and 'none' are supported by local models");
-            }
+        // response_format, grammar, json_schema and a forced tool_choice are constrained decoding: StructuredOutput.
+        if (r.toolChoice() instanceof ToolChoice.Mode m
+                && !Set.of("auto", "none", "required").contains(m.mode())) {
+            throw invalid("tool_choice", "must be auto, none, required or a function, got '" + m.mode() + "'");
         }
         Integer max = r.effectiveMaxTokens();
         if (max != null && max < 1) {

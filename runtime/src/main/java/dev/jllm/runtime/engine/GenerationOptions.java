@@ -1,6 +1,7 @@
 package dev.jllm.runtime.engine;
 
 import dev.jllm.runtime.sampling.SamplingParams;
+import dev.jllm.runtime.sampling.grammar.Grammar;
 
 /**
  * How to continue a prompt.
@@ -8,8 +9,18 @@ import dev.jllm.runtime.sampling.SamplingParams;
  * @param maxTokens   the most tokens to generate; 0 or less means until the context is full
  * @param sampling    how to pick tokens (stop strings included)
  * @param topLogprobs -1 for no log-probabilities, else how many alternatives to report with each token
+ * @param grammar     constrained decoding: the output is a sentence of this grammar; null: free text
  */
-public record GenerationOptions(int maxTokens, SamplingParams sampling, int topLogprobs) {
+public record GenerationOptions(int maxTokens, SamplingParams sampling, int topLogprobs, Grammar grammar) {
+
+    public GenerationOptions(int maxTokens, SamplingParams sampling, int topLogprobs) {
+        this(maxTokens, sampling, topLogprobs, null);
+    }
+
+    /** A copy constrained to {@code value} (null: unconstrained). */
+    public GenerationOptions withGrammar(Grammar value) {
+        return new GenerationOptions(maxTokens, sampling, topLogprobs, value);
+    }
 
     public GenerationOptions {
         if (sampling == null) {

@@ -28,7 +28,8 @@ public final class Generator {
     }
 
     static SequenceRequest request(int[] prompt, GenerationOptions options) {
-        return new SequenceRequest(prompt, options.sampling(), options.maxTokens(), options.topLogprobs());
+        return new SequenceRequest(prompt, options.sampling(), options.maxTokens(), options.topLogprobs(),
+                options.grammar());
     }
 
     /**

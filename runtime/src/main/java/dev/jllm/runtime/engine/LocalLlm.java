@@ -382,7 +382,8 @@ public final class LocalLlm implements Llm {
         LoadedModels.Lease lease = acquire(request.model());
         try {
             LocalModel m = lease.model();
-            GenerationOptions options = ChatRequests.options(request, m.tokenizer().vocabSize(), m.samplingDefaults());
+            GenerationOptions options = ChatRequests.options(request, m.tokenizer().vocabSize(), m.samplingDefaults())
+                    .withGrammar(StructuredOutput.grammar(request, m.chatTemplate().source()));
             int[] prompt;
             if (isRawPrompt(request)) {
                 // A legacy text completion (the server's /v1/completions): the text itself, no chat template.

@@ -10,6 +10,9 @@ import java.util.SplittableRandom;
  * temperature, and a draw from a seeded random generator (llama.cpp's default chain and semantics).
  * With temperature 0 it is greedy: the highest logit after bias and penalties, the lower id on a tie.
  *
+ * <p>With a {@link TokenConstraint} (a grammar), every token it does not allow is masked out first, before
+ * bias, penalties and truncation, so greedy and sampled decoding both stay inside it.
+ *
  * <p>One sampler per sequence (it holds the token history and the random state); not thread-safe. Work
  * arrays are allocated once, so sampling allocates nothing per token. With top-k set, candidates are
  * chosen by a partial selection, never a sort of the whole vocabulary.
@@ -31,6 +34,8 @@ public final class Sampler {
   private final double[] weights;
   private final double[] bucketMass = new double[BUCKETS];
   private final int[] edge;
+  private final TokenConstraint constraint;
+  private final long[] allowed;
   private int[] candidates;
   private int[] spare;
   private int size;
@@ -42,6 +47,13 @@ public final class Sampler {
    * @throws IllegalArgumentException if a logit-bias token id is outside the vocabulary
    */
   public Sampler(SamplingParams params, int vocabSize) {
+    this(params, vocabSize, null);
+  }
+
+  /**
+   * @param constraint the tokens allowed at each step (null: all); its owner advances it with each kept token
+   */
+  public Sampler(SamplingParams params, int vocabSize, TokenConstraint constraint) {
     if (vocabSize <= 0) {
       throw new IllegalArgumentException("vocabSize must be positive, got " + vocabSize);
     }
@@ -69,6 +81,8 @@ public final class Sampler {
     this.candidates = new int[vocabSize];
     this.spare = new int[vocabSize];
     this.edge = new int[vocabSize];
+    this.constraint = constraint;
+    this.allowed = constraint == null ? null : new long[(vocabSize + 63) >>> 6];
   }
 
   public SamplingParams params() {
@@ -140,7 +154,7 @@ public final class Sampler {
     }
   }
 
-  /** Copies the logits (NaN counts as -infinity), then applies the bias and the penalties. */
+  /** Copies the logits (NaN counts as -infinity), masks what the constraint forbids, then applies the bias and the penalties. */
   private void prepare(float[] logits) {
     if (logits.length != vocabSize) {
       throw new IllegalArgumentException("expected " + vocabSize + " logits, got " + logits.length);
@@ -148,6 +162,22 @@ public final class Sampler {
     for (int i = 0; i < vocabSize; i++) {
       float l = logits[i];
       work[i] = Float.isNaN(l) ? Float.NEGATIVE_INFINITY : l;
+    }
+    if (constraint != null) {
+      constraint.allowedTokens(allowed);
+      for (int w = 0; w < allowed.length; w++) {
+        long bits = allowed[w];
+        if (bits == -1L) {
+          continue;
+        }
+        int base = w << 6;
+        int end = Math.min(64, vocabSize - base);
+        for (int b = 0; b < end; b++) {
+          if ((bits >>> b & 1) == 0) {
+            work[base + b] = Float.NEGATIVE_INFINITY;
+          }
+        }
+      }
     }
     for (int b = 0; b < biasIds.length; b++) {
       work[biasIds[b]] += biasValues[b];

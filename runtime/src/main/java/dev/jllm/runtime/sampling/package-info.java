@@ -6,6 +6,8 @@
  * presence / frequency penalties, top-k, top-p, min-p, temperature, seeded draw; greedy at temperature
  * 0). {@link dev.jllm.runtime.sampling.StopMatcher} turns decoded token text into the text safe to stream,
  * ending at stop strings (never emitted, even when split across tokens) and end-of-generation tokens.
- * {@link dev.jllm.runtime.sampling.Logprobs} gives OpenAI-style log-probabilities of the raw logits.
+ * {@link dev.jllm.runtime.sampling.Logprobs} gives OpenAI-style log-probabilities of the raw logits. A
+ * {@link dev.jllm.runtime.sampling.TokenConstraint} (a grammar, package {@code grammar}) masks the tokens it
+ * forbids before every other stage.
  */
 package dev.jllm.runtime.sampling;

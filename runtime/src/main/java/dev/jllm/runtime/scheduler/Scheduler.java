@@ -8,6 +8,8 @@ import dev.jllm.runtime.kv.PrefixCache;
 import dev.jllm.runtime.model.Batch;
 import dev.jllm.runtime.model.LlamaModel;
 import dev.jllm.runtime.model.Logits;
+import dev.jllm.runtime.sampling.grammar.GrammarMatcher;
+import dev.jllm.runtime.sampling.grammar.TokenTrie;
 import dev.jllm.runtime.tokenizer.Tokenizer;
 
 import java.util.ArrayDeque;
@@ -140,8 +142,10 @@ public final class Scheduler implements AutoCloseable {
         SequenceHandle handle = new SequenceHandle(this::wake, outstanding::decrementAndGet);
         Sequence s;
         try {
+            GrammarMatcher grammar = request.grammar() == null ? null
+                    : request.grammar().matcher(TokenTrie.of(tokenizer, endOfGeneration));
             s = new Sequence(handle, request, config.contextSize(), vocabSize, tokenizer.newStreamingDecoder(),
-                    endOfGeneration);
+                    endOfGeneration, grammar);
         } catch (IllegalArgumentException e) {
             throw LlmException.invalid(e.getMessage());
         }

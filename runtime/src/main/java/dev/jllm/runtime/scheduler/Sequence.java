@@ -3,6 +3,7 @@ package dev.jllm.runtime.scheduler;
 import dev.jllm.runtime.sampling.Logprobs;
 import dev.jllm.runtime.sampling.Sampler;
 import dev.jllm.runtime.sampling.StopMatcher;
+import dev.jllm.runtime.sampling.grammar.GrammarMatcher;
 import dev.jllm.runtime.tokenizer.StreamingDecoder;
 
 import java.util.Arrays;
@@ -30,6 +31,8 @@ final class Sequence {
     private final StopMatcher stop;
     private final StreamingDecoder decoder;
     private final Set<Integer> endOfGeneration;
+    /** Constrained decoding: the grammar the output follows, or null. */
+    private final GrammarMatcher grammar;
     private final int limit;
     private final StringBuilder text = new StringBuilder();
 
@@ -50,12 +53,13 @@ final class Sequence {
     private FinishReason finishReason;
 
     Sequence(SequenceHandle handle, SequenceRequest request, int contextSize, int vocabSize,
-             StreamingDecoder decoder, Set<Integer> endOfGeneration) {
+             StreamingDecoder decoder, Set<Integer> endOfGeneration, GrammarMatcher grammar) {
         this.handle = handle;
+        this.grammar = grammar;
         this.prompt = request.prompt();
         this.submittedNanos = System.nanoTime();
         this.topLogprobs = request.topLogprobs();
-        this.sampler = new Sampler(request.sampling(), vocabSize);
+        this.sampler = new Sampler(request.sampling(), vocabSize, grammar);
         sampler.acceptAll(prompt);
         this.stop = new StopMatcher(request.sampling().stop(), endOfGeneration);
         this.decoder = decoder;
@@ -98,6 +102,9 @@ final class Sequence {
     void onLogits(float[] logits) {
         int token = sampler.sample(logits);
         sampler.accept(token);
+        if (grammar != null && !grammar.acceptToken(token)) {
+            throw new IllegalStateException("the sampler chose token " + token + ", which the grammar forbids");
+        }
         Logprobs lp = topLogprobs >= 0 ? Logprobs.of(logits, token, topLogprobs) : null;
         if (firstTokenNanos == 0) {
             firstTokenNanos = System.nanoTime();
@@ -115,13 +122,15 @@ final class Sequence {
             finish(FinishReason.STOP);
             return;
         }
+        if (grammar != null && grammar.isFinished()) {
+            // The grammar is complete and nothing may follow: end now rather than spend a step on the end token.
+            flushHeldBack(token);
+            finish(FinishReason.STOP);
+            return;
+        }
         if (generatedCount >= limit) {
             // Out of tokens: what was held back (bytes of a character, a possible stop) is output after all.
-            String rest = stop.onText(decoder.finish()).text() + stop.flush();
-            if (!rest.isEmpty()) {
-                text.append(rest);
-                handle.deliver(new SequenceEvent.Token(rest, token, null, generatedCount));
-            }
+            flushHeldBack(token);
             finish(FinishReason.LENGTH);
             return;
         }
@@ -129,6 +138,14 @@ final class Sequence {
             history = Arrays.copyOf(history, history.length * 2);
         }
         history[length++] = token;
+    }
+
+    private void flushHeldBack(int token) {
+        String rest = stop.onText(decoder.finish()).text() + stop.flush();
+        if (!rest.isEmpty()) {
+            text.append(rest);
+            handle.deliver(new SequenceEvent.Token(rest, token, null, generatedCount));
+        }
     }
 
     void finish(FinishReason reason) {

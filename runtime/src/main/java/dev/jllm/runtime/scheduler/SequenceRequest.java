@@ -1,6 +1,7 @@
 package dev.jllm.runtime.scheduler;
 
 import dev.jllm.runtime.sampling.SamplingParams;
+import dev.jllm.runtime.sampling.grammar.Grammar;
 
 /**
  * What to generate: a continuation of {@code prompt}.
@@ -9,8 +10,13 @@ import dev.jllm.runtime.sampling.SamplingParams;
  * @param sampling    how to pick tokens (stop strings included)
  * @param maxTokens   the most tokens to generate; 0 or less means until the context is full
  * @param topLogprobs -1 for no log-probabilities, else how many alternatives to report with each token
+ * @param grammar     the output must be a sentence of this grammar (constrained decoding); null: free text
  */
-public record SequenceRequest(int[] prompt, SamplingParams sampling, int maxTokens, int topLogprobs) {
+public record SequenceRequest(int[] prompt, SamplingParams sampling, int maxTokens, int topLogprobs, Grammar grammar) {
+
+    public SequenceRequest(int[] prompt, SamplingParams sampling, int maxTokens, int topLogprobs) {
+        this(prompt, sampling, maxTokens, topLogprobs, null);
+    }
 
     public SequenceRequest {
         if (prompt == null) {

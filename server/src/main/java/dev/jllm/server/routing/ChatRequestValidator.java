@@ -20,7 +20,7 @@ public final class ChatRequestValidator {
     static final Set<String> FIELDS = Set.of("model", "messages", "max_tokens", "max_completion_tokens",
             "temperature", "top_p", "n", "stop", "seed", "presence_penalty", "frequency_penalty", "logit_bias",
             "logprobs", "top_logprobs", "response_format", "tools", "tool_choice", "parallel_tool_calls", "stream",
-            "stream_options", "user", "top_k", "min_p", "repeat_penalty");
+            "stream_options", "user", "top_k", "min_p", "repeat_penalty", "grammar", "json_schema");
     static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     private static final Set<String> MESSAGE_FIELDS =
             Set.of("role", "content", "name", "tool_calls", "tool_call_id", "refusal");
@@ -73,6 +73,7 @@ public final class ChatRequestValidator {
             so.bool("include_usage");
         }
         f.string("user");
+        constraints(f);
         f.integer("top_k", 0, Integer.MAX_VALUE);
         f.number("min_p", 0, 1);
         Double rp = f.number("repeat_penalty", 0, Double.MAX_VALUE);
@@ -239,6 +240,15 @@ public final class ChatRequestValidator {
             }
             b.number(token, -100, 100);
         }
+    }
+
+    /** llama.cpp's constrained-decoding fields: GBNF text, or a JSON Schema object (compiled by the instance). */
+    static void constraints(JsonFields f) {
+        String grammar = f.string("grammar");
+        if (grammar != null && grammar.isBlank()) {
+            throw ApiException.invalid("'" + f.param("grammar") + "' must not be empty", f.param("grammar"));
+        }
+        f.objectMember("json_schema");
     }
 
     private static void responseFormat(JsonFields f) {

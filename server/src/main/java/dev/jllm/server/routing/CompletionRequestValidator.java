@@ -22,7 +22,7 @@ public final class CompletionRequestValidator {
 
     static final Set<String> FIELDS = Set.of("model", "prompt", "suffix", "max_tokens", "temperature", "top_p", "n",
             "stream", "stream_options", "logprobs", "echo", "stop", "presence_penalty", "frequency_penalty",
-            "best_of", "logit_bias", "user", "seed", "top_k", "min_p", "repeat_penalty");
+            "best_of", "logit_bias", "user", "seed", "top_k", "min_p", "repeat_penalty", "grammar", "json_schema");
     /** OpenAI's default for this endpoint (chat completions have none). */
     static final int DEFAULT_MAX_TOKENS = 16;
 
@@ -73,6 +73,7 @@ public final class CompletionRequestValidator {
         if (repeat != null && repeat == 0) {
             throw ApiException.invalid("'repeat_penalty' must be positive (1 = off)", "repeat_penalty");
         }
+        ChatRequestValidator.constraints(f);
         ChatCompletionRequest.Builder chat = ChatCompletionRequest.builder()
                 .messages(List.of(RawPrompt.message(prompt)))
                 .maxTokens(maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens)
@@ -81,6 +82,7 @@ public final class CompletionRequestValidator {
                 .presencePenalty(presence).frequencyPenalty(frequency)
                 .logitBias(logitBias(f.objectMember("logit_bias")))
                 .user(user).seed(seed).topK(topK).minP(minP).repeatPenalty(repeat)
+                .grammar(f.string("grammar")).jsonSchema(jsonSchema(f.objectMember("json_schema")))
                 .stream(Boolean.TRUE.equals(stream));
         if (logprobs != null) {
             chat.logprobs(true).topLogprobs(logprobs);
@@ -125,6 +127,12 @@ public final class CompletionRequestValidator {
             out.add(((JsonString) e).getString());
         }
         return out;
+    }
+
+    /** The schema as plain maps and lists, as JSON-B binds it in a chat request. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> jsonSchema(JsonObject o) {
+        return o == null ? null : dev.jllm.api.json.Json.fromJson(o.toString(), Map.class);
     }
 
     private static Map<String, Double> logitBias(JsonObject o) {
