@@ -84,7 +84,8 @@ export class ModelsPanel {
       for (const instance of instances) {
         try {
           const models = (await runJob('models.list', { instance })).data;
-          models.forEach((m) => rows.push({ instance, model: m.id }));
+          // A local instance also lists the store's models it could load (loaded: false): not rows of this list.
+          models.filter((m) => m.loaded !== false).forEach((m) => rows.push({ instance, model: m.id }));
         } catch (e) {
           rows.push({ instance, error: e.message });
         }
