@@ -16,6 +16,7 @@ import dev.jllm.server.routing.Errors;
 import dev.jllm.server.routing.EventsRoute;
 import dev.jllm.server.routing.FallbackRoute;
 import dev.jllm.server.routing.HealthRoute;
+import dev.jllm.server.routing.HostFilter;
 import dev.jllm.server.routing.JobsRoutes;
 import dev.jllm.server.routing.MetricsRoute;
 import dev.jllm.server.routing.ModelRouter;
@@ -85,6 +86,7 @@ public final class JllmServer implements AutoCloseable {
         ModelsRoutes models = new ModelsRoutes(ctx.router());
         JobsRoutes jobs = new JobsRoutes(ctx.jobs(), ctx.config().maxBodyBytes());
         routing.addFilter(new AccessLogFilter(ctx.metrics()))
+                .addFilter(new HostFilter(ctx.config().host()))
                 .addFilter(new CorsFilter(ctx.config().corsOrigins()))
                 .addFilter(new AuthFilter(ctx.config().apiKey()))
                 .error(ClientGoneException.class, (req, res, e) -> { })

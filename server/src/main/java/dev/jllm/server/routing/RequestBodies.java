@@ -49,9 +49,25 @@ public final class RequestBodies {
         return out.toByteArray();
     }
 
-    /** The body as a JSON object; anything else is a 400 that says what is wrong with it. */
+    /**
+     * The body as a JSON object; anything else is a 400 that says what is wrong with it. A body declared as
+     * something other than JSON is a 415 before it is read: browsers send form posts and {@code text/plain}
+     * without asking the server first (no CORS preflight), so accepting them would let any web page start work
+     * here. A body without a Content-Type is read as JSON (curl and many clients send none).
+     */
     public static JsonObject jsonObject(ServerRequest req, long limit) {
+        req.headers().first(HeaderNames.CONTENT_TYPE).ifPresent(RequestBodies::requireJson);
         return parseObject(read(req, limit));
+    }
+
+    static void requireJson(String contentType) {
+        String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (mediaType.equals("application/json") || mediaType.startsWith("application/") && mediaType.endsWith("+json")) {
+            return;
+        }
+        throw new ApiException(new ApiError(415, ApiError.INVALID_REQUEST, "the request body must be JSON"
+                + " (Content-Type: application/json), not '" + contentType + "'", null, "unsupported_media_type",
+                null));
     }
 
     static JsonObject parseObject(byte[] body) {
