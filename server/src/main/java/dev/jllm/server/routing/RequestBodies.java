@@ -1,5 +1,6 @@
 package dev.jllm.server.routing;
 
+import dev.jllm.server.ReadDeadlines;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import jakarta.json.Json;
@@ -35,9 +36,10 @@ public final class RequestBodies {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[16384];
+        ReadDeadlines deadlines = req.context().get(ReadDeadlines.class).orElse(null);
         try (InputStream in = req.content().inputStream()) {
             int n;
-            while ((n = in.read(buf)) >= 0) {
+            while ((n = timedRead(in, buf, deadlines)) >= 0) {
                 if (out.size() + (long) n > limit) {
                     throw tooLarge(limit);
                 }
@@ -45,6 +47,16 @@ public final class RequestBodies {
             }
         } catch (IOException | UncheckedIOException e) {
             throw new ClientGoneException(e);
+        } catch (ApiException | ClientGoneException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Helidon reports a connection that ended inside the body as "insufficient data", and a broken
+            // chunked encoding (a size that is not hex, a chunk longer than announced) as parse failures.
+            if (e.getClass().getSimpleName().equals("InsufficientDataAvailableException")) {
+                throw new ClientGoneException(e);
+            }
+            throw ApiException.invalid("the request body is malformed: " + (e.getMessage() == null
+                    ? "invalid chunked encoding" : "invalid chunked encoding (" + e.getMessage() + ")"), null);
         }
         return out.toByteArray();
     }
@@ -58,6 +70,28 @@ public final class RequestBodies {
     public static JsonObject jsonObject(ServerRequest req, long limit) {
         req.headers().first(HeaderNames.CONTENT_TYPE).ifPresent(RequestBodies::requireJson);
         return parseObject(read(req, limit));
+    }
+
+    /**
+     * One read of the body that must bring bytes within the server's read timeout: a client that stops sending
+     * in the middle of its body has its connection closed (see {@link ReadDeadlines}).
+     */
+    private static int timedRead(InputStream in, byte[] buf, ReadDeadlines deadlines) throws IOException {
+        if (deadlines == null) {
+            return in.read(buf);
+        }
+        ReadDeadlines.Deadline d = deadlines.arm();
+        try {
+            return in.read(buf);
+        } catch (IOException | RuntimeException e) {
+            if (d.expired()) {
+                throw new ClientGoneException(new IOException("no body bytes for " + deadlines.timeout()
+                        .toSeconds() + " s: the connection is closed", e));
+            }
+            throw e;
+        } finally {
+            d.done();
+        }
     }
 
     static void requireJson(String contentType) {
@@ -85,7 +119,7 @@ public final class RequestBodies {
                 throw ApiException.invalid("We could not parse the JSON body of your request: more content"
                         + " follows the JSON value", null);
             }
-        } catch (ApiException e) {
+        } catch (ApiException | ClientGoneException e) {
             throw e;
         } catch (RuntimeException e) {
             // The parser reports malformed input, bad encodings and excessive nesting with several exception
