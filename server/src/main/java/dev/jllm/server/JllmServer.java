@@ -89,6 +89,7 @@ public final class JllmServer implements AutoCloseable {
                 .shutdownHook(false)
                 // Helidon does not time reads itself (see ReadDeadlines): stalled request lines and idle
                 // connections are closed by its idle timeout, stalled headers and bodies by our deadlines.
+                .maxTcpConnections(ConnectionBudget.maxConnections())
                 .idleConnectionTimeout(config.readTimeout())
                 .idleConnectionPeriod(idlePeriod(config.readTimeout()))
                 // HTTP/1.1 only, configured here: with a second (discovered) protocol Helidon would close HTTP/1.0
