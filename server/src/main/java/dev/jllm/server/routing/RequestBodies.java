@@ -69,8 +69,27 @@ public final class RequestBodies {
      */
     public static JsonObject jsonObject(ServerRequest req, long limit) {
         req.headers().first(HeaderNames.CONTENT_TYPE).ifPresent(RequestBodies::requireJson);
-        return parseObject(read(req, limit));
+        byte[] body = read(req, limit);
+        if (body.length < LARGE) {
+            return parseObject(body);
+        }
+        // Parsing megabytes takes a core for a second or more: one large body at a time, so a few of them never
+        // take every core from the small requests beside them.
+        try {
+            LARGE_BODIES.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientGoneException(e);
+        }
+        try {
+            return parseObject(body);
+        } finally {
+            LARGE_BODIES.release();
+        }
     }
+
+    private static final int LARGE = 1 << 20;
+    private static final java.util.concurrent.Semaphore LARGE_BODIES = new java.util.concurrent.Semaphore(1, true);
 
     /**
      * One read of the body that must bring bytes within the server's read timeout: a client that stops sending
