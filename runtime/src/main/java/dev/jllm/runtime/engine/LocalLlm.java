@@ -109,6 +109,26 @@ public final class LocalLlm implements Llm {
         return out;
     }
 
+    /** Loaded, or a file, model directory or store model that a request naming it would load. */
+    @Override
+    public boolean hasModel(String modelId) {
+        if (modelId == null || modelId.isBlank()) {
+            return false;
+        }
+        if (loaded.find(modelId).isPresent()) {
+            return true;
+        }
+        try {
+            Path p = Path.of(modelId);
+            if (Files.isRegularFile(p) || HfModelDirectory.isModelDirectory(p)) {
+                return true;
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            // not a path; maybe a store name
+        }
+        return inStore(modelId);
+    }
+
     // ------------------------------------------------------------------ models
 
     @Override

@@ -34,6 +34,12 @@ final class ServeChild implements AutoCloseable {
 
     /** @param shellPrefix shell commands run before the server replaces the shell, e.g. "ulimit -n 256" */
     static ServeChild start(Path home, String shellPrefix, List<String> serveArgs) throws Exception {
+        return start(home, shellPrefix, serveArgs, java.util.Map.of());
+    }
+
+    /** @param env more environment for the server (e.g. JLLM_API_KEY) */
+    static ServeChild start(Path home, String shellPrefix, List<String> serveArgs, java.util.Map<String, String> env)
+            throws Exception {
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-Xmx256m", "-XX:+UseSerialGC", "-cp", classPath(),
                 "dev.jllm.server.cli.JllmCli", "serve", "--host", "127.0.0.1", "--port", "0"));
@@ -48,6 +54,7 @@ final class ServeChild implements AutoCloseable {
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("JLLM_HOME", home.toString());
         pb.environment().remove("JLLM_API_KEY");
+        pb.environment().putAll(env);
         Process p = pb.start();
         CompletableFuture<Integer> announced = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
