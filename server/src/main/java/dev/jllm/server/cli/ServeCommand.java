@@ -5,6 +5,7 @@ import dev.jllm.server.JllmServer;
 import dev.jllm.server.ModelSpec;
 import dev.jllm.server.Readiness;
 import dev.jllm.server.ServerConfig;
+import dev.jllm.server.jobs.JobLimits;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
@@ -81,6 +82,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest request body accepted, in MiB.")
     int maxBodyMb;
 
+    @Option(names = "--orphan-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            showDefaultValue = Visibility.ALWAYS,
+            description = "Cancel a chat job nobody has followed for this long (a proxy that left), unless it was"
+                    + " submitted with \"detach\": true.")
+    int orphanTimeout;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -125,6 +132,9 @@ final class ServeCommand implements Callable<Integer> {
         if (parallel < 1) {
             throw new UserError("--parallel must be at least 1, got " + parallel);
         }
+        if (orphanTimeout < 1) {
+            throw new UserError("--orphan-timeout must be at least 1 second, got " + orphanTimeout);
+        }
         if (maxBodyMb < 1) {
             throw new UserError("--max-body-mb must be at least 1, got " + maxBodyMb);
         }
@@ -137,7 +147,8 @@ final class ServeCommand implements Callable<Integer> {
         try {
             return ServerConfig.defaults().withHost(host).withPort(port).withModels(specs).withThreads(threads)
                     .withContextSize(ctx).withParallel(parallel).withApiKey(apiKey).withCorsOrigins(corsOrigins)
-                    .withMaxBodyBytes((long) maxBodyMb << 20);
+                    .withMaxBodyBytes((long) maxBodyMb << 20)
+                    .withJobs(JobLimits.defaults().withOrphanTimeout(java.time.Duration.ofSeconds(orphanTimeout)));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
