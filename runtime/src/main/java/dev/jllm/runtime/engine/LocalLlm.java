@@ -193,13 +193,23 @@ public final class LocalLlm implements Llm {
 
     @Override
     public void deleteModel(String model) {
-        loaded.remove(model);
-        if (Files.isRegularFile(Path.of(model))) {
+        // Every refusal comes before the model is unloaded: a refused delete changes nothing.
+        boolean plainFile;
+        try {
+            plainFile = Files.isRegularFile(Path.of(model)) || HfModelDirectory.isModelDirectory(Path.of(model));
+        } catch (java.nio.file.InvalidPathException e) {
+            plainFile = false;
+        }
+        if (plainFile) {
             throw LlmException.invalid("jllm deletes only models in its store, not other files: " + model);
         }
         if (!(store() instanceof ModelStore ms)) {
             throw new LlmException(LlmException.Kind.NOT_SUPPORTED, "this instance has no model store");
         }
+        if (!inStore(model)) {
+            throw LlmException.notFound("model '" + model + "' is not in the model store");
+        }
+        loaded.remove(model);
         try {
             ms.remove(model, true);
         } catch (ModelStoreException e) {
