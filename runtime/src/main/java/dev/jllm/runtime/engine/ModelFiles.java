@@ -61,6 +61,10 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
                     options);
             return assemble(path, gguf, gguf, network, () -> Tokenizers.fromGguf(gguf),
                     gguf.string("tokenizer.chat_template", null), List.of(), SamplingParams.defaults());
+        } catch (ModelFormatException e) {
+            // the tensors do not match the metadata (missing, wrong shapes or types): the file's fault
+            gguf.close();
+            throw invalid(path, e);
         } catch (RuntimeException | Error e) {
             gguf.close();
             throw e;
@@ -83,6 +87,9 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
             LlamaModel network = hf.load(quantized(hf.weights(), quantize), options);
             return assemble(path, null, hf, network, () -> Tokenizers.fromVocab(hf.vocab()), hf.chatTemplate().orElse(null),
                     hf.eosIds(), hf.samplingDefaults(SamplingParams.defaults()));
+        } catch (ModelFormatException e) {
+            hf.close();
+            throw invalid(path, e);
         } catch (RuntimeException | Error e) {
             hf.close();
             throw e;
