@@ -106,6 +106,13 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
                                        SamplingParams samplingDefaults) {
         try {
             Tokenizer tokenizer = tokenizerSource.get();
+            // Every id the network can produce must be a token, and every token an input row: a GGUF has exactly
+            // one token per row (llama.cpp's rule); a Hugging Face checkpoint may pad its rows beyond the tokens.
+            int rows = network.config().vocabSize();
+            if (gguf != null ? tokenizer.vocabSize() != rows : tokenizer.vocabSize() > rows) {
+                throw new ModelFormatException("the tokenizer has " + tokenizer.vocabSize() + " tokens but the"
+                        + " model's embeddings have " + rows + " rows");
+            }
             boolean builtIn = templateSource != null;
             String source = builtIn ? templateSource : FallbackTemplates.forVocabulary(t -> tokenizer.tokenId(t) >= 0);
             String bos = tokenizer.bos() >= 0 ? tokenizer.tokenText(tokenizer.bos()) : null;

@@ -2,6 +2,10 @@ package dev.jllm.tests.hardening;
 
 import dev.jllm.api.LlmException;
 import dev.jllm.models.testing.TestData;
+import dev.jllm.models.gguf.GgmlType;
+import dev.jllm.models.gguf.GgufFile;
+import dev.jllm.models.gguf.GgufTensorInfo;
+import dev.jllm.models.gguf.GgufWriter;
 import dev.jllm.runtime.engine.GenerationOptions;
 import dev.jllm.runtime.engine.Generator;
 import dev.jllm.runtime.engine.LocalModel;
@@ -61,21 +65,108 @@ class MalformedModelFuzzTest {
             Files.write(dir.resolve(target), mutate(bytes, new Random(1000 + seed), region));
             record(outcomes, findings, "hf " + target + " seed " + seed, dir);
         }
-        System.out.println("fuzz outcomes (" + (GGUF_CASES + HF_CASES) + " cases): " + outcomes);
+        // Cases that byte mutations rarely reach: well-formed files whose content is wrong.
+        try (GgufFile source = GgufFile.open(gguf)) {
+            String arch = source.string("general.architecture", "llama");
+            record(outcomes, findings, "negative YaRN factor", rewrite(source, work.resolve("yarn.gguf"),
+                    w -> w.putString(arch + ".rope.scaling.type", "yarn")
+                            .putFloat32(arch + ".rope.scaling.factor", -4f), null, null), true);
+            record(outcomes, findings, "NaN rope frequency base", rewrite(source, work.resolve("nan.gguf"),
+                    w -> w.putFloat32(arch + ".rope.freq_base", Float.NaN), null, null), true);
+            String[] tokens = source.strings("tokenizer.ggml.tokens");
+            record(outcomes, findings, "truncated token list", rewrite(source, work.resolve("tokens.gguf"),
+                    w -> w.putStrings("tokenizer.ggml.tokens", java.util.Arrays.copyOf(tokens, 100)), null, null), true);
+            for (GgmlType wrong : new GgmlType[] {GgmlType.I32, GgmlType.I8, GgmlType.F16}) {
+                for (String tensor : new String[] {"blk.0.attn_norm.weight", "token_embd.weight"}) {
+                    record(outcomes, findings, tensor + " as " + wrong, rewrite(source,
+                            work.resolve("type.gguf"), w -> w, tensor, wrong));
+                }
+            }
+        }
+        for (Path vocab : vocabs(gguf)) {
+            byte[] bytes = Files.readAllBytes(vocab);
+            for (int seed = 0; seed < VOCAB_CASES; seed++) {
+                Path file = work.resolve("vocab.gguf");
+                Files.write(file, mutate(bytes, new Random(2000 + seed), bytes.length));
+                recordTokenizer(outcomes, findings, vocab.getFileName() + " seed " + seed, file);
+            }
+        }
+        System.out.println("fuzz outcomes (" + (GGUF_CASES + HF_CASES) + " cases + targeted + vocab): " + outcomes);
         assertThat(findings).as("cases that did not end in one clear line").isEmpty();
     }
 
+    private static final int VOCAB_CASES = 12;
+
+    private static List<Path> vocabs(Path stories) throws IOException {
+        Path dir = stories.getParent().getParent().resolve("vocab");
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".gguf")).sorted().toList();
+        }
+    }
+
+    /** The file with {@code meta} changes, and {@code tensor} (if any) declared as {@code type} over its bytes. */
+    private static Path rewrite(GgufFile source, Path target, java.util.function.UnaryOperator<GgufWriter> meta,
+                                String tensor, GgmlType type) throws IOException {
+        GgufWriter w = new GgufWriter().copyMetadata(source);
+        meta.apply(w);
+        for (GgufTensorInfo t : source.tensors()) {
+            GgmlType declared = t.type();
+            long[] shape = t.shape();
+            if (t.name().equals(tensor)) {
+                declared = type; // same shape, another element type
+            }
+            var bytes = source.data(t);
+            long size = declared.byteSize(java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact));
+            w.addTensor(t.name(), declared, shape, size <= bytes.byteSize() ? bytes.asSlice(0, size)
+                    : java.lang.foreign.MemorySegment.ofArray(new byte[(int) size]));
+        }
+        w.write(target);
+        return target;
+    }
+
+    private static void recordTokenizer(Map<String, Integer> outcomes, List<String> findings, String name,
+                                        Path vocab) {
+        String outcome;
+        try (GgufFile f = GgufFile.open(vocab)) {
+            var tok = dev.jllm.runtime.tokenizer.Tokenizers.fromGguf(f);
+            tok.encode("Hello world, once upon a time. <s> 123", true, true);
+            outcome = "vocab loaded";
+        } catch (LlmException | IOException | dev.jllm.models.ModelFormatException e) {
+            if (e.getMessage() == null || e.getMessage().isBlank()) {
+                findings.add(name + ": " + e.getClass().getSimpleName() + " without a message");
+            }
+            outcome = "vocab refused";
+        } catch (Throwable t) {
+            findings.add(name + ": " + t.getClass().getName() + ": " + t.getMessage());
+            outcome = "unexpected " + t.getClass().getSimpleName();
+        }
+        outcomes.merge(outcome, 1, Integer::sum);
+    }
+
     private static void record(Map<String, Integer> outcomes, List<String> findings, String name, Path model) {
+        record(outcomes, findings, name, model, false);
+    }
+
+    /** @param mustRefuse whether the file is known to be wrong in a way the load checks must find */
+    private static void record(Map<String, Integer> outcomes, List<String> findings, String name, Path model,
+                               boolean mustRefuse) {
         String outcome;
         try (LocalModel m = LocalModel.load("fuzz", model, LocalSettings.defaults(1, 32))) {
             int[] prompt = m.tokenizer().encode("Once upon a time", true, false);
             Generator.generate(m, prompt, GenerationOptions.greedy(2), (text, token, lp) -> true);
             outcome = "loaded and generated";
+            if (mustRefuse) {
+                findings.add(name + ": loaded although it is wrong");
+            }
         } catch (LlmException e) {
             if (e.getMessage() == null || e.getMessage().isBlank() || e.getMessage().contains("\n\tat ")) {
                 findings.add(name + ": LlmException without a clear message: " + e.getMessage());
             }
-            outcome = "refused (" + e.kind() + ")";
+            if (mustRefuse && e.kind() != LlmException.Kind.INVALID_REQUEST) {
+                findings.add(name + ": not refused at load (" + e.kind() + "): " + e.getMessage());
+            }
+            outcome = e.kind() == LlmException.Kind.INTERNAL ? "failed in generation with a message (INTERNAL)"
+                    : "refused (" + e.kind() + ")";
         } catch (Throwable t) {
             findings.add(name + ": " + t.getClass().getName() + ": " + t.getMessage());
             outcome = "unexpected " + t.getClass().getSimpleName();
