@@ -27,6 +27,16 @@ public interface Llm extends AutoCloseable {
     /** The models this instance can serve (for remote ones: what their {@code /models} lists). */
     List<Model> models();
 
+    /**
+     * Whether a request may name this model here (what {@code setCurrentModel} checks): by default, whether
+     * {@link #models()} lists it; instances that load models on demand also accept those they can load.
+     *
+     * @throws LlmException when the instance cannot tell now (an upstream that does not answer)
+     */
+    default boolean hasModel(String modelId) {
+        return models().stream().anyMatch(m -> m.id().equals(modelId));
+    }
+
     /** A whole completion; a {@code stream: true} in the request is ignored. */
     ChatCompletion chatCompletion(ChatCompletionRequest request);
 

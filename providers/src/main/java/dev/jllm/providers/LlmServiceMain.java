@@ -46,6 +46,8 @@ public final class LlmServiceMain implements LlmService {
 
     private final Providers providers;
     private final CurrentModelStore store;
+    /** The instances made through {@link #create}, persisted; guarded by registryLock. */
+    private final InstanceStore instanceStore;
 
     private final Object registryLock = new Object();
     private final Map<String, Llm> instances = new TreeMap<>();
@@ -69,7 +71,57 @@ public final class LlmServiceMain implements LlmService {
     public LlmServiceMain(Path home, Providers providers) {
         this.providers = Objects.requireNonNull(providers, "providers");
         this.store = new CurrentModelStore(Objects.requireNonNull(home, "home"));
-        this.current = store.load();
+        this.instanceStore = new InstanceStore(home);
+        restoreInstances();
+        this.current = validSaved(store.load());
+    }
+
+    /**
+     * Creates the saved instances again, in the order they were made. One that cannot be created now (its model
+     * file is gone, say) is skipped with a warning but stays saved, so a passing problem loses no configuration.
+     */
+    private void restoreInstances() {
+        instanceStore.load().forEach((name, config) -> {
+            try {
+                Llm llm = providers.create(name, config);
+                synchronized (registryLock) {
+                    instances.put(name, llm);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot restore saved instance '" + name + "' ("
+                        + config.type() + "): " + e.getMessage());
+            }
+        });
+    }
+
+    /** The saved current model if it still points at something; otherwise none (and the file is cleared). */
+    private Optional<CurrentModel> validSaved(Optional<CurrentModel> saved) {
+        if (saved.isEmpty()) {
+            return saved;
+        }
+        CurrentModel c = saved.get();
+        Llm llm;
+        synchronized (registryLock) {
+            llm = instances.get(c.serviceName());
+        }
+        String problem = llm == null ? "its instance '" + c.serviceName() + "' does not exist"
+                : !modelExists(llm, c.modelId()) ? "instance '" + c.serviceName() + "' has no model '" + c.modelId()
+                + "'" : null;
+        if (problem == null) {
+            return saved;
+        }
+        LOG.log(System.Logger.Level.WARNING, "the saved current model '" + c.modelId() + "' is dropped: " + problem);
+        store.clear();
+        return Optional.empty();
+    }
+
+    /** Whether the instance has the model; an instance that cannot tell now (upstream down) is believed. */
+    private static boolean modelExists(Llm llm, String modelId) {
+        try {
+            return llm.hasModel(modelId);
+        } catch (LlmException e) {
+            return true;
+        }
     }
 
     /** The instance types this service can create. */
@@ -79,8 +131,21 @@ public final class LlmServiceMain implements LlmService {
 
     // ------------------------------------------------------------------ instances
 
+    /** Creates an instance and saves its config in the jllm home, so that it comes back after a restart. */
     @Override
     public Llm create(String name, LlmConfig config) {
+        return create(name, config, true);
+    }
+
+    /**
+     * Creates an instance that is not saved: one a server makes from its command line each time it starts
+     * ({@code jllm serve --model}), which a saved copy would only collide with.
+     */
+    public Llm createUnsaved(String name, LlmConfig config) {
+        return create(name, config, false);
+    }
+
+    private Llm create(String name, LlmConfig config, boolean save) {
         checkName(name);
         Objects.requireNonNull(config, "config");
         providers.factory(config.type()); // unknown type: fail before reserving anything
@@ -103,6 +168,16 @@ public final class LlmServiceMain implements LlmService {
         synchronized (registryLock) {
             reserved.remove(name);
             if (!closed) {
+                if (save) {
+                    try {
+                        instanceStore.put(name, config);
+                    } catch (LlmException e) {
+                        closeQuietly(llm);
+                        throw e;
+                    }
+                } else {
+                    instanceStore.remove(name); // an unsaved instance replaces a saved one of its name
+                }
                 instances.put(name, llm);
                 return llm;
             }
@@ -135,6 +210,9 @@ public final class LlmServiceMain implements LlmService {
         Llm llm;
         synchronized (registryLock) {
             llm = name == null ? null : instances.remove(name);
+            if (llm != null) {
+                instanceStore.remove(name);
+            }
         }
         if (llm == null) {
             return false;
@@ -164,6 +242,7 @@ public final class LlmServiceMain implements LlmService {
         synchronized (registryLock) {
             all = new ArrayList<>(instances.values());
             instances.clear();
+            instanceStore.clear();
         }
         all.forEach(LlmServiceMain::closeQuietly);
         clearCurrentModel();
@@ -185,6 +264,9 @@ public final class LlmServiceMain implements LlmService {
         if (provider != null && !provider.isBlank() && !provider.equals(llm.type())) {
             throw LlmException.invalid("instance '" + serviceName + "' is of type '" + llm.type() + "', not '"
                     + provider + "'");
+        }
+        if (!modelExists(llm, modelId)) {
+            throw LlmException.notFound("instance '" + serviceName + "' has no model '" + modelId + "'");
         }
         CurrentModel next = new CurrentModel(modelId, llm.type(), serviceName);
         currentLock.lock();

@@ -173,16 +173,15 @@ class LlmServiceMainTest {
         assertThat(Files.readString(file))
                 .isEqualTo("{\"model_id\":\"gpt-cur\",\"provider\":\"openai\",\"service_name\":\"oa\"}");
         try (var dir = Files.list(home)) {
-            assertThat(dir).as("no temporary file is left behind").containsExactly(file);
+            assertThat(dir).as("no temporary file is left behind")
+                    .containsExactlyInAnyOrder(file, home.resolve("instances.json"));
         }
 
         LlmServiceMain second = service();
         assertThat(second.currentModel()).contains(set);
-        // The instance itself is not persisted: the service says so clearly until it is created again.
-        assertThatThrownBy(() -> second.chatCompletion(NO_MODEL)).isInstanceOf(LlmException.class)
-                .hasMessageContaining("instance 'oa', which does not exist");
+        // The instance was saved too: it is back, and the current model works at once.
+        assertThat(second.list()).containsExactly("oa");
         answerChat();
-        second.create("oa", openai());
         assertThat(second.chatCompletion(NO_MODEL).text()).isEqualTo("whole by gpt-cur");
 
         second.clearCurrentModel();

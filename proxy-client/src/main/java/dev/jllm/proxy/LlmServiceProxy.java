@@ -114,7 +114,7 @@ public final class LlmServiceProxy implements LlmService {
         inProxy.reserve(name);
         try {
             if (config instanceof HttpLlmConfig) {
-                if (serverHas(name)) {
+                if (serverNames().contains(name)) {
                     throw new LlmException(Kind.CONFLICT, "an instance named '" + name + "' already exists on the"
                             + " server");
                 }
@@ -132,23 +132,6 @@ public final class LlmServiceProxy implements LlmService {
             return new ForwardingLlm(name, info.type(), config, jobs, scope);
         } finally {
             inProxy.release(name);
-        }
-    }
-
-    /**
-     * Whether the server has an instance of that name. A server that cannot be reached has none that could clash:
-     * the proxy's own instances are its fallback while the server is down (the original service's pattern).
-     */
-    private boolean serverHas(String name) {
-        try {
-            return jobs.list(scope).contains(name);
-        } catch (LlmException e) {
-            if (e.origin() == LlmException.Origin.TRANSPORT) {
-                LOG.log(System.Logger.Level.INFO, "the jllm server cannot be reached; creating '" + name
-                        + "' in the proxy only: " + e.getMessage());
-                return false;
-            }
-            throw e;
         }
     }
 
@@ -206,14 +189,42 @@ public final class LlmServiceProxy implements LlmService {
         return List.copyOf(names);
     }
 
+    /**
+     * Removes what this proxy made: its in-proxy instances and the server instances it created. Instances the
+     * server was started with or other clients made stay (the server's {@code instance.clear} would take them
+     * too). A server that cannot be reached keeps this proxy's instances there, and the call fails saying so.
+     */
     @Override
     public void clear() {
         ensureOpen();
         inProxy.removeAll().forEach(LlmServiceProxy::closeQuietly);
-        jobs.clear(scope);
-        createdConfigs.clear();
-        syncWithServer(Optional.empty());
         tracker.override(Optional.empty());
+        for (String name : List.copyOf(createdConfigs.keySet())) {
+            jobs.remove(scope, name);
+            createdConfigs.remove(name);
+        }
+    }
+
+    /**
+     * The server's instance names, to keep in-proxy names distinct from them; none when the server cannot be
+     * reached, so that in-proxy instances can be made while it is down (a name clash is then found when the
+     * server is back and the name is used there).
+     */
+    private List<String> serverNames() {
+        try {
+            return jobs.list(scope);
+        } catch (LlmException e) {
+            if (serverDown(e)) {
+                LOG.log(System.Logger.Level.DEBUG, "{0} cannot be reached: the name is not checked against it",
+                        settings.server());
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    private static boolean serverDown(LlmException e) {
+        return e.kind() == Kind.UNAVAILABLE || e.kind() == Kind.TIMEOUT;
     }
 
     // ------------------------------------------------------------------ current model
@@ -238,14 +249,29 @@ public final class LlmServiceProxy implements LlmService {
                 throw LlmException.invalid("instance '" + serviceName + "' is of type '" + llm.type() + "', not '"
                         + provider + "'");
             }
+            boolean exists;
+            try {
+                exists = llm.hasModel(modelId);
+            } catch (LlmException e) {
+                exists = true; // the upstream cannot tell now: believed
+            }
+            if (!exists) {
+                throw LlmException.notFound("instance '" + serviceName + "' has no model '" + modelId + "'");
+            }
             CurrentModel next = new CurrentModel(modelId, llm.type(), serviceName);
             // Follow the server from now on, so that a change made elsewhere replaces this choice; and clear the
-            // server's choice, since there is one current model and the server cannot serve this one.
+            // server's choice, since there is one current model and the server cannot serve this one. A server
+            // that is down has no choice to clear now: the feed brings its state when it is back.
             startFeed();
             awaitFeed();
             tracker.expectOverride(next);
             try {
                 syncWithServer(jobs.clearCurrentModel(scope));
+            } catch (LlmException e) {
+                tracker.cancelExpectedOverride();
+                if (!serverDown(e)) {
+                    throw e;
+                }
             } catch (RuntimeException e) {
                 tracker.cancelExpectedOverride();
                 throw e;

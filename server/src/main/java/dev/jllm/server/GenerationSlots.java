@@ -73,12 +73,18 @@ public final class GenerationSlots {
         return release(p);
     }
 
-    /** Like {@link #acquire} but waits as long as it takes (for jobs, which queue by design). */
+    /**
+     * Like {@link #acquire} but without a bound on the line (for jobs, which queue by design); still at most
+     * {@code maxWait}, so that a job does not wait for ever behind generations that never end: then a 503.
+     */
     public Slot acquireWaiting(String instance) throws InterruptedException {
         Pool p = pools.computeIfAbsent(instance, k -> new Pool(parallel));
         p.waiting.incrementAndGet();
         try {
-            p.permits.acquire();
+            if (!p.permits.tryAcquire(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ApiException(ApiError.overloaded("instance '" + instance + "' stayed busy for "
+                        + maxWait.toSeconds() + "s; try again shortly", Duration.ofSeconds(2)));
+            }
         } finally {
             p.waiting.decrementAndGet();
         }

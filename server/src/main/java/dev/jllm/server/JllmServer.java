@@ -23,13 +23,19 @@ import dev.jllm.server.routing.Errors;
 import dev.jllm.server.routing.EventsRoute;
 import dev.jllm.server.routing.FallbackRoute;
 import dev.jllm.server.routing.HealthRoute;
+import dev.jllm.server.routing.HostFilter;
 import dev.jllm.server.routing.JobsRoutes;
 import dev.jllm.server.routing.MetricsRoute;
 import dev.jllm.server.routing.ModelRouter;
 import dev.jllm.server.routing.ModelsRoutes;
 import dev.jllm.server.routing.Responses;
 import dev.jllm.server.ui.ChatPage;
+import dev.jllm.server.routing.RouteLabel;
+import dev.jllm.server.routing.UnreadBodyCloser;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -56,10 +62,19 @@ public final class JllmServer implements AutoCloseable {
     private final WebServer web;
     private final Thread loader;
 
-    private JllmServer(ServerContext context, WebServer web, Thread loader) {
+    private final ReadDeadlines deadlines;
+
+    private JllmServer(ServerContext context, WebServer web, Thread loader, ReadDeadlines deadlines) {
         this.context = context;
         this.web = web;
         this.loader = loader;
+        this.deadlines = deadlines;
+    }
+
+    /** How often idle connections are looked for: often enough that one is closed soon after its timeout. */
+    private static Duration idlePeriod(Duration timeout) {
+        Duration quarter = timeout.dividedBy(4);
+        return quarter.compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : quarter;
     }
 
     /**
@@ -78,28 +93,40 @@ public final class JllmServer implements AutoCloseable {
         ModelRouter router = new ModelRouter(service, System.currentTimeMillis() / 1000, onDemand,
                 config.contextSize());
         ServerContext ctx = new ServerContext(config, service, router, slots, metrics, jobs, readiness);
+        ReadDeadlines deadlines = new ReadDeadlines(config.readTimeout());
         ModelLoader loading = new ModelLoader(config, service, readiness, metrics, onDemand);
         WebServer web = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
+                // Helidon does not time reads itself (see ReadDeadlines): stalled request lines and idle
+                // connections are closed by its idle timeout, stalled headers and bodies by our deadlines.
+                .maxTcpConnections(ConnectionBudget.maxConnections())
+                .idleConnectionTimeout(config.readTimeout())
+                .idleConnectionPeriod(idlePeriod(config.readTimeout()))
+                // HTTP/1.1 only, configured here: with a second (discovered) protocol Helidon would close HTTP/1.0
+                // connections without a word instead of answering 505
+                .protocolsDiscoverServices(false)
+                .addProtocol(Http1Config.builder().addReceiveListener(new HeaderDeadlineListener(deadlines)).build())
                 .directHandlers(DirectErrors.all())
-                .routing(r -> routing(r, ctx))
+                .routing(r -> routing(r.addFilter(new ReadDeadlineFilter(deadlines)), ctx))
                 .build()
                 .start();
         LOG.log(System.Logger.Level.INFO, "jllm serving on http://" + config.host() + ":" + web.port());
         Thread loader = Thread.ofPlatform().name("jllm-model-loader").daemon().start(loading);
-        return new JllmServer(ctx, web, loader);
+        return new JllmServer(ctx, web, loader, deadlines);
     }
 
     /** Every route, filter and error handler, on the given routing (Helidon SE style; tests use it too). */
     public static void routing(HttpRouting.Builder routing, ServerContext ctx) {
         ModelsRoutes models = new ModelsRoutes(ctx.router());
         JobsRoutes jobs = new JobsRoutes(ctx.jobs(), ctx.config().maxBodyBytes());
-        routing.addFilter(new AccessLogFilter(ctx.metrics()))
+        routing.addFilter(new UnreadBodyCloser())
+                .addFilter(new AccessLogFilter(ctx.metrics()))
+                .addFilter(new HostFilter(ctx.config().host()))
                 .addFilter(new CorsFilter(ctx.config().corsOrigins()))
                 .addFilter(new AuthFilter(ctx.config().apiKey()))
-                .error(ClientGoneException.class, (req, res, e) -> { })
+                .error(ClientGoneException.class, (req, res, e) -> clientGone(ctx, req, res))
                 .error(Throwable.class, JllmServer::answerError)
                 .get("/health", named("/health", new HealthRoute(ctx.readiness())))
                 .get("/metrics", named("/metrics", new MetricsRoute(ctx.metrics(), ctx.slots())))
@@ -125,7 +152,31 @@ public final class JllmServer implements AutoCloseable {
         if (res.isSent()) {
             return; // a stream already began; its own handler reported what it could
         }
+        if (req.content().consumed()) {
+            Responses.error(res, Errors.from(t instanceof ApiException a ? a : t));
+            return;
+        }
+        // Whatever is left of the body must not be read as the next request: UnreadBodyCloser ends the connection.
+        res.header(HeaderValues.CONNECTION_CLOSE);
         Responses.error(res, Errors.from(t instanceof ApiException a ? a : t));
+    }
+
+    /**
+     * The client left while its request was read or answered: nothing to answer, but it is logged and counted as
+     * a disconnect (status 499, as nginx logs it), not as a server error.
+     */
+    private static void clientGone(ServerContext ctx, ServerRequest req, ServerResponse res) {
+        ctx.metrics().clientDisconnects.inc(RouteLabel.of(req));
+        if (res.isSent()) {
+            return;
+        }
+        res.header(HeaderValues.CONNECTION_CLOSE);
+        res.status(Status.create(499, "Client Closed Request"));
+        try {
+            res.send();
+        } catch (RuntimeException ignored) {
+            // the connection is gone
+        }
     }
 
     public int port() {
@@ -149,6 +200,7 @@ public final class JllmServer implements AutoCloseable {
     @Override
     public void close() {
         web.stop();
+        deadlines.close();
         context.jobs().close();
         context.router().onDemand().close();
         loader.interrupt();

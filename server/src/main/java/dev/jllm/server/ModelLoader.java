@@ -1,5 +1,6 @@
 package dev.jllm.server;
 
+import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.api.Llm;
 import dev.jllm.api.LocalConfig;
 import dev.jllm.api.LlmService;
@@ -47,7 +48,19 @@ final class ModelLoader implements Runnable {
             try {
                 LOG.log(System.Logger.Level.INFO, "loading " + spec.ref() + " as '" + name + "'");
                 long t0 = System.nanoTime();
-                Llm llm = service.create(name, localConfig(spec));
+                // Made from the command line at each start: not saved (LlmServiceMain), and it replaces an instance
+                // of its name saved by an earlier run.
+                Llm llm;
+                if (service instanceof LlmServiceMain main) {
+                    if (main.has(name)) {
+                        LOG.log(System.Logger.Level.WARNING, "--model '" + name + "' replaces the saved instance of"
+                                + " that name");
+                        main.remove(name);
+                    }
+                    llm = main.createUnsaved(name, localConfig(spec));
+                } else {
+                    llm = service.create(name, localConfig(spec));
+                }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 metrics.modelLoadSeconds.set(seconds, name);
                 LOG.log(System.Logger.Level.INFO, String.format("loaded '%s' in %.2fs", name, seconds));

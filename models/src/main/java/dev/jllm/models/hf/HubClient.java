@@ -123,7 +123,7 @@ public final class HubClient {
                         throw he;
                     }
                     throw new HubException(HubException.Reason.NETWORK, what + ": cannot reach "
-                            + config.endpoint() + " after " + failures + " attempts: " + describe(e), e);
+                            + config.displayEndpoint() + " after " + failures + " attempts: " + describe(e), e);
                 }
                 sleep(config.backoff(failures).toMillis());
             } catch (InterruptedException e) {
@@ -143,7 +143,7 @@ public final class HubClient {
     }
 
     static String describe(Throwable e) {
-        String m = e.getMessage();
+        String m = HubConfig.redact(e.getMessage());
         String type = e.getClass().getSimpleName();
         return m == null || m.isBlank() ? type : type + ": " + m;
     }

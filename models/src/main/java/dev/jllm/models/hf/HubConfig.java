@@ -26,7 +26,8 @@ public record HubConfig(URI endpoint, String token, Duration connectTimeout, Dur
         Objects.requireNonNull(endpoint, "endpoint");
         String scheme = endpoint.getScheme();
         if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme) || endpoint.getHost() == null) {
-            throw new IllegalArgumentException("Hub endpoint must be an http(s) URL, got '" + endpoint + "'");
+            throw new IllegalArgumentException("Hub endpoint must be an http(s) URL, got '"
+                    + redact(endpoint.toString()) + "'");
         }
         // A trailing slash would double up in every URL built from the endpoint.
         String s = endpoint.toString();
@@ -65,7 +66,7 @@ public record HubConfig(URI endpoint, String token, Duration connectTimeout, Dur
         try {
             uri = endpoint == null || endpoint.isBlank() ? DEFAULT_ENDPOINT : URI.create(endpoint.strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("HF_ENDPOINT is not a URL: '" + endpoint + "'");
+            throw new IllegalArgumentException("HF_ENDPOINT is not a URL: '" + redact(endpoint) + "'");
         }
         return of(uri, token);
     }
@@ -95,6 +96,16 @@ public record HubConfig(URI endpoint, String token, Duration connectTimeout, Dur
     @Override
     public String toString() {
         // Never print the token.
-        return "HubConfig[endpoint=" + endpoint + ", token=" + (token == null ? "none" : "set") + "]";
+        return "HubConfig[endpoint=" + displayEndpoint() + ", token=" + (token == null ? "none" : "set") + "]";
+    }
+
+    /** The endpoint as it may be shown (messages, logs, manifests): without credentials in it. */
+    public String displayEndpoint() {
+        return redact(endpoint.toString());
+    }
+
+    /** A URL with any {@code user:password@} replaced by {@code ***@}: credentials are never printed. */
+    public static String redact(String url) {
+        return url == null ? null : url.replaceAll("(?<=://)[^/@\\s]*@", "***@");
     }
 }

@@ -22,7 +22,7 @@ final class HubErrors {
         String code = headers.firstValue("X-Error-Code").orElse("");
         String serverMsg = headers.firstValue("X-Error-Message").map(m -> " (" + m + ")").orElse("");
         boolean hasToken = config.token() != null;
-        String repoPage = config.endpoint() + "/" + repo;
+        String repoPage = config.displayEndpoint() + "/" + repo;
         if (code.equals("GatedRepo") || status == 403) {
             String msg = hasToken
                     ? what + ": access denied (HTTP " + status + "): " + GATED_ADVICE + "; the HF_TOKEN given has no "
@@ -43,7 +43,7 @@ final class HubErrors {
             String msg = switch (code) {
                 case "EntryNotFound" -> what + ": no such file in the repo";
                 case "RevisionNotFound" -> what + ": revision '" + revision + "' not found";
-                default -> what + ": repository not found on " + config.endpoint()
+                default -> what + ": repository not found on " + config.displayEndpoint()
                         + (hasToken ? "" : " (if it is private, set HF_TOKEN)");
             };
             return new HubException(HubException.Reason.NOT_FOUND, msg + serverMsg);

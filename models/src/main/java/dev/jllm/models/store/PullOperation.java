@@ -95,7 +95,7 @@ final class PullOperation {
         meter.stage(PullStage.FINISHING);
         Path primary = sel.primary().isEmpty() ? dir : dir.resolve(sel.primary());
         ModelFacts facts = ModelFacts.inspect(sel.format(), primary, sel.quantization());
-        ModelManifest manifest = new ModelManifest(name, ref.repo(), sel.tag(), hub.config().endpoint().toString(),
+        ModelManifest manifest = new ModelManifest(name, ref.repo(), sel.tag(), hub.config().displayEndpoint(),
                 REVISION, commit, sel.format(), sel.primary(),
                 sel.files().stream().map(f -> new ModelManifest.File(f.path(), f.size(), f.sha256(), f.gitOid()))
                         .toList(),

@@ -128,6 +128,26 @@ public final class LocalLlm implements Llm {
         return out;
     }
 
+    /** Loaded, or a file, model directory or store model that a request naming it would load. */
+    @Override
+    public boolean hasModel(String modelId) {
+        if (modelId == null || modelId.isBlank()) {
+            return false;
+        }
+        if (loaded.find(modelId).isPresent()) {
+            return true;
+        }
+        try {
+            Path p = Path.of(modelId);
+            if (Files.isRegularFile(p) || HfModelDirectory.isModelDirectory(p)) {
+                return true;
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            // not a path; maybe a store name
+        }
+        return inStore(modelId);
+    }
+
     // ------------------------------------------------------------------ models
 
     @Override
@@ -209,13 +229,23 @@ public final class LocalLlm implements Llm {
 
     @Override
     public void deleteModel(String model) {
-        loaded.remove(model);
-        if (Files.isRegularFile(Path.of(model))) {
+        // Every refusal comes before the model is unloaded: a refused delete changes nothing.
+        boolean plainFile;
+        try {
+            plainFile = Files.isRegularFile(Path.of(model)) || HfModelDirectory.isModelDirectory(Path.of(model));
+        } catch (java.nio.file.InvalidPathException e) {
+            plainFile = false;
+        }
+        if (plainFile) {
             throw LlmException.invalid("jllm deletes only models in its store, not other files: " + model);
         }
         if (!(store() instanceof ModelStore ms)) {
             throw new LlmException(LlmException.Kind.NOT_SUPPORTED, "this instance has no model store");
         }
+        if (!inStore(model)) {
+            throw LlmException.notFound("model '" + model + "' is not in the model store");
+        }
+        loaded.remove(model);
         try {
             ms.remove(model, true);
         } catch (ModelStoreException e) {
@@ -257,6 +287,14 @@ public final class LocalLlm implements Llm {
         details.put("waiting_requests", Integer.toString(waiting));
         details.put("cached_prefixes", Integer.toString(cached));
         details.put("kv_used_bytes", Long.toString(kvUsed));
+        long maxChars = 0;
+        for (String id : loaded.ids()) {
+            maxChars = Math.max(maxChars, loaded.find(id).map(LocalModel::maxPromptChars).orElse(0L));
+        }
+        if (maxChars > 0) {
+            // what a server may refuse before parsing a request in full (no loaded model can hold more)
+            details.put("max_prompt_chars", Long.toString(maxChars));
+        }
         return new LlmInfo(name, type(), isReady(), "in-process", loaded.ids(), details);
     }
 
@@ -268,6 +306,7 @@ public final class LocalLlm implements Llm {
     public GenerationResult complete(String model, String prompt, GenerationOptions options, TokenListener listener) {
         try (LoadedModels.Lease lease = acquire(model)) {
             LocalModel m = lease.model();
+            checkLength(m, prompt.length());
             int[] tokens = m.tokenizer().encode(prompt, true, false);
             return Generator.generate(m, tokens, options, listener);
         }
@@ -385,11 +424,16 @@ public final class LocalLlm implements Llm {
             GenerationOptions options = ChatRequests.options(request, m.tokenizer().vocabSize(), m.samplingDefaults())
                     .withGrammar(StructuredOutput.grammar(request, m.chatTemplate().source()));
             int[] prompt;
+            // Before rendering too: a template may leave text out (earlier reasoning, say), hence the margin, but
+            // megabytes of messages are not worth rendering.
+            checkLength(m, contentChars(request) / RENDER_MARGIN);
             if (isRawPrompt(request)) {
                 // A legacy text completion (the server's /v1/completions): the text itself, no chat template.
+                checkLength(m, contentChars(request));
                 prompt = m.tokenizer().encode(request.messages().getFirst().text(), true, false);
             } else {
                 String text = ChatPrompts.render(m.chatTemplate(), request.messages(), request.tools());
+                checkLength(m, text.length());
                 prompt = PromptTokens.encode(m.tokenizer(), text);
             }
             if (prompt.length >= m.contextSize()) {
@@ -403,6 +447,29 @@ public final class LocalLlm implements Llm {
         } catch (RuntimeException e) {
             lease.close();
             throw e;
+        }
+    }
+
+    private static final int RENDER_MARGIN = 4;
+
+    /** The characters of all message texts. */
+    private static long contentChars(ChatCompletionRequest request) {
+        long n = 0;
+        if (request.messages() != null) {
+            for (ChatMessage msg : request.messages()) {
+                String t = msg == null ? null : msg.text();
+                n += t == null ? 0 : t.length();
+            }
+        }
+        return n;
+    }
+
+    /** A prompt too long to fit in any tokenization is refused before it is rendered or tokenized. */
+    private static void checkLength(LocalModel m, long chars) {
+        if (chars > m.maxPromptChars()) {
+            throw new LlmException(LlmException.Kind.CONTEXT_LENGTH_EXCEEDED, "the prompt has " + chars
+                    + " characters, more than the context of " + m.id() + " (" + m.contextSize() + " tokens) can"
+                    + " hold: shorten the conversation");
         }
     }
 

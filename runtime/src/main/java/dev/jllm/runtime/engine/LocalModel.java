@@ -38,6 +38,9 @@ public final class LocalModel implements AutoCloseable {
     private final long loadNanos;
     private final Scheduler scheduler;
     private final SamplingParams samplingDefaults;
+    /** See {@link #maxPromptChars()}. */
+    private final long maxPromptChars;
+    private static final int MIN_CHARS_PER_TOKEN = 16;
 
     private LocalModel(String id, Path path, ModelFiles files, LocalSettings settings, int contextSize,
                        long kvMemory, long loadNanos) {
@@ -54,11 +57,17 @@ public final class LocalModel implements AutoCloseable {
         this.contextSize = contextSize;
         this.loadNanos = loadNanos;
         Set<Integer> eog = new HashSet<>();
+        int longest = 1;
         for (int t = 0; t < tokenizer.vocabSize(); t++) {
             if (tokenizer.isEndOfGeneration(t)) {
                 eog.add(t);
             }
+            longest = Math.max(longest, tokenizer.tokenBytes(t, true).length);
         }
+        // No token stands for more text than its own bytes (a character is at least one byte), so a prompt of
+        // more characters than context x the longest token cannot fit, whatever it tokenizes to. The floor
+        // covers tokenizers whose unknown token stands for a whole word.
+        this.maxPromptChars = (long) contextSize * Math.max(longest, MIN_CHARS_PER_TOKEN);
         // An HF model's generation_config.json may name more end tokens than the tokenizer marks.
         Collection<Integer> extra = files.extraEndOfGeneration();
         for (int t : extra) {
@@ -167,6 +176,14 @@ public final class LocalModel implements AutoCloseable {
 
     public LlamaModel network() {
         return model;
+    }
+
+    /**
+     * The longest prompt text, in characters, that could fit the context: a longer one is refused before it is
+     * rendered or tokenized, so a huge prompt costs neither the time nor the memory of tokenizing it.
+     */
+    public long maxPromptChars() {
+        return maxPromptChars;
     }
 
     public Tokenizer tokenizer() {

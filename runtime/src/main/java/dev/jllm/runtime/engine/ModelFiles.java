@@ -61,6 +61,10 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
                     options);
             return assemble(path, gguf, gguf, network, () -> Tokenizers.fromGguf(gguf),
                     gguf.string("tokenizer.chat_template", null), List.of(), SamplingParams.defaults());
+        } catch (ModelFormatException e) {
+            // the tensors do not match the metadata (missing, wrong shapes or types): the file's fault
+            gguf.close();
+            throw invalid(path, e);
         } catch (RuntimeException | Error e) {
             gguf.close();
             throw e;
@@ -83,6 +87,9 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
             LlamaModel network = hf.load(quantized(hf.weights(), quantize), options);
             return assemble(path, null, hf, network, () -> Tokenizers.fromVocab(hf.vocab()), hf.chatTemplate().orElse(null),
                     hf.eosIds(), hf.samplingDefaults(SamplingParams.defaults()));
+        } catch (ModelFormatException e) {
+            hf.close();
+            throw invalid(path, e);
         } catch (RuntimeException | Error e) {
             hf.close();
             throw e;
@@ -99,6 +106,13 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
                                        SamplingParams samplingDefaults) {
         try {
             Tokenizer tokenizer = tokenizerSource.get();
+            // Every id the network can produce must be a token, and every token an input row: a GGUF has exactly
+            // one token per row (llama.cpp's rule); a Hugging Face checkpoint may pad its rows beyond the tokens.
+            int rows = network.config().vocabSize();
+            if (gguf != null ? tokenizer.vocabSize() != rows : tokenizer.vocabSize() > rows) {
+                throw new ModelFormatException("the tokenizer has " + tokenizer.vocabSize() + " tokens but the"
+                        + " model's embeddings have " + rows + " rows");
+            }
             boolean builtIn = templateSource != null;
             String source = builtIn ? templateSource : FallbackTemplates.forVocabulary(t -> tokenizer.tokenId(t) >= 0);
             String bos = tokenizer.bos() >= 0 ? tokenizer.tokenText(tokenizer.bos()) : null;

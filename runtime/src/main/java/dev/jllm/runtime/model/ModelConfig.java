@@ -59,7 +59,7 @@ public record ModelConfig(Architecture architecture, int embeddingLength, int bl
             throw new ModelFormatException("rope.dimension_count must be even and at most the key length "
                     + keyLength + ", got " + ropeDimensions);
         }
-        if (!(rmsEpsilon > 0) || !(ropeFreqBase > 0)) {
+        if (!(rmsEpsilon > 0) || !(ropeFreqBase > 0) || !Float.isFinite(rmsEpsilon) || !Float.isFinite(ropeFreqBase)) {
             throw new ModelFormatException("layer_norm_rms_epsilon and rope.freq_base must be positive, got "
                     + rmsEpsilon + " and " + ropeFreqBase);
         }

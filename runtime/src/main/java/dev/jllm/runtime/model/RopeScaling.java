@@ -33,6 +33,15 @@ public record RopeScaling(Type type, float freqScale, int originalContextLength,
      * @param ropeAttnFactor           {@code rope.scaling.attn_factor} (default 1)
      */
     public static RopeScaling resolve(Type type, float factor, int originalContextLength, float ropeAttnFactor) {
+        // 0 means "not given"; a negative, infinite or NaN value would turn every rotation into NaN at inference
+        if (!Float.isFinite(factor) || factor < 0) {
+            throw new dev.jllm.models.ModelFormatException("rope.scaling.factor must be a positive number, got "
+                    + factor);
+        }
+        if (!Float.isFinite(ropeAttnFactor) || ropeAttnFactor <= 0) {
+            throw new dev.jllm.models.ModelFormatException("rope.scaling.attn_factor must be a positive number, got "
+                    + ropeAttnFactor);
+        }
         float freqScale = factor == 0f ? 1f : 1f / factor;
         if (type == Type.NONE) {
             freqScale = 1f;

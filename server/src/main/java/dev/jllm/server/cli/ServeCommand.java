@@ -7,6 +7,7 @@ import dev.jllm.server.Readiness;
 import dev.jllm.server.OnDemandConfig;
 import dev.jllm.server.ServerConfig;
 import dev.jllm.server.ondemand.Durations;
+import dev.jllm.server.jobs.JobLimits;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
@@ -130,6 +131,12 @@ final class ServeCommand implements Callable<Integer> {
                 .filter(x -> !x.isEmpty()).toList();
     }
 
+    @Option(names = "--orphan-timeout", defaultValue = "${env:JLLM_ORPHAN_TIMEOUT:-30}", paramLabel = "SECONDS",
+            showDefaultValue = Visibility.ALWAYS,
+            description = "Cancel a chat job nobody has followed for this long (a proxy that left), unless it was"
+                    + " submitted with \"detach\": true (env JLLM_ORPHAN_TIMEOUT).")
+    int orphanTimeout;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -176,6 +183,9 @@ final class ServeCommand implements Callable<Integer> {
         if (parallel < 1) {
             throw new UserError("--parallel must be at least 1, got " + parallel);
         }
+        if (orphanTimeout < 1) {
+            throw new UserError("--orphan-timeout must be at least 1 second, got " + orphanTimeout);
+        }
         if (maxBodyMb < 1) {
             throw new UserError("--max-body-mb must be at least 1, got " + maxBodyMb);
         }
@@ -209,7 +219,8 @@ final class ServeCommand implements Callable<Integer> {
         try {
             return ServerConfig.defaults().withHost(listen.host()).withPort(port).withModels(specs)
                     .withThreads(threads).withContextSize(ctx).withParallel(parallel).withApiKey(apiKey)
-                    .withCorsOrigins(origins).withMaxBodyBytes((long) maxBodyMb << 20).withOnDemand(onDemand);
+                    .withCorsOrigins(origins).withMaxBodyBytes((long) maxBodyMb << 20).withOnDemand(onDemand)
+                    .withJobs(JobLimits.defaults().withOrphanTimeout(java.time.Duration.ofSeconds(orphanTimeout)));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

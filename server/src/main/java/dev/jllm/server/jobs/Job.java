@@ -33,13 +33,57 @@ public final class Job implements JobContext {
     private boolean cancelRequested;
     private Thread runner;
     private final List<Runnable> cancelHooks = new ArrayList<>();
+    /** Submitted with {@code "detach": true}: runs to its end whether or not anyone follows it. */
+    private final boolean detached;
+    /** Open event streams of this job, and when someone last followed it (a stream or a look at it). */
+    private int followers;
+    private Instant lastFollowed;
 
     Job(String id, String type, JobHandler handler, Instant createdAt, JobEventLog events) {
+        this(id, type, handler, createdAt, events, false);
+    }
+
+    Job(String id, String type, JobHandler handler, Instant createdAt, JobEventLog events, boolean detached) {
         this.id = Objects.requireNonNull(id);
         this.type = Objects.requireNonNull(type);
         this.handler = Objects.requireNonNull(handler);
         this.createdAt = createdAt;
         this.events = events;
+        this.detached = detached;
+        this.lastFollowed = createdAt;
+    }
+
+    public boolean detached() {
+        return detached;
+    }
+
+    /** An event stream of this job opened; {@link #unfollowed} when it closes. */
+    public void followed(Instant now) {
+        synchronized (lock) {
+            followers++;
+            lastFollowed = now;
+        }
+    }
+
+    public void unfollowed(Instant now) {
+        synchronized (lock) {
+            followers--;
+            lastFollowed = now;
+        }
+    }
+
+    /** Someone looked at the job (GET /v1/jobs/{id}). */
+    public void seen(Instant now) {
+        synchronized (lock) {
+            lastFollowed = now;
+        }
+    }
+
+    /** Whether nobody has followed this unfinished job since {@code cutoff}. */
+    boolean orphanedSince(Instant cutoff) {
+        synchronized (lock) {
+            return !detached && !status.isFinal() && followers == 0 && lastFollowed.isBefore(cutoff);
+        }
     }
 
     public Instant createdAt() {

@@ -28,8 +28,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs jobs: at most {@code maxRunning} at once, each on its own virtual thread, the rest waiting in arrival
- * order. Finished jobs stay readable for the TTL (and within a count bound), then are forgotten. Thread-safe.
+ * Runs jobs: at most {@code maxRunning} at once per lane, each on its own virtual thread, the rest waiting in
+ * arrival order. Control jobs (instances, the current model, service info, model lists) have a lane of their own,
+ * so they never wait behind generations or downloads. Finished jobs stay readable for the TTL (and within a count
+ * bound), then are forgotten. A chat job nobody follows for the orphan timeout is cancelled unless detached.
+ * Thread-safe.
  */
 public final class JobManager implements AutoCloseable {
 
@@ -43,9 +46,15 @@ public final class JobManager implements AutoCloseable {
 
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Object lock = new Object();
-    private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    /** Holds lock. */
+    private static final class Lane {
+        final ArrayDeque<Job> queue = new ArrayDeque<>();
+        int running;
+    }
+
+    private final Lane control = new Lane();
+    private final Lane work = new Lane();
     private final ArrayDeque<Job> finished = new ArrayDeque<>();
-    private int running;
     private boolean closed;
     private final ScheduledExecutorService sweeper;
 
@@ -59,7 +68,8 @@ public final class JobManager implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long every = Math.clamp(limits.ttl().toMillis() / 4, 250, 30_000);
+        long every = Math.clamp(Math.min(limits.ttl().toMillis(), limits.orphanTimeout().toMillis()) / 4, 250,
+                30_000);
         sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
         metrics.activeJobs.track(this::running);
         metrics.queueDepth.track(this::queued, "jobs");
@@ -74,7 +84,21 @@ public final class JobManager implements AutoCloseable {
      *
      * @throws ApiException 400 for an unknown type or bad parameters, 429 when too many jobs wait
      */
-    public Job submit(String requestedType, JsonObject params) {
+    public Job submit(String type, JsonObject params) {
+        return submit(type, params, false);
+    }
+
+    /** Jobs that only read or change the registry and the current model: quick, never behind a generation. */
+    static boolean isControl(String type) {
+        return type.startsWith("instance.") || type.startsWith("current_model.") || type.equals("service.info")
+                || type.equals("models.list");
+    }
+
+    /**
+     * @param detached whether the job runs to its end even when nobody follows it (chat jobs are otherwise
+     *                 cancelled after the orphan timeout)
+     */
+    public Job submit(String requestedType, JsonObject params, boolean detached) {
         String type = JobTypes.canonical(requestedType);
         JobType t = types.get(type);
         if (t == null) {
@@ -84,22 +108,23 @@ public final class JobManager implements AutoCloseable {
         JobHandler handler = t.prepare(new JsonFields(params == null ? JsonValue.EMPTY_JSON_OBJECT : params,
                 "params"));
         Job job = new Job(newId(), type, handler, clock.instant(),
-                new JobEventLog(limits.maxEventsPerJob(), limits.maxEventBytesPerJob()));
+                new JobEventLog(limits.maxEventsPerJob(), limits.maxEventBytesPerJob()), detached);
+        Lane lane = isControl(type) ? control : work;
         synchronized (lock) {
             if (closed) {
                 throw new ApiException(new ApiError(503, "unavailable_error", "the server is shutting down", null,
                         null, Duration.ofSeconds(5)));
             }
-            if (running >= limits.maxRunning() && queue.size() >= limits.maxQueued()) {
+            if (lane.running >= limits.maxRunning() && lane.queue.size() >= limits.maxQueued()) {
                 throw new ApiException(new ApiError(429, "rate_limit_error", "too many jobs are waiting ("
-                        + queue.size() + "); try again later", null, "too_many_jobs", Duration.ofSeconds(2)));
+                        + lane.queue.size() + "); try again later", null, "too_many_jobs", Duration.ofSeconds(2)));
             }
             jobs.put(job.id(), job);
-            if (running < limits.maxRunning()) {
-                running++;
-                launch(job);
+            if (lane.running < limits.maxRunning()) {
+                lane.running++;
+                launch(job, lane);
             } else {
-                queue.addLast(job);
+                lane.queue.addLast(job);
             }
         }
         return job;
@@ -124,7 +149,8 @@ public final class JobManager implements AutoCloseable {
         }
         if (job.cancel(clock.instant())) {
             synchronized (lock) {
-                queue.remove(job);
+                control.queue.remove(job);
+                work.queue.remove(job);
                 retire(job);
             }
             metrics.jobs.inc(job.type(), job.status().wire());
@@ -134,21 +160,21 @@ public final class JobManager implements AutoCloseable {
 
     public int running() {
         synchronized (lock) {
-            return running;
+            return control.running + work.running;
         }
     }
 
     public int queued() {
         synchronized (lock) {
-            return queue.size();
+            return control.queue.size() + work.queue.size();
         }
     }
 
-    private void launch(Job job) {
-        Thread.ofVirtual().name("jllm-job-" + job.id()).start(() -> run(job));
+    private void launch(Job job, Lane lane) {
+        Thread.ofVirtual().name("jllm-job-" + job.id()).start(() -> run(job, lane));
     }
 
-    private void run(Job job) {
+    private void run(Job job, Lane lane) {
         boolean started = false;
         try {
             started = job.start(Thread.currentThread(), clock.instant());
@@ -180,13 +206,13 @@ public final class JobManager implements AutoCloseable {
                 if (started) {
                     retire(job);
                 }
-                next = closed ? null : queue.pollFirst();
+                next = closed ? null : lane.queue.pollFirst();
                 if (next == null) {
-                    running--;
+                    lane.running--;
                 }
             }
             if (next != null) {
-                launch(next); // the slot passes on: running stays the same
+                launch(next, lane); // the slot passes on: running stays the same
             }
         }
     }
@@ -199,8 +225,16 @@ public final class JobManager implements AutoCloseable {
         }
     }
 
-    /** Forgets finished jobs older than the TTL. */
+    /** Forgets finished jobs older than the TTL; cancels chat jobs nobody follows any more. */
     void sweep() {
+        Instant orphanCutoff = clock.instant().minus(limits.orphanTimeout());
+        for (Job j : jobs.values()) {
+            if (j.type().equals("chat.completion") && j.orphanedSince(orphanCutoff)) {
+                LOG.log(System.Logger.Level.INFO, "cancelling job " + j.id() + ": nobody has followed it for "
+                        + limits.orphanTimeout().toSeconds() + " s (submit it with \"detach\": true to keep it)");
+                cancel(j.id());
+            }
+        }
         try {
             Instant cutoff = clock.instant().minus(limits.ttl());
             synchronized (lock) {
@@ -228,7 +262,8 @@ public final class JobManager implements AutoCloseable {
             j.cancel(clock.instant());
         }
         synchronized (lock) {
-            queue.clear();
+            control.queue.clear();
+            work.queue.clear();
         }
         sweeper.shutdownNow();
     }

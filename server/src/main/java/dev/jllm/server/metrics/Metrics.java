@@ -26,6 +26,9 @@ public final class Metrics {
     public final Histogram httpDuration = add(new Histogram("jllm_http_request_duration_seconds",
             "Time from receiving a request to the end of its answer (a whole stream for streamed answers).",
             DURATION_BUCKETS, List.of("route")));
+    public final Counter clientDisconnects = add(new Counter("jllm_client_disconnects_total",
+            "Requests whose client left before the answer was complete (mid-upload or mid-stream), by route.",
+            List.of("route")));
     public final Counter promptTokens = add(new Counter("jllm_prompt_tokens_total",
             "Prompt tokens of finished generations, as the instances report them.", List.of("instance")));
     public final Counter generatedTokens = add(new Counter("jllm_generated_tokens_total",

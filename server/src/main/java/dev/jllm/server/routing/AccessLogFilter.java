@@ -22,6 +22,15 @@ public final class AccessLogFilter implements Filter {
         this.metrics = metrics;
     }
 
+    /** The client's address; a connection already closed (a client gone, a read cut off) has none. */
+    private static String client(RoutingRequest req) {
+        try {
+            return req.remotePeer().host();
+        } catch (RuntimeException e) {
+            return "-";
+        }
+    }
+
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long t0 = System.nanoTime();
@@ -36,7 +45,7 @@ public final class AccessLogFilter implements Filter {
             metrics.httpDuration.observe(seconds, route);
             if (ACCESS.isLoggable(System.Logger.Level.INFO)) {
                 ACCESS.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "%s %s %s %d %.1fms %dB",
-                        req.remotePeer().host(), method, req.path().rawPath(), status, seconds * 1000,
+                        client(req), method, req.path().rawPath(), status, seconds * 1000,
                         res.bytesWritten()));
             }
         }

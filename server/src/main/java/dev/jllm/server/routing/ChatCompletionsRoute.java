@@ -10,6 +10,7 @@ import dev.jllm.server.ServerContext;
 import dev.jllm.server.metrics.GenerationTimer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
+import jakarta.json.JsonObject;
 import io.helidon.webserver.http.ServerResponse;
 
 
@@ -31,8 +32,9 @@ public final class ChatCompletionsRoute implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         Readiness503.check(ctx.readiness());
-        ChatCompletionRequest request = ChatRequestValidator.parse(
-                RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
+        JsonObject body = RequestBodies.jsonObject(req, ctx.config().maxBodyBytes());
+        PromptSize.checkChat(ctx, body);
+        ChatCompletionRequest request = ChatRequestValidator.parse(body);
         ModelRouter.Target target = ctx.router().resolve(request.model());
         ChatCompletionRequest forInstance = request.withModel(target.modelId());
         try (GenerationSlots.Slot _ = ctx.slots().acquire(target.instance())) {

@@ -10,6 +10,7 @@ import dev.jllm.server.ServerContext;
 import dev.jllm.server.metrics.GenerationTimer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
+import jakarta.json.JsonObject;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.util.HashMap;
@@ -34,8 +35,9 @@ public final class CompletionsRoute implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         Readiness503.check(ctx.readiness());
-        CompletionRequest request = CompletionRequestValidator.parse(
-                RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
+        JsonObject body = RequestBodies.jsonObject(req, ctx.config().maxBodyBytes());
+        PromptSize.checkRaw(ctx, body);
+        CompletionRequest request = CompletionRequestValidator.parse(body);
         ModelRouter.Target target = ctx.router().resolve(request.model());
         Llm llm = ctx.service().get(target.instance());
         if (!RawPrompt.supported(llm)) {

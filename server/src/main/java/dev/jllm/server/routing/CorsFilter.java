@@ -14,7 +14,11 @@ import java.util.Set;
 /**
  * Cross-origin requests from the configured origins ("*" for any): preflights are answered here, before the API
  * key is checked (browsers send them without credentials), and answers to allowed origins carry the CORS
- * headers. Requests from other origins get no CORS headers, so browsers refuse them; their preflights get 403.
+ * headers. A request from any other origin is refused with 403 before it reaches a route: without that, a page
+ * on another site could still make "simple" requests (a form post, a text/plain fetch) that run a generation or
+ * a job even though the browser would hide the answer (Ollama's {@code OLLAMA_ORIGINS} rule). The server's own
+ * origin ({@code http://} + the request's {@code Host}, which {@link HostFilter} vouches for on loopback binds)
+ * is always allowed, so a page served by jllm itself can call it.
  */
 public final class CorsFilter implements Filter {
 
@@ -34,19 +38,22 @@ public final class CorsFilter implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
-        if (origins.isEmpty() || origin == null) {
+        if (origin == null) {
             chain.proceed();
             return;
         }
         boolean allowed = any || origins.contains(origin);
+        if (!allowed && sameOrigin(origin, req)) {
+            chain.proceed(); // same-origin: the browser needs no CORS headers
+            return;
+        }
         boolean preflight = req.prologue().method() == Method.OPTIONS
                 && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
         res.header(HeaderNames.VARY, "Origin");
         if (preflight) {
             RouteLabel.set(req, "preflight");
             if (!allowed) {
-                Responses.error(res, new ApiError(403, "permission_error", "origin '" + origin
-                        + "' is not allowed", null, null, null));
+                Responses.error(res, refused(origin));
                 return;
             }
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, any ? "*" : origin);
@@ -57,10 +64,25 @@ public final class CorsFilter implements Filter {
             res.status(Status.NO_CONTENT_204).send();
             return;
         }
-        if (allowed) {
-            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, any ? "*" : origin);
-            res.header(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED);
+        if (!allowed) {
+            RouteLabel.set(req, "origin_refused");
+            Responses.error(res, refused(origin));
+            return;
         }
+        res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, any ? "*" : origin);
+        res.header(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED);
         chain.proceed();
+    }
+
+    private static ApiError refused(String origin) {
+        return new ApiError(403, "permission_error", "origin '" + origin + "' is not allowed: start the server with"
+                + " --cors-origin " + origin + " to let pages from it call the API", null, "origin_not_allowed",
+                null);
+    }
+
+    /** Whether the Origin is this server itself as the browser reached it. */
+    private static boolean sameOrigin(String origin, RoutingRequest req) {
+        String host = req.headers().first(HeaderNames.HOST).orElse(null);
+        return host != null && origin.equalsIgnoreCase("http://" + host.strip());
     }
 }

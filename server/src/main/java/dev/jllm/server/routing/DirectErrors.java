@@ -31,8 +31,19 @@ public final class DirectErrors implements DirectHandler {
     public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
                                     ServerResponseHeaders headers, String message) {
         int code = status.code();
-        String text = code >= 500 ? "The server had an error while processing your request"
-                : message == null || message.isBlank() ? status.reasonPhrase() : message;
+        String text;
+        if (eventType == EventType.INTERNAL_ERROR) {
+            // Helidon raises this for any failure before routing, which can only come from the bytes the client
+            // sent: an invalid method token, a broken header line, a request cut short.
+            code = 400;
+            status = Status.BAD_REQUEST_400;
+            text = "the request is not valid HTTP/1.1";
+        } else if (eventType == EventType.HTTP_VERSION_NOT_SUPPORTED) {
+            text = "HTTP/1.0 is not supported: send the request as HTTP/1.1";
+        } else {
+            text = code >= 500 ? "The server had an error while processing your request"
+                    : message == null || message.isBlank() ? status.reasonPhrase() : message;
+        }
         String type = code >= 500 ? "server_error" : ApiError.INVALID_REQUEST;
         ApiError e = new ApiError(code, type, text, null, code == 413 ? "request_too_large" : null, null);
         headers.set(HeaderNames.CONTENT_TYPE, Responses.JSON);

@@ -13,6 +13,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -40,10 +41,10 @@ public final class JobsRoutes {
     public void submit(ServerRequest req, ServerResponse res) {
         JsonObject body = RequestBodies.jsonObject(req, maxBodyBytes);
         JsonFields f = JsonFields.of(body);
-        f.allowOnly(Set.of("type", "params"));
+        f.allowOnly(Set.of("type", "params", "detach"));
         String type = f.requiredString("type");
         JsonObject params = f.objectMember("params");
-        Job job = jobs.submit(type, params);
+        Job job = jobs.submit(type, params, Boolean.TRUE.equals(f.bool("detach")));
         res.header(HeaderNames.LOCATION, "/v1/jobs/" + job.id());
         Responses.json(res, 202, job.toJson().toString());
     }
@@ -59,7 +60,9 @@ public final class JobsRoutes {
     }
 
     public void get(ServerRequest req, ServerResponse res) {
-        Responses.json(res, 200, find(req).toJson().toString());
+        Job job = find(req);
+        job.seen(Instant.now());
+        Responses.json(res, 200, job.toJson().toString());
     }
 
     public void cancel(ServerRequest req, ServerResponse res) throws InterruptedException {
@@ -88,6 +91,7 @@ public final class JobsRoutes {
             throw new ApiException(new ApiError(410, ApiError.INVALID_REQUEST, e.getMessage(), "Last-Event-ID",
                     "events_expired", null));
         }
+        job.followed(Instant.now());
         try (SseWriter sse = SseWriter.start(res)) {
             JobEventLog.Batch batch = first;
             while (true) {
@@ -111,7 +115,9 @@ public final class JobsRoutes {
                 }
             }
         } catch (ClientGoneException e) {
-            // the reader left; the job goes on and can be resumed with Last-Event-ID
+            // the reader left; the job goes on and can be resumed with Last-Event-ID (within the orphan timeout)
+        } finally {
+            job.unfollowed(Instant.now());
         }
     }
 

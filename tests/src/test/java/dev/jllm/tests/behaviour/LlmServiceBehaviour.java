@@ -57,9 +57,14 @@ abstract class LlmServiceBehaviour {
     /** The stories260K file, on the machine where the engine runs. */
     abstract Path model();
 
+    /** Removes every instance, whoever made it (a proxy's clear() removes only its own). */
+    void clearAll() {
+        service().clear();
+    }
+
     @BeforeEach
     void startEmpty() {
-        service().clear();
+        clearAll();
         assertThat(service().list()).isEmpty();
         assertThat(service().currentModel()).isEmpty();
     }

@@ -10,6 +10,7 @@ import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.Model;
 import dev.jllm.proxy.LlmServiceProxy;
 import dev.jllm.tests.support.FakeUpstream;
+import dev.jllm.tests.support.Jobs;
 import dev.jllm.models.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +68,20 @@ class ProxyModeBehaviourTest extends LlmServiceBehaviour {
     @Override
     String mode() {
         return "proxy";
+    }
+
+    /** The proxy's clear() leaves other clients' instances: the server's instance.clear job takes them all. */
+    @Override
+    void clearAll() {
+        proxy.clear();
+        Jobs jobs = new Jobs(server.http());
+        try {
+            assertThat(jobs.await(jobs.submit("instance.clear", "{}").getString("id"), Duration.ofSeconds(30))
+                    .getString("status")).isEqualTo("succeeded");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     @Override
