@@ -179,8 +179,14 @@ public final class OnDemandModels implements AutoCloseable {
             int ctx = numCtx > 0 ? numCtx : config.contextSize();
             LOG.log(System.Logger.Level.INFO, "loading " + f.canonical() + " on demand as '" + instance + "'");
             try {
-                service.create(instance, LocalConfig.of(f.canonical()).withThreads(config.threads())
-                        .withContextSize(ctx).withParallel(config.parallel()));
+                LocalConfig local = LocalConfig.of(f.canonical()).withThreads(config.threads()).withContextSize(ctx)
+                        .withParallel(config.parallel());
+                // An on-demand model is the server's own doing: not an instance to bring back after a restart.
+                if (service instanceof dev.jllm.providers.LlmServiceMain main) {
+                    main.createUnsaved(instance, local);
+                } else {
+                    service.create(instance, local);
+                }
             } catch (LlmException ex) {
                 LOG.log(System.Logger.Level.WARNING, "cannot load " + f.canonical() + ": " + ex.getMessage());
                 throw ex;
