@@ -13,7 +13,8 @@ import java.util.Map;
  * {@code POST /v1/chat/completions} request body. Every field but {@code messages} is optional (null = absent,
  * not written). {@code stop} accepts a string or a list on the wire and is always held as a list.
  * {@code top_k}, {@code min_p} and {@code repeat_penalty} are not OpenAI's but local servers (llama.cpp, Ollama's
- * OpenAI endpoint, LM Studio) accept them.
+ * OpenAI endpoint, LM Studio) accept them. {@code reasoning_effort} ("none", "minimal", "low", "medium", "high")
+ * switches a local model's thinking on or off where its chat template has such a switch.
  */
 public record ChatCompletionRequest(
         String model,
@@ -39,7 +40,8 @@ public record ChatCompletionRequest(
         String user,
         @JsonbProperty("top_k") Integer topK,
         @JsonbProperty("min_p") Double minP,
-        @JsonbProperty("repeat_penalty") Double repeatPenalty) {
+        @JsonbProperty("repeat_penalty") Double repeatPenalty,
+        @JsonbProperty("reasoning_effort") String reasoningEffort) {
 
     public ChatCompletionRequest {
         messages = messages == null ? null : List.copyOf(messages);
@@ -110,6 +112,7 @@ public record ChatCompletionRequest(
         b.topK = topK;
         b.minP = minP;
         b.repeatPenalty = repeatPenalty;
+        b.reasoningEffort = reasoningEffort;
         return b;
     }
 
@@ -139,6 +142,7 @@ public record ChatCompletionRequest(
         private Integer topK;
         private Double minP;
         private Double repeatPenalty;
+        private String reasoningEffort;
 
         private Builder() { }
 
@@ -178,11 +182,13 @@ public record ChatCompletionRequest(
         public Builder topK(Integer v) { topK = v; return this; }
         public Builder minP(Double v) { minP = v; return this; }
         public Builder repeatPenalty(Double v) { repeatPenalty = v; return this; }
+        public Builder reasoningEffort(String v) { reasoningEffort = v; return this; }
 
         public ChatCompletionRequest build() {
             return new ChatCompletionRequest(model, messages, maxTokens, maxCompletionTokens, temperature, topP, n,
                     stop, seed, presencePenalty, frequencyPenalty, logitBias, logprobs, topLogprobs, responseFormat,
-                    tools, toolChoice, parallelToolCalls, stream, streamOptions, user, topK, minP, repeatPenalty);
+                    tools, toolChoice, parallelToolCalls, stream, streamOptions, user, topK, minP, repeatPenalty,
+                    reasoningEffort);
         }
     }
 }

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param toolCalls  the calls an assistant message makes
  * @param toolCallId for role "tool": the call this message answers
  * @param refusal    for answers: the refusal text, if the model refused
+ * @param reasoningContent an assistant's reasoning ("thinking") text, as llama-server and DeepSeek's API return
+ *                   it; sent back in later turns for templates that show it
  */
 public record ChatMessage(
         String role,
@@ -21,7 +23,14 @@ public record ChatMessage(
         String name,
         @JsonbProperty("tool_calls") List<ToolCall> toolCalls,
         @JsonbProperty("tool_call_id") String toolCallId,
-        String refusal) {
+        String refusal,
+        @JsonbProperty("reasoning_content") String reasoningContent) {
+
+    /** A message without reasoning. */
+    public ChatMessage(String role, MessageContent content, String name, List<ToolCall> toolCalls, String toolCallId,
+                       String refusal) {
+        this(role, content, name, toolCalls, toolCallId, refusal, null);
+    }
 
     public ChatMessage {
         Objects.requireNonNull(role, "role");
@@ -50,6 +59,11 @@ public record ChatMessage(
 
     public static ChatMessage tool(String toolCallId, String text) {
         return new ChatMessage("tool", MessageContent.of(text), null, null, toolCallId, null);
+    }
+
+    /** A copy with this reasoning text (null: none). */
+    public ChatMessage withReasoningContent(String reasoning) {
+        return new ChatMessage(role, content, name, toolCalls, toolCallId, refusal, reasoning);
     }
 
     /** The text of the content, or "" when there is none. */

@@ -23,8 +23,8 @@ final class ChatRequests {
 
     /** As above, starting from the model's own sampling defaults (an HF generation_config.json) for unset fields. */
     static GenerationOptions options(ChatCompletionRequest r, int vocabSize, SamplingParams modelDefaults) {
-        if (r.n() != null && r.n() != 1) {
-            throw invalid("n", "only n = 1 is supported by local models, got " + r.n());
+        if (r.n() != null && r.n() < 1) {
+            throw invalid("n", "must be at least 1, got " + r.n());
         }
         if (r.responseFormat() != null && r.responseFormat().type() != null
                 && !"text".equals(r.responseFormat().type())) {

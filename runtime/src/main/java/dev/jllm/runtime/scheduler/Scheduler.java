@@ -140,7 +140,9 @@ public final class Scheduler implements AutoCloseable {
         SequenceHandle handle = new SequenceHandle(this::wake, outstanding::decrementAndGet);
         Sequence s;
         try {
-            s = new Sequence(handle, request, config.contextSize(), vocabSize, tokenizer.newStreamingDecoder(),
+            Set<Integer> preserved = request.preservedTokens();
+            s = new Sequence(handle, request, config.contextSize(), vocabSize, preserved.isEmpty()
+                    ? tokenizer.newStreamingDecoder() : tokenizer.newStreamingDecoder(preserved::contains),
                     endOfGeneration);
         } catch (IllegalArgumentException e) {
             throw LlmException.invalid(e.getMessage());
@@ -315,12 +317,41 @@ public final class Scheduler implements AutoCloseable {
             if (budget == 0) {
                 break;
             }
-            if (s.pending() > 1 && !s.handle.isBacklogged()) {
+            if (s.pending() > 1 && !s.handle.isBacklogged() && !waitsForSharedPrefix(s)) {
                 int n = Math.min(s.pending(), budget);
                 addToBatch(s, n);
                 budget -= n;
             }
         }
+    }
+
+    /**
+     * A prompt that an older running sequence is evaluating too (the choices of an {@code n > 1} request,
+     * identical prompts arriving together) is evaluated once: the younger sequence waits until the older one's
+     * cache holds the common prefix, then shares those pages instead of computing them again.
+     *
+     * @return true while {@code s} waits
+     */
+    private boolean waitsForSharedPrefix(Sequence s) {
+        int reusable = s.length() - 1;
+        for (Sequence older : active) {
+            if (older == s || older.admission >= s.admission || older.id < 0) {
+                continue;
+            }
+            int common = PrefixCache.commonPrefix(older.history(), older.length(), s.history(), reusable);
+            if (common <= s.kvLength) {
+                continue;
+            }
+            if (older.kvLength < common) {
+                return true;
+            }
+            kv.drop(s.id);
+            kv.share(older.id, s.id, common);
+            s.kvLength = common;
+            s.sharedPrefix(Math.min(common, s.prompt.length));
+            return false;
+        }
+        return false;
     }
 
     private void addToBatch(Sequence s, int count) {

@@ -1,5 +1,7 @@
 package dev.jllm.runtime.scheduler;
 
+import java.util.Set;
+
 import dev.jllm.runtime.sampling.SamplingParams;
 
 /**
@@ -9,8 +11,14 @@ import dev.jllm.runtime.sampling.SamplingParams;
  * @param sampling    how to pick tokens (stop strings included)
  * @param maxTokens   the most tokens to generate; 0 or less means until the context is full
  * @param topLogprobs -1 for no log-probabilities, else how many alternatives to report with each token
+ * @param preservedTokens special tokens whose text is part of the output (tool-call markers), not dropped
  */
-public record SequenceRequest(int[] prompt, SamplingParams sampling, int maxTokens, int topLogprobs) {
+public record SequenceRequest(int[] prompt, SamplingParams sampling, int maxTokens, int topLogprobs,
+                              Set<Integer> preservedTokens) {
+
+    public SequenceRequest(int[] prompt, SamplingParams sampling, int maxTokens, int topLogprobs) {
+        this(prompt, sampling, maxTokens, topLogprobs, Set.of());
+    }
 
     public SequenceRequest {
         if (prompt == null) {
@@ -19,6 +27,7 @@ public record SequenceRequest(int[] prompt, SamplingParams sampling, int maxToke
         if (sampling == null) {
             throw new IllegalArgumentException("sampling is required");
         }
+        preservedTokens = preservedTokens == null ? Set.of() : Set.copyOf(preservedTokens);
         if (topLogprobs < -1 || topLogprobs > 20) {
             throw new IllegalArgumentException("top_logprobs must be between 0 and 20, got " + topLogprobs);
         }
