@@ -20,6 +20,7 @@ import dev.jllm.server.routing.JobsRoutes;
 import dev.jllm.server.routing.MetricsRoute;
 import dev.jllm.server.routing.ModelRouter;
 import dev.jllm.server.routing.ModelsRoutes;
+import dev.jllm.server.routing.UtilityRoutes;
 import dev.jllm.server.routing.Responses;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -84,6 +85,7 @@ public final class JllmServer implements AutoCloseable {
     public static void routing(HttpRouting.Builder routing, ServerContext ctx) {
         ModelsRoutes models = new ModelsRoutes(ctx.router());
         JobsRoutes jobs = new JobsRoutes(ctx.jobs(), ctx.config().maxBodyBytes());
+        UtilityRoutes utility = new UtilityRoutes(ctx);
         routing.addFilter(new AccessLogFilter(ctx.metrics()))
                 .addFilter(new CorsFilter(ctx.config().corsOrigins()))
                 .addFilter(new AuthFilter(ctx.config().apiKey()))
@@ -100,8 +102,12 @@ public final class JllmServer implements AutoCloseable {
                 .delete("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::cancel))
                 .get("/v1/jobs/{id}/events", named("/v1/jobs/{id}/events", jobs::events))
                 .get("/v1/events", named("/v1/events", new EventsRoute(ctx.service(), HEARTBEAT)))
+                .post("/tokenize", named("/tokenize", utility::tokenize))
+                .post("/detokenize", named("/detokenize", utility::detokenize))
+                .get("/props", named("/props", utility::props))
                 .any(new FallbackRoute(List.of("/health", "/metrics", "/v1/models(/.*)?", "/v1/chat/completions",
-                        "/v1/completions", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events")));
+                        "/v1/completions", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events", "/tokenize", "/detokenize",
+                        "/props")));
     }
 
     private static void answerError(ServerRequest req, ServerResponse res, Throwable t) {

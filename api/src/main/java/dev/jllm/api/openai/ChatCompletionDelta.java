@@ -1,5 +1,6 @@
 package dev.jllm.api.openai;
 
+import jakarta.json.bind.annotation.JsonbCreator;
 import jakarta.json.bind.annotation.JsonbProperty;
 
 import java.util.List;
@@ -13,6 +14,10 @@ public record ChatCompletionDelta(String role, String content,
                                   @JsonbProperty("tool_calls") List<ToolCall> toolCalls,
                                   String refusal,
                                   @JsonbProperty("reasoning_content") String reasoningContent) {
+
+    @JsonbCreator // the canonical constructor; Yasson refuses to choose among several
+    public ChatCompletionDelta {
+    }
 
     /** A delta without reasoning. */
     public ChatCompletionDelta(String role, String content, List<ToolCall> toolCalls, String refusal) {

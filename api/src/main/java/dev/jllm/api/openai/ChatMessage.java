@@ -1,5 +1,6 @@
 package dev.jllm.api.openai;
 
+import jakarta.json.bind.annotation.JsonbCreator;
 import jakarta.json.bind.annotation.JsonbProperty;
 
 import java.util.List;
@@ -32,6 +33,7 @@ public record ChatMessage(
         this(role, content, name, toolCalls, toolCallId, refusal, null);
     }
 
+    @JsonbCreator // the canonical constructor; Yasson refuses to choose among several
     public ChatMessage {
         Objects.requireNonNull(role, "role");
         toolCalls = toolCalls == null ? null : List.copyOf(toolCalls);

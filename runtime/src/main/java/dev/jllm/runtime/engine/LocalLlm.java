@@ -536,6 +536,85 @@ public final class LocalLlm implements Llm {
         return new SequenceRequest(r.prompt(), own, r.maxTokens(), r.topLogprobs(), r.preservedTokens());
     }
 
+    // ------------------------------------------------------------------ llama-server's utility routes
+
+    /** A token and the bytes of its text (special tokens rendered as their text). */
+    public record TokenPiece(int id, byte[] bytes) {
+    }
+
+    /**
+     * llama-server's {@code /tokenize}: {@code text} as the model's tokenizer cuts it.
+     *
+     * @param addSpecial   add BOS (and EOS) as the model does for a prompt
+     * @param parseSpecial recognise the text of control tokens as those tokens
+     */
+    public List<TokenPiece> tokenize(String model, String text, boolean addSpecial, boolean parseSpecial) {
+        try (LoadedModels.Lease lease = acquire(model)) {
+            var tokenizer = lease.model().tokenizer();
+            List<TokenPiece> out = new ArrayList<>();
+            for (int id : tokenizer.encode(text, addSpecial, parseSpecial)) {
+                out.add(new TokenPiece(id, tokenizer.tokenBytes(id, true)));
+            }
+            return out;
+        }
+    }
+
+    /** llama-server's {@code /detokenize}: the text of the tokens, special tokens written as their text. */
+    public String detokenize(String model, int[] tokens) {
+        try (LoadedModels.Lease lease = acquire(model)) {
+            var tokenizer = lease.model().tokenizer();
+            for (int t : tokens) {
+                if (t < 0 || t >= tokenizer.vocabSize()) {
+                    throw ChatRequests.invalid("tokens", "token id " + t + " is outside the vocabulary (0.."
+                            + (tokenizer.vocabSize() - 1) + ")");
+                }
+            }
+            return tokenizer.decode(tokens, true);
+        }
+    }
+
+    /**
+     * llama-server's {@code /props} for one model: its context, slots, sampling defaults, chat template and what the
+     * template can do (tools and their call syntax, a thinking switch).
+     */
+    public Map<String, Object> props(String model) {
+        try (LoadedModels.Lease lease = acquire(model)) {
+            LocalModel m = lease.model();
+            var tokenizer = m.tokenizer();
+            var template = m.chatTemplate();
+            SamplingParams d = m.samplingDefaults();
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("temperature", d.temperature());
+            params.put("top_k", d.topK());
+            params.put("top_p", d.topP());
+            params.put("min_p", d.minP());
+            params.put("repeat_penalty", d.repeatPenalty());
+            params.put("presence_penalty", d.presencePenalty());
+            params.put("frequency_penalty", d.frequencyPenalty());
+            Map<String, Object> generation = new LinkedHashMap<>();
+            generation.put("n_ctx", m.contextSize());
+            generation.put("params", params);
+            Map<String, Object> caps = new LinkedHashMap<>();
+            caps.put("supports_tools", template.canCarryTools());
+            caps.put("tool_call_format", template.canCarryTools()
+                    ? dev.jllm.runtime.chat.tools.ToolCallFormats.detect(template.source()).name() : null);
+            caps.put("supports_thinking", dev.jllm.runtime.chat.tools.ThinkingSplitter.usedBy(template.source()));
+            caps.put("supports_reasoning_effort", template.source().contains("enable_thinking"));
+            Map<String, Object> props = new LinkedHashMap<>();
+            props.put("default_generation_settings", generation);
+            props.put("total_slots", settings.parallel());
+            props.put("model_path", m.id());
+            props.put("chat_template", template.source());
+            props.put("chat_template_builtin", m.hasBuiltInTemplate());
+            props.put("chat_template_caps", caps);
+            props.put("bos_token", tokenizer.bos() >= 0 ? tokenizer.tokenText(tokenizer.bos()) : null);
+            props.put("eos_token", tokenizer.eos() >= 0 ? tokenizer.tokenText(tokenizer.eos()) : null);
+            props.put("modalities", Map.of("vision", false, "audio", false));
+            props.put("build_info", "jllm");
+            return props;
+        }
+    }
+
     /** One message of role {@value #RAW_ROLE}: a prompt to continue as is (advertised in {@link #info()}). */
     private static boolean isRawPrompt(ChatCompletionRequest request) {
         return request.messages() != null && request.messages().size() == 1
