@@ -122,8 +122,9 @@ public final class ChatCompletionAccumulator {
                             new FunctionCall(t.name, t.arguments.toString())));
                 }
             }
-            MessageContent content = s.content == null ? (calls == null ? MessageContent.of("") : null)
-                    : MessageContent.of(s.content.toString());
+            // An answer that only calls tools has no content (OpenAI's null), though its role chunk carried "".
+            MessageContent content = s.content == null || (calls != null && s.content.isEmpty())
+                    ? (calls == null ? MessageContent.of("") : null) : MessageContent.of(s.content.toString());
             ChatMessage message = new ChatMessage(s.role == null ? "assistant" : s.role, content, null, calls, null,
                     s.refusal == null ? null : s.refusal.toString(), s.reasoning == null ? null : s.reasoning.toString());
             ChoiceLogprobs lp = s.logprobs == null ? null : new ChoiceLogprobs(s.logprobs, null);

@@ -28,9 +28,6 @@ import dev.jllm.models.store.ModelStore;
 import dev.jllm.models.store.ModelStoreException;
 import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.runtime.sampling.Logprobs;
-import dev.jllm.api.openai.FunctionCall;
-import dev.jllm.api.openai.MessageContent;
-import dev.jllm.api.openai.ToolCall;
 import dev.jllm.runtime.chat.tools.AssistantOutputParser;
 import dev.jllm.runtime.chat.tools.OutputDelta;
 import dev.jllm.runtime.sampling.SamplingParams;
@@ -316,16 +313,8 @@ public final class LocalLlm implements Llm {
             message = ChatMessage.assistant(r.text());
         } else {
             parser.finish();
-            List<ToolCall> calls = new ArrayList<>();
-            for (AssistantOutputParser.ToolCallResult c : parser.calls()) {
-                calls.add(ToolCall.function(c.id(), c.name(), c.arguments()));
-            }
-            String content = parser.content();
-            message = new ChatMessage("assistant", calls.isEmpty() || !content.isEmpty() ? MessageContent.of(content)
-                    : null, null, calls.isEmpty() ? null : calls, null, null, parser.reasoning());
-            if (!calls.isEmpty() && r.finishReason() == FinishReason.STOP) {
-                finish = "tool_calls";
-            }
+            message = OutputWire.message(parser);
+            finish = OutputWire.finishReason(parser, finish);
         }
         Choice choice = new Choice(index, message, logprobs == null ? null : new ChoiceLogprobs(logprobs, null), finish);
         return new WholeChoice(choice, r);
@@ -424,9 +413,7 @@ public final class LocalLlm implements Llm {
         String finish = r.finishReason().wireName();
         if (parser != null) {
             emitDeltas(stream, id, created, p.modelId, index, parser.finish(), null);
-            if (!parser.calls().isEmpty() && r.finishReason() == FinishReason.STOP) {
-                finish = "tool_calls";
-            }
+            finish = OutputWire.finishReason(parser, finish);
         }
         stream.emit(chunk(id, created, p.modelId, index, ChatCompletionDelta.EMPTY, null, finish));
         return r;
@@ -442,14 +429,7 @@ public final class LocalLlm implements Llm {
                                       int index, List<OutputDelta> deltas, ChoiceLogprobs logprobs) {
         boolean open = true;
         for (OutputDelta d : deltas) {
-            ChatCompletionDelta delta = switch (d) {
-                case OutputDelta.Content c -> ChatCompletionDelta.content(c.text());
-                case OutputDelta.Reasoning r -> ChatCompletionDelta.reasoning(r.text());
-                case OutputDelta.CallStart c -> ChatCompletionDelta.toolCalls(List.of(
-                        new ToolCall(c.index(), c.id(), "function", new FunctionCall(c.name(), ""))));
-                case OutputDelta.CallArguments a -> ChatCompletionDelta.toolCalls(List.of(
-                        new ToolCall(a.index(), null, null, new FunctionCall(null, a.arguments()))));
-            };
+            ChatCompletionDelta delta = OutputWire.delta(d);
             open = stream.emit(chunk(id, created, model, index, delta, logprobs, null));
             logprobs = null;
             if (!open) {
