@@ -80,7 +80,7 @@ public final class ChatRequestValidator {
             so.bool("include_obfuscation"); // obfuscation pads chunks against side channels; jllm sends none
         }
         f.string("user");
-        f.oneOf("reasoning_effort", Set.of("none", "minimal", "low", "medium", "high", "xhigh"));
+        f.oneOf("reasoning_effort", Set.of("none", "minimal", "low", "medium", "high", "xhigh", "max"));
         AcceptedFields.check(f);
         f.integer("top_k", 0, Integer.MAX_VALUE);
         f.number("min_p", 0, 1);
