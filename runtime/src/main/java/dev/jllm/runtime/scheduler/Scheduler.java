@@ -328,7 +328,7 @@ public final class Scheduler implements AutoCloseable {
     /**
      * A prompt that an older running sequence is evaluating too (the choices of an {@code n > 1} request,
      * identical prompts arriving together) is evaluated once: the younger sequence waits until the older one's
-     * cache holds the common prefix, then shares those pages instead of computing them again.
+     * cache holds all of it but the last token, then shares those pages instead of computing them again.
      *
      * @return true while {@code s} waits
      */
@@ -338,8 +338,10 @@ public final class Scheduler implements AutoCloseable {
             if (older == s || older.admission >= s.admission || older.id < 0) {
                 continue;
             }
+            // Only a whole prompt is worth waiting for: prompts that merely share an opening (a BOS, a system
+            // message) are evaluated side by side, as before, and share what is cached when they are admitted.
             int common = PrefixCache.commonPrefix(older.history(), older.length(), s.history(), reusable);
-            if (common <= s.kvLength) {
+            if (common < reusable || common <= s.kvLength) {
                 continue;
             }
             if (older.kvLength < common) {
