@@ -35,17 +35,17 @@ record ChatTurn(String prompt, ToolCallFormat format, boolean thinking, boolean 
     private static final Set<String> NO_THINKING = Set.of("none", "minimal");
 
     /**
-     * @param shownModel the model as the client named it, for messages
      * @throws dev.jllm.api.LlmException INVALID_REQUEST naming {@code tools} when tools are offered to a template
      *                                   that cannot show them to the model
      */
-    static ChatTurn of(LocalModel m, ChatCompletionRequest r, String shownModel) {
+    static ChatTurn of(LocalModel m, ChatCompletionRequest r) {
         ChatTemplate template = m.chatTemplate();
         boolean offerTools = r.tools() != null && !r.tools().isEmpty()
                 && !(r.toolChoice() instanceof ToolChoice.Mode mode && "none".equals(mode.mode()));
         if (offerTools && !template.canCarryTools()) {
-            throw ChatRequests.invalid("tools", "the chat template of " + shownModel + " cannot carry tools (it"
-                    + " does not show them to the model, so they would be silently dropped); start the server with"
+            // The model is not named: behind a server its id is a file path, which is nobody else's business.
+            throw ChatRequests.invalid("tools", "this model's chat template cannot carry tools (it does not show"
+                    + " them to the model, so they would be silently dropped); start the server with"
                     + " --chat-template-file naming a template that renders 'tools', or send no tools");
         }
         Map<String, Object> extra = new HashMap<>();

@@ -481,7 +481,7 @@ public final class LocalLlm implements Llm {
                 // A legacy text completion (the server's /v1/completions): the text itself, no chat template.
                 prompt = m.tokenizer().encode(request.messages().getFirst().text(), true, false);
             } else {
-                turn = ChatTurn.of(m, request, shown);
+                turn = ChatTurn.of(m, request);
                 prompt = PromptTokens.encode(m.tokenizer(), turn.prompt());
             }
             if (prompt.length >= m.contextSize()) {

@@ -44,13 +44,13 @@ class ChatTurnTest {
     @Test
     void reasoningEffortSwitchesQwen3Thinking() throws IOException {
         try (LocalModel m = load(template("qwen3.jinja"))) {
-            ChatTurn off = ChatTurn.of(m, ask().reasoningEffort("none").build(), "s");
+            ChatTurn off = ChatTurn.of(m, ask().reasoningEffort("none").build());
             assertThat(off.prompt()).endsWith("<|im_start|>assistant\n<think>\n\n</think>\n\n");
             assertThat(off.thinking()).isTrue();
             assertThat(off.startsInside()).isFalse();
-            ChatTurn on = ChatTurn.of(m, ask().reasoningEffort("high").build(), "s");
+            ChatTurn on = ChatTurn.of(m, ask().reasoningEffort("high").build());
             assertThat(on.prompt()).endsWith("<|im_start|>assistant\n");
-            assertThat(ChatTurn.of(m, ask().build(), "s").prompt()).isEqualTo(on.prompt());
+            assertThat(ChatTurn.of(m, ask().build()).prompt()).isEqualTo(on.prompt());
         }
     }
 
@@ -59,7 +59,7 @@ class ChatTurnTest {
         // DeepSeek-R1's templates end the generation prompt with "<think>\n"
         String r1 = "{% for m in messages %}<｜User｜>{{ m.content }}{% endfor %}<｜Assistant｜><think>\n{# </think> #}";
         try (LocalModel m = load(r1)) {
-            ChatTurn turn = ChatTurn.of(m, ask().build(), "s");
+            ChatTurn turn = ChatTurn.of(m, ask().build());
             assertThat(turn.thinking()).isTrue();
             assertThat(turn.startsInside()).isTrue();
         }
@@ -68,20 +68,20 @@ class ChatTurnTest {
     @Test
     void toolsAreOfferedUnlessToolChoiceIsNone() throws IOException {
         try (LocalModel m = load(template("qwen2.5-instruct.jinja"))) {
-            ChatTurn offered = ChatTurn.of(m, ask().tools(List.of(WEATHER)).build(), "s");
+            ChatTurn offered = ChatTurn.of(m, ask().tools(List.of(WEATHER)).build());
             assertThat(offered.prompt()).contains("\"name\": \"get_weather\"");
             assertThat(offered.format()).isInstanceOf(HermesFormat.class);
             assertThat(offered.maxCalls()).isEqualTo(Integer.MAX_VALUE);
-            assertThat(ChatTurn.of(m, ask().tools(List.of(WEATHER)).parallelToolCalls(false).build(), "s").maxCalls())
+            assertThat(ChatTurn.of(m, ask().tools(List.of(WEATHER)).parallelToolCalls(false).build()).maxCalls())
                     .isEqualTo(1);
-            ChatTurn none = ChatTurn.of(m, ask().tools(List.of(WEATHER)).toolChoice(ToolChoice.NONE).build(), "s");
+            ChatTurn none = ChatTurn.of(m, ask().tools(List.of(WEATHER)).toolChoice(ToolChoice.NONE).build());
             assertThat(none.prompt()).doesNotContain("get_weather");
             assertThat(none.format()).isNull();
         }
         try (LocalModel m = load(null)) {
-            assertThatThrownBy(() -> ChatTurn.of(m, ask().tools(List.of(WEATHER)).build(), "stories"))
+            assertThatThrownBy(() -> ChatTurn.of(m, ask().tools(List.of(WEATHER)).build()))
                     .isInstanceOf(LlmException.class).hasMessageStartingWith("invalid 'tools'")
-                    .hasMessageContaining("stories");
+                    .hasMessageContaining("cannot carry tools");
         }
     }
 }

@@ -59,7 +59,7 @@ class AcceptedFieldsTest {
                 .isEqualTo("service_tier");
         assertThat(refusal("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"metadata\":{\"k\":1}}").param())
                 .isEqualTo("metadata.k");
-        assertThat(refusal("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"reasoning_effort\":\"max\"}").param())
+        assertThat(refusal("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"reasoning_effort\":\"extreme\"}").param())
                 .isEqualTo("reasoning_effort");
         assertThatThrownBy(() -> parse("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"storee\":true}"))
                 .isInstanceOf(ApiException.class).hasMessageContaining("Unrecognized request argument supplied: storee");
