@@ -473,6 +473,13 @@ public final class LocalLlm implements Llm {
         try {
             LocalModel m = lease.model();
             GenerationOptions options = ChatRequests.options(request, m.tokenizer().vocabSize(), m.samplingDefaults());
+            int n = request.n() == null ? 1 : request.n();
+            int room = settings.parallel() + settings.effectiveQueue();
+            if (n > room) {
+                throw ChatRequests.invalid("n", n + " choices cannot run at once on this instance: it runs "
+                        + settings.parallel() + " generations per model and queues " + settings.effectiveQueue()
+                        + " more, so at most " + room);
+            }
             // Answers name the model as the caller did (an alias, a store name), as OpenAI echoes its model names.
             String shown = request.model() == null || request.model().isBlank() ? m.id() : request.model();
             int[] prompt;
@@ -487,13 +494,6 @@ public final class LocalLlm implements Llm {
             if (prompt.length >= m.contextSize()) {
                 throw new LlmException(LlmException.Kind.CONTEXT_LENGTH_EXCEEDED, "the prompt has " + prompt.length
                         + " tokens but the context of " + m.id() + " holds " + m.contextSize() + ": shorten the conversation");
-            }
-            int n = request.n() == null ? 1 : request.n();
-            int room = settings.parallel() + settings.effectiveQueue();
-            if (n > room) {
-                throw ChatRequests.invalid("n", n + " choices cannot run at once on this instance: it runs "
-                        + settings.parallel() + " generations per model and queues " + settings.effectiveQueue()
-                        + " more, so at most " + room);
             }
             SequenceRequest sequence = new SequenceRequest(prompt, options.sampling(), options.maxTokens(),
                     options.topLogprobs(), turn == null ? Set.of() : turn.preservedTokens());

@@ -23,6 +23,7 @@ import dev.jllm.runtime.chat.ChatTemplate;
 import dev.jllm.runtime.chat.Message;
 import dev.jllm.runtime.chat.tools.AssistantOutputParser;
 import dev.jllm.runtime.chat.tools.OutputDelta;
+import dev.jllm.runtime.chat.tools.ThinkingSplitter;
 import dev.jllm.runtime.chat.tools.ToolCallFormats;
 import dev.jllm.runtime.engine.OutputWire;
 
@@ -43,11 +44,14 @@ import java.util.Map;
  *
  * <p>The script: with tools on offer and the last message from the user, one call per tool (at most two), with
  * {@code {"city": "Paris"}} for a tool that has a {@code city} parameter; after a tool answer, a sentence quoting
- * it; without tools, {@link #PLAIN}.
+ * it; to the message "think", {@link #THOUGHT} (read as reasoning where the template has thinking blocks);
+ * without tools, {@link #PLAIN}.
  */
 public final class ScriptedToolModel implements LlmProviderFactory {
 
     public static final String PLAIN = "Hello from the scripted model.";
+    /** The answer to "think", as a Qwen3 model writes it with thinking on. */
+    public static final String THOUGHT = "<think>\nLet me think.\nYes.\n</think>\n\nDone thinking.";
     private static volatile String lastPrompt;
 
     /** The prompt the last request rendered to. */
@@ -98,7 +102,8 @@ public final class ScriptedToolModel implements LlmProviderFactory {
             String id = "chatcmpl-scripted";
             for (int choice = 0; choice < n; choice++) {
                 chunks.add(chunk(id, request, choice, ChatCompletionDelta.role("assistant"), null));
-                AssistantOutputParser parser = new AssistantOutputParser(null,
+                AssistantOutputParser parser = new AssistantOutputParser(
+                        ThinkingSplitter.usedBy(template.source()) ? new ThinkingSplitter(false) : null,
                         offered ? ToolCallFormats.detect(template.source()) : null,
                         Boolean.FALSE.equals(request.parallelToolCalls()) ? 1 : Integer.MAX_VALUE);
                 for (int i = 0; i < output.length(); i += 3) {
@@ -131,6 +136,9 @@ public final class ScriptedToolModel implements LlmProviderFactory {
             ChatMessage last = r.messages().getLast();
             if (last.role().equals("tool")) {
                 return "The tool said: " + last.text();
+            }
+            if (last.text().equals("think")) {
+                return THOUGHT;
             }
             if (!offered) {
                 return PLAIN;

@@ -125,22 +125,24 @@ public final class AssistantOutputParser {
     if (regionStart >= 0) {
       return;
     }
-    String all = text.toString();
-    int start = format.findStart(all);
+    // Only the tail not yet sent can hold a call's start: everything before it was decided to be content.
+    String tail = text.substring(emitted);
+    boolean atStart = emitted == 0;
+    int start = format.findStart(tail, atStart);
     int until;
     if (start >= 0) {
-      regionStart = start;
+      regionStart = emitted + start;
       until = start;
     } else {
-      until = format.holdFrom(all, emitted);
+      until = format.holdFrom(tail, atStart);
     }
     // Whitespace right before a possible call is held too: a call region swallows it.
-    while (until > emitted && JsonScan.isSpace(all.charAt(until - 1))) {
+    while (until > 0 && JsonScan.isSpace(tail.charAt(until - 1))) {
       until--;
     }
-    if (until > emitted) {
-      emitContent(all.substring(emitted, until), out);
-      emitted = until;
+    if (until > 0) {
+      emitContent(tail.substring(0, until), out);
+      emitted += until;
     }
   }
 

@@ -31,6 +31,16 @@ public interface ToolCallFormat {
 
   /** Where the first call region begins, or -1. */
   default int findStart(String text) {
+    return findStart(text, true);
+  }
+
+  /**
+   * Where the first call region begins in {@code text}, or -1.
+   *
+   * @param atOutputStart whether {@code text} is the output from its beginning (a bare-JSON call can only open
+   *     the output); false for a tail of it
+   */
+  default int findStart(String text, boolean atOutputStart) {
     int best = -1;
     for (String marker : markers()) {
       int at = text.indexOf(marker);
@@ -38,7 +48,7 @@ public interface ToolCallFormat {
         best = at;
       }
     }
-    if (jsonAtStart()) {
+    if (jsonAtStart() && atOutputStart) {
       int first = JsonScan.skipSpace(text, 0);
       if (first < text.length() && text.charAt(first) == '{' && (best < 0 || first < best)) {
         best = first;
@@ -48,18 +58,23 @@ public interface ToolCallFormat {
   }
 
   /**
-   * The earliest index at or after {@code from} from which the text might still become a call region as more
-   * arrives (its tail is the beginning of a marker, or it is all whitespace so far for bare JSON calls);
+   * The earliest index from which the text might still become a call region as more arrives (its tail is the
+   * beginning of a marker, or, for bare-JSON calls, it is the output's start and all whitespace so far);
    * {@code text.length()} when nothing needs holding back.
+   *
+   * @param atOutputStart whether {@code text} is the output from its beginning
    */
-  default int holdFrom(String text, int from) {
-    if (jsonAtStart() && JsonScan.skipSpace(text, 0) == text.length()) {
-      return Math.min(from, text.length());
+  default int holdFrom(String text, boolean atOutputStart) {
+    if (jsonAtStart() && atOutputStart && JsonScan.skipSpace(text, 0) == text.length()) {
+      return 0;
     }
-    for (int i = Math.max(from, 0); i < text.length(); i++) {
+    int longest = 0;
+    for (String marker : markers()) {
+      longest = Math.max(longest, marker.length());
+    }
+    for (int i = Math.max(0, text.length() - longest + 1); i < text.length(); i++) {
       for (String marker : markers()) {
-        int tail = text.length() - i;
-        if (tail < marker.length() && marker.startsWith(text.substring(i))) {
+        if (marker.startsWith(text.substring(i))) {
           return i;
         }
       }
