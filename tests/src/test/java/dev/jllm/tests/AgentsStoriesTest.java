@@ -124,6 +124,22 @@ class AgentsStoriesTest {
     }
 
     @Test
+    void logitBiasAndMaxCompletionTokensAreHonoured() {
+        ChatCompletion greedy = client.chat().completions().create(ask(PLAIN).maxCompletionTokens(3).build());
+        assertThat(greedy.usage().orElseThrow().completionTokens()).isEqualTo(3);
+        // +100 on one token makes greedy decoding pick it every time
+        JsonObject tokens = Http.json(server.http().post("/tokenize", "{\"model\":\"stories\",\"content\":\"dog\"}"));
+        int dog = tokens.getJsonArray("tokens").getInt(tokens.getJsonArray("tokens").size() - 1);
+        ChatCompletion forced = client.chat().completions().create(ask(PLAIN).maxCompletionTokens(3)
+                .logitBias(ChatCompletionCreateParams.LogitBias.builder()
+                        .putAdditionalProperty(Integer.toString(dog), JsonValue.from(100)).build()).build());
+        JsonObject expected = Http.json(server.http().post("/detokenize", "{\"model\":\"stories\",\"tokens\":["
+                + dog + "," + dog + "," + dog + "]}"));
+        assertThat(forced.choices().getFirst().message().content()).hasValue(expected.getString("content"));
+        assertThat(forced.choices().getFirst().message().content()).isNotEqualTo(greedy.choices().getFirst().message().content());
+    }
+
+    @Test
     void theModelIsNamedAsTheClientNamedIt() {
         assertThat(client.chat().completions().create(ask(PLAIN).build()).model()).isEqualTo(PLAIN);
         List<String> models = new ArrayList<>();
