@@ -1,5 +1,7 @@
 package dev.jllm.api;
 
+import dev.jllm.api.spi.Providers;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -56,9 +58,26 @@ final class ConfigOptions {
                 yield new LmStudioConfig(opts.get(BASE_URL), opts.get(API_KEY), timeouts(opts));
             }
             case LlmConfig.LOCAL -> local(opts);
-            default -> throw LlmException.invalid("unknown instance type '" + type + "'; known types: "
-                    + String.join(", ", TYPES));
+            default -> registered(type, t, opts);
         };
+    }
+
+    /** A type this module does not know: read by the factory registered for it, if any. */
+    private static LlmConfig registered(String type, String t, Map<String, String> opts) {
+        Providers providers = Providers.load();
+        if (!providers.supports(t)) {
+            Set<String> known = new TreeSet<>(providers.types());
+            known.removeAll(TYPES);
+            List<String> all = new java.util.ArrayList<>(TYPES);
+            all.addAll(known);
+            throw LlmException.invalid("unknown instance type '" + type + "'; known types: " + String.join(", ", all));
+        }
+        LlmConfig config = providers.factory(t).config(Map.copyOf(opts));
+        if (config == null || !t.equals(config.type())) {
+            throw new LlmException(LlmException.Kind.INTERNAL, "the provider for '" + t + "' read a config of type '"
+                    + (config == null ? null : config.type()) + "'");
+        }
+        return config;
     }
 
     private static LocalConfig local(Map<String, String> opts) {

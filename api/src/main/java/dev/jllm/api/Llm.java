@@ -2,6 +2,8 @@ package dev.jllm.api;
 
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.EmbeddingRequest;
+import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.Model;
 
 import java.util.List;
@@ -32,6 +34,15 @@ public interface Llm extends AutoCloseable {
      * A streamed completion. The caller must close the stream; closing it before the end cancels the generation.
      */
     ChatCompletionStream chatCompletionStream(ChatCompletionRequest request);
+
+    /**
+     * Embeds the request's inputs (all of them, in order), each a normalized vector.
+     *
+     * @throws LlmException NOT_SUPPORTED where the instance has no embeddings (the default)
+     */
+    default EmbeddingResponse embeddings(EmbeddingRequest request) {
+        throw LlmException.notSupported("embeddings are not supported by " + type() + " instances");
+    }
 
     /**
      * Makes a model available: pulls it if needed and loads it where the instance supports that. Blocks until

@@ -2,6 +2,7 @@ package dev.jllm.api;
 
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -92,8 +93,69 @@ public class LlmException extends RuntimeException {
         }
     }
 
+    /**
+     * Where a failure happened, so that callers can choose what to do next (retry, fall back to another
+     * instance, show a setup hint). Stable: each value keeps its meaning and wire name.
+     */
+    public enum Origin {
+        /** In the service itself (a bad request, a missing instance...): nothing further away is involved. */
+        SERVICE,
+        /** The jllm server could not be reached or dropped the connection (proxy mode). */
+        TRANSPORT,
+        /** A job ran on the jllm server and failed there (proxy mode); {@link #kind()} says how. */
+        JOB,
+        /** The instance's upstream server (OpenAI, Ollama, LM Studio) failed or refused. */
+        UPSTREAM,
+        /** A model could not be loaded; {@link #loadFailure()} says why. */
+        MODEL_LOAD;
+
+        /** The lower-case name used on the wire ({@code "model_load"}). */
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The origin for a wire name, or null for one this version does not know. */
+        public static Origin forWire(String s) {
+            for (Origin o : values()) {
+                if (o.wire().equals(s)) {
+                    return o;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Why a model could not be loaded ({@link Origin#MODEL_LOAD}). */
+    public enum LoadFailure {
+        /** The file's architecture (or weight type) is one the engine does not run. */
+        UNSUPPORTED_ARCHITECTURE,
+        /** The file is malformed, truncated or inconsistent. */
+        CORRUPT_FILE,
+        /** Not enough memory to hold the model. */
+        OUT_OF_MEMORY,
+        /** The model (file, store entry or Hub repository) does not exist. */
+        MODEL_NOT_FOUND,
+        /** Anything else (e.g. an I/O error). */
+        OTHER;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static LoadFailure forWire(String s) {
+            for (LoadFailure f : values()) {
+                if (f.wire().equals(s)) {
+                    return f;
+                }
+            }
+            return null;
+        }
+    }
+
     private final Kind kind;
     private final Integer status;
+    private final Origin origin;
+    private final LoadFailure loadFailure;
 
     public LlmException(Kind kind, String message) {
         this(kind, message, null, null);
@@ -108,9 +170,60 @@ public class LlmException extends RuntimeException {
      *               kind's default
      */
     public LlmException(Kind kind, String message, Integer status, Throwable cause) {
+        this(kind, message, status, cause, Origin.SERVICE, null);
+    }
+
+    /**
+     * @param origin      where the failure happened
+     * @param loadFailure why a model did not load; required with {@link Origin#MODEL_LOAD}, null otherwise
+     */
+    public LlmException(Kind kind, String message, Integer status, Throwable cause, Origin origin,
+                        LoadFailure loadFailure) {
         super(Objects.requireNonNull(message, "message"), cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.status = status;
+        this.origin = Objects.requireNonNull(origin, "origin");
+        if ((origin == Origin.MODEL_LOAD) != (loadFailure != null)) {
+            throw new IllegalArgumentException("a load failure reason goes with origin MODEL_LOAD, and only there");
+        }
+        this.loadFailure = loadFailure;
+    }
+
+    /** Where the failure happened. */
+    public Origin origin() {
+        return origin;
+    }
+
+    /** Why a model did not load, for {@link Origin#MODEL_LOAD} failures. */
+    public Optional<LoadFailure> loadFailure() {
+        return Optional.ofNullable(loadFailure);
+    }
+
+    /** This failure with another origin (and no load-failure reason), keeping kind, message, status and cause. */
+    public LlmException withOrigin(Origin o) {
+        if (o == origin && loadFailure == null) {
+            return this;
+        }
+        LlmException e = new LlmException(kind, getMessage(), status, getCause(), o, null);
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
+    /**
+     * A model that could not be loaded.
+     *
+     * @param kind what the failure is reported as (e.g. NOT_SUPPORTED for an unsupported architecture)
+     */
+    public static LlmException modelLoad(LoadFailure reason, Kind kind, String message, Throwable cause) {
+        return new LlmException(kind, message, null, cause, Origin.MODEL_LOAD, Objects.requireNonNull(reason));
+    }
+
+    /** This failure as a model-load failure for {@code reason}, keeping kind, message, status and cause. */
+    public LlmException asModelLoad(LoadFailure reason) {
+        LlmException e = new LlmException(kind, getMessage(), status, getCause(), Origin.MODEL_LOAD,
+                Objects.requireNonNull(reason));
+        e.setStackTrace(getStackTrace());
+        return e;
     }
 
     public Kind kind() {

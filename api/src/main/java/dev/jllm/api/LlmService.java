@@ -2,6 +2,8 @@ package dev.jllm.api;
 
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.EmbeddingRequest;
+import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.Model;
 
 import java.util.List;
@@ -28,6 +30,21 @@ public interface LlmService extends AutoCloseable {
 
     /** @throws LlmException NOT_FOUND naming the instance */
     Llm get(String name);
+
+    /**
+     * The named instance, or empty when there is none: the {@code get(name) || create(name, ...)} idiom reads
+     * {@code find(name).orElseGet(() -> create(name, config))}.
+     */
+    default Optional<Llm> find(String name) {
+        try {
+            return Optional.of(get(name));
+        } catch (LlmException e) {
+            if (e.kind() == LlmException.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
 
     boolean has(String name);
 
@@ -91,12 +108,26 @@ public interface LlmService extends AutoCloseable {
 
     ChatCompletionStream chatCompletionStream(String name, ChatCompletionRequest request);
 
+    // ---- embeddings ----
+
+    /** Embeds the request's inputs on the named instance ({@link Llm#embeddings}). */
+    default EmbeddingResponse embeddings(String name, EmbeddingRequest request) {
+        return get(name).embeddings(request);
+    }
+
     // ---- model lifecycle ----
 
-    /** Pulls/loads a model on the current model's instance. */
-    void serve(String model, ProgressListener progress);
+    /**
+     * Pulls/loads a model on the current model's instance.
+     *
+     * @return the served model, ready for requests
+     * @throws LlmException with {@link LlmException.Origin#MODEL_LOAD} and a {@link LlmException.LoadFailure}
+     *                      when the model could not be loaded
+     */
+    ModelInfo serve(String model, ProgressListener progress);
 
-    void serve(String name, String model, ProgressListener progress);
+    /** Like {@link #serve(String, ProgressListener)} on the named instance. */
+    ModelInfo serve(String name, String model, ProgressListener progress);
 
     void unload(String model);
 

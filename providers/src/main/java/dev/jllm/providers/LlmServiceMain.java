@@ -9,6 +9,7 @@ import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmException.Kind;
 import dev.jllm.api.LlmInfo;
 import dev.jllm.api.LlmService;
+import dev.jllm.api.ModelInfo;
 import dev.jllm.api.ProgressListener;
 import dev.jllm.api.ServiceInfo;
 import dev.jllm.api.Subscription;
@@ -318,13 +319,13 @@ public final class LlmServiceMain implements LlmService {
     // ------------------------------------------------------------------ model lifecycle
 
     @Override
-    public void serve(String model, ProgressListener progress) {
-        currentInstance().serve(model, orIgnore(progress));
+    public ModelInfo serve(String model, ProgressListener progress) {
+        return ServedModels.serve(currentInstance(), model, orIgnore(progress));
     }
 
     @Override
-    public void serve(String name, String model, ProgressListener progress) {
-        get(name).serve(model, orIgnore(progress));
+    public ModelInfo serve(String name, String model, ProgressListener progress) {
+        return ServedModels.serve(get(name), model, orIgnore(progress));
     }
 
     /** Callers may pass no listener; instances always get one. */

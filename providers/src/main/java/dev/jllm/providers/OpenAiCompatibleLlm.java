@@ -14,6 +14,8 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.EmbeddingRequest;
+import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.Choice;
 import dev.jllm.api.openai.ChunkChoice;
 import dev.jllm.api.openai.Model;
@@ -55,9 +57,11 @@ public final class OpenAiCompatibleLlm implements Llm {
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.http = new HttpTransport(config.apiKey(), config.timeouts());
-        this.admin = config.type().equals(LlmConfig.OLLAMA)
-                ? new OllamaNativeApi(http, OllamaNativeApi.rootOf(config.baseUrl()))
-                : ModelAdmin.unsupported(config.type());
+        this.admin = switch (config.type()) {
+            case LlmConfig.OLLAMA -> new OllamaNativeApi(http, OllamaNativeApi.rootOf(config.baseUrl()));
+            case LlmConfig.LMSTUDIO -> new LmStudioRestApi(http, OllamaNativeApi.rootOf(config.baseUrl()));
+            default -> ModelAdmin.unsupported(config.type());
+        };
     }
 
     @Override
@@ -77,6 +81,23 @@ public final class OpenAiCompatibleLlm implements Llm {
         String body = http.readBody(http.send(http.request(uri, config.timeouts().request(), "application/json")
                 .GET().build()), config.timeouts().idle());
         return parse(body, ModelList.class, uri).data();
+    }
+
+    /** {@code POST /embeddings}, always asking for floats (base64 is the jllm server's own wire concern). */
+    @Override
+    public EmbeddingResponse embeddings(EmbeddingRequest request) {
+        ensureOpen();
+        if (request == null || request.model() == null || request.input() == null || request.input().isEmpty()) {
+            throw LlmException.invalid("an embedding request needs a model and at least one input");
+        }
+        EmbeddingRequest r = new EmbeddingRequest(request.model(), request.input(), "float", request.dimensions(),
+                request.user());
+        URI uri = uri("/embeddings");
+        HttpRequest post = http.request(uri, config.timeouts().request(), "application/json")
+                .header("Content-Type", "application/json")
+                .POST(HttpTransport.json(Json.toJson(r)))
+                .build();
+        return parse(http.readBody(http.send(post), config.timeouts().idle()), EmbeddingResponse.class, uri);
     }
 
     @Override
@@ -215,12 +236,13 @@ public final class OpenAiCompatibleLlm implements Llm {
     private static <T> T parse(String body, Class<T> type, URI from) {
         JsonObject error = HttpErrors.errorObject(body);
         if (error != null) {
-            throw HttpErrors.fromErrorJson(error, 0);
+            throw HttpErrors.fromErrorJson(error, 0).withOrigin(LlmException.Origin.UPSTREAM);
         }
         try {
             return Json.fromJson(body, type);
         } catch (LlmException e) {
-            throw new LlmException(Kind.UPSTREAM, "malformed answer from " + from + ": " + e.getMessage(), e);
+            throw new LlmException(Kind.UPSTREAM, "malformed answer from " + from + ": " + e.getMessage(), e)
+                    .withOrigin(LlmException.Origin.UPSTREAM);
         }
     }
 

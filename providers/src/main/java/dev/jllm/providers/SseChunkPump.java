@@ -53,11 +53,11 @@ final class SseChunkPump implements Runnable {
                 }
                 JsonObject error = HttpErrors.errorObject(data);
                 if (error != null) {
-                    stream.fail(HttpErrors.fromErrorJson(error, 0));
+                    failUpstream(HttpErrors.fromErrorJson(error, 0));
                     return;
                 }
                 if (event.type().equals("error")) {
-                    stream.fail(new LlmException(Kind.UPSTREAM, data.isBlank() ? "error event from " + uri : data));
+                    failUpstream(new LlmException(Kind.UPSTREAM, data.isBlank() ? "error event from " + uri : data));
                     return;
                 }
                 if (!stream.emit(parse(data))) {
@@ -65,18 +65,18 @@ final class SseChunkPump implements Runnable {
                 }
             }
             if (!stream.isCancelled()) {
-                stream.fail(watch.fired() ? timeout(null)
+                failUpstream(watch.fired() ? timeout(null)
                         : new LlmException(Kind.UPSTREAM, "the stream from " + uri + " ended before [DONE]"
                                 + (reader.endedInsideEvent() ? " (cut inside an event)" : "")));
             }
         } catch (IOException e) {
             if (!stream.isCancelled()) {
-                stream.fail(watch.fired() ? timeout(e)
+                failUpstream(watch.fired() ? timeout(e)
                         : new LlmException(Kind.UPSTREAM, "the stream from " + uri + " broke: "
                                 + e.getMessage(), e));
             }
         } catch (RuntimeException e) {
-            stream.fail(e);
+            failUpstream(e);
         } finally {
             watch.close();
             try {
@@ -118,5 +118,11 @@ final class SseChunkPump implements Runnable {
     private LlmException timeout(IOException cause) {
         return new LlmException(Kind.TIMEOUT, "the stream from " + uri + " was silent for more than "
                 + HttpErrors.human(idle), cause);
+    }
+
+    /** Everything that goes wrong while reading the upstream's stream is the upstream's failure. */
+    private void failUpstream(Throwable e) {
+        stream.fail(e instanceof LlmException l && l.kind() != Kind.CANCELLED
+                ? l.withOrigin(LlmException.Origin.UPSTREAM) : e);
     }
 }

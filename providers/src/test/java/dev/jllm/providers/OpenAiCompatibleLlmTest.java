@@ -4,7 +4,6 @@ import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.HttpTimeouts;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmException.Kind;
-import dev.jllm.api.LmStudioConfig;
 import dev.jllm.api.OpenAiConfig;
 import dev.jllm.api.json.Json;
 import dev.jllm.api.openai.ChatCompletion;
@@ -424,10 +423,8 @@ class OpenAiCompatibleLlmTest {
         assertThatThrownBy(() -> llm.serve("m", null)).isInstanceOf(LlmException.class)
                 .hasMessage("serve is not supported by openai instances")
                 .extracting(e -> ((LlmException) e).kind()).isEqualTo(Kind.NOT_SUPPORTED);
-        OpenAiCompatibleLlm lms = new OpenAiCompatibleLlm("lms", LmStudioConfig.of(server.baseUrl()));
-        llms.add(lms);
-        assertThatThrownBy(() -> lms.unload("m")).hasMessage("unload is not supported by lmstudio instances");
-        assertThatThrownBy(() -> lms.deleteModel("m")).hasMessage("deleteModel is not supported by lmstudio instances");
+        assertThatThrownBy(() -> llm.unload("m")).hasMessage("unload is not supported by openai instances");
+        assertThatThrownBy(() -> llm.deleteModel("m")).hasMessage("deleteModel is not supported by openai instances");
     }
 
     @Test

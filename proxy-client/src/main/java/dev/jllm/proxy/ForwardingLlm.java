@@ -8,6 +8,8 @@ import dev.jllm.api.LlmInfo;
 import dev.jllm.api.ProgressListener;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.EmbeddingRequest;
+import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.Model;
 
 import java.util.List;
@@ -60,6 +62,11 @@ final class ForwardingLlm implements Llm {
     @Override
     public List<Model> models() {
         return jobs.models(scope, name);
+    }
+
+    @Override
+    public EmbeddingResponse embeddings(EmbeddingRequest request) {
+        return jobs.embeddings(scope, name, request);
     }
 
     @Override

@@ -29,9 +29,15 @@ final class JobEventFollower implements AutoCloseable {
     private int connections;
 
     JobEventFollower(JobsClient client, String jobId) {
+        this(client, jobId, 0);
+    }
+
+    /** A follower that starts after event {@code after} (0: from the job's first event). */
+    JobEventFollower(JobsClient client, String jobId, long after) {
         this.client = client;
         this.jobId = jobId;
         this.reconnectWindow = client.settings().reconnectWindow();
+        this.lastId = after;
     }
 
     String jobId() {
@@ -101,7 +107,8 @@ final class JobEventFollower implements AutoCloseable {
             } else if (now - failingSince > reconnectWindow.toNanos()) {
                 throw new LlmException(Kind.UNAVAILABLE, "lost the events of job " + jobId + " from the jllm server"
                         + " at " + client.settings().server() + " and could not resume them within "
-                        + JobsClient.human(reconnectWindow) + ": " + failure);
+                        + JobsClient.human(reconnectWindow) + ": " + failure, null, null,
+                        LlmException.Origin.TRANSPORT, null);
             }
             try {
                 Thread.sleep(pause);
@@ -147,7 +154,8 @@ final class JobEventFollower implements AutoCloseable {
         int status = e.seenStatus().orElse(0);
         if (status == 404) {
             return new LlmException(Kind.UNAVAILABLE, "the jllm server at " + client.settings().server()
-                    + " no longer knows job " + jobId + ": it was restarted (or the job expired)", e);
+                    + " no longer knows job " + jobId + ": it was restarted (or the job expired)", null, e,
+                    LlmException.Origin.TRANSPORT, null);
         }
         if (status == 410) {
             return new LlmException(Kind.UPSTREAM, "the jllm server dropped events of job " + jobId

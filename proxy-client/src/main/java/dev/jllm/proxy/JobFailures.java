@@ -37,7 +37,18 @@ final class JobFailures {
             message = "job " + jobId + " failed" + (status > 0 ? " with status " + status : "");
         }
         Integer seen = status > 0 && status != kind.httpStatus() ? status : null;
-        return new LlmException(kind, message, seen, null);
+        // Where the server says it failed: a model that did not load or an upstream that failed stays so;
+        // anything else failed in the job on the server.
+        LlmException.Origin origin = LlmException.Origin.forWire(text(e.get("origin")));
+        LlmException.LoadFailure reason = LlmException.LoadFailure.forWire(text(e.get("load_failure")));
+        if (origin == LlmException.Origin.MODEL_LOAD) {
+            return new LlmException(kind, message, seen, null, origin,
+                    reason != null ? reason : LlmException.LoadFailure.OTHER);
+        }
+        if (origin != LlmException.Origin.UPSTREAM) {
+            origin = LlmException.Origin.JOB;
+        }
+        return new LlmException(kind, message, seen, null, origin, null);
     }
 
     static LlmException cancelledOnServer(String jobId) {

@@ -35,7 +35,9 @@ final class JobsClient implements AutoCloseable {
 
     JobsClient(ProxySettings settings) {
         this.settings = settings;
-        this.http = new HttpTransport(settings.apiKey(), settings.timeouts());
+        // No answer from the server is a transport failure; an error it answers is the job's (or request's).
+        this.http = new HttpTransport(settings.apiKey(), settings.timeouts(), LlmException.Origin.TRANSPORT,
+                LlmException.Origin.JOB);
     }
 
     ProxySettings settings() {
@@ -50,6 +52,33 @@ final class JobsClient implements AutoCloseable {
      *                      wait, UNAVAILABLE when the server cannot be reached or has no jobs API
      */
     String submit(String type, JsonObject params) {
+        return Wire.string(submitJob(type, params), "id", "job");
+    }
+
+    /** {@code GET /v1/jobs/{id}}: the job object; NOT_FOUND (status 404) for a job the server does not know. */
+    JsonObject job(String id) {
+        HttpRequest request = http.request(settings.resolve("/v1/jobs/" + id), settings.timeouts().request(),
+                "application/json").GET().build();
+        return Wire.object(http.readBody(send(request), settings.timeouts().idle()), "job");
+    }
+
+    /** {@code GET /v1/jobs}: the job objects the server still knows, oldest first. */
+    JsonObject jobs() {
+        HttpRequest request = http.request(settings.resolve("/v1/jobs"), settings.timeouts().request(),
+                "application/json").GET().build();
+        return Wire.object(http.readBody(send(request), settings.timeouts().idle()), "job list");
+    }
+
+    /** {@code DELETE /v1/jobs/{id}} answering the job as it is then; failures are thrown. */
+    JsonObject cancelAndGet(String id) {
+        Duration limit = settings.timeouts().request().plusSeconds(5);
+        HttpRequest request = http.request(settings.resolve("/v1/jobs/" + id), limit, "application/json")
+                .DELETE().build();
+        return Wire.object(http.readBody(send(request), settings.timeouts().idle()), "job");
+    }
+
+    /** {@code POST /v1/jobs} answering the whole job object (see {@link #submit}). */
+    JsonObject submitJob(String type, JsonObject params) {
         String body = Json.createObjectBuilder().add("type", type).add("params", params).build().toString();
         URI uri = settings.resolve("/v1/jobs");
         HttpRequest request = http.request(uri, settings.timeouts().request(), "application/json")
@@ -63,12 +92,11 @@ final class JobsClient implements AutoCloseable {
             if (e.seenStatus().orElse(0) == 404) {
                 // Submitting never answers 404 on a jllm server: this one has no jobs API.
                 throw new LlmException(Kind.UNAVAILABLE, settings.server() + " has no jobs API (POST /v1/jobs"
-                        + " answered 404): is it a jllm server?", e);
+                        + " answered 404): is it a jllm server?", null, e, LlmException.Origin.TRANSPORT, null);
             }
             throw e;
         }
-        JsonObject job = Wire.object(http.readBody(response, settings.timeouts().idle()), "job");
-        return Wire.string(job, "id", "job");
+        return Wire.object(http.readBody(response, settings.timeouts().idle()), "job");
     }
 
     /**
@@ -134,7 +162,8 @@ final class JobsClient implements AutoCloseable {
                 boolean answeredLate = e.kind() == Kind.TIMEOUT
                         && !(e.getCause() instanceof HttpConnectTimeoutException);
                 throw new LlmException(answeredLate ? Kind.TIMEOUT : Kind.UNAVAILABLE,
-                        "the jllm server at " + settings.server() + " cannot be reached: " + e.getMessage(), e);
+                        "the jllm server at " + settings.server() + " cannot be reached: " + e.getMessage(), null,
+                        e, LlmException.Origin.TRANSPORT, null);
             }
             throw e;
         }

@@ -11,6 +11,8 @@ import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmException.Kind;
 import dev.jllm.api.LlmInfo;
 import dev.jllm.api.LlmService;
+import dev.jllm.api.ModelInfo;
+import dev.jllm.providers.ServedModels;
 import dev.jllm.api.ProgressListener;
 import dev.jllm.api.ServiceInfo;
 import dev.jllm.api.Subscription;
@@ -112,7 +114,7 @@ public final class LlmServiceProxy implements LlmService {
         inProxy.reserve(name);
         try {
             if (config instanceof HttpLlmConfig) {
-                if (jobs.list(scope).contains(name)) {
+                if (serverHas(name)) {
                     throw new LlmException(Kind.CONFLICT, "an instance named '" + name + "' already exists on the"
                             + " server");
                 }
@@ -130,6 +132,23 @@ public final class LlmServiceProxy implements LlmService {
             return new ForwardingLlm(name, info.type(), config, jobs, scope);
         } finally {
             inProxy.release(name);
+        }
+    }
+
+    /**
+     * Whether the server has an instance of that name. A server that cannot be reached has none that could clash:
+     * the proxy's own instances are its fallback while the server is down (the original service's pattern).
+     */
+    private boolean serverHas(String name) {
+        try {
+            return jobs.list(scope).contains(name);
+        } catch (LlmException e) {
+            if (e.origin() == LlmException.Origin.TRANSPORT) {
+                LOG.log(System.Logger.Level.INFO, "the jllm server cannot be reached; creating '" + name
+                        + "' in the proxy only: " + e.getMessage());
+                return false;
+            }
+            throw e;
         }
     }
 
@@ -390,25 +409,23 @@ public final class LlmServiceProxy implements LlmService {
     // ------------------------------------------------------------------ model lifecycle
 
     @Override
-    public void serve(String model, ProgressListener progress) {
+    public ModelInfo serve(String model, ProgressListener progress) {
         ensureOpen();
         Optional<Llm> current = currentInProxy();
         if (current.isPresent()) {
-            current.get().serve(model, progress == null ? ProgressListener.NONE : progress);
-        } else {
-            jobs.serve(scope, null, model, progress);
+            return ServedModels.serve(current.get(), model, progress == null ? ProgressListener.NONE : progress);
         }
+        return jobs.serve(scope, null, model, progress);
     }
 
     @Override
-    public void serve(String name, String model, ProgressListener progress) {
+    public ModelInfo serve(String name, String model, ProgressListener progress) {
         ensureOpen();
         Optional<Llm> here = inProxy.get(name);
         if (here.isPresent()) {
-            here.get().serve(model, progress == null ? ProgressListener.NONE : progress);
-        } else {
-            jobs.serve(scope, requireName(name), model, progress);
+            return ServedModels.serve(here.get(), model, progress == null ? ProgressListener.NONE : progress);
         }
+        return jobs.serve(scope, requireName(name), model, progress);
     }
 
     @Override
@@ -626,8 +643,7 @@ public final class LlmServiceProxy implements LlmService {
 
         private final String serverUrl;
         private String apiKey;
-        private HttpTimeouts timeouts = new HttpTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofSeconds(30));
+        private HttpTimeouts timeouts = ProxySettings.DEFAULT_TIMEOUTS;
         private Duration reconnectWindow = Duration.ofSeconds(30);
 
         private Builder(String serverUrl) {

@@ -20,6 +20,10 @@ import java.util.Objects;
  */
 record ProxySettings(URI server, String apiKey, HttpTimeouts timeouts, Duration reconnectWindow) {
 
+    /** 10 s to connect, 30 s for the headers of any answer, 30 s of silence on an event stream. */
+    static final HttpTimeouts DEFAULT_TIMEOUTS = new HttpTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30),
+            Duration.ofSeconds(30));
+
     ProxySettings {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(timeouts, "timeouts");

@@ -6,6 +6,9 @@ import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmException.Kind;
 import dev.jllm.api.LlmInfo;
+import dev.jllm.api.ModelInfo;
+import dev.jllm.api.openai.EmbeddingRequest;
+import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.ProgressEvent;
 import dev.jllm.api.ProgressListener;
 import dev.jllm.api.QueuedChatCompletionStream;
@@ -86,15 +89,28 @@ final class ServerJobs {
                 "models.list result").data();
     }
 
-    void serve(CallScope scope, String instance, String model, ProgressListener progress) {
+    EmbeddingResponse embeddings(CallScope scope, String instance, EmbeddingRequest request) {
+        return Wire.read(run(scope, "embeddings", instanceParams(instance).add("request", Wire.tree(request))
+                .build()), EmbeddingResponse.class, "embeddings result");
+    }
+
+    ModelInfo serve(CallScope scope, String instance, String model, ProgressListener progress) {
         ProgressListener p = progress == null ? ProgressListener.NONE : progress;
-        RemoteCall.run(client, scope, "model.serve", instanceParams(instance).add("model", required(model)).build(),
+        JsonValue result = RemoteCall.run(client, scope, "model.serve",
+                instanceParams(instance).add("model", required(model)).build(),
                 new RemoteCall.Sink() {
                     @Override
                     public void progress(ProgressEvent event) {
                         p.onProgress(event);
                     }
                 });
+        if (!(result instanceof JsonObject o)) {
+            throw Wire.malformed("model.serve result", "not a JSON object: " + result);
+        }
+        return new ModelInfo(o.getString("id", model), Wire.string(o, "instance", "model.serve result"),
+                o.getString("provider", "local"), o.isNull("owned_by") || !o.containsKey("owned_by") ? null
+                        : o.getString("owned_by"), o.getJsonNumber("seconds") == null ? 0
+                        : o.getJsonNumber("seconds").doubleValue());
     }
 
     void unload(CallScope scope, String instance, String model) {

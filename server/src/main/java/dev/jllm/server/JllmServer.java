@@ -1,15 +1,22 @@
 package dev.jllm.server;
 
 import dev.jllm.api.LlmService;
+import dev.jllm.models.store.JllmHome;
+import dev.jllm.models.store.ModelStore;
+import dev.jllm.server.ondemand.Aliases;
+import dev.jllm.server.ondemand.ModelNames;
+import dev.jllm.server.ondemand.OnDemandModels;
 import dev.jllm.server.jobs.JobManager;
 import dev.jllm.server.jobs.JobTypes;
 import dev.jllm.server.metrics.Metrics;
+import dev.jllm.server.ollama.OllamaRoutes;
 import dev.jllm.server.routing.AccessLogFilter;
 import dev.jllm.server.routing.ApiException;
 import dev.jllm.server.routing.AuthFilter;
 import dev.jllm.server.routing.ChatCompletionsRoute;
 import dev.jllm.server.routing.ClientGoneException;
 import dev.jllm.server.routing.CompletionsRoute;
+import dev.jllm.server.routing.EmbeddingsRoute;
 import dev.jllm.server.routing.CorsFilter;
 import dev.jllm.server.routing.DirectErrors;
 import dev.jllm.server.routing.Errors;
@@ -22,6 +29,7 @@ import dev.jllm.server.routing.ModelRouter;
 import dev.jllm.server.routing.ModelsRoutes;
 import dev.jllm.server.routing.UtilityRoutes;
 import dev.jllm.server.routing.Responses;
+import dev.jllm.server.ui.ChatPage;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -65,9 +73,13 @@ public final class JllmServer implements AutoCloseable {
         JobManager jobs = new JobManager(JobTypes.all(service, slots, metrics), config.jobs(), metrics,
                 Clock.systemUTC());
         Readiness readiness = new Readiness();
-        ModelRouter router = new ModelRouter(service, System.currentTimeMillis() / 1000);
+        ModelNames names = new ModelNames(ModelStore.openDefault(),
+                new Aliases(JllmHome.resolve().resolve("aliases.json")), config.onDemand().modelsDirs());
+        OnDemandModels onDemand = new OnDemandModels(service, config, slots, metrics, names);
+        ModelRouter router = new ModelRouter(service, System.currentTimeMillis() / 1000, onDemand,
+                config.contextSize());
         ServerContext ctx = new ServerContext(config, service, router, slots, metrics, jobs, readiness);
-        ModelLoader loading = new ModelLoader(config, service, readiness, metrics);
+        ModelLoader loading = new ModelLoader(config, service, readiness, metrics, onDemand);
         WebServer web = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -97,7 +109,9 @@ public final class JllmServer implements AutoCloseable {
                 .get("/v1/models/*", named("/v1/models/{id}", models::one))
                 .post("/v1/chat/completions", named("/v1/chat/completions", new ChatCompletionsRoute(ctx)))
                 .post("/v1/completions", named("/v1/completions", new CompletionsRoute(ctx)))
+                .post("/v1/embeddings", named("/v1/embeddings", new EmbeddingsRoute(ctx)))
                 .post("/v1/jobs", named("/v1/jobs", jobs::submit))
+                .get("/v1/jobs", named("/v1/jobs", jobs::list))
                 .get("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::get))
                 .delete("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::cancel))
                 .get("/v1/jobs/{id}/events", named("/v1/jobs/{id}/events", jobs::events))
@@ -105,9 +119,11 @@ public final class JllmServer implements AutoCloseable {
                 .post("/tokenize", named("/tokenize", utility::tokenize))
                 .post("/detokenize", named("/detokenize", utility::detokenize))
                 .get("/props", named("/props", utility::props))
-                .any(new FallbackRoute(List.of("/health", "/metrics", "/v1/models(/.*)?", "/v1/chat/completions",
-                        "/v1/completions", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events", "/tokenize", "/detokenize",
-                        "/props")));
+                .register(new ChatPage());
+        OllamaRoutes.register(routing, ctx);
+        routing.any(new FallbackRoute(List.of("/health", "/metrics", "/v1/models(/.*)?", "/v1/chat/completions",
+                        "/v1/completions", "/v1/embeddings", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events", "/tokenize",
+                        "/detokenize", "/props", String.join("|", OllamaRoutes.PATHS))));
     }
 
     private static void answerError(ServerRequest req, ServerResponse res, Throwable t) {
@@ -139,6 +155,7 @@ public final class JllmServer implements AutoCloseable {
     public void close() {
         web.stop();
         context.jobs().close();
+        context.router().onDemand().close();
         loader.interrupt();
         context.service().close();
     }

@@ -6,7 +6,14 @@ import dev.jllm.api.LlmService;
 import dev.jllm.api.openai.Model;
 import dev.jllm.server.metrics.Metrics;
 
+import dev.jllm.server.ondemand.ModelNames;
+import dev.jllm.server.ondemand.OnDemandModels;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Loads the {@code --model}s of {@code jllm serve} into local instances, one after the other, and makes the first
@@ -20,8 +27,11 @@ final class ModelLoader implements Runnable {
     private final LlmService service;
     private final Readiness readiness;
     private final Metrics metrics;
+    private final OnDemandModels onDemand;
 
-    ModelLoader(ServerConfig config, LlmService service, Readiness readiness, Metrics metrics) {
+    ModelLoader(ServerConfig config, LlmService service, Readiness readiness, Metrics metrics,
+                OnDemandModels onDemand) {
+        this.onDemand = onDemand;
         this.config = config;
         this.service = service;
         this.readiness = readiness;
@@ -47,6 +57,7 @@ final class ModelLoader implements Runnable {
                     service.setCurrentModel(modelId, null, name);
                     first = false;
                 }
+                pin(spec, name);
                 readiness.loaded(name);
             } catch (RuntimeException e) {
                 String msg = "cannot load model '" + spec.ref() + "': " + e.getMessage();
@@ -56,6 +67,26 @@ final class ModelLoader implements Runnable {
             }
         }
         readiness.ready();
+    }
+
+    /** Records the model under its canonical name too, so that requests naming it in the store's spelling get it. */
+    private void pin(ModelSpec spec, String instance) {
+        Optional<ModelNames.Found> found = Optional.empty();
+        try {
+            found = onDemand.names().find(spec.ref(), false);
+        } catch (RuntimeException e) {
+            // an ambiguous store name: the instance name still reaches it
+        }
+        if (found.isPresent()) {
+            onDemand.pin(found.get().canonical(), instance, found.get().size());
+            return;
+        }
+        try {
+            Path real = Path.of(spec.ref()).toRealPath();
+            onDemand.pin(real.toString(), instance, Files.isRegularFile(real) ? Files.size(real) : 0);
+        } catch (IOException | RuntimeException e) {
+            onDemand.pin(spec.ref(), instance, 0);
+        }
     }
 
     LocalConfig localConfig(ModelSpec spec) {

@@ -21,10 +21,11 @@ import java.util.Objects;
  * @param maxQueued     generations that may wait for a slot per instance before 503s
  * @param maxQueueWait  how long a generation waits for a slot before a 503
  * @param jobs          the bounds of the jobs API
+ * @param onDemand      how models named by requests are loaded from the store and unloaded again
  */
 public record ServerConfig(String host, int port, List<ModelSpec> models, int threads, int contextSize, int parallel,
                            String apiKey, List<String> corsOrigins, long maxBodyBytes, int maxQueued,
-                           Duration maxQueueWait, JobLimits jobs) {
+                           Duration maxQueueWait, JobLimits jobs, OnDemandConfig onDemand) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -37,6 +38,7 @@ public record ServerConfig(String host, int port, List<ModelSpec> models, int th
         apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
         Objects.requireNonNull(maxQueueWait, "maxQueueWait");
         Objects.requireNonNull(jobs, "jobs");
+        Objects.requireNonNull(onDemand, "onDemand");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be within 0..65535: " + port);
         }
@@ -52,67 +54,72 @@ public record ServerConfig(String host, int port, List<ModelSpec> models, int th
 
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, List.of(), 0, 0, 4, null, List.of(), DEFAULT_MAX_BODY,
-                64, Duration.ofMinutes(5), JobLimits.defaults());
+                64, Duration.ofMinutes(5), JobLimits.defaults(), OnDemandConfig.defaults());
     }
 
     public ServerConfig withHost(String v) {
         return new ServerConfig(v, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs);
+                maxQueued, maxQueueWait, jobs, onDemand);
     }
 
     public ServerConfig withPort(int v) {
         return new ServerConfig(host, v, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs);
+                maxQueued, maxQueueWait, jobs, onDemand);
     }
 
     public ServerConfig withModels(List<ModelSpec> v) {
         return new ServerConfig(host, port, v, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs);
+                maxQueued, maxQueueWait, jobs, onDemand);
     }
 
     public ServerConfig withThreads(int v) {
         return new ServerConfig(host, port, models, v, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs);
+                maxQueued, maxQueueWait, jobs, onDemand);
     }
 
     public ServerConfig withContextSize(int v) {
         return new ServerConfig(host, port, models, threads, v, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs);
+                maxQueued, maxQueueWait, jobs, onDemand);
     }
 
     public ServerConfig withParallel(int v) {
         return new ServerConfig(host, port, models, threads, contextSize, v, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs);
+                maxQueued, maxQueueWait, jobs, onDemand);
     }
 
     public ServerConfig withApiKey(String v) {
         return new ServerConfig(host, port, models, threads, contextSize, parallel, v, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs);
+                maxQueued, maxQueueWait, jobs, onDemand);
     }
 
     public ServerConfig withCorsOrigins(List<String> v) {
         return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, v, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs);
+                maxQueued, maxQueueWait, jobs, onDemand);
     }
 
     public ServerConfig withMaxBodyBytes(long v) {
         return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, v,
-                maxQueued, maxQueueWait, jobs);
+                maxQueued, maxQueueWait, jobs, onDemand);
     }
 
     public ServerConfig withMaxQueued(int v) {
         return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                v, maxQueueWait, jobs);
+                v, maxQueueWait, jobs, onDemand);
     }
 
     public ServerConfig withMaxQueueWait(Duration v) {
         return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, v, jobs);
+                maxQueued, v, jobs, onDemand);
     }
 
     public ServerConfig withJobs(JobLimits v) {
         return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, v);
+                maxQueued, maxQueueWait, v, onDemand);
+    }
+
+    public ServerConfig withOnDemand(OnDemandConfig v) {
+        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
+                maxQueued, maxQueueWait, jobs, v);
     }
 
     /** Records print their components; the key must never reach a log. */
@@ -120,6 +127,6 @@ public record ServerConfig(String host, int port, List<ModelSpec> models, int th
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", models=" + models + ", threads=" + threads
                 + ", ctx=" + contextSize + ", parallel=" + parallel + ", apiKey=" + (apiKey == null ? "none" : "***")
-                + ", cors=" + corsOrigins + ", maxBody=" + maxBodyBytes + "]";
+                + ", cors=" + corsOrigins + ", maxBody=" + maxBodyBytes + ", onDemand=" + onDemand + "]";
     }
 }

@@ -13,7 +13,7 @@ class ModelSpecQuantizeTest {
     void quantizeBecomesTheLocalOption() {
         ServerConfig config = ServerConfig.defaults().withModels(java.util.List.of(
                 new ModelSpec("/m/a", "a", "Q8_0"), new ModelSpec("/m/b.gguf", null)));
-        ModelLoader loader = new ModelLoader(config, null, new Readiness(), null);
+        ModelLoader loader = new ModelLoader(config, null, new Readiness(), null, null);
         LocalConfig a = loader.localConfig(config.models().get(0));
         LocalConfig b = loader.localConfig(config.models().get(1));
         assertThat(a.options()).containsEntry("quantize", "q8_0");

@@ -63,6 +63,29 @@ class Stories260kTest {
         }
     }
 
+    @Test
+    void sdkEmbedsFloatAndBase64Alike() {
+        var params = com.openai.models.embeddings.EmbeddingCreateParams.builder().model(ALIAS)
+                .inputOfArrayOfStrings(List.of("Once upon a time", "Lily went to the park.")).build();
+        var floats = client.embeddings().create(params);
+        assertThat(floats.model()).isEqualTo(ALIAS);
+        assertThat(floats.data()).hasSize(2);
+        assertThat(floats.data().get(0).embedding()).hasSize(64);
+        assertThat(floats.usage().promptTokens()).isPositive();
+        // The SDK asks for base64 unless told otherwise, and decodes it: ask explicitly for both.
+        var b64 = client.embeddings().create(params.toBuilder()
+                .encodingFormat(com.openai.models.embeddings.EmbeddingCreateParams.EncodingFormat.BASE64).build());
+        var f = client.embeddings().create(params.toBuilder()
+                .encodingFormat(com.openai.models.embeddings.EmbeddingCreateParams.EncodingFormat.FLOAT).build());
+        for (int i = 0; i < 2; i++) {
+            List<Float> a = b64.data().get(i).embedding();
+            List<Float> b = f.data().get(i).embedding();
+            assertThat(a).isEqualTo(b);
+        }
+        assertThatThrownBy(() -> client.embeddings().create(params.toBuilder().dimensions(16).build()))
+                .hasMessageContaining("dimensions");
+    }
+
     private static ChatCompletionCreateParams.Builder story(String model) {
         return ChatCompletionCreateParams.builder().model(model).addUserMessage("Once upon a time")
                 .temperature(0.0).maxCompletionTokens(40);

@@ -32,10 +32,24 @@ public final class HttpTransport implements AutoCloseable {
     private final HttpClient client;
     private final String apiKey;
     private final HttpTimeouts timeouts;
+    private final LlmException.Origin noAnswer;
+    private final LlmException.Origin answered;
 
+    /** A transport to an instance's upstream server: every failure is {@link LlmException.Origin#UPSTREAM}. */
     public HttpTransport(String apiKey, HttpTimeouts timeouts) {
+        this(apiKey, timeouts, LlmException.Origin.UPSTREAM, LlmException.Origin.UPSTREAM);
+    }
+
+    /**
+     * @param noAnswer the origin of failures where the server gave no answer (unreachable, timed out, cut)
+     * @param answered the origin of error answers the server gave (non-2xx statuses)
+     */
+    public HttpTransport(String apiKey, HttpTimeouts timeouts, LlmException.Origin noAnswer,
+                         LlmException.Origin answered) {
         this.apiKey = apiKey;
         this.timeouts = timeouts;
+        this.noAnswer = noAnswer;
+        this.answered = answered;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeouts.connect())
@@ -81,13 +95,13 @@ public final class HttpTransport implements AutoCloseable {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
                 throw HttpErrors.fromIo(io, request.method(), request.uri(), timeouts.connect(),
-                        request.timeout().orElse(timeouts.request()));
+                        request.timeout().orElse(timeouts.request())).withOrigin(noAnswer);
             }
             if (cause instanceof IllegalArgumentException) {
                 throw LlmException.invalid("cannot send " + describe(request) + ": " + cause.getMessage());
             }
             throw new LlmException(Kind.UPSTREAM, describe(request) + " failed: " + HttpErrors.describe(cause),
-                    cause);
+                    cause).withOrigin(noAnswer);
         } catch (CancellationException e) {
             throw new LlmException(Kind.CANCELLED, describe(request) + " was cancelled", e);
         }
@@ -99,7 +113,7 @@ public final class HttpTransport implements AutoCloseable {
             } catch (IOException e) {
                 body = "";
             }
-            throw HttpErrors.fromResponse(status, body);
+            throw HttpErrors.fromResponse(status, body).withOrigin(answered);
         }
         return response;
     }
@@ -117,10 +131,10 @@ public final class HttpTransport implements AutoCloseable {
             } catch (IOException e) {
                 if (watch.fired()) {
                     throw new LlmException(Kind.TIMEOUT, "the answer from " + response.uri()
-                            + " stalled for more than " + HttpErrors.human(idle), e);
+                            + " stalled for more than " + HttpErrors.human(idle), e).withOrigin(noAnswer);
                 }
                 throw new LlmException(Kind.UPSTREAM, "reading the answer from " + response.uri() + " failed: "
-                        + HttpErrors.describe(e), e);
+                        + HttpErrors.describe(e), e).withOrigin(noAnswer);
             }
         } catch (IOException e) {
             // Only close() lands here, after the body was read.

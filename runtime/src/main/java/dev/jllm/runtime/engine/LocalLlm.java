@@ -12,6 +12,8 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.EmbeddingRequest;
+import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.Choice;
 import dev.jllm.api.openai.ChoiceLogprobs;
@@ -20,6 +22,8 @@ import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.TokenLogprob;
 import dev.jllm.api.openai.TopLogprob;
 import dev.jllm.api.openai.Usage;
+import dev.jllm.models.ModelFormatException;
+import dev.jllm.runtime.chat.ChatTemplateException;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.hf.HfModelDirectory;
 import dev.jllm.models.hf.HubException;
@@ -122,8 +126,23 @@ public final class LocalLlm implements Llm {
     @Override
     public List<Model> models() {
         List<Model> out = new ArrayList<>();
+        java.util.Set<Path> loadedPaths = new java.util.HashSet<>();
         for (String id : loaded.ids()) {
-            out.add(Model.of(id, created, "jllm"));
+            out.add(Model.of(id, created, "jllm", true));
+            loaded.find(id).ifPresent(m -> loadedPaths.add(m.path().toAbsolutePath().normalize()));
+        }
+        // The store's models can be served on request (they load on first use): list them too, not loaded.
+        if (store() instanceof ModelStore s) {
+            try {
+                for (var stored : s.list()) {
+                    if (!loaded.ids().contains(stored.name())
+                            && !loadedPaths.contains(stored.primaryPath().toAbsolutePath().normalize())) {
+                        out.add(Model.of(stored.name(), created, "jllm", false));
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot list the model store: " + e.getMessage());
+            }
         }
         return out;
     }
@@ -141,9 +160,20 @@ public final class LocalLlm implements Llm {
             return;
         }
         progress.onProgress(ProgressEvent.of("resolving", "looking up " + model));
-        Path path = resolveOrPull(model, progress);
-        progress.onProgress(ProgressEvent.of("loading", "loading " + path.getFileName()));
-        LocalModel m = LocalModel.load(model, path, settings, quantize, chatTemplate);
+        Path path;
+        LocalModel m;
+        try {
+            path = resolveOrPull(model, progress);
+            progress.onProgress(ProgressEvent.of("loading", "loading " + path.getFileName()));
+            m = LocalModel.load(model, path, settings, quantize, chatTemplate);
+        } catch (LlmException e) {
+            throw LoadFailures.classify(e);
+        } catch (ModelFormatException | ChatTemplateException e) {
+            throw LoadFailures.classify(new LlmException(LlmException.Kind.INVALID_REQUEST, "cannot load " + model
+                    + ": " + e.getMessage(), e));
+        } catch (OutOfMemoryError e) {
+            throw LoadFailures.outOfMemory(model, e);
+        }
         loaded.add(model, m);
         LOG.log(System.Logger.Level.INFO, "instance {0}: loaded {1} from {2} in {3} ms", name, model, path,
                 m.loadNanos() / 1_000_000);
@@ -154,6 +184,12 @@ public final class LocalLlm implements Llm {
         Path p = Path.of(model);
         if (Files.isRegularFile(p) || HfModelDirectory.isModelDirectory(p)) {
             return p;
+        }
+        if (p.isAbsolute() && model.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
+            // A file name, not a store or Hub reference: say plainly that the file is not there (reported as an
+            // invalid request, as before; the load-failure reason tells it apart).
+            throw LlmException.modelLoad(LlmException.LoadFailure.MODEL_NOT_FOUND, LlmException.Kind.INVALID_REQUEST,
+                    "model file " + model + " does not exist", null);
         }
         try {
             Path resolved = store().resolveOrPull(model, pp -> progress.onProgress(new ProgressEvent(
@@ -253,6 +289,19 @@ public final class LocalLlm implements Llm {
             LocalModel m = lease.model();
             int[] tokens = m.tokenizer().encode(prompt, true, false);
             return Generator.generate(m, tokens, options, listener);
+        }
+    }
+
+    @Override
+    public EmbeddingResponse embeddings(EmbeddingRequest request) {
+        ensureOpen();
+        if (request == null) {
+            throw LlmException.invalid("an embedding request is required");
+        }
+        try (LoadedModels.Lease lease = acquire(request.model())) {
+            String shown = request.model() == null || request.model().isBlank() ? lease.model().id()
+                    : request.model();
+            return Embeddings.embed(lease.model(), request, shown);
         }
     }
 

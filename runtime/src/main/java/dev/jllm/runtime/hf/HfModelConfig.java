@@ -95,7 +95,7 @@ public record HfModelConfig(ModelConfig config, float[] ropeFreqFactors, boolean
         }
         Architecture arch = ARCHITECTURES.get(s.getString());
         if (arch == null) {
-            throw new ModelFormatException(where + ": unsupported model class '" + s.getString() + "' (supported: "
+            throw new dev.jllm.models.UnsupportedModelException(where + ": unsupported model class '" + s.getString() + "' (supported: "
                     + String.join(", ", new java.util.TreeSet<>(ARCHITECTURES.keySet())) + ")");
         }
         return arch;

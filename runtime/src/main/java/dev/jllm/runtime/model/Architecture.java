@@ -6,9 +6,11 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The decoder-only architectures the Llama-family forward pass runs, by their GGUF
- * {@code general.architecture} name. What differs between them is data: the RoPE order (as llama.cpp's
- * {@code llama_model_rope_type}) and which optional tensors must be present.
+ * The decoder-only architectures the engine runs, by their GGUF {@code general.architecture} name, with the
+ * RoPE order (as llama.cpp's {@code llama_model_rope_type}) and whether per-head q/k norms are required. How a
+ * layer is computed lives in one {@link Decoder} per family ({@link LlamaDecoder}, {@link Phi3Decoder},
+ * {@link Gemma2Decoder}, {@link Gemma3Decoder}, {@link GraniteDecoder}); the MoE feed-forward
+ * ({@link MoeFeedForward}) replaces the dense one wherever a file has experts.
  */
 public enum Architecture {
     /** Llama 2/3.x, Mistral, TinyLlama, SmolLM: adjacent-pair RoPE, optional biases and rope_freqs. */
@@ -16,7 +18,17 @@ public enum Architecture {
     /** Qwen2 / Qwen2.5: rotate-half RoPE, q/k/v biases. */
     QWEN2("qwen2", RopeOrder.NEOX, false),
     /** Qwen3 (dense): rotate-half RoPE, per-head RMS norms of q and k before RoPE. */
-    QWEN3("qwen3", RopeOrder.NEOX, true);
+    QWEN3("qwen3", RopeOrder.NEOX, true),
+    /** Qwen3 mixture-of-experts (Qwen3-30B-A3B): Qwen3 attention, a routed MoE FFN in every layer. */
+    QWEN3MOE("qwen3moe", RopeOrder.NEOX, true),
+    /** Phi-3 / Phi-3.5 / Phi-4-mini: fused q/k/v and gate/up tensors, LongRoPE factors, partial rotary. */
+    PHI3("phi3", RopeOrder.NEOX, false),
+    /** Gemma 2: scaled embeddings, GELU gated FFN, post norms, soft-capping, alternate sliding-window layers. */
+    GEMMA2("gemma2", RopeOrder.NEOX, false),
+    /** Gemma 3 (text): Gemma 2's block with q/k norms, a 5:1 sliding-window pattern and a local RoPE base. */
+    GEMMA3("gemma3", RopeOrder.NEOX, true),
+    /** IBM Granite 3.x dense: Llama with embedding, residual, attention and logit multipliers. */
+    GRANITE("granite", RopeOrder.NORMAL, false);
 
     private final String ggufName;
     private final RopeOrder ropeOrder;
@@ -49,7 +61,7 @@ public enum Architecture {
                 return a;
             }
         }
-        throw new ModelFormatException("unsupported model architecture '" + name + "' (supported: "
+        throw new dev.jllm.models.UnsupportedModelException("unsupported model architecture '" + name + "' (supported: "
                 + supportedNames() + ")");
     }
 

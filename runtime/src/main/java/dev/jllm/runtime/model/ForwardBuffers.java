@@ -16,10 +16,8 @@ final class ForwardBuffers {
     float[] k;       // keys                  [n][kvHeads * keyLength]
     float[] v;       // values                [n][kvHeads * valueLength]
     float[] att;     // attention output      [n][heads * valueLength]
-    float[] hb;      // FFN gate, then SwiGLU [n][ff]
+    float[] hb;      // FFN gate, then GLU    [n][ff]
     float[] hb2;     // FFN up                [n][ff]
-    float[] ropeCos; // RoPE table            [n][ropeDimensions]
-    float[] ropeSin;
 
     ForwardBuffers(ModelConfig c) {
         this.c = c;
@@ -37,10 +35,8 @@ final class ForwardBuffers {
         k = new float[n * c.keyWidth()];
         v = new float[n * c.valueWidth()];
         att = new float[n * c.headCount() * c.valueLength()];
-        hb = new float[n * c.feedForwardLength()];
-        hb2 = new float[n * c.feedForwardLength()];
-        ropeCos = new float[n * c.ropeDimensions()];
-        ropeSin = new float[n * c.ropeDimensions()];
+        hb = new float[n * c.maxFeedForwardLength()];
+        hb2 = new float[n * c.maxFeedForwardLength()];
         capacity = n;
     }
 }

@@ -5,8 +5,6 @@ import dev.jllm.runtime.kv.KvCache;
 import dev.jllm.runtime.kv.KvLayout;
 import dev.jllm.runtime.kv.SequenceCache;
 import dev.jllm.runtime.parallel.WorkerPool;
-import dev.jllm.runtime.tensor.Kernels;
-import dev.jllm.runtime.tensor.WeightTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,9 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A Llama-family decoder (llama, qwen2, qwen3) over the weights of a GGUF file: one forward function,
- * architecture differences (biases, q/k norms, RoPE order, tied output) coming from the config and the
- * optional tensors.
+ * A decoder-only transformer over the weights of a GGUF file, for every {@link Architecture} (the name is
+ * historical): this class checks batches, manages the KV cache and micro-batches, looks up embeddings and
+ * computes the output logits; the layers are computed by the architecture family's {@link Decoder}
+ * ({@link LlamaDecoder}, {@link Phi3Decoder}, {@link Gemma2Decoder}, {@link Gemma3Decoder},
+ * {@link GraniteDecoder}) from the shared {@link ForwardOps} and {@link MoeFeedForward}.
  *
  * <p>{@link #forward} evaluates a {@link Batch} of tokens of one or several sequences in one pass: each
  * weight matrix is multiplied by all the batch's activation vectors at once, keys and values go to the
@@ -34,23 +34,17 @@ public final class LlamaModel implements AutoCloseable {
     private final ModelConfig config;
     private final ModelWeights weights;
     private final EngineOptions options;
-    private final Kernels kernels;
     private final WorkerPool pool;
-    private final Rope rope;
-    private final float attentionScale;
-    private final ForwardBuffers buffers;
-    private final float[][] scores;
+    private final ForwardOps ops;
+    private final Decoder decoder;
 
     private LlamaModel(ModelConfig config, ModelWeights weights, EngineOptions options) {
         this.config = config;
         this.weights = weights;
         this.options = options;
-        this.kernels = Kernels.of(options.vectorized());
-        this.rope = new Rope(config, weights.ropeFreqs());
-        this.attentionScale = (float) (1.0 / Math.sqrt(config.keyLength()));
-        this.buffers = new ForwardBuffers(config);
         this.pool = new WorkerPool(options.threads());
-        this.scores = new float[options.threads()][0];
+        this.ops = new ForwardOps(config, options, pool);
+        this.decoder = Decoder.of(config, weights, ops);
     }
 
     /** Loads with {@link EngineOptions#defaults()}. */
@@ -108,6 +102,44 @@ public final class LlamaModel implements AutoCloseable {
      * @throws dev.jllm.runtime.kv.KvCacheFullException    when the cache budget is exhausted
      */
     public synchronized Logits forward(Batch batch, KvCache kv) {
+        return evaluate(batch, kv, null);
+    }
+
+    /**
+     * The mean of the final-normed hidden states of {@code tokens}, evaluated as one sequence from position 0 in a
+     * cache of its own: what llama.cpp's {@code --pooling mean} embeds (before normalization). Causal attention,
+     * as the model was trained.
+     *
+     * @throws IllegalArgumentException for no tokens, a token outside the vocabulary, or more tokens than the
+     *                                  model's context
+     */
+    public synchronized float[] meanPooled(int[] tokens) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("nothing to embed: no tokens");
+        }
+        if (tokens.length > config.contextLength()) {
+            throw new IllegalArgumentException("the input has " + tokens.length + " tokens; the model's context is "
+                    + config.contextLength());
+        }
+        int page = KvLayout.DEFAULT_PAGE_SIZE;
+        int context = (tokens.length + page - 1) / page * page;
+        long bytes = (long) context * config.blockCount() * (config.keyWidth() + config.valueWidth()) * Float.BYTES;
+        KvCache kv = newKvCache(context, bytes + (long) page * config.blockCount()
+                * (config.keyWidth() + config.valueWidth()) * Float.BYTES);
+        float[] sum = new float[config.embeddingLength()];
+        Batch batch = new Batch(tokens.length);
+        for (int i = 0; i < tokens.length; i++) {
+            batch.add(tokens[i], i, 0, false);
+        }
+        evaluate(batch, kv, sum);
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] /= tokens.length;
+        }
+        return sum;
+    }
+
+    /** {@link #forward}, also adding every token's final-normed hidden state into {@code pooled} when given. */
+    private Logits evaluate(Batch batch, KvCache kv, float[] pooled) {
         int n = batch.size();
         if (n == 0) {
             throw new IllegalArgumentException("empty batch");
@@ -127,7 +159,7 @@ public final class LlamaModel implements AutoCloseable {
                 kv.sequence(e.getKey()).reserve(e.getValue());
             }
             for (int start = 0; start < n; start += MAX_MICRO_BATCH) {
-                forwardMicroBatch(batch, start, Math.min(n, start + MAX_MICRO_BATCH), kv, logits);
+                forwardMicroBatch(batch, start, Math.min(n, start + MAX_MICRO_BATCH), kv, logits, pooled);
             }
             for (Map.Entry<Integer, Integer> e : ends.entrySet()) {
                 kv.sequence(e.getKey()).commit(e.getValue());
@@ -175,30 +207,39 @@ public final class LlamaModel implements AutoCloseable {
         return next;
     }
 
-    private void forwardMicroBatch(Batch batch, int from, int to, KvCache kv, float[][] logits) {
+    private void forwardMicroBatch(Batch batch, int from, int to, KvCache kv, float[][] logits, float[] pooled) {
         int n = to - from;
         ModelConfig c = config;
-        ForwardBuffers b = buffers;
+        ForwardBuffers b = ops.b;
         b.ensure(n);
         int width = c.embeddingLength();
-        int ropeDims = c.ropeDimensions();
         SequenceCache[] seqs = new SequenceCache[n];
         int[] positions = new int[n];
+        float embeddingScale = decoder.embeddingScale();
         for (int t = 0; t < n; t++) {
             seqs[t] = kv.sequence(batch.sequenceId(from + t));
             positions[t] = batch.position(from + t);
-            rope.fill(positions[t], b.ropeCos, b.ropeSin, t * ropeDims);
             weights.tokenEmbedding().dequantizeRow(batch.token(from + t), b.x, t * width);
+            if (embeddingScale != 1f) {
+                for (int i = t * width; i < (t + 1) * width; i++) {
+                    b.x[i] *= embeddingScale;
+                }
+            }
         }
-
+        Step step = new Step(n, seqs, positions);
+        decoder.prepare(step, kv.layout().maxContext());
         for (int l = 0; l < c.blockCount(); l++) {
-            LayerWeights w = weights.layers()[l];
-            rmsnormRows(b.x, b.xb, w.attnNorm(), n);
-            attentionBlock(l, w, n, seqs, positions);
-            rmsnormRows(b.x, b.xb, w.ffnNorm(), n);
-            feedForwardBlock(w, n);
+            decoder.layer(l, step);
         }
 
+        if (pooled != null) {
+            for (int t = 0; t < n; t++) {
+                ops.kernels.rmsnorm(b.xb, 0, b.x, t * width, weights.outputNorm(), width, c.rmsEpsilon());
+                for (int i = 0; i < width; i++) {
+                    pooled[i] += b.xb[i];
+                }
+            }
+        }
         int m = 0;
         int[] rows = new int[n];
         for (int t = 0; t < n; t++) {
@@ -211,174 +252,20 @@ public final class LlamaModel implements AutoCloseable {
         }
         // Gather the rows that want logits into xb, final norm, then the output matrix.
         for (int i = 0; i < m; i++) {
-            kernels.rmsnorm(b.xb, i * width, b.x, rows[i] * width, weights.outputNorm(), width, c.rmsEpsilon());
+            ops.kernels.rmsnorm(b.xb, i * width, b.x, rows[i] * width, weights.outputNorm(), width, c.rmsEpsilon());
         }
         int vocab = c.vocabSize();
         float[] out = new float[m * vocab];
-        matmul(weights.output(), b.xb, m, out);
+        ops.matmul(weights.output(), b.xb, m, out);
         for (int i = 0; i < m; i++) {
             // a single row is handed out as is; several are split into one array each
             float[] row = m == 1 ? out : Arrays.copyOfRange(out, i * vocab, (i + 1) * vocab);
             if (weights.outputBias() != null) {
-                kernels.add(weights.outputBias(), 0, row, 0, vocab);
+                ops.kernels.add(weights.outputBias(), 0, row, 0, vocab);
             }
+            decoder.finishLogits(row, 0, vocab);
             logits[from + rows[i]] = row;
         }
-    }
-
-    private void attentionBlock(int layer, LayerWeights w, int n, SequenceCache[] seqs, int[] positions) {
-        ModelConfig c = config;
-        ForwardBuffers b = buffers;
-        int qw = c.queryWidth();
-        int kw = c.keyWidth();
-        int vw = c.valueWidth();
-        matmul(w.wq(), b.xb, n, b.q);
-        matmul(w.wk(), b.xb, n, b.k);
-        matmul(w.wv(), b.xb, n, b.v);
-        int hk = c.keyLength();
-        int ropeDims = c.ropeDimensions();
-        forTokens(n, (long) (qw + kw) * 4, t -> {
-            if (w.bq() != null) {
-                kernels.add(w.bq(), 0, b.q, t * qw, qw);
-            }
-            if (w.bk() != null) {
-                kernels.add(w.bk(), 0, b.k, t * kw, kw);
-            }
-            if (w.bv() != null) {
-                kernels.add(w.bv(), 0, b.v, t * vw, vw);
-            }
-            if (w.qNorm() != null) {
-                for (int h = 0; h < c.headCount(); h++) {
-                    int off = t * qw + h * hk;
-                    kernels.rmsnorm(b.q, off, b.q, off, w.qNorm(), hk, c.rmsEpsilon());
-                }
-                for (int h = 0; h < c.headCountKv(); h++) {
-                    int off = t * kw + h * hk;
-                    kernels.rmsnorm(b.k, off, b.k, off, w.kNorm(), hk, c.rmsEpsilon());
-                }
-            }
-            kernels.rope(b.q, t * qw, c.headCount(), hk, ropeDims, c.ropeOrder(), b.ropeCos, b.ropeSin, t * ropeDims);
-            kernels.rope(b.k, t * kw, c.headCountKv(), hk, ropeDims, c.ropeOrder(), b.ropeCos, b.ropeSin, t * ropeDims);
-        });
-        for (int t = 0; t < n; t++) {
-            SequenceCache s = seqs[t];
-            int p = positions[t];
-            System.arraycopy(b.k, t * kw, s.keyPages(layer)[p >> s.pageShift()], s.offset(p) * kw, kw);
-            System.arraycopy(b.v, t * vw, s.valuePages(layer)[p >> s.pageShift()], s.offset(p) * vw, vw);
-        }
-        attention(layer, n, seqs, positions);
-        matmul(w.wo(), b.att, n, b.xb2);
-        addToResidual(w.bo(), n);
-    }
-
-    /** Causal grouped-query attention of every (token, head) over its sequence's cached positions. */
-    private void attention(int layer, int n, SequenceCache[] seqs, int[] positions) {
-        ModelConfig c = config;
-        ForwardBuffers b = buffers;
-        int heads = c.headCount();
-        int group = heads / c.headCountKv();
-        int hk = c.keyLength();
-        int hv = c.valueLength();
-        int qw = c.queryWidth();
-        int kw = c.keyWidth();
-        int vw = c.valueWidth();
-        int maxPos = 0;
-        for (int t = 0; t < n; t++) {
-            maxPos = Math.max(maxPos, positions[t]);
-        }
-        for (int i = 0; i < scores.length; i++) {
-            if (scores[i].length <= maxPos) {
-                scores[i] = new float[Math.max(maxPos + 1, 2 * scores[i].length)];
-            }
-        }
-        float scale = attentionScale;
-        long workPerItem = (long) (maxPos + 1) * (hk + hv);
-        pool.forRange(n * heads, minItems(workPerItem, n * heads), (worker, from, to) -> {
-            float[] sc = scores[worker];
-            for (int item = from; item < to; item++) {
-                int t = item / heads;
-                int h = item % heads;
-                SequenceCache s = seqs[t];
-                float[][] keys = s.keyPages(layer);
-                float[][] values = s.valuePages(layer);
-                int shift = s.pageShift();
-                int pos = positions[t];
-                int kOff = (h / group) * hk;
-                int vOff = (h / group) * hv;
-                int qOff = t * qw + h * hk;
-                for (int j = 0; j <= pos; j++) {
-                    sc[j] = kernels.dot(b.q, qOff, keys[j >> shift], s.offset(j) * kw + kOff, hk) * scale;
-                }
-                kernels.softmax(sc, 0, pos + 1);
-                int outOff = t * heads * hv + h * hv;
-                Arrays.fill(b.att, outOff, outOff + hv, 0f);
-                for (int j = 0; j <= pos; j++) {
-                    kernels.axpy(sc[j], values[j >> shift], s.offset(j) * vw + vOff, b.att, outOff, hv);
-                }
-            }
-        });
-    }
-
-    private void feedForwardBlock(LayerWeights w, int n) {
-        ForwardBuffers b = buffers;
-        int ff = config.feedForwardLength();
-        matmul(w.wGate(), b.xb, n, b.hb);
-        matmul(w.wUp(), b.xb, n, b.hb2);
-        forTokens(n, (long) ff * 8, t -> {
-            if (w.bGate() != null) {
-                kernels.add(w.bGate(), 0, b.hb, t * ff, ff);
-            }
-            if (w.bUp() != null) {
-                kernels.add(w.bUp(), 0, b.hb2, t * ff, ff);
-            }
-            kernels.swiglu(b.hb, t * ff, b.hb2, t * ff, ff);
-        });
-        matmul(w.wDown(), b.hb, n, b.xb2);
-        addToResidual(w.bDown(), n);
-    }
-
-    /** {@code x += xb2 (+ bias)} for every token. */
-    private void addToResidual(float[] bias, int n) {
-        ForwardBuffers b = buffers;
-        int width = config.embeddingLength();
-        for (int t = 0; t < n; t++) {
-            if (bias != null) {
-                kernels.add(bias, 0, b.xb2, t * width, width);
-            }
-            kernels.add(b.xb2, t * width, b.x, t * width, width);
-        }
-    }
-
-    private void rmsnormRows(float[] in, float[] out, float[] weight, int n) {
-        int width = config.embeddingLength();
-        float eps = config.rmsEpsilon();
-        forTokens(n, (long) width * 3, t -> kernels.rmsnorm(out, t * width, in, t * width, weight, width, eps));
-    }
-
-    /** {@code out[t][r] = w[r] . in[t]} for all rows and tokens, rows split across the pool. */
-    private void matmul(WeightTensor w, float[] in, int n, float[] out) {
-        int rows = w.rows();
-        int cols = w.cols();
-        pool.forRange(rows, minItems((long) cols * n, rows),
-                (worker, from, to) -> w.matmul(from, to, in, cols, n, out, rows));
-    }
-
-    private interface TokenTask {
-        void run(int token);
-    }
-
-    private void forTokens(int n, long workPerToken, TokenTask task) {
-        pool.forRange(n, minItems(workPerToken, n), (worker, from, to) -> {
-            for (int t = from; t < to; t++) {
-                task.run(t);
-            }
-        });
-    }
-
-    /** Items per thread so that each thread gets at least {@code minWorkPerThread} of work. */
-    private int minItems(long workPerItem, int items) {
-        long perThread = (options.minWorkPerThread() + workPerItem - 1) / Math.max(1, workPerItem);
-        return (int) Math.max(1, Math.min(items, perThread));
     }
 
     /** Stops the worker threads (the GGUF file stays open: it belongs to the caller). */

@@ -24,11 +24,22 @@ import dev.jllm.runtime.tensor.RopeOrder;
  * @param ropeScaling        linear / YaRN frequency scaling
  * @param contextLength      the training context ({@code context_length}), the default context limit
  * @param vocabSize          rows of {@code token_embd}
+ * @param params             what some architectures add: experts, sliding windows, soft-caps, multipliers
  */
 public record ModelConfig(Architecture architecture, int embeddingLength, int blockCount, int feedForwardLength,
                           int headCount, int headCountKv, int keyLength, int valueLength, float rmsEpsilon,
                           int ropeDimensions, float ropeFreqBase, RopeOrder ropeOrder, RopeScaling ropeScaling,
-                          int contextLength, int vocabSize) {
+                          int contextLength, int vocabSize, ArchParams params) {
+
+    /** A dense model without architecture extras (llama, qwen2, qwen3). */
+    public ModelConfig(Architecture architecture, int embeddingLength, int blockCount, int feedForwardLength,
+                       int headCount, int headCountKv, int keyLength, int valueLength, float rmsEpsilon,
+                       int ropeDimensions, float ropeFreqBase, RopeOrder ropeOrder, RopeScaling ropeScaling,
+                       int contextLength, int vocabSize) {
+        this(architecture, embeddingLength, blockCount, feedForwardLength, headCount, headCountKv, keyLength,
+                valueLength, rmsEpsilon, ropeDimensions, ropeFreqBase, ropeOrder, ropeScaling, contextLength,
+                vocabSize, ArchParams.NONE);
+    }
 
     public ModelConfig {
         positive("embedding_length", embeddingLength);
@@ -52,6 +63,24 @@ public record ModelConfig(Architecture architecture, int embeddingLength, int bl
             throw new ModelFormatException("layer_norm_rms_epsilon and rope.freq_base must be positive, got "
                     + rmsEpsilon + " and " + ropeFreqBase);
         }
+        if (params == null) {
+            params = ArchParams.NONE;
+        }
+        if (params.hasExperts() && (params.expertUsedCount() <= 0 || params.expertUsedCount() > params.expertCount()
+                || params.expertFeedForward() <= 0)) {
+            throw new ModelFormatException("expert_used_count must be in [1, expert_count = " + params.expertCount()
+                    + "] and the expert feed-forward length positive, got " + params.expertUsedCount() + " and "
+                    + params.expertFeedForward());
+        }
+        if (params.swaLayers() != null && params.swaLayers().length != blockCount) {
+            throw new ModelFormatException("attention.sliding_window_pattern has " + params.swaLayers().length
+                    + " values for " + blockCount + " blocks");
+        }
+    }
+
+    /** The widest FFN hidden layer: the dense one or one expert's. */
+    public int maxFeedForwardLength() {
+        return Math.max(feedForwardLength, params.expertFeedForward());
     }
 
     private static void positive(String what, int value) {
@@ -105,8 +134,9 @@ public record ModelConfig(Architecture architecture, int embeddingLength, int bl
             case "none" -> RopeScaling.Type.NONE;
             case "linear" -> RopeScaling.Type.LINEAR;
             case "yarn" -> RopeScaling.Type.YARN;
+            case "longrope" -> RopeScaling.Type.LONGROPE;
             default -> throw new ModelFormatException("unsupported rope.scaling.type '" + scalingName
-                    + "' (supported: none, linear, yarn)");
+                    + "' (supported: none, linear, yarn, longrope)");
         };
         float factor = gguf.has(p + "rope.scaling.factor") ? gguf.float32(p + "rope.scaling.factor", 0f)
                 : gguf.float32(p + "rope.scale_linear", 0f);
@@ -120,11 +150,12 @@ public record ModelConfig(Architecture architecture, int embeddingLength, int bl
                     + ", expected [" + width + ", vocabulary size]");
         }
         int vocab = (int) embeddings.dim(1);
+        ArchParams params = ArchMetadata.read(gguf, arch, blocks, ff, keyLength, width / heads);
         return new ModelConfig(arch, width, blocks, ff, heads, kvHeads, keyLength, valueLength, eps, ropeDims,
-                freqBase, arch.ropeOrder(), scaling, context, vocab);
+                freqBase, arch.ropeOrder(), scaling, context, vocab, params);
     }
 
-    private static int required(GgufFile gguf, String key) {
+    static int required(GgufFile gguf, String key) {
         if (!gguf.has(key)) {
             throw new ModelFormatException(gguf.path() + ": metadata '" + key + "' is missing");
         }

@@ -22,15 +22,19 @@ final class Rope {
 
     /** @param freqFactors per-pair divisors of the angle ({@code dims / 2} values), or null */
     Rope(ModelConfig config, float[] freqFactors) {
-        this.dims = config.ropeDimensions();
-        this.order = config.ropeOrder();
-        this.thetaScale = (float) Math.pow(config.ropeFreqBase(), -2.0 / dims);
+        this(config.ropeDimensions(), config.ropeOrder(), config.ropeFreqBase(), config.ropeScaling(), freqFactors);
+    }
+
+    /** A RoPE with its own base and scaling (the sliding-window layers of Gemma 3 use a local base). */
+    Rope(int dims, RopeOrder order, float base, RopeScaling scaling, float[] freqFactors) {
+        this.dims = dims;
+        this.order = order;
+        this.thetaScale = (float) Math.pow(base, -2.0 / dims);
         if (freqFactors != null && freqFactors.length < dims / 2) {
             throw new IllegalArgumentException("rope_freqs has " + freqFactors.length + " values, need " + dims / 2);
         }
         this.freqFactors = freqFactors;
-        this.scaling = config.ropeScaling();
-        float base = config.ropeFreqBase();
+        this.scaling = scaling;
         int nCtxOrig = scaling.originalContextLength();
         float start = (float) Math.floor(correctionDim(dims, nCtxOrig, scaling.betaFast(), base));
         float end = (float) Math.ceil(correctionDim(dims, nCtxOrig, scaling.betaSlow(), base));

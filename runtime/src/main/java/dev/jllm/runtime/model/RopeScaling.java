@@ -15,7 +15,8 @@ package dev.jllm.runtime.model;
 public record RopeScaling(Type type, float freqScale, int originalContextLength, float extFactor,
                           float attnFactor, float betaFast, float betaSlow) {
 
-    public enum Type { NONE, LINEAR, YARN }
+    /** LONGROPE scales like LINEAR; its per-frequency factors come from {@code rope_factors_long/short}. */
+    public enum Type { NONE, LINEAR, YARN, LONGROPE }
 
     /** No scaling. */
     public static RopeScaling none(int contextLength) {
@@ -45,5 +46,10 @@ public record RopeScaling(Type type, float freqScale, int originalContextLength,
         }
         attnFactor *= ropeAttnFactor;
         return new RopeScaling(type, freqScale, originalContextLength, extFactor, attnFactor, 32f, 1f);
+    }
+
+    /** The same scaling with another frequency scale (llama.cpp's sliding-window layers use their own, 1). */
+    public RopeScaling withFreqScale(float scale) {
+        return new RopeScaling(type, scale, originalContextLength, extFactor, attnFactor, betaFast, betaSlow);
     }
 }

@@ -52,11 +52,14 @@ public final class QuantizingWeightSource implements WeightSource {
 
     private Tensor convert(Tensor t) {
         boolean floatType = t.type() == GgmlType.F32 || t.type() == GgmlType.F16 || t.type() == GgmlType.BF16;
-        if (t.dims() != 2 || !floatType || !Quantizer.supports(target, t.dim(0))) {
+        // matrices and 3-D expert tensors (rows of all experts one after the other); like llama-quantize, the
+        // MoE router (ffn_gate_inp) keeps its type
+        boolean matrix = t.dims() == 2 || t.dims() == 3;
+        if (!matrix || !floatType || !Quantizer.supports(target, t.dim(0)) || t.name().contains("ffn_gate_inp.")) {
             return t;
         }
         int cols = Math.toIntExact(t.dim(0));
-        int rows = Math.toIntExact(t.dim(1));
+        int rows = Math.toIntExact(t.elements() / cols);
         WeightTensor in = WeightTensor.of(t.type(), t.data(), rows, cols, false);
         long rowBytes = target.byteSize(cols);
         MemorySegment out = Arena.ofAuto().allocate(rowBytes * rows, 8);

@@ -43,9 +43,11 @@ public final class SyntheticModelWriter {
 
     public void write(Path target) throws IOException {
         ModelShape s = shape;
-        String a = s.architecture() + ".";
+        ShapeExtras x = s.extras();
+        String arch = s.architecture();
+        String a = arch + ".";
         GgufWriter w = new GgufWriter()
-                .putString("general.architecture", s.architecture())
+                .putString("general.architecture", arch)
                 .putString("general.name", "synthetic " + s.name() + " " + mix.name() + " seed " + seed)
                 .putUInt32("general.file_type", mix.fileType())
                 .putUInt32("general.quantization_version", 2)
@@ -55,42 +57,123 @@ public final class SyntheticModelWriter {
                 .putUInt32(a + "feed_forward_length", s.feedForward())
                 .putUInt32(a + "attention.head_count", s.heads())
                 .putUInt32(a + "attention.head_count_kv", s.kvHeads())
-                .putUInt32(a + "rope.dimension_count", s.headDim())
+                .putUInt32(a + "rope.dimension_count", s.ropeDims())
                 .putFloat32(a + "rope.freq_base", s.ropeBase())
                 .putFloat32(a + "attention.layer_norm_rms_epsilon", s.rmsEpsilon())
                 .putUInt32(a + "vocab_size", s.vocab());
+        if (x.headDim() > 0) {
+            w.putUInt32(a + "attention.key_length", x.headDim()).putUInt32(a + "attention.value_length", x.headDim());
+        }
+        if (x.experts() > 0) {
+            w.putUInt32(a + "expert_count", x.experts()).putUInt32(a + "expert_used_count", x.expertsUsed());
+            if (x.expertFf() > 0) {
+                w.putUInt32(a + "expert_feed_forward_length", x.expertFf());
+            }
+        }
+        if (x.slidingWindow() > 0) {
+            w.putUInt32(a + "attention.sliding_window", x.slidingWindow());
+        }
+        if (x.swaPeriod() > 0) {
+            w.putUInt32(a + "attention.sliding_window_pattern", x.swaPeriod());
+        }
+        if (x.ropeBaseSwa() > 0) {
+            w.putFloat32(a + "rope.freq_base_swa", x.ropeBaseSwa());
+        }
+        if (x.attnSoftcap() > 0) {
+            w.putFloat32(a + "attn_logit_softcapping", x.attnSoftcap());
+        }
+        if (x.finalSoftcap() > 0) {
+            w.putFloat32(a + "final_logit_softcapping", x.finalSoftcap());
+        }
+        if (x.logitScale() > 0) {
+            w.putFloat32(a + "embedding_scale", x.embeddingScale())
+                    .putFloat32(a + "residual_scale", x.residualScale())
+                    .putFloat32(a + "attention.scale", x.attentionScale())
+                    .putFloat32(a + "logit_scale", x.logitScale());
+        }
+        if (x.longRopeOriginal() > 0) {
+            w.putUInt32(a + "rope.scaling.original_context_length", x.longRopeOriginal())
+                    .putFloat32(a + "rope.scaling.attn_factor", longRopeAttnFactor(s.context(), x.longRopeOriginal()));
+        }
         if (vocab != null) {
             copyTokenizer(w);
         } else {
             syntheticTokenizer(w);
         }
         int width = s.width();
+        int qw = s.heads() * s.headDim();
         int kw = s.kvHeads() * s.headDim();
         int layers = s.layers();
+        boolean gemma = arch.startsWith("gemma");
         matrix(w, "token_embd.weight", mix.typeOf("token_embd", 0, layers, width), width, s.vocab());
         ones(w, "output_norm.weight", width);
         if (!s.tiedOutput()) {
             matrix(w, "output.weight", mix.typeOf("output", 0, layers, width), width, s.vocab());
         }
+        if (x.longRopeOriginal() > 0) {
+            ropeFactors(w, "rope_factors_short.weight", s.ropeDims() / 2, 1f);
+            ropeFactors(w, "rope_factors_long.weight", s.ropeDims() / 2, 4f);
+        }
         for (int l = 0; l < layers; l++) {
             String p = "blk." + l + ".";
             ones(w, p + "attn_norm.weight", width);
-            matrix(w, p + "attn_q.weight", mix.typeOf("attn_q", l, layers, width), width, width);
-            matrix(w, p + "attn_k.weight", mix.typeOf("attn_k", l, layers, width), width, kw);
-            matrix(w, p + "attn_v.weight", mix.typeOf("attn_v", l, layers, width), width, kw);
+            if (arch.equals("phi3")) {
+                matrix(w, p + "attn_qkv.weight", mix.typeOf("attn_qkv", l, layers, width), width, qw + 2 * kw);
+            } else {
+                matrix(w, p + "attn_q.weight", mix.typeOf("attn_q", l, layers, width), width, qw);
+                matrix(w, p + "attn_k.weight", mix.typeOf("attn_k", l, layers, width), width, kw);
+                matrix(w, p + "attn_v.weight", mix.typeOf("attn_v", l, layers, width), width, kw);
+            }
             if (s.qkvBias()) {
-                bias(w, p + "attn_q.bias", width);
+                bias(w, p + "attn_q.bias", qw);
                 bias(w, p + "attn_k.bias", kw);
                 bias(w, p + "attn_v.bias", kw);
             }
-            matrix(w, p + "attn_output.weight", mix.typeOf("attn_output", l, layers, width), width, width);
+            if (x.qkNorm()) {
+                ones(w, p + "attn_q_norm.weight", s.headDim());
+                ones(w, p + "attn_k_norm.weight", s.headDim());
+            }
+            matrix(w, p + "attn_output.weight", mix.typeOf("attn_output", l, layers, qw), qw, width);
+            if (gemma) {
+                ones(w, p + "post_attention_norm.weight", width);
+            }
             ones(w, p + "ffn_norm.weight", width);
             int ff = s.feedForward();
-            matrix(w, p + "ffn_gate.weight", mix.typeOf("ffn_gate", l, layers, width), width, ff);
-            matrix(w, p + "ffn_up.weight", mix.typeOf("ffn_up", l, layers, width), width, ff);
-            matrix(w, p + "ffn_down.weight", mix.typeOf("ffn_down", l, layers, ff), ff, width);
+            if (x.experts() > 0) {
+                int eff = s.expertFf();
+                int e = x.experts();
+                matrix(w, p + "ffn_gate_inp.weight", GgmlType.F32, width, e);
+                experts(w, p + "ffn_gate_exps.weight", mix.typeOf("ffn_gate", l, layers, width), width, eff, e);
+                experts(w, p + "ffn_up_exps.weight", mix.typeOf("ffn_up", l, layers, width), width, eff, e);
+                experts(w, p + "ffn_down_exps.weight", mix.typeOf("ffn_down", l, layers, eff), eff, width, e);
+            } else if (arch.equals("phi3")) {
+                matrix(w, p + "ffn_up.weight", mix.typeOf("ffn_up", l, layers, width), width, 2 * ff);
+                matrix(w, p + "ffn_down.weight", mix.typeOf("ffn_down", l, layers, ff), ff, width);
+            } else {
+                matrix(w, p + "ffn_gate.weight", mix.typeOf("ffn_gate", l, layers, width), width, ff);
+                matrix(w, p + "ffn_up.weight", mix.typeOf("ffn_up", l, layers, width), width, ff);
+                matrix(w, p + "ffn_down.weight", mix.typeOf("ffn_down", l, layers, ff), ff, width);
+            }
+            if (gemma) {
+                ones(w, p + "post_ffw_norm.weight", width);
+            }
         }
         w.write(target);
+    }
+
+    /** LongRoPE's magnitude factor as the Phi-3 converter writes it: sqrt(1 + ln(ctx / original) / ln(original)). */
+    private static float longRopeAttnFactor(int context, int original) {
+        double scale = (double) context / original;
+        return scale <= 1 ? 1f : (float) Math.sqrt(1 + Math.log(scale) / Math.log(original));
+    }
+
+    /** LongRoPE factors rising from 1 to {@code top} across the pairs (the real ones rise the same way). */
+    private static void ropeFactors(GgufWriter w, String name, int n, float top) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 1f + (top - 1f) * i / Math.max(1, n - 1);
+        }
+        w.addTensor(name, new long[] {n}, v);
     }
 
     private static float scale(int rowLength) {
@@ -135,6 +218,11 @@ public final class SyntheticModelWriter {
             tokens[i] = "\u2581t" + i;
             scores[i] = -i;
             types[i] = 1;
+        }
+        if (shape.architecture().equals("phi3")) {
+            // llama.cpp marks Phi-3's special tokens by name and requires <|endoftext|> (a control token in Phi-3)
+            tokens[n - 1] = "<|endoftext|>";
+            types[n - 1] = 3;
         }
         w.putString("tokenizer.ggml.model", "llama")
                 .putStrings("tokenizer.ggml.tokens", tokens)
@@ -189,14 +277,28 @@ public final class SyntheticModelWriter {
         void accept(float[] values, int count) throws IOException;
     }
 
-    /** Weights with the variance of a trained model: 1 / row length, except the embedding (1). */
-    private static float stdOf(String name, int cols) {
-        return name.startsWith("token_embd") ? 1f : scale(cols);
+    /**
+     * Weights with the variance of a trained model: 1 / row length, except the embedding (1). Gemma multiplies its
+     * (tied) embeddings by sqrt(width), so its trained embeddings are that much smaller: with unit ones every
+     * token's logits would be dominated by the input token itself.
+     */
+    private float stdOf(String name, int cols) {
+        boolean gemma = shape.architecture().startsWith("gemma");
+        return name.startsWith("token_embd") && !gemma ? 1f : scale(cols);
+    }
+
+    /** {@code count} experts' {@code rows x cols} matrices in one 3-D tensor (the values of {@code count * rows} rows). */
+    private void experts(GgufWriter w, String name, GgmlType type, int cols, int rows, int count) {
+        tensor(w, name, type, new long[] {cols, rows, count}, cols, rows * count);
     }
 
     /** A {@code rows x cols} matrix of {@link #values} as {@code type}. */
     private void matrix(GgufWriter w, String name, GgmlType type, int cols, int rows) {
-        w.addTensor(name, type, new long[] {cols, rows}, (FileChannel out, long position, long byteSize) -> {
+        tensor(w, name, type, new long[] {cols, rows}, cols, rows);
+    }
+
+    private void tensor(GgufWriter w, String name, GgmlType type, long[] shape, int cols, int rows) {
+        w.addTensor(name, type, shape, (FileChannel out, long position, long byteSize) -> {
             int chunkRows = Math.max(1, CHUNK_ELEMENTS / cols);
             byte[] bytes = new byte[Math.toIntExact(type.byteSize((long) chunkRows * cols))];
             long[] pos = {position};

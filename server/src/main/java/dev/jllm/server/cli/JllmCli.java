@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Run LLMs on the JVM: a pure-Java engine, an OpenAI-compatible server and a proxy client.",
         subcommands = {ServeCommand.class, RunCommand.class, GenerateCommand.class, ShowCommand.class,
                 TokenizeCommand.class, PullCommand.class, ListCommand.class, ConvertCommand.class, SynthCommand.class,
-                BenchCommand.class,
+                BenchCommand.class, PsCommand.class, StopCommand.class, CopyCommand.class,
                 RmCommand.class, CommandLine.HelpCommand.class})
 public final class JllmCli implements Runnable {
 

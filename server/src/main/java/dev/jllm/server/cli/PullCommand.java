@@ -33,8 +33,7 @@ final class PullCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PullProgressPrinter printer = new PullProgressPrinter(out, PullProgressPrinter.stdoutIsTerminal(),
-                PullProgressPrinter.terminalWidth());
+        PullProgressPrinter printer = PullProgressPrinter.forStdout(out);
         CancelToken cancel = new CancelToken();
         CountDownLatch stopped = new CountDownLatch(1);
         // Ctrl-C: stop the download cleanly so its .part is complete up to the last byte written and unlocked.

@@ -7,40 +7,46 @@ import dev.jllm.models.store.PullStage;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.IntSupplier;
 
 /**
  * Shows a pull's progress: on a terminal one line redrawn in place (a bar, bytes, speed, time left); elsewhere
- * (a pipe, a log file, CI) plain lines at each stage, each file and every 10 %, so logs stay readable.
+ * (a pipe, a log file, CI) plain lines at each stage, each file and every 10 %, so logs stay readable. The
+ * redrawn line is cut to the terminal's width, read at every redraw: a longer line would wrap, and {@code \r}
+ * would then redraw only its last part.
  */
 final class PullProgressPrinter implements PullListener {
     private static final int BAR_WIDTH = 24;
 
     private final PrintWriter out;
     private final boolean terminal;
-    private final int width;
+    private final IntSupplier width;
     private PullStage lastStage;
     private String lastFile;
     private int lastDecile = -1;
     private boolean lineOpen;
 
+    /** With a fixed width (tests). */
     PullProgressPrinter(PrintWriter out, boolean terminal, int width) {
+        this(out, terminal, () -> width);
+    }
+
+    /** @param width the terminal's width now, in columns (0 = unknown) */
+    PullProgressPrinter(PrintWriter out, boolean terminal, IntSupplier width) {
         this.out = out;
         this.terminal = terminal;
-        this.width = Math.max(40, width);
+        this.width = width;
+    }
+
+    /** For standard output: whether it is a terminal, and that terminal's real width. */
+    static PullProgressPrinter forStdout(PrintWriter out) {
+        return new PullProgressPrinter(out, stdoutIsTerminal(), TerminalWidth::columns);
     }
 
     /** Whether stdout is an interactive terminal (not a pipe or a file). */
     static boolean stdoutIsTerminal() {
         java.io.Console c = System.console();
         return c != null && c.isTerminal();
-    }
-
-    static int terminalWidth() {
-        try {
-            return Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "80").strip());
-        } catch (NumberFormatException e) {
-            return 80;
-        }
     }
 
     @Override
@@ -67,10 +73,15 @@ final class PullProgressPrinter implements PullListener {
     private void downloading(PullProgress p, boolean changed) {
         if (terminal) {
             String text = barLine(p);
-            if (text.length() > width - 1) {
-                text = text.substring(0, width - 1);
+            int w = width.getAsInt();
+            if (w <= 0) {
+                w = text.length() + 1; // width unknown: the whole line, never cut to a guess
             }
-            out.print("\r" + text + " ".repeat(Math.max(0, width - 1 - text.length())));
+            // One column short of the width: writing the last column makes some terminals wrap at once.
+            if (text.length() > w - 1) {
+                text = text.substring(0, Math.max(0, w - 1));
+            }
+            out.print("\r" + text + " ".repeat(Math.max(0, w - 1 - text.length())));
             lineOpen = true;
             return;
         }

@@ -3,6 +3,8 @@ package dev.jllm.server.cli;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.models.gguf.GgufSummary;
+import dev.jllm.runtime.model.ArchParams;
+import dev.jllm.runtime.model.ModelConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -27,7 +29,18 @@ final class ShowCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         java.nio.file.Path path = ModelPaths.resolve(model);
         if (java.nio.file.Files.isDirectory(path)) {
-            HfShow.print(path, out);
+            try {
+                HfShow.print(path, out);
+            } catch (dev.jllm.models.ModelFormatException e) {
+                // a model the local engine cannot run may still run on jlama: say both
+                out.println("  Model");
+                row(out, "local engine", "cannot run it: " + e.getMessage());
+            }
+            out.println();
+            out.println("  jlama");
+            row(out, "kernels", dev.jllm.jlama.JlamaEngine.kernels());
+            row(out, "runs here", dev.jllm.jlama.JlamaEngine.whyNot(path).map(why -> "no: " + why).orElse("yes"));
+            out.flush();
             return 0;
         }
         try (GgufFile g = GgufFile.open(path)) {
@@ -40,6 +53,7 @@ final class ShowCommand implements Callable<Integer> {
             row(out, "embedding length", Long.toString(s.embeddingLength()));
             row(out, "layers", Long.toString(s.blockCount()));
             row(out, "attention heads", s.headCount() + " (" + s.headCountKv() + " for keys/values)");
+            architectureRows(g, out);
             row(out, "quantization", s.fileType() == null ? "none" : s.fileType().name());
             row(out, "weight types", s.weightTypes().entrySet().stream()
                     .map((Map.Entry<GgmlType, Integer> e) -> e.getKey() + " x" + e.getValue())
@@ -54,6 +68,37 @@ final class ShowCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** Experts and attention windows as the engine will run them (nothing for a file it cannot run). */
+    private static void architectureRows(GgufFile g, PrintWriter out) {
+        ModelConfig c;
+        try {
+            c = ModelConfig.fromGguf(g);
+        } catch (RuntimeException e) {
+            row(out, "runs here", "no: " + e.getMessage());
+            return;
+        }
+        ArchParams p = c.params();
+        if (p.hasExperts()) {
+            row(out, "experts", p.expertCount() + " per layer, " + p.expertUsedCount() + " active per token, FFN "
+                    + p.expertFeedForward() + " each");
+        }
+        if (p.slidingWindow() > 0) {
+            boolean[] swa = p.swaLayers();
+            int local = 0;
+            for (boolean b : swa) {
+                local += b ? 1 : 0;
+            }
+            row(out, "sliding window", p.slidingWindow() + " positions on " + local + " of " + swa.length
+                    + " layers (the others attend to the whole context)");
+        } else if (g.has(c.architecture().ggufName() + ".attention.sliding_window")) {
+            row(out, "sliding window", "none (the file sets " + g.integer(c.architecture().ggufName()
+                    + ".attention.sliding_window", 0) + "; llama.cpp ignores it for " + c.architecture().ggufName() + ")");
+        }
+        if (c.ropeDimensions() < c.keyLength()) {
+            row(out, "rotary dimensions", c.ropeDimensions() + " of " + c.keyLength() + " per head");
+        }
     }
 
     static void row(PrintWriter out, String key, String value) {

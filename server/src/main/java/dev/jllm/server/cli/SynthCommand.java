@@ -19,7 +19,10 @@ import picocli.CommandLine.Spec;
 final class SynthCommand implements Callable<Integer> {
 
     @Option(names = "--shape", required = true, paramLabel = "NAME",
-            description = "stories260k, tinyllama-1.1b, llama-3.2-1b or qwen2.5-0.5b.")
+            description = "A real layout: stories260k, tinyllama-1.1b, llama-3.2-1b, qwen2.5-0.5b, phi-3-mini, "
+                    + "gemma-2-2b, gemma-3-1b, granite-3-2b, qwen3-30b-a3b, qwen3-moe-bench (16 experts, 2 active), "
+                    + "qwen3-dense-bench (its dense twin); or a tiny one per family for tests: phi3-small, "
+                    + "gemma2-small, gemma3-small, granite-small, qwen3moe-small, mixtral-small.")
     String shape;
 
     @Option(names = "--type", required = true, paramLabel = "TYPE",

@@ -35,7 +35,8 @@ final class InstanceJobs {
                 ctx.progress(ProgressEvent.of("creating", "creating " + type + " instance '" + name + "'"));
                 long t0 = System.nanoTime();
                 Llm llm = service.create(name, config);
-                if (config instanceof dev.jllm.api.LocalConfig lc && lc.model() != null) {
+                // an engine instance (local, jlama, ...) created with a model has just loaded it
+                if (!(config instanceof dev.jllm.api.HttpLlmConfig) && config.toMap().containsKey("model")) {
                     metrics.modelLoadSeconds.set((System.nanoTime() - t0) / 1e9, name);
                 }
                 ctx.progress(ProgressEvent.of("done", "instance '" + name + "' created"));

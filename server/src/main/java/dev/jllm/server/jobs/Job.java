@@ -1,5 +1,6 @@
 package dev.jllm.server.jobs;
 
+import dev.jllm.api.LlmException;
 import dev.jllm.api.ProgressEvent;
 import dev.jllm.server.routing.ApiError;
 import jakarta.json.Json;
@@ -39,6 +40,10 @@ public final class Job implements JobContext {
         this.handler = Objects.requireNonNull(handler);
         this.createdAt = createdAt;
         this.events = events;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
     }
 
     public String id() {
@@ -105,6 +110,16 @@ public final class Job implements JobContext {
             runner = null;
             events.append(JobEvent.RESULT, value.toString());
         }
+    }
+
+    private JsonObject errorOrigin = JsonValue.EMPTY_JSON_OBJECT;
+
+    /** Fails with the error {@code t} is reported as, keeping where it happened ({@link #originJson}). */
+    void fail(Throwable t, ApiError e, Instant now) {
+        synchronized (lock) {
+            errorOrigin = originJson(t);
+        }
+        fail(e, now);
     }
 
     void fail(ApiError e, Instant now) {
@@ -240,9 +255,24 @@ public final class Job implements JobContext {
         }
     }
 
-    /** OpenAI's error members plus the HTTP status the same failure gets as a plain request. */
-    static JsonObject errorJson(ApiError e) {
-        return Json.createObjectBuilder(e.toJson().getJsonObject("error")).add("http_status", e.status()).build();
+    /**
+     * OpenAI's error members plus the HTTP status the same failure gets as a plain request, and where it happened
+     * ({@code origin}, {@code load_failure}) when that is more than the service itself.
+     */
+    private JsonObject errorJson(ApiError e) {
+        JsonObjectBuilder b = Json.createObjectBuilder(e.toJson().getJsonObject("error")).add("http_status", e.status());
+        errorOrigin.forEach(b::add);
+        return b.build();
+    }
+
+    /** {@code origin} and {@code load_failure} of an {@link LlmException} that happened beyond the service. */
+    static JsonObject originJson(Throwable t) {
+        JsonObjectBuilder b = Json.createObjectBuilder();
+        if (t instanceof LlmException l && l.origin() != LlmException.Origin.SERVICE) {
+            b.add("origin", l.origin().wire());
+            l.loadFailure().ifPresent(f -> b.add("load_failure", f.wire()));
+        }
+        return b.build();
     }
 
     private static void time(JsonObjectBuilder b, String key, Instant t) {

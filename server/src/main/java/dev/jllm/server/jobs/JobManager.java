@@ -16,6 +16,9 @@ import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -71,7 +74,8 @@ public final class JobManager implements AutoCloseable {
      *
      * @throws ApiException 400 for an unknown type or bad parameters, 429 when too many jobs wait
      */
-    public Job submit(String type, JsonObject params) {
+    public Job submit(String requestedType, JsonObject params) {
+        String type = JobTypes.canonical(requestedType);
         JobType t = types.get(type);
         if (t == null) {
             throw ApiException.invalid("unknown job type '" + type + "'; known types: "
@@ -99,6 +103,13 @@ public final class JobManager implements AutoCloseable {
             }
         }
         return job;
+    }
+
+    /** Every job still known (running, queued, or finished and not yet forgotten), oldest first. */
+    public List<Job> list() {
+        List<Job> all = new ArrayList<>(jobs.values());
+        all.sort(Comparator.comparing(Job::createdAt).thenComparing(Job::id));
+        return all;
     }
 
     public Optional<Job> get(String id) {
@@ -155,7 +166,7 @@ public final class JobManager implements AutoCloseable {
                 if (job.isCancelled()) {
                     job.endCancelled(clock.instant());
                 } else {
-                    job.fail(Errors.from(t), clock.instant());
+                    job.fail(t, Errors.from(t), clock.instant());
                 }
                 if (t instanceof Error e && !(t instanceof StackOverflowError) && !(t instanceof OutOfMemoryError)) {
                     throw e;

@@ -12,6 +12,20 @@ public final class JobTypes {
 
     private JobTypes() { }
 
+    /**
+     * The original LLM Service's job names, accepted as aliases so that code written for it runs unchanged; a job
+     * submitted under an alias is reported under jllm's name.
+     */
+    public static final Map<String, String> ALIASES = Map.of(
+            "serve-model", "model.serve",
+            "get-all-models", "models.list",
+            "chat-completion", "chat.completion");
+
+    /** jllm's name for a job type given by either name. */
+    public static String canonical(String type) {
+        return type == null ? null : ALIASES.getOrDefault(type, type);
+    }
+
     public static Map<String, JobType> all(LlmService service, GenerationSlots slots, Metrics metrics) {
         Map<String, JobType> types = new TreeMap<>();
         InstanceJobs.register(types, service, metrics);

@@ -1,11 +1,14 @@
 package dev.jllm.server.jobs;
 
 import dev.jllm.api.LlmService;
+import dev.jllm.api.ModelInfo;
+import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.ProgressEvent;
 import dev.jllm.api.openai.ModelList;
 import dev.jllm.server.metrics.Metrics;
 import dev.jllm.server.routing.OpenAiWire;
 import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
 
 import java.util.Map;
 import java.util.Set;
@@ -21,19 +24,30 @@ final class ModelJobs {
             String instance = JobParams.instance(p);
             return ctx -> OpenAiWire.toValue(ModelList.of(service.models(JobParams.resolve(service, instance))));
         });
+        into.put("embeddings", p -> {
+            p.allowOnly(Set.of("instance", "request"));
+            String instance = JobParams.instance(p);
+            EmbeddingRequest request = EmbeddingJobRequest.parse(p);
+            return ctx -> OpenAiWire.toValue(service.embeddings(JobParams.resolve(service, instance), request));
+        });
         into.put("model.serve", p -> {
             p.allowOnly(Set.of("instance", "model"));
             String instance = JobParams.instance(p);
             String model = p.requiredString("model");
             return ctx -> {
                 String name = JobParams.resolve(service, instance);
-                long t0 = System.nanoTime();
-                service.serve(name, model, ctx.progressListener());
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                metrics.modelLoadSeconds.set(seconds, name);
+                ModelInfo served = service.serve(name, model, ctx.progressListener());
+                metrics.modelLoadSeconds.set(served.seconds(), name);
                 ctx.progress(ProgressEvent.of("done", "model '" + model + "' is served by '" + name + "'"));
-                return Json.createObjectBuilder().add("instance", name).add("model", model)
-                        .add("seconds", seconds).build();
+                // The ModelInfo's members, plus "model" as older clients read it.
+                JsonObjectBuilder b = Json.createObjectBuilder().add("id", served.id()).add("instance", name)
+                        .add("provider", served.provider()).add("model", model).add("seconds", served.seconds());
+                if (served.ownedBy() == null) {
+                    b.addNull("owned_by");
+                } else {
+                    b.add("owned_by", served.ownedBy());
+                }
+                return b.build();
             };
         });
         into.put("model.unload", p -> {

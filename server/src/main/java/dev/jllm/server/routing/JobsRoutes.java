@@ -8,6 +8,8 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 
 import java.time.Duration;
@@ -44,6 +46,16 @@ public final class JobsRoutes {
         Job job = jobs.submit(type, params);
         res.header(HeaderNames.LOCATION, "/v1/jobs/" + job.id());
         Responses.json(res, 202, job.toJson().toString());
+    }
+
+    /** {@code GET /v1/jobs}: every job the server still knows, oldest first. */
+    public void list(ServerRequest req, ServerResponse res) {
+        JsonArrayBuilder data = Json.createArrayBuilder();
+        for (Job job : jobs.list()) {
+            data.add(job.toJson());
+        }
+        Responses.json(res, 200, Json.createObjectBuilder().add("object", "list").add("data", data).build()
+                .toString());
     }
 
     public void get(ServerRequest req, ServerResponse res) {

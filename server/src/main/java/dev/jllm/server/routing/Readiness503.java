@@ -5,11 +5,11 @@ import dev.jllm.server.Readiness;
 import java.time.Duration;
 
 /** Generation requests wait for the start-up models: until they are loaded, such requests get a 503. */
-final class Readiness503 {
+public final class Readiness503 {
 
     private Readiness503() { }
 
-    static void check(Readiness readiness) {
+    public static void check(Readiness readiness) {
         Readiness.Snapshot s = readiness.snapshot();
         switch (s.state()) {
             case READY -> { }

@@ -119,6 +119,19 @@ class ModelCommandsTest {
     }
 
     @Test
+    void showDescribesExpertsWindowsAndPartialRotary(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path moe = dir.resolve("moe.gguf");
+        java.nio.file.Path gemma = dir.resolve("gemma.gguf");
+        java.nio.file.Path phi = dir.resolve("phi.gguf");
+        assertThat(run("synth", "--shape", "qwen3moe-small", "--type", "F32", "--out", moe.toString()).exit()).isZero();
+        assertThat(run("synth", "--shape", "gemma3-small", "--type", "F32", "--out", gemma.toString()).exit()).isZero();
+        assertThat(run("synth", "--shape", "phi3-small", "--type", "F32", "--out", phi.toString()).exit()).isZero();
+        assertThat(run("show", moe.toString()).out()).contains("experts              8 per layer, 2 active per token, FFN 64 each");
+        assertThat(run("show", gemma.toString()).out()).contains("sliding window       6 positions on 3 of 4 layers");
+        assertThat(run("show", phi.toString()).out()).contains("rotary dimensions    8 of 16 per head");
+    }
+
+    @Test
     void missingAndMalformedModelsAreOneLineErrors() throws Exception {
         Run missing = run("generate", "-m", "/nonexistent/model.gguf", "-p", "x");
         assertThat(missing.exit()).isEqualTo(1);

@@ -147,7 +147,7 @@ class ProxyModeBehaviourTest extends LlmServiceBehaviour {
 
             handle.close(); // a handle, not the instance
             assertKind(handle::models, Kind.UNAVAILABLE);
-            assertThat(proxy.models("shared")).extracting(Model::id).containsExactly(path());
+            assertThat(loaded(proxy.models("shared"))).extracting(Model::id).containsExactly(path());
             assertThat(other.remove("shared")).isTrue();
             assertThat(proxy.has("shared")).isFalse();
         }

@@ -62,6 +62,11 @@ public final class FakeUpstream implements AutoCloseable {
         server.start();
     }
 
+    /** The port it listens on (loopback). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
     /** The OpenAI base URL, ending in /v1. */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";

@@ -1,0 +1,68 @@
+package dev.jllm.langchain4j;
+
+import dev.jllm.api.ModelHandle;
+import dev.jllm.api.openai.ChatCompletion;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+
+/**
+ * A LangChain4j {@link ChatModel} answered by jllm in this JVM (or through a proxy to a jllm server when
+ * {@code JLLM_SERVER_URL} is set). Tool specifications become jllm tool calls (forced choices are enforced by
+ * constrained decoding), JSON response formats become constrained output, usage and finish reasons map both
+ * ways.
+ *
+ * <pre>{@code
+ * ChatModel model = JllmChatModel.builder().model("hf.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M").build();
+ * String answer = model.chat("Why is the sky blue?");
+ * }</pre>
+ */
+public final class JllmChatModel implements ChatModel {
+
+    private final ModelHandle handle;
+    private final ChatRequestParameters defaults;
+    private final Long seed;
+
+    private JllmChatModel(JllmModelBuilder<?> b) {
+        this.handle = b.source().open();
+        this.defaults = b.defaults(handle.model());
+        this.seed = b.seed();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public ChatResponse doChat(ChatRequest request) {
+        ChatCompletion c = handle.service().chatCompletion(handle.instance(),
+                RequestMapping.toJllm(request, handle.model(), seed, false));
+        return ResponseMapping.toChatResponse(c);
+    }
+
+    @Override
+    public ChatRequestParameters defaultRequestParameters() {
+        return defaults;
+    }
+
+    @Override
+    public ModelProvider provider() {
+        return ModelProvider.OTHER;
+    }
+
+    /** Where requests go: the service, instance and model. */
+    public ModelHandle handle() {
+        return handle;
+    }
+
+    public static final class Builder extends JllmModelBuilder<Builder> {
+        private Builder() {
+        }
+
+        public JllmChatModel build() {
+            return new JllmChatModel(this);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.jllm.runtime.model;
+
+/**
+ * IBM Granite 3.x dense (llama.cpp's {@code granite.cpp}): Llama's block with the multipliers from the metadata:
+ * token embeddings times {@code embedding_scale}, scores times {@code attention.scale} (instead of
+ * 1/sqrt(head width)), each block's output times {@code residual_scale} before it joins the residual, and the
+ * output logits divided by {@code logit_scale}. RoPE is off when {@code rope.scaling.finetuned} is false.
+ */
+final class GraniteDecoder extends Decoder {
+
+    private final RopeTable rope;
+    private final AttentionSpec attention;
+    private final float residualScale;
+    private final float logitScale;
+
+    GraniteDecoder(ModelConfig c, ModelWeights w, ForwardOps ops) {
+        super(c, w, ops);
+        ArchParams p = c.params();
+        this.rope = p.rope() ? new RopeTable(new Rope(c, w.ropeFreqs())) : null;
+        float scale = p.attentionScale() == 0f ? (float) (1.0 / Math.sqrt((float) c.keyLength())) : p.attentionScale();
+        this.attention = new AttentionSpec(scale, 0f, 0);
+        this.residualScale = p.residualScale();
+        this.logitScale = p.logitScale();
+    }
+
+    @Override
+    void prepare(Step s, int maxContext) {
+        if (rope != null) {
+            rope.fill(s.positions(), s.n());
+        }
+    }
+
+    @Override
+    void layer(int l, Step s) {
+        LayerWeights lw = w.layers()[l];
+        ForwardBuffers b = ops.b;
+        int n = s.n();
+        ops.rmsnormRows(b.x, b.xb, lw.attnNorm(), n);
+        ops.projectQkv(lw, n);
+        ops.normRopeScale(lw, rope, 1f, n);
+        ops.storeKv(l, s);
+        ops.attention(l, s, attention);
+        ops.attentionOutput(lw, n);
+        ops.addToResidual(residualScale, n);
+        ops.rmsnormRows(b.x, b.xb, lw.ffnNorm(), n);
+        feedForward(lw, ForwardOps.Activation.SILU, n);
+        ops.addToResidual(residualScale, n);
+    }
+
+    @Override
+    void finishLogits(float[] logits, int off, int vocab) {
+        if (logitScale != 0f) {
+            float inv = 1f / logitScale;
+            for (int i = off; i < off + vocab; i++) {
+                logits[i] *= inv;
+            }
+        }
+    }
+}
