@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Folds streamed chunks into the whole completion they stand for: content and refusal pieces concatenated,
+ * Folds streamed chunks into the whole completion they stand for: content, reasoning and refusal pieces concatenated,
  * tool-call pieces merged by their index (arguments concatenated), logprobs appended, the finish reason and the
  * usage taken from where they appear. Not thread-safe: one per stream.
  */
@@ -36,6 +36,7 @@ public final class ChatCompletionAccumulator {
         String role;
         StringBuilder content;
         StringBuilder refusal;
+        StringBuilder reasoning;
         final TreeMap<Integer, ToolCallState> toolCalls = new TreeMap<>();
         List<TokenLogprob> logprobs;
         String finishReason;
@@ -69,6 +70,9 @@ public final class ChatCompletionAccumulator {
                 }
                 if (d.content() != null) {
                     (s.content == null ? s.content = new StringBuilder() : s.content).append(d.content());
+                }
+                if (d.reasoningContent() != null) {
+                    (s.reasoning == null ? s.reasoning = new StringBuilder() : s.reasoning).append(d.reasoningContent());
                 }
                 if (d.refusal() != null) {
                     (s.refusal == null ? s.refusal = new StringBuilder() : s.refusal).append(d.refusal());
@@ -118,10 +122,11 @@ public final class ChatCompletionAccumulator {
                             new FunctionCall(t.name, t.arguments.toString())));
                 }
             }
-            MessageContent content = s.content == null ? (calls == null ? MessageContent.of("") : null)
-                    : MessageContent.of(s.content.toString());
+            // An answer that only calls tools has no content (OpenAI's null), though its role chunk carried "".
+            MessageContent content = s.content == null || (calls != null && s.content.isEmpty())
+                    ? (calls == null ? MessageContent.of("") : null) : MessageContent.of(s.content.toString());
             ChatMessage message = new ChatMessage(s.role == null ? "assistant" : s.role, content, null, calls, null,
-                    s.refusal == null ? null : s.refusal.toString());
+                    s.refusal == null ? null : s.refusal.toString(), s.reasoning == null ? null : s.reasoning.toString());
             ChoiceLogprobs lp = s.logprobs == null ? null : new ChoiceLogprobs(s.logprobs, null);
             out.add(new Choice(index, message, lp, s.finishReason));
         });

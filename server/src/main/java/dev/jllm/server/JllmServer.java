@@ -28,6 +28,7 @@ import dev.jllm.server.routing.JobsRoutes;
 import dev.jllm.server.routing.MetricsRoute;
 import dev.jllm.server.routing.ModelRouter;
 import dev.jllm.server.routing.ModelsRoutes;
+import dev.jllm.server.routing.UtilityRoutes;
 import dev.jllm.server.routing.Responses;
 import dev.jllm.server.ui.ChatPage;
 import dev.jllm.server.routing.RouteLabel;
@@ -121,6 +122,7 @@ public final class JllmServer implements AutoCloseable {
     public static void routing(HttpRouting.Builder routing, ServerContext ctx) {
         ModelsRoutes models = new ModelsRoutes(ctx.router());
         JobsRoutes jobs = new JobsRoutes(ctx.jobs(), ctx.config().maxBodyBytes());
+        UtilityRoutes utility = new UtilityRoutes(ctx);
         routing.addFilter(new UnreadBodyCloser())
                 .addFilter(new AccessLogFilter(ctx.metrics()))
                 .addFilter(new HostFilter(ctx.config().host()))
@@ -141,11 +143,14 @@ public final class JllmServer implements AutoCloseable {
                 .delete("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::cancel))
                 .get("/v1/jobs/{id}/events", named("/v1/jobs/{id}/events", jobs::events))
                 .get("/v1/events", named("/v1/events", new EventsRoute(ctx.service(), HEARTBEAT)))
+                .post("/tokenize", named("/tokenize", utility::tokenize))
+                .post("/detokenize", named("/detokenize", utility::detokenize))
+                .get("/props", named("/props", utility::props))
                 .register(new ChatPage());
         OllamaRoutes.register(routing, ctx);
         routing.any(new FallbackRoute(List.of("/health", "/metrics", "/v1/models(/.*)?", "/v1/chat/completions",
-                        "/v1/completions", "/v1/embeddings", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events", String.join("|",
-                        OllamaRoutes.PATHS))));
+                        "/v1/completions", "/v1/embeddings", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events", "/tokenize",
+                        "/detokenize", "/props", String.join("|", OllamaRoutes.PATHS))));
     }
 
     private static void answerError(ServerRequest req, ServerResponse res, Throwable t) {

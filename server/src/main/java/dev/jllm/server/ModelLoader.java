@@ -108,6 +108,9 @@ final class ModelLoader implements Runnable {
                 .withContextSize(config.contextSize())
                 .withParallel(config.parallel());
         // the local engine's option name (LocalLlm.QUANTIZE); the server does not depend on the runtime
+        if (spec.chatTemplateFile() != null) {
+            local = local.withOption("chat_template_file", spec.chatTemplateFile()); // LocalSettings.CHAT_TEMPLATE_FILE
+        }
         return spec.quantize() == null ? local : local.withOption("quantize", spec.quantize());
     }
 }

@@ -5,14 +5,15 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One {@code --model REF [--alias NAME] [--quantize TYPE]} of {@code jllm serve}.
+ * One {@code --model REF [--alias NAME] [--quantize TYPE] [--chat-template-file FILE]} of {@code jllm serve}.
  *
  * @param ref      what to load: a .gguf path, a Hugging Face model directory, a model store name or a Hugging
  *                 Face reference
  * @param alias    the instance name clients use for it, or null to derive one from the reference
  * @param quantize q8_0 or q4_0 to quantize float weights at load time, or null
+ * @param chatTemplateFile a Jinja chat template file used instead of the model's own, or null
  */
-public record ModelSpec(String ref, String alias, String quantize) {
+public record ModelSpec(String ref, String alias, String quantize, String chatTemplateFile) {
 
     public ModelSpec {
         Objects.requireNonNull(ref, "ref");
@@ -24,11 +25,20 @@ public record ModelSpec(String ref, String alias, String quantize) {
         if (quantize != null && !quantize.equals("q8_0") && !quantize.equals("q4_0")) {
             throw new IllegalArgumentException("--quantize must be q8_0 or q4_0, got '" + quantize + "'");
         }
+        chatTemplateFile = chatTemplateFile == null || chatTemplateFile.isBlank() ? null : chatTemplateFile.strip();
+        if (chatTemplateFile != null && !java.nio.file.Files.isRegularFile(Path.of(chatTemplateFile))) {
+            throw new IllegalArgumentException("--chat-template-file " + chatTemplateFile + " is not a file");
+        }
     }
 
     /** A model loaded as it is (no load-time quantization). */
     public ModelSpec(String ref, String alias) {
-        this(ref, alias, null);
+        this(ref, alias, null, null);
+    }
+
+    /** A model with its own chat template. */
+    public ModelSpec(String ref, String alias, String quantize) {
+        this(ref, alias, quantize, null);
     }
 
     /**

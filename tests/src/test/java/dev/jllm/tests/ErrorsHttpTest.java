@@ -81,7 +81,7 @@ class ErrorsHttpTest {
             "\"response_format\":{\"type\":\"yaml\"}               | response_format.type",
             "\"tool_choice\":\"auto\"                            | tool_choice",
             "\"tools\":[{\"type\":\"function\"}]                   | tools[0].function",
-            "\"store\":true                                    | store",
+            "\"store\":\"yes\"                                 | store",
     })
     void invalidFieldIs400NamingIt(String member, String param) {
         JsonObject e = error(http.post("/v1/chat/completions", Http.chat("fake", "hi", member)), 400);

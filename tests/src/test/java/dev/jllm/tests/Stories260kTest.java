@@ -127,8 +127,9 @@ class Stories260kTest {
 
     @Test
     void sdkExceptionsFor400And401And404() {
-        // n = 2 passes the server's checks; the engine refuses it, naming the field.
-        assertThatThrownBy(() -> client.chat().completions().create(story(ALIAS).n(2).build()))
+        // n = 100 passes the server's checks; the engine refuses it (more choices than it runs and queues at
+        // once), naming the field.
+        assertThatThrownBy(() -> client.chat().completions().create(story(ALIAS).n(100).build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).hasValue("n"));
         assertThatThrownBy(() -> client.chat().completions().create(story(ALIAS).temperature(9.0).build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param())

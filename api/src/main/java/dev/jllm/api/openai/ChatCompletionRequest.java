@@ -15,6 +15,8 @@ import java.util.Map;
  * {@code top_k}, {@code min_p} and {@code repeat_penalty} are not OpenAI's but local servers (llama.cpp, Ollama's
  * OpenAI endpoint, LM Studio) accept them. {@code grammar} (GBNF text) and {@code json_schema} (a JSON Schema the
  * answer must follow) are llama.cpp server's constrained-decoding fields.
+ * {@code reasoning_effort} ("none", "minimal", "low", "medium", "high")
+ * switches a local model's thinking on or off where its chat template has such a switch.
  */
 public record ChatCompletionRequest(
         String model,
@@ -42,7 +44,8 @@ public record ChatCompletionRequest(
         @JsonbProperty("min_p") Double minP,
         @JsonbProperty("repeat_penalty") Double repeatPenalty,
         String grammar,
-        @JsonbProperty("json_schema") Map<String, Object> jsonSchema) {
+        @JsonbProperty("json_schema") Map<String, Object> jsonSchema,
+        @JsonbProperty("reasoning_effort") String reasoningEffort) {
 
     public ChatCompletionRequest {
         messages = messages == null ? null : List.copyOf(messages);
@@ -115,6 +118,7 @@ public record ChatCompletionRequest(
         b.repeatPenalty = repeatPenalty;
         b.grammar = grammar;
         b.jsonSchema = jsonSchema;
+        b.reasoningEffort = reasoningEffort;
         return b;
     }
 
@@ -146,6 +150,7 @@ public record ChatCompletionRequest(
         private Double repeatPenalty;
         private String grammar;
         private Map<String, Object> jsonSchema;
+        private String reasoningEffort;
 
         private Builder() { }
 
@@ -187,12 +192,13 @@ public record ChatCompletionRequest(
         public Builder repeatPenalty(Double v) { repeatPenalty = v; return this; }
         public Builder grammar(String v) { grammar = v; return this; }
         public Builder jsonSchema(Map<String, Object> v) { jsonSchema = v; return this; }
+        public Builder reasoningEffort(String v) { reasoningEffort = v; return this; }
 
         public ChatCompletionRequest build() {
             return new ChatCompletionRequest(model, messages, maxTokens, maxCompletionTokens, temperature, topP, n,
                     stop, seed, presencePenalty, frequencyPenalty, logitBias, logprobs, topLogprobs, responseFormat,
                     tools, toolChoice, parallelToolCalls, stream, streamOptions, user, topK, minP, repeatPenalty,
-                    grammar, jsonSchema);
+                    grammar, jsonSchema, reasoningEffort);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.jllm.api.openai;
 
+import jakarta.json.bind.annotation.JsonbCreator;
 import jakarta.json.bind.annotation.JsonbProperty;
 
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.Objects;
  * @param toolCalls  the calls an assistant message makes
  * @param toolCallId for role "tool": the call this message answers
  * @param refusal    for answers: the refusal text, if the model refused
+ * @param reasoningContent an assistant's reasoning ("thinking") text, as llama-server and DeepSeek's API return
+ *                   it; sent back in later turns for templates that show it
  */
 public record ChatMessage(
         String role,
@@ -21,8 +24,16 @@ public record ChatMessage(
         String name,
         @JsonbProperty("tool_calls") List<ToolCall> toolCalls,
         @JsonbProperty("tool_call_id") String toolCallId,
-        String refusal) {
+        String refusal,
+        @JsonbProperty("reasoning_content") String reasoningContent) {
 
+    /** A message without reasoning. */
+    public ChatMessage(String role, MessageContent content, String name, List<ToolCall> toolCalls, String toolCallId,
+                       String refusal) {
+        this(role, content, name, toolCalls, toolCallId, refusal, null);
+    }
+
+    @JsonbCreator // the canonical constructor; Yasson refuses to choose among several
     public ChatMessage {
         Objects.requireNonNull(role, "role");
         toolCalls = toolCalls == null ? null : List.copyOf(toolCalls);
@@ -50,6 +61,11 @@ public record ChatMessage(
 
     public static ChatMessage tool(String toolCallId, String text) {
         return new ChatMessage("tool", MessageContent.of(text), null, null, toolCallId, null);
+    }
+
+    /** A copy with this reasoning text (null: none). */
+    public ChatMessage withReasoningContent(String reasoning) {
+        return new ChatMessage(role, content, name, toolCalls, toolCallId, refusal, reasoning);
     }
 
     /** The text of the content, or "" when there is none. */

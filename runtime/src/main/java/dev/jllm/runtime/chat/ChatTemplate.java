@@ -38,6 +38,7 @@ public final class ChatTemplate {
   };
 
   private static final String PROBE = "\u2063jllm-typed-content-probe\u2063";
+  private static final String TOOL_PROBE = "jllm_probe_function_7f3a";
 
   private final String source;
   private final String rewritten;
@@ -45,6 +46,9 @@ public final class ChatTemplate {
   private final String eosToken;
   private final Jinjava jinjava;
   private final boolean typedContent;
+  /** Phi-4-mini's template reads the tools from the system message ({@code message['tools']}, a JSON string). */
+  private final boolean toolsInSystemMessage;
+  private final boolean carriesTools;
 
   private ChatTemplate(String source, String bosToken, String eosToken, Clock clock) {
     this.source = source;
@@ -55,6 +59,8 @@ public final class ChatTemplate {
     checkSyntax();
     KnownNames.check(rewritten, jinjava);
     this.typedContent = probeTypedContent();
+    this.toolsInSystemMessage = source.contains("message['tools']") || source.contains("message.tools");
+    this.carriesTools = probeTools();
   }
 
   /**
@@ -89,6 +95,14 @@ public final class ChatTemplate {
     return typedContent;
   }
 
+  /**
+   * Whether the template shows the model the tools it is given: a conversation rendered with a tool has the
+   * tool's name in it. A template that does not would drop a request's tools without a word.
+   */
+  public boolean canCarryTools() {
+    return carriesTools;
+  }
+
   /** Renders messages without tools or extra variables. */
   public String render(List<Message> messages, boolean addGenerationPrompt) {
     return render(messages, null, addGenerationPrompt, Map.of());
@@ -121,7 +135,44 @@ public final class ChatTemplate {
         toolValues.add(tool.toTemplateValue());
       }
     }
+    if (toolValues != null && toolsInSystemMessage) {
+      putToolsInSystemMessage(messageValues, tools);
+    }
     return renderValues(messageValues, toolValues, addGenerationPrompt, extra);
+  }
+
+  /**
+   * Phi-4-mini's way: the functions as a JSON string in the system message's {@code tools} (a system message
+   * is added when there is none), as its model card shows.
+   */
+  @SuppressWarnings("unchecked")
+  private static void putToolsInSystemMessage(List<Object> messages, List<Tool> tools) {
+    List<Object> functions = new ArrayList<>(tools.size());
+    for (Tool tool : tools) {
+      functions.add(((Map<String, Object>) tool.toTemplateValue()).get("function"));
+    }
+    String json = PythonJson.dumps(functions);
+    Map<String, Object> system = null;
+    if (!messages.isEmpty() && messages.getFirst() instanceof Map<?, ?> first && "system".equals(first.get("role"))) {
+      system = (Map<String, Object>) first;
+    }
+    if (system == null) {
+      system = new java.util.LinkedHashMap<>();
+      system.put("role", "system");
+      system.put("content", "");
+      messages.addFirst(system);
+    }
+    system.put("tools", json);
+  }
+
+  private boolean probeTools() {
+    try {
+      String output = render(List.of(Message.user("x")), List.of(new Tool(TOOL_PROBE, "probe", Map.of())), true,
+          Map.of());
+      return output.contains(TOOL_PROBE);
+    } catch (RuntimeException e) { // a template that fails on tools cannot carry them
+      return false;
+    }
   }
 
   private String renderValues(

@@ -24,6 +24,12 @@ final class ChatPrompts {
     }
 
     static String render(ChatTemplate template, List<ChatMessage> messages, List<dev.jllm.api.openai.Tool> tools) {
+        return render(template, messages, tools, Map.of());
+    }
+
+    /** @param extra further template variables ({@code enable_thinking}) */
+    static String render(ChatTemplate template, List<ChatMessage> messages, List<dev.jllm.api.openai.Tool> tools,
+                         Map<String, Object> extra) {
         if (messages == null || messages.isEmpty()) {
             throw LlmException.invalid("messages must hold at least one message");
         }
@@ -33,7 +39,7 @@ final class ChatPrompts {
         }
         List<Tool> toolList = tools == null || tools.isEmpty() ? null : tools.stream().map(ChatPrompts::convert).toList();
         try {
-            return template.render(converted, toolList, true, Map.of());
+            return template.render(converted, toolList, true, extra);
         } catch (ChatTemplateException e) {
             throw LlmException.invalid("the model's chat template rejected the conversation: " + e.getMessage());
         }
@@ -66,7 +72,7 @@ final class ChatPrompts {
                 calls.add(new ToolCall(c.id(), c.function().name(), arguments(c.function().arguments())));
             }
         }
-        return new Message(m.role(), content, parts, m.name(), calls, m.toolCallId(), null);
+        return new Message(m.role(), content, parts, m.name(), calls, m.toolCallId(), m.reasoningContent());
     }
 
     /** Templates print arguments as JSON objects (most) or strings; parse when it is a JSON object. */

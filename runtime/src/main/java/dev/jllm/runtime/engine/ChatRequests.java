@@ -24,8 +24,8 @@ final class ChatRequests {
 
     /** As above, starting from the model's own sampling defaults (an HF generation_config.json) for unset fields. */
     static GenerationOptions options(ChatCompletionRequest r, int vocabSize, SamplingParams modelDefaults) {
-        if (r.n() != null && r.n() != 1) {
-            throw invalid("n", "only n = 1 is supported by local models, got " + r.n());
+        if (r.n() != null && r.n() < 1) {
+            throw invalid("n", "must be at least 1, got " + r.n());
         }
         // response_format, grammar, json_schema and a forced tool_choice are constrained decoding: StructuredOutput.
         if (r.toolChoice() instanceof ToolChoice.Mode m

@@ -32,7 +32,11 @@ import dev.jllm.models.store.ModelStore;
 import dev.jllm.models.store.ModelStoreException;
 import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.runtime.sampling.Logprobs;
+import dev.jllm.runtime.chat.tools.AssistantOutputParser;
+import dev.jllm.runtime.chat.tools.OutputDelta;
+import dev.jllm.runtime.sampling.SamplingParams;
 import dev.jllm.runtime.scheduler.FinishReason;
+import dev.jllm.runtime.scheduler.SequenceRequest;
 import dev.jllm.runtime.scheduler.SchedulerStats;
 import dev.jllm.runtime.scheduler.SequenceHandle;
 
@@ -43,6 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
@@ -72,6 +77,8 @@ public final class LocalLlm implements Llm {
     private final long created = System.currentTimeMillis() / 1000;
     private volatile boolean closed;
     private final GgmlType quantize;
+    /** The chat template given for this instance's models ({@value LocalSettings#CHAT_TEMPLATE_FILE}), or null. */
+    private final String chatTemplate;
 
     public LocalLlm(String name, LocalConfig config) {
         this(name, config, null);
@@ -89,8 +96,20 @@ public final class LocalLlm implements Llm {
         } catch (IllegalArgumentException e) {
             throw LlmException.invalid(e.getMessage());
         }
+        this.chatTemplate = readTemplate(config.options().get(LocalSettings.CHAT_TEMPLATE_FILE));
         if (config.model() != null) {
             serve(config.model(), e -> { });
+        }
+    }
+
+    private static String readTemplate(String file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            return Files.readString(Path.of(file));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw LlmException.invalid("cannot read the chat template file " + file + ": " + e.getMessage());
         }
     }
 
@@ -166,7 +185,7 @@ public final class LocalLlm implements Llm {
         try {
             path = resolveOrPull(model, progress);
             progress.onProgress(ProgressEvent.of("loading", "loading " + path.getFileName()));
-            m = LocalModel.load(model, path, settings, quantize);
+            m = LocalModel.load(model, path, settings, quantize, chatTemplate);
         } catch (LlmException e) {
             throw LoadFailures.classify(e);
         } catch (ModelFormatException | ChatTemplateException e) {
@@ -328,29 +347,71 @@ public final class LocalLlm implements Llm {
     @Override
     public ChatCompletion chatCompletion(ChatCompletionRequest request) {
         Prepared p = prepare(request);
-        List<TokenLogprob> logprobs = p.options.topLogprobs() >= 0 ? new ArrayList<>() : null;
-        GenerationResult r;
+        List<Choice> choices = new ArrayList<>();
+        List<GenerationResult> results = new ArrayList<>();
         try (p.lease) {
-            r = Generator.follow(p.handle, p.prompt, (text, token, lp) -> {
-                if (logprobs != null && lp != null) {
-                    logprobs.add(wire(p.lease.model(), lp));
+            // Each choice is read on its own thread: the scheduler pauses a sequence whose reader falls behind.
+            List<java.util.concurrent.Future<WholeChoice>> futures = new ArrayList<>();
+            for (int i = 0; i < p.handles.size(); i++) {
+                int index = i;
+                futures.add(generations.submit(() -> wholeChoice(p, index)));
+            }
+            for (java.util.concurrent.Future<WholeChoice> f : futures) {
+                WholeChoice c;
+                try {
+                    c = f.get();
+                } catch (InterruptedException e) {
+                    p.handles.forEach(SequenceHandle::cancel);
+                    Thread.currentThread().interrupt();
+                    throw new LlmException(LlmException.Kind.CANCELLED, "the generation was cancelled");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    p.handles.forEach(SequenceHandle::cancel);
+                    throw e.getCause() instanceof RuntimeException re ? re
+                            : new LlmException(LlmException.Kind.INTERNAL, "generation failed: " + e.getCause(), e.getCause());
                 }
-                return true;
-            });
+                if (c.result.finishReason() == FinishReason.CANCELLED) {
+                    throw new LlmException(LlmException.Kind.CANCELLED, "the generation was cancelled");
+                }
+                choices.add(c.choice);
+                results.add(c.result);
+            }
         }
-        if (r.finishReason() == FinishReason.CANCELLED) {
-            throw new LlmException(LlmException.Kind.CANCELLED, "the generation was cancelled");
+        return new ChatCompletion(completionId(), ChatCompletion.OBJECT, now(), p.modelId, null, choices,
+                usage(results));
+    }
+
+    private record WholeChoice(Choice choice, GenerationResult result) {
+    }
+
+    private WholeChoice wholeChoice(Prepared p, int index) {
+        AssistantOutputParser parser = p.turn == null ? null : p.turn.newParser();
+        List<TokenLogprob> logprobs = p.options.topLogprobs() >= 0 ? new ArrayList<>() : null;
+        GenerationResult r = Generator.follow(p.handles.get(index), p.prompt, (text, token, lp) -> {
+            if (logprobs != null && lp != null) {
+                logprobs.add(wire(p.lease.model(), lp));
+            }
+            if (parser != null) {
+                parser.accept(text);
+            }
+            return true;
+        });
+        ChatMessage message;
+        String finish = r.finishReason().wireName();
+        if (parser == null) {
+            message = ChatMessage.assistant(r.text());
+        } else {
+            parser.finish();
+            message = OutputWire.message(parser);
+            finish = OutputWire.finishReason(parser, finish);
         }
-        Choice choice = new Choice(0, ChatMessage.assistant(r.text()),
-                logprobs == null ? null : new ChoiceLogprobs(logprobs, null), r.finishReason().wireName());
-        return new ChatCompletion(completionId(), ChatCompletion.OBJECT, now(), p.modelId, null, List.of(choice),
-                usage(r));
+        Choice choice = new Choice(index, message, logprobs == null ? null : new ChoiceLogprobs(logprobs, null), finish);
+        return new WholeChoice(choice, r);
     }
 
     /**
      * Streams a generation. The request is admitted before this returns, so a full queue (RATE_LIMITED) or a
      * prompt longer than the context fails here rather than in the stream; chunks are then produced by a virtual
-     * thread that follows the scheduler's events. Closing the stream cancels the generation.
+     * thread per choice that follows the scheduler's events. Closing the stream cancels the generation.
      */
     @Override
     public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
@@ -359,58 +420,135 @@ public final class LocalLlm implements Llm {
         String id = completionId();
         long created = now();
         boolean usage = request.includeUsage();
-        stream.onCancel(p.handle::cancel);
-        Runnable producer = () -> {
-            try (p.lease) {
-                LocalModel m = p.lease.model();
-                if (!stream.emit(chunk(id, created, p.modelId, ChatCompletionDelta.role("assistant"), null, null))) {
-                    p.handle.cancel();
-                    return;
-                }
-                GenerationResult r = Generator.follow(p.handle, p.prompt, (text, token, lp) -> {
-                    if (text.isEmpty() && lp == null) {
-                        return !stream.isCancelled();
+        stream.onCancel(() -> p.handles.forEach(SequenceHandle::cancel));
+        int n = p.handles.size();
+        GenerationResult[] results = new GenerationResult[n];
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger(n);
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Runnable> producers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            producers.add(() -> {
+                try {
+                    GenerationResult r = streamChoice(p, index, stream, id, created);
+                    if (r == null) {
+                        cancelled.set(true);
+                    } else {
+                        results[index] = r;
                     }
-                    ChoiceLogprobs clp = lp == null ? null : new ChoiceLogprobs(List.of(wire(m, lp)), null);
-                    return stream.emit(chunk(id, created, p.modelId, ChatCompletionDelta.content(text), clp, null));
-                });
-                if (r.finishReason() == FinishReason.CANCELLED) {
-                    return;
+                } catch (Throwable t) {
+                    failed.set(true);
+                    p.handles.forEach(SequenceHandle::cancel);
+                    stream.fail(t);
+                } finally {
+                    // The last choice to end closes the stream (usage after every choice's finish) and the lease.
+                    if (running.decrementAndGet() == 0) {
+                        try {
+                            if (!failed.get() && !cancelled.get()) {
+                                if (usage) {
+                                    stream.emit(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created,
+                                            p.modelId, null, List.of(), usage(List.of(results))));
+                                }
+                                stream.complete();
+                            }
+                        } finally {
+                            p.lease.close();
+                        }
+                    }
                 }
-                stream.emit(chunk(id, created, p.modelId, ChatCompletionDelta.EMPTY, null, r.finishReason().wireName()));
-                if (usage) {
-                    stream.emit(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, p.modelId, null, List.of(),
-                            usage(r)));
-                }
-                stream.complete();
-            } catch (Throwable t) {
-                p.handle.cancel();
-                stream.fail(t);
-            }
-        };
+            });
+        }
         try {
-            generations.submit(producer);
+            producers.forEach(generations::submit);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            p.handle.cancel();
+            p.handles.forEach(SequenceHandle::cancel);
             p.lease.close();
             throw new LlmException(LlmException.Kind.UNAVAILABLE, "instance '" + name + "' is closed", e);
         }
         return stream;
     }
 
-    /** OpenAI's usage, with the prompt tokens that came from the prefix cache. */
-    private static Usage usage(GenerationResult r) {
-        return Usage.of(r.promptTokens().length, r.tokens().length, r.cachedTokens());
+    /** One choice of a stream; null when it was cancelled. */
+    private GenerationResult streamChoice(Prepared p, int index, QueuedChatCompletionStream stream, String id,
+                                          long created) {
+        LocalModel m = p.lease.model();
+        SequenceHandle handle = p.handles.get(index);
+        if (!stream.emit(chunk(id, created, p.modelId, index, ChatCompletionDelta.role("assistant"), null, null))) {
+            handle.cancel();
+            return cancelled(p);
+        }
+        AssistantOutputParser parser = p.turn == null ? null : p.turn.newParser();
+        GenerationResult r = Generator.follow(handle, p.prompt, (text, token, lp) -> {
+            if (text.isEmpty() && lp == null) {
+                return !stream.isCancelled();
+            }
+            ChoiceLogprobs clp = lp == null ? null : new ChoiceLogprobs(List.of(wire(m, lp)), null);
+            if (parser == null) {
+                return stream.emit(chunk(id, created, p.modelId, index, ChatCompletionDelta.content(text), clp, null));
+            }
+            List<OutputDelta> deltas = parser.accept(text);
+            if (deltas.isEmpty()) {
+                // Held back (a possible tool call): the logprobs still go out, with no text.
+                return clp == null ? !stream.isCancelled()
+                        : stream.emit(chunk(id, created, p.modelId, index, ChatCompletionDelta.content(""), clp, null));
+            }
+            return emitDeltas(stream, id, created, p.modelId, index, deltas, clp);
+        });
+        if (r.finishReason() == FinishReason.CANCELLED) {
+            return cancelled(p);
+        }
+        String finish = r.finishReason().wireName();
+        if (parser != null) {
+            emitDeltas(stream, id, created, p.modelId, index, parser.finish(), null);
+            finish = OutputWire.finishReason(parser, finish);
+        }
+        stream.emit(chunk(id, created, p.modelId, index, ChatCompletionDelta.EMPTY, null, finish));
+        return r;
     }
 
-    private static ChatCompletionChunk chunk(String id, long created, String model, ChatCompletionDelta delta,
-                                             ChoiceLogprobs logprobs, String finish) {
+    private static GenerationResult cancelled(Prepared p) {
+        p.handles.forEach(SequenceHandle::cancel);
+        return null;
+    }
+
+    /** Parsed output as OpenAI's deltas: content, reasoning_content, and tool calls (name first, then arguments). */
+    private static boolean emitDeltas(QueuedChatCompletionStream stream, String id, long created, String model,
+                                      int index, List<OutputDelta> deltas, ChoiceLogprobs logprobs) {
+        boolean open = true;
+        for (OutputDelta d : deltas) {
+            ChatCompletionDelta delta = OutputWire.delta(d);
+            open = stream.emit(chunk(id, created, model, index, delta, logprobs, null));
+            logprobs = null;
+            if (!open) {
+                break;
+            }
+        }
+        return open;
+    }
+
+    /** OpenAI's usage: the prompt counted once (the choices share its evaluation), the completions summed. */
+    private static Usage usage(List<GenerationResult> results) {
+        GenerationResult first = results.getFirst();
+        int completion = 0;
+        for (GenerationResult r : results) {
+            completion += r.tokens().length;
+        }
+        return Usage.of(first.promptTokens().length, completion, first.cachedTokens());
+    }
+
+    private static ChatCompletionChunk chunk(String id, long created, String model, int index,
+                                             ChatCompletionDelta delta, ChoiceLogprobs logprobs, String finish) {
         return new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, model, null,
-                List.of(new ChunkChoice(0, delta, logprobs, finish)), null);
+                List.of(new ChunkChoice(index, delta, logprobs, finish)), null);
     }
 
+    /**
+     * A request made ready: the model as the client named it, the lease, the prompt, the options, one submitted
+     * sequence per choice, and how to read the output back (null for a raw prompt).
+     */
     private record Prepared(String modelId, LoadedModels.Lease lease, int[] prompt, GenerationOptions options,
-                            SequenceHandle handle) {
+                            List<SequenceHandle> handles, ChatTurn turn) {
     }
 
     /** Checks and renders the request and submits it to the model's scheduler (holding a lease on the model). */
@@ -419,11 +557,22 @@ public final class LocalLlm implements Llm {
             throw LlmException.invalid("the request is empty");
         }
         LoadedModels.Lease lease = acquire(request.model());
+        List<SequenceHandle> handles = new ArrayList<>();
         try {
             LocalModel m = lease.model();
             GenerationOptions options = ChatRequests.options(request, m.tokenizer().vocabSize(), m.samplingDefaults())
                     .withGrammar(StructuredOutput.grammar(request, m.chatTemplate().source()));
+            int n = request.n() == null ? 1 : request.n();
+            int room = settings.parallel() + settings.effectiveQueue();
+            if (n > room) {
+                throw ChatRequests.invalid("n", n + " choices cannot run at once on this instance: it runs "
+                        + settings.parallel() + " generations per model and queues " + settings.effectiveQueue()
+                        + " more, so at most " + room);
+            }
+            // Answers name the model as the caller did (an alias, a store name), as OpenAI echoes its model names.
+            String shown = request.model() == null || request.model().isBlank() ? m.id() : request.model();
             int[] prompt;
+            ChatTurn turn = null;
             // Before rendering too: a template may leave text out (earlier reasoning, say), hence the margin, but
             // megabytes of messages are not worth rendering.
             checkLength(m, contentChars(request) / RENDER_MARGIN);
@@ -432,19 +581,23 @@ public final class LocalLlm implements Llm {
                 checkLength(m, contentChars(request));
                 prompt = m.tokenizer().encode(request.messages().getFirst().text(), true, false);
             } else {
-                String text = ChatPrompts.render(m.chatTemplate(), request.messages(), request.tools());
-                checkLength(m, text.length());
-                prompt = PromptTokens.encode(m.tokenizer(), text);
+                turn = ChatTurn.of(m, request);
+                checkLength(m, turn.prompt().length());
+                prompt = PromptTokens.encode(m.tokenizer(), turn.prompt());
             }
             if (prompt.length >= m.contextSize()) {
                 throw new LlmException(LlmException.Kind.CONTEXT_LENGTH_EXCEEDED, "the prompt has " + prompt.length
                         + " tokens but the context of " + m.id() + " holds " + m.contextSize() + ": shorten the conversation");
             }
-            // Answers name the model as the caller did (an alias, a store name), as OpenAI echoes its model names.
-            String shown = request.model() == null || request.model().isBlank() ? m.id() : request.model();
-            SequenceHandle handle = m.scheduler().submit(Generator.request(prompt, options));
-            return new Prepared(shown, lease, prompt, options, handle);
+            SequenceRequest sequence = new SequenceRequest(prompt, options.sampling(), options.maxTokens(),
+                    options.topLogprobs(), options.grammar(), turn == null ? Set.of() : turn.preservedTokens());
+            // The choices share one evaluation of the prompt: the scheduler lets the younger ones wait for it.
+            for (int i = 0; i < n; i++) {
+                handles.add(m.scheduler().submit(i == 0 ? sequence : reseeded(sequence, i)));
+            }
+            return new Prepared(shown, lease, prompt, options, List.copyOf(handles), turn);
         } catch (RuntimeException e) {
+            handles.forEach(SequenceHandle::cancel);
             lease.close();
             throw e;
         }
@@ -470,6 +623,92 @@ public final class LocalLlm implements Llm {
             throw new LlmException(LlmException.Kind.CONTEXT_LENGTH_EXCEEDED, "the prompt has " + chars
                     + " characters, more than the context of " + m.id() + " (" + m.contextSize() + " tokens) can"
                     + " hold: shorten the conversation");
+        }
+    }
+
+    /** The i-th choice of a seeded request gets its own seed, so that the choices differ yet repeat. */
+    private static SequenceRequest reseeded(SequenceRequest r, int i) {
+        SamplingParams s = r.sampling();
+        SamplingParams own = s.seed().isPresent() ? s.withSeed(s.seed().getAsLong() + i) : s;
+        return new SequenceRequest(r.prompt(), own, r.maxTokens(), r.topLogprobs(), r.grammar(), r.preservedTokens());
+    }
+
+    // ------------------------------------------------------------------ llama-server's utility routes
+
+    /** A token and the bytes of its text (special tokens rendered as their text). */
+    public record TokenPiece(int id, byte[] bytes) {
+    }
+
+    /**
+     * llama-server's {@code /tokenize}: {@code text} as the model's tokenizer cuts it.
+     *
+     * @param addSpecial   add BOS (and EOS) as the model does for a prompt
+     * @param parseSpecial recognise the text of control tokens as those tokens
+     */
+    public List<TokenPiece> tokenize(String model, String text, boolean addSpecial, boolean parseSpecial) {
+        try (LoadedModels.Lease lease = acquire(model)) {
+            var tokenizer = lease.model().tokenizer();
+            List<TokenPiece> out = new ArrayList<>();
+            for (int id : tokenizer.encode(text, addSpecial, parseSpecial)) {
+                out.add(new TokenPiece(id, tokenizer.tokenBytes(id, true)));
+            }
+            return out;
+        }
+    }
+
+    /** llama-server's {@code /detokenize}: the text of the tokens, special tokens written as their text. */
+    public String detokenize(String model, int[] tokens) {
+        try (LoadedModels.Lease lease = acquire(model)) {
+            var tokenizer = lease.model().tokenizer();
+            for (int t : tokens) {
+                if (t < 0 || t >= tokenizer.vocabSize()) {
+                    throw ChatRequests.invalid("tokens", "token id " + t + " is outside the vocabulary (0.."
+                            + (tokenizer.vocabSize() - 1) + ")");
+                }
+            }
+            return tokenizer.decode(tokens, true);
+        }
+    }
+
+    /**
+     * llama-server's {@code /props} for one model: its context, slots, sampling defaults, chat template and what the
+     * template can do (tools and their call syntax, a thinking switch).
+     */
+    public Map<String, Object> props(String model) {
+        try (LoadedModels.Lease lease = acquire(model)) {
+            LocalModel m = lease.model();
+            var tokenizer = m.tokenizer();
+            var template = m.chatTemplate();
+            SamplingParams d = m.samplingDefaults();
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("temperature", d.temperature());
+            params.put("top_k", d.topK());
+            params.put("top_p", d.topP());
+            params.put("min_p", d.minP());
+            params.put("repeat_penalty", d.repeatPenalty());
+            params.put("presence_penalty", d.presencePenalty());
+            params.put("frequency_penalty", d.frequencyPenalty());
+            Map<String, Object> generation = new LinkedHashMap<>();
+            generation.put("n_ctx", m.contextSize());
+            generation.put("params", params);
+            Map<String, Object> caps = new LinkedHashMap<>();
+            caps.put("supports_tools", template.canCarryTools());
+            caps.put("tool_call_format", template.canCarryTools()
+                    ? dev.jllm.runtime.chat.tools.ToolCallFormats.detect(template.source()).name() : null);
+            caps.put("supports_thinking", dev.jllm.runtime.chat.tools.ThinkingSplitter.usedBy(template.source()));
+            caps.put("supports_reasoning_effort", template.source().contains("enable_thinking"));
+            Map<String, Object> props = new LinkedHashMap<>();
+            props.put("default_generation_settings", generation);
+            props.put("total_slots", settings.parallel());
+            props.put("model_path", m.id());
+            props.put("chat_template", template.source());
+            props.put("chat_template_builtin", m.hasBuiltInTemplate());
+            props.put("chat_template_caps", caps);
+            props.put("bos_token", tokenizer.bos() >= 0 ? tokenizer.tokenText(tokenizer.bos()) : null);
+            props.put("eos_token", tokenizer.eos() >= 0 ? tokenizer.tokenText(tokenizer.eos()) : null);
+            props.put("modalities", Map.of("vision", false, "audio", false));
+            props.put("build_info", "jllm");
+            return props;
         }
     }
 

@@ -112,12 +112,22 @@ public final class LocalModel implements AutoCloseable {
      *                      memory budget too small for it
      */
     public static LocalModel load(String id, Path path, LocalSettings settings, GgmlType quantize) {
+        return load(id, path, settings, quantize, null);
+    }
+
+    /**
+     * As {@link #load(String, Path, LocalSettings, GgmlType)}, with a chat template that replaces the model's own.
+     *
+     * @param chatTemplate Jinja source, or null for the model's template
+     */
+    public static LocalModel load(String id, Path path, LocalSettings settings, GgmlType quantize,
+                                  String chatTemplate) {
         long t0 = System.nanoTime();
         EngineOptions options = EngineOptions.defaults();
         if (settings.threads() > 0) {
             options = options.withThreads(settings.threads());
         }
-        ModelFiles files = ModelFiles.open(path, options, quantize);
+        ModelFiles files = ModelFiles.open(path, options, quantize, chatTemplate);
         try {
             int trained = files.network().config().contextLength();
             int wanted = settings.contextSize() > 0 ? settings.contextSize() : trained;
@@ -194,7 +204,10 @@ public final class LocalModel implements AutoCloseable {
         return chatTemplate;
     }
 
-    /** Whether the chat template came from the file (false: a fallback chosen from the vocabulary). */
+    /**
+     * Whether the chat template came from the file or was given at load (false: a fallback chosen from the
+     * vocabulary).
+     */
     public boolean hasBuiltInTemplate() {
         return builtInTemplate;
     }

@@ -20,6 +20,8 @@ import java.util.TreeSet;
  *       4 x parallel. Beyond it a request fails at once with RATE_LIMITED.</li>
  *   <li>{@value #QUANTIZE}: {@code q8_0} or {@code q4_0} quantizes float matrices at load time (speed and
  *       memory over exactness).</li>
+ *   <li>{@value #CHAT_TEMPLATE_FILE}: a Jinja chat template file used instead of the model's own (for a model
+ *       whose template is missing, broken or cannot carry tools).</li>
  * </ul>
  *
  * @param threads       kernel threads; 0 = one per available processor
@@ -36,7 +38,9 @@ public record LocalSettings(int threads, int contextSize, int batchSize, int par
     public static final String MAX_QUEUE = "max_queue";
     /** Read by {@link LocalLlm}: q8_0 or q4_0 quantizes float weights at load time. */
     public static final String QUANTIZE = "quantize";
-    public static final Set<String> OPTION_KEYS = Set.of(KV_MEMORY, MAX_QUEUE, QUANTIZE);
+    /** Read by {@link LocalLlm}: a chat template file (Jinja) used instead of the models' own. */
+    public static final String CHAT_TEMPLATE_FILE = "chat_template_file";
+    public static final Set<String> OPTION_KEYS = Set.of(KV_MEMORY, MAX_QUEUE, QUANTIZE, CHAT_TEMPLATE_FILE);
 
     public LocalSettings {
         if (threads < 0 || contextSize < 0 || batchSize < 1 || parallel < 1 || maxQueue < -1 || kvMemoryBytes < 0) {

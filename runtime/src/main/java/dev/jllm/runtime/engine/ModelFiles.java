@@ -37,15 +37,25 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
                   ChatTemplate chatTemplate, boolean builtInTemplate, List<Integer> extraEndOfGeneration,
                   SamplingParams samplingDefaults) {
 
+    private static final System.Logger LOG = System.getLogger(ModelFiles.class.getName());
+
     /**
      * @param quantize Q8_0 or Q4_0 to quantize float matrices at load time, or null
      * @throws LlmException NOT_FOUND for a missing file, INVALID_REQUEST for a model jllm cannot run
      */
     static ModelFiles open(Path path, EngineOptions options, GgmlType quantize) {
-        return Files.isDirectory(path) ? openHf(path, options, quantize) : openGguf(path, options, quantize);
+        return open(path, options, quantize, null);
     }
 
-    private static ModelFiles openGguf(Path path, EngineOptions options, GgmlType quantize) {
+    /**
+     * @param templateOverride a chat template (Jinja source) used instead of the model's own, or null
+     */
+    static ModelFiles open(Path path, EngineOptions options, GgmlType quantize, String templateOverride) {
+        return Files.isDirectory(path) ? openHf(path, options, quantize, templateOverride)
+                : openGguf(path, options, quantize, templateOverride);
+    }
+
+    private static ModelFiles openGguf(Path path, EngineOptions options, GgmlType quantize, String templateOverride) {
         GgufFile gguf;
         try {
             gguf = GgufFile.open(path);
@@ -60,7 +70,7 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
             LlamaModel network = LlamaModel.load(quantized(WeightSource.of(gguf), quantize), ModelConfig.fromGguf(gguf),
                     options);
             return assemble(path, gguf, gguf, network, () -> Tokenizers.fromGguf(gguf),
-                    gguf.string("tokenizer.chat_template", null), List.of(), SamplingParams.defaults());
+                    gguf.string("tokenizer.chat_template", null), templateOverride, List.of(), SamplingParams.defaults());
         } catch (ModelFormatException e) {
             // the tensors do not match the metadata (missing, wrong shapes or types): the file's fault
             gguf.close();
@@ -71,7 +81,7 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
         }
     }
 
-    private static ModelFiles openHf(Path path, EngineOptions options, GgmlType quantize) {
+    private static ModelFiles openHf(Path path, EngineOptions options, GgmlType quantize, String templateOverride) {
         HfCheckpoint hf;
         try {
             hf = HfCheckpoint.open(path);
@@ -86,7 +96,7 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
         try {
             LlamaModel network = hf.load(quantized(hf.weights(), quantize), options);
             return assemble(path, null, hf, network, () -> Tokenizers.fromVocab(hf.vocab()), hf.chatTemplate().orElse(null),
-                    hf.eosIds(), hf.samplingDefaults(SamplingParams.defaults()));
+                    templateOverride, hf.eosIds(), hf.samplingDefaults(SamplingParams.defaults()));
         } catch (ModelFormatException e) {
             hf.close();
             throw invalid(path, e);
@@ -100,10 +110,14 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
         Tokenizer get();
     }
 
-    /** The tokenizer and template beside a loaded network; the network is closed if they fail. */
+    /**
+     * The tokenizer and template beside a loaded network; the network is closed if they fail. The template is the
+     * override when one is given, else the model's own; a model without one, or with one that does not compile,
+     * gets a generic template chosen from its vocabulary (with a warning: such a template cannot carry tools).
+     */
     private static ModelFiles assemble(Path path, GgufFile gguf, AutoCloseable weights, LlamaModel network,
-                                       TokenizerSource tokenizerSource, String templateSource, List<Integer> eog,
-                                       SamplingParams samplingDefaults) {
+                                       TokenizerSource tokenizerSource, String templateSource, String templateOverride,
+                                       List<Integer> eog, SamplingParams samplingDefaults) {
         try {
             Tokenizer tokenizer = tokenizerSource.get();
             // Every id the network can produce must be a token, and every token an input row: a GGUF has exactly
@@ -113,11 +127,38 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
                 throw new ModelFormatException("the tokenizer has " + tokenizer.vocabSize() + " tokens but the"
                         + " model's embeddings have " + rows + " rows");
             }
-            boolean builtIn = templateSource != null;
-            String source = builtIn ? templateSource : FallbackTemplates.forVocabulary(t -> tokenizer.tokenId(t) >= 0);
             String bos = tokenizer.bos() >= 0 ? tokenizer.tokenText(tokenizer.bos()) : null;
             String eos = tokenizer.eos() >= 0 ? tokenizer.tokenText(tokenizer.eos()) : null;
-            ChatTemplate template = ChatTemplate.of(source, bos, eos);
+            ChatTemplate template;
+            boolean builtIn;
+            if (templateOverride != null) {
+                try {
+                    template = ChatTemplate.of(templateOverride, bos, eos);
+                } catch (ChatTemplateException e) {
+                    throw new LlmException(LlmException.Kind.INVALID_REQUEST, "the chat template given for " + path
+                            + " cannot be used: " + e.getMessage(), e);
+                }
+                builtIn = true;
+            } else {
+                template = null;
+                if (templateSource != null) {
+                    try {
+                        template = ChatTemplate.of(templateSource, bos, eos);
+                    } catch (ChatTemplateException e) {
+                        LOG.log(System.Logger.Level.WARNING, "{0}: its chat template cannot be used ({1}); chats use"
+                                + " a generic template chosen from its vocabulary, which cannot carry tools. Give a"
+                                + " working one with --chat-template-file", path, e.getMessage());
+                    }
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, "{0} has no chat template; chats use a generic template"
+                            + " chosen from its vocabulary, which cannot carry tools. Give one with"
+                            + " --chat-template-file", path);
+                }
+                builtIn = template != null;
+                if (template == null) {
+                    template = ChatTemplate.of(FallbackTemplates.forVocabulary(t -> tokenizer.tokenId(t) >= 0), bos, eos);
+                }
+            }
             return new ModelFiles(gguf, weights, network, tokenizer, template, builtIn, eog, samplingDefaults);
         } catch (ModelFormatException | ChatTemplateException e) {
             network.close();

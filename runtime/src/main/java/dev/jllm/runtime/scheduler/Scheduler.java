@@ -144,7 +144,9 @@ public final class Scheduler implements AutoCloseable {
         try {
             GrammarMatcher grammar = request.grammar() == null ? null
                     : request.grammar().matcher(TokenTrie.of(tokenizer, endOfGeneration));
-            s = new Sequence(handle, request, config.contextSize(), vocabSize, tokenizer.newStreamingDecoder(),
+            Set<Integer> preserved = request.preservedTokens();
+            s = new Sequence(handle, request, config.contextSize(), vocabSize, preserved.isEmpty()
+                    ? tokenizer.newStreamingDecoder() : tokenizer.newStreamingDecoder(preserved::contains),
                     endOfGeneration, grammar);
         } catch (IllegalArgumentException e) {
             throw LlmException.invalid(e.getMessage());
@@ -319,12 +321,43 @@ public final class Scheduler implements AutoCloseable {
             if (budget == 0) {
                 break;
             }
-            if (s.pending() > 1 && !s.handle.isBacklogged()) {
+            if (s.pending() > 1 && !s.handle.isBacklogged() && !waitsForSharedPrefix(s)) {
                 int n = Math.min(s.pending(), budget);
                 addToBatch(s, n);
                 budget -= n;
             }
         }
+    }
+
+    /**
+     * A prompt that an older running sequence is evaluating too (the choices of an {@code n > 1} request,
+     * identical prompts arriving together) is evaluated once: the younger sequence waits until the older one's
+     * cache holds all of it but the last token, then shares those pages instead of computing them again.
+     *
+     * @return true while {@code s} waits
+     */
+    private boolean waitsForSharedPrefix(Sequence s) {
+        int reusable = s.length() - 1;
+        for (Sequence older : active) {
+            if (older == s || older.admission >= s.admission || older.id < 0) {
+                continue;
+            }
+            // Only a whole prompt is worth waiting for: prompts that merely share an opening (a BOS, a system
+            // message) are evaluated side by side, as before, and share what is cached when they are admitted.
+            int common = PrefixCache.commonPrefix(older.history(), older.length(), s.history(), reusable);
+            if (common < reusable || common <= s.kvLength) {
+                continue;
+            }
+            if (older.kvLength < common) {
+                return true;
+            }
+            kv.drop(s.id);
+            kv.share(older.id, s.id, common);
+            s.kvLength = common;
+            s.sharedPrefix(Math.min(common, s.prompt.length));
+            return false;
+        }
+        return false;
     }
 
     private void addToBatch(Sequence s, int count) {

@@ -98,6 +98,12 @@ final class Sequence {
         }
     }
 
+    /** Its prompt's first {@code cached} tokens were taken from another running sequence after admission. */
+    void sharedPrefix(int cached) {
+        cachedTokens = Math.max(cachedTokens, cached);
+        handle.admitted(cachedTokens);
+    }
+
     /** The logits after {@code history[length - 1]}: picks the next token and reports it. */
     void onLogits(float[] logits) {
         int token = sampler.sample(logits);

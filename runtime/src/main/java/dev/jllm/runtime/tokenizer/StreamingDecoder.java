@@ -8,11 +8,16 @@ package dev.jllm.runtime.tokenizer;
  */
 public final class StreamingDecoder {
     private final Tokenizer tokenizer;
-    private final boolean renderSpecial;
+    private final java.util.function.IntPredicate renderSpecial;
     private final Utf8Assembler assembler = new Utf8Assembler();
     private final StringBuilder out = new StringBuilder();
 
     StreamingDecoder(Tokenizer tokenizer, boolean renderSpecial) {
+        this(tokenizer, id -> renderSpecial);
+    }
+
+    /** @param renderSpecial which special tokens are written as their text (others contribute nothing) */
+    StreamingDecoder(Tokenizer tokenizer, java.util.function.IntPredicate renderSpecial) {
         this.tokenizer = tokenizer;
         this.renderSpecial = renderSpecial;
     }
@@ -20,7 +25,7 @@ public final class StreamingDecoder {
     /** Feeds one token; returns the characters it completes (possibly empty). */
     public String accept(int id) {
         out.setLength(0);
-        for (byte b : tokenizer.tokenBytes(id, renderSpecial)) {
+        for (byte b : tokenizer.tokenBytes(id, renderSpecial.test(id))) {
             assembler.accept(b, out);
         }
         return out.toString();

@@ -83,6 +83,15 @@ public interface Tokenizer {
     /** A decoder for one generated sequence: token ids in, complete UTF-8 characters out. */
     StreamingDecoder newStreamingDecoder(boolean renderSpecial);
 
+    /**
+     * A decoder that writes the text of the special tokens {@code rendered} accepts: the markers of tool calls and
+     * the like ({@code [TOOL_CALLS]}, {@code <|python_tag|>}), which a parser must see, as llama.cpp's "preserved
+     * tokens".
+     */
+    default StreamingDecoder newStreamingDecoder(java.util.function.IntPredicate rendered) {
+        return new StreamingDecoder(this, rendered);
+    }
+
     default StreamingDecoder newStreamingDecoder() {
         return newStreamingDecoder(false);
     }

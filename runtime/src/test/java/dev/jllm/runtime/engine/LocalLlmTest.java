@@ -95,7 +95,7 @@ class LocalLlmTest {
 
     @Test
     void requestFieldsTheEngineCannotHonourAreRefusedByName() {
-        assertThatThrownBy(() -> service.chatCompletion(request("x").n(2).build()))
+        assertThatThrownBy(() -> service.chatCompletion(request("x").n(1000).build()))
                 .isInstanceOf(LlmException.class).hasMessageContaining("'n'");
         assertThatThrownBy(() -> service.chatCompletion(request("x").temperature(3.0).build()))
                 .hasMessageContaining("'temperature'");
@@ -272,5 +272,61 @@ class LocalLlmTest {
         assertThat(thrown).singleElement().isInstanceOfSatisfying(LlmException.class,
                 e -> assertThat(e.kind()).isEqualTo(LlmException.Kind.CANCELLED));
         assertThat(service.chatCompletion("one", request("Hi").maxTokens(3).build()).usage().completionTokens()).isPositive();
+    }
+
+    @Test
+    void nChoicesShareOnePromptAndStreamSideBySide() {
+        ChatCompletion whole = service.chatCompletion(request("Tell me a story").n(2).maxTokens(12).build());
+        assertThat(whole.choices()).extracting(c -> c.index()).containsExactly(0, 1);
+        // greedy: both choices are the same continuation of the one prompt
+        assertThat(whole.choices().get(1).message().text()).isEqualTo(whole.choices().get(0).message().text());
+        int one = service.chatCompletion(request("Tell me a story").maxTokens(12).build()).usage().completionTokens();
+        assertThat(whole.usage().completionTokens()).isEqualTo(2 * one);
+
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (ChatCompletionStream s = service.chatCompletionStream(request("Tell me a story").n(2).maxTokens(12)
+                .streamOptions(new dev.jllm.api.openai.StreamOptions(true)).build())) {
+            s.forEach(chunks::add);
+        }
+        dev.jllm.api.ChatCompletionAccumulator acc = new dev.jllm.api.ChatCompletionAccumulator();
+        chunks.forEach(acc::add);
+        ChatCompletion streamed = acc.result();
+        assertThat(streamed.choices()).hasSize(2);
+        assertThat(streamed.choices()).allSatisfy(c -> {
+            assertThat(c.message().text()).isEqualTo(whole.choices().get(0).message().text());
+            assertThat(c.finishReason()).isEqualTo(whole.choices().get(0).finishReason());
+        });
+        assertThat(chunks.getLast().choices()).isEmpty();
+        assertThat(chunks.getLast().usage().completionTokens()).isEqualTo(2 * one);
+    }
+
+    @Test
+    void toolsForATemplateThatCannotCarryThemAreRefusedByName() {
+        // stories260K has no chat template: its generic fallback does not show tools to the model
+        dev.jllm.api.openai.Tool tool = dev.jllm.api.openai.Tool.function(dev.jllm.api.openai.FunctionDefinition.of(
+                "get_weather", "weather", java.util.Map.of("type", "object")));
+        assertThatThrownBy(() -> service.chatCompletion(request("x").tools(List.of(tool)).build()))
+                .isInstanceOfSatisfying(LlmException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(LlmException.Kind.INVALID_REQUEST);
+                    assertThat(e.getMessage()).contains("'tools'").contains("--chat-template-file");
+                });
+        // tool_choice none: the tools are not offered, so nothing is dropped
+        ChatCompletion none = service.chatCompletion(request("x").maxTokens(4).tools(List.of(tool))
+                .toolChoice(dev.jllm.api.openai.ToolChoice.NONE).build());
+        assertThat(none.choices().getFirst().message().toolCalls()).isNull();
+    }
+
+    @Test
+    void aChatTemplateFileLetsTheModelTakeTools() throws Exception {
+        Path template = Path.of(getClass().getResource("/dev/jllm/runtime/chat/templates/qwen2.5-instruct.jinja").toURI());
+        service.create("withTools", LocalConfig.of(model).withThreads(2)
+                .withOption(LocalSettings.CHAT_TEMPLATE_FILE, template.toString()));
+        dev.jllm.api.openai.Tool tool = dev.jllm.api.openai.Tool.function(dev.jllm.api.openai.FunctionDefinition.of(
+                "get_weather", "weather", java.util.Map.of("type", "object")));
+        ChatCompletion c = service.chatCompletion("withTools", request("x").maxTokens(4).tools(List.of(tool)).build());
+        assertThat(c.choices().getFirst().finishReason()).isIn("stop", "length", "tool_calls");
+        assertThatThrownBy(() -> service.create("missing", LocalConfig.of(model)
+                .withOption(LocalSettings.CHAT_TEMPLATE_FILE, home.resolve("nope.jinja").toString())))
+                .hasMessageContaining("nope.jinja");
     }
 }

@@ -36,7 +36,7 @@ class LocalSettingsTest {
     void badOptionsAreRefusedByName() {
         assertThatThrownBy(() -> LocalSettings.of(LocalConfig.defaults().withOption("kv_mem", "1g")))
                 .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind()).isEqualTo(LlmException.Kind.INVALID_REQUEST))
-                .hasMessageContaining("kv_mem").hasMessageContaining("accepted: kv_memory, max_queue");
+                .hasMessageContaining("kv_mem").hasMessageContaining("accepted: chat_template_file, kv_memory, max_queue");
         assertThatThrownBy(() -> LocalSettings.of(LocalConfig.defaults().withOption("kv_memory", "lots")))
                 .hasMessageContaining("kv_memory").hasMessageContaining("'lots' is not a memory size");
         assertThatThrownBy(() -> LocalSettings.of(LocalConfig.defaults().withOption("kv_memory", "0")))

@@ -72,6 +72,26 @@ class PrefixReuseTest {
     }
 
     @Test
+    void identicalPromptsSubmittedTogetherAreEvaluatedOnce() {
+        // the choices of an n = 2 request: the younger waits for the older's prompt, then shares its pages
+        int[] prompt = stories.encode("Once upon a time, in a big forest, there lived a little bunny");
+        Scheduler s = stories.manual(2, 0, 8);
+        Stories.Reader a = new Stories.Reader(s.submit(withLogprobs(prompt, 12)));
+        Stories.Reader b = new Stories.Reader(s.submit(withLogprobs(prompt, 12)));
+        s.step();
+        // the first step evaluates a chunk of the older prompt only
+        assertThat(s.lastPlan()).containsExactly(8);
+        Stories.runUntilDone(s, List.of(a, b), 500);
+        assertThat(a.outcome.cachedTokens()).isZero();
+        assertThat(b.outcome.cachedTokens()).isEqualTo(prompt.length - 1);
+        assertThat(b.outcome.tokens()).containsExactly(a.outcome.tokens());
+        for (int i = 0; i < a.tokens.size(); i++) {
+            assertThat(b.tokens.get(i).logprobs()).isEqualTo(a.tokens.get(i).logprobs());
+        }
+        s.close();
+    }
+
+    @Test
     void aNewcomerSharesThePrefixOfARunningSequence() {
         int[] system = stories.encode("Lily and Tom were friends. They liked to play in the park every day.");
         int[] a = Arrays.copyOf(system, system.length + 1);

@@ -33,7 +33,7 @@ import java.util.concurrent.CountDownLatch;
                         + " wins."})
 final class ServeCommand implements Callable<Integer> {
 
-    /** One {@code --model REF [--alias NAME]} pair. */
+    /** One {@code --model REF [--alias NAME] [--quantize TYPE] [--chat-template-file FILE]} group. */
     static final class ModelOption {
         @Option(names = "--model", required = true, paramLabel = "REF",
                 description = "A model to load at start: a .gguf file, a Hugging Face model directory, a model"
@@ -50,6 +50,11 @@ final class ServeCommand implements Callable<Integer> {
                 description = "Quantize the preceding --model's float weights at load time: q8_0 or q4_0"
                         + " (faster and smaller, not exact).")
         String quantize;
+
+        @Option(names = "--chat-template-file", paramLabel = "FILE",
+                description = "A Jinja chat template for the preceding --model, used instead of its own: for a"
+                        + " model whose template is missing or broken, or cannot carry tools.")
+        String chatTemplateFile;
     }
 
     @ArgGroup(exclusive = false, multiplicity = "0..*")
@@ -192,7 +197,7 @@ final class ServeCommand implements Callable<Integer> {
         List<ModelSpec> specs;
         OnDemandConfig onDemand;
         try {
-            specs = models.stream().map(m -> new ModelSpec(m.ref, m.alias, m.quantize)).toList();
+            specs = models.stream().map(m -> new ModelSpec(m.ref, m.alias, m.quantize, m.chatTemplateFile)).toList();
             if (specs.isEmpty()) {
                 specs = fromEnv("JLLM_MODEL", ",").stream().map(r -> new ModelSpec(r, null)).toList();
             }

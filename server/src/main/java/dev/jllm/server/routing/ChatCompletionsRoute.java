@@ -41,16 +41,18 @@ public final class ChatCompletionsRoute implements Handler {
             if (request.isStream()) {
                 stream(res, request, forInstance, target);
             } else {
-                whole(res, forInstance, target);
+                whole(res, request, forInstance, target);
             }
         }
     }
 
-    private void whole(ServerResponse res, ChatCompletionRequest request, ModelRouter.Target target) {
+    private void whole(ServerResponse res, ChatCompletionRequest asked, ChatCompletionRequest request,
+                       ModelRouter.Target target) {
         GenerationTimer timer = new GenerationTimer(ctx.metrics(), target.instance());
         ChatCompletion c = ctx.service().chatCompletion(target.instance(), request.withStream(false));
         timer.finished(c.usage());
-        Responses.json(res, 200, OpenAiWire.completion(WholeAnswers.normalized(c, target.modelId())));
+        Responses.json(res, 200, OpenAiWire.completion(WholeAnswers.normalized(c,
+                target.shownModel(asked.model()))));
     }
 
     private void stream(ServerResponse res, ChatCompletionRequest asked, ChatCompletionRequest forInstance,
@@ -62,7 +64,7 @@ public final class ChatCompletionsRoute implements Handler {
         GenerationTimer timer = new GenerationTimer(ctx.metrics(), target.instance());
         try (ChatCompletionStream stream = ctx.service().chatCompletionStream(target.instance(), r)) {
             ChunkNormalizer norm = new ChunkNormalizer(WholeAnswers.newId("chatcmpl-"),
-                    System.currentTimeMillis() / 1000, target.modelId());
+                    System.currentTimeMillis() / 1000, target.shownModel(asked.model()));
             SseGeneration.send(res, stream, norm, usageMember, timer, new SseGeneration.Encoder() {
                 @Override
                 public String chunk(ChatCompletionChunk c) {

@@ -20,10 +20,16 @@ public final class ChatRequestValidator {
     static final Set<String> FIELDS = Set.of("model", "messages", "max_tokens", "max_completion_tokens",
             "temperature", "top_p", "n", "stop", "seed", "presence_penalty", "frequency_penalty", "logit_bias",
             "logprobs", "top_logprobs", "response_format", "tools", "tool_choice", "parallel_tool_calls", "stream",
-            "stream_options", "user", "top_k", "min_p", "repeat_penalty", "grammar", "json_schema");
+            "stream_options", "user", "top_k", "min_p", "repeat_penalty", "grammar", "json_schema", "reasoning_effort",
+            // accepted and ignored (see AcceptedFields): they ask nothing a local or proxied answer could differ by
+            "store", "metadata", "service_tier", "prompt_cache_key", "prompt_cache_retention", "safety_identifier",
+            "modalities", "audio", "verbosity", "web_search_options", "prediction",
+            // deprecated forms of tools, refused with the reason
+            "functions", "function_call");
     static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     private static final Set<String> MESSAGE_FIELDS =
-            Set.of("role", "content", "name", "tool_calls", "tool_call_id", "refusal");
+            Set.of("role", "content", "name", "tool_calls", "tool_call_id", "refusal", "reasoning_content", "audio",
+                    "function_call");
     private static final Set<String> PART_TYPES = Set.of("text", "image_url", "input_audio", "file");
     /** More stop strings than any client needs; a bound keeps the matcher's work per token small. */
     static final int MAX_STOP = 16;
@@ -69,11 +75,14 @@ public final class ChatRequestValidator {
                 throw ApiException.invalid("'" + f.param("stream_options") + "' is only allowed when 'stream' is true",
                         f.param("stream_options"));
             }
-            so.allowOnly(Set.of("include_usage"));
+            so.allowOnly(Set.of("include_usage", "include_obfuscation"));
             so.bool("include_usage");
+            so.bool("include_obfuscation"); // obfuscation pads chunks against side channels; jllm sends none
         }
         f.string("user");
         constraints(f);
+        f.oneOf("reasoning_effort", Set.of("none", "minimal", "low", "medium", "high", "xhigh", "max"));
+        AcceptedFields.check(f);
         f.integer("top_k", 0, Integer.MAX_VALUE);
         f.number("min_p", 0, 1);
         Double rp = f.number("repeat_penalty", 0, Double.MAX_VALUE);
@@ -114,6 +123,17 @@ public final class ChatRequestValidator {
             }
             m.string("name");
             m.string("refusal");
+            m.string("reasoning_content");
+            if (m.has("function_call")) {
+                throw ApiException.invalid("'" + m.param("function_call") + "' is the deprecated form of tool_calls,"
+                        + " which jllm does not take; send 'tool_calls'", m.param("function_call"));
+            }
+            JsonFields audio = m.nested("audio");
+            if (audio != null) {
+                // A reference to an earlier audio answer; jllm never gives audio answers, so it refers to nothing here.
+                audio.allowOnly(Set.of("id"));
+                audio.requiredString("id");
+            }
             boolean hasCalls = toolCalls(m, role);
             content(m, role, hasCalls);
             String callId = m.string("tool_call_id");

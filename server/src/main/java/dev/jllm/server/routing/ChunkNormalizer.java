@@ -29,7 +29,10 @@ public final class ChunkNormalizer {
     private final Set<Integer> started = new LinkedHashSet<>();
     private final Set<Integer> finished = new LinkedHashSet<>();
 
-    /** The fallbacks stand in for what the instance's first chunk leaves out. */
+    /**
+     * The fallbacks stand in for what the instance's first chunk leaves out, except the model: when given, every
+     * chunk names it whatever the instance wrote (the id the client asked for).
+     */
     public ChunkNormalizer(String fallbackId, long fallbackCreated, String fallbackModel) {
         this.fallbackId = fallbackId;
         this.fallbackCreated = fallbackCreated;
@@ -41,7 +44,8 @@ public final class ChunkNormalizer {
         if (id == null) {
             id = in.id() == null || in.id().isBlank() ? fallbackId : in.id();
             created = in.created() > 0 ? in.created() : fallbackCreated;
-            model = in.model() == null || in.model().isBlank() ? fallbackModel : in.model();
+            // Answers name the model as the client did (an alias, not the file the instance loaded).
+            model = fallbackModel != null ? fallbackModel : in.model();
         }
         if (in.systemFingerprint() != null) {
             fingerprint = in.systemFingerprint();
@@ -57,14 +61,15 @@ public final class ChunkNormalizer {
             }
             ChatCompletionDelta d = c.delta() == null ? ChatCompletionDelta.EMPTY : c.delta();
             boolean first = started.add(index);
-            boolean hasBody = d.content() != null || d.toolCalls() != null || d.refusal() != null;
+            boolean hasBody = d.content() != null || d.toolCalls() != null || d.refusal() != null
+                    || d.reasoningContent() != null;
             if (first || hasBody || c.logprobs() != null) {
                 String role = first ? (d.role() == null ? "assistant" : d.role()) : null;
                 // The role chunk carries content "" when it has nothing else, as OpenAI's does.
                 String content = d.content() == null && first && d.toolCalls() == null && d.refusal() == null
-                        ? "" : d.content();
+                        && d.reasoningContent() == null ? "" : d.content();
                 out.add(chunk(new ChunkChoice(index, new ChatCompletionDelta(role, content, d.toolCalls(),
-                        d.refusal()), c.logprobs(), null)));
+                        d.refusal(), d.reasoningContent()), c.logprobs(), null)));
             }
             if (c.finishReason() != null) {
                 finished.add(index);

@@ -59,7 +59,7 @@ public final class CompletionsRoute implements Handler {
         ChatCompletion c = ctx.service().chatCompletion(target.instance(),
                 request.chat().withModel(target.modelId()));
         timer.finished(c.usage());
-        String model = c.model() == null || c.model().isBlank() ? target.modelId() : c.model();
+        String model = target.shownModel(request.model());
         Responses.json(res, 200, TextCompletionWire.whole(c, WholeAnswers.newId("cmpl-"), model,
                 request.echo() ? request.prompt() : null));
     }
@@ -69,7 +69,8 @@ public final class CompletionsRoute implements Handler {
         String id = WholeAnswers.newId("cmpl-");
         try (ChatCompletionStream stream = ctx.service().chatCompletionStream(target.instance(),
                 request.chat().withModel(target.modelId()))) {
-            ChunkNormalizer norm = new ChunkNormalizer(id, System.currentTimeMillis() / 1000, target.modelId());
+            ChunkNormalizer norm = new ChunkNormalizer(id, System.currentTimeMillis() / 1000,
+                    target.shownModel(request.model()));
             SseGeneration.send(res, stream, norm, request.includeUsage(), timer, new TextChunks(request, id),
                     target.instance());
         }

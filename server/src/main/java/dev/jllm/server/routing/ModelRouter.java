@@ -45,6 +45,25 @@ public final class ModelRouter {
             Objects.requireNonNull(instance, "instance");
             Objects.requireNonNull(modelId, "modelId");
         }
+
+        /**
+         * The model an answer names: what the client asked for (an alias, a store name), as OpenAI echoes its
+         * model names; for a request that named none, the model id, or the instance name when that id is a file
+         * on this server (a {@code --model} path is nobody's business but the server's).
+         */
+        public String shownModel(String requested) {
+            if (requested != null && !requested.isBlank()) {
+                return requested;
+            }
+            try {
+                if (java.nio.file.Files.exists(java.nio.file.Path.of(modelId))) {
+                    return instance;
+                }
+            } catch (RuntimeException notAPath) {
+                // an id that is no path at all is shown as it is
+            }
+            return modelId;
+        }
     }
 
     /**

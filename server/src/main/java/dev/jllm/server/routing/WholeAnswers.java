@@ -19,10 +19,11 @@ final class WholeAnswers {
         return prefix + HexFormat.of().formatHex(b);
     }
 
+    /** @param model the model the answer names (the id the client asked for); null keeps the instance's */
     static ChatCompletion normalized(ChatCompletion c, String model) {
         String id = c.id() == null || c.id().isBlank() ? newId("chatcmpl-") : c.id();
         long created = c.created() > 0 ? c.created() : System.currentTimeMillis() / 1000;
-        String m = c.model() == null || c.model().isBlank() ? model : c.model();
+        String m = model != null ? model : c.model();
         return new ChatCompletion(id, ChatCompletion.OBJECT, created, m, c.systemFingerprint(), c.choices(),
                 c.usage());
     }

@@ -140,9 +140,14 @@ class OllamaClientsTest {
         assertThat(strings(r.getJsonArray("psAfterCopyChat"))).containsExactly(MODEL); // one model, two names
         assertThat(strings(r.getJsonArray("afterDelete"))).doesNotContain("npm-copy:latest").contains(MODEL);
 
+        // the model's generic template cannot show tools: offering them is a 400 naming them
+        JsonObject refusedTools = r.getJsonObject("toolsRefused");
+        assertThat(refusedTools.getBoolean("refused")).isTrue();
+        assertThat(refusedTools.getInt("status")).isEqualTo(400);
+        assertThat(refusedTools.getString("error")).contains("'tools'");
         JsonObject tools = r.getJsonObject("toolChat");
         assertThat(tools.getBoolean("done")).isTrue();
-        // the tool definitions and the call history were rendered into the prompt
+        // the call history was rendered into the prompt
         assertThat(tools.getInt("prompt_eval_count")).isGreaterThan(r.getInt("plainPromptTokens"));
 
         JsonObject format = r.getJsonObject("format");
