@@ -1,5 +1,6 @@
 /**
- * Llama-family decoders over GGUF weights.
+ * Decoder-only transformers over GGUF weights: llama (incl. Mixtral-style experts), qwen2, qwen3, qwen3moe, phi3,
+ * gemma2, gemma3, granite.
  *
  * <pre>{@code
  * try (GgufFile gguf = GgufFile.open(path);
@@ -15,9 +16,10 @@
  * Face checkpoint ({@link dev.jllm.runtime.hf}) or a quantizing view of either
  * ({@code LlamaModel.load(source, config, options)}).
  *
- * <p>{@link dev.jllm.runtime.model.ModelConfig} is read from the GGUF metadata (or config.json); architecture differences
- * ({@link dev.jllm.runtime.model.Architecture}: llama, qwen2, qwen3) are data: RoPE pair order, optional
- * biases, per-head q/k norms, tied output, RoPE scaling (linear, YaRN, Llama 3 frequency factors).
+ * <p>{@link dev.jllm.runtime.model.ModelConfig} is read from the GGUF metadata (or config.json), with the families'
+ * extras in {@link dev.jllm.runtime.model.ArchParams}. Each family's layer is one {@code Decoder} (as llama.cpp's
+ * {@code src/models/*.cpp}) composed of shared operations ({@code ForwardOps}: projections, norms, RoPE, attention
+ * with window and soft-cap, gated FFN; {@code MoeFeedForward}: routed experts).
  * {@link dev.jllm.runtime.model.LlamaModel#forward} evaluates a {@link dev.jllm.runtime.model.Batch} of
  * (token, position, sequence, wants-logits) entries in one pass, causal per sequence.
  */

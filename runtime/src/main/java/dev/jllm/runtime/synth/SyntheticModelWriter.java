@@ -219,6 +219,10 @@ public final class SyntheticModelWriter {
             scores[i] = -i;
             types[i] = 1;
         }
+        if (shape.architecture().startsWith("gemma")) {
+            // Gemma's converter writes this: no space is prepended to the text before SentencePiece
+            w.putBool("tokenizer.ggml.add_space_prefix", false);
+        }
         if (shape.architecture().equals("phi3")) {
             // llama.cpp marks Phi-3's special tokens by name and requires <|endoftext|> (a control token in Phi-3)
             tokens[n - 1] = "<|endoftext|>";

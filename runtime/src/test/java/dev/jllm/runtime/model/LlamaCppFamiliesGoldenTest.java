@@ -80,6 +80,23 @@ class LlamaCppFamiliesGoldenTest {
         }
     }
 
+    /** Gemma files set {@code tokenizer.ggml.add_space_prefix = false}: ids from llama-tokenize on the same file. */
+    @org.junit.jupiter.api.Test
+    void gemmaFilesTokenizeWithoutASpacePrefixAsLlamaCppDoes() throws Exception {
+        Path file = Path.of("target", "synth-families", "gemma3-small-F32.gguf");
+        Files.createDirectories(file.getParent());
+        new SyntheticModelWriter(ModelShape.named("gemma3-small"), WeightMix.parse("F32"), 1, null).write(file);
+        try (GgufFile gguf = GgufFile.open(file)) {
+            assertThat(gguf.bool("tokenizer.ggml.add_space_prefix", true)).isFalse();
+            var tokenizer = dev.jllm.runtime.tokenizer.Tokenizers.fromGguf(gguf);
+            // llama-tokenize -m gemma3-small-F32.gguf -p "Hello world" --ids
+            assertThat(tokenizer.encode("Hello world", true, false))
+                    .containsExactly(1, 75, 104, 111, 111, 114, 229, 153, 132, 122, 114, 117, 111, 103);
+            assertThat(tokenizer.encode("t301 t302", true, false))
+                    .containsExactly(1, 119, 54, 51, 52, 229, 153, 132, 119, 54, 51, 53);
+        }
+    }
+
     private static int argmax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {
