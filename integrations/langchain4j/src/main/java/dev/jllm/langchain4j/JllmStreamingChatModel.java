@@ -86,10 +86,13 @@ public final class JllmStreamingChatModel implements StreamingChatModel {
                                 callNames.put(index, c.function().name());
                             }
                             String args = c.function() == null ? null : c.function().arguments();
-                            handler.onPartialToolCall(PartialToolCall.builder().index(index)
-                                    .id(callIds.get(index)).name(callNames.get(index))
-                                    .partialArguments(args == null ? "" : args).build(),
-                                    new PartialToolCallContext(cancel));
+                            // The first delta of a call names it with no arguments yet; LangChain4j's partial
+                            // calls carry argument text, so they start with the first piece of it.
+                            if (args != null && !args.isEmpty()) {
+                                handler.onPartialToolCall(PartialToolCall.builder().index(index)
+                                        .id(callIds.get(index)).name(callNames.get(index))
+                                        .partialArguments(args).build(), new PartialToolCallContext(cancel));
+                            }
                         }
                     }
                 }
