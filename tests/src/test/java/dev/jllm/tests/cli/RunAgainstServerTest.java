@@ -76,8 +76,8 @@ class RunAgainstServerTest {
                 pane.enter();
                 pane.type("Tell me a long story about a dog");
                 pane.enter();
-                pane.await("two lines of answer", s -> s.substring(s.lastIndexOf("Tell me a long story"))
-                        .lines().count() >= 3, Duration.ofSeconds(120));
+                pane.await("two lines of answer", s -> s.lastIndexOf("Tell me a long story") >= 0
+                        && s.substring(s.lastIndexOf("Tell me a long story")).lines().count() >= 3, Duration.ofSeconds(120));
                 assertThat(activeGenerations(port)).isEqualTo("1");
                 pane.ctrlC();
                 pane.await("the answer to stop", s -> s.contains("(answer stopped)") && pane.lastLine().equals(">>>"),
