@@ -81,8 +81,8 @@ out.plainPromptTokens = plainChat.prompt_eval_count;
 
 // format: honoured once the engine constrains decoding, refused with a 400 naming the field until then
 try {
-  const f = await ollama.chat({ model, format: 'json', options: { num_predict: 16 }, messages: [{ role: 'user', content: 'x' }] });
-  out.format = { refused: false, done: f.done, content: f.message.content };
+  const f = await ollama.chat({ model, format: 'json', options: { num_predict: 64 }, messages: [{ role: 'user', content: 'x' }] });
+  out.format = { refused: false, done: f.done, done_reason: f.done_reason, content: f.message.content };
 } catch (e) {
   out.format = { refused: true, status: e.status_code ?? null, error: e.error ?? String(e) };
 }

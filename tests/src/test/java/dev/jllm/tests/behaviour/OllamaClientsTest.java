@@ -156,7 +156,13 @@ class OllamaClientsTest {
             assertThat(format.getString("error")).contains("'format'");
         } else {
             assertThat(format.getBoolean("done")).isTrue();
-            assertThat(Http.json(format.getString("content"))).isNotNull(); // a JSON object, as asked
+            if (format.getString("done_reason").equals("stop")) {
+                assertThat(Http.json(format.getString("content"))).isNotNull(); // a whole JSON object, as asked
+            } else {
+                // num_predict cut it: what there is is the start of an object (constrained decoding)
+                assertThat(format.getString("done_reason")).isEqualTo("length");
+                assertThat(format.getString("content")).startsWith("{");
+            }
         }
 
         JsonObject embed = r.getJsonObject("embed");
