@@ -24,6 +24,13 @@ public final class Jobs {
         return Http.json(r);
     }
 
+    /** {@code GET /v1/jobs}: every job the server still knows (this does not count as following one). */
+    public jakarta.json.JsonArray list() {
+        HttpResponse<String> r = http.get("/v1/jobs");
+        Assertions.assertEquals(200, r.statusCode(), r.body());
+        return Http.json(r).getJsonArray("data");
+    }
+
     public JsonObject get(String id) {
         HttpResponse<String> r = http.get("/v1/jobs/" + id);
         Assertions.assertEquals(200, r.statusCode(), r.body());

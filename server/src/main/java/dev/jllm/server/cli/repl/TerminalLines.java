@@ -38,6 +38,11 @@ public final class TerminalLines implements LineSource {
             // chat then takes it over (onInterrupt), and LineReader swaps in its own while a line is read.
             Terminal t = TerminalBuilder.builder().system(true).nativeSignals(true)
                     .signalHandler(Terminal.SignalHandler.SIG_DFL).build();
+            // Ctrl-C during an answer must not print "^C" into the streamed text: that would break its lines,
+            // which jllm wraps to the terminal's width itself.
+            org.jline.terminal.Attributes attributes = t.getAttributes();
+            attributes.setLocalFlag(org.jline.terminal.Attributes.LocalFlag.ECHOCTL, false);
+            t.setAttributes(attributes);
             LineReader r = LineReaderBuilder.builder().terminal(t).appName("jllm")
                     .variable(LineReader.HISTORY_FILE, history)
                     .variable(LineReader.SECONDARY_PROMPT_PATTERN, "... ")
