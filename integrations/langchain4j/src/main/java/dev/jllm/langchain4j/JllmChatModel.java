@@ -21,14 +21,10 @@ import dev.langchain4j.model.chat.response.ChatResponse;
  */
 public final class JllmChatModel implements ChatModel {
 
-    private final ModelHandle handle;
-    private final ChatRequestParameters defaults;
-    private final Long seed;
+    private final ChatTarget target;
 
     private JllmChatModel(JllmModelBuilder<?> b) {
-        this.handle = b.source().open();
-        this.defaults = b.defaults(handle.model());
-        this.seed = b.seed();
+        this.target = ChatTarget.of(b);
     }
 
     public static Builder builder() {
@@ -37,14 +33,14 @@ public final class JllmChatModel implements ChatModel {
 
     @Override
     public ChatResponse doChat(ChatRequest request) {
-        ChatCompletion c = handle.service().chatCompletion(handle.instance(),
-                RequestMapping.toJllm(request, handle.model(), seed, false));
+        ChatCompletion c = target.handle().service().chatCompletion(target.handle().instance(),
+                RequestMapping.toJllm(request, target.handle().model(), target.seed(), false));
         return ResponseMapping.toChatResponse(c);
     }
 
     @Override
     public ChatRequestParameters defaultRequestParameters() {
-        return defaults;
+        return target.defaults();
     }
 
     @Override
@@ -54,7 +50,7 @@ public final class JllmChatModel implements ChatModel {
 
     /** Where requests go: the service, instance and model. */
     public ModelHandle handle() {
-        return handle;
+        return target.handle();
     }
 
     public static final class Builder extends JllmModelBuilder<Builder> {

@@ -33,14 +33,10 @@ import java.util.Map;
  */
 public final class JllmStreamingChatModel implements StreamingChatModel {
 
-    private final ModelHandle handle;
-    private final ChatRequestParameters defaults;
-    private final Long seed;
+    private final ChatTarget target;
 
     private JllmStreamingChatModel(JllmModelBuilder<?> b) {
-        this.handle = b.source().open();
-        this.defaults = b.defaults(handle.model());
-        this.seed = b.seed();
+        this.target = ChatTarget.of(b);
     }
 
     public static Builder builder() {
@@ -51,8 +47,8 @@ public final class JllmStreamingChatModel implements StreamingChatModel {
     public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
         ChatCompletionStream stream;
         try {
-            stream = handle.service().chatCompletionStream(handle.instance(),
-                    RequestMapping.toJllm(request, handle.model(), seed, true));
+            stream = target.handle().service().chatCompletionStream(target.handle().instance(),
+                    RequestMapping.toJllm(request, target.handle().model(), target.seed(), true));
         } catch (RuntimeException e) {
             handler.onError(e);
             return;
@@ -123,7 +119,7 @@ public final class JllmStreamingChatModel implements StreamingChatModel {
 
     @Override
     public ChatRequestParameters defaultRequestParameters() {
-        return defaults;
+        return target.defaults();
     }
 
     @Override
@@ -132,7 +128,7 @@ public final class JllmStreamingChatModel implements StreamingChatModel {
     }
 
     public ModelHandle handle() {
-        return handle;
+        return target.handle();
     }
 
     /** The handler's way to stop the generation: closing the stream cancels it in the engine. */
