@@ -137,8 +137,9 @@ final class Chromium implements AutoCloseable {
         }
         try (Stream<Path> files = Files.walk(profile)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary profile left behind is harmless
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // a temporary profile left behind is harmless; Chromium's helper processes may still be writing into
+            // it as it is walked (a file vanishing mid-walk surfaces as UncheckedIOException)
         }
     }
 }
