@@ -162,9 +162,12 @@ class StructuredOutputTest {
                 "city", Map.of("type", "string", "maxLength", 10),
                 "unit", Map.of("enum", List.of("C", "F"))), "required", List.of("city", "unit"));
         Tool weather = Tool.function(FunctionDefinition.of("get_weather", "the weather", params));
-        Tool time = Tool.function(FunctionDefinition.of("get_time", "the time", null));
+        // Bounded arguments: a forced call then always ends within max_tokens (an open object could run on).
+        Tool time = Tool.function(FunctionDefinition.of("get_time", "the time", Map.of("type", "object",
+                "properties", Map.of("zone", Map.of("enum", List.of("UTC", "CET"))), "required", List.of("zone"),
+                "additionalProperties", false)));
         for (ToolChoice choice : List.of(ToolChoice.function("get_weather"), ToolChoice.REQUIRED)) {
-            ChatCompletion c = service.chatCompletion("t", request().temperature(0.9).seed(2L)
+            ChatCompletion c = service.chatCompletion("t", request().temperature(0.9).seed(2L).maxTokens(400)
                     .tools(List.of(weather, time)).toolChoice(choice).build());
             assertThat(c.choices().getFirst().finishReason()).isEqualTo("tool_calls");
             var calls = c.choices().getFirst().message().toolCalls();
