@@ -5,11 +5,11 @@ import dev.jllm.api.json.Json;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.ContentPart;
 import dev.jllm.api.openai.MessageContent;
-import dev.jllm.runtime.chat.ChatTemplate;
-import dev.jllm.runtime.chat.ChatTemplateException;
-import dev.jllm.runtime.chat.Message;
-import dev.jllm.runtime.chat.Tool;
-import dev.jllm.runtime.chat.ToolCall;
+import dev.jllm.template.ChatTemplate;
+import dev.jllm.template.ChatTemplateException;
+import dev.jllm.template.Message;
+import dev.jllm.template.Tool;
+import dev.jllm.template.ToolCall;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +47,7 @@ final class ChatPrompts {
 
     private static Message convert(ChatMessage m, int index) {
         String content = null;
-        List<dev.jllm.runtime.chat.ContentPart> parts = null;
+        List<dev.jllm.template.ContentPart> parts = null;
         switch (m.content()) {
             case null -> { }
             case MessageContent.Text t -> content = t.text();
@@ -58,7 +58,7 @@ final class ChatPrompts {
                         throw new LlmException(LlmException.Kind.INVALID_REQUEST, "messages[" + index + "].content: parts of type '"
                                 + part.type() + "' are not supported by local models (text only)");
                     }
-                    parts.add(dev.jllm.runtime.chat.ContentPart.text(part.text() == null ? "" : part.text()));
+                    parts.add(dev.jllm.template.ContentPart.text(part.text() == null ? "" : part.text()));
                 }
             }
         }

@@ -23,7 +23,7 @@ import dev.jllm.api.openai.TokenLogprob;
 import dev.jllm.api.openai.TopLogprob;
 import dev.jllm.api.openai.Usage;
 import dev.jllm.models.ModelFormatException;
-import dev.jllm.runtime.chat.ChatTemplateException;
+import dev.jllm.template.ChatTemplateException;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.hf.HfModelDirectory;
 import dev.jllm.models.hf.HubException;

@@ -3,7 +3,7 @@ package dev.jllm.runtime.engine;
 import dev.jllm.api.LlmException;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.gguf.GgufFile;
-import dev.jllm.runtime.chat.ChatTemplate;
+import dev.jllm.template.ChatTemplate;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.model.LlamaModel;
 import dev.jllm.runtime.model.ModelConfig;

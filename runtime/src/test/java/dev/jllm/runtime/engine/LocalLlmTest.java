@@ -318,7 +318,11 @@ class LocalLlmTest {
 
     @Test
     void aChatTemplateFileLetsTheModelTakeTools() throws Exception {
-        Path template = Path.of(getClass().getResource("/dev/jllm/runtime/chat/templates/qwen2.5-instruct.jinja").toURI());
+        // the template module's test-jar holds it; copied out because a jar entry is not a file
+        Path template = home.resolve("qwen2.5-instruct.jinja");
+        try (var in = getClass().getResourceAsStream("/dev/jllm/template/templates/qwen2.5-instruct.jinja")) {
+            java.nio.file.Files.copy(in, template);
+        }
         service.create("withTools", LocalConfig.of(model).withThreads(2)
                 .withOption(LocalSettings.CHAT_TEMPLATE_FILE, template.toString()));
         dev.jllm.api.openai.Tool tool = dev.jllm.api.openai.Tool.function(dev.jllm.api.openai.FunctionDefinition.of(

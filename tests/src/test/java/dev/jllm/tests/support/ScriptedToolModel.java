@@ -19,8 +19,8 @@ import dev.jllm.api.openai.Tool;
 import dev.jllm.api.openai.ToolChoice;
 import dev.jllm.api.openai.Usage;
 import dev.jllm.api.spi.LlmProviderFactory;
-import dev.jllm.runtime.chat.ChatTemplate;
-import dev.jllm.runtime.chat.Message;
+import dev.jllm.template.ChatTemplate;
+import dev.jllm.template.Message;
 import dev.jllm.runtime.chat.tools.AssistantOutputParser;
 import dev.jllm.runtime.chat.tools.OutputDelta;
 import dev.jllm.runtime.chat.tools.ThinkingSplitter;
@@ -156,9 +156,9 @@ public final class ScriptedToolModel implements LlmProviderFactory {
         private static List<Message> messages(List<ChatMessage> in) {
             List<Message> out = new ArrayList<>();
             for (ChatMessage m : in) {
-                List<dev.jllm.runtime.chat.ToolCall> calls = new ArrayList<>();
+                List<dev.jllm.template.ToolCall> calls = new ArrayList<>();
                 if (m.toolCalls() != null) {
-                    m.toolCalls().forEach(c -> calls.add(dev.jllm.runtime.chat.ToolCall.ofJsonArguments(c.id(),
+                    m.toolCalls().forEach(c -> calls.add(dev.jllm.template.ToolCall.ofJsonArguments(c.id(),
                             c.function().name(), c.function().arguments())));
                 }
                 out.add(new Message(m.role(), m.text(), null, m.name(), calls, m.toolCallId(), null));
@@ -166,8 +166,8 @@ public final class ScriptedToolModel implements LlmProviderFactory {
             return out;
         }
 
-        private static List<dev.jllm.runtime.chat.Tool> tools(List<Tool> in) {
-            return in.stream().map(t -> new dev.jllm.runtime.chat.Tool(t.function().name(), t.function().description(),
+        private static List<dev.jllm.template.Tool> tools(List<Tool> in) {
+            return in.stream().map(t -> new dev.jllm.template.Tool(t.function().name(), t.function().description(),
                     t.function().parameters())).toList();
         }
 

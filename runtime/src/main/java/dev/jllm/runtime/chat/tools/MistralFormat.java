@@ -80,7 +80,7 @@ public final class MistralFormat implements ToolCallFormat {
       String arguments = null;
       if (end > 0) {
         try {
-          arguments = CallObjects.arguments(dev.jllm.runtime.chat.ChatJson.parse(text.substring(json, end)));
+          arguments = CallObjects.arguments(dev.jllm.template.ChatJson.parse(text.substring(json, end)));
         } catch (IllegalArgumentException e) {
           arguments = null;
         }

@@ -7,7 +7,7 @@ import java.util.List;
  * Phi-4-mini: calls as a JSON list, {@code <|tool_call|>[{"name": ..., "arguments": {...}}]<|/tool_call|>}
  * (the special tokens of its vocabulary), or as {@code functools[{...}, ...]}, which the model also writes
  * (the form vLLM and SGLang parse). Its template takes the tools from the system message, not from
- * {@code tools}; {@link dev.jllm.runtime.chat.ChatTemplate} puts them there.
+ * {@code tools}; {@link dev.jllm.template.ChatTemplate} puts them there.
  */
 public final class Phi4Format implements ToolCallFormat {
 
