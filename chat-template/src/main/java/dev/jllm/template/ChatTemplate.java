@@ -2,8 +2,10 @@ package dev.jllm.template;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.interpret.AutoCloseableSupplier.AutoCloseableImpl;
+import com.hubspot.jinjava.interpret.CollectionTooBigException;
 import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 
@@ -20,6 +22,10 @@ import java.util.Objects;
  *
  * <p>Structured message content is kept as a list of parts for templates that iterate parts and joined
  * into one string for templates that print content as a string (see {@link #supportsTypedContent()}).
+ *
+ * <p>Every render, including the trial renders made here at load, runs within a {@link RenderBudget}: a
+ * template that loops without end or builds a huge string fails with {@link ChatTemplateException#overBudget()}
+ * instead of holding its thread.
  *
  * <p>Immutable and safe to share between threads; each render uses its own interpreter.
  *
@@ -46,17 +52,19 @@ public final class ChatTemplate {
     private final String bosToken;
     private final String eosToken;
     private final Jinjava jinjava;
+    private final RenderBudget budget;
     private final boolean typedContent;
     /** Phi-4-mini's template reads the tools from the system message ({@code message['tools']}, a JSON string). */
     private final boolean toolsInSystemMessage;
     private final boolean carriesTools;
 
-    private ChatTemplate(String source, String bosToken, String eosToken, Clock clock) {
+    private ChatTemplate(String source, String bosToken, String eosToken, Clock clock, RenderBudget budget) {
         this.source = source;
         this.rewritten = TemplateSourceRewriter.rewrite(source);
         this.bosToken = bosToken;
         this.eosToken = eosToken;
-        this.jinjava = JinjaEnvironment.create(clock);
+        this.budget = budget;
+        this.jinjava = JinjaEnvironment.create(clock, budget);
         checkSyntax();
         KnownNames.check(rewritten, jinjava);
         this.typedContent = probeTypedContent();
@@ -71,16 +79,28 @@ public final class ChatTemplate {
      * @param bosToken the text of the BOS token, exposed as {@code bos_token}, or null if the model has none
      * @param eosToken the text of the EOS token, exposed as {@code eos_token}, or null if the model has none
      * @throws ChatTemplateException when the source does not parse or uses a filter or test that does not
-     *     exist (Jinja2 refuses those at compile time too)
+     *     exist (Jinja2 refuses those at compile time too), or when a trial render of a short conversation runs
+     *     past {@link RenderBudget#DEFAULT} ({@link ChatTemplateException#overBudget()}): such a template is unusable
      */
     public static ChatTemplate of(String jinjaSource, String bosToken, String eosToken) {
+        return of(jinjaSource, bosToken, eosToken, RenderBudget.DEFAULT);
+    }
+
+    /** {@link #of(String, String, String)} with every render, those at load included, held to {@code budget}. */
+    public static ChatTemplate of(String jinjaSource, String bosToken, String eosToken, RenderBudget budget) {
         Objects.requireNonNull(jinjaSource, "jinjaSource");
-        return new ChatTemplate(jinjaSource, bosToken, eosToken, Clock.systemDefaultZone());
+        Objects.requireNonNull(budget, "budget");
+        return new ChatTemplate(jinjaSource, bosToken, eosToken, Clock.systemDefaultZone(), budget);
     }
 
     /** The same template reading the date ({@code strftime_now}) from {@code newClock} and its zone. */
     public ChatTemplate withClock(Clock newClock) {
-        return new ChatTemplate(source, bosToken, eosToken, Objects.requireNonNull(newClock, "clock"));
+        return new ChatTemplate(source, bosToken, eosToken, Objects.requireNonNull(newClock, "clock"), budget);
+    }
+
+    /** What one render of this template may spend. */
+    public RenderBudget budget() {
+        return budget;
     }
 
     /** The Jinja source this template was made from. */
@@ -120,7 +140,8 @@ public final class ChatTemplate {
      * @param addGenerationPrompt whether to end with the header that starts the assistant's turn
      * @param extra further template variables ({@code enable_thinking}, {@code date_string}, ...); they may
      *     override {@code bos_token} and the others, as HF's keyword arguments do. May be null.
-     * @throws ChatTemplateException when the template rejects the conversation or fails to render
+     * @throws ChatTemplateException when the template rejects the conversation, fails to render or runs past
+     *     its budget
      */
     public String render(
             List<Message> messages, List<Tool> tools, boolean addGenerationPrompt, Map<String, Object> extra) {
@@ -171,6 +192,11 @@ public final class ChatTemplate {
             String output = render(List.of(Message.user("x")), List.of(new Tool(TOOL_PROBE, "probe", Map.of())), true,
                     Map.of());
             return output.contains(TOOL_PROBE);
+        } catch (ChatTemplateException e) {
+            if (e.overBudget()) {
+                throw unusable(e);
+            }
+            return false; // a template that fails on tools cannot carry them
         } catch (RuntimeException e) { // a template that fails on tools cannot carry them
             return false;
         }
@@ -206,7 +232,7 @@ public final class ChatTemplate {
         context.putIfAbsent("strftime_now", FUNCTION);
         RenderResult result;
         try {
-            result = jinjava.renderForResult(rewritten, context);
+            result = RenderMeter.run(budget, () -> jinjava.renderForResult(rewritten, context));
         } catch (StackOverflowError e) {
             throw new ChatTemplateException("chat template failed: it nests too deeply");
         } catch (RuntimeException e) {
@@ -232,11 +258,18 @@ public final class ChatTemplate {
     }
 
     /** The user-facing error for an exception out of Jinjava: the template's own message where there is one. */
-    private static ChatTemplateException failure(String what, Throwable e) {
+    private ChatTemplateException failure(String what, Throwable e) {
         InterpretException located = null;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TemplateFunctions.RaisedByTemplate raised) {
-                return new ChatTemplateException("chat template rejected the conversation: " + raised.getMessage(), true);
+                return new ChatTemplateException("chat template rejected the conversation: " + raised.getMessage(),
+                        ChatTemplateException.Cause.RAISED_BY_TEMPLATE);
+            }
+            if (t instanceof RenderMeter.Exceeded exceeded) {
+                return overBudget(exceeded.getMessage());
+            }
+            if (t instanceof OutputTooBigException || t instanceof CollectionTooBigException) {
+                return overBudget("it builds too much: " + t.getMessage());
             }
             if (t instanceof PythonInterpreter.Failure failure) {
                 return new ChatTemplateException(what + where(failure.error()) + ": " + failure.error().getMessage());
@@ -247,6 +280,17 @@ public final class ChatTemplate {
         }
         String at = located == null ? "" : " at line " + located.getLineNumber();
         return new ChatTemplateException(what + at + ": " + rootMessage(e));
+    }
+
+    private ChatTemplateException overBudget(String what) {
+        return new ChatTemplateException("chat template stopped: " + what + " (its budget is " + budget.describe()
+                + " per render)", ChatTemplateException.Cause.OVER_BUDGET);
+    }
+
+    /** A trial render at load ran out of budget: the template would do the same to every request. */
+    private static ChatTemplateException unusable(ChatTemplateException e) {
+        return new ChatTemplateException("chat template is unusable: it cannot render a one-message conversation"
+                + " within its budget. " + e.getMessage(), ChatTemplateException.Cause.OVER_BUDGET);
     }
 
     private static String where(TemplateError error) {
@@ -274,6 +318,9 @@ public final class ChatTemplate {
         try {
             output = renderValues(List.of(message), null, true, Map.of());
         } catch (ChatTemplateException e) {
+            if (e.overBudget()) {
+                throw unusable(e);
+            }
             return false;
         }
         int at = output.indexOf(PROBE);

@@ -29,7 +29,7 @@ final class IndentFilter implements Filter {
         boolean first =
                 PythonTruth.isTrue(argument(args, kwargs, 1, "first", kwargs.getOrDefault("indentfirst", false)));
         boolean blank = PythonTruth.isTrue(argument(args, kwargs, 2, "blank", false));
-        String indention = width instanceof Number n ? " ".repeat(Math.max(0, n.intValue())) : String.valueOf(width);
+        String indention = width instanceof Number n ? RenderMeter.spaces(n.longValue()) : String.valueOf(width);
         return indent(PythonRepr.str(var), indention, first, blank);
     }
 

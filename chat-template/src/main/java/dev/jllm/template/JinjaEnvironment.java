@@ -7,6 +7,7 @@ import com.hubspot.jinjava.el.TypeConvertingMapELResolver;
 import com.hubspot.jinjava.el.ext.JinjavaBeanELResolver;
 import com.hubspot.jinjava.el.ext.JinjavaListELResolver;
 import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import jinjava.javax.el.ArrayELResolver;
 import jinjava.javax.el.CompositeELResolver;
@@ -14,6 +15,7 @@ import jinjava.javax.el.ResourceBundleELResolver;
 
 import java.lang.reflect.Method;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -26,15 +28,18 @@ import java.util.Set;
  */
 final class JinjaEnvironment {
 
-    /** Rendered prompts beyond this many characters are refused rather than built (a runaway template). */
-    static final long MAX_OUTPUT_CHARS = 64L << 20;
-
     /** Deeper macro recursion than any JSON schema needs is taken for a runaway template. */
     static final int MAX_MACRO_DEPTH = 64;
 
     private JinjaEnvironment() {}
 
-    static Jinjava create(Clock clock) {
+    /**
+     * Lists and dicts a template builds ({@code append}, {@code update}) hold at most this many items: far more
+     * than any conversation's messages or tools, and small enough that doubling one in a loop cannot fill the heap.
+     */
+    static final int MAX_COLLECTION_SIZE = 1 << 18;
+
+    static Jinjava create(Clock clock, RenderBudget budget) {
         LegacyOverrides python =
                 LegacyOverrides.newBuilder()
                         .withUseNaturalOperatorPrecedence(true)
@@ -60,7 +65,13 @@ final class JinjaEnvironment {
                         // Message text must never be evaluated as template code.
                         .withNestedInterpretationEnabled(false)
                         .withFailOnUnknownTokens(false)
-                        .withMaxOutputSize(MAX_OUTPUT_CHARS)
+                        // The output and every string it is built from stay within the budget's characters.
+                        .withMaxOutputSize(budget.maxChars())
+                        .withMaxStringLength(budget.maxChars())
+                        .withMaxListSize(MAX_COLLECTION_SIZE)
+                        .withMaxMapSize(MAX_COLLECTION_SIZE)
+                        // range() is TemplateFunctions.range: complete up to this size, an error beyond
+                        .withRangeLimit(MAX_COLLECTION_SIZE)
                         // Jinja2 allows recursive macros (Hermes' json_to_python_type); Jinjava silently drops the
                         // inner call unless told otherwise. The depth bound turns runaway recursion into an error.
                         .withEnableRecursiveMacroCalls(true)
@@ -92,12 +103,17 @@ final class JinjaEnvironment {
         globals.registerFunction(function("raise_exception", "raiseException", Object.class));
         globals.registerFunction(function("strftime_now", "strftimeNow", Object.class));
         globals.registerFunction(function("dict", "dict", Object[].class));
+        globals.registerFunction(function("range", "range", Object.class, Object[].class));
+        // Last, so that the filters above are held to the budget as well as Jinjava's own.
+        for (Filter filter : List.copyOf(globals.getAllFilters())) {
+            globals.registerFilter(new BudgetedFilter(filter));
+        }
         return jinjava;
     }
 
-    private static ELFunctionDefinition function(String name, String method, Class<?> parameter) {
+    private static ELFunctionDefinition function(String name, String method, Class<?>... parameters) {
         try {
-            Method target = TemplateFunctions.class.getDeclaredMethod(method, parameter);
+            Method target = TemplateFunctions.class.getDeclaredMethod(method, parameters);
             // The class is package-private; Jinjava invokes the method reflectively from its own package.
             target.setAccessible(true);
             return new ELFunctionDefinition("", name, target);

@@ -63,6 +63,7 @@ final class PythonForTag extends ForTag {
         try (InterpreterScopeClosable scope = interpreter.enterScope()) {
             interpreter.getContext().put(LOOP, loop);
             while (loop.hasNext()) {
+                RenderMeter.tick();
                 bind(header.loopVars(), interpreter.wrap(loop.next()), interpreter);
                 for (Node node : body) {
                     out.append(node.render(interpreter).getValue());
@@ -81,6 +82,7 @@ final class PythonForTag extends ForTag {
             List<Object> items, Header header, TagNode tagNode, JinjavaInterpreter interpreter) {
         List<Object> kept = new ArrayList<>();
         for (Object item : items) {
+            RenderMeter.tick();
             try (InterpreterScopeClosable scope = interpreter.enterScope()) {
                 bind(header.loopVars(), interpreter.wrap(item), interpreter);
                 Object test = interpreter.resolveELExpression(header.condition(), tagNode.getLineNumber());

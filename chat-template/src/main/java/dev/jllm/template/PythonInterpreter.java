@@ -2,9 +2,11 @@ package dev.jllm.template;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.CollectionTooBigException;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.InterpreterFactory;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.TagCycleException;
 import com.hubspot.jinjava.interpret.TemplateError;
 
@@ -57,6 +59,28 @@ final class PythonInterpreter extends JinjavaInterpreter {
         super(orig);
     }
 
+    // Every expression, in any tag, output or macro body, is evaluated here: the place to stop a render whose
+    // time is spent, whatever shape its loop or recursion takes.
+    @Override
+    public Object resolveELExpression(String expression, int lineNumber) {
+        RenderMeter.tick();
+        return checked(super.resolveELExpression(expression, lineNumber));
+    }
+
+    @Override
+    public Object resolveELExpression(String expression, int lineNumber, int position) {
+        RenderMeter.tick();
+        return checked(super.resolveELExpression(expression, lineNumber, position));
+    }
+
+    /** A string kept by {@code set} or printed stays within the budget, however it was joined ({@code ~}, {@code +}). */
+    private static Object checked(Object value) {
+        if (value instanceof CharSequence s) {
+            RenderMeter.checkLength(s.length());
+        }
+        return value;
+    }
+
     @Override
     public String getAsString(Object object) {
         return PythonRepr.str(object);
@@ -67,6 +91,13 @@ final class PythonInterpreter extends JinjavaInterpreter {
         if (error == null) {
             return;
         }
+        // Jinjava's size limits cut a string or list short and carry on with a warning (join, append): a prompt
+        // silently cut is worse than none, so they end the render as the budget's other limits do.
+        for (Throwable t = error.getException(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof OutputTooBigException || t instanceof CollectionTooBigException) {
+                throw new RenderMeter.Exceeded("it builds too much: " + t.getMessage());
+            }
+        }
         // Jinjava only warns when a macro recursion hits its limit and renders nothing; Python would raise.
         boolean runawayRecursion = error.getException() instanceof TagCycleException;
         if (error.getSeverity() != TemplateError.ErrorType.FATAL && !runawayRecursion) {
@@ -76,6 +107,10 @@ final class PythonInterpreter extends JinjavaInterpreter {
             if (t instanceof TemplateFunctions.RaisedByTemplate raised) {
                 throw raised;
             }
+            if (t instanceof RenderMeter.Exceeded exceeded) {
+                throw exceeded;
+            }
+
             if (t instanceof Failure failure) {
                 throw failure;
             }

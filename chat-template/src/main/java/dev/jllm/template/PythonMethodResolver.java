@@ -49,9 +49,8 @@ final class PythonMethodResolver extends ELResolver {
             throw new PythonError("a string can only be multiplied by an integer");
         }
         long count = Math.max(0, times.longValue());
-        if (count * s.length() > JinjaEnvironment.MAX_OUTPUT_CHARS) {
-            throw new PythonError("string repetition too large");
-        }
+        // saturating: a count near Long.MAX_VALUE must not wrap round to a small product
+        RenderMeter.checkLength(s.isEmpty() ? 0 : count > Integer.MAX_VALUE ? Long.MAX_VALUE : count * s.length());
         return s.repeat((int) count);
     }
 

@@ -206,6 +206,8 @@ final class PythonStringMethods {
     }
 
     private static String replace(String s, String old, String replacement, long count) {
+        long occurrences = count < 0 ? count(s, old) : Math.min(count, count(s, old));
+        RenderMeter.checkLength(s.length() + occurrences * Math.max(0, replacement.length() - old.length()));
         if (count < 0) {
             return s.replace(old, replacement);
         }
@@ -253,6 +255,7 @@ final class PythonStringMethods {
             }
             first = false;
             out.append(item);
+            RenderMeter.checkLength(out.length());
         }
         return out.toString();
     }

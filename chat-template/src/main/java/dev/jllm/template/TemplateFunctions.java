@@ -6,7 +6,9 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +40,53 @@ final class TemplateFunctions {
         ZoneId zone = interpreter.getConfig().getTimeZone();
         return Strftime.format(
                 ZonedDateTime.ofInstant(Instant.ofEpochMilli(millis), zone), format == null ? "" : format.toString());
+    }
+
+    /**
+     * Python's {@code range(stop)} / {@code range(start, stop[, step])}. Jinjava's own cuts a long range short
+     * without a word; here a range the template could not hold within its budget ends the render instead, and
+     * any shorter one is complete.
+     */
+    static List<Long> range(Object first, Object... rest) {
+        long start = 0;
+        long stop;
+        long step = 1;
+        if (rest == null || rest.length == 0) {
+            stop = integer(first);
+        } else {
+            start = integer(first);
+            stop = integer(rest[0]);
+            step = rest.length > 1 ? integer(rest[1]) : 1;
+        }
+        if (step == 0) {
+            throw new PythonError("range() arg 3 must not be zero");
+        }
+        long count = step > 0
+                ? (stop <= start ? 0 : 1 + ((stop - 1 - start) / step))
+                : (stop >= start ? 0 : 1 + ((start - 1 - stop) / -step));
+        if (count > JinjaEnvironment.MAX_COLLECTION_SIZE) {
+            throw new RenderMeter.Exceeded("range() of " + count + " items is more than the "
+                    + JinjaEnvironment.MAX_COLLECTION_SIZE + " a template may build");
+        }
+        List<Long> items = new ArrayList<>((int) count);
+        for (long i = 0, v = start; i < count; i++, v += step) {
+            items.add(v);
+        }
+        return items;
+    }
+
+    private static long integer(Object value) {
+        if (value instanceof Number n && !(n instanceof Double || n instanceof Float)) {
+            return n.longValue();
+        }
+        if (value instanceof String s) {
+            try {
+                return Long.parseLong(s.strip());
+            } catch (NumberFormatException e) {
+                // reported below, as Python would
+            }
+        }
+        throw new PythonError("range() takes integers, not " + PythonRepr.repr(value));
     }
 
     /** Jinja2's {@code dict(mapping?, **kwargs)}: {@code dict(call_id=id, content=c)}, keys in call order. */

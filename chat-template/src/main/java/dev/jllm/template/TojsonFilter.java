@@ -28,7 +28,7 @@ final class TojsonFilter implements Filter {
         String indentText =
                 switch (indent) {
                     case null -> null;
-                    case Number n -> " ".repeat(Math.max(0, n.intValue()));
+                    case Number n -> RenderMeter.spaces(n.longValue());
                     default -> indent.toString();
                 };
         String itemSeparator = null;
