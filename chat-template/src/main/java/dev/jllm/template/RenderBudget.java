@@ -20,10 +20,11 @@ import java.util.Objects;
 public record RenderBudget(Duration time, long maxChars) {
 
     /**
-     * Two seconds and 16 Mi characters: two orders of magnitude above what Llama 3.1's template needs for a
-     * long tool conversation on a busy machine, and above any context window's worth of prompt text.
+     * Five seconds and 16 Mi characters. Real templates render in milliseconds; the time is wall-clock (request
+     * threads are virtual, which have no CPU clock), so it leaves room for a machine loaded ten times over. 16 Mi
+     * characters is above any context window's worth of prompt text.
      */
-    public static final RenderBudget DEFAULT = new RenderBudget(Duration.ofSeconds(2), 16L << 20);
+    public static final RenderBudget DEFAULT = new RenderBudget(Duration.ofSeconds(5), 16L << 20);
 
     public RenderBudget {
         Objects.requireNonNull(time, "time");

@@ -94,7 +94,7 @@ class RenderBudgetTest {
 
     @Test
     void theDefaultBudgetIsWhatTheDocsSay() {
-        assertThat(RenderBudget.DEFAULT.time()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(RenderBudget.DEFAULT.time()).isEqualTo(Duration.ofSeconds(5));
         assertThat(RenderBudget.DEFAULT.maxChars()).isEqualTo(16L << 20);
         assertThat(ChatTemplate.of("{{ messages[0].content }}", null, null).budget()).isEqualTo(RenderBudget.DEFAULT);
         assertThatThrownBy(() -> new RenderBudget(Duration.ZERO, 10)).isInstanceOf(IllegalArgumentException.class);

@@ -41,7 +41,9 @@ final class ChatPrompts {
         try {
             return template.render(converted, toolList, true, extra);
         } catch (ChatTemplateException e) {
-            throw LlmException.invalid("the model's chat template rejected the conversation: " + e.getMessage());
+            // over budget: the template (not the client) is at fault, but only for this input, so the request fails
+            throw LlmException.invalid((e.overBudget() ? "the model's chat template cannot render this conversation: "
+                    : "the model's chat template rejected the conversation: ") + e.getMessage());
         }
     }
 

@@ -703,6 +703,7 @@ public final class LocalLlm implements Llm {
             props.put("model_path", m.id());
             props.put("chat_template", template.source());
             props.put("chat_template_builtin", m.hasBuiltInTemplate());
+            props.put("chat_template_problem", m.templateProblem());
             props.put("chat_template_caps", caps);
             props.put("bos_token", tokenizer.bos() >= 0 ? tokenizer.tokenText(tokenizer.bos()) : null);
             props.put("eos_token", tokenizer.eos() >= 0 ? tokenizer.tokenText(tokenizer.eos()) : null);

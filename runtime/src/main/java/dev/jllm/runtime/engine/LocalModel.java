@@ -33,6 +33,7 @@ public final class LocalModel implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final ChatTemplate chatTemplate;
     private final boolean builtInTemplate;
+    private final String templateProblem;
     private final Set<Integer> endOfGeneration;
     private final int contextSize;
     private final long loadNanos;
@@ -54,6 +55,7 @@ public final class LocalModel implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.chatTemplate = files.chatTemplate();
         this.builtInTemplate = files.builtInTemplate();
+        this.templateProblem = files.templateProblem();
         this.contextSize = contextSize;
         this.loadNanos = loadNanos;
         Set<Integer> eog = new HashSet<>();
@@ -210,6 +212,11 @@ public final class LocalModel implements AutoCloseable {
      */
     public boolean hasBuiltInTemplate() {
         return builtInTemplate;
+    }
+
+    /** Why the model's own chat template is not used (it does not compile, or is unusable), or null. */
+    public String templateProblem() {
+        return templateProblem;
     }
 
     public Set<Integer> endOfGenerationTokens() {

@@ -32,10 +32,11 @@ import java.util.List;
  * @param weights              what to close once the network is closed (the GGUF file or the HF checkpoint)
  * @param extraEndOfGeneration ids that end generation beside the tokenizer's own (generation_config.json)
  * @param samplingDefaults     defaults for request fields left unset
+ * @param templateProblem      why the model's own chat template is not used (a generic one is), or null
  */
 record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Tokenizer tokenizer,
                   ChatTemplate chatTemplate, boolean builtInTemplate, List<Integer> extraEndOfGeneration,
-                  SamplingParams samplingDefaults) {
+                  SamplingParams samplingDefaults, String templateProblem) {
 
     private static final System.Logger LOG = System.getLogger(ModelFiles.class.getName());
 
@@ -131,6 +132,7 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
             String eos = tokenizer.eos() >= 0 ? tokenizer.tokenText(tokenizer.eos()) : null;
             ChatTemplate template;
             boolean builtIn;
+            String problem = null;
             if (templateOverride != null) {
                 try {
                     template = ChatTemplate.of(templateOverride, bos, eos);
@@ -145,6 +147,7 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
                     try {
                         template = ChatTemplate.of(templateSource, bos, eos);
                     } catch (ChatTemplateException e) {
+                        problem = e.getMessage();
                         LOG.log(System.Logger.Level.WARNING, "{0}: its chat template cannot be used ({1}); chats use"
                                 + " a generic template chosen from its vocabulary, which cannot carry tools. Give a"
                                 + " working one with --chat-template-file", path, e.getMessage());
@@ -159,7 +162,7 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
                     template = ChatTemplate.of(FallbackTemplates.forVocabulary(t -> tokenizer.tokenId(t) >= 0), bos, eos);
                 }
             }
-            return new ModelFiles(gguf, weights, network, tokenizer, template, builtIn, eog, samplingDefaults);
+            return new ModelFiles(gguf, weights, network, tokenizer, template, builtIn, eog, samplingDefaults, problem);
         } catch (ModelFormatException | ChatTemplateException e) {
             network.close();
             throw invalid(path, e);

@@ -64,7 +64,7 @@ final class ShowCommand implements Callable<Integer> {
             row(out, "model", s.tokenizerModel());
             row(out, "pre-tokenizer", s.tokenizerPre());
             row(out, "vocabulary", Integer.toString(s.vocabSize()));
-            row(out, "chat template", s.hasChatTemplate() ? "yes" : "no (a default is used)");
+            row(out, "chat template", chatTemplate(g));
             out.flush();
         }
         return 0;
@@ -98,6 +98,20 @@ final class ShowCommand implements Callable<Integer> {
         }
         if (c.ropeDimensions() < c.keyLength()) {
             row(out, "rotary dimensions", c.ropeDimensions() + " of " + c.keyLength() + " per head");
+        }
+    }
+
+    /** Whether the file's chat template is used: it is tried as a load would, within its render budget. */
+    private static String chatTemplate(GgufFile g) {
+        String source = g.string("tokenizer.chat_template", null);
+        if (source == null) {
+            return "no (a default is used)";
+        }
+        try {
+            dev.jllm.template.ChatTemplate.of(source, null, null);
+            return "yes";
+        } catch (dev.jllm.template.ChatTemplateException e) {
+            return "not used, a generic one is (" + e.getMessage() + ")";
         }
     }
 
