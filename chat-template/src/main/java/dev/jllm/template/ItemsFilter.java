@@ -2,7 +2,6 @@ package dev.jllm.template;
 
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -22,13 +21,6 @@ final class ItemsFilter implements com.hubspot.jinjava.lib.filter.Filter {
         if (!(var instanceof Map<?, ?> map)) {
             throw new PythonError("items filter needs a dict, got " + var.getClass().getSimpleName());
         }
-        List<Object> items = new ArrayList<>(map.size());
-        for (Map.Entry<?, ?> entry : map.entrySet()) {
-            List<Object> pair = new ArrayList<>(2);
-            pair.add(entry.getKey());
-            pair.add(entry.getValue());
-            items.add(pair);
-        }
-        return items;
+        return PythonMethodResolver.items(map);
     }
 }

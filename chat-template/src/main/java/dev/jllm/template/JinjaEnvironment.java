@@ -98,8 +98,8 @@ final class JinjaEnvironment {
         globals.registerFilter(new ExtremeFilter(true));
         globals.registerFilter(new ExtremeFilter(false));
         globals.registerFilter(new FromJsonFilter());
-        globals.registerExpTest(new PythonCollectionTests.IterableTest());
-        globals.registerExpTest(new PythonCollectionTests.SequenceTest());
+        globals.registerExpTest(PythonCollectionTests.ITERABLE);
+        globals.registerExpTest(PythonCollectionTests.SEQUENCE);
         globals.registerFunction(function("raise_exception", "raiseException", Object.class));
         globals.registerFunction(function("strftime_now", "strftimeNow", Object.class));
         globals.registerFunction(function("dict", "dict", Object[].class));

@@ -22,25 +22,15 @@ final class PythonCollectionTests {
     }
 
     /** {@code is iterable}: anything Python's iter() accepts. */
-    static final class IterableTest implements ExpTest {
-        @Override
-        public String getName() {
-            return "iterable";
-        }
+    static final ExpTest ITERABLE = new IterableTest("iterable");
 
-        @Override
-        public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
-            return isIterable(var);
-        }
-    }
+    /**
+     * {@code is sequence}: anything with a length and item access (strings, lists, dicts): among template values,
+     * the same ones as are iterable.
+     */
+    static final ExpTest SEQUENCE = new IterableTest("sequence");
 
-    /** {@code is sequence}: anything with a length and item access (strings, lists, dicts). */
-    static final class SequenceTest implements ExpTest {
-        @Override
-        public String getName() {
-            return "sequence";
-        }
-
+    private record IterableTest(String getName) implements ExpTest {
         @Override
         public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
             return isIterable(var);

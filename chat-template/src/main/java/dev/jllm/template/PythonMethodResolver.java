@@ -81,20 +81,25 @@ final class PythonMethodResolver extends ELResolver {
         return null;
     }
 
+    /**
+     * {@code dict.items()} (and the {@code items} filter): two-element lists, which Jinjava's for tag unpacks into
+     * "key, value" and which index like tuples.
+     */
+    static List<Object> items(Map<?, ?> map) {
+        List<Object> items = new ArrayList<>(map.size());
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            List<Object> pair = new ArrayList<>(2);
+            pair.add(entry.getKey());
+            pair.add(entry.getValue());
+            items.add(pair);
+        }
+        return items;
+    }
+
     private static Object dictMethod(Map<?, ?> map, String name, Object[] params) {
         int n = params == null ? 0 : params.length;
         return switch (name) {
-            case "items" -> {
-                // Two-element lists: Jinjava's for tag unpacks them into "key, value" and they index like tuples.
-                List<Object> items = new ArrayList<>(map.size());
-                for (Map.Entry<?, ?> entry : map.entrySet()) {
-                    List<Object> pair = new ArrayList<>(2);
-                    pair.add(entry.getKey());
-                    pair.add(entry.getValue());
-                    items.add(pair);
-                }
-                yield items;
-            }
+            case "items" -> items(map);
             case "keys" -> new ArrayList<Object>(map.keySet());
             case "values" -> new ArrayList<Object>(map.values());
             case "get" -> {

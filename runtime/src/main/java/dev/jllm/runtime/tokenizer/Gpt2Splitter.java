@@ -14,14 +14,7 @@ record Gpt2Splitter() implements Splitter {
 
     @Override
     public IntList split(SplitText text, IntList segments) {
-        IntList out = new IntList(segments.size() * 4 + 4);
-        int start = 0;
-        for (int s = 0; s < segments.size(); s++) {
-            int end = start + segments.get(s);
-            splitSegment(text, start, end, out);
-            start = end;
-        }
-        return out;
+        return Splitter.eachSegment(segments, (start, end, out) -> splitSegment(text, start, end, out));
     }
 
     private static void splitSegment(SplitText t, int ini, int end, IntList out) {
