@@ -4,6 +4,7 @@ import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.models.gguf.GgufValueType;
 import dev.jllm.models.gguf.GgufWriter;
+import dev.jllm.runtime.hf.GgufHyperparameters;
 import dev.jllm.runtime.tensor.Quantizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -50,20 +51,9 @@ public final class SyntheticModelWriter {
                 .putString("general.architecture", arch)
                 .putString("general.name", "synthetic " + s.name() + " " + mix.name() + " seed " + seed)
                 .putUInt32("general.file_type", mix.fileType())
-                .putUInt32("general.quantization_version", 2)
-                .putUInt32(a + "context_length", s.context())
-                .putUInt32(a + "embedding_length", s.width())
-                .putUInt32(a + "block_count", s.layers())
-                .putUInt32(a + "feed_forward_length", s.feedForward())
-                .putUInt32(a + "attention.head_count", s.heads())
-                .putUInt32(a + "attention.head_count_kv", s.kvHeads())
-                .putUInt32(a + "rope.dimension_count", s.ropeDims())
-                .putFloat32(a + "rope.freq_base", s.ropeBase())
-                .putFloat32(a + "attention.layer_norm_rms_epsilon", s.rmsEpsilon())
-                .putUInt32(a + "vocab_size", s.vocab());
-        if (x.headDim() > 0) {
-            w.putUInt32(a + "attention.key_length", x.headDim()).putUInt32(a + "attention.value_length", x.headDim());
-        }
+                .putUInt32("general.quantization_version", 2);
+        new GgufHyperparameters(arch, s.context(), s.width(), s.layers(), s.feedForward(), s.heads(), s.kvHeads(),
+                x.headDim(), x.headDim(), s.ropeDims(), s.ropeBase(), s.rmsEpsilon(), s.vocab()).writeTo(w);
         if (x.experts() > 0) {
             w.putUInt32(a + "expert_count", x.experts()).putUInt32(a + "expert_used_count", x.expertsUsed());
             if (x.expertFf() > 0) {

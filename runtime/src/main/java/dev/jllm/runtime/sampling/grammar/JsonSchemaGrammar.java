@@ -340,9 +340,9 @@ public final class JsonSchemaGrammar {
     }
 
     private String integer(Map<String, Object> s, String path) {
-        checkOnly(s, path, Set.of("type", "nullable", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"));
-        Bound lo = bound(s, "minimum", "exclusiveMinimum", path, true);
-        Bound hi = bound(s, "maximum", "exclusiveMaximum", path, false);
+        Bound[] bounds = bounds(s, path);
+        Bound lo = bounds[0];
+        Bound hi = bounds[1];
         if (lo == null && hi == null) {
             return primitive("integer");
         }
@@ -359,9 +359,9 @@ public final class JsonSchemaGrammar {
     }
 
     private String number(Map<String, Object> s, String path) {
-        checkOnly(s, path, Set.of("type", "nullable", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"));
-        Bound lo = bound(s, "minimum", "exclusiveMinimum", path, true);
-        Bound hi = bound(s, "maximum", "exclusiveMaximum", path, false);
+        Bound[] bounds = bounds(s, path);
+        Bound lo = bounds[0];
+        Bound hi = bounds[1];
         if (lo == null && hi == null) {
             return primitive("number");
         }
@@ -375,6 +375,13 @@ public final class JsonSchemaGrammar {
     }
 
     private record Bound(BigDecimal value, boolean exclusive) { }
+
+    /** An integer's or number's schema checked for what jllm can honour: its lower and upper bound, or nulls. */
+    private Bound[] bounds(Map<String, Object> s, String path) {
+        checkOnly(s, path, Set.of("type", "nullable", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"));
+        return new Bound[] {bound(s, "minimum", "exclusiveMinimum", path, true),
+                bound(s, "maximum", "exclusiveMaximum", path, false)};
+    }
 
     /** The tighter of {@code minimum}/{@code exclusiveMinimum} (or maximum); draft 4's boolean form included. */
     private Bound bound(Map<String, Object> s, String inclusiveKey, String exclusiveKey, String path, boolean lower) {
@@ -562,19 +569,13 @@ public final class JsonSchemaGrammar {
     static String literal(String text) {
         StringBuilder b = new StringBuilder("\"");
         text.codePoints().forEach(c -> {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7F) {
-                        b.append(String.format("\\x%02X", c));
-                    } else {
-                        b.appendCodePoint(c);
-                    }
-                }
+            if (JsonText.sharedEscape(c, b)) {
+                return;
+            }
+            if (c < 0x20 || c == 0x7F) {
+                b.append(String.format("\\x%02X", c));
+            } else {
+                b.appendCodePoint(c);
             }
         });
         return b.append('"').toString();
