@@ -327,38 +327,24 @@ final class ExpressionRewriter {
 
     /** The end of the operand of a {@code not} that ends at {@code from}. */
     private static int notOperandEnd(String expr, int from) {
-        int depth = 0;
-        int i = from;
-        while (i < expr.length()) {
-            char c = expr.charAt(i);
-            if (c == '\'' || c == '"') {
-                i = stringEnd(expr, i);
-                continue;
+        int end = BracketWalk.walk(expr, from, (i, c, depth) -> {
+            if (depth > 0) {
+                return -1;
             }
-            if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                if (depth == 0) {
-                    return i;
-                }
-                depth--;
-            } else if (depth == 0 && (c == ',' || c == ':')) {
+            if (BracketWalk.closes(c) || c == ',' || c == ':') {
                 return i;
-            } else if (depth == 0 && isIdentifierStart(c) && (i == 0 || !isIdentifierPart(expr.charAt(i - 1)))) {
-                int end = i;
-                while (end < expr.length() && isIdentifierPart(expr.charAt(end))) {
-                    end++;
-                }
-                boolean attribute = i > 0 && expr.charAt(i - 1) == '.';
-                if (!attribute && NOT_OPERAND_ENDS.contains(expr.substring(i, end))) {
-                    return i;
-                }
-                i = end;
-                continue;
             }
-            i++;
-        }
-        return expr.length();
+            boolean wordStart = isIdentifierStart(c) && (i == 0 || !isIdentifierPart(expr.charAt(i - 1)));
+            if (wordStart && (i == 0 || expr.charAt(i - 1) != '.')) { // an attribute is no keyword
+                int wordEnd = i;
+                while (wordEnd < expr.length() && isIdentifierPart(expr.charAt(wordEnd))) {
+                    wordEnd++;
+                }
+                return NOT_OPERAND_ENDS.contains(expr.substring(i, wordEnd)) ? i : -1;
+            }
+            return -1;
+        });
+        return end < 0 ? expr.length() : end;
     }
 
     private static boolean nextWordIs(String expr, int from, String word) {
@@ -416,49 +402,20 @@ final class ExpressionRewriter {
 
     /** The index of the bracket closing the one at {@code open}, or -1. */
     static int matching(String s, int open) {
-        int depth = 0;
-        int i = open;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (c == '\'' || c == '"') {
-                i = stringEnd(s, i);
-                continue;
-            }
-            if (c == '[' || c == '(' || c == '{') {
-                depth++;
-            } else if (c == ']' || c == ')' || c == '}') {
-                depth--;
-                if (depth == 0) {
-                    return i;
-                }
-            }
-            i++;
-        }
-        return -1;
+        return BracketWalk.walk(s, open, (i, c, depth) -> BracketWalk.closes(c) && depth == 1 ? i : -1);
     }
 
     private static List<String> splitTopLevel(String s, char separator) {
         List<String> parts = new ArrayList<>();
-        int depth = 0;
-        int start = 0;
-        int i = 0;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (c == '\'' || c == '"') {
-                i = stringEnd(s, i);
-                continue;
+        int[] start = {0};
+        BracketWalk.walk(s, 0, (i, c, depth) -> {
+            if (c == separator && depth == 0) {
+                parts.add(s.substring(start[0], i));
+                start[0] = i + 1;
             }
-            if (c == '[' || c == '(' || c == '{') {
-                depth++;
-            } else if (c == ']' || c == ')' || c == '}') {
-                depth--;
-            } else if (c == separator && depth == 0) {
-                parts.add(s.substring(start, i));
-                start = i + 1;
-            }
-            i++;
-        }
-        parts.add(s.substring(start));
+            return -1;
+        });
+        parts.add(s.substring(start[0]));
         return parts;
     }
 

@@ -165,31 +165,10 @@ final class PythonForTag extends ForTag {
 
     /** The index of a keyword standing alone outside strings and brackets, or -1. */
     static int keyword(String s, String word, int from) {
-        int depth = 0;
-        int i = from;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (c == '\'' || c == '"') {
-                int j = i + 1;
-                while (j < s.length() && s.charAt(j) != c) {
-                    j += s.charAt(j) == '\\' ? 2 : 1;
-                }
-                i = j + 1;
-                continue;
-            }
-            if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-            } else if (depth == 0
-                    && s.startsWith(word, i)
-                    && (i == 0 || !isIdentifierChar(s.charAt(i - 1)))
-                    && (i + word.length() == s.length() || !isIdentifierChar(s.charAt(i + word.length())))) {
-                return i;
-            }
-            i++;
-        }
-        return -1;
+        return BracketWalk.walk(s, from, (i, c, depth) -> depth == 0
+                && s.startsWith(word, i)
+                && (i == 0 || !isIdentifierChar(s.charAt(i - 1)))
+                && (i + word.length() == s.length() || !isIdentifierChar(s.charAt(i + word.length()))) ? i : -1);
     }
 
     private static boolean isIdentifierChar(char c) {

@@ -113,25 +113,7 @@ final class TemplateSourceRewriter {
      * dict literal, {@code {{ {'a': {'b': 1}} }}}, do not end the tag).
      */
     private static int tagEnd(String s, int from, String close) {
-        int depth = 0;
-        int i = from;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (c == '\'' || c == '"') {
-                i = ExpressionRewriter.stringEnd(s, i);
-                continue;
-            }
-            if (depth == 0 && s.startsWith(close, i)) {
-                return i;
-            }
-            if (c == '[' || c == '(' || c == '{') {
-                depth++;
-            } else if ((c == ']' || c == ')' || c == '}') && depth > 0) {
-                depth--;
-            }
-            i++;
-        }
-        return -1;
+        return BracketWalk.walk(s, from, (i, c, depth) -> depth == 0 && s.startsWith(close, i) ? i : -1);
     }
 
     /** The insides of every {@code {{ }}} and {@code {% %}} of a (rewritten) source. */

@@ -72,13 +72,7 @@ record Gpt2Splitter() implements Splitter {
             while (isWhitespace(flagsAt(t, pos + spaces, end))) {
                 spaces++;
             }
-            if (spaces > 1 && pos + spaces < end) {               // "\s+(?!\S)": leave one for the next word
-                pos += spaces - 1;
-            } else if (spaces > 0) {                              // "\s+"
-                pos += spaces;
-            } else {
-                pos++;
-            }
+            pos = whitespaceEnd(pos, spaces, end);
             out.add(pos - from);
         }
     }
@@ -86,6 +80,17 @@ record Gpt2Splitter() implements Splitter {
     /** Neither whitespace, letter nor number, and inside the segment. */
     private static boolean isOther(int flags) {
         return flags != CodepointFlags.NONE && !isWhitespace(flags) && !isLetter(flags) && !isNumber(flags);
+    }
+
+    /**
+     * Where the last alternatives, {@code \s+(?!\S)|\s+}, end for a run of {@code spaces} whitespace code points at
+     * {@code pos}: a run followed by a word leaves its last one to prefix that word; no run takes one code point.
+     */
+    static int whitespaceEnd(int pos, int spaces, int end) {
+        if (spaces > 1 && pos + spaces < end) {
+            return pos + spaces - 1;
+        }
+        return pos + Math.max(1, spaces);
     }
 
     static int flagsAt(SplitText t, int pos, int end) {

@@ -100,15 +100,8 @@ record Gpt4Splitter(int maxDigits, boolean lettersTakeMarks) implements Splitter
                 }
                 spaces++;
             }
-            if (afterLastNewline >= 0) {                         // "\s*[\r\n]+"
-                pos = afterLastNewline;
-            } else if (spaces > 1 && pos + spaces < end) {       // "\s+(?!\S)"
-                pos += spaces - 1;
-            } else if (spaces > 0) {                             // "\s+"
-                pos += spaces;
-            } else {
-                pos++;
-            }
+            // "\s*[\r\n]+", else "\s+(?!\S)|\s+"
+            pos = afterLastNewline >= 0 ? afterLastNewline : Gpt2Splitter.whitespaceEnd(pos, spaces, end);
             out.add(pos - from);
         }
     }
