@@ -171,9 +171,7 @@ final class ExpressionRewriter {
         while (i < inner.length()) {
             char c = inner.charAt(i);
             if (c == '\'' || c == '"') {
-                int end = stringEnd(inner, i);
-                out.append(inner, i, end);
-                i = end;
+                i = copyString(inner, i, out);
                 continue;
             }
             if (c == '{' && depth == 0) {
@@ -360,9 +358,7 @@ final class ExpressionRewriter {
         while (i < expr.length()) {
             char c = expr.charAt(i);
             if (c == '\'' || c == '"') {
-                int end = stringEnd(expr, i);
-                out.append(expr, i, end);
-                i = end;
+                i = copyString(expr, i, out);
                 continue;
             }
             out.append(c);
@@ -380,6 +376,13 @@ final class ExpressionRewriter {
             i++;
         }
         return i;
+    }
+
+    /** Copies the string literal starting at {@code start} to {@code out} as it is; returns the index past it. */
+    private static int copyString(String s, int start, StringBuilder out) {
+        int end = stringEnd(s, start);
+        out.append(s, start, end);
+        return end;
     }
 
     /** The index just past the string literal starting at {@code start}. */

@@ -25,21 +25,11 @@ record Gpt2Splitter() implements Splitter {
             int flags = t.flags[pos];
             int from = pos;
 
-            if (cp == '\'' && pos + 1 < end) {
-                int next = cps[pos + 1];
-                if (next == 's' || next == 't' || next == 'm' || next == 'd') {
-                    pos += 2;
-                    out.add(pos - from);
-                    continue;
-                }
-                if (pos + 2 < end) {
-                    int next2 = cps[pos + 2];
-                    if ((next == 'r' && next2 == 'e') || (next == 'v' && next2 == 'e') || (next == 'l' && next2 == 'l')) {
-                        pos += 3;
-                        out.add(pos - from);
-                        continue;
-                    }
-                }
+            int contraction = contractionLength(cps, pos, end, false);
+            if (contraction > 0) {
+                pos += contraction;
+                out.add(contraction);
+                continue;
             }
 
             int f2 = cp == ' ' ? flagsAt(t, pos + 1, end) : flags;
@@ -91,6 +81,27 @@ record Gpt2Splitter() implements Splitter {
             return pos + spaces - 1;
         }
         return pos + Math.max(1, spaces);
+    }
+
+    /**
+     * The length of the contraction {@code 's|'t|'re|'ve|'m|'ll|'d} at {@code pos} (case-insensitive for GPT-4's
+     * pattern), or 0.
+     */
+    static int contractionLength(int[] cps, int pos, int end, boolean ignoreCase) {
+        if (cps[pos] != '\'' || pos + 1 >= end) {
+            return 0;
+        }
+        int next = ignoreCase ? Character.toLowerCase(cps[pos + 1]) : cps[pos + 1];
+        if (next == 's' || next == 't' || next == 'm' || next == 'd') {
+            return 2;
+        }
+        if (pos + 2 < end) {
+            int next2 = ignoreCase ? Character.toLowerCase(cps[pos + 2]) : cps[pos + 2];
+            if ((next == 'r' && next2 == 'e') || (next == 'v' && next2 == 'e') || (next == 'l' && next2 == 'l')) {
+                return 3;
+            }
+        }
+        return 0;
     }
 
     static int flagsAt(SplitText t, int pos, int end) {

@@ -33,21 +33,11 @@ record Gpt4Splitter(int maxDigits, boolean lettersTakeMarks) implements Splitter
             int flags = t.flags[pos];
             int from = pos;
 
-            if (cp == '\'' && pos + 1 < end) {                   // contractions, case-insensitive
-                int next = Character.toLowerCase(cps[pos + 1]);
-                if (next == 's' || next == 't' || next == 'm' || next == 'd') {
-                    pos += 2;
-                    out.add(pos - from);
-                    continue;
-                }
-                if (pos + 2 < end) {
-                    int next2 = Character.toLowerCase(cps[pos + 2]);
-                    if ((next == 'r' && next2 == 'e') || (next == 'v' && next2 == 'e') || (next == 'l' && next2 == 'l')) {
-                        pos += 3;
-                        out.add(pos - from);
-                        continue;
-                    }
-                }
+            int contraction = Gpt2Splitter.contractionLength(cps, pos, end, true);
+            if (contraction > 0) {
+                pos += contraction;
+                out.add(contraction);
+                continue;
             }
 
             // "[^\r\n\p{L}\p{N}]?\p{L}+": any one non-newline, non-number character may lead a letter run
