@@ -175,7 +175,8 @@ public final class ChatTemplate {
         }
         String json = PythonJson.dumps(functions);
         Map<String, Object> system = null;
-        if (!messages.isEmpty() && messages.getFirst() instanceof Map<?, ?> first && "system".equals(first.get("role"))) {
+        if (!messages.isEmpty() && messages.getFirst() instanceof Map<?, ?> first
+                && "system".equals(first.get("role"))) {
             system = (Map<String, Object>) first;
         }
         if (system == null) {
@@ -250,7 +251,8 @@ public final class ChatTemplate {
 
     private void checkSyntax() {
         JinjavaInterpreter interpreter = jinjava.newInterpreter();
-        try (AutoCloseableImpl<JinjavaInterpreter> current = JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
+        try (AutoCloseableImpl<JinjavaInterpreter> current =
+                     JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
             current.value().parse(rewritten);
         } catch (RuntimeException e) {
             throw failure("chat template does not parse", e);

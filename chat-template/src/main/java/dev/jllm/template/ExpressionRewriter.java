@@ -66,7 +66,8 @@ final class ExpressionRewriter {
                 if (repeat > 0) {
                     int operandStart = skipSpaces(expr, skipSpaces(expr, end) + 1);
                     String operand = rewriteGroup(expr.substring(operandStart, repeat), isMacroDefinition);
-                    out.append(literal).append('.').append(REPEAT_METHOD).append('(').append(operand.strip()).append(')');
+                    out.append(literal).append('.').append(REPEAT_METHOD).append('(').append(operand.strip())
+                            .append(')');
                     i = repeat;
                 } else {
                     out.append(literal);
@@ -99,7 +100,8 @@ final class ExpressionRewriter {
                     int operandEnd = notOperandEnd(expr, end);
                     String operand = expr.substring(end, operandEnd);
                     String trailing = operand.substring(operand.stripTrailing().length());
-                    out.append("not (").append(rewriteGroup(operand.strip(), isMacroDefinition)).append(')').append(trailing);
+                    out.append("not (").append(rewriteGroup(operand.strip(), isMacroDefinition)).append(')')
+                            .append(trailing);
                     i = operandEnd;
                     lastWord = null;
                     continue;
@@ -299,7 +301,8 @@ final class ExpressionRewriter {
      */
     private static int repetitionOperand(String expr, int afterLiteral) {
         int star = skipSpaces(expr, afterLiteral);
-        if (star >= expr.length() || expr.charAt(star) != '*' || (star + 1 < expr.length() && expr.charAt(star + 1) == '*')) {
+        if (star >= expr.length() || expr.charAt(star) != '*'
+                || (star + 1 < expr.length() && expr.charAt(star + 1) == '*')) {
             return -1;
         }
         int i = skipSpaces(expr, star + 1);

@@ -27,7 +27,8 @@ final class ExtremeFilter implements Filter {
     @Override
     public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
         if (!(var instanceof Iterable<?> items)) {
-            throw new PythonError(getName() + " needs a list, got " + (var == null ? "None" : var.getClass().getSimpleName()));
+            throw new PythonError(getName() + " needs a list, got "
+                    + (var == null ? "None" : var.getClass().getSimpleName()));
         }
         Object attribute = kwargs.get("attribute");
         Object best = null;

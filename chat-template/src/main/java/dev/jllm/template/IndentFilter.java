@@ -76,7 +76,8 @@ final class IndentFilter implements Filter {
         return lines;
     }
 
-    private static Object argument(Object[] args, Map<String, Object> kwargs, int position, String name, Object fallback) {
+    private static Object argument(Object[] args, Map<String, Object> kwargs, int position, String name,
+                                   Object fallback) {
         if (kwargs.containsKey(name)) {
             return kwargs.get(name);
         }

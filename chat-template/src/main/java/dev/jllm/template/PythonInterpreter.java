@@ -73,7 +73,10 @@ final class PythonInterpreter extends JinjavaInterpreter {
         return checked(super.resolveELExpression(expression, lineNumber, position));
     }
 
-    /** A string kept by {@code set} or printed stays within the budget, however it was joined ({@code ~}, {@code +}). */
+    /**
+     * A string kept by {@code set} or printed stays within the budget, however it was joined ({@code ~},
+     * {@code +}).
+     */
     private static Object checked(Object value) {
         if (value instanceof CharSequence s) {
             RenderMeter.checkLength(s.length());

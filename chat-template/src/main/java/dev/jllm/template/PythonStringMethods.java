@@ -33,7 +33,8 @@ final class PythonStringMethods {
             case "capitalize" ->
                     s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1).toLowerCase(Locale.ROOT);
             case "swapcase" -> swapcase(s);
-            case "replace" -> replace(s, stringArg(args, 0, "old"), stringArg(args, 1, "new"), n > 2 ? intArg(args[2], "count") : -1);
+            case "replace" -> replace(s, stringArg(args, 0, "old"), stringArg(args, 1, "new"),
+                    n > 2 ? intArg(args[2], "count") : -1);
             case "find" -> (long) s.indexOf(stringArg(args, 0, "sub"));
             case "rfind" -> (long) s.lastIndexOf(stringArg(args, 0, "sub"));
             case "count" -> count(s, stringArg(args, 0, "sub"));

@@ -55,7 +55,8 @@ final class TemplateSourceRewriter {
             String inner = body.substring(open + 2, end);
             // Whitespace control ("{%-", "-%}") is syntax of the delimiters, not part of the expression.
             int from = !inner.isEmpty() && isControl(inner.charAt(0)) ? 1 : 0;
-            int to = inner.length() > from && isControl(inner.charAt(inner.length() - 1)) ? inner.length() - 1 : inner.length();
+            int to = inner.length() > from && isControl(inner.charAt(inner.length() - 1))
+                    ? inner.length() - 1 : inner.length();
             boolean macro = kind == '%' && stripControl(inner).startsWith("macro ");
             out.append(body, open, open + 2 + (from == 1 && inner.charAt(0) == '+' ? 0 : from))
                     .append(ExpressionRewriter.rewrite(inner.substring(from, to), macro))

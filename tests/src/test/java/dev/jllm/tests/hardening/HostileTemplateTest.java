@@ -5,6 +5,7 @@ import dev.jllm.models.gguf.GgufTensorInfo;
 import dev.jllm.models.gguf.GgufWriter;
 import dev.jllm.models.testing.TestData;
 import dev.jllm.server.ModelSpec;
+import dev.jllm.server.cli.JllmCli;
 import dev.jllm.template.ChatTemplate;
 import dev.jllm.template.ChatTemplateException;
 import dev.jllm.template.RenderBudget;
@@ -12,8 +13,11 @@ import dev.jllm.tests.support.Http;
 import dev.jllm.tests.support.TestServer;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Chat templates are untrusted code with a time and output budget ({@link RenderBudget#DEFAULT}). A model whose own
  * template loops for minutes (three nested {@code range(1000)} loops: 10^9 iterations) loads with that template
- * marked unusable, says so in {@code /props}, and chats with a generic template; a template given with
- * {@code --chat-template-file} that only explodes for some conversations answers those with a 400 naming the
- * template, within seconds, while the server stays ready and other requests are served.
+ * marked unusable, says so in {@code /props} and {@code jllm show}, and chats with a generic template; a template
+ * given with {@code --chat-template-file} that only explodes for some conversations answers those with a 400
+ * naming the template, within seconds, while the server stays ready and other requests are served.
  */
 class HostileTemplateTest {
 
@@ -58,6 +62,14 @@ class HostileTemplateTest {
                 .isInstanceOfSatisfying(ChatTemplateException.class, e -> assertThat(e.overBudget()).isTrue());
         System.out.printf("hostile template: declared unusable after %.2f s of trying it%n",
                 (System.nanoTime() - tried) / 1e9);
+
+        // jllm show says the file's template is not used, and why
+        StringWriter shown = new StringWriter();
+        CommandLine cli = JllmCli.commandLine();
+        cli.setOut(new PrintWriter(shown, true));
+        assertThat(cli.execute("show", hostile.toString())).isZero();
+        assertThat(shown.toString()).containsPattern("chat template +not used, a generic one is \\(chat template is"
+                + " unusable");
 
         long start = System.nanoTime();
         try (TestServer server = TestServer.start(c -> c.withModels(List.of(
