@@ -210,16 +210,21 @@ final class ExpressionRewriter {
         if (last == ')' || last == ']' || last == '\'' || last == '"') {
             return true;
         }
-        if (!isIdentifierPart(last)) {
-            return false;
+        String word = wordEndingAt(out, k);
+        // After a keyword, "(" or "[" starts a new value: "not (x)", "in [1, 2]", "if (a)".
+        return word != null && !Set.of("not", "in", "and", "or", "if", "else", "is").contains(word);
+    }
+
+    /** The identifier or keyword whose last character is at {@code k}, or null when none ends there. */
+    private static String wordEndingAt(StringBuilder out, int k) {
+        if (!isIdentifierPart(out.charAt(k))) {
+            return null;
         }
         int start = k;
         while (start > 0 && isIdentifierPart(out.charAt(start - 1))) {
             start--;
         }
-        String word = out.substring(start, k + 1);
-        // After a keyword, "(" or "[" starts a new value: "not (x)", "in [1, 2]", "if (a)".
-        return !Set.of("not", "in", "and", "or", "if", "else", "is").contains(word);
+        return out.substring(start, k + 1);
     }
 
     private static boolean followsOperand(StringBuilder out) {
@@ -234,15 +239,9 @@ final class ExpressionRewriter {
         if (last == ')' || last == ']' || last == '}' || last == '\'' || last == '"') {
             return true;
         }
-        if (!isIdentifierPart(last)) {
-            return false;
-        }
-        int start = k;
-        while (start > 0 && isIdentifierPart(out.charAt(start - 1))) {
-            start--;
-        }
+        String word = wordEndingAt(out, k);
         // After a keyword the sign is unary: "not -1", "in -x", "if -n".
-        return !Set.of("not", "in", "and", "or", "if", "else", "is", "return").contains(out.substring(start, k + 1));
+        return word != null && !Set.of("not", "in", "and", "or", "if", "else", "is", "return").contains(word);
     }
 
     private static boolean endsWithSpace(StringBuilder out) {
