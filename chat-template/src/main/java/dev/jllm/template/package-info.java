@@ -7,7 +7,12 @@
  * dev.jllm.template.Message}, {@link dev.jllm.template.ContentPart}, {@link
  * dev.jllm.template.ToolCall}, {@link dev.jllm.template.Tool}, and {@link
  * dev.jllm.template.FallbackTemplates} for files without a template. Failures surface as {@link
- * dev.jllm.template.ChatTemplateException}.
+ * dev.jllm.template.ChatTemplateException}. {@link dev.jllm.template.ChatJson} gives the engine's tool-call
+ * parsers the templates' JSON reader and writer.
+ *
+ * <p>A template is untrusted code: every render, the trial renders at load included, runs within a {@link
+ * dev.jllm.template.RenderBudget} (time and characters), checked at each expression, loop iteration and filter.
+ * The module depends on Jinjava only; the engine ({@code runtime}) depends on it.
  *
  * <p>Rendering uses Jinjava, configured and extended to behave like Python Jinja2 in the ways chat
  * templates rely on: the source is first normalised ({@code TemplateSourceRewriter}, {@code
