@@ -2,7 +2,7 @@ package dev.jllm.server.cli;
 
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LocalConfig;
-import dev.jllm.providers.JllmHome;
+import dev.jllm.api.JllmHome;
 import dev.jllm.runtime.engine.LocalLlm;
 import dev.jllm.server.cli.repl.ChatBackend;
 import dev.jllm.server.cli.repl.Conversation;
@@ -90,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
             throw new UserError("--threads and --ctx must not be negative");
         }
         boolean terminal = prompt == null && System.console() != null && System.console().isTerminal();
-        LineSource io = terminal ? TerminalLines.open(JllmHome.resolve().resolve("history")) : new StreamLines(System.in, out);
+        LineSource io = terminal ? TerminalLines.open(JllmHome.resolve().history()) : new StreamLines(System.in, out);
         try (io; ChatBackend backend = backend(err, terminal ? new ServeProgressPrinter(err, true, io::width)
                 : new ServeProgressPrinter(err))) {
             Conversation conversation = new Conversation(system);
