@@ -1,9 +1,7 @@
 package dev.jllm.server.cli;
 
 import dev.jllm.api.LlmException;
-import dev.jllm.api.LocalConfig;
 import dev.jllm.api.JllmHome;
-import dev.jllm.runtime.engine.LocalLlm;
 import dev.jllm.server.cli.repl.ChatBackend;
 import dev.jllm.server.cli.repl.Conversation;
 import dev.jllm.server.cli.repl.LineSource;
@@ -16,6 +14,7 @@ import dev.jllm.server.cli.repl.ServerAddress;
 import dev.jllm.server.cli.repl.StreamLines;
 import dev.jllm.server.cli.repl.TerminalLines;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -68,15 +67,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--local", description = "Run the model in this process even when a server answers at JLLM_HOST.")
     boolean local;
 
-    @Option(names = {"-t", "--threads"}, defaultValue = "0", paramLabel = "N", description = "Kernel threads; 0 = all processors (default). In-process only.")
-    int threads;
-
-    @Option(names = {"-c", "--ctx"}, defaultValue = "0", paramLabel = "N", description = "Context size in tokens; 0 = the model's (default). In-process only.")
-    int ctx;
-
-    @Option(names = "--quantize", paramLabel = "TYPE",
-            description = "Quantize float weights at load time: q8_0 or q4_0 (faster and smaller, not exact). In-process only.")
-    String quantize;
+    @Mixin
+    EngineHereOptions engine;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -86,9 +78,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ChatParameters params = parameters();
-        if (threads < 0 || ctx < 0) {
-            throw new UserError("--threads and --ctx must not be negative");
-        }
+        engine.check();
         boolean terminal = prompt == null && System.console() != null && System.console().isTerminal();
         LineSource io = terminal ? TerminalLines.open(JllmHome.resolve().history()) : new StreamLines(System.in, out);
         try (io; ChatBackend backend = backend(err, terminal ? new ServeProgressPrinter(err, true, io::width)
@@ -138,7 +128,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new UserError(e.getMessage());
             }
             if (remote.isPresent()) {
-                if (ctx != 0 || threads != 0 || quantize != null) {
+                if (engine.anyGiven()) {
                     remote.get().close();
                     throw new UserError("--ctx, --threads and --quantize set up the engine in this process, but "
                             + base + " serves " + model + " with its own settings: add --local to run it here");
@@ -151,12 +141,8 @@ final class RunCommand implements Callable<Integer> {
         }
         err.println("jllm: running in this process (" + why + ")");
         err.flush();
-        LocalConfig config = LocalConfig.defaults().withThreads(threads).withContextSize(ctx);
-        if (quantize != null) {
-            config = config.withOption(LocalLlm.QUANTIZE, quantize);
-        }
         try {
-            LocalBackend b = new LocalBackend(config, model, progress);
+            LocalBackend b = new LocalBackend(engine.localConfig(), model, progress);
             progress.finishLine();
             return b;
         } catch (RuntimeException e) {
