@@ -16,21 +16,13 @@ import java.util.Optional;
  * start (a missing file is no state; an unreadable one is no state too, with a warning, since a damaged file
  * must not stop the service), replaced whole on every change ({@link AtomicFiles}), and a failed write is one
  * INTERNAL error naming the file.
+ *
+ * @param what      what the file holds, for messages: "a current model", "the saved instances"
+ * @param ownerOnly whether only the owner may read it (it holds API keys)
  */
-final class StateFile {
+record StateFile(Path file, String what, boolean ownerOnly) {
 
     private static final System.Logger LOG = System.getLogger(StateFile.class.getName());
-
-    private final Path file;
-    /** What the file holds, for messages: "the current model", "the saved instances". */
-    private final String what;
-    private final boolean ownerOnly;
-
-    StateFile(Path file, String what, boolean ownerOnly) {
-        this.file = file;
-        this.what = what;
-        this.ownerOnly = ownerOnly;
-    }
 
     /** The file's text, or empty when there is none or it cannot be read (warned). */
     Optional<String> read() {

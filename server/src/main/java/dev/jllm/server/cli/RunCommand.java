@@ -17,12 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /**
  * {@code jllm run MODEL [PROMPT]}: chat with a model in the terminal, like {@code ollama run}. Answers come from
@@ -44,7 +42,7 @@ import java.util.concurrent.Callable;
         footer = {"  JLLM_HOST      a running jllm serve: HOST[:PORT] or http://HOST:PORT",
                 "  JLLM_API_KEY   its API key, if it wants one",
                 "  JLLM_HOME      where the history and the model store are (default ~/.jllm)"})
-final class RunCommand implements Callable<Integer> {
+final class RunCommand extends PrintingCommand {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file, model in the store, or Hugging Face reference (pulled when missing).")
     String model;
@@ -70,12 +68,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     EngineHereOptions engine;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    int run(PrintWriter out) {
         PrintWriter err = spec.commandLine().getErr();
         ChatParameters params = parameters();
         engine.check();
