@@ -125,7 +125,7 @@ final class ForwardingLlm implements RemoteInstance {
         try {
             return jobs.info(scope, name).ready();
         } catch (LlmException e) {
-            if (e.kind() == LlmException.Kind.UNAVAILABLE || e.kind() == LlmException.Kind.TIMEOUT) {
+            if (ServerJobs.serverDown(e)) {
                 return false;
             }
             throw e;

@@ -117,7 +117,7 @@ public final class LlmServiceProxy extends InstanceRegistry {
                         + " server");
             }
         } catch (LlmException e) {
-            if (!serverDown(e)) {
+            if (!ServerJobs.serverDown(e)) {
                 throw e;
             }
             LOG.log(System.Logger.Level.DEBUG, "{0} cannot be reached: the name is not checked against it",
@@ -221,7 +221,7 @@ public final class LlmServiceProxy extends InstanceRegistry {
             syncWithServer(jobs.clearCurrentModel(scope));
         } catch (LlmException e) {
             tracker.cancelExpectedOverride();
-            if (!serverDown(e)) {
+            if (!ServerJobs.serverDown(e)) {
                 throw e;
             }
         } catch (RuntimeException e) {
@@ -279,10 +279,6 @@ public final class LlmServiceProxy extends InstanceRegistry {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static boolean serverDown(LlmException e) {
-        return e.kind() == Kind.UNAVAILABLE || e.kind() == Kind.TIMEOUT;
-    }
 
     private void startFeed() {
         synchronized (feedLock) {
