@@ -29,7 +29,7 @@ public final class LlmServices {
     /** The server's API key for proxy mode. */
     public static final String API_KEY_ENV = "JLLM_API_KEY";
     /** Main mode's home directory. */
-    public static final String HOME_ENV = "JLLM_HOME";
+    public static final String HOME_ENV = JllmHome.ENV;
 
     private LlmServices() {
     }

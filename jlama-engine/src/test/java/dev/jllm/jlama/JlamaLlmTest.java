@@ -4,7 +4,6 @@ import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
-import dev.jllm.api.ProgressEvent;
 import dev.jllm.api.ProviderConfig;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
@@ -49,7 +48,6 @@ class JlamaLlmTest {
     void start() {
         model = TestData.require("stories260K/hf").toString();
         service = new LlmServiceMain(home);
-        List<ProgressEvent> progress = new ArrayList<>();
         service.create("j", JlamaConfig.of(model).withThreads(2));
     }
 

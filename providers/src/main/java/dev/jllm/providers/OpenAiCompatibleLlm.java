@@ -102,26 +102,21 @@ public final class OpenAiCompatibleLlm implements Llm {
 
     @Override
     public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-        ensureOpen();
-        ChatCompletionRequest r = validated(request).withStream(false);
-        URI uri = uri("/chat/completions");
-        HttpResponse<InputStream> response = http.send(post(uri, r, "application/json"));
-        return parse(http.readBody(response, config.timeouts().idle()), ChatCompletion.class, uri);
+        HttpResponse<InputStream> response = sendChat(request, false);
+        return parse(http.readBody(response, config.timeouts().idle()), ChatCompletion.class, response.request().uri());
     }
 
     @Override
     public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
-        ensureOpen();
-        ChatCompletionRequest r = validated(request).withStream(true);
-        URI uri = uri("/chat/completions");
         // Waiting for the headers here means an HTTP error (401, 404, 429...) is thrown by this call, before any
         // chunk, so a server relaying it can still answer with the right status.
-        HttpResponse<InputStream> response = http.send(post(uri, r, "text/event-stream"));
+        HttpResponse<InputStream> response = sendChat(request, true);
+        URI uri = response.request().uri();
         String contentType = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (contentType.startsWith("application/json")) {
             // Some servers ignore stream=true and answer whole; hand that on as a stream all the same.
             ChatCompletion whole = parse(http.readBody(response, config.timeouts().idle()), ChatCompletion.class, uri);
-            return ChatCompletionStream.of(asChunks(whole, r.includeUsage()));
+            return ChatCompletionStream.of(asChunks(whole, request.includeUsage()));
         }
         InputStream raw = response.body();
         QueuedChatCompletionStream stream = new QueuedChatCompletionStream();
@@ -219,6 +214,13 @@ public final class OpenAiCompatibleLlm implements Llm {
             throw LlmException.invalid("the request has no messages");
         }
         return r;
+    }
+
+    /** Sends a checked chat request, streamed or whole, and waits for the answer's headers. */
+    private HttpResponse<InputStream> sendChat(ChatCompletionRequest request, boolean stream) {
+        ensureOpen();
+        ChatCompletionRequest r = validated(request).withStream(stream);
+        return http.send(post(uri("/chat/completions"), r, stream ? "text/event-stream" : "application/json"));
     }
 
     private HttpRequest post(URI uri, ChatCompletionRequest r, String accept) {

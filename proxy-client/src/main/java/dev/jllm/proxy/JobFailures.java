@@ -4,8 +4,8 @@ import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmException.Kind;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
+
+import static dev.jllm.providers.http.HttpErrors.text;
 
 /**
  * Turns a job's final {@code error} or {@code cancelled} event back into the {@link LlmException} the service
@@ -53,15 +53,5 @@ final class JobFailures {
 
     static LlmException cancelledOnServer(String jobId) {
         return new LlmException(Kind.CANCELLED, "job " + jobId + " was cancelled on the jllm server");
-    }
-
-    private static String text(JsonValue v) {
-        if (v instanceof JsonString s) {
-            return s.getString();
-        }
-        if (v instanceof JsonNumber n) {
-            return n.toString();
-        }
-        return null;
     }
 }

@@ -201,6 +201,11 @@ final class ServerJobs {
 
     // ------------------------------------------------------------------ helpers
 
+    /** Whether a call failed because the server could not be reached or answer in time (not a refusal). */
+    static boolean serverDown(LlmException e) {
+        return e.kind() == Kind.UNAVAILABLE || e.kind() == Kind.TIMEOUT;
+    }
+
     private JsonValue run(CallScope scope, String type, JsonObject params) {
         return RemoteCall.run(client, scope, type, params, RemoteCall.Sink.NONE);
     }

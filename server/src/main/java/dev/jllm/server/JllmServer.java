@@ -1,7 +1,7 @@
 package dev.jllm.server;
 
+import dev.jllm.api.JllmHome;
 import dev.jllm.api.LlmService;
-import dev.jllm.models.store.JllmHome;
 import dev.jllm.models.store.ModelStore;
 import dev.jllm.server.ondemand.Aliases;
 import dev.jllm.server.ondemand.ModelNames;
@@ -89,7 +89,7 @@ public final class JllmServer implements AutoCloseable {
                 Clock.systemUTC());
         Readiness readiness = new Readiness();
         ModelNames names = new ModelNames(ModelStore.openDefault(),
-                new Aliases(JllmHome.resolve().resolve("aliases.json")), config.onDemand().modelsDirs());
+                new Aliases(JllmHome.resolve().aliases()), config.onDemand().modelsDirs());
         OnDemandModels onDemand = new OnDemandModels(service, config, slots, metrics, names);
         ModelRouter router = new ModelRouter(service, System.currentTimeMillis() / 1000, onDemand,
                 config.contextSize());

@@ -1,5 +1,6 @@
 package dev.jllm.models.store;
 
+import dev.jllm.api.JllmHome;
 import dev.jllm.models.hf.CancelToken;
 import dev.jllm.models.hf.HubClient;
 import dev.jllm.models.hf.HubConfig;
@@ -34,7 +35,7 @@ public final class ModelStore implements ModelResolver {
     private final PullOperation puller;
 
     /**
-     * @param root     the models directory (usually {@code JllmHome.models(JllmHome.resolve())})
+     * @param root     the models directory (usually {@code JllmHome.resolve().models()})
      * @param hub      the Hub client pulls go through
      * @param isLoaded tells whether a model (by canonical name) is loaded; such a model is only removed when
      *                 forced
@@ -54,7 +55,7 @@ public final class ModelStore implements ModelResolver {
 
     /** The store under {@code JLLM_HOME} talking to the Hub that {@code HF_ENDPOINT} / {@code HF_TOKEN} name. */
     public static ModelStore openDefault() {
-        return new ModelStore(JllmHome.models(JllmHome.resolve()), new HubClient(HubConfig.fromEnvironment()),
+        return new ModelStore(JllmHome.resolve().models(), new HubClient(HubConfig.fromEnvironment()),
                 name -> false);
     }
 

@@ -26,10 +26,10 @@ import dev.jllm.models.ModelFormatException;
 import dev.jllm.template.ChatTemplateException;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.hf.HfModelDirectory;
-import dev.jllm.models.hf.HubException;
 import dev.jllm.models.store.ModelResolver;
 import dev.jllm.models.store.ModelStore;
 import dev.jllm.models.store.ModelStoreException;
+import dev.jllm.models.store.ServePulls;
 import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.runtime.sampling.Logprobs;
 import dev.jllm.runtime.chat.tools.AssistantOutputParser;
@@ -49,7 +49,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -211,28 +210,7 @@ public final class LocalLlm implements Llm {
             throw LlmException.modelLoad(LlmException.LoadFailure.MODEL_NOT_FOUND, LlmException.Kind.INVALID_REQUEST,
                     "model file " + model + " does not exist", null);
         }
-        try {
-            Path resolved = store().resolveOrPull(model, pp -> progress.onProgress(new ProgressEvent(
-                    "downloading", pp.file() == null ? pp.stage().name().toLowerCase(java.util.Locale.ROOT) : pp.file(),
-                    pp.bytesDone(), Math.max(pp.bytesTotal(), pp.bytesDone()),
-                    pp.bytesTotal() > 0 ? Math.min(100.0, 100.0 * pp.bytesDone() / pp.bytesTotal()) : -1)));
-            return resolved;
-        } catch (HubException e) {
-            LlmException.Kind kind = switch (e.reason()) {
-                case NOT_FOUND, NO_MATCH -> LlmException.Kind.NOT_FOUND;
-                case ACCESS_DENIED -> LlmException.Kind.PERMISSION;
-                case NETWORK -> LlmException.Kind.UNAVAILABLE;
-                case DISK_SPACE -> LlmException.Kind.UNAVAILABLE;
-                default -> LlmException.Kind.UPSTREAM;
-            };
-            throw new LlmException(kind, e.getMessage(), e);
-        } catch (ModelStoreException e) {
-            throw new LlmException(LlmException.Kind.INVALID_REQUEST, e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new LlmException(LlmException.Kind.NOT_FOUND, "model '" + model + "' not found: " + e.getMessage(), e);
-        } catch (CancellationException e) {
-            throw new LlmException(LlmException.Kind.CANCELLED, "serve of " + model + " was cancelled", e);
-        }
+        return ServePulls.resolveOrPull(store(), model, model, progress);
     }
 
     private ModelResolver store() {

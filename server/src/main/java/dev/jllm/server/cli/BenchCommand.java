@@ -12,10 +12,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code jllm bench}: prompt and generation speed of a model, measured like llama-bench ({@code pp}: a prompt
@@ -23,7 +21,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure prompt processing (pp) and token generation (tg) speed, like llama-bench.")
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand extends PrintingCommand {
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "GGUF file or model in the store.")
     String model;
@@ -48,11 +46,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text or json (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
+    int run(PrintWriter out) throws Exception {
         boolean json = switch (format) {
             case "json" -> true;
             case "text" -> false;
@@ -72,7 +67,6 @@ final class BenchCommand implements Callable<Integer> {
         if (threads > 0) {
             options = options.withThreads(threads);
         }
-        PrintWriter out = spec.commandLine().getOut();
         // A GGUF file or a Hugging Face directory, as everywhere a model is accepted.
         try (OpenNetwork net = OpenNetwork.open(file, options, null)) {
             String type = net.source() instanceof GgufFile gguf ? typeName(gguf) : "safetensors";

@@ -12,29 +12,19 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 
 /** {@code jllm ls}: the models in the store, like {@code ollama ls}. */
 @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true,
         description = "List the models in the store: name, size, quantization, architecture, when pulled.")
-final class ListCommand implements Callable<Integer> {
+final class ListCommand extends StoreCommand {
     private static final String[] HEADER = {"NAME", "SIZE", "QUANTIZATION", "ARCHITECTURE", "PULLED"};
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    Supplier<ModelStore> stores = ModelStore::openDefault;
-
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        ModelStore store = stores.get();
+    void run(ModelStore store, PrintWriter out) {
         List<StoredModel> models = store.list();
         if (models.isEmpty()) {
             out.println("no models in " + store.root() + "; pull one with `jllm pull hf.co/OWNER/REPO[:QUANT]`");
-            out.flush();
-            return 0;
+            return;
         }
         Instant now = Instant.now();
         List<String[]> rows = new ArrayList<>();
@@ -56,8 +46,6 @@ final class ListCommand implements Callable<Integer> {
             }
             out.println(b.toString().stripTrailing());
         }
-        out.flush();
-        return 0;
     }
 
     private static String orDash(String s) {

@@ -7,10 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /** {@code jllm pull REF}: download a model from Hugging Face into the store, with progress and resume. */
 @Command(name = "pull", mixinStandardHelpOptions = true,
@@ -19,20 +17,13 @@ import java.util.function.Supplier;
                         + "OWNER/REPO/FILE.gguf, or OWNER/REPO:safetensors.",
                 "An interrupted pull resumes where it stopped. HF_TOKEN is used for gated repos, HF_ENDPOINT for "
                         + "mirrors."})
-final class PullCommand implements Callable<Integer> {
+final class PullCommand extends StoreCommand {
 
     @Parameters(index = "0", paramLabel = "REF", description = "The model to pull.")
     String ref;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    /** A seam for tests; the real store lives under JLLM_HOME. */
-    Supplier<ModelStore> stores = ModelStore::openDefault;
-
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    void run(ModelStore store, PrintWriter out) {
         PullProgressPrinter printer = PullProgressPrinter.forStdout(out);
         CancelToken cancel = new CancelToken();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -50,11 +41,9 @@ final class PullCommand implements Callable<Integer> {
         }, "jllm-pull-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            StoredModel m = stores.get().pull(ref, printer, cancel);
+            StoredModel m = store.pull(ref, printer, cancel);
             printer.finishLine();
             out.println("model file: " + m.primaryPath());
-            out.flush();
-            return 0;
         } finally {
             printer.finishLine();
             stopped.countDown();

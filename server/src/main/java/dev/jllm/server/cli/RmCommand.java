@@ -9,13 +9,11 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 
 /** {@code jllm rm REF...}: delete models from the store. */
 @Command(name = "rm", mixinStandardHelpOptions = true,
         description = "Delete models from the store. Only models in the store can be deleted (never other paths).")
-final class RmCommand implements Callable<Integer> {
+final class RmCommand extends StoreCommand {
 
     @Parameters(arity = "1..*", paramLabel = "REF", description = "Models as `jllm ls` names them (or any "
             + "reference to them).")
@@ -24,20 +22,12 @@ final class RmCommand implements Callable<Integer> {
     @Option(names = {"-f", "--force"}, description = "Delete even a model that is loaded.")
     boolean force;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    Supplier<ModelStore> stores = ModelStore::openDefault;
-
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        ModelStore store = stores.get();
+    void run(ModelStore store, PrintWriter out) {
         for (String ref : refs) {
             StoredModel m = store.remove(ref, force);
             out.println("deleted " + m.name() + " (" + HumanBytes.format(m.size()) + ")");
             out.flush();
         }
-        return 0;
     }
 }

@@ -10,23 +10,18 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /** {@code jllm show MODEL}: what is in a model file, like {@code ollama show}. */
 @Command(name = "show", mixinStandardHelpOptions = true,
         description = "Show a model's architecture, size, context length, weight types, tokenizer and template.")
-final class ShowCommand implements Callable<Integer> {
+final class ShowCommand extends PrintingCommand {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "Path to a GGUF model file or a Hugging Face model directory.")
     String model;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+    int run(PrintWriter out) throws Exception {
         java.nio.file.Path path = ModelPaths.resolve(model);
         if (java.nio.file.Files.isDirectory(path)) {
             try {
@@ -40,7 +35,6 @@ final class ShowCommand implements Callable<Integer> {
             out.println("  jlama");
             row(out, "kernels", dev.jllm.jlama.JlamaEngine.kernels());
             row(out, "runs here", dev.jllm.jlama.JlamaEngine.whyNot(path).map(why -> "no: " + why).orElse("yes"));
-            out.flush();
             return 0;
         }
         try (GgufFile g = GgufFile.open(path)) {

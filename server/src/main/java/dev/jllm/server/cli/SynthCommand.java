@@ -8,15 +8,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code jllm synth}: a GGUF model of a real shape with seeded random weights, for benchmarks. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Write a model of a real shape with seeded random weights (for benchmarks).")
-final class SynthCommand implements Callable<Integer> {
+final class SynthCommand extends PrintingCommand {
 
     @Option(names = "--shape", required = true, paramLabel = "NAME",
             description = "A real layout: stories260k, tinyllama-1.1b, llama-3.2-1b, qwen2.5-0.5b, phi-3-mini, "
@@ -40,11 +38,8 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Weight seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws IOException {
+    int run(PrintWriter o) throws IOException {
         ModelShape s;
         WeightMix mix;
         try {
@@ -56,7 +51,6 @@ final class SynthCommand implements Callable<Integer> {
         if (vocab != null && !Files.isRegularFile(vocab)) {
             throw new UserError("vocab file not found: " + vocab);
         }
-        PrintWriter o = spec.commandLine().getOut();
         long start = System.nanoTime();
         try (GgufFile v = vocab == null ? null : GgufFile.open(vocab)) {
             if (v != null && !v.has("tokenizer.ggml.tokens")) {
@@ -67,7 +61,6 @@ final class SynthCommand implements Callable<Integer> {
             o.printf("wrote %s: %s, %s, seed %d, %.1f MiB in %.1f s%n", out, writer.shape(), mix.name(), seed,
                     Files.size(out) / 1048576.0, (System.nanoTime() - start) / 1e9);
         }
-        o.flush();
         return 0;
     }
 }

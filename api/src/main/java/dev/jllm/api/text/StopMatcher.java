@@ -1,4 +1,4 @@
-package dev.jllm.runtime.sampling;
+package dev.jllm.api.text;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Decides what generated text may be streamed out: it ends the output at a stop string (which is never
+ * Decides what generated text may be streamed out, for every engine (the local engine's scheduler, jlama): it ends the output at a stop string (which is never
  * emitted, even when it arrives split over several tokens) or at an end-of-generation token.
  *
  * <p>Feed it each token's decoded text in order. It returns the text that is safe to emit now and holds

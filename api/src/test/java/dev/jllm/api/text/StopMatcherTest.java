@@ -1,10 +1,10 @@
-package dev.jllm.runtime.sampling;
+package dev.jllm.api.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jllm.runtime.sampling.StopMatcher.Emission;
-import dev.jllm.runtime.sampling.StopMatcher.StopReason;
+import dev.jllm.api.text.StopMatcher.Emission;
+import dev.jllm.api.text.StopMatcher.StopReason;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
