@@ -10,6 +10,8 @@ import dev.jllm.server.jobs.JobManager;
 import dev.jllm.server.jobs.JobTypes;
 import dev.jllm.server.metrics.Metrics;
 import dev.jllm.server.ollama.OllamaRoutes;
+import dev.jllm.server.anthropic.MessagesRoute;
+import dev.jllm.server.responses.ResponsesRoute;
 import dev.jllm.server.routing.AccessLogFilter;
 import dev.jllm.server.routing.ApiException;
 import dev.jllm.server.routing.AuthFilter;
@@ -148,9 +150,12 @@ public final class JllmServer implements AutoCloseable {
                 .get("/props", named("/props", utility::props))
                 .register(new ChatPage());
         OllamaRoutes.register(routing, ctx);
+        ResponsesRoute.register(routing, ctx);
+        MessagesRoute.register(routing, ctx);
         routing.any(new FallbackRoute(List.of("/health", "/metrics", "/v1/models(/.*)?", "/v1/chat/completions",
                         "/v1/completions", "/v1/embeddings", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events", "/tokenize",
-                        "/detokenize", "/props", String.join("|", OllamaRoutes.PATHS))));
+                        "/detokenize", "/props", String.join("|", OllamaRoutes.PATHS),
+                        ResponsesRoute.PATHS, MessagesRoute.PATHS)));
     }
 
     private static void answerError(ServerRequest req, ServerResponse res, Throwable t) {
