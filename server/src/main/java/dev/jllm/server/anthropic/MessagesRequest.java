@@ -99,23 +99,15 @@ record MessagesRequest(ChatCompletionRequest chat, List<String> stopSequences) {
     }
 
     private static List<Tool> tools(JsonFields f) {
-        JsonArray array = f.array("tools");
-        List<Tool> tools = new ArrayList<>();
-        if (array == null) {
-            return tools;
-        }
-        for (int i = 0; i < array.size(); i++) {
-            JsonFields t = f.element("tools", array, i);
-            String type = t.string("type");
-            if (type != null && !type.equals("custom")) {
-                throw ApiException.invalid("tools." + i + ".type: jllm runs client tools only; '" + type
-                        + "' is one of Anthropic's server tools", t.param("type"));
-            }
-            t.allowOnly(Set.of("type", "name", "description", "input_schema", "cache_control", "strict"));
-            t.objectMember("cache_control"); // prompt caching is automatic here (the KV cache); nothing to mark
-            tools.add(Tools.function(t, "input_schema", true));
-        }
-        return tools;
+        return Tools.list(f, Set.of("type", "name", "description", "input_schema", "cache_control", "strict"),
+                "input_schema", true, t -> {
+                    String type = t.string("type");
+                    if (type != null && !type.equals("custom")) {
+                        throw ApiException.invalid(t.param("type") + ": jllm runs client tools only; '" + type
+                                + "' is one of Anthropic's server tools", t.param("type"));
+                    }
+                    t.objectMember("cache_control"); // prompt caching is automatic here (the KV cache)
+                });
     }
 
     private static void toolChoice(JsonFields f, List<Tool> tools, ChatCompletionRequest.Builder b) {

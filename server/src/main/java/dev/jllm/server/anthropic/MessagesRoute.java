@@ -5,16 +5,14 @@ import dev.jllm.runtime.engine.LocalLlm;
 import dev.jllm.server.ServerContext;
 import dev.jllm.server.routing.ApiError;
 import dev.jllm.server.routing.ApiException;
-import dev.jllm.server.routing.ClientGoneException;
-import dev.jllm.server.routing.Errors;
 import dev.jllm.server.routing.ModelRouter;
 import dev.jllm.server.routing.Readiness503;
 import dev.jllm.server.routing.RequestBodies;
 import dev.jllm.server.routing.Responses;
-import dev.jllm.server.routing.SseWriter;
 import dev.jllm.server.translate.Answer;
 import dev.jllm.server.translate.Block;
 import dev.jllm.server.translate.ChatRun;
+import dev.jllm.server.translate.EventStreams;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -63,7 +61,8 @@ public final class MessagesRoute {
         try (ChatRun run = ChatRun.open(ctx, r.chat())) {
             MessageJson json = new MessageJson(id, run.shownModel());
             if (body.getBoolean("stream", false)) {
-                streamed(res, run, json, stops);
+                EventStreams.send(res, run, sse -> new MessagesEvents(sse, json, stops), events -> { },
+                        MessagesEvents::error);
                 return;
             }
             Answer answer = new Answer(new Tokens(stops));
@@ -87,29 +86,6 @@ public final class MessagesRoute {
 
         @Override
         public void end(String finishReason, dev.jllm.api.openai.Usage usage) {
-        }
-    }
-
-    private void streamed(ServerResponse res, ChatRun run, MessageJson json, StopSequences stops) {
-        SseWriter sse;
-        try {
-            sse = SseWriter.start(res);
-        } catch (ClientGoneException e) {
-            return;
-        }
-        try (sse) {
-            MessagesEvents events = new MessagesEvents(sse, json, stops);
-            try {
-                run.pump(events);
-            } catch (ClientGoneException e) {
-                // the client left: closing the run cancels the generation
-            } catch (RuntimeException e) {
-                try {
-                    events.error(Errors.from(e));
-                } catch (ClientGoneException ignored) {
-                    // it left while we failed: nothing more to tell
-                }
-            }
         }
     }
 

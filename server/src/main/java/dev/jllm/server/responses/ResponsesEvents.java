@@ -83,6 +83,11 @@ final class ResponsesEvents implements BlockListener {
         send("response." + status, Json.createObjectBuilder().add("response", last));
     }
 
+    /** The items sent. */
+    List<Block> blocks() {
+        return List.copyOf(closed);
+    }
+
     /** The response the stream ended with (null before the end). */
     JsonObject response() {
         return last;

@@ -149,22 +149,13 @@ record ResponsesRequest(ChatCompletionRequest chat, List<ChatMessage> history, J
     }
 
     private static List<Tool> tools(JsonFields f) {
-        JsonArray array = f.array("tools");
-        List<Tool> tools = new ArrayList<>();
-        if (array == null) {
-            return tools;
-        }
-        for (int i = 0; i < array.size(); i++) {
-            JsonFields t = f.element("tools", array, i);
+        return Tools.list(f, Set.of("type", "name", "description", "parameters", "strict"), "parameters", false, t -> {
             String type = t.requiredString("type");
             if (!type.equals("function")) {
                 throw ApiException.invalid("'" + t.param("type") + "': jllm runs function tools only; '" + type
                         + "' is one of OpenAI's hosted tools", t.param("type"));
             }
-            t.allowOnly(Set.of("type", "name", "description", "parameters", "strict"));
-            tools.add(Tools.function(t, "parameters", false));
-        }
-        return tools;
+        });
     }
 
     private static ToolChoice toolChoice(JsonFields f, List<Tool> tools) {

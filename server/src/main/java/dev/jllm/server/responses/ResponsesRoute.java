@@ -3,13 +3,12 @@ package dev.jllm.server.responses;
 import dev.jllm.server.ServerContext;
 import dev.jllm.server.routing.ApiError;
 import dev.jllm.server.routing.ApiException;
-import dev.jllm.server.routing.ClientGoneException;
-import dev.jllm.server.routing.Errors;
 import dev.jllm.server.routing.Readiness503;
 import dev.jllm.server.routing.RequestBodies;
 import dev.jllm.server.routing.Responses;
-import dev.jllm.server.routing.SseWriter;
 import dev.jllm.server.translate.Answer;
+import dev.jllm.server.translate.Block;
+import dev.jllm.server.translate.EventStreams;
 import dev.jllm.server.translate.ChatRun;
 import dev.jllm.server.translate.Conversation;
 import io.helidon.webserver.http.HttpRouting;
@@ -22,6 +21,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 
 import static dev.jllm.server.routing.RouteLabel.named;
 
@@ -66,47 +66,23 @@ public final class ResponsesRoute {
         try (ChatRun run = ChatRun.open(ctx, r.chat())) {
             ResponseJson json = new ResponseJson(id, System.currentTimeMillis() / 1000, run.shownModel(), body);
             if (stream) {
-                streamed(res, run, json, r);
+                EventStreams.send(res, run, sse -> new ResponsesEvents(sse, json),
+                        events -> keep(r, id, events.response(), events.blocks()),
+                        (events, e) -> events.error(e.code() != null ? e.code() : e.type(), e.message(), e.param()));
                 return;
             }
             Answer answer = new Answer(null);
             run.pump(answer);
             JsonObject response = json.response(answer.cut() ? "incomplete" : "completed", answer.blocks(),
                     answer.usage());
-            keep(r, id, response, answer);
+            keep(r, id, response, answer.blocks());
             Responses.json(res, 200, response.toString());
         }
     }
 
-    private void streamed(ServerResponse res, ChatRun run, ResponseJson json, ResponsesRequest r) {
-        SseWriter sse;
-        try {
-            sse = SseWriter.start(res);
-        } catch (ClientGoneException e) {
-            return;
-        }
-        try (sse) {
-            ResponsesEvents events = new ResponsesEvents(sse, json);
-            Answer answer = new Answer(events);
-            try {
-                run.pump(answer);
-                keep(r, json.id(), events.response(), answer);
-            } catch (ClientGoneException e) {
-                // the client left: closing the run cancels the generation
-            } catch (RuntimeException e) {
-                ApiError err = Errors.from(e);
-                try {
-                    events.error(err.code() != null ? err.code() : err.type(), err.message(), err.param());
-                } catch (ClientGoneException ignored) {
-                    // it left while we failed: nothing more to tell
-                }
-            }
-        }
-    }
-
-    private void keep(ResponsesRequest r, String id, JsonObject response, Answer answer) {
+    private void keep(ResponsesRequest r, String id, JsonObject response, List<Block> blocks) {
         if (r.store()) {
-            store.put(id, response, new Conversation().messagesThen(r.history()).answer(answer.blocks()).messages());
+            store.put(id, response, new Conversation().messagesThen(r.history()).answer(blocks).messages());
         }
     }
 

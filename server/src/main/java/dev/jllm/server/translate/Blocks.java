@@ -5,6 +5,7 @@ import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChunkChoice;
 import dev.jllm.api.openai.ToolCall;
 import dev.jllm.api.openai.Usage;
+import dev.jllm.server.metrics.GenerationTimer;
 
 /**
  * Turns the chunks of a Chat Completions stream (choice 0) into blocks: consecutive content is one text block,
@@ -23,8 +24,12 @@ final class Blocks {
     private Usage usage;
     private boolean cut;
 
-    Blocks(BlockListener listener) {
+    private final GenerationTimer timer;
+
+    /** @param timer measures the generation for the metrics */
+    Blocks(BlockListener listener, GenerationTimer timer) {
         this.listener = listener;
+        this.timer = timer;
     }
 
     void accept(ChatCompletionChunk chunk) {
@@ -86,6 +91,7 @@ final class Blocks {
 
     private void grow(String piece) {
         text.append(piece);
+        timer.content();
         listener.piece(open, piece);
     }
 
@@ -103,6 +109,7 @@ final class Blocks {
     void finish() {
         cut = "length".equals(finishReason);
         close();
+        timer.finished(usage);
         listener.end(finishReason == null ? "stop" : finishReason, usage);
     }
 }

@@ -63,35 +63,7 @@ public final class ChatRun implements AutoCloseable {
 
     /** Reads the whole answer into the listener, block by block, as the instance produces it. */
     public void pump(BlockListener listener) {
-        BlockListener timed = new BlockListener() {
-            @Override
-            public void opened(Block block) {
-                listener.opened(block);
-            }
-
-            @Override
-            public void piece(Block block, String piece) {
-                timer.content();
-                listener.piece(block, piece);
-            }
-
-            @Override
-            public void token(String text) {
-                listener.token(text);
-            }
-
-            @Override
-            public void closed(Block block) {
-                listener.closed(block);
-            }
-
-            @Override
-            public void end(String finishReason, dev.jllm.api.openai.Usage usage) {
-                timer.finished(usage);
-                listener.end(finishReason, usage);
-            }
-        };
-        Blocks blocks = new Blocks(timed);
+        Blocks blocks = new Blocks(listener, timer);
         while (chunks.hasNext()) {
             blocks.accept(chunks.next());
         }

@@ -8,7 +8,12 @@ import dev.jllm.server.routing.JsonFields;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
+import jakarta.json.JsonArray;
+
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +43,26 @@ public final class Tools {
         }
         Boolean strict = f.bool("strict");
         return Tool.function(new FunctionDefinition(name, description, schema == null ? null : map(schema), strict));
+    }
+
+    /**
+     * The {@code tools} array of a request: each element checked by {@code checkType} (which refuses the format's
+     * hosted tools by name), allowed only {@code members}, and read as a function tool.
+     */
+    public static List<Tool> list(JsonFields f, Set<String> members, String schemaKey, boolean schemaRequired,
+                                  Consumer<JsonFields> checkType) {
+        JsonArray array = f.array("tools");
+        List<Tool> tools = new ArrayList<>();
+        if (array == null) {
+            return tools;
+        }
+        for (int i = 0; i < array.size(); i++) {
+            JsonFields t = f.element("tools", array, i);
+            checkType.accept(t);
+            t.allowOnly(members);
+            tools.add(function(t, schemaKey, schemaRequired));
+        }
+        return tools;
     }
 
     /** A forced call of one of the offered tools by name; a name not offered is a 400 naming {@code param}. */
