@@ -22,12 +22,11 @@ import java.util.List;
 final class MessagesEvents implements BlockListener {
 
     private final SseWriter sse;
-    private final MessageJson json;
     private final StopSequences stops;
 
+    /** Begins the stream: message_start (the message without content) and a ping. */
     MessagesEvents(SseWriter sse, MessageJson json, StopSequences stops) {
         this.sse = sse;
-        this.json = json;
         this.stops = stops;
         send("message_start", Json.createObjectBuilder().add("message", json.message(List.of(), null, null, null)));
         send("ping", Json.createObjectBuilder());
