@@ -25,6 +25,8 @@ import com.openai.models.responses.ToolChoiceFunction;
 import com.openai.models.responses.ToolChoiceOptions;
 import dev.jllm.models.testing.TestData;
 import dev.jllm.server.ModelSpec;
+import dev.jllm.tests.support.Closing;
+import dev.jllm.tests.support.StreamedChat;
 import dev.jllm.tests.support.TestServer;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -33,7 +35,6 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ToolChoice;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import org.junit.jupiter.api.AfterAll;
@@ -43,8 +44,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,13 +70,8 @@ class ResponsesJavaSdkTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    static void stop() throws Exception {
+        Closing.all(client == null ? null : client::close, server);
     }
 
     private static FunctionTool weatherTool() {
@@ -207,23 +201,7 @@ class ResponsesJavaSdkTest {
 
         OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl(server.baseUrl() + "/v1")
                 .apiKey("none").modelName("agent").maxTokens(300).build();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-        streaming.chat(request, new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(String partialResponse) {
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                done.complete(response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        });
-        ChatResponse streamed = done.get(120, TimeUnit.SECONDS);
+        ChatResponse streamed = StreamedChat.of(streaming, request, 120);
         assertThat(streamed.aiMessage().toolExecutionRequests()).hasSize(1);
         assertCity(streamed.aiMessage().toolExecutionRequests().getFirst());
     }
