@@ -60,6 +60,14 @@ const rfFinal = await rf.finalResponse();
 const rfCall = rfFinal.output.find(o => o.type === "function_call");
 out.responsesRequiredStreamed = { pieces: argPieces, done: argsDone, name: rfCall?.name, arguments: rfCall?.arguments };
 
+const structured = await openai.responses.create({
+  model: "agent", input: "A story, as JSON", max_output_tokens: 300,
+  text: { format: { type: "json_schema", name: "story", strict: true, schema: {
+    type: "object", properties: { genre: { enum: ["fable", "poem", "tale"] }, year: { type: "integer", minimum: 1900, maximum: 2100 } },
+    required: ["genre", "year"], additionalProperties: false } } },
+});
+out.responsesSchema = { status: structured.status, text: structured.output_text, format: structured.text?.format?.type };
+
 const followUp = await openai.responses.create({
   model: "agent", previous_response_id: forced.id, max_output_tokens: 8,
   input: [{ type: "function_call_output", call_id: call.call_id, output: "sunny" }],

@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The official Node SDKs against the tiny real model (stories260K) behind a tool-capable template: {@code openai@6}
  * on the Responses API (whole, streamed with OpenAI's event sequence, forced calls named and required,
- * {@code previous_response_id} with a function_call_output, {@code store: false}) and on Chat Completions (forced
- * calls named and required, whole and streamed, the arguments arriving in pieces), and {@code @anthropic-ai/sdk}
+ * {@code previous_response_id} with a function_call_output, {@code store: false}, {@code text.format}
+ * json_schema) and on Chat Completions (forced calls named and required, whole and streamed, the arguments arriving
+ * in pieces), and {@code @anthropic-ai/sdk}
  * on the Messages API (whole, streamed, forced tool_use by name and by "any", a tool_result turn, a stop sequence,
  * count_tokens, Anthropic's errors, the key sent as x-api-key). A template that cannot carry tools gets a 400
  * naming {@code tools} on all three APIs. Forced calls must be valid for the schema whatever the weights: the
@@ -107,6 +108,14 @@ class NodeWireSdkTest {
         assertThat(pieces.size()).as("arguments in pieces").isGreaterThan(3);
         assertThat(String.join("", pieces.getValuesAs(jakarta.json.JsonString::getString)))
                 .isEqualTo(required.getString("arguments"));
+
+        JsonObject schema = out.getJsonObject("responsesSchema");
+        assertThat(schema.getString("status")).isEqualTo("completed");
+        assertThat(schema.getString("format")).isEqualTo("json_schema");
+        JsonObject story = Http.json(schema.getString("text"));
+        assertThat(story.keySet()).containsExactlyInAnyOrder("genre", "year");
+        assertThat(story.getString("genre")).isIn("fable", "poem", "tale");
+        assertThat(story.getInt("year")).isBetween(1900, 2100);
 
         assertThat(out.getJsonObject("responsesFollowUp").getString("status")).isIn("completed", "incomplete");
         JsonObject unkept = out.getJsonObject("unkept");

@@ -21,11 +21,11 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.jllm.server.ModelSpec;
 import dev.jllm.tests.support.ScriptedToolModel;
+import dev.jllm.tests.support.StreamedChat;
 import dev.jllm.tests.support.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,8 +36,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -190,24 +188,8 @@ class ToolCallsSdkTest {
     void langChain4jStreamingRebuildsTheCalls() throws Exception {
         OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(server.baseUrl() + "/v1")
                 .apiKey("none").modelName(ALIAS).build();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-        model.chat(ChatRequest.builder().messages(UserMessage.from("Weather in Paris?"))
-                .toolSpecifications(weatherTool()).build(), new StreamingChatResponseHandler() {
-                    @Override
-                    public void onPartialResponse(String partialResponse) {
-                    }
-
-                    @Override
-                    public void onCompleteResponse(ChatResponse response) {
-                        done.complete(response);
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        done.completeExceptionally(error);
-                    }
-                });
-        AiMessage ai = done.get(30, TimeUnit.SECONDS).aiMessage();
+        AiMessage ai = StreamedChat.of(model, ChatRequest.builder().messages(UserMessage.from("Weather in Paris?"))
+                .toolSpecifications(weatherTool()).build(), 30).aiMessage();
         assertThat(ai.toolExecutionRequests()).singleElement().satisfies(r -> {
             assertThat(r.name()).isEqualTo("get_weather");
             assertThat(r.arguments()).isEqualTo("{\"city\":\"Paris\"}");

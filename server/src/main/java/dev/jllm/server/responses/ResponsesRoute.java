@@ -18,7 +18,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,6 +36,7 @@ public final class ResponsesRoute {
     public static final String PATHS = "/v1/responses(/[^/]+)?";
     /** How many responses are kept, and for how long: enough for an agent's turns, bounded for the memory. */
     static final int KEPT = 1000;
+    static final long KEPT_CHARS = 64L << 20;
     static final Duration KEPT_FOR = Duration.ofHours(1);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -49,7 +49,7 @@ public final class ResponsesRoute {
     }
 
     public static void register(HttpRouting.Builder routing, ServerContext ctx) {
-        ResponsesRoute r = new ResponsesRoute(ctx, new ResponseStore(KEPT, KEPT_FOR, Clock.systemUTC()));
+        ResponsesRoute r = new ResponsesRoute(ctx, new ResponseStore(KEPT, KEPT_CHARS, KEPT_FOR, System::currentTimeMillis));
         routing.post("/v1/responses", named("/v1/responses", r::create))
                 .get("/v1/responses/{id}", named("/v1/responses/{id}", r::get))
                 .delete("/v1/responses/{id}", named("/v1/responses/{id}", r::delete));
@@ -106,6 +106,6 @@ public final class ResponsesRoute {
     private static ApiException notFound(String id) {
         return new ApiException(new ApiError(404, ApiError.INVALID_REQUEST, "Response with id '" + id + "' not found"
                 + " (jllm keeps responses in memory for " + KEPT_FOR.toMinutes() + " minutes, at most " + KEPT
-                + " of them)", "response_id", "response_not_found", null));
+                + " of them and " + (KEPT_CHARS >> 20) + " Mi characters)", "response_id", "response_not_found", null));
     }
 }
