@@ -64,6 +64,10 @@ record ResponsesRequest(ChatCompletionRequest chat, List<ChatMessage> history, J
         }
         include(f);
         Integer maxCalls = f.integer("max_tool_calls", 1, Integer.MAX_VALUE);
+        if (maxCalls != null && maxCalls > 1) {
+            throw ApiException.invalid("'max_tool_calls' above 1 is not supported (1 keeps the first call; leave it"
+                    + " out for no limit)", "max_tool_calls");
+        }
         ChatCompletionRequest.Builder b = ChatCompletionRequest.builder()
                 .model(f.string("model"))
                 .maxTokens(f.integer("max_output_tokens", 1, Integer.MAX_VALUE))
