@@ -10,6 +10,8 @@ import dev.jllm.server.jobs.JobManager;
 import dev.jllm.server.jobs.JobTypes;
 import dev.jllm.server.metrics.Metrics;
 import dev.jllm.server.ollama.OllamaRoutes;
+import dev.jllm.server.anthropic.MessagesRoute;
+import dev.jllm.server.responses.ResponsesRoute;
 import dev.jllm.server.routing.AccessLogFilter;
 import dev.jllm.server.routing.ApiException;
 import dev.jllm.server.routing.AuthFilter;
@@ -143,14 +145,24 @@ public final class JllmServer implements AutoCloseable {
                 .delete("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::cancel))
                 .get("/v1/jobs/{id}/events", named("/v1/jobs/{id}/events", jobs::events))
                 .get("/v1/events", named("/v1/events", new EventsRoute(ctx.service(), HEARTBEAT)))
+                // llama-server's clients call the OpenAI routes without the /v1 prefix
+                .get("/models", named("/v1/models", models::list))
+                .post("/chat/completions", named("/v1/chat/completions", new ChatCompletionsRoute(ctx)))
+                .post("/completions", named("/v1/completions", new CompletionsRoute(ctx)))
+                .post("/embeddings", named("/v1/embeddings", new EmbeddingsRoute(ctx)))
+                .post("/apply-template", named("/apply-template", utility::applyTemplate))
                 .post("/tokenize", named("/tokenize", utility::tokenize))
                 .post("/detokenize", named("/detokenize", utility::detokenize))
                 .get("/props", named("/props", utility::props))
                 .register(new ChatPage());
         OllamaRoutes.register(routing, ctx);
+        ResponsesRoute.register(routing, ctx);
+        MessagesRoute.register(routing, ctx);
         routing.any(new FallbackRoute(List.of("/health", "/metrics", "/v1/models(/.*)?", "/v1/chat/completions",
                         "/v1/completions", "/v1/embeddings", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events", "/tokenize",
-                        "/detokenize", "/props", String.join("|", OllamaRoutes.PATHS))));
+                        "/detokenize", "/props", "/models", "/chat/completions", "/completions", "/embeddings", "/apply-template",
+                        String.join("|", OllamaRoutes.PATHS),
+                        ResponsesRoute.PATHS, MessagesRoute.PATHS)));
     }
 
     private static void answerError(ServerRequest req, ServerResponse res, Throwable t) {

@@ -234,6 +234,8 @@ class Stories260kTest {
             JsonObject e = ErrorsHttpTest.error(r, 400);
             assertThat(e.getString("code")).isEqualTo("context_length_exceeded");
             assertThat(e.getString("message")).contains("context");
+            assertThat(e.getInt("n_ctx")).isEqualTo(32);
+            assertThat(e.getInt("n_prompt_tokens")).isGreaterThanOrEqualTo(32);
         }
     }
 }

@@ -634,6 +634,24 @@ public final class LocalLlm implements Llm {
         }
     }
 
+    /**
+     * llama-server's {@code /apply-template}: the prompt the model's chat template makes of a chat request (tools
+     * and the thinking switch included), exactly as a generation would begin.
+     */
+    public String applyTemplate(ChatCompletionRequest request) {
+        try (LoadedModels.Lease lease = acquire(request.model())) {
+            return ChatTurn.of(lease.model(), request).prompt();
+        }
+    }
+
+    /** How many tokens the prompt of a chat request takes (Anthropic's {@code count_tokens}). */
+    public int promptTokens(ChatCompletionRequest request) {
+        try (LoadedModels.Lease lease = acquire(request.model())) {
+            LocalModel m = lease.model();
+            return PromptTokens.encode(m.tokenizer(), ChatTurn.of(m, request).prompt()).length;
+        }
+    }
+
     /** llama-server's {@code /detokenize}: the text of the tokens, special tokens written as their text. */
     public String detokenize(String model, int[] tokens) {
         try (LoadedModels.Lease lease = acquire(model)) {

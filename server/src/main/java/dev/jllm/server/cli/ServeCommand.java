@@ -24,8 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * given models load while the server already answers ({@code /health} says when they are ready).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve models over an OpenAI-compatible and an Ollama-compatible HTTP API (and the jobs API"
-                + " proxies use).",
+        description = {"Serve models over an OpenAI-compatible (Chat Completions, Responses), an Anthropic Messages"
+                + " and an Ollama-compatible HTTP API, with llama-server's routes (and the jobs API proxies use).",
                 "Without --model every model in the store (JLLM_HOME) is served: a request naming one loads it, and"
                         + " it is unloaded after --keep-alive without use. --model preloads and pins models; the first"
                         + " becomes the current model.",

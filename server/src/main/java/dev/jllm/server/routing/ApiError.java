@@ -72,6 +72,9 @@ public record ApiError(int status, String type, String message, String param, St
         } else {
             e.add("code", code);
         }
+        if ("context_length_exceeded".equals(code)) {
+            ContextOverflow.addCounts(e, message);
+        }
         return Json.createObjectBuilder().add("error", e).build();
     }
 

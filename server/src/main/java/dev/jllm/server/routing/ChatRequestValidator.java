@@ -25,7 +25,9 @@ public final class ChatRequestValidator {
             "store", "metadata", "service_tier", "prompt_cache_key", "prompt_cache_retention", "safety_identifier",
             "modalities", "audio", "verbosity", "web_search_options", "prediction",
             // deprecated forms of tools, refused with the reason
-            "functions", "function_call");
+            "functions", "function_call",
+            // llama-server's (see LlamaServerFields)
+            "n_predict", "cache_prompt", "id_slot");
     static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     private static final Set<String> MESSAGE_FIELDS =
             Set.of("role", "content", "name", "tool_calls", "tool_call_id", "refusal", "reasoning_content", "audio",
@@ -90,7 +92,9 @@ public final class ChatRequestValidator {
             throw ApiException.invalid("'" + f.param("repeat_penalty") + "' must be positive (1 = off)",
                     f.param("repeat_penalty"));
         }
-        return bind(body.toString(), ChatCompletionRequest.class);
+        Integer nPredict = LlamaServerFields.check(f);
+        ChatCompletionRequest r = bind(body.toString(), ChatCompletionRequest.class);
+        return nPredict == null || r.effectiveMaxTokens() != null ? r : r.toBuilder().maxTokens(nPredict).build();
     }
 
     /** Binds an already checked body; a failure left is still the client's, so it stays a 400. */

@@ -24,7 +24,7 @@ public final class ChunkNormalizer {
     private String id;
     private long created;
     private String model;
-    private String fingerprint;
+    private String fingerprint = SystemFingerprint.VALUE;
     private Usage usage;
     private final Set<Integer> started = new LinkedHashSet<>();
     private final Set<Integer> finished = new LinkedHashSet<>();

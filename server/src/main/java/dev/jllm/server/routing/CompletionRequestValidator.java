@@ -22,7 +22,8 @@ public final class CompletionRequestValidator {
 
     static final Set<String> FIELDS = Set.of("model", "prompt", "suffix", "max_tokens", "temperature", "top_p", "n",
             "stream", "stream_options", "logprobs", "echo", "stop", "presence_penalty", "frequency_penalty",
-            "best_of", "logit_bias", "user", "seed", "top_k", "min_p", "repeat_penalty", "grammar", "json_schema");
+            "best_of", "logit_bias", "user", "seed", "top_k", "min_p", "repeat_penalty", "grammar", "json_schema",
+            "n_predict", "cache_prompt", "id_slot");
     /** OpenAI's default for this endpoint (chat completions have none). */
     static final int DEFAULT_MAX_TOKENS = 16;
 
@@ -37,6 +38,7 @@ public final class CompletionRequestValidator {
             throw ApiException.invalid("'suffix' (insertion) is not supported", "suffix");
         }
         Integer maxTokens = f.integer("max_tokens", 1, Integer.MAX_VALUE);
+        Integer nPredict = LlamaServerFields.check(f);
         Double temperature = f.number("temperature", 0, 2);
         Double topP = f.number("top_p", 0, 1);
         Integer n = f.integer("n", 1, ChatRequestValidator.MAX_N);
@@ -76,7 +78,7 @@ public final class CompletionRequestValidator {
         ChatRequestValidator.constraints(f);
         ChatCompletionRequest.Builder chat = ChatCompletionRequest.builder()
                 .messages(List.of(RawPrompt.message(prompt)))
-                .maxTokens(maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens)
+                .maxTokens(maxTokens != null ? maxTokens : nPredict != null ? nPredict : DEFAULT_MAX_TOKENS)
                 .temperature(temperature).topP(topP).n(n)
                 .stop(stopList(f.value("stop")))
                 .presencePenalty(presence).frequencyPenalty(frequency)

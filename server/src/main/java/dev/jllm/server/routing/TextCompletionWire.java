@@ -84,7 +84,7 @@ final class TextCompletionWire {
 
     private static JsonObjectBuilder head(String id, long created, String model) {
         return Json.createObjectBuilder().add("id", id).add("object", OBJECT).add("created", created)
-                .add("model", model);
+                .add("model", model).add("system_fingerprint", SystemFingerprint.VALUE);
     }
 
     private static JsonObjectBuilder choice(int index, String text, JsonValue logprobs, String finishReason) {

@@ -24,7 +24,7 @@ final class WholeAnswers {
         String id = c.id() == null || c.id().isBlank() ? newId("chatcmpl-") : c.id();
         long created = c.created() > 0 ? c.created() : System.currentTimeMillis() / 1000;
         String m = model != null ? model : c.model();
-        return new ChatCompletion(id, ChatCompletion.OBJECT, created, m, c.systemFingerprint(), c.choices(),
+        return new ChatCompletion(id, ChatCompletion.OBJECT, created, m, SystemFingerprint.or(c.systemFingerprint()), c.choices(),
                 c.usage());
     }
 }
