@@ -1,7 +1,6 @@
 package dev.jllm.tests;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ChatCompletionAccumulator;
@@ -21,9 +20,11 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.jllm.langchain4j.testing.StreamedResponse;
+import dev.jllm.tests.support.OpenAiSdk;
+import dev.jllm.tests.support.Closeables;
 import dev.jllm.server.ModelSpec;
 import dev.jllm.tests.support.ScriptedToolModel;
 import dev.jllm.tests.support.TestServer;
@@ -36,8 +37,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,17 +64,12 @@ class ToolCallsSdkTest {
     static void start() {
         server = TestServer.start(c -> c.withModels(List.of(new ModelSpec("scripted-qwen", ALIAS, null,
                 template().toString()))), List.of(new ScriptedToolModel()));
-        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey("none").maxRetries(0).build();
+        client = OpenAiSdk.client(server.baseUrl(), null);
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        Closeables.closeAll(OpenAiSdk.closing(client), server);
     }
 
     private static FunctionDefinition function(String name, boolean city) {
@@ -187,24 +181,10 @@ class ToolCallsSdkTest {
     void langChain4jStreamingRebuildsTheCalls() throws Exception {
         OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(server.baseUrl() + "/v1")
                 .apiKey("none").modelName(ALIAS).build();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        StreamedResponse streamed = new StreamedResponse();
         model.chat(ChatRequest.builder().messages(UserMessage.from("Weather in Paris?"))
-                .toolSpecifications(weatherTool()).build(), new StreamingChatResponseHandler() {
-                    @Override
-                    public void onPartialResponse(String partialResponse) {
-                    }
-
-                    @Override
-                    public void onCompleteResponse(ChatResponse response) {
-                        done.complete(response);
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        done.completeExceptionally(error);
-                    }
-                });
-        AiMessage ai = done.get(30, TimeUnit.SECONDS).aiMessage();
+                .toolSpecifications(weatherTool()).build(), streamed);
+        AiMessage ai = streamed.await(java.time.Duration.ofSeconds(30)).aiMessage();
         assertThat(ai.toolExecutionRequests()).singleElement().satisfies(r -> {
             assertThat(r.name()).isEqualTo("get_weather");
             assertThat(r.arguments()).isEqualTo("{\"city\":\"Paris\"}");

@@ -4,6 +4,7 @@ import dev.jllm.api.LlmException;
 import dev.jllm.models.ModelFormatException;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.gguf.GgufFile;
+import dev.jllm.models.gguf.GgufTensorChecks;
 import dev.jllm.runtime.chat.ChatTemplate;
 import dev.jllm.runtime.chat.ChatTemplateException;
 import dev.jllm.runtime.chat.FallbackTemplates;
@@ -67,6 +68,7 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
             throw invalid(path, e);
         }
         try {
+            GgufTensorChecks.check(gguf); // what the tensors hold for their roles, before anything runs on them
             LlamaModel network = LlamaModel.load(quantized(WeightSource.of(gguf), quantize), ModelConfig.fromGguf(gguf),
                     options);
             return assemble(path, gguf, gguf, network, () -> Tokenizers.fromGguf(gguf),

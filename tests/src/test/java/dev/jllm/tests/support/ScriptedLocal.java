@@ -6,9 +6,7 @@ import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmInfo;
 import dev.jllm.api.LocalConfig;
-import dev.jllm.api.ProgressListener;
 import dev.jllm.api.QueuedChatCompletionStream;
-import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
@@ -71,7 +69,7 @@ public final class ScriptedLocal implements LlmProviderFactory {
         return new Instance(name, c);
     }
 
-    private static final class Instance implements Llm {
+    private static final class Instance implements ScriptedLlm {
         private final String name;
         private final LocalConfig config;
 
@@ -93,11 +91,6 @@ public final class ScriptedLocal implements LlmProviderFactory {
         @Override
         public List<Model> models() {
             return List.of(Model.of(config.model() == null ? "scripted" : config.model(), 1700000000, "test"));
-        }
-
-        @Override
-        public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-            return chatCompletionStream(request.withStream(false)).collect();
         }
 
         @Override
@@ -137,32 +130,8 @@ public final class ScriptedLocal implements LlmProviderFactory {
         }
 
         @Override
-        public void serve(String model, ProgressListener progress) {
-            throw LlmException.notSupported("scripted instances serve nothing");
-        }
-
-        @Override
-        public void unload(String model) {
-            throw LlmException.notSupported("scripted instances unload nothing");
-        }
-
-        @Override
-        public void deleteModel(String model) {
-            throw LlmException.notSupported("scripted instances delete nothing");
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
         public LlmInfo info() {
             return new LlmInfo(name, type(), true, "in-process", List.of(), Map.of(RawPrompt.CAPABILITY, "true"));
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -6,9 +6,7 @@ import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmInfo;
 import dev.jllm.api.LocalConfig;
-import dev.jllm.api.ProgressListener;
 import dev.jllm.api.QueuedChatCompletionStream;
-import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
@@ -78,16 +76,11 @@ public final class ScriptedToolModel implements LlmProviderFactory {
         }
     }
 
-    private record Instance(String name, LocalConfig config, ChatTemplate template) implements Llm {
+    private record Instance(String name, LocalConfig config, ChatTemplate template) implements ScriptedLlm {
 
         @Override
         public List<Model> models() {
             return List.of(Model.of(config.model(), 1700000000, "test"));
-        }
-
-        @Override
-        public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-            return chatCompletionStream(request.withStream(false)).collect();
         }
 
         @Override
@@ -172,32 +165,8 @@ public final class ScriptedToolModel implements LlmProviderFactory {
         }
 
         @Override
-        public void serve(String model, ProgressListener progress) {
-            throw LlmException.notSupported("scripted instances serve nothing");
-        }
-
-        @Override
-        public void unload(String model) {
-            throw LlmException.notSupported("scripted instances unload nothing");
-        }
-
-        @Override
-        public void deleteModel(String model) {
-            throw LlmException.notSupported("scripted instances delete nothing");
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
         public LlmInfo info() {
             return new LlmInfo(name, type(), true, "in-process", List.of(config.model()), Map.of());
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
