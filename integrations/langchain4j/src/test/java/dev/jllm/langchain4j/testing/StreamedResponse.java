@@ -28,9 +28,19 @@ public class StreamedResponse implements StreamingChatResponseHandler {
         pieces.add(partial);
     }
 
+    /** The text pieces in the order they came. */
+    public List<String> pieces() {
+        return pieces;
+    }
+
     @Override
     public void onPartialToolCall(PartialToolCall call) {
         partialToolCalls.add(call);
+    }
+
+    /** The pieces of tool calls, in order; their arguments add up to the complete calls'. */
+    public List<PartialToolCall> partialToolCalls() {
+        return partialToolCalls;
     }
 
     @Override
@@ -38,9 +48,19 @@ public class StreamedResponse implements StreamingChatResponseHandler {
         completeToolCalls.add(call);
     }
 
+    public List<CompleteToolCall> completeToolCalls() {
+        return completeToolCalls;
+    }
+
+    /** The end of the stream: a response, or (below) an error. */
     @Override
     public void onCompleteResponse(ChatResponse response) {
         done.complete(response);
+    }
+
+    /** Whether the stream ended, with a response or an error. */
+    public boolean finished() {
+        return done.isDone();
     }
 
     @Override
@@ -51,23 +71,5 @@ public class StreamedResponse implements StreamingChatResponseHandler {
     /** The final response; the stream's error, if it failed, is thrown (wrapped). */
     public ChatResponse await(Duration limit) throws Exception {
         return done.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** Whether the stream ended, with a response or an error. */
-    public boolean finished() {
-        return done.isDone();
-    }
-
-    /** The text pieces in the order they came. */
-    public List<String> pieces() {
-        return pieces;
-    }
-
-    public List<PartialToolCall> partialToolCalls() {
-        return partialToolCalls;
-    }
-
-    public List<CompleteToolCall> completeToolCalls() {
-        return completeToolCalls;
     }
 }
