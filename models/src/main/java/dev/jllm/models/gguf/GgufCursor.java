@@ -54,30 +54,28 @@ final class GgufCursor {
         }
     }
 
+    /** Moves past {@code n} bytes (all of which must be there) and returns where they start. */
+    private long take(int n, String what) {
+        need(n, what);
+        long at = pos;
+        pos += n;
+        return at;
+    }
+
     int u8(String what) {
-        need(1, what);
-        return Byte.toUnsignedInt(bytes.get(ValueLayout.JAVA_BYTE, pos++));
+        return Byte.toUnsignedInt(bytes.get(ValueLayout.JAVA_BYTE, take(1, what)));
     }
 
     short u16(String what) {
-        need(2, what);
-        short v = bytes.get(U16, pos);
-        pos += 2;
-        return v;
+        return bytes.get(U16, take(2, what));
     }
 
     int u32(String what) {
-        need(4, what);
-        int v = bytes.get(U32, pos);
-        pos += 4;
-        return v;
+        return bytes.get(U32, take(4, what));
     }
 
     long u64(String what) {
-        need(8, what);
-        long v = bytes.get(U64, pos);
-        pos += 8;
-        return v;
+        return bytes.get(U64, take(8, what));
     }
 
     float f32(String what) {

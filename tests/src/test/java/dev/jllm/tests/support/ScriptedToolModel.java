@@ -1,8 +1,6 @@
 package dev.jllm.tests.support;
 
 import dev.jllm.api.ChatCompletionStream;
-import dev.jllm.api.Llm;
-import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmInfo;
 import dev.jllm.api.LocalConfig;
@@ -16,7 +14,6 @@ import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.Tool;
 import dev.jllm.api.openai.ToolChoice;
 import dev.jllm.api.openai.Usage;
-import dev.jllm.api.spi.LlmProviderFactory;
 import dev.jllm.runtime.chat.ChatTemplate;
 import dev.jllm.runtime.chat.Message;
 import dev.jllm.runtime.chat.tools.AssistantOutputParser;
@@ -45,7 +42,7 @@ import java.util.Map;
  * it; to the message "think", {@link #THOUGHT} (read as reasoning where the template has thinking blocks);
  * without tools, {@link #PLAIN}.
  */
-public final class ScriptedToolModel implements LlmProviderFactory {
+public final class ScriptedToolModel extends ScriptedFactory {
 
     public static final String PLAIN = "Hello from the scripted model.";
     /** The answer to "think", as a Qwen3 model writes it with thinking on. */
@@ -58,13 +55,7 @@ public final class ScriptedToolModel implements LlmProviderFactory {
     }
 
     @Override
-    public String type() {
-        return LlmConfig.LOCAL;
-    }
-
-    @Override
-    public Llm create(String name, LlmConfig config) {
-        LocalConfig c = (LocalConfig) config;
+    ScriptedLlm create(String name, LocalConfig c) {
         String file = c.options().get("chat_template_file");
         if (file == null) {
             throw LlmException.invalid("the scripted tool model needs chat_template_file");
