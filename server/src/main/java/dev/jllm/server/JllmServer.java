@@ -8,6 +8,7 @@ import dev.jllm.server.ondemand.ModelNames;
 import dev.jllm.server.ondemand.OnDemandModels;
 import dev.jllm.server.jobs.JobManager;
 import dev.jllm.server.jobs.JobTypes;
+import dev.jllm.server.jobs.ModelGate;
 import dev.jllm.server.metrics.Metrics;
 import dev.jllm.server.ollama.OllamaRoutes;
 import dev.jllm.server.anthropic.MessagesRoute;
@@ -87,11 +88,12 @@ public final class JllmServer implements AutoCloseable {
     public static JllmServer start(ServerConfig config, LlmService service) {
         Metrics metrics = new Metrics();
         GenerationSlots slots = new GenerationSlots(config.parallel(), config.maxQueued(), config.maxQueueWait());
-        JobManager jobs = new JobManager(JobTypes.all(service, slots, metrics), config.jobs(), metrics,
-                Clock.systemUTC());
-        Readiness readiness = new Readiness();
         ModelNames names = new ModelNames(ModelStore.openDefault(),
                 new Aliases(JllmHome.resolve().aliases()), config.onDemand().modelsDirs());
+        ModelGate gate = new ModelGate(names, config.onDemand().pull());
+        JobManager jobs = new JobManager(JobTypes.all(service, slots, metrics, gate), config.jobs(), metrics,
+                Clock.systemUTC());
+        Readiness readiness = new Readiness();
         OnDemandModels onDemand = new OnDemandModels(service, config, slots, metrics, names);
         ModelRouter router = new ModelRouter(service, System.currentTimeMillis() / 1000, onDemand,
                 config.contextSize());

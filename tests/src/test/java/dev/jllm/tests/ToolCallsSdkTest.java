@@ -1,7 +1,6 @@
 package dev.jllm.tests;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ChatCompletionAccumulator;
@@ -23,6 +22,9 @@ import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.jllm.langchain4j.testing.StreamedResponse;
+import dev.jllm.tests.support.OpenAiSdk;
+import dev.jllm.tests.support.Closeables;
 import dev.jllm.server.ModelSpec;
 import dev.jllm.tests.support.ScriptedToolModel;
 import dev.jllm.tests.support.StreamedChat;
@@ -63,17 +65,12 @@ class ToolCallsSdkTest {
     static void start() {
         server = TestServer.start(c -> c.withModels(List.of(new ModelSpec("scripted-qwen", ALIAS, null,
                 template().toString()))), List.of(new ScriptedToolModel()));
-        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey("none").maxRetries(0).build();
+        client = OpenAiSdk.client(server.baseUrl(), null);
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        Closeables.closeAll(OpenAiSdk.closing(client), server);
     }
 
     private static FunctionDefinition function(String name, boolean city) {

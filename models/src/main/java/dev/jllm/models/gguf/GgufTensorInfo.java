@@ -1,5 +1,7 @@
 package dev.jllm.models.gguf;
 
+import dev.jllm.models.TensorShape;
+
 import java.util.Arrays;
 
 /**
@@ -9,7 +11,8 @@ import java.util.Arrays;
  * @param offset   absolute byte offset of the data in the file
  * @param byteSize bytes of data
  */
-public record GgufTensorInfo(String name, long[] shape, GgmlType type, long offset, long byteSize) {
+public record GgufTensorInfo(String name, long[] shape, GgmlType type, long offset, long byteSize)
+        implements TensorShape {
 
     public GgufTensorInfo {
         shape = shape.clone();
@@ -20,21 +23,9 @@ public record GgufTensorInfo(String name, long[] shape, GgmlType type, long offs
         return shape.clone();
     }
 
-    public int dims() {
-        return shape.length;
-    }
-
     /** Size of dimension {@code i}, 1 beyond the tensor's rank (as ggml pads shapes). */
     public long dim(int i) {
         return i < shape.length ? shape[i] : 1;
-    }
-
-    public long elements() {
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        return n;
     }
 
     /** Number of rows: all elements divided by the row length. */

@@ -1,5 +1,7 @@
 package dev.jllm.models.safetensors;
 
+import dev.jllm.models.TensorShape;
+
 import java.util.Arrays;
 
 /**
@@ -9,7 +11,8 @@ import java.util.Arrays;
  * @param offset   absolute byte offset of the data in the file
  * @param byteSize bytes of data (elements times the dtype size, checked when the header is read)
  */
-public record SafetensorsTensorInfo(String name, SafetensorsDType dtype, long[] shape, long offset, long byteSize) {
+public record SafetensorsTensorInfo(String name, SafetensorsDType dtype, long[] shape, long offset, long byteSize)
+        implements TensorShape {
 
     public SafetensorsTensorInfo {
         shape = shape.clone();
@@ -20,20 +23,8 @@ public record SafetensorsTensorInfo(String name, SafetensorsDType dtype, long[] 
         return shape.clone();
     }
 
-    public int dims() {
-        return shape.length;
-    }
-
     public long dim(int i) {
         return shape[i];
-    }
-
-    public long elements() {
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        return n;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.template.ChatTemplate;
 import dev.jllm.template.ChatTemplateException;
 import dev.jllm.template.FallbackTemplates;
+import dev.jllm.models.gguf.GgufTensorChecks;
 import dev.jllm.runtime.hf.HfCheckpoint;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.model.LlamaModel;
@@ -68,6 +69,7 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
             throw invalid(path, e);
         }
         try {
+            GgufTensorChecks.check(gguf); // what the tensors hold for their roles, before anything runs on them
             LlamaModel network = LlamaModel.load(quantized(WeightSource.of(gguf), quantize), ModelConfig.fromGguf(gguf),
                     options);
             return assemble(path, gguf, gguf, network, () -> Tokenizers.fromGguf(gguf),

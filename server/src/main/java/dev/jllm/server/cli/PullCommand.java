@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
         description = {"Download a model from Hugging Face into the store (JLLM_HOME, default ~/.jllm).",
                 "REF: hf.co/OWNER/REPO[:QUANT] or OWNER/REPO[:QUANT] (GGUF of that quantization, default Q4_K_M), "
                         + "OWNER/REPO/FILE.gguf, or OWNER/REPO:safetensors.",
-                "An interrupted pull resumes where it stopped. HF_TOKEN is used for gated repos, HF_ENDPOINT for "
-                        + "mirrors."})
+                "An interrupted pull resumes where it stopped (`jllm ls` shows it as partial, `jllm rm` removes it)."
+                        + " HF_TOKEN is used for gated repos, HF_ENDPOINT for mirrors. A download slower than"
+                        + " JLLM_PULL_MIN_RATE bytes/s (default 1k; 64k, 1m, 0 for none) for a minute times out."})
 final class PullCommand extends StoreCommand {
 
     @Parameters(index = "0", paramLabel = "REF", description = "The model to pull.")

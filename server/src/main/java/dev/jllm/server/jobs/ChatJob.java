@@ -27,7 +27,8 @@ final class ChatJob {
 
     private ChatJob() { }
 
-    static void register(Map<String, JobType> into, LlmService service, GenerationSlots slots, Metrics metrics) {
+    static void register(Map<String, JobType> into, LlmService service, GenerationSlots slots, Metrics metrics,
+                         ModelGate gate) {
         into.put("chat.completion", p -> {
             p.allowOnly(Set.of("instance", "request"));
             String instance = JobParams.instance(p);
@@ -35,10 +36,13 @@ final class ChatJob {
             if (r == null) {
                 throw ApiException.invalid("'" + p.param("request") + "' is required", p.param("request"));
             }
-            ChatCompletionRequest request = ChatRequestValidator.parse(r);
+            ChatCompletionRequest asked = ChatRequestValidator.parse(r);
             return ctx -> {
                 String name = JobParams.resolve(service, instance);
                 service.get(name); // an unknown instance fails here, before it gets a slot pool of its own
+                String model = gate.admitFor(service, name, asked.model(), false);
+                ChatCompletionRequest request = model == null || model.equals(asked.model()) ? asked
+                        : asked.withModel(model);
                 try (GenerationSlots.Slot _ = slots.acquireWaiting(name);
                      ChatCompletionStream stream = instance == null ? service.chatCompletionStream(request)
                              : service.chatCompletionStream(instance, request)) {

@@ -20,18 +20,19 @@ final class InstanceJobs {
 
     private InstanceJobs() { }
 
-    static void register(Map<String, JobType> into, LlmService service, Metrics metrics) {
+    static void register(Map<String, JobType> into, LlmService service, Metrics metrics, ModelGate gate) {
         into.put("instance.create", p -> {
             p.allowOnly(Set.of("name", "type", "config"));
             String name = p.requiredString("name");
             String type = p.requiredString("type");
-            LlmConfig config;
+            LlmConfig asked;
             try {
-                config = LlmConfig.fromMap(type, JobParams.options(p, "config"));
+                asked = LlmConfig.fromMap(type, JobParams.options(p, "config"));
             } catch (LlmException e) {
                 throw new ApiException(ApiError.invalid(e.getMessage(), p.param("config")));
             }
             return ctx -> {
+                LlmConfig config = gate.admit(asked);
                 ctx.progress(ProgressEvent.of("creating", "creating " + type + " instance '" + name + "'"));
                 long t0 = System.nanoTime();
                 Llm llm = service.create(name, config);

@@ -18,7 +18,7 @@ final class ModelJobs {
 
     private ModelJobs() { }
 
-    static void register(Map<String, JobType> into, LlmService service, Metrics metrics) {
+    static void register(Map<String, JobType> into, LlmService service, Metrics metrics, ModelGate gate) {
         into.put("models.list", p -> {
             p.allowOnly(Set.of("instance"));
             String instance = JobParams.instance(p);
@@ -27,8 +27,13 @@ final class ModelJobs {
         into.put("embeddings", p -> {
             p.allowOnly(Set.of("instance", "request"));
             String instance = JobParams.instance(p);
-            EmbeddingRequest request = EmbeddingJobRequest.parse(p);
-            return ctx -> OpenAiWire.toValue(service.embeddings(JobParams.resolve(service, instance), request));
+            EmbeddingRequest asked = EmbeddingJobRequest.parse(p);
+            return ctx -> {
+                String name = JobParams.resolve(service, instance);
+                EmbeddingRequest request = new EmbeddingRequest(gate.admitFor(service, name, asked.model(), false),
+                        asked.input(), asked.encodingFormat(), asked.dimensions(), asked.user());
+                return OpenAiWire.toValue(service.embeddings(name, request));
+            };
         });
         into.put("model.serve", p -> {
             p.allowOnly(Set.of("instance", "model"));
@@ -36,7 +41,7 @@ final class ModelJobs {
             String model = p.requiredString("model");
             return ctx -> {
                 String name = JobParams.resolve(service, instance);
-                ModelInfo served = service.serve(name, model, ctx.progressListener());
+                ModelInfo served = service.serve(name, gate.admitFor(service, name, model, true), ctx.progressListener());
                 metrics.modelLoadSeconds.set(served.seconds(), name);
                 ctx.progress(ProgressEvent.of("done", "model '" + model + "' is served by '" + name + "'"));
                 // The ModelInfo's members, plus "model" as older clients read it.
@@ -67,7 +72,7 @@ final class ModelJobs {
             String model = p.requiredString("model");
             return ctx -> {
                 String name = JobParams.resolve(service, instance);
-                service.deleteModel(name, model);
+                service.deleteModel(name, gate.admitFor(service, name, model, false));
                 return Json.createObjectBuilder().add("instance", name).add("model", model)
                         .add("deleted", true).build();
             };

@@ -70,6 +70,11 @@ final class ManageRoutes {
         boolean pinned = od.loaded().stream().anyMatch(l -> l.pinned() && l.instance().equals(model));
         Optional<ModelNames.Found> found = pinned ? Optional.empty() : names.find(model, false);
         if (!pinned && found.isEmpty()) {
+            // what a pull that stopped midway left (`jllm ls` shows it as partial) is removable too
+            if (names.store().removePartial(model).isPresent()) {
+                res.status(Status.OK_200).send();
+                return;
+            }
             throw OllamaException.modelNotFound(model);
         }
         String canonical = pinned ? null : found.get().canonical();

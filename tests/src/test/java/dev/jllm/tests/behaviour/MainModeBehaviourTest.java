@@ -1,5 +1,6 @@
 package dev.jllm.tests.behaviour;
 
+import dev.jllm.tests.support.Closeables;
 import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmService;
@@ -63,12 +64,7 @@ class MainModeBehaviourTest extends LlmServiceBehaviour {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
+        Closeables.closeAll(service, hub);
     }
 
     @Override
@@ -84,10 +80,5 @@ class MainModeBehaviourTest extends LlmServiceBehaviour {
     @Override
     MiniHub hub() {
         return hub;
-    }
-
-    @Override
-    Path model() {
-        return model;
     }
 }

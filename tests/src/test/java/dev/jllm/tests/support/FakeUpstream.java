@@ -198,7 +198,7 @@ public final class FakeUpstream implements AutoCloseable {
         for (int done = 0; done <= 1000; done += 250) {
             line(out, "{\"status\":\"pulling 0123abcd\",\"digest\":\"sha256:0123abcd\",\"total\":1000,"
                     + "\"completed\":" + done + "}");
-            pause(20);
+            pause(model.contains("slow") ? 2000 : 20); // a "slow" model is a long download: 10 s
         }
         line(out, "{\"status\":\"verifying sha256 digest\"}");
         line(out, model.contains("broken") ? "{\"error\":\"pull failed: manifest unknown\"}"

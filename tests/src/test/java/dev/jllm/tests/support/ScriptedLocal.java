@@ -1,14 +1,10 @@
 package dev.jllm.tests.support;
 
 import dev.jllm.api.ChatCompletionStream;
-import dev.jllm.api.Llm;
-import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmInfo;
 import dev.jllm.api.LocalConfig;
-import dev.jllm.api.ProgressListener;
 import dev.jllm.api.QueuedChatCompletionStream;
-import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
@@ -20,7 +16,6 @@ import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.TokenLogprob;
 import dev.jllm.api.openai.TopLogprob;
 import dev.jllm.api.openai.Usage;
-import dev.jllm.api.spi.LlmProviderFactory;
 import dev.jllm.server.routing.RawPrompt;
 
 import java.util.ArrayList;
@@ -35,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link RawPrompt}). Its answers are scripted: a raw prompt is continued with {@link #RAW_WORDS}, a chat with
  * {@link #CHAT_WORDS}, as many as max_tokens allows; usage counts words.
  */
-public final class ScriptedLocal implements LlmProviderFactory {
+public final class ScriptedLocal extends ScriptedFactory {
 
     public static final List<String> RAW_WORDS = List.of(" one", " two", " three", " four", " five", " six");
     public static final List<String> CHAT_WORDS = List.of("Chat", " answer");
@@ -48,13 +43,7 @@ public final class ScriptedLocal implements LlmProviderFactory {
     }
 
     @Override
-    public String type() {
-        return LlmConfig.LOCAL;
-    }
-
-    @Override
-    public Llm create(String name, LlmConfig config) {
-        LocalConfig c = (LocalConfig) config;
+    ScriptedLlm create(String name, LocalConfig c) {
         if (gate != null) {
             try {
                 if (!gate.await(30, TimeUnit.SECONDS)) {
@@ -71,33 +60,11 @@ public final class ScriptedLocal implements LlmProviderFactory {
         return new Instance(name, c);
     }
 
-    private static final class Instance implements Llm {
-        private final String name;
-        private final LocalConfig config;
-
-        Instance(String name, LocalConfig config) {
-            this.name = name;
-            this.config = config;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public LlmConfig config() {
-            return config;
-        }
+    private record Instance(String name, LocalConfig config) implements ScriptedLlm {
 
         @Override
         public List<Model> models() {
             return List.of(Model.of(config.model() == null ? "scripted" : config.model(), 1700000000, "test"));
-        }
-
-        @Override
-        public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-            return chatCompletionStream(request.withStream(false)).collect();
         }
 
         @Override
@@ -137,32 +104,8 @@ public final class ScriptedLocal implements LlmProviderFactory {
         }
 
         @Override
-        public void serve(String model, ProgressListener progress) {
-            throw LlmException.notSupported("scripted instances serve nothing");
-        }
-
-        @Override
-        public void unload(String model) {
-            throw LlmException.notSupported("scripted instances unload nothing");
-        }
-
-        @Override
-        public void deleteModel(String model) {
-            throw LlmException.notSupported("scripted instances delete nothing");
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
         public LlmInfo info() {
             return new LlmInfo(name, type(), true, "in-process", List.of(), Map.of(RawPrompt.CAPABILITY, "true"));
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -1,14 +1,10 @@
 package dev.jllm.tests.support;
 
 import dev.jllm.api.ChatCompletionStream;
-import dev.jllm.api.Llm;
-import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmInfo;
 import dev.jllm.api.LocalConfig;
-import dev.jllm.api.ProgressListener;
 import dev.jllm.api.QueuedChatCompletionStream;
-import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
@@ -47,7 +43,7 @@ import java.util.Map;
  * it; to the message "think", {@link #THOUGHT} (read as reasoning where the template has thinking blocks);
  * without tools, {@link #PLAIN}.
  */
-public final class ScriptedToolModel implements LlmProviderFactory {
+public final class ScriptedToolModel extends ScriptedFactory {
 
     public static final String PLAIN = "Hello from the scripted model.";
     /** The answer to "think", as a Qwen3 model writes it with thinking on. */
@@ -60,13 +56,7 @@ public final class ScriptedToolModel implements LlmProviderFactory {
     }
 
     @Override
-    public String type() {
-        return LlmConfig.LOCAL;
-    }
-
-    @Override
-    public Llm create(String name, LlmConfig config) {
-        LocalConfig c = (LocalConfig) config;
+    ScriptedLlm create(String name, LocalConfig c) {
         String file = c.options().get("chat_template_file");
         if (file == null) {
             throw LlmException.invalid("the scripted tool model needs chat_template_file");
@@ -78,16 +68,11 @@ public final class ScriptedToolModel implements LlmProviderFactory {
         }
     }
 
-    private record Instance(String name, LocalConfig config, ChatTemplate template) implements Llm {
+    private record Instance(String name, LocalConfig config, ChatTemplate template) implements ScriptedLlm {
 
         @Override
         public List<Model> models() {
             return List.of(Model.of(config.model(), 1700000000, "test"));
-        }
-
-        @Override
-        public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-            return chatCompletionStream(request.withStream(false)).collect();
         }
 
         @Override
@@ -172,32 +157,8 @@ public final class ScriptedToolModel implements LlmProviderFactory {
         }
 
         @Override
-        public void serve(String model, ProgressListener progress) {
-            throw LlmException.notSupported("scripted instances serve nothing");
-        }
-
-        @Override
-        public void unload(String model) {
-            throw LlmException.notSupported("scripted instances unload nothing");
-        }
-
-        @Override
-        public void deleteModel(String model) {
-            throw LlmException.notSupported("scripted instances delete nothing");
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
         public LlmInfo info() {
             return new LlmInfo(name, type(), true, "in-process", List.of(config.model()), Map.of());
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -31,17 +31,7 @@ import java.util.stream.Stream;
  * pulling from the given Hub endpoint (what {@code HF_ENDPOINT} does for the CLI; the environment of a running
  * JVM cannot be changed, so the {@code local} instance type gets its store explicitly).
  */
-final class PageServer implements AutoCloseable {
-
-    private final Path home;
-    private final JllmServer server;
-    private final String apiKey;
-
-    private PageServer(Path home, JllmServer server, String apiKey) {
-        this.home = home;
-        this.server = server;
-        this.apiKey = apiKey;
-    }
+record PageServer(Path home, JllmServer server, String apiKey) implements AutoCloseable {
 
     /**
      * @param model  loaded at start as the current model (null: an empty server)

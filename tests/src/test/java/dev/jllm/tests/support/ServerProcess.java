@@ -1,6 +1,4 @@
-package dev.jllm.tests.behaviour;
-
-import dev.jllm.tests.support.Http;
+package dev.jllm.tests.support;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,51 +25,67 @@ import java.util.regex.Pattern;
 
 /**
  * {@code jllm serve} as a child process, the way a user runs it: {@code java -cp <this JVM's class path>
- * dev.jllm.server.cli.JllmCli serve}, its state in the given jllm home. Started on a free port (or a given one,
- * to come back on the same address after {@link #kill()}), ready once {@code /health} answers 200. Its log goes
- * to a file in the home, shown when it fails to start.
+ * dev.jllm.server.cli.JllmCli serve}, its state in the given jllm home, the test models allowed
+ * ({@link TestModelDirs}, unless the environment given names others). Started on a free port (or a given one, to
+ * come back on the same address after {@link #kill()}), optionally under a shell that sets limits first
+ * ({@code ulimit -n 256}); ready once {@code /health} answers 200. Its log goes to a file in the home, shown when
+ * it fails to start.
  */
-final class ServerProcess implements AutoCloseable {
+public record ServerProcess(Process process, int port, Path log, String apiKey) implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
     private static final Duration START_LIMIT = Duration.ofSeconds(90);
-
-    private final Process process;
-    private final int port;
-    private final Path log;
-    private final String apiKey;
-
-    private ServerProcess(Process process, int port, Path log, String apiKey) {
-        this.process = process;
-        this.port = port;
-        this.log = log;
-        this.apiKey = apiKey;
-    }
 
     /**
      * @param home jllm home of the server (JLLM_HOME)
      * @param env  more environment (e.g. HF_ENDPOINT)
      * @param port 0 for a free one
      */
-    static ServerProcess start(Path home, Map<String, String> env, int port) {
+    public static ServerProcess start(Path home, Map<String, String> env, int port) {
         return start(home, env, port, null);
     }
 
     /** @param apiKey the key the server requires ({@code --api-key}), or null for none */
-    static ServerProcess start(Path home, Map<String, String> env, int port, String apiKey) {
+    public static ServerProcess start(Path home, Map<String, String> env, int port, String apiKey) {
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port)));
+        if (apiKey != null) {
+            args.addAll(List.of("--api-key", apiKey));
+        }
+        return start(home, null, args, env, apiKey);
+    }
+
+    /**
+     * @param shellPrefix shell commands run before the server replaces the shell, e.g. "ulimit -n 256"; null for
+     *                    none
+     * @param serveArgs   more {@code jllm serve} options
+     */
+    public static ServerProcess start(Path home, String shellPrefix, List<String> serveArgs,
+                                      Map<String, String> env) {
+        List<String> args = new ArrayList<>(List.of("--port", "0"));
+        args.addAll(serveArgs);
+        return start(home, shellPrefix, args, env, null);
+    }
+
+    private static ServerProcess start(Path home, String shellPrefix, List<String> serveArgs,
+                                       Map<String, String> env, String apiKey) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-Xss4m", "-Xmx512m", "-XX:+UseSerialGC",
-                "-cp", classPath(), "dev.jllm.server.cli.JllmCli", "serve", "--host", "127.0.0.1",
-                "--port", Integer.toString(port)));
-        if (apiKey != null) {
-            cmd.addAll(List.of("--api-key", apiKey));
+                "-cp", classPath(), "dev.jllm.server.cli.JllmCli", "serve", "--host", "127.0.0.1"));
+        cmd.addAll(serveArgs);
+        if (shellPrefix != null) {
+            StringBuilder line = new StringBuilder(shellPrefix).append(" && exec");
+            for (String a : cmd) {
+                line.append(" '").append(a.replace("'", "'\\''")).append('\'');
+            }
+            cmd = List.of("bash", "-c", line.toString());
         }
         Path log = home.resolve("server.log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("JLLM_HOME", home.toString());
         pb.environment().remove("JLLM_API_KEY");
+        pb.environment().put("JLLM_MODELS_DIR", TestModelDirs.env());
         pb.environment().putAll(env);
         Process p;
         try {
@@ -114,7 +128,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** The test JVM's class path (Surefire's, which holds the server and all it needs). */
-    private static String classPath() {
+    public static String classPath() {
         String cp = System.getProperty("surefire.test.class.path");
         return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
     }
@@ -150,25 +164,21 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    int port() {
-        return port;
-    }
-
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
-    /** Raw HTTP to this server. */
-    Http http() {
+    /** Raw HTTP to this server, with its API key if it has one. */
+    public Http http() {
         return new Http(baseUrl(), apiKey);
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Ends the server at once, as a crash would (no graceful shutdown). */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor(30, TimeUnit.SECONDS);
@@ -178,7 +188,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** The last lines of the server's log. */
-    String logTail() {
+    public String logTail() {
         return tail(log);
     }
 
