@@ -294,7 +294,7 @@ public final class LocalLlm implements Llm {
         long kvUsed = 0;
         for (String id : loaded.ids()) {
             Optional<LocalModel> m = loaded.find(id);
-            if (m.isPresent()) {
+            if (m.isPresent() && !m.get().embeddingOnly()) {
                 SchedulerStats st = m.get().scheduler().stats();
                 active += st.active();
                 waiting += st.waiting();
@@ -325,6 +325,7 @@ public final class LocalLlm implements Llm {
     public GenerationResult complete(String model, String prompt, GenerationOptions options, TokenListener listener) {
         try (LoadedModels.Lease lease = acquire(model)) {
             LocalModel m = lease.model();
+            m.checkGenerates();
             checkLength(m, prompt.length());
             int[] tokens = m.tokenizer().encode(prompt, true, false);
             return Generator.generate(m, tokens, options, listener);
@@ -560,6 +561,7 @@ public final class LocalLlm implements Llm {
         List<SequenceHandle> handles = new ArrayList<>();
         try {
             LocalModel m = lease.model();
+            m.checkGenerates();
             GenerationOptions options = ChatRequests.options(request, m.tokenizer().vocabSize(), m.samplingDefaults())
                     .withGrammar(StructuredOutput.grammar(request, m.chatTemplate().source()));
             int n = request.n() == null ? 1 : request.n();

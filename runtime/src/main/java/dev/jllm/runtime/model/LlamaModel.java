@@ -26,7 +26,7 @@ import java.util.Map;
  * <p>The model does not own the {@link GgufFile}: keep it open while the model is used. One forward pass
  * runs at a time (calls are serialised).
  */
-public final class LlamaModel implements AutoCloseable {
+public final class LlamaModel implements Embedder, AutoCloseable {
 
     /** Larger batches are evaluated in micro-batches of this many tokens, bounding the activation buffers. */
     public static final int MAX_MICRO_BATCH = 512;
@@ -136,6 +136,17 @@ public final class LlamaModel implements AutoCloseable {
             sum[i] /= tokens.length;
         }
         return sum;
+    }
+
+    @Override
+    public int embeddingLength() {
+        return config.embeddingLength();
+    }
+
+    /** {@link #meanPooled}: decoders embed by the mean of their final states. */
+    @Override
+    public float[] embed(int[] tokens) {
+        return meanPooled(tokens);
     }
 
     /** {@link #forward}, also adding every token's final-normed hidden state into {@code pooled} when given. */

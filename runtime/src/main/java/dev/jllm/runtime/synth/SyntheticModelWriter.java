@@ -4,6 +4,7 @@ import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.models.gguf.GgufValueType;
 import dev.jllm.models.gguf.GgufWriter;
+import dev.jllm.runtime.model.Pooling;
 import dev.jllm.runtime.tensor.Quantizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,10 +29,20 @@ public final class SyntheticModelWriter {
     private final WeightMix mix;
     private final long seed;
     private final GgufFile vocab;
+    private final Pooling pooling;
 
     /** {@code vocab}: a GGUF whose {@code tokenizer.*} metadata is copied (its vocabulary size wins), or null. */
     public SyntheticModelWriter(ModelShape shape, WeightMix mix, long seed, GgufFile vocab) {
+        this(shape, mix, seed, vocab, null);
+    }
+
+    /**
+     * With the {@code pooling_type} an encoder shape ({@code bert}, {@code nomic-bert}) writes; null for its
+     * family's usual one (bge's CLS for BERT, nomic-embed-text's mean). Encoders need a WordPiece {@code vocab}.
+     */
+    public SyntheticModelWriter(ModelShape shape, WeightMix mix, long seed, GgufFile vocab, Pooling pooling) {
         this.vocab = vocab;
+        this.pooling = pooling;
         this.shape = vocab == null ? shape : shape.withVocab(vocab.strings("tokenizer.ggml.tokens").length);
         this.mix = mix;
         this.seed = seed;
@@ -42,6 +53,10 @@ public final class SyntheticModelWriter {
     }
 
     public void write(Path target) throws IOException {
+        if (EncoderTensors.isEncoder(shape)) {
+            new EncoderTensors(this, shape, mix, seed, vocab, pooling).write(target);
+            return;
+        }
         ModelShape s = shape;
         ShapeExtras x = s.extras();
         String arch = s.architecture();
@@ -180,7 +195,7 @@ public final class SyntheticModelWriter {
         return (float) (1 / Math.sqrt(rowLength));
     }
 
-    private void copyTokenizer(GgufWriter w) {
+    void copyTokenizer(GgufWriter w) {
         for (Map.Entry<String, Object> e : vocab.metadata().entrySet()) {
             String key = e.getKey();
             if (!key.startsWith("tokenizer.")) {
@@ -243,7 +258,7 @@ public final class SyntheticModelWriter {
         w.addTensor(name, new long[] {n}, v);
     }
 
-    private void bias(GgufWriter w, String name, int n) {
+    void bias(GgufWriter w, String name, int n) {
         SplittableRandom rnd = random(name);
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
@@ -252,7 +267,7 @@ public final class SyntheticModelWriter {
         w.addTensor(name, new long[] {n}, v);
     }
 
-    private SplittableRandom random(String tensor) {
+    SplittableRandom random(String tensor) {
         return new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ tensor.hashCode());
     }
 
@@ -297,7 +312,7 @@ public final class SyntheticModelWriter {
     }
 
     /** A {@code rows x cols} matrix of {@link #values} as {@code type}. */
-    private void matrix(GgufWriter w, String name, GgmlType type, int cols, int rows) {
+    void matrix(GgufWriter w, String name, GgmlType type, int cols, int rows) {
         tensor(w, name, type, new long[] {cols, rows}, cols, rows);
     }
 

@@ -1,0 +1,65 @@
+package dev.jllm.runtime.model;
+
+/**
+ * How a BERT-like family computes its blocks from the shared {@link ForwardOps}, as llama.cpp's {@code bert.cpp}
+ * graph: bidirectional attention over the whole text (scores scaled by 1/sqrt(head width)), its output plus the
+ * block input LayerNormed ({@code attn_output_norm}), then the feed-forward plus that LayerNormed again
+ * ({@code layer_output_norm}): post-norm residuals. A family says where positions come in (learned rows or RoPE)
+ * and which feed-forward it uses. {@link EncoderModel} runs the embeddings and pooling.
+ */
+abstract class Encoder {
+
+    protected final ModelConfig c;
+    protected final EncoderWeights w;
+    protected final ForwardOps ops;
+    private final float scale;
+
+    Encoder(ModelConfig c, EncoderWeights w, ForwardOps ops) {
+        this.c = c;
+        this.w = w;
+        this.ops = ops;
+        this.scale = (float) (1.0 / Math.sqrt(c.keyLength()));
+    }
+
+    static Encoder of(ModelConfig c, EncoderWeights w, ForwardOps ops) {
+        return switch (c.architecture()) {
+            case BERT -> new BertEncoder(c, w, ops);
+            case NOMIC_BERT -> new NomicBertEncoder(c, w, ops);
+            default -> throw new IllegalArgumentException(c.architecture().ggufName() + " is not an encoder");
+        };
+    }
+
+    /** Adds what the family adds to token {@code t}'s input embedding at {@code x[off ..]} (nothing by default). */
+    void addPosition(int t, float[] x, int off) {
+    }
+
+    /** Before the blocks, for {@code n} tokens at positions 0..n-1 (nothing by default). */
+    void prepare(int[] positions, int n) {
+    }
+
+    /** Positions into q and k after the projection (nothing by default). */
+    protected void rotate(LayerWeights lw, int n) {
+    }
+
+    /** The block's feed-forward from {@code xb} into {@code xb2}. */
+    protected abstract void feedForward(LayerWeights lw, int n);
+
+    /** Block {@code l} over the residual stream {@code x} of all {@code n} tokens. */
+    final void layer(int l, int n) {
+        EncoderLayer layer = w.layers()[l];
+        LayerWeights lw = layer.core();
+        ForwardBuffers b = ops.b;
+        int size = n * c.embeddingLength();
+        System.arraycopy(b.x, 0, b.xb, 0, size);
+        ops.projectQkv(lw, n);
+        rotate(lw, n);
+        ops.attendAll(n, scale);
+        ops.attentionOutput(lw, n);
+        ops.addToResidual(1f, n);
+        ops.layerNormRows(b.x, layer.attnOutNorm(), layer.attnOutNormBias(), n);
+        System.arraycopy(b.x, 0, b.xb, 0, size);
+        feedForward(lw, n);
+        ops.addToResidual(1f, n);
+        ops.layerNormRows(b.x, layer.outNorm(), layer.outNormBias(), n);
+    }
+}

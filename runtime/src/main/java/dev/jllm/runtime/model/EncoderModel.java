@@ -1,0 +1,126 @@
+package dev.jllm.runtime.model;
+
+import dev.jllm.models.ModelFormatException;
+import dev.jllm.models.gguf.GgufFile;
+import dev.jllm.runtime.parallel.WorkerPool;
+
+/**
+ * A BERT-family text encoder ({@link Architecture#encoder()}) over the weights of a GGUF file: it embeds a text,
+ * nothing else. The input is the token embeddings plus the first token-type row (and the learned positions, for
+ * BERT), LayerNormed; the blocks are the family's {@link Encoder} ({@link BertEncoder}, {@link NomicBertEncoder})
+ * with all tokens of the text seeing each other; the output is pooled as the file's {@code <arch>.pooling_type}
+ * says (mean, first token or last token), as llama.cpp's {@code llama-embedding} computes it. No KV cache: a text
+ * is evaluated in one pass. One text at a time (calls are serialised). The GGUF file stays the caller's.
+ */
+public final class EncoderModel implements Embedder, AutoCloseable {
+
+    private final ModelConfig config;
+    private final EncoderWeights weights;
+    private final Pooling pooling;
+    private final WorkerPool pool;
+    private final ForwardOps ops;
+    private final Encoder encoder;
+
+    private EncoderModel(ModelConfig config, EncoderWeights weights, Pooling pooling, EngineOptions options) {
+        this.config = config;
+        this.weights = weights;
+        this.pooling = pooling;
+        this.pool = new WorkerPool(options.threads());
+        this.ops = new ForwardOps(config, options, pool);
+        this.encoder = Encoder.of(config, weights, ops);
+    }
+
+    /**
+     * Reads the config, the pooling and the weights of an encoder GGUF.
+     *
+     * @throws ModelFormatException for a file that is not an encoder, a pooling that gives no text embedding
+     *                              (none, or rank: a reranker), or missing / misshapen tensors
+     */
+    public static EncoderModel load(GgufFile gguf, EngineOptions options) {
+        ModelConfig config = ModelConfig.fromGguf(gguf);
+        return load(WeightSource.of(gguf), config, poolingOf(gguf, config.architecture()), options);
+    }
+
+    /** As {@link #load(GgufFile, EngineOptions)} from any weight source (a quantizing view, say). */
+    public static EncoderModel load(WeightSource source, ModelConfig config, Pooling pooling, EngineOptions options) {
+        if (!config.architecture().encoder()) {
+            throw new ModelFormatException(config.architecture().ggufName() + " is not an encoder architecture");
+        }
+        if (pooling != Pooling.MEAN && pooling != Pooling.CLS && pooling != Pooling.LAST) {
+            throw new ModelFormatException("pooling_type " + pooling.cliName() + " gives no text embedding (supported:"
+                    + " mean, cls, last)");
+        }
+        return new EncoderModel(config, EncoderWeights.load(source, config, options.vectorized()), pooling, options);
+    }
+
+    /** The file's {@code <arch>.pooling_type}; llama.cpp's default when absent is none. */
+    public static Pooling poolingOf(GgufFile gguf, Architecture arch) {
+        return Pooling.of(gguf.integer(arch.ggufName() + ".pooling_type", 0));
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Pooling pooling() {
+        return pooling;
+    }
+
+    @Override
+    public int embeddingLength() {
+        return config.embeddingLength();
+    }
+
+    @Override
+    public synchronized float[] embed(int[] tokens) {
+        int n = tokens.length;
+        if (n == 0) {
+            throw new IllegalArgumentException("nothing to embed: no tokens");
+        }
+        if (n > config.contextLength()) {
+            throw new IllegalArgumentException("the input has " + n + " tokens; the model's context is "
+                    + config.contextLength());
+        }
+        int width = config.embeddingLength();
+        ForwardBuffers b = ops.b;
+        b.ensure(n);
+        int[] positions = new int[n];
+        for (int t = 0; t < n; t++) {
+            if (tokens[t] < 0 || tokens[t] >= config.vocabSize()) {
+                throw new IllegalArgumentException("token " + tokens[t] + " is outside the vocabulary [0, "
+                        + config.vocabSize() + ")");
+            }
+            positions[t] = t;
+            weights.tokenEmbedding().dequantizeRow(tokens[t], b.x, t * width);
+            if (weights.typeRow() != null) {
+                ops.kernels.add(weights.typeRow(), 0, b.x, t * width, width);
+            }
+            encoder.addPosition(t, b.x, t * width);
+        }
+        ops.layerNormRows(b.x, weights.embedNorm(), weights.embedNormBias(), n);
+        encoder.prepare(positions, n);
+        for (int l = 0; l < config.blockCount(); l++) {
+            encoder.layer(l, n);
+        }
+        float[] out = new float[width];
+        switch (pooling) {
+            case CLS -> System.arraycopy(b.x, 0, out, 0, width);
+            case LAST -> System.arraycopy(b.x, (n - 1) * width, out, 0, width);
+            default -> {
+                for (int t = 0; t < n; t++) {
+                    ops.kernels.add(b.x, t * width, out, 0, width);
+                }
+                for (int i = 0; i < width; i++) {
+                    out[i] /= n;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Stops the worker threads (the GGUF file stays open: it belongs to the caller). */
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
