@@ -216,12 +216,17 @@ public final class LocalModel implements AutoCloseable {
         return encoder != null ? encoder.pooling() : Pooling.MEAN;
     }
 
+    private void checkGenerates() {
+        checkGenerates(id);
+    }
+
     /**
+     * @param name the model as the client named it (never a server path in an answer)
      * @throws LlmException INVALID_REQUEST for an embedding model, named, saying what it serves instead
      */
-    public void checkGenerates() {
+    public void checkGenerates(String name) {
         if (encoder != null) {
-            throw LlmException.invalid("model " + id + " is an embedding model (" + encoder.config().architecture()
+            throw LlmException.invalid("model " + name + " is an embedding model (" + encoder.config().architecture()
                     .ggufName() + "): it serves embeddings (/v1/embeddings, /api/embed), not chat or text completions");
         }
     }

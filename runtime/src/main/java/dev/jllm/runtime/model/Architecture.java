@@ -59,6 +59,11 @@ public enum Architecture {
         return this == BERT || this == NOMIC_BERT;
     }
 
+    /** Whether {@code name} (a {@code general.architecture}) is one of the encoders this engine runs. */
+    public static boolean isEncoder(String name) {
+        return Arrays.stream(values()).anyMatch(a -> a.encoder() && a.ggufName.equals(name));
+    }
+
     /** Whether every layer has {@code attn_q_norm} and {@code attn_k_norm}. */
     public boolean qkNorm() {
         return qkNorm;

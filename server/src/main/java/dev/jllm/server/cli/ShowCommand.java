@@ -79,6 +79,11 @@ final class ShowCommand implements Callable<Integer> {
             row(out, "runs here", "no: " + e.getMessage());
             return;
         }
+        if (c.architecture().encoder()) {
+            row(out, "embedding model", "yes: embeddings only (no chat or completion), pooling "
+                    + dev.jllm.runtime.model.EncoderModel.poolingOf(g, c.architecture()).cliName()
+                    + " (" + c.architecture().ggufName() + ".pooling_type), normalized");
+        }
         ArchParams p = c.params();
         if (p.hasExperts()) {
             row(out, "experts", p.expertCount() + " per layer, " + p.expertUsedCount() + " active per token, FFN "

@@ -59,6 +59,11 @@ final class ServerProcess implements AutoCloseable {
 
     /** @param apiKey the key the server requires ({@code --api-key}), or null for none */
     static ServerProcess start(Path home, Map<String, String> env, int port, String apiKey) {
+        return start(home, env, port, apiKey, List.of());
+    }
+
+    /** @param args more {@code serve} arguments ({@code --model FILE --alias NAME}, say) */
+    static ServerProcess start(Path home, Map<String, String> env, int port, String apiKey, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
@@ -68,6 +73,7 @@ final class ServerProcess implements AutoCloseable {
         if (apiKey != null) {
             cmd.addAll(List.of("--api-key", apiKey));
         }
+        cmd.addAll(args);
         Path log = home.resolve("server.log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("JLLM_HOME", home.toString());
