@@ -21,15 +21,13 @@ final class EncoderTensors {
     private final SyntheticModelWriter writer;
     private final ModelShape s;
     private final WeightMix mix;
-    private final long seed;
     private final GgufFile vocab;
     private final Pooling pooling;
 
-    EncoderTensors(SyntheticModelWriter writer, ModelShape s, WeightMix mix, long seed, GgufFile vocab, Pooling pooling) {
+    EncoderTensors(SyntheticModelWriter writer, ModelShape s, WeightMix mix, GgufFile vocab, Pooling pooling) {
         this.writer = writer;
         this.s = s;
         this.mix = mix;
-        this.seed = seed;
         this.vocab = vocab;
         this.pooling = pooling != null ? pooling : s.architecture().equals("bert") ? Pooling.CLS : Pooling.MEAN;
     }
@@ -49,16 +47,7 @@ final class EncoderTensors {
         int width = s.width();
         int layers = s.layers();
         int ff = s.feedForward();
-        GgufWriter w = new GgufWriter()
-                .putString("general.architecture", arch)
-                .putString("general.name", "synthetic " + s.name() + " " + mix.name() + " seed " + seed)
-                .putUInt32("general.file_type", mix.fileType())
-                .putUInt32("general.quantization_version", 2)
-                .putUInt32(a + "context_length", s.context())
-                .putUInt32(a + "embedding_length", width)
-                .putUInt32(a + "block_count", layers)
-                .putUInt32(a + "feed_forward_length", ff)
-                .putUInt32(a + "attention.head_count", s.heads())
+        GgufWriter w = writer.header()
                 .putFloat32(a + "attention.layer_norm_epsilon", s.rmsEpsilon())
                 .putBool(a + "attention.causal", false)
                 .putUInt32(a + "pooling_type", pooling.ordinal());

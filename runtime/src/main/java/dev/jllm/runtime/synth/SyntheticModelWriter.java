@@ -54,23 +54,14 @@ public final class SyntheticModelWriter {
 
     public void write(Path target) throws IOException {
         if (EncoderTensors.isEncoder(shape)) {
-            new EncoderTensors(this, shape, mix, seed, vocab, pooling).write(target);
+            new EncoderTensors(this, shape, mix, vocab, pooling).write(target);
             return;
         }
         ModelShape s = shape;
         ShapeExtras x = s.extras();
         String arch = s.architecture();
         String a = arch + ".";
-        GgufWriter w = new GgufWriter()
-                .putString("general.architecture", arch)
-                .putString("general.name", "synthetic " + s.name() + " " + mix.name() + " seed " + seed)
-                .putUInt32("general.file_type", mix.fileType())
-                .putUInt32("general.quantization_version", 2)
-                .putUInt32(a + "context_length", s.context())
-                .putUInt32(a + "embedding_length", s.width())
-                .putUInt32(a + "block_count", s.layers())
-                .putUInt32(a + "feed_forward_length", s.feedForward())
-                .putUInt32(a + "attention.head_count", s.heads())
+        GgufWriter w = header()
                 .putUInt32(a + "attention.head_count_kv", s.kvHeads())
                 .putUInt32(a + "rope.dimension_count", s.ropeDims())
                 .putFloat32(a + "rope.freq_base", s.ropeBase())
@@ -174,6 +165,21 @@ public final class SyntheticModelWriter {
             }
         }
         w.write(target);
+    }
+
+    /** The metadata every family writes: {@code general.*} and the core sizes under the architecture's prefix. */
+    GgufWriter header() {
+        String a = shape.architecture() + ".";
+        return new GgufWriter()
+                .putString("general.architecture", shape.architecture())
+                .putString("general.name", "synthetic " + shape.name() + " " + mix.name() + " seed " + seed)
+                .putUInt32("general.file_type", mix.fileType())
+                .putUInt32("general.quantization_version", 2)
+                .putUInt32(a + "context_length", shape.context())
+                .putUInt32(a + "embedding_length", shape.width())
+                .putUInt32(a + "block_count", shape.layers())
+                .putUInt32(a + "feed_forward_length", shape.feedForward())
+                .putUInt32(a + "attention.head_count", shape.heads());
     }
 
     /** LongRoPE's magnitude factor as the Phi-3 converter writes it: sqrt(1 + ln(ctx / original) / ln(original)). */

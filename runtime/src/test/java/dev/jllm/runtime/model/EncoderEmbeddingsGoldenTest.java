@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.models.testing.TestData;
+import dev.jllm.runtime.EmbeddingAgreement;
 import dev.jllm.runtime.synth.ModelShape;
 import dev.jllm.runtime.synth.SyntheticModelWriter;
 import dev.jllm.runtime.synth.WeightMix;
@@ -70,22 +71,11 @@ class EncoderEmbeddingsGoldenTest {
                 for (int i = 0; i < texts.size(); i++) {
                     int[] ids = tokenizer.encode(texts.get(i), true, true);
                     tokens += ids.length;
-                    float[] got = normalized(model.embed(ids));
-                    JsonArray w = want.getJsonArray(i);
-                    assertThat(got).hasSize(w.size());
-                    double dot = 0, a = 0, b = 0, maxDiff = 0;
-                    for (int k = 0; k < got.length; k++) {
-                        double x = w.getJsonNumber(k).doubleValue();
-                        dot += got[k] * x;
-                        a += (double) got[k] * got[k];
-                        b += x * x;
-                        maxDiff = Math.max(maxDiff, Math.abs(got[k] - x));
-                    }
-                    double cosine = dot / Math.sqrt(a * b);
+                    EmbeddingAgreement a = EmbeddingAgreement.of(normalized(model.embed(ids)), want.getJsonArray(i));
                     System.out.printf(Locale.ROOT, "%s %s text %d: cosine %.7f, max |diff| %.2e%n", name,
-                            options.vectorized() ? "vector" : "scalar", i, cosine, maxDiff);
-                    assertThat(cosine).as("%s text %d", name, i).isGreaterThanOrEqualTo(1 - 1e-3);
-                    assertThat(maxDiff).as("%s text %d", name, i).isLessThan(valueTolerance);
+                            options.vectorized() ? "vector" : "scalar", i, a.cosine(), a.maxDiff());
+                    assertThat(a.cosine()).as("%s text %d", name, i).isGreaterThanOrEqualTo(1 - 1e-3);
+                    assertThat(a.maxDiff()).as("%s text %d", name, i).isLessThan(valueTolerance);
                 }
                 assertThat(tokens).as("llama.cpp: n_tokens = 53, n_seq = 5").isEqualTo(53);
             }

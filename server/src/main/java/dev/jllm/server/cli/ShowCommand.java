@@ -64,7 +64,9 @@ final class ShowCommand implements Callable<Integer> {
             row(out, "model", s.tokenizerModel());
             row(out, "pre-tokenizer", s.tokenizerPre());
             row(out, "vocabulary", Integer.toString(s.vocabSize()));
-            row(out, "chat template", s.hasChatTemplate() ? "yes" : "no (a default is used)");
+            row(out, "chat template", s.hasChatTemplate() ? "yes"
+                    : dev.jllm.runtime.model.Architecture.isEncoder(s.architecture()) ? "none (an embedding model)"
+                    : "no (a default is used)");
             out.flush();
         }
         return 0;

@@ -24,7 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +48,9 @@ class EncoderEmbeddingsServeTest {
 
     @TempDir
     static Path home;
+    @AutoClose
     private static ServerProcess server;
+    @AutoClose
     private static OpenAIClient client;
     private static List<String> texts;
     private static JsonArray golden;
@@ -70,16 +72,6 @@ class EncoderEmbeddingsServeTest {
         server = ServerProcess.start(home.resolve("server-home"), Map.of(), 0, null,
                 List.of("--model", model.toString(), "--alias", ALIAS));
         client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey("unused").maxRetries(0).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test
