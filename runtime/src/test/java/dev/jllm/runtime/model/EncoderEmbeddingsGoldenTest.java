@@ -82,6 +82,24 @@ class EncoderEmbeddingsGoldenTest {
         }
     }
 
+    /** llama.cpp gives no text embedding for pooling none (one vector per token) or rank (a reranker's score). */
+    @org.junit.jupiter.api.Test
+    void poolingWithoutATextEmbeddingIsRefusedAtLoad() throws Exception {
+        for (Pooling pooling : List.of(Pooling.NONE, Pooling.RANK)) {
+            Path file = Path.of("target", "synth-encoders", "bert-small-" + pooling + ".gguf");
+            Files.createDirectories(file.getParent());
+            try (GgufFile vocab = GgufFile.open(TestData.require("vocab/ggml-vocab-bert-bge.gguf"))) {
+                new SyntheticModelWriter(ModelShape.named("bert-small"), WeightMix.parse("F32"), 1, vocab, pooling)
+                        .write(file);
+            }
+            try (GgufFile gguf = GgufFile.open(file)) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> EncoderModel.load(gguf, EngineOptions.defaults()))
+                        .isInstanceOf(dev.jllm.models.ModelFormatException.class)
+                        .hasMessageContaining("pooling_type " + pooling.cliName() + " gives no text embedding");
+            }
+        }
+    }
+
     private static float[] normalized(float[] v) {
         double sum = 0;
         for (float x : v) {
