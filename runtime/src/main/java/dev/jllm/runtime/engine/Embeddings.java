@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Embeddings as llama.cpp's {@code llama-embedding} computes them: each text tokenized with the model's special
- * tokens (BOS as the model says, BERT's [CLS] ... [SEP], special markers parsed) and evaluated alone, then pooled
+ * tokens (BOS as the model says, BERT's [CLS] ... [SEP], special markers parsed) and evaluated by itself (an
+ * encoder evaluates several texts in one pass, each attending only to itself, as llama.cpp batches them), then pooled
  * and scaled to unit length (Euclidean, llama.cpp's default {@code --embd-normalize 2}). A decoder averages the
  * final-normed hidden states of its causal pass ({@code --pooling mean}); an encoder (BERT, nomic-bert) pools its
  * bidirectional output as its file's {@code pooling_type} says (mean, CLS or last token).
@@ -32,7 +33,7 @@ final class Embeddings {
             throw LlmException.invalid("invalid 'dimensions': " + m.id() + " embeds in " + width + " dimensions and"
                     + " was not trained for shorter ones (Matryoshka), so it cannot give " + request.dimensions());
         }
-        List<Embedding> data = new ArrayList<>(inputs.size());
+        List<int[]> texts = new ArrayList<>(inputs.size());
         int tokens = 0;
         for (int i = 0; i < inputs.size(); i++) {
             int[] ids = m.tokenizer().encode(inputs.get(i), true, true);
@@ -44,7 +45,12 @@ final class Embeddings {
                         + ids.length + " tokens; the model's context is " + m.contextSize());
             }
             tokens += ids.length;
-            data.add(Embedding.of(i, normalized(embedder.embed(ids))));
+            texts.add(ids);
+        }
+        List<float[]> vectors = embedder.embedAll(texts);
+        List<Embedding> data = new ArrayList<>(inputs.size());
+        for (int i = 0; i < vectors.size(); i++) {
+            data.add(Embedding.of(i, normalized(vectors.get(i))));
         }
         return EmbeddingResponse.of(data, shownModel, tokens);
     }

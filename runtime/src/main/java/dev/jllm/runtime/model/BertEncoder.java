@@ -14,8 +14,8 @@ final class BertEncoder extends Encoder {
     }
 
     @Override
-    void addPosition(int t, float[] x, int off) {
-        w.positions().dequantizeRow(t, row, 0);
+    void addPosition(int position, float[] x, int off) {
+        w.positions().dequantizeRow(position, row, 0);
         ops.kernels.add(row, 0, x, off, row.length);
     }
 

@@ -29,8 +29,8 @@ abstract class Encoder {
         };
     }
 
-    /** Adds what the family adds to token {@code t}'s input embedding at {@code x[off ..]} (nothing by default). */
-    void addPosition(int t, float[] x, int off) {
+    /** Adds what the family adds to the input embedding at {@code x[off ..]} of a token at {@code position}. */
+    void addPosition(int position, float[] x, int off) {
     }
 
     /** Before the blocks, for {@code n} tokens at positions 0..n-1 (nothing by default). */
@@ -44,8 +44,11 @@ abstract class Encoder {
     /** The block's feed-forward from {@code xb} into {@code xb2}. */
     protected abstract void feedForward(LayerWeights lw, int n);
 
-    /** Block {@code l} over the residual stream {@code x} of all {@code n} tokens. */
-    final void layer(int l, int n) {
+    /**
+     * Block {@code l} over the residual stream {@code x} of all {@code n} tokens; token {@code t} belongs to the
+     * text of tokens {@code [first[t], end[t])}.
+     */
+    final void layer(int l, int n, int[] first, int[] end) {
         EncoderLayer layer = w.layers()[l];
         LayerWeights lw = layer.core();
         ForwardBuffers b = ops.b;
@@ -53,7 +56,7 @@ abstract class Encoder {
         System.arraycopy(b.x, 0, b.xb, 0, size);
         ops.projectQkv(lw, n);
         rotate(lw, n);
-        ops.attendAll(n, scale);
+        ops.attendAll(n, first, end, scale);
         ops.attentionOutput(lw, n);
         ops.addToResidual(1f, n);
         ops.layerNormRows(b.x, layer.attnOutNorm(), layer.attnOutNormBias(), n);

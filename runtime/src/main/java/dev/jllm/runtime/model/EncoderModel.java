@@ -3,14 +3,17 @@ package dev.jllm.runtime.model;
 import dev.jllm.models.ModelFormatException;
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.runtime.parallel.WorkerPool;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A BERT-family text encoder ({@link Architecture#encoder()}) over the weights of a GGUF file: it embeds a text,
  * nothing else. The input is the token embeddings plus the first token-type row (and the learned positions, for
  * BERT), LayerNormed; the blocks are the family's {@link Encoder} ({@link BertEncoder}, {@link NomicBertEncoder})
  * with all tokens of the text seeing each other; the output is pooled as the file's {@code <arch>.pooling_type}
- * says (mean, first token or last token), as llama.cpp's {@code llama-embedding} computes it. No KV cache: a text
- * is evaluated in one pass. One text at a time (calls are serialised). The GGUF file stays the caller's.
+ * says (mean, first token or last token), as llama.cpp's {@code llama-embedding} computes it. No KV cache: texts
+ * are evaluated in one pass, several together when they fit the context (each attending only to itself). One call
+ * at a time (calls are serialised). The GGUF file stays the caller's.
  */
 public final class EncoderModel implements Embedder, AutoCloseable {
 
@@ -72,46 +75,98 @@ public final class EncoderModel implements Embedder, AutoCloseable {
     }
 
     @Override
-    public synchronized float[] embed(int[] tokens) {
-        int n = tokens.length;
-        if (n == 0) {
+    public float[] embed(int[] tokens) {
+        return embedAll(List.of(tokens)).getFirst();
+    }
+
+    /**
+     * Evaluates the texts together, as many at a time as fit the model's context in all (at least one): each
+     * weight matrix is read once for all their tokens, while each text's attention stays within the text.
+     */
+    @Override
+    public synchronized List<float[]> embedAll(List<int[]> texts) {
+        for (int[] tokens : texts) {
+            check(tokens);
+        }
+        List<float[]> out = new ArrayList<>(texts.size());
+        int from = 0;
+        while (from < texts.size()) {
+            int to = from + 1;
+            int total = texts.get(from).length;
+            while (to < texts.size() && total + texts.get(to).length <= config.contextLength()) {
+                total += texts.get(to++).length;
+            }
+            out.addAll(evaluate(texts.subList(from, to), total));
+            from = to;
+        }
+        return out;
+    }
+
+    private void check(int[] tokens) {
+        if (tokens.length == 0) {
             throw new IllegalArgumentException("nothing to embed: no tokens");
         }
-        if (n > config.contextLength()) {
-            throw new IllegalArgumentException("the input has " + n + " tokens; the model's context is "
+        if (tokens.length > config.contextLength()) {
+            throw new IllegalArgumentException("the input has " + tokens.length + " tokens; the model's context is "
                     + config.contextLength());
         }
+        for (int token : tokens) {
+            if (token < 0 || token >= config.vocabSize()) {
+                throw new IllegalArgumentException("token " + token + " is outside the vocabulary [0, "
+                        + config.vocabSize() + ")");
+            }
+        }
+    }
+
+    /** One pass over the {@code n} tokens of {@code texts}, back to back; their pooled outputs. */
+    private List<float[]> evaluate(List<int[]> texts, int n) {
         int width = config.embeddingLength();
         ForwardBuffers b = ops.b;
         b.ensure(n);
         int[] positions = new int[n];
-        for (int t = 0; t < n; t++) {
-            if (tokens[t] < 0 || tokens[t] >= config.vocabSize()) {
-                throw new IllegalArgumentException("token " + tokens[t] + " is outside the vocabulary [0, "
-                        + config.vocabSize() + ")");
+        int[] first = new int[n];
+        int[] end = new int[n];
+        int t = 0;
+        for (int[] tokens : texts) {
+            int start = t;
+            for (int p = 0; p < tokens.length; p++, t++) {
+                positions[t] = p;
+                first[t] = start;
+                end[t] = start + tokens.length;
+                weights.tokenEmbedding().dequantizeRow(tokens[p], b.x, t * width);
+                if (weights.typeRow() != null) {
+                    ops.kernels.add(weights.typeRow(), 0, b.x, t * width, width);
+                }
+                encoder.addPosition(p, b.x, t * width);
             }
-            positions[t] = t;
-            weights.tokenEmbedding().dequantizeRow(tokens[t], b.x, t * width);
-            if (weights.typeRow() != null) {
-                ops.kernels.add(weights.typeRow(), 0, b.x, t * width, width);
-            }
-            encoder.addPosition(t, b.x, t * width);
         }
         ops.layerNormRows(b.x, weights.embedNorm(), weights.embedNormBias(), n);
         encoder.prepare(positions, n);
         for (int l = 0; l < config.blockCount(); l++) {
-            encoder.layer(l, n);
+            encoder.layer(l, n, first, end);
         }
+        List<float[]> pooled = new ArrayList<>(texts.size());
+        int start = 0;
+        for (int[] tokens : texts) {
+            pooled.add(pool(b.x, start, tokens.length));
+            start += tokens.length;
+        }
+        return pooled;
+    }
+
+    /** The pooled output of the {@code count} tokens from {@code first}. */
+    private float[] pool(float[] x, int first, int count) {
+        int width = config.embeddingLength();
         float[] out = new float[width];
         switch (pooling) {
-            case CLS -> System.arraycopy(b.x, 0, out, 0, width);
-            case LAST -> System.arraycopy(b.x, (n - 1) * width, out, 0, width);
+            case CLS -> System.arraycopy(x, first * width, out, 0, width);
+            case LAST -> System.arraycopy(x, (first + count - 1) * width, out, 0, width);
             default -> {
-                for (int t = 0; t < n; t++) {
-                    ops.kernels.add(b.x, t * width, out, 0, width);
+                for (int t = first; t < first + count; t++) {
+                    ops.kernels.add(x, t * width, out, 0, width);
                 }
                 for (int i = 0; i < width; i++) {
-                    out[i] /= n;
+                    out[i] /= count;
                 }
             }
         }

@@ -176,22 +176,27 @@ final class ForwardOps {
     }
 
     /**
-     * Bidirectional attention (encoders): every token of the micro-batch, one sequence, attends to all of its
-     * tokens' keys and values in {@code k} and {@code v}, scores times {@code scale}, into {@code att}.
+     * Bidirectional attention (encoders): every token of the micro-batch attends to all the tokens of its own
+     * sequence, those in {@code [first[t], end[t])}, whose keys and values are in {@code k} and {@code v}, scores
+     * times {@code scale}, into {@code att}. Several texts share one micro-batch without seeing each other.
      */
-    void attendAll(int n, float scale) {
+    void attendAll(int n, int[] first, int[] end, float scale) {
         int heads = c.headCount();
         int group = heads / c.headCountKv();
         int hk = c.keyLength();
         int hv = c.valueLength();
         int kw = c.keyWidth();
         int vw = c.valueWidth();
+        int longest = 0;
+        for (int t = 0; t < n; t++) {
+            longest = Math.max(longest, end[t] - first[t]);
+        }
         for (int i = 0; i < scores.length; i++) {
-            if (scores[i].length < n) {
-                scores[i] = new float[n];
+            if (scores[i].length < longest) {
+                scores[i] = new float[longest];
             }
         }
-        pool.forRange(n * heads, minItems((long) n * (hk + hv), n * heads), (worker, from, to) -> {
+        pool.forRange(n * heads, minItems((long) longest * (hk + hv), n * heads), (worker, from, to) -> {
             float[] sc = scores[worker];
             for (int item = from; item < to; item++) {
                 int t = item / heads;
@@ -199,14 +204,15 @@ final class ForwardOps {
                 int qOff = t * c.queryWidth() + h * hk;
                 int kOff = (h / group) * hk;
                 int vOff = (h / group) * hv;
-                for (int j = 0; j < n; j++) {
-                    sc[j] = kernels.dot(b.q, qOff, b.k, j * kw + kOff, hk) * scale;
+                int count = end[t] - first[t];
+                for (int j = 0; j < count; j++) {
+                    sc[j] = kernels.dot(b.q, qOff, b.k, (first[t] + j) * kw + kOff, hk) * scale;
                 }
-                kernels.softmax(sc, 0, n);
+                kernels.softmax(sc, 0, count);
                 int outOff = t * heads * hv + h * hv;
                 Arrays.fill(b.att, outOff, outOff + hv, 0f);
-                for (int j = 0; j < n; j++) {
-                    kernels.axpy(sc[j], b.v, j * vw + vOff, b.att, outOff, hv);
+                for (int j = 0; j < count; j++) {
+                    kernels.axpy(sc[j], b.v, (first[t] + j) * vw + vOff, b.att, outOff, hv);
                 }
             }
         });

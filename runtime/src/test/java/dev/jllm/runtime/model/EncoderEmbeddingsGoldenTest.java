@@ -67,17 +67,21 @@ class EncoderEmbeddingsGoldenTest {
             try (GgufFile gguf = GgufFile.open(file); EncoderModel model = EncoderModel.load(gguf, options)) {
                 assertThat(model.pooling()).isEqualTo(expected);
                 Tokenizer tokenizer = Tokenizers.fromGguf(gguf);
-                int tokens = 0;
+                List<int[]> ids = texts.stream().map(text -> tokenizer.encode(text, true, true)).toList();
+                assertThat(ids.stream().mapToInt(t -> t.length).sum()).as("llama.cpp: n_tokens = 53, n_seq = 5")
+                        .isEqualTo(53);
+                // all the texts in one pass, as llama.cpp ran them, and each alone: the same vectors
+                List<float[]> together = model.embedAll(ids);
                 for (int i = 0; i < texts.size(); i++) {
-                    int[] ids = tokenizer.encode(texts.get(i), true, true);
-                    tokens += ids.length;
-                    EmbeddingAgreement a = EmbeddingAgreement.of(normalized(model.embed(ids)), want.getJsonArray(i));
+                    float[] alone = model.embed(ids.get(i));
+                    assertThat(together.get(i)).as("text %d batched and alone", i)
+                            .containsExactly(alone, org.assertj.core.data.Offset.offset(1e-6f));
+                    EmbeddingAgreement a = EmbeddingAgreement.of(normalized(together.get(i)), want.getJsonArray(i));
                     System.out.printf(Locale.ROOT, "%s %s text %d: cosine %.7f, max |diff| %.2e%n", name,
                             options.vectorized() ? "vector" : "scalar", i, a.cosine(), a.maxDiff());
                     assertThat(a.cosine()).as("%s text %d", name, i).isGreaterThanOrEqualTo(1 - 1e-3);
                     assertThat(a.maxDiff()).as("%s text %d", name, i).isLessThan(valueTolerance);
                 }
-                assertThat(tokens).as("llama.cpp: n_tokens = 53, n_seq = 5").isEqualTo(53);
             }
         }
     }
