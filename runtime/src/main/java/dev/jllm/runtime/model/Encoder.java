@@ -33,8 +33,21 @@ abstract class Encoder {
     void addPosition(int position, float[] x, int off) {
     }
 
-    /** Before the blocks, for {@code n} tokens at positions 0..n-1 (nothing by default). */
+    /** A token's input at {@code x[off ..]}: its embedding, plus the first token-type row and the family's position term. */
+    final void input(int token, int position, float[] x, int off) {
+        w.tokenEmbedding().dequantizeRow(token, x, off);
+        if (w.typeRow() != null) {
+            ops.kernels.add(w.typeRow(), 0, x, off, c.embeddingLength());
+        }
+        addPosition(position, x, off);
+    }
+
+    /**
+     * Before the blocks, once the {@code n} tokens' inputs are in {@code x}: the embedding LayerNorm, then what the
+     * family needs for these positions (RoPE tables).
+     */
     void prepare(int[] positions, int n) {
+        ops.layerNormRows(ops.b.x, w.embedNorm(), w.embedNormBias(), n);
     }
 
     /** Positions into q and k after the projection (nothing by default). */

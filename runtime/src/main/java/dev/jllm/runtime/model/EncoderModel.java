@@ -17,20 +17,15 @@ import java.util.List;
  */
 public final class EncoderModel implements Embedder, AutoCloseable {
 
-    private final ModelConfig config;
-    private final EncoderWeights weights;
     private final Pooling pooling;
     private final WorkerPool pool;
-    private final ForwardOps ops;
+    /** The family's blocks, which also hold the config, the weights and the shared ops. */
     private final Encoder encoder;
 
     private EncoderModel(ModelConfig config, EncoderWeights weights, Pooling pooling, EngineOptions options) {
-        this.config = config;
-        this.weights = weights;
         this.pooling = pooling;
         this.pool = new WorkerPool(options.threads());
-        this.ops = new ForwardOps(config, options, pool);
-        this.encoder = Encoder.of(config, weights, ops);
+        this.encoder = Encoder.of(config, weights, new ForwardOps(config, options, pool));
     }
 
     /**
@@ -62,7 +57,7 @@ public final class EncoderModel implements Embedder, AutoCloseable {
     }
 
     public ModelConfig config() {
-        return config;
+        return encoder.c;
     }
 
     public Pooling pooling() {
@@ -71,7 +66,7 @@ public final class EncoderModel implements Embedder, AutoCloseable {
 
     @Override
     public int embeddingLength() {
-        return config.embeddingLength();
+        return encoder.c.embeddingLength();
     }
 
     @Override
@@ -93,7 +88,7 @@ public final class EncoderModel implements Embedder, AutoCloseable {
         while (from < texts.size()) {
             int to = from + 1;
             int total = texts.get(from).length;
-            while (to < texts.size() && total + texts.get(to).length <= config.contextLength()) {
+            while (to < texts.size() && total + texts.get(to).length <= encoder.c.contextLength()) {
                 total += texts.get(to++).length;
             }
             out.addAll(evaluate(texts.subList(from, to), total));
@@ -106,22 +101,22 @@ public final class EncoderModel implements Embedder, AutoCloseable {
         if (tokens.length == 0) {
             throw new IllegalArgumentException("nothing to embed: no tokens");
         }
-        if (tokens.length > config.contextLength()) {
+        if (tokens.length > encoder.c.contextLength()) {
             throw new IllegalArgumentException("the input has " + tokens.length + " tokens; the model's context is "
-                    + config.contextLength());
+                    + encoder.c.contextLength());
         }
         for (int token : tokens) {
-            if (token < 0 || token >= config.vocabSize()) {
+            if (token < 0 || token >= encoder.c.vocabSize()) {
                 throw new IllegalArgumentException("token " + token + " is outside the vocabulary [0, "
-                        + config.vocabSize() + ")");
+                        + encoder.c.vocabSize() + ")");
             }
         }
     }
 
     /** One pass over the {@code n} tokens of {@code texts}, back to back; their pooled outputs. */
     private List<float[]> evaluate(List<int[]> texts, int n) {
-        int width = config.embeddingLength();
-        ForwardBuffers b = ops.b;
+        int width = encoder.c.embeddingLength();
+        ForwardBuffers b = encoder.ops.b;
         b.ensure(n);
         int[] positions = new int[n];
         int[] first = new int[n];
@@ -133,16 +128,11 @@ public final class EncoderModel implements Embedder, AutoCloseable {
                 positions[t] = p;
                 first[t] = start;
                 end[t] = start + tokens.length;
-                weights.tokenEmbedding().dequantizeRow(tokens[p], b.x, t * width);
-                if (weights.typeRow() != null) {
-                    ops.kernels.add(weights.typeRow(), 0, b.x, t * width, width);
-                }
-                encoder.addPosition(p, b.x, t * width);
+                encoder.input(tokens[p], p, b.x, t * width);
             }
         }
-        ops.layerNormRows(b.x, weights.embedNorm(), weights.embedNormBias(), n);
         encoder.prepare(positions, n);
-        for (int l = 0; l < config.blockCount(); l++) {
+        for (int l = 0; l < encoder.c.blockCount(); l++) {
             encoder.layer(l, n, first, end);
         }
         List<float[]> pooled = new ArrayList<>(texts.size());
@@ -156,14 +146,14 @@ public final class EncoderModel implements Embedder, AutoCloseable {
 
     /** The pooled output of the {@code count} tokens from {@code first}. */
     private float[] pool(float[] x, int first, int count) {
-        int width = config.embeddingLength();
+        int width = encoder.c.embeddingLength();
         float[] out = new float[width];
         switch (pooling) {
             case CLS -> System.arraycopy(x, first * width, out, 0, width);
             case LAST -> System.arraycopy(x, (first + count - 1) * width, out, 0, width);
             default -> {
                 for (int t = first; t < first + count; t++) {
-                    ops.kernels.add(x, t * width, out, 0, width);
+                    encoder.ops.kernels.add(x, t * width, out, 0, width);
                 }
                 for (int i = 0; i < width; i++) {
                     out[i] /= count;

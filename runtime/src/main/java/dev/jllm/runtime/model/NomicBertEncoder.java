@@ -16,6 +16,7 @@ final class NomicBertEncoder extends Encoder {
 
     @Override
     void prepare(int[] positions, int n) {
+        super.prepare(positions, n);
         rope.fill(positions, n);
     }
 

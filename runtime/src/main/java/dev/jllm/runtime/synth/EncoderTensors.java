@@ -20,15 +20,12 @@ final class EncoderTensors {
 
     private final SyntheticModelWriter writer;
     private final ModelShape s;
-    private final WeightMix mix;
-    private final GgufFile vocab;
     private final Pooling pooling;
 
-    EncoderTensors(SyntheticModelWriter writer, ModelShape s, WeightMix mix, GgufFile vocab, Pooling pooling) {
+    /** @param pooling the {@code pooling_type} to write, or null for the family's usual one */
+    EncoderTensors(SyntheticModelWriter writer, Pooling pooling) {
         this.writer = writer;
-        this.s = s;
-        this.mix = mix;
-        this.vocab = vocab;
+        this.s = writer.shape();
         this.pooling = pooling != null ? pooling : s.architecture().equals("bert") ? Pooling.CLS : Pooling.MEAN;
     }
 
@@ -37,6 +34,8 @@ final class EncoderTensors {
     }
 
     void write(Path target) throws IOException {
+        GgufFile vocab = writer.vocab();
+        WeightMix mix = writer.mix();
         if (vocab == null || !"bert".equals(vocab.string("tokenizer.ggml.model", null))) {
             throw new IllegalArgumentException(s.name() + " is an encoder: give it a WordPiece vocabulary (a GGUF"
                     + " whose tokenizer.ggml.model is bert, such as ggml-vocab-bert-bge.gguf)");

@@ -52,9 +52,18 @@ public final class SyntheticModelWriter {
         return shape;
     }
 
+    WeightMix mix() {
+        return mix;
+    }
+
+    /** The GGUF whose tokenizer is copied, or null. */
+    GgufFile vocab() {
+        return vocab;
+    }
+
     public void write(Path target) throws IOException {
         if (EncoderTensors.isEncoder(shape)) {
-            new EncoderTensors(this, shape, mix, vocab, pooling).write(target);
+            new EncoderTensors(this, pooling).write(target);
             return;
         }
         ModelShape s = shape;
