@@ -66,9 +66,14 @@ public final class LlamaModel implements Embedder, AutoCloseable {
      * Builds the model from any weight source (a GGUF file, a Hugging Face checkpoint, a quantizing view): the
      * config says what to compute, the source gives the tensors by their GGUF names.
      *
-     * @throws dev.jllm.models.ModelFormatException for an unsupported weight type or missing / misshapen tensors
+     * @throws dev.jllm.models.ModelFormatException for an encoder, an unsupported weight type or missing / misshapen
+     *                                              tensors
      */
     public static LlamaModel load(WeightSource weights, ModelConfig config, EngineOptions options) {
+        if (config.architecture().encoder()) {
+            throw new dev.jllm.models.ModelFormatException(config.architecture().ggufName() + " is an embedding model"
+                    + " (an encoder): it embeds texts (EncoderModel) and does not generate");
+        }
         return new LlamaModel(config, ModelWeights.load(weights, config, options.vectorized()), options);
     }
 

@@ -80,6 +80,9 @@ class SynthAndBenchCommandsTest {
         assertThat(show.out()).contains("architecture         bert")
                 .contains("embedding model      yes: embeddings only (no chat or completion), pooling mean")
                 .contains("chat template        none (an embedding model)");
+        ModelCommandsTest.Run bench = ModelCommandsTest.run("bench", "--model", file.toString(), "-p", "8", "-n", "2");
+        assertThat(bench.exit()).isNotZero();
+        assertThat(bench.err()).contains("bert is an embedding model").doesNotContain("Exception");
     }
 
     @Test
