@@ -9,7 +9,6 @@ import dev.jllm.runtime.model.EncoderModel;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.model.LlamaModel;
 import dev.jllm.runtime.model.ModelConfig;
-import dev.jllm.runtime.model.Pooling;
 import dev.jllm.runtime.sampling.SamplingParams;
 import dev.jllm.runtime.scheduler.Scheduler;
 import dev.jllm.runtime.scheduler.SchedulerConfig;
@@ -81,10 +80,11 @@ public final class LocalModel implements AutoCloseable {
             }
         }
         this.endOfGeneration = Set.copyOf(eog);
-        this.scheduler = model == null ? null : new Scheduler(id, model, tokenizer, endOfGeneration, new SchedulerConfig(settings.parallel(),
-                settings.effectiveQueue(), settings.batchSize(), SchedulerConfig.defaultInterleave(settings.batchSize()),
-                contextSize, kvMemory,
-                SchedulerConfig.DEFAULT_PREFIX_ENTRIES));
+        // an embedding model generates nothing: no scheduler
+        this.scheduler = model == null ? null : new Scheduler(id, model, tokenizer, endOfGeneration,
+                new SchedulerConfig(settings.parallel(), settings.effectiveQueue(), settings.batchSize(),
+                        SchedulerConfig.defaultInterleave(settings.batchSize()), contextSize, kvMemory,
+                        SchedulerConfig.DEFAULT_PREFIX_ENTRIES));
     }
 
     /**
@@ -211,11 +211,6 @@ public final class LocalModel implements AutoCloseable {
         return encoder != null;
     }
 
-    /** The pooling of an embedding model's vectors; decoders embed by mean pooling. */
-    public Pooling pooling() {
-        return encoder != null ? encoder.pooling() : Pooling.MEAN;
-    }
-
     private void checkGenerates() {
         checkGenerates(id);
     }
@@ -279,20 +274,14 @@ public final class LocalModel implements AutoCloseable {
         return scheduler;
     }
 
-    private void embedderClose() {
-        if (model != null) {
-            model.close();
-        } else {
-            encoder.close();
-        }
-    }
-
     @Override
     public void close() {
         if (scheduler != null) {
             scheduler.close();
+            model.close();
+        } else {
+            encoder.close();
         }
-        embedderClose();
         try {
             weights.close();
         } catch (Exception e) {

@@ -93,7 +93,8 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Enco
             LlamaModel network = null;
             EncoderModel encoder = null;
             if (config.architecture().encoder()) {
-                encoder = EncoderModel.load(source, config, EncoderModel.poolingOf(gguf, config.architecture()), options);
+                encoder = EncoderModel.load(source, config, EncoderModel.poolingOf(gguf, config.architecture()),
+                        options);
             } else {
                 network = LlamaModel.load(source, config, options);
             }
@@ -123,7 +124,8 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Enco
         }
         try {
             LlamaModel network = hf.load(quantized(hf.weights(), quantize), options);
-            return assemble(path, null, hf, network, null, () -> Tokenizers.fromVocab(hf.vocab()), hf.chatTemplate().orElse(null),
+            return assemble(path, null, hf, network, null, () -> Tokenizers.fromVocab(hf.vocab()),
+                    hf.chatTemplate().orElse(null),
                     templateOverride, hf.eosIds(), hf.samplingDefaults(SamplingParams.defaults()));
         } catch (ModelFormatException e) {
             hf.close();
@@ -144,7 +146,8 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Enco
      * gets a generic template chosen from its vocabulary (with a warning: such a template cannot carry tools).
      */
     private static ModelFiles assemble(Path path, GgufFile gguf, AutoCloseable weights, LlamaModel network,
-                                       EncoderModel encoder, TokenizerSource tokenizerSource, String templateSource, String templateOverride,
+                                       EncoderModel encoder, TokenizerSource tokenizerSource, String templateSource,
+                                       String templateOverride,
                                        List<Integer> eog, SamplingParams samplingDefaults) {
         try {
             Tokenizer tokenizer = tokenizerSource.get();
