@@ -272,7 +272,7 @@ public final class LocalLlm implements Llm {
         long kvUsed = 0;
         for (String id : loaded.ids()) {
             Optional<LocalModel> m = loaded.find(id);
-            if (m.isPresent()) {
+            if (m.isPresent() && !m.get().embeddingOnly()) {
                 SchedulerStats st = m.get().scheduler().stats();
                 active += st.active();
                 waiting += st.waiting();
@@ -303,6 +303,7 @@ public final class LocalLlm implements Llm {
     public GenerationResult complete(String model, String prompt, GenerationOptions options, TokenListener listener) {
         try (LoadedModels.Lease lease = acquire(model)) {
             LocalModel m = lease.model();
+            m.checkGenerates(errorName(model, m));
             checkLength(m, prompt.length());
             int[] tokens = m.tokenizer().encode(prompt, true, false);
             return Generator.generate(m, tokens, options, listener);
@@ -538,6 +539,7 @@ public final class LocalLlm implements Llm {
         List<SequenceHandle> handles = new ArrayList<>();
         try {
             LocalModel m = lease.model();
+            m.checkGenerates(errorName(request.model(), m));
             GenerationOptions options = ChatRequests.options(request, m.tokenizer().vocabSize(), m.samplingDefaults())
                     .withGrammar(StructuredOutput.grammar(request, m.chatTemplate().source()));
             int n = request.n() == null ? 1 : request.n();
@@ -706,6 +708,19 @@ public final class LocalLlm implements Llm {
             props.put("modalities", Map.of("vision", false, "audio", false));
             props.put("build_info", "jllm");
             return props;
+        }
+    }
+
+    /**
+     * The model as an error message names it: the id the request used, or this instance's name when that id is a
+     * file on this server (a {@code --model} path is nobody's business but the server's).
+     */
+    private String errorName(String requested, LocalModel m) {
+        String id = requested == null || requested.isBlank() ? m.id() : requested;
+        try {
+            return Files.exists(Path.of(id)) ? name : id;
+        } catch (RuntimeException notAPath) {
+            return id;
         }
     }
 

@@ -4,6 +4,8 @@ import dev.jllm.api.LlmException;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.template.ChatTemplate;
+import dev.jllm.runtime.model.Embedder;
+import dev.jllm.runtime.model.EncoderModel;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.model.LlamaModel;
 import dev.jllm.runtime.model.ModelConfig;
@@ -30,6 +32,7 @@ public final class LocalModel implements AutoCloseable {
     private final GgufFile gguf;
     private final AutoCloseable weights;
     private final LlamaModel model;
+    private final EncoderModel encoder;
     private final Tokenizer tokenizer;
     private final ChatTemplate chatTemplate;
     private final boolean builtInTemplate;
@@ -50,6 +53,7 @@ public final class LocalModel implements AutoCloseable {
         this.gguf = files.gguf();
         this.weights = files.weights();
         this.model = files.network();
+        this.encoder = files.encoder();
         Tokenizer tokenizer = files.tokenizer();
         this.samplingDefaults = files.samplingDefaults();
         this.tokenizer = tokenizer;
@@ -78,10 +82,11 @@ public final class LocalModel implements AutoCloseable {
             }
         }
         this.endOfGeneration = Set.copyOf(eog);
-        this.scheduler = new Scheduler(id, model, tokenizer, endOfGeneration, new SchedulerConfig(settings.parallel(),
-                settings.effectiveQueue(), settings.batchSize(), SchedulerConfig.defaultInterleave(settings.batchSize()),
-                contextSize, kvMemory,
-                SchedulerConfig.DEFAULT_PREFIX_ENTRIES));
+        // an embedding model generates nothing: no scheduler
+        this.scheduler = model == null ? null : new Scheduler(id, model, tokenizer, endOfGeneration,
+                new SchedulerConfig(settings.parallel(), settings.effectiveQueue(), settings.batchSize(),
+                        SchedulerConfig.defaultInterleave(settings.batchSize()), contextSize, kvMemory,
+                        SchedulerConfig.DEFAULT_PREFIX_ENTRIES));
     }
 
     /**
@@ -131,10 +136,12 @@ public final class LocalModel implements AutoCloseable {
         }
         ModelFiles files = ModelFiles.open(path, options, quantize, chatTemplate);
         try {
-            int trained = files.network().config().contextLength();
+            int trained = files.config().contextLength();
             int wanted = settings.contextSize() > 0 ? settings.contextSize() : trained;
             long kvMemory = settings.effectiveKvMemory();
-            int ctx = fitContext(id, files.network().config(), wanted, kvMemory);
+            // an encoder keeps no KV cache, and its positions end at the trained context
+            int ctx = files.encoder() != null ? Math.min(wanted, trained)
+                    : fitContext(id, files.config(), wanted, kvMemory);
             return new LocalModel(id, path, files, settings, ctx, kvMemory, System.nanoTime() - t0);
         } catch (RuntimeException | Error e) {
             release(files);
@@ -144,7 +151,7 @@ public final class LocalModel implements AutoCloseable {
 
     /** After a failed load: stops the network's worker threads and releases the weights. */
     private static void release(ModelFiles files) {
-        files.network().close();
+        files.closeNetwork();
         try {
             files.weights().close();
         } catch (Exception e) {
@@ -186,8 +193,39 @@ public final class LocalModel implements AutoCloseable {
         return gguf;
     }
 
+    /**
+     * The decoder network.
+     *
+     * @throws LlmException INVALID_REQUEST for an embedding model (an encoder), which cannot generate
+     */
     public LlamaModel network() {
+        checkGenerates();
         return model;
+    }
+
+    /** What embeds texts: the encoder of an embedding model, else the decoder (mean-pooled). */
+    public Embedder embedder() {
+        return model != null ? model : encoder;
+    }
+
+    /** Whether this is an embedding model (a BERT-family encoder): it embeds texts and generates nothing. */
+    public boolean embeddingOnly() {
+        return encoder != null;
+    }
+
+    private void checkGenerates() {
+        checkGenerates(id);
+    }
+
+    /**
+     * @param name the model as the client named it (never a server path in an answer)
+     * @throws LlmException INVALID_REQUEST for an embedding model, named, saying what it serves instead
+     */
+    public void checkGenerates(String name) {
+        if (encoder != null) {
+            throw LlmException.invalid("model " + name + " is an embedding model (" + encoder.config().architecture()
+                    .ggufName() + "): it serves embeddings (/v1/embeddings, /api/embed), not chat or text completions");
+        }
     }
 
     /**
@@ -239,13 +277,18 @@ public final class LocalModel implements AutoCloseable {
 
     /** Runs this model's generations; {@link Generator} and {@link LocalLlm} submit to it. */
     public Scheduler scheduler() {
+        checkGenerates();
         return scheduler;
     }
 
     @Override
     public void close() {
-        scheduler.close();
-        model.close();
+        if (scheduler != null) {
+            scheduler.close();
+            model.close();
+        } else {
+            encoder.close();
+        }
         try {
             weights.close();
         } catch (Exception e) {

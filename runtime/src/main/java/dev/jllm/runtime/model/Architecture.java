@@ -6,11 +6,12 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The decoder-only architectures the engine runs, by their GGUF {@code general.architecture} name, with the
+ * The architectures the engine runs, by their GGUF {@code general.architecture} name, with the
  * RoPE order (as llama.cpp's {@code llama_model_rope_type}) and whether per-head q/k norms are required. How a
  * layer is computed lives in one {@link Decoder} per family ({@link LlamaDecoder}, {@link Phi3Decoder},
  * {@link Gemma2Decoder}, {@link Gemma3Decoder}, {@link GraniteDecoder}); the MoE feed-forward
- * ({@link MoeFeedForward}) replaces the dense one wherever a file has experts.
+ * ({@link MoeFeedForward}) replaces the dense one wherever a file has experts. The {@link #encoder} ones (BERT
+ * families) only embed text: {@link EncoderModel} runs them ({@link BertEncoder}, {@link NomicBertEncoder}).
  */
 public enum Architecture {
     /** Llama 2/3.x, Mistral, TinyLlama, SmolLM: adjacent-pair RoPE, optional biases and rope_freqs. */
@@ -28,7 +29,11 @@ public enum Architecture {
     /** Gemma 3 (text): Gemma 2's block with q/k norms, a 5:1 sliding-window pattern and a local RoPE base. */
     GEMMA3("gemma3", RopeOrder.NEOX, true),
     /** IBM Granite 3.x dense: Llama with embedding, residual, attention and logit multipliers. */
-    GRANITE("granite", RopeOrder.NORMAL, false);
+    GRANITE("granite", RopeOrder.NORMAL, false),
+    /** BERT encoders (bge, all-MiniLM, e5): learned positions, LayerNorm after each block, GELU FFN; embeddings only. */
+    BERT("bert", RopeOrder.NEOX, false),
+    /** Nomic's BERT (nomic-embed-text): fused q/k/v, rotate-half RoPE, SwiGLU FFN; embeddings only. */
+    NOMIC_BERT("nomic-bert", RopeOrder.NEOX, false);
 
     private final String ggufName;
     private final RopeOrder ropeOrder;
@@ -47,6 +52,16 @@ public enum Architecture {
 
     public RopeOrder ropeOrder() {
         return ropeOrder;
+    }
+
+    /** Whether this is a bidirectional text encoder (embeddings only, no generation). */
+    public boolean encoder() {
+        return this == BERT || this == NOMIC_BERT;
+    }
+
+    /** Whether {@code name} (a {@code general.architecture}) is one of the encoders this engine runs. */
+    public static boolean isEncoder(String name) {
+        return Arrays.stream(values()).anyMatch(a -> a.encoder() && a.ggufName.equals(name));
     }
 
     /** Whether every layer has {@code attn_q_norm} and {@code attn_k_norm}. */

@@ -27,6 +27,8 @@ abstract class Decoder {
             case GEMMA2 -> new Gemma2Decoder(c, w, ops);
             case GEMMA3 -> new Gemma3Decoder(c, w, ops);
             case GRANITE -> new GraniteDecoder(c, w, ops);
+            case BERT, NOMIC_BERT -> throw new IllegalArgumentException(c.architecture().ggufName()
+                    + " is an encoder: EncoderModel runs it");
         };
     }
 

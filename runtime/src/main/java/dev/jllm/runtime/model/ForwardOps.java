@@ -175,6 +175,49 @@ final class ForwardOps {
         });
     }
 
+    /**
+     * Bidirectional attention (encoders): every token of the micro-batch attends to all the tokens of its own
+     * sequence, those in {@code [first[t], end[t])}, whose keys and values are in {@code k} and {@code v}, scores
+     * times {@code scale}, into {@code att}. Several texts share one micro-batch without seeing each other.
+     */
+    void attendAll(int n, int[] first, int[] end, float scale) {
+        int heads = c.headCount();
+        int group = heads / c.headCountKv();
+        int hk = c.keyLength();
+        int hv = c.valueLength();
+        int kw = c.keyWidth();
+        int vw = c.valueWidth();
+        int longest = 0;
+        for (int t = 0; t < n; t++) {
+            longest = Math.max(longest, end[t] - first[t]);
+        }
+        for (int i = 0; i < scores.length; i++) {
+            if (scores[i].length < longest) {
+                scores[i] = new float[longest];
+            }
+        }
+        pool.forRange(n * heads, minItems((long) longest * (hk + hv), n * heads), (worker, from, to) -> {
+            float[] sc = scores[worker];
+            for (int item = from; item < to; item++) {
+                int t = item / heads;
+                int h = item % heads;
+                int qOff = t * c.queryWidth() + h * hk;
+                int kOff = (h / group) * hk;
+                int vOff = (h / group) * hv;
+                int count = end[t] - first[t];
+                for (int j = 0; j < count; j++) {
+                    sc[j] = kernels.dot(b.q, qOff, b.k, (first[t] + j) * kw + kOff, hk) * scale;
+                }
+                kernels.softmax(sc, 0, count);
+                int outOff = t * heads * hv + h * hv;
+                Arrays.fill(b.att, outOff, outOff + hv, 0f);
+                for (int j = 0; j < count; j++) {
+                    kernels.axpy(sc[j], b.v, (first[t] + j) * vw + vOff, b.att, outOff, hv);
+                }
+            }
+        });
+    }
+
     /** {@code xb2 = wo . att (+ bias)}: the attention block's output. */
     void attentionOutput(LayerWeights w, int n) {
         matmul(w.wo(), b.att, n, b.xb2);
@@ -197,6 +240,49 @@ final class ForwardOps {
         });
         matmul(w.wDown(), b.hb, n, b.xb2);
         addBias(w.bDown(), b.xb2, n);
+    }
+
+    /** {@code xb2 = down . gelu(up . xb + up bias) + down bias}: BERT's feed-forward, no gate. */
+    void geluFeedForward(LayerWeights w, int n) {
+        int ff = w.wUp().rows();
+        matmul(w.wUp(), b.xb, n, b.hb);
+        forTokens(n, (long) ff * 8, t -> {
+            if (w.bUp() != null) {
+                kernels.add(w.bUp(), 0, b.hb, t * ff, ff);
+            }
+            for (int i = t * ff; i < (t + 1) * ff; i++) {
+                b.hb[i] = geluTanh(b.hb[i]);
+            }
+        });
+        matmul(w.wDown(), b.hb, n, b.xb2);
+        addBias(w.bDown(), b.xb2, n);
+    }
+
+    /**
+     * {@code rows[t] = (rows[t] - mean) / sqrt(var + eps) * weight + bias} in place (LayerNorm, as ggml's
+     * {@code ggml_norm}: sums in double, the scale in float).
+     */
+    void layerNormRows(float[] rows, float[] weight, float[] bias, int n) {
+        int width = c.embeddingLength();
+        float eps = c.rmsEpsilon();
+        forTokens(n, (long) width * 4, t -> {
+            int off = t * width;
+            double sum = 0;
+            for (int i = off; i < off + width; i++) {
+                sum += rows[i];
+            }
+            float mean = (float) (sum / width);
+            double sq = 0;
+            for (int i = off; i < off + width; i++) {
+                float d = rows[i] - mean;
+                rows[i] = d;
+                sq += (double) d * d;
+            }
+            float scale = (float) (1.0 / Math.sqrt((float) (sq / width) + eps));
+            for (int i = 0; i < width; i++) {
+                rows[off + i] = rows[off + i] * scale * weight[i] + (bias == null ? 0f : bias[i]);
+            }
+        });
     }
 
     /** {@code gate[i] = act(gate[i]) * up[i]}. */

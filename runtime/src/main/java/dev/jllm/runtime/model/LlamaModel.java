@@ -26,7 +26,7 @@ import java.util.Map;
  * <p>The model does not own the {@link GgufFile}: keep it open while the model is used. One forward pass
  * runs at a time (calls are serialised).
  */
-public final class LlamaModel implements AutoCloseable {
+public final class LlamaModel implements Embedder, AutoCloseable {
 
     /** Larger batches are evaluated in micro-batches of this many tokens, bounding the activation buffers. */
     public static final int MAX_MICRO_BATCH = 512;
@@ -66,9 +66,14 @@ public final class LlamaModel implements AutoCloseable {
      * Builds the model from any weight source (a GGUF file, a Hugging Face checkpoint, a quantizing view): the
      * config says what to compute, the source gives the tensors by their GGUF names.
      *
-     * @throws dev.jllm.models.ModelFormatException for an unsupported weight type or missing / misshapen tensors
+     * @throws dev.jllm.models.ModelFormatException for an encoder, an unsupported weight type or missing / misshapen
+     *                                              tensors
      */
     public static LlamaModel load(WeightSource weights, ModelConfig config, EngineOptions options) {
+        if (config.architecture().encoder()) {
+            throw new dev.jllm.models.ModelFormatException(config.architecture().ggufName() + " is an embedding model"
+                    + " (an encoder): it embeds texts (EncoderModel) and does not generate");
+        }
         return new LlamaModel(config, ModelWeights.load(weights, config, options.vectorized()), options);
     }
 
@@ -136,6 +141,17 @@ public final class LlamaModel implements AutoCloseable {
             sum[i] /= tokens.length;
         }
         return sum;
+    }
+
+    @Override
+    public int embeddingLength() {
+        return config.embeddingLength();
+    }
+
+    /** {@link #meanPooled}: decoders embed by the mean of their final states. */
+    @Override
+    public float[] embed(int[] tokens) {
+        return meanPooled(tokens);
     }
 
     /** {@link #forward}, also adding every token's final-normed hidden state into {@code pooled} when given. */

@@ -66,20 +66,11 @@ class EmbeddingsTest {
             JsonArray want = ((JsonObject) reference.get(i)).getJsonArray("embedding");
             float[] got = ours.data().get(i).embedding();
             assertThat(ours.data().get(i).index()).isEqualTo(i);
-            assertThat(got).hasSize(want.size());
-            double dot = 0, a = 0, b = 0, maxDiff = 0;
-            for (int k = 0; k < got.length; k++) {
-                double w = want.getJsonNumber(k).doubleValue();
-                dot += got[k] * w;
-                a += (double) got[k] * got[k];
-                b += w * w;
-                maxDiff = Math.max(maxDiff, Math.abs(got[k] - w));
-            }
-            double cosine = dot / Math.sqrt(a * b);
-            System.out.printf("embedding %d: cosine %.7f, max |diff| %.2e%n", i, cosine, maxDiff);
-            assertThat(cosine).isGreaterThan(1 - 1e-3);
-            assertThat(maxDiff).isLessThan(1e-3);
-            assertThat(Math.sqrt(a)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+            var agreement = dev.jllm.runtime.EmbeddingAgreement.of(got, want);
+            System.out.printf("embedding %d: cosine %.7f, max |diff| %.2e%n", i, agreement.cosine(), agreement.maxDiff());
+            assertThat(agreement.cosine()).isGreaterThan(1 - 1e-3);
+            assertThat(agreement.maxDiff()).isLessThan(1e-3);
+            assertThat(agreement.norm()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
         }
     }
 

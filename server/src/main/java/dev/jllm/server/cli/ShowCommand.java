@@ -58,7 +58,8 @@ final class ShowCommand extends PrintingCommand {
             row(out, "model", s.tokenizerModel());
             row(out, "pre-tokenizer", s.tokenizerPre());
             row(out, "vocabulary", Integer.toString(s.vocabSize()));
-            row(out, "chat template", chatTemplate(g));
+            row(out, "chat template", dev.jllm.runtime.model.Architecture.isEncoder(s.architecture())
+                    ? "none (an embedding model)" : chatTemplate(g));
             out.flush();
         }
         return 0;
@@ -72,6 +73,11 @@ final class ShowCommand extends PrintingCommand {
         } catch (RuntimeException e) {
             row(out, "runs here", "no: " + e.getMessage());
             return;
+        }
+        if (c.architecture().encoder()) {
+            row(out, "embedding model", "yes: embeddings only (no chat or completion), pooling "
+                    + dev.jllm.runtime.model.EncoderModel.poolingOf(g, c.architecture()).cliName()
+                    + " (" + c.architecture().ggufName() + ".pooling_type), normalized");
         }
         ArchParams p = c.params();
         if (p.hasExperts()) {

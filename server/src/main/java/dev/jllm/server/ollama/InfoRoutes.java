@@ -71,7 +71,9 @@ final class InfoRoutes {
         String model = OllamaRequests.model(body);
         Catalog.Entry e = catalog.find(model).orElseThrow(() -> OllamaException.modelNotFound(model));
         ModelFacts f = facts(e);
-        JsonArrayBuilder caps = Json.createArrayBuilder().add("completion");
+        // an encoder (BERT family) only embeds, as Ollama reports its embedding models
+        boolean embedding = dev.jllm.runtime.model.Architecture.isEncoder(f.details().getString("family", ""));
+        JsonArrayBuilder caps = Json.createArrayBuilder().add(embedding ? "embedding" : "completion");
         if (f.template().contains("tools")) {
             caps.add("tools");
         }

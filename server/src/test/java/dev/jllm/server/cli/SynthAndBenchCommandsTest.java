@@ -56,6 +56,36 @@ class SynthAndBenchCommandsTest {
     }
 
     @Test
+    void synthWritesAnEncoderThatShowReportsAsAnEmbeddingModel() throws Exception {
+        Path file = dir.resolve("bert.gguf");
+        ModelCommandsTest.Run noVocab = ModelCommandsTest.run("synth", "--shape", "bert-small", "--type", "F32",
+                "--out", file.toString());
+        assertThat(noVocab.exit()).isNotZero();
+        assertThat(noVocab.err()).contains("WordPiece vocabulary").doesNotContain("Exception");
+        ModelCommandsTest.Run badPooling = ModelCommandsTest.run("synth", "--shape", "bert-small", "--type", "F32",
+                "--pooling", "rank", "--out", file.toString());
+        assertThat(badPooling.err()).contains("--pooling must be mean, cls or last");
+        ModelCommandsTest.Run s = ModelCommandsTest.run("synth", "--shape", "bert-small", "--type", "F32",
+                "--pooling", "mean", "--vocab", TestData.require("vocab/ggml-vocab-bert-bge.gguf").toString(),
+                "--out", file.toString());
+        assertThat(s.exit()).as(s.err()).isZero();
+        try (GgufFile g = GgufFile.open(file)) {
+            assertThat(g.string("general.architecture")).contains("bert");
+            assertThat(g.longValue("bert.pooling_type", -1)).isEqualTo(1);
+            assertThat(g.bool("bert.attention.causal", true)).isFalse();
+            assertThat(g.requireTensor("position_embd.weight").shape()).containsExactly(32, 64);
+        }
+        ModelCommandsTest.Run show = ModelCommandsTest.run("show", file.toString());
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.out()).contains("architecture         bert")
+                .contains("embedding model      yes: embeddings only (no chat or completion), pooling mean")
+                .contains("chat template        none (an embedding model)");
+        ModelCommandsTest.Run bench = ModelCommandsTest.run("bench", "--model", file.toString(), "-p", "8", "-n", "2");
+        assertThat(bench.exit()).isNotZero();
+        assertThat(bench.err()).contains("bert is an embedding model").doesNotContain("Exception");
+    }
+
+    @Test
     void sameSeedSameBytesAndMixesUseQ6KWhereLlamaCppDoes() throws Exception {
         Path a = dir.resolve("a.gguf");
         Path b = dir.resolve("b.gguf");
