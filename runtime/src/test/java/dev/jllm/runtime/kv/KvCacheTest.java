@@ -26,8 +26,8 @@ class KvCacheTest {
         s.reserve(20);
         assertThat(s.capacity()).isEqualTo(24);
         assertThat(kv.usedBytes()).isEqualTo(3 * page);
-        assertThat(s.keyPages(1)[2]).hasSize(8 * 6);
-        assertThat(s.valuePages(0)[2]).hasSize(8 * 4);
+        assertThat((float[]) s.keyPages(1)[2]).hasSize(8 * 6);
+        assertThat((float[]) s.valuePages(0)[2]).hasSize(8 * 4);
         assertThat(s.length()).isZero();
         s.commit(20);
         assertThat(kv.length(3)).isEqualTo(20);
@@ -74,11 +74,11 @@ class KvCacheTest {
         SequenceCache s = kv.sequence(1);
         s.reserve(30);
         s.commit(30);
-        s.keyPages(0)[0][5] = 42f;
+        ((float[]) s.keyPages(0)[0])[5] = 42f;
         kv.truncate(1, 9);
         assertThat(s.length()).isEqualTo(9);
         assertThat(s.capacity()).isEqualTo(16);
-        assertThat(s.keyPages(0)[0][5]).isEqualTo(42f);
+        assertThat(((float[]) s.keyPages(0)[0])[5]).isEqualTo(42f);
         assertThat(s.keyPages(0)[2]).isNull();
         assertThatThrownBy(() -> kv.truncate(1, 10)).isInstanceOf(IllegalArgumentException.class);
         kv.truncate(1, 0);
