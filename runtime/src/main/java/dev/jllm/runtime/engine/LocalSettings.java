@@ -106,6 +106,10 @@ public record LocalSettings(int threads, int contextSize, int batchSize, int par
                 maxQueue, kvMemory, kvType);
     }
 
+    public LocalSettings withKvType(KvType v) {
+        return new LocalSettings(threads, contextSize, batchSize, parallel, maxQueue, kvMemoryBytes, v);
+    }
+
     /** {@link #maxQueue}, the default applied. */
     public int effectiveQueue() {
         return maxQueue >= 0 ? maxQueue : 4 * parallel;

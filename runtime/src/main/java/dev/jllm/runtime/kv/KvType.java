@@ -16,43 +16,40 @@ import java.util.stream.Collectors;
  * </ul>
  */
 public enum KvType {
-    F32("f32", 1, 4),
-    F16("f16", 1, 2),
-    Q8_0("q8_0", 32, 34);
+    F32,
+    F16,
+    Q8_0;
+
+    /** What the command lines say about {@code --kv-type} (a constant, for picocli's annotations). */
+    public static final String HELP = "KV cache type: f32, f16 (half f32's memory) or q8_0 (about a quarter; head"
+            + " widths a multiple of 32); auto = f16, as llama.cpp";
 
     /** The value that lets the engine choose ({@link #AUTO_CHOICE}). */
     public static final String AUTO = "auto";
 
     /**
      * What {@code auto} means: F16, as llama.cpp's default. It halves the memory of F32 for a change of the logits
-     * well inside llama.cpp's own F16-vs-F32 gap, fits every head width, and decodes about as fast as F32 (see
-     * docs/design.md, "KV cache types").
+     * within llama.cpp's own F16-vs-F32 gap and fits every head width (docs/design.md, "KV cache types").
      */
     public static final KvType AUTO_CHOICE = F16;
 
-    private final String id;
-    private final int blockSize;
-    private final int blockBytes;
-
-    KvType(String id, int blockSize, int blockBytes) {
-        this.id = id;
-        this.blockSize = blockSize;
-        this.blockBytes = blockBytes;
-    }
-
     /** The name used in configs and on the command line ({@code f32}, {@code f16}, {@code q8_0}). */
     public String id() {
-        return id;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** Elements per block: a row's width must be a multiple of it. */
     public int blockSize() {
-        return blockSize;
+        return this == Q8_0 ? 32 : 1;
     }
 
     /** Bytes that {@code elements} elements (a multiple of {@link #blockSize()}) take. */
     public long bytes(long elements) {
-        return elements / blockSize * blockBytes;
+        return switch (this) {
+            case F32 -> elements * Float.BYTES;
+            case F16 -> elements * Short.BYTES;
+            case Q8_0 -> elements / 32 * 34; // a half-float scale and 32 bytes per block
+        };
     }
 
     /**
@@ -66,7 +63,7 @@ public enum KvType {
         }
         String n = name.strip().toLowerCase(Locale.ROOT);
         for (KvType t : values()) {
-            if (t.id.equals(n)) {
+            if (t.id().equals(n)) {
                 return t;
             }
         }
@@ -81,8 +78,8 @@ public enum KvType {
      */
     public void checkHeads(int keyLength, int valueLength) {
         for (int width : new int[] {keyLength, valueLength}) {
-            if (width % blockSize != 0) {
-                throw new IllegalArgumentException("kv_type " + id + " stores blocks of " + blockSize
+            if (width % blockSize() != 0) {
+                throw new IllegalArgumentException("kv_type " + id() + " stores blocks of " + blockSize()
                         + " elements, which do not divide this model's head width of " + width
                         + "; use f16 or f32");
             }
@@ -91,6 +88,6 @@ public enum KvType {
 
     @Override
     public String toString() {
-        return id;
+        return id();
     }
 }

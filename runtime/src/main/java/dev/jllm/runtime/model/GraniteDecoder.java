@@ -32,19 +32,7 @@ final class GraniteDecoder extends Decoder {
 
     @Override
     void layer(int l, Step s) {
-        LayerWeights lw = w.layers()[l];
-        ForwardBuffers b = ops.b;
-        int n = s.n();
-        ops.rmsnormRows(b.x, b.xb, lw.attnNorm(), n);
-        ops.projectQkv(lw, n);
-        ops.normRopeScale(lw, rope, 1f, n);
-        ops.storeKv(l, s);
-        ops.attention(l, s, attention);
-        ops.attentionOutput(lw, n);
-        ops.addToResidual(residualScale, n);
-        ops.rmsnormRows(b.x, b.xb, lw.ffnNorm(), n);
-        feedForward(lw, ForwardOps.Activation.SILU, n);
-        ops.addToResidual(residualScale, n);
+        block(l, s, rope, 1f, attention, residualScale, ForwardOps.Activation.SILU, false);
     }
 
     @Override

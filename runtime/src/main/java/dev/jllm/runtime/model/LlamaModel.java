@@ -16,7 +16,7 @@ import java.util.Map;
  * A decoder-only transformer over the weights of a GGUF file, for every {@link Architecture} (the name is
  * historical): this class checks batches, manages the KV cache and micro-batches, looks up embeddings and
  * computes the output logits; the layers are computed by the architecture family's {@link Decoder}
- * ({@link LlamaDecoder}, {@link Phi3Decoder}, {@link Gemma2Decoder}, {@link Gemma3Decoder},
+ * ({@link LlamaDecoder}, {@link Phi3Decoder}, {@link GemmaDecoder},
  * {@link GraniteDecoder}) from the shared {@link ForwardOps} and {@link MoeFeedForward}.
  *
  * <p>{@link #forward} evaluates a {@link Batch} of tokens of one or several sequences in one pass: each

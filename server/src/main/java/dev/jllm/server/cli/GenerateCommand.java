@@ -7,6 +7,8 @@ import dev.jllm.runtime.engine.GenerationOptions;
 import dev.jllm.runtime.engine.GenerationResult;
 import dev.jllm.runtime.engine.Generator;
 import dev.jllm.runtime.engine.LocalModel;
+import dev.jllm.runtime.engine.LocalSettings;
+import dev.jllm.runtime.kv.KvType;
 import dev.jllm.runtime.sampling.SamplingParams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,6 +63,10 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Quantize float weights at load time: q8_0 or q4_0 (faster and smaller, not exact).")
     String quantize;
 
+    @Option(names = "--kv-type", defaultValue = "auto", paramLabel = "TYPE",
+            description = KvType.HELP + " (default: ${DEFAULT-VALUE}).")
+    String kvType;
+
     @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
             description = "text (stream the generated text) or json (one object at the end) (default: ${DEFAULT-VALUE}).")
     String format;
@@ -94,7 +100,13 @@ final class GenerateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--" + e.getMessage());
         }
-        try (LocalModel m = LocalModel.load(model, ModelPaths.resolve(model), threads, ctx, quantizeType)) {
+        LocalSettings settings;
+        try {
+            settings = LocalSettings.defaults(threads, ctx).withKvType(KvType.parse(kvType));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        try (LocalModel m = LocalModel.load(model, ModelPaths.resolve(model), settings, quantizeType)) {
             int[] tokens = m.tokenizer().encode(prompt, true, false);
             GenerationResult r = Generator.generate(m, tokens, new GenerationOptions(maxTokens, sampling, -1),
                     (text, token, lp) -> {

@@ -2,6 +2,7 @@ package dev.jllm.server.cli;
 
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LocalConfig;
+import dev.jllm.runtime.kv.KvType;
 import dev.jllm.providers.JllmHome;
 import dev.jllm.runtime.engine.LocalLlm;
 import dev.jllm.server.cli.repl.ChatBackend;
@@ -78,6 +79,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Quantize float weights at load time: q8_0 or q4_0 (faster and smaller, not exact). In-process only.")
     String quantize;
 
+    @Option(names = "--kv-type", paramLabel = "TYPE", description = KvType.HELP + " (default). In-process only.")
+    String kvType;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -88,6 +92,13 @@ final class RunCommand implements Callable<Integer> {
         ChatParameters params = parameters();
         if (threads < 0 || ctx < 0) {
             throw new UserError("--threads and --ctx must not be negative");
+        }
+        if (kvType != null) {
+            try {
+                KvType.parse(kvType);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
         }
         boolean terminal = prompt == null && System.console() != null && System.console().isTerminal();
         LineSource io = terminal ? TerminalLines.open(JllmHome.resolve().resolve("history")) : new StreamLines(System.in, out);
@@ -138,9 +149,9 @@ final class RunCommand implements Callable<Integer> {
                 throw new UserError(e.getMessage());
             }
             if (remote.isPresent()) {
-                if (ctx != 0 || threads != 0 || quantize != null) {
+                if (ctx != 0 || threads != 0 || quantize != null || kvType != null) {
                     remote.get().close();
-                    throw new UserError("--ctx, --threads and --quantize set up the engine in this process, but "
+                    throw new UserError("--ctx, --threads, --quantize and --kv-type set up the engine in this process, but "
                             + base + " serves " + model + " with its own settings: add --local to run it here");
                 }
                 err.println("jllm: " + remote.get().describe());
@@ -151,7 +162,7 @@ final class RunCommand implements Callable<Integer> {
         }
         err.println("jllm: running in this process (" + why + ")");
         err.flush();
-        LocalConfig config = LocalConfig.defaults().withThreads(threads).withContextSize(ctx);
+        LocalConfig config = LocalConfig.defaults().withThreads(threads).withContextSize(ctx).withKvType(kvType);
         if (quantize != null) {
             config = config.withOption(LocalLlm.QUANTIZE, quantize);
         }
