@@ -16,22 +16,7 @@ import jdk.incubator.vector.ShortVector;
 final class F16Rows extends KvRows {
 
     F16Rows(boolean vectorized) {
-        super(vectorized);
-    }
-
-    @Override
-    public KvType type() {
-        return KvType.F16;
-    }
-
-    @Override
-    public Object newPage(int elements) {
-        return new short[elements];
-    }
-
-    @Override
-    public Object copy(Object page) {
-        return ((short[]) page).clone();
+        super(KvType.F16, vectorized);
     }
 
     @Override

@@ -8,23 +8,8 @@ final class F32Rows extends KvRows {
     private final Kernels kernels;
 
     F32Rows(boolean vectorized) {
-        super(vectorized);
+        super(KvType.F32, vectorized);
         this.kernels = Kernels.of(vectorized);
-    }
-
-    @Override
-    public KvType type() {
-        return KvType.F32;
-    }
-
-    @Override
-    public Object newPage(int elements) {
-        return new float[elements];
-    }
-
-    @Override
-    public Object copy(Object page) {
-        return ((float[]) page).clone();
     }
 
     @Override

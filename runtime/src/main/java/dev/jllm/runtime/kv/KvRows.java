@@ -15,9 +15,11 @@ public abstract sealed class KvRows permits F32Rows, F16Rows, Q8Rows {
     private static final KvRows[] SCALAR = {new F32Rows(false), new F16Rows(false), new Q8Rows(false)};
     private static final KvRows[] VECTOR = {new F32Rows(true), new F16Rows(true), new Q8Rows(true)};
 
+    private final KvType type;
     protected final boolean vectorized;
 
-    KvRows(boolean vectorized) {
+    KvRows(KvType type, boolean vectorized) {
+        this.type = type;
         this.vectorized = vectorized;
     }
 
@@ -26,13 +28,28 @@ public abstract sealed class KvRows permits F32Rows, F16Rows, Q8Rows {
         return (vectorized ? VECTOR : SCALAR)[type.ordinal()];
     }
 
-    public abstract KvType type();
+    public KvType type() {
+        return type;
+    }
 
     /** A zeroed page of {@code elements} elements (a multiple of the type's block size). */
-    public abstract Object newPage(int elements);
+    public Object newPage(int elements) {
+        return switch (type) {
+            case F32 -> new float[elements];
+            case F16 -> new short[elements];
+            case Q8_0 -> new byte[Math.toIntExact(type.bytes(elements))];
+        };
+    }
 
     /** An independent copy of {@code page} (copy-on-write of a shared page). */
-    public abstract Object copy(Object page);
+    public Object copy(Object page) {
+        return switch (page) {
+            case float[] f -> f.clone();
+            case short[] h -> h.clone();
+            case byte[] q -> q.clone();
+            default -> throw new IllegalArgumentException("not a KV page: " + page);
+        };
+    }
 
     /** Stores {@code n} floats of {@code src} (a whole row: a multiple of the block size) at element {@code at}. */
     public abstract void store(float[] src, int srcOff, Object page, int at, int n);

@@ -24,22 +24,7 @@ final class Q8Rows extends KvRows {
     private static final int BLOCK_BYTES = 34;
 
     Q8Rows(boolean vectorized) {
-        super(vectorized);
-    }
-
-    @Override
-    public KvType type() {
-        return KvType.Q8_0;
-    }
-
-    @Override
-    public Object newPage(int elements) {
-        return new byte[Math.toIntExact(KvType.Q8_0.bytes(elements))];
-    }
-
-    @Override
-    public Object copy(Object page) {
-        return ((byte[]) page).clone();
+        super(KvType.Q8_0, vectorized);
     }
 
     @Override

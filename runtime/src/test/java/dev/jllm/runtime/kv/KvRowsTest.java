@@ -221,11 +221,8 @@ class KvRowsTest {
 
     @Test
     void typesParseByTheirConfigNamesAndUnknownOnesAreRefusedNamingKvType() {
-        assertThat(KvType.parse("f32")).isEqualTo(KvType.F32);
-        assertThat(KvType.parse(" F16 ")).isEqualTo(KvType.F16);
-        assertThat(KvType.parse("q8_0")).isEqualTo(KvType.Q8_0);
-        assertThat(KvType.parse("auto")).isEqualTo(KvType.AUTO_CHOICE);
-        assertThat(KvType.parse(null)).isEqualTo(KvType.AUTO_CHOICE);
+        java.util.Map.of("f32", KvType.F32, " F16 ", KvType.F16, "q8_0", KvType.Q8_0, "auto", KvType.AUTO_CHOICE, "",
+                KvType.AUTO_CHOICE).forEach((name, type) -> assertThat(KvType.parse(name)).as(name).isEqualTo(type));
         assertThatThrownBy(() -> KvType.parse("q4_0"))
                 .hasMessage("kv_type 'q4_0' is not a KV cache type; accepted: auto, f32, f16, q8_0");
         assertThatThrownBy(() -> KvType.Q8_0.checkHeads(8, 8))

@@ -1,0 +1,108 @@
+package dev.jllm.bench;
+
+import dev.jllm.models.gguf.GgufFile;
+import dev.jllm.runtime.kv.KvCache;
+import dev.jllm.runtime.kv.KvLayout;
+import dev.jllm.runtime.kv.KvRows;
+import dev.jllm.runtime.kv.KvType;
+import dev.jllm.runtime.kv.SequenceCache;
+import dev.jllm.runtime.model.Batch;
+import dev.jllm.runtime.model.EngineOptions;
+import dev.jllm.runtime.model.LlamaModel;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.Set;
+
+/**
+ * Decode speed by KV cache type at a long context, side by side in one process: {@code KvTypeDecode --model FILE
+ * [--threads 2] [--depth 2048] [--tokens 16] [--rounds 3]}. Each type's cache holds {@code depth} positions, then
+ * {@code tokens} tokens are decoded one at a time after them; per round the types take turns, so a noisy machine
+ * slows them alike. Prints tok/s per type and round, and the mean ratio to F32, with the KV bytes each holds.
+ *
+ * <p>The {@code depth} positions hold random keys and values (normal, unit scale), written through the type's
+ * {@link KvRows} as a forward pass stores its rows: a decode step costs the same whatever they hold, and
+ * evaluating a 2048-token prompt for each type would take longer than the measurement itself on a small machine.
+ */
+public final class KvTypeDecode {
+    private KvTypeDecode() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = Args.parse(args, Set.of("model", "threads", "depth", "tokens", "rounds"));
+        int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
+        int depth = Integer.parseInt(a.getOrDefault("depth", "2048"));
+        int tokens = Integer.parseInt(a.getOrDefault("tokens", "16"));
+        int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
+        KvType[] types = KvType.values();
+        try (GgufFile gguf = GgufFile.open(Path.of(Args.require(a, "model")));
+             LlamaModel net = LlamaModel.load(gguf, EngineOptions.defaults().withThreads(threads))) {
+            KvCache[] caches = new KvCache[types.length];
+            for (int i = 0; i < types.length; i++) {
+                caches[i] = net.newKvCache(depth + tokens, Long.MAX_VALUE, types[i]);
+                fill(caches[i], depth);
+                System.out.printf("%s: %d bytes per position and layer, %d bytes of KV pages at depth %d%n", types[i],
+                        caches[i].layout().positionBytes(), caches[i].usedBytes(), depth);
+            }
+            System.out.printf("%s, %d threads, %d tokens decoded after %d positions%n", Path.of(a.get("model"))
+                    .getFileName(), threads, tokens, depth);
+            for (int i = 0; i < types.length; i++) {
+                decode(net, caches[i], depth, Math.min(4, tokens), 1); // warm-up: the JIT compiles each type's reads
+            }
+            double[] sum = new double[types.length];
+            for (int r = 1; r <= rounds; r++) {
+                StringBuilder line = new StringBuilder("round " + r + ":");
+                for (int i = 0; i < types.length; i++) {
+                    double tps = decode(net, caches[i], depth, tokens, 1 + r);
+                    sum[i] += tps;
+                    line.append(String.format(" %s %6.3f tok/s", types[i], tps));
+                }
+                System.out.println(line);
+            }
+            StringBuilder ratios = new StringBuilder("mean over rounds, ratio to f32:");
+            for (int i = 0; i < types.length; i++) {
+                ratios.append(String.format(" %s %.3f", types[i], sum[i] / sum[0]));
+            }
+            System.out.println(ratios);
+        }
+    }
+
+    /** Sequence 0 of {@code kv} with {@code depth} positions of random rows in every layer. */
+    private static void fill(KvCache kv, int depth) {
+        KvLayout layout = kv.layout();
+        KvRows rows = layout.rows(false);
+        SplittableRandom rnd = new SplittableRandom(7);
+        SequenceCache s = kv.sequence(0);
+        s.reserve(depth);
+        float[] k = new float[layout.keyWidth()];
+        float[] v = new float[layout.valueWidth()];
+        for (int l = 0; l < layout.layers(); l++) {
+            for (int p = 0; p < depth; p++) {
+                gaussian(rnd, k);
+                gaussian(rnd, v);
+                rows.store(k, 0, s.keyPages(l)[p >> s.pageShift()], s.offset(p) * k.length, k.length);
+                rows.store(v, 0, s.valuePages(l)[p >> s.pageShift()], s.offset(p) * v.length, v.length);
+            }
+        }
+        s.commit(depth);
+    }
+
+    private static void gaussian(SplittableRandom rnd, float[] out) {
+        for (int i = 0; i < out.length; i++) {
+            // Box-Muller: SplittableRandom has no nextGaussian of its own
+            out[i] = (float) (Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble()));
+        }
+    }
+
+    /** Tokens/s of {@code tokens} decode steps of a sequence sharing sequence 0's {@code depth} positions. */
+    private static double decode(LlamaModel net, KvCache kv, int depth, int tokens, int sequence) {
+        kv.share(0, sequence, depth);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < tokens; i++) {
+            net.forward(new Batch().add(1 + i, depth + i, sequence, true), kv);
+        }
+        long nanos = System.nanoTime() - t0;
+        kv.drop(sequence);
+        return tokens * 1e9 / nanos;
+    }
+}
