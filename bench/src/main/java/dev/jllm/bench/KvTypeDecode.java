@@ -17,8 +17,9 @@ import java.util.Set;
 /**
  * Decode speed by KV cache type at a long context, side by side in one process: {@code KvTypeDecode --model FILE
  * [--threads 2] [--depth 2048] [--tokens 16] [--rounds 3]}. Each type's cache holds {@code depth} positions, then
- * {@code tokens} tokens are decoded one at a time after them; per round the types take turns, so a noisy machine
- * slows them alike. Prints tok/s per type and round, and the mean ratio to F32, with the KV bytes each holds.
+ * {@code tokens} tokens are decoded one at a time after them, the types taking turns token by token, so a noisy
+ * machine slows them alike. Prints tok/s per type and round, and the mean ratio to F32, with the KV bytes each
+ * holds.
  *
  * <p>The {@code depth} positions hold random keys and values (normal, unit scale), written through the type's
  * {@link KvRows} as a forward pass stores its rows: a decode step costs the same whatever they hold, and
@@ -30,10 +31,10 @@ public final class KvTypeDecode {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = Args.parse(args, Set.of("model", "threads", "depth", "tokens", "rounds"));
-        int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
-        int depth = Integer.parseInt(a.getOrDefault("depth", "2048"));
-        int tokens = Integer.parseInt(a.getOrDefault("tokens", "16"));
-        int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
+        int threads = Args.integer(a, "threads", 2);
+        int depth = Args.integer(a, "depth", 2048);
+        int tokens = Args.integer(a, "tokens", 16);
+        int rounds = Args.integer(a, "rounds", 3);
         KvType[] types = KvType.values();
         try (GgufFile gguf = GgufFile.open(Path.of(Args.require(a, "model")));
              LlamaModel net = LlamaModel.load(gguf, EngineOptions.defaults().withThreads(threads))) {
@@ -46,16 +47,15 @@ public final class KvTypeDecode {
             }
             System.out.printf("%s, %d threads, %d tokens decoded after %d positions%n", Path.of(a.get("model"))
                     .getFileName(), threads, tokens, depth);
-            for (int i = 0; i < types.length; i++) {
-                decode(net, caches[i], depth, Math.min(4, tokens), 1); // warm-up: the JIT compiles each type's reads
-            }
+            // warm-up: the JIT compiles each type's reads
+            decode(net, caches, depth, Math.min(4, tokens), 1);
             double[] sum = new double[types.length];
             for (int r = 1; r <= rounds; r++) {
+                double[] tps = decode(net, caches, depth, tokens, 1 + r);
                 StringBuilder line = new StringBuilder("round " + r + ":");
                 for (int i = 0; i < types.length; i++) {
-                    double tps = decode(net, caches[i], depth, tokens, 1 + r);
-                    sum[i] += tps;
-                    line.append(String.format(" %s %6.3f tok/s", types[i], tps));
+                    sum[i] += tps[i];
+                    line.append(String.format(" %s %6.3f tok/s", types[i], tps[i]));
                 }
                 System.out.println(line);
             }
@@ -94,15 +94,27 @@ public final class KvTypeDecode {
         }
     }
 
-    /** Tokens/s of {@code tokens} decode steps of a sequence sharing sequence 0's {@code depth} positions. */
-    private static double decode(LlamaModel net, KvCache kv, int depth, int tokens, int sequence) {
-        kv.share(0, sequence, depth);
-        long t0 = System.nanoTime();
-        for (int i = 0; i < tokens; i++) {
-            net.forward(new Batch().add(1 + i, depth + i, sequence, true), kv);
+    /**
+     * Tokens/s of each cache's {@code tokens} decode steps after its {@code depth} positions (a sequence sharing
+     * sequence 0's pages), the caches taking turns token by token so that the machine's swings hit them alike.
+     */
+    private static double[] decode(LlamaModel net, KvCache[] caches, int depth, int tokens, int sequence) {
+        long[] nanos = new long[caches.length];
+        for (KvCache kv : caches) {
+            kv.share(0, sequence, depth);
         }
-        long nanos = System.nanoTime() - t0;
-        kv.drop(sequence);
-        return tokens * 1e9 / nanos;
+        for (int i = 0; i < tokens; i++) {
+            for (int c = 0; c < caches.length; c++) {
+                long t0 = System.nanoTime();
+                net.forward(new Batch().add(1 + i, depth + i, sequence, true), caches[c]);
+                nanos[c] += System.nanoTime() - t0;
+            }
+        }
+        double[] tps = new double[caches.length];
+        for (int c = 0; c < caches.length; c++) {
+            caches[c].drop(sequence);
+            tps[c] = tokens * 1e9 / nanos[c];
+        }
+        return tps;
     }
 }

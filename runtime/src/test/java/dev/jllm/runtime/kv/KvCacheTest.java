@@ -11,6 +11,14 @@ class KvCacheTest {
         return new KvCache(new KvLayout(2, 6, 4, maxContext, 8, maxBytes));
     }
 
+    /** Sequence {@code id} with {@code length} positions reserved and committed, as after a forward pass. */
+    private static SequenceCache written(KvCache kv, int id, int length) {
+        SequenceCache s = kv.sequence(id);
+        s.reserve(length);
+        s.commit(length);
+        return s;
+    }
+
     @Test
     void sequencesGrowPageByPageAndReportTheirLength() {
         KvCache kv = cache(100, 1 << 20);
@@ -39,9 +47,7 @@ class KvCacheTest {
     @Test
     void overflowIsAnExplicitErrorAndChangesNothing() {
         KvCache kv = cache(16, 1 << 20);
-        SequenceCache s = kv.sequence(0);
-        s.reserve(16);
-        s.commit(16);
+        SequenceCache s = written(kv, 0, 16);
         long used = kv.usedBytes();
         assertThatThrownBy(() -> s.reserve(17))
                 .isInstanceOfSatisfying(ContextOverflowException.class, e -> {
@@ -71,9 +77,7 @@ class KvCacheTest {
     @Test
     void truncateKeepsAPrefixAndFreesWholePagesBeyondIt() {
         KvCache kv = cache(100, 1 << 20);
-        SequenceCache s = kv.sequence(1);
-        s.reserve(30);
-        s.commit(30);
+        SequenceCache s = written(kv, 1, 30);
         ((float[]) s.keyPages(0)[0])[5] = 42f;
         kv.truncate(1, 9);
         assertThat(s.length()).isEqualTo(9);

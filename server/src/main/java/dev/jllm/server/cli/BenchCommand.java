@@ -51,7 +51,7 @@ final class BenchCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     int depth;
 
-    @Option(names = {"--kv-type", "-ctk"}, defaultValue = "auto", paramLabel = "TYPE",
+    @Option(names = "--kv-type", defaultValue = "auto", paramLabel = "TYPE",
             description = KvType.HELP + " (default: ${DEFAULT-VALUE}).")
     String kvType;
 
