@@ -224,7 +224,11 @@ class LocalLlmTest extends StoriesServiceFixture {
                 .isInstanceOf(LlmException.class).hasMessageContaining("kvmemory").hasMessageContaining("kv_memory");
         service.create("budget", LocalConfig.of(model).withOption("kv_memory", "64m"));
         assertThat(service.info("budget").details()).containsEntry("kv_memory", Long.toString(64L << 20))
-                .containsEntry("parallel", "4").containsEntry("max_queue", "16");
+                .containsEntry("parallel", "4").containsEntry("max_queue", "16").containsEntry("kv_type", "f16");
+        service.create("exact", LocalConfig.of(model).withKvType("f32"));
+        assertThat(service.info("exact").details()).containsEntry("kv_type", "f32");
+        assertThatThrownBy(() -> service.create("bad", LocalConfig.of(model).withKvType("int4")))
+                .isInstanceOf(LlmException.class).hasMessageContaining("kv_type 'int4'");
     }
 
     @Test
