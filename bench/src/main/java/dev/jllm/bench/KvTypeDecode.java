@@ -19,7 +19,8 @@ import java.util.Set;
  * [--threads 2] [--depth 2048] [--tokens 16] [--rounds 3]}. Each type's cache holds {@code depth} positions, then
  * {@code tokens} tokens are decoded one at a time after them, the types taking turns token by token, so a noisy
  * machine slows them alike. Prints tok/s per type and round, and the mean ratio to F32, with the KV bytes each
- * holds.
+ * holds. Then the attention's reads alone (dot products with the keys, weighted sum of the values, one thread), the
+ * part of a step the KV type changes.
  *
  * <p>The {@code depth} positions hold random keys and values (normal, unit scale), written through the type's
  * {@link KvRows} as a forward pass stores its rows: a decode step costs the same whatever they hold, and
@@ -59,12 +60,60 @@ public final class KvTypeDecode {
                 }
                 System.out.println(line);
             }
-            StringBuilder ratios = new StringBuilder("mean over rounds, ratio to f32:");
-            for (int i = 0; i < types.length; i++) {
-                ratios.append(String.format(" %s %.3f", types[i], sum[i] / sum[0]));
+            if (rounds > 0) {
+                StringBuilder ratios = new StringBuilder("mean over rounds, ratio to f32:");
+                for (int i = 0; i < types.length; i++) {
+                    ratios.append(String.format(" %s %.3f", types[i], sum[i] / sum[0]));
+                }
+                System.out.println(ratios);
             }
-            System.out.println(ratios);
+            attentionReads(net, caches, depth);
         }
+    }
+
+    /**
+     * The attention's own reads, without the rest of a decode step: for every layer and query head, the dot products
+     * with the {@code depth} cached keys and the weighted sum of the values, on one thread, through each type's
+     * vector {@link KvRows} on the caches' own pages; the best of 20 passes per type, the types taking turns.
+     */
+    private static void attentionReads(LlamaModel net, KvCache[] caches, int depth) {
+        int hk = net.config().keyLength();
+        int heads = net.config().headCount();
+        int group = heads / net.config().headCountKv();
+        float[] q = new float[heads * hk];
+        gaussian(new SplittableRandom(3), q);
+        float[] scores = new float[depth];
+        float[] out = new float[heads * hk];
+        double[] best = new double[caches.length];
+        java.util.Arrays.fill(best, Double.MAX_VALUE);
+        for (int pass = 0; pass < 20; pass++) {
+            for (int c = 0; c < caches.length; c++) {
+                KvLayout layout = caches[c].layout();
+                KvRows rows = layout.rows(true);
+                SequenceCache s = caches[c].sequence(0);
+                long t0 = System.nanoTime();
+                for (int l = 0; l < layout.layers(); l++) {
+                    Object[] keys = s.keyPages(l);
+                    Object[] values = s.valuePages(l);
+                    for (int h = 0; h < heads; h++) {
+                        int head = (h / group) * hk;
+                        for (int p = 0; p < depth; p++) {
+                            scores[p] = rows.dot(q, h * hk, keys[p >> s.pageShift()], s.offset(p) * layout.keyWidth() + head, hk);
+                        }
+                        for (int p = 0; p < depth; p++) {
+                            rows.axpy(scores[p] * 1e-3f, values[p >> s.pageShift()], s.offset(p) * layout.valueWidth() + head,
+                                    out, h * hk, hk);
+                        }
+                    }
+                }
+                best[c] = Math.min(best[c], (System.nanoTime() - t0) / 1e6);
+            }
+        }
+        StringBuilder line = new StringBuilder("attention reads of one token, best of 20, one thread:");
+        for (int c = 0; c < caches.length; c++) {
+            line.append(String.format(" %s %.1f ms (%.2f)", caches[c].layout().type(), best[c], best[c] / best[0]));
+        }
+        System.out.println(line);
     }
 
     /** Sequence 0 of {@code kv} with {@code depth} positions of random rows in every layer. */
