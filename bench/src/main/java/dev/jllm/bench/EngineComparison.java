@@ -37,9 +37,9 @@ public final class EngineComparison {
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = Args.parse(argv, Set.of("model", "shape", "tokenizer", "work", "n", "runs", "threads",
                 "prompt"));
-        int n = Integer.parseInt(a.getOrDefault("n", "32"));
-        int runs = Integer.parseInt(a.getOrDefault("runs", "3"));
-        int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
+        int n = Args.integer(a, "n", 32);
+        int runs = Args.integer(a, "runs", 3);
+        int threads = Args.integer(a, "threads", 2);
         String prompt = a.getOrDefault("prompt", "Once upon a time");
         Path dir;
         if (a.containsKey("model")) {

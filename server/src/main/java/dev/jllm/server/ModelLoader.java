@@ -106,6 +106,7 @@ final class ModelLoader implements Runnable {
         LocalConfig local = LocalConfig.of(spec.ref())
                 .withThreads(config.threads())
                 .withContextSize(config.contextSize())
+                .withKvType(config.kvType())
                 .withParallel(config.parallel());
         // the local engine's option name (LocalLlm.QUANTIZE); the server does not depend on the runtime
         if (spec.chatTemplateFile() != null) {

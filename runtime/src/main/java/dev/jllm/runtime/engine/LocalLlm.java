@@ -265,6 +265,7 @@ public final class LocalLlm implements Llm {
         details.put("max_queue", Integer.toString(settings.effectiveQueue()));
         details.put("batch_size", Integer.toString(settings.batchSize()));
         details.put("kv_memory", Long.toString(settings.effectiveKvMemory()));
+        details.put("kv_type", settings.kvType().id());
         // live load, summed over the loaded models' schedulers
         int active = 0;
         int waiting = 0;

@@ -8,7 +8,8 @@ import dev.jllm.runtime.model.Embedder;
 import dev.jllm.runtime.model.EncoderModel;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.model.LlamaModel;
-import dev.jllm.runtime.model.ModelConfig;
+import dev.jllm.runtime.kv.KvLayout;
+import dev.jllm.runtime.kv.KvType;
 import dev.jllm.runtime.sampling.SamplingParams;
 import dev.jllm.runtime.scheduler.Scheduler;
 import dev.jllm.runtime.scheduler.SchedulerConfig;
@@ -86,7 +87,7 @@ public final class LocalModel implements AutoCloseable {
         this.scheduler = model == null ? null : new Scheduler(id, model, tokenizer, endOfGeneration,
                 new SchedulerConfig(settings.parallel(), settings.effectiveQueue(), settings.batchSize(),
                         SchedulerConfig.defaultInterleave(settings.batchSize()), contextSize, kvMemory,
-                        SchedulerConfig.DEFAULT_PREFIX_ENTRIES));
+                        SchedulerConfig.DEFAULT_PREFIX_ENTRIES, settings.kvType()));
     }
 
     /**
@@ -141,7 +142,7 @@ public final class LocalModel implements AutoCloseable {
             long kvMemory = settings.effectiveKvMemory();
             // an encoder keeps no KV cache, and its positions end at the trained context
             int ctx = files.encoder() != null ? Math.min(wanted, trained)
-                    : fitContext(id, files.config(), wanted, kvMemory);
+                    : fitContext(id, files.network(), settings.kvType(), wanted, kvMemory);
             return new LocalModel(id, path, files, settings, ctx, kvMemory, System.nanoTime() - t0);
         } catch (RuntimeException | Error e) {
             release(files);
@@ -161,11 +162,20 @@ public final class LocalModel implements AutoCloseable {
 
     /**
      * The context per sequence: {@code wanted}, or less when one sequence of that length would not fit the KV
-     * memory budget (whole pages of {@link dev.jllm.runtime.kv.KvLayout#DEFAULT_PAGE_SIZE} positions).
+     * memory budget (whole pages of {@link KvLayout#DEFAULT_PAGE_SIZE} positions of
+     * {@code kvType}, so an F16 or Q8_0 cache fits a longer context in the same budget).
+     *
+     * @throws LlmException INVALID_REQUEST when the model's heads do not fit the type's blocks
      */
-    private static int fitContext(String id, ModelConfig c, int wanted, long kvMemory) {
-        long bytesPerPosition = (long) c.blockCount() * (c.keyWidth() + c.valueWidth()) * Float.BYTES;
-        int page = dev.jllm.runtime.kv.KvLayout.DEFAULT_PAGE_SIZE;
+    private static int fitContext(String id, LlamaModel model, KvType kvType, int wanted, long kvMemory) {
+        KvLayout layout;
+        try {
+            layout = model.kvLayout(wanted, kvMemory, kvType);
+        } catch (IllegalArgumentException e) {
+            throw LlmException.invalid(id + ": " + e.getMessage());
+        }
+        long bytesPerPosition = layout.layers() * layout.positionBytes();
+        int page = KvLayout.DEFAULT_PAGE_SIZE;
         long fits = kvMemory / (bytesPerPosition * page) * page;
         if (fits >= wanted) {
             return wanted;

@@ -1,5 +1,6 @@
 package dev.jllm.runtime.model;
 
+import dev.jllm.runtime.kv.KvRows;
 import dev.jllm.runtime.kv.SequenceCache;
 import dev.jllm.runtime.parallel.WorkerPool;
 import dev.jllm.runtime.tensor.Kernels;
@@ -105,16 +106,17 @@ final class ForwardOps {
         });
     }
 
-    /** Appends every token's k and v to its sequence's cache of {@code layer}. */
+    /** Appends every token's k and v to its sequence's cache of {@code layer}, converted to the cache's type. */
     void storeKv(int layer, Step s) {
         int kw = c.keyWidth();
         int vw = c.valueWidth();
-        for (int t = 0; t < s.n(); t++) {
+        KvRows rows = s.rows();
+        forTokens(s.n(), (long) (kw + vw) * 4, t -> {
             SequenceCache seq = s.seqs()[t];
             int p = s.positions()[t];
-            System.arraycopy(b.k, t * kw, seq.keyPages(layer)[p >> seq.pageShift()], seq.offset(p) * kw, kw);
-            System.arraycopy(b.v, t * vw, seq.valuePages(layer)[p >> seq.pageShift()], seq.offset(p) * vw, vw);
-        }
+            rows.store(b.k, t * kw, seq.keyPages(layer)[p >> seq.pageShift()], seq.offset(p) * kw, kw);
+            rows.store(b.v, t * vw, seq.valuePages(layer)[p >> seq.pageShift()], seq.offset(p) * vw, vw);
+        });
     }
 
     /** Causal grouped-query attention of every (token, head) over its sequence's visible cached positions into {@code att}. */
@@ -141,14 +143,15 @@ final class ForwardOps {
         float cap = spec.softcap();
         long span = spec.window() > 0 ? Math.min(maxPos + 1, spec.window()) : maxPos + 1;
         long workPerItem = span * (hk + hv);
+        KvRows rows = s.rows();
         pool.forRange(n * heads, minItems(workPerItem, n * heads), (worker, from, to) -> {
             float[] sc = scores[worker];
             for (int item = from; item < to; item++) {
                 int t = item / heads;
                 int h = item % heads;
                 SequenceCache seq = s.seqs()[t];
-                float[][] keys = seq.keyPages(layer);
-                float[][] values = seq.valuePages(layer);
+                Object[] keys = seq.keyPages(layer);
+                Object[] values = seq.valuePages(layer);
                 int shift = seq.pageShift();
                 int pos = positions[t];
                 int first = spec.firstVisible(pos);
@@ -157,7 +160,7 @@ final class ForwardOps {
                 int vOff = (h / group) * hv;
                 int qOff = t * qw + h * hk;
                 for (int j = first; j <= pos; j++) {
-                    sc[j - first] = kernels.dot(b.q, qOff, keys[j >> shift], seq.offset(j) * kw + kOff, hk) * scale;
+                    sc[j - first] = rows.dot(b.q, qOff, keys[j >> shift], seq.offset(j) * kw + kOff, hk) * scale;
                 }
                 if (cap > 0f) {
                     float inv = 1f / cap;
@@ -169,7 +172,7 @@ final class ForwardOps {
                 int outOff = t * heads * hv + h * hv;
                 Arrays.fill(b.att, outOff, outOff + hv, 0f);
                 for (int j = first; j <= pos; j++) {
-                    kernels.axpy(sc[j - first], values[j >> shift], seq.offset(j) * vw + vOff, b.att, outOff, hv);
+                    rows.axpy(sc[j - first], values[j >> shift], seq.offset(j) * vw + vOff, b.att, outOff, hv);
                 }
             }
         });

@@ -9,12 +9,8 @@ import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.ContentPart;
-import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.models.testing.TestData;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,25 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The local instance type reached as users reach it: through the main-mode service and the provider SPI. */
-class LocalLlmTest {
-    @TempDir
-    Path home;
+class LocalLlmTest extends StoriesServiceFixture {
 
-    LlmServiceMain service;
-    String model;
-
-    @BeforeEach
-    void start() {
-        model = TestData.require("stories260K/stories260K.gguf").toString();
-        service = new LlmServiceMain(home);
-        service.create("s", LocalConfig.of(model).withThreads(2));
-        service.setCurrentModel(model, "local", "s");
-    }
-
-    @AfterEach
-    void stop() {
-        service.close();
-    }
 
     private ChatCompletionRequest.Builder request(String text) {
         return ChatCompletionRequest.builder().model(model).temperature(0.0).maxTokens(40)
@@ -245,7 +224,11 @@ class LocalLlmTest {
                 .isInstanceOf(LlmException.class).hasMessageContaining("kvmemory").hasMessageContaining("kv_memory");
         service.create("budget", LocalConfig.of(model).withOption("kv_memory", "64m"));
         assertThat(service.info("budget").details()).containsEntry("kv_memory", Long.toString(64L << 20))
-                .containsEntry("parallel", "4").containsEntry("max_queue", "16");
+                .containsEntry("parallel", "4").containsEntry("max_queue", "16").containsEntry("kv_type", "f16");
+        service.create("exact", LocalConfig.of(model).withKvType("f32"));
+        assertThat(service.info("exact").details()).containsEntry("kv_type", "f32");
+        assertThatThrownBy(() -> service.create("bad", LocalConfig.of(model).withKvType("int4")))
+                .isInstanceOf(LlmException.class).hasMessageContaining("kv_type 'int4'");
     }
 
     @Test

@@ -81,7 +81,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         engine.check();
         PrintWriter out = spec.commandLine().getOut();
-        try (LocalModel m = LocalModel.load(model, ModelPaths.resolve(model), engine.threads, engine.ctx,
+        try (LocalModel m = LocalModel.load(model, ModelPaths.resolve(model), engine.settings(),
                 engine.quantizeType())) {
             int[] tokens = m.tokenizer().encode(prompt, true, false);
             GenerationResult r = Generator.generate(m, tokens, new GenerationOptions(maxTokens, sampling, -1),

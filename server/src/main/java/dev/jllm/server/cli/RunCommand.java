@@ -124,7 +124,7 @@ final class RunCommand extends PrintingCommand {
             if (remote.isPresent()) {
                 if (engine.anyGiven()) {
                     remote.get().close();
-                    throw new UserError("--ctx, --threads and --quantize set up the engine in this process, but "
+                    throw new UserError("--ctx, --threads, --quantize and --kv-type set up the engine in this process, but "
                             + base + " serves " + model + " with its own settings: add --local to run it here");
                 }
                 err.println("jllm: " + remote.get().describe());

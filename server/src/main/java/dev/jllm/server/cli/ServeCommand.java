@@ -1,5 +1,7 @@
 package dev.jllm.server.cli;
 
+import dev.jllm.runtime.kv.KvType;
+
 import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.server.JllmServer;
 import dev.jllm.server.ModelSpec;
@@ -77,6 +79,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"--ctx", "--context-length"}, defaultValue = "${env:JLLM_CONTEXT_LENGTH:-0}", paramLabel = "N",
             description = "Context size in tokens per sequence (env JLLM_CONTEXT_LENGTH; default: the model's).")
     int ctx;
+
+    @Option(names = "--kv-type", defaultValue = "${env:JLLM_KV_CACHE_TYPE:-auto}", paramLabel = "TYPE",
+            description = KvType.HELP + " (env JLLM_KV_CACHE_TYPE; default: ${DEFAULT-VALUE}).")
+    String kvType;
 
     @Option(names = {"--parallel", "--num-parallel"}, defaultValue = "${env:JLLM_NUM_PARALLEL:-4}",
             paramLabel = "N", description = "Generations at once per model; more wait in line (env"
@@ -188,6 +194,11 @@ final class ServeCommand implements Callable<Integer> {
         if (parallel < 1) {
             throw new UserError("--parallel must be at least 1, got " + parallel);
         }
+        try {
+            KvType.parse(kvType);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
         if (orphanTimeout < 1) {
             throw new UserError("--orphan-timeout must be at least 1 second, got " + orphanTimeout);
         }
@@ -223,7 +234,7 @@ final class ServeCommand implements Callable<Integer> {
         List<String> origins = corsOrigins.isEmpty() ? fromEnv("JLLM_ORIGINS", ",") : corsOrigins;
         try {
             return ServerConfig.defaults().withHost(listen.host()).withPort(port).withModels(specs)
-                    .withThreads(threads).withContextSize(ctx).withParallel(parallel).withApiKey(apiKey)
+                    .withThreads(threads).withContextSize(ctx).withKvType(kvType).withParallel(parallel).withApiKey(apiKey)
                     .withCorsOrigins(origins).withMaxBodyBytes((long) maxBodyMb << 20).withOnDemand(onDemand)
                     .withJobs(JobLimits.defaults().withOrphanTimeout(java.time.Duration.ofSeconds(orphanTimeout)));
         } catch (IllegalArgumentException e) {

@@ -180,7 +180,7 @@ public final class OnDemandModels implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "loading " + f.canonical() + " on demand as '" + instance + "'");
             try {
                 LocalConfig local = LocalConfig.of(f.canonical()).withThreads(config.threads()).withContextSize(ctx)
-                        .withParallel(config.parallel());
+                        .withKvType(config.kvType()).withParallel(config.parallel());
                 // An on-demand model is the server's own doing: not an instance to bring back after a restart.
                 if (service instanceof dev.jllm.providers.LlmServiceMain main) {
                     main.createUnsaved(instance, local);

@@ -45,8 +45,10 @@ class SynthAndBenchCommandsTest {
         try (JsonReader r = jakarta.json.Json.createReader(new StringReader(b.out()))) {
             o = r.readObject();
         }
-        assertThat(o.keySet()).containsExactly("model", "type", "threads", "pp", "tg");
+        assertThat(o.keySet()).containsExactly("model", "type", "threads", "kv_type", "depth", "kv_depth_bytes", "pp",
+                "tg");
         assertThat(o.getString("model")).isEqualTo("s.gguf");
+        assertThat(o.getString("kv_type")).as("auto is f16, as llama-bench's default").isEqualTo("f16");
         assertThat(o.getString("type")).isEqualTo("Q8_0");
         assertThat(o.getInt("threads")).isEqualTo(1);
         assertThat(o.getJsonObject("pp").getInt("n")).isEqualTo(16);
@@ -115,9 +117,19 @@ class SynthAndBenchCommandsTest {
             assertThat(g.requireTensor("blk.0.attn_q.weight").type()).isEqualTo(GgmlType.IQ4_NL);
         }
         ModelCommandsTest.Run b = ModelCommandsTest.run("bench", "--model", file.toString(), "-p", "4", "-n", "2",
-                "-r", "1", "-t", "1", "--format", "json");
+                "-r", "1", "-t", "1", "-d", "70", "--kv-type", "f32", "--format", "json");
         assertThat(b.exit()).as(b.err()).isZero();
-        assertThat(b.out()).contains("\"type\":\"IQ4_XS\"");
+        // 70 positions take two pages of 64: 128 x 5 layers x (32 + 32) floats
+        assertThat(b.out()).contains("\"type\":\"IQ4_XS\"").contains("\"kv_type\":\"f32\"").contains("\"depth\":70")
+                .contains("\"kv_depth_bytes\":" + 128 * 5 * 64 * 4);
+        ModelCommandsTest.Run q8 = ModelCommandsTest.run("bench", "--model", file.toString(), "-p", "4", "-n", "2",
+                "-r", "1", "-t", "1", "--kv-type", "q8_0");
+        assertThat(q8.exit()).isEqualTo(1);
+        assertThat(q8.err()).contains("kv_type q8_0").contains("head width of 8");
+        assertThat(q8.err().lines().count()).isEqualTo(1);
+        ModelCommandsTest.Run bogus = ModelCommandsTest.run("bench", "--model", file.toString(), "--kv-type", "q2");
+        assertThat(bogus.exit()).isEqualTo(1);
+        assertThat(bogus.err()).contains("kv_type 'q2' is not a KV cache type; accepted: auto, f32, f16, q8_0");
     }
 
     @Test
