@@ -34,7 +34,7 @@ final class Prompts {
 
     static int[] chat(AbstractModel model, List<ChatMessage> messages) {
         if (messages == null || messages.isEmpty()) {
-            throw LlmException.invalid("invalid 'messages': at least one message is needed");
+            throw LlmException.invalidParam("messages", "at least one message is needed");
         }
         Optional<PromptSupport> template = model.promptSupport();
         if (template.isPresent()) {
@@ -72,12 +72,12 @@ final class Prompts {
 
     private static String text(ChatMessage m, int i) {
         if (m.toolCalls() != null && !m.toolCalls().isEmpty()) {
-            throw LlmException.invalid("invalid 'messages[" + i + "].tool_calls': jlama instances do not support tools");
+            throw LlmException.invalidParam("messages[" + i + "].tool_calls", "jlama instances do not support tools");
         }
         if (m.content() instanceof MessageContent.Parts p) {
             for (ContentPart part : p.parts()) {
                 if (!ContentPart.TEXT.equals(part.type())) {
-                    throw LlmException.invalid("invalid 'messages[" + i + "].content': jlama instances take text"
+                    throw LlmException.invalidParam("messages[" + i + "].content", "jlama instances take text"
                             + " parts only, got '" + part.type() + "'");
                 }
             }
@@ -86,7 +86,7 @@ final class Prompts {
     }
 
     private static LlmException unsupportedRole(ChatMessage m, int i) {
-        return LlmException.invalid("invalid 'messages[" + i + "].role': '" + m.role()
+        return LlmException.invalidParam("messages[" + i + "].role", "'" + m.role()
                 + "' is not supported by jlama instances (system, developer, user, assistant)");
     }
 }

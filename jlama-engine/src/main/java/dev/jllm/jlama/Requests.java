@@ -74,6 +74,6 @@ final class Requests {
     }
 
     private static LlmException invalid(String field, String message) {
-        return LlmException.invalid("invalid '" + field + "': " + message);
+        return LlmException.invalidParam(field, message);
     }
 }

@@ -116,6 +116,6 @@ final class ChatRequests {
     }
 
     static LlmException invalid(String field, String message) {
-        return LlmException.invalid("invalid '" + field + "': " + message);
+        return LlmException.invalidParam(field, message);
     }
 }

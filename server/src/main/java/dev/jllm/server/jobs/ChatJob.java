@@ -7,13 +7,13 @@ import dev.jllm.api.json.Json;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionRequest;
-import dev.jllm.server.GenerationSlots;
+import dev.jllm.server.admission.GenerationSlots;
 import dev.jllm.server.metrics.GenerationTimer;
 import dev.jllm.server.metrics.Metrics;
-import dev.jllm.server.routing.ApiException;
-import dev.jllm.server.routing.ChatRequestValidator;
-import dev.jllm.server.routing.JsonFields;
-import dev.jllm.server.routing.OpenAiWire;
+import dev.jllm.server.openai.ApiException;
+import dev.jllm.server.openai.ChatRequestValidator;
+import dev.jllm.server.openai.JsonFields;
+import dev.jllm.server.openai.OpenAiWire;
 
 import java.util.Map;
 import java.util.Set;

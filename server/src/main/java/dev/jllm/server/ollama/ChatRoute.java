@@ -2,11 +2,11 @@ package dev.jllm.server.ollama;
 
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
-import dev.jllm.server.ServerContext;
-import dev.jllm.server.routing.JsonFields;
+import dev.jllm.server.http.RequestBodies;
+import dev.jllm.server.openai.JsonFields;
 import dev.jllm.server.routing.ModelRouter;
 import dev.jllm.server.routing.Readiness503;
-import dev.jllm.server.routing.RequestBodies;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 

@@ -1,5 +1,7 @@
 package dev.jllm.server.routing;
 
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.Responses;
 import dev.jllm.server.ui.ChatPage;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;

@@ -5,14 +5,17 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.StreamOptions;
-import dev.jllm.server.GenerationSlots;
-import dev.jllm.server.ServerContext;
+import dev.jllm.server.admission.GenerationSlots;
+import dev.jllm.server.http.RequestBodies;
 import dev.jllm.server.metrics.GenerationTimer;
+import dev.jllm.server.openai.ChatRequestValidator;
+import dev.jllm.server.openai.ChunkNormalizer;
+import dev.jllm.server.openai.OpenAiWire;
+import dev.jllm.server.openai.Responses;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
-import jakarta.json.JsonObject;
 import io.helidon.webserver.http.ServerResponse;
-
+import jakarta.json.JsonObject;
 
 /**
  * {@code POST /v1/chat/completions}, whole or streamed. The request is checked, routed to an instance, and given

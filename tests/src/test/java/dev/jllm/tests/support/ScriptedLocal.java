@@ -5,6 +5,7 @@ import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmInfo;
+import dev.jllm.api.LlmProviderFactory;
 import dev.jllm.api.LocalConfig;
 import dev.jllm.api.ProgressListener;
 import dev.jllm.api.QueuedChatCompletionStream;
@@ -20,8 +21,7 @@ import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.TokenLogprob;
 import dev.jllm.api.openai.TopLogprob;
 import dev.jllm.api.openai.Usage;
-import dev.jllm.api.spi.LlmProviderFactory;
-import dev.jllm.server.routing.RawPrompt;
+import dev.jllm.server.openai.RawPrompt;
 
 import java.util.ArrayList;
 import java.util.List;
