@@ -1,6 +1,7 @@
 package dev.jllm.server.openai;
 
 import dev.jllm.api.LlmException;
+import dev.jllm.api.contract.OpenAiRules;
 import dev.jllm.api.json.Json;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import jakarta.json.JsonArray;
@@ -17,25 +18,10 @@ import java.util.Set;
  */
 public final class ChatRequestValidator {
 
-    static final Set<String> FIELDS = Set.of("model", "messages", "max_tokens", "max_completion_tokens",
-            "temperature", "top_p", "n", "stop", "seed", "presence_penalty", "frequency_penalty", "logit_bias",
-            "logprobs", "top_logprobs", "response_format", "tools", "tool_choice", "parallel_tool_calls", "stream",
-            "stream_options", "user", "top_k", "min_p", "repeat_penalty", "grammar", "json_schema", "reasoning_effort",
-            // accepted and ignored (see AcceptedFields): they ask nothing a local or proxied answer could differ by
-            "store", "metadata", "service_tier", "prompt_cache_key", "prompt_cache_retention", "safety_identifier",
-            "modalities", "audio", "verbosity", "web_search_options", "prediction",
-            // deprecated forms of tools, refused with the reason
-            "functions", "function_call");
-    static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     private static final Set<String> MESSAGE_FIELDS =
             Set.of("role", "content", "name", "tool_calls", "tool_call_id", "refusal", "reasoning_content", "audio",
                     "function_call");
     private static final Set<String> PART_TYPES = Set.of("text", "image_url", "input_audio", "file");
-    /** More stop strings than any client needs; a bound keeps the matcher's work per token small. */
-    static final int MAX_STOP = 16;
-    /** OpenAI's own bound on n. */
-    static final int MAX_N = 128;
-
     private ChatRequestValidator() { }
 
     public static ChatCompletionRequest parse(JsonObject body) {
@@ -45,21 +31,21 @@ public final class ChatRequestValidator {
     /** Checks a request nested in another document (a job's params); errors name members by their full path. */
     public static ChatCompletionRequest parse(JsonFields f) {
         JsonObject body = f.object();
-        f.allowOnly(FIELDS);
+        f.allowOnly(OpenAiRules.CHAT_FIELDS);
         f.string("model");
         messages(f);
-        f.integer("max_tokens", 1, Integer.MAX_VALUE);
-        f.integer("max_completion_tokens", 1, Integer.MAX_VALUE);
-        f.number("temperature", 0, 2);
-        f.number("top_p", 0, 1);
-        f.integer("n", 1, MAX_N);
+        f.integer(OpenAiRules.MAX_TOKENS);
+        f.integer(OpenAiRules.MAX_COMPLETION_TOKENS);
+        f.number(OpenAiRules.TEMPERATURE);
+        f.number(OpenAiRules.TOP_P);
+        f.integer(OpenAiRules.N);
         stop(f, "stop");
         f.longInteger("seed", Long.MIN_VALUE, Long.MAX_VALUE);
-        f.number("presence_penalty", -2, 2);
-        f.number("frequency_penalty", -2, 2);
+        f.number(OpenAiRules.PRESENCE_PENALTY);
+        f.number(OpenAiRules.FREQUENCY_PENALTY);
         logitBias(f);
         Boolean logprobs = f.bool("logprobs");
-        Integer topLogprobs = f.integer("top_logprobs", 0, 20);
+        Integer topLogprobs = f.integer(OpenAiRules.TOP_LOGPROBS);
         if (topLogprobs != null && !Boolean.TRUE.equals(logprobs)) {
             throw ApiException.invalid("'" + f.param("top_logprobs") + "' needs 'logprobs' to be true",
                     f.param("top_logprobs"));
@@ -81,15 +67,11 @@ public final class ChatRequestValidator {
         }
         f.string("user");
         constraints(f);
-        f.oneOf("reasoning_effort", Set.of("none", "minimal", "low", "medium", "high", "xhigh", "max"));
+        f.oneOf("reasoning_effort", OpenAiRules.REASONING_EFFORTS);
         AcceptedFields.check(f);
-        f.integer("top_k", 0, Integer.MAX_VALUE);
-        f.number("min_p", 0, 1);
-        Double rp = f.number("repeat_penalty", 0, Double.MAX_VALUE);
-        if (rp != null && rp == 0) {
-            throw ApiException.invalid("'" + f.param("repeat_penalty") + "' must be positive (1 = off)",
-                    f.param("repeat_penalty"));
-        }
+        f.integer(OpenAiRules.TOP_K);
+        f.number(OpenAiRules.MIN_P);
+        f.number(OpenAiRules.REPEAT_PENALTY);
         return bind(body.toString(), ChatCompletionRequest.class);
     }
 
@@ -117,7 +99,7 @@ public final class ChatRequestValidator {
             JsonFields m = f.element("messages", messages, i);
             m.allowOnly(MESSAGE_FIELDS);
             String role = m.requiredString("role");
-            if (!ROLES.contains(role)) {
+            if (!OpenAiRules.ROLES.contains(role)) {
                 throw ApiException.invalid("'" + m.param("role") + "' must be one of assistant, developer, system,"
                         + " tool, user; got '" + role + "'", m.param("role"));
             }
@@ -235,8 +217,8 @@ public final class ChatRequestValidator {
         if (!(v instanceof JsonArray a)) {
             throw f.wrongType(key, "a string or an array of strings", v);
         }
-        if (a.size() > MAX_STOP) {
-            throw ApiException.invalid("'" + f.param(key) + "' may hold at most " + MAX_STOP + " strings",
+        if (a.size() > OpenAiRules.MAX_STOP) {
+            throw ApiException.invalid("'" + f.param(key) + "' may hold at most " + OpenAiRules.MAX_STOP + " strings",
                     f.param(key));
         }
         for (int i = 0; i < a.size(); i++) {
@@ -277,7 +259,7 @@ public final class ChatRequestValidator {
             return;
         }
         rf.allowOnly(Set.of("type", "json_schema"));
-        String type = rf.oneOf("type", Set.of("text", "json_object", "json_schema"));
+        String type = rf.oneOf("type", OpenAiRules.RESPONSE_FORMATS);
         if (type == null) {
             throw ApiException.invalid("'" + rf.param("type") + "' is required", rf.param("type"));
         }
@@ -332,7 +314,7 @@ public final class ChatRequestValidator {
             return;
         }
         if (v instanceof JsonString s) {
-            f.oneOf("tool_choice", Set.of("none", "auto", "required"));
+            f.oneOf("tool_choice", OpenAiRules.TOOL_CHOICE_MODES);
             if (!s.getString().equals("none") && !hasTools) {
                 throw ApiException.invalid("'" + f.param("tool_choice") + "' is only allowed when 'tools' are given",
                         f.param("tool_choice"));

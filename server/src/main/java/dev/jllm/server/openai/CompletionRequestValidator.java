@@ -1,5 +1,6 @@
 package dev.jllm.server.openai;
 
+import dev.jllm.api.contract.OpenAiRules;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.StreamOptions;
 import jakarta.json.JsonArray;
@@ -20,9 +21,6 @@ import java.util.Set;
  */
 public final class CompletionRequestValidator {
 
-    static final Set<String> FIELDS = Set.of("model", "prompt", "suffix", "max_tokens", "temperature", "top_p", "n",
-            "stream", "stream_options", "logprobs", "echo", "stop", "presence_penalty", "frequency_penalty",
-            "best_of", "logit_bias", "user", "seed", "top_k", "min_p", "repeat_penalty", "grammar", "json_schema");
     /** OpenAI's default for this endpoint (chat completions have none). */
     static final int DEFAULT_MAX_TOKENS = 16;
 
@@ -30,16 +28,16 @@ public final class CompletionRequestValidator {
 
     public static CompletionRequest parse(JsonObject body) {
         JsonFields f = JsonFields.of(body);
-        f.allowOnly(FIELDS);
+        f.allowOnly(OpenAiRules.COMPLETION_FIELDS);
         String model = f.string("model");
         String prompt = prompt(f);
         if (f.has("suffix")) {
             throw ApiException.invalid("'suffix' (insertion) is not supported", "suffix");
         }
-        Integer maxTokens = f.integer("max_tokens", 1, Integer.MAX_VALUE);
-        Double temperature = f.number("temperature", 0, 2);
-        Double topP = f.number("top_p", 0, 1);
-        Integer n = f.integer("n", 1, ChatRequestValidator.MAX_N);
+        Integer maxTokens = f.integer(OpenAiRules.MAX_TOKENS);
+        Double temperature = f.number(OpenAiRules.TEMPERATURE);
+        Double topP = f.number(OpenAiRules.TOP_P);
+        Integer n = f.integer(OpenAiRules.N);
         Boolean stream = f.bool("stream");
         JsonFields so = f.nested("stream_options");
         boolean includeUsage = false;
@@ -50,16 +48,16 @@ public final class CompletionRequestValidator {
             so.allowOnly(Set.of("include_usage"));
             includeUsage = Boolean.TRUE.equals(so.bool("include_usage"));
         }
-        Integer logprobs = f.integer("logprobs", 0, 5);
+        Integer logprobs = f.integer(OpenAiRules.COMPLETION_LOGPROBS);
         boolean echo = Boolean.TRUE.equals(f.bool("echo"));
         if (echo && logprobs != null) {
             throw ApiException.invalid("'echo' with 'logprobs' would need the prompt's log probabilities, which"
                     + " are not supported", "echo");
         }
         ChatRequestValidator.stop(f, "stop");
-        Double presence = f.number("presence_penalty", -2, 2);
-        Double frequency = f.number("frequency_penalty", -2, 2);
-        Integer bestOf = f.integer("best_of", 1, ChatRequestValidator.MAX_N);
+        Double presence = f.number(OpenAiRules.PRESENCE_PENALTY);
+        Double frequency = f.number(OpenAiRules.FREQUENCY_PENALTY);
+        Integer bestOf = f.integer(OpenAiRules.N.named("best_of"));
         if (bestOf != null && bestOf != (n == null ? 1 : n)) {
             throw ApiException.invalid("'best_of' other than n (choosing the best of several answers) is not"
                     + " supported", "best_of");
@@ -67,12 +65,9 @@ public final class CompletionRequestValidator {
         ChatRequestValidator.logitBias(f);
         String user = f.string("user");
         Long seed = f.longInteger("seed", Long.MIN_VALUE, Long.MAX_VALUE);
-        Integer topK = f.integer("top_k", 0, Integer.MAX_VALUE);
-        Double minP = f.number("min_p", 0, 1);
-        Double repeat = f.number("repeat_penalty", 0, Double.MAX_VALUE);
-        if (repeat != null && repeat == 0) {
-            throw ApiException.invalid("'repeat_penalty' must be positive (1 = off)", "repeat_penalty");
-        }
+        Integer topK = f.integer(OpenAiRules.TOP_K);
+        Double minP = f.number(OpenAiRules.MIN_P);
+        Double repeat = f.number(OpenAiRules.REPEAT_PENALTY);
         ChatRequestValidator.constraints(f);
         ChatCompletionRequest.Builder chat = ChatCompletionRequest.builder()
                 .messages(List.of(RawPrompt.message(prompt)))

@@ -1,5 +1,6 @@
 package dev.jllm.server.openai;
 
+import dev.jllm.api.contract.Range;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -96,6 +97,20 @@ public final class JsonFields {
             return false;
         }
         throw wrongType(key, "a boolean", v);
+    }
+
+    /** A number member held to its contract {@link Range} (an excluded minimum is refused in the rule's words). */
+    public Double number(Range r) {
+        Double d = number(r.name(), r.min(), r.max());
+        if (d != null && !r.allows(d)) {
+            throw ApiException.invalid("'" + param(r.name()) + "' " + r.expectation(), param(r.name()));
+        }
+        return d;
+    }
+
+    /** An integer member held to its contract {@link Range}. */
+    public Integer integer(Range r) {
+        return integer(r.name(), (long) r.min(), (long) Math.min(r.max(), Integer.MAX_VALUE));
     }
 
     public Double number(String key, double min, double max) {
