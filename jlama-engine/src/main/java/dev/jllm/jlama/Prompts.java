@@ -18,14 +18,7 @@ import java.util.Optional;
  */
 final class Prompts {
 
-    /** The role of the single message of a raw-prompt request (the server's /v1/completions). */
-    static final String RAW_ROLE = "raw";
-
     private Prompts() { }
-
-    static boolean isRaw(List<ChatMessage> messages) {
-        return messages != null && messages.size() == 1 && RAW_ROLE.equals(messages.getFirst().role());
-    }
 
     /** A text to continue as it is, without a chat template. */
     static int[] raw(AbstractModel model, String text) {

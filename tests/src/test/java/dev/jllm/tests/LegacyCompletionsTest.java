@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code POST /v1/completions}: the wire format of legacy text completions, through an instance that takes raw
- * prompts (a scripted local instance; see RawPrompt), and 501 from one that cannot.
+ * prompts (a scripted local instance's Llm.complete), and 501 from one that cannot.
  */
 class LegacyCompletionsTest {
 

@@ -47,7 +47,7 @@ final class ChatRoute implements OllamaHandler.Body {
         ModelRouter.Routed routed = OllamaModels.route(ctx, c.model(), c.numCtx());
         try {
             long load = routed.loaded() == null ? 0 : routed.loaded().loadNanos();
-            OllamaGeneration.run(ctx, res, routed, c.model(), b.build(), c.stream(),
+            OllamaGeneration.run(ctx, res, routed, c.model(), b.build(), null, c.stream(),
                     new OllamaGeneration.Clock(t0, load), OllamaGeneration.CHAT);
         } finally {
             OllamaModels.release(ctx, routed, c.keepAlive());

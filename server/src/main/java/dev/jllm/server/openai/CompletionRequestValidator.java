@@ -1,7 +1,7 @@
 package dev.jllm.server.openai;
 
 import dev.jllm.api.contract.OpenAiRules;
-import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.StreamOptions;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks a legacy {@code /v1/completions} body. What maps onto a raw-prompt chat request is passed on; what
- * cannot be done through one (several prompts, token-id prompts, suffix, best_of above n, echo with logprobs)
+ * Checks a legacy {@code /v1/completions} body. What maps onto a raw completion ({@code Llm.complete}) is passed
+ * on; what cannot be done through one (several prompts, token-id prompts, suffix, best_of above n, echo with logprobs)
  * is refused with a 400 naming the member, never ignored.
  */
 public final class CompletionRequestValidator {
@@ -26,8 +26,12 @@ public final class CompletionRequestValidator {
 
     private CompletionRequestValidator() { }
 
-    public static CompletionRequest parse(JsonObject body) {
-        JsonFields f = JsonFields.of(body);
+    public static LegacyCompletion parse(JsonObject body) {
+        return parse(JsonFields.of(body));
+    }
+
+    /** Checks a body nested in another document (a job's params). */
+    public static LegacyCompletion parse(JsonFields f) {
         f.allowOnly(OpenAiRules.COMPLETION_FIELDS);
         String model = f.string("model");
         String prompt = prompt(f);
@@ -69,24 +73,14 @@ public final class CompletionRequestValidator {
         Double minP = f.number(OpenAiRules.MIN_P);
         Double repeat = f.number(OpenAiRules.REPEAT_PENALTY);
         ChatRequestValidator.constraints(f);
-        ChatCompletionRequest.Builder chat = ChatCompletionRequest.builder()
-                .messages(List.of(RawPrompt.message(prompt)))
-                .maxTokens(maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens)
-                .temperature(temperature).topP(topP).n(n)
-                .stop(stopList(f.value("stop")))
-                .presencePenalty(presence).frequencyPenalty(frequency)
-                .logitBias(logitBias(f.objectMember("logit_bias")))
-                .user(user).seed(seed).topK(topK).minP(minP).repeatPenalty(repeat)
-                .grammar(f.string("grammar")).jsonSchema(jsonSchema(f.objectMember("json_schema")))
-                .stream(Boolean.TRUE.equals(stream));
-        if (logprobs != null) {
-            chat.logprobs(true).topLogprobs(logprobs);
-        }
-        if (Boolean.TRUE.equals(stream)) {
-            chat.streamOptions(StreamOptions.INCLUDE_USAGE);
-        }
-        return new CompletionRequest(model, prompt, echo, logprobs, Boolean.TRUE.equals(stream), includeUsage,
-                chat.build());
+        boolean streamed = Boolean.TRUE.equals(stream);
+        // A stream always asks the instance for usage: the server reports it when the client asked for it.
+        CompletionRequest request = new CompletionRequest(model, prompt,
+                maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens, temperature, topP, n, stopList(f.value("stop")),
+                seed, presence, frequency, logitBias(f.objectMember("logit_bias")), logprobs, streamed,
+                streamed ? StreamOptions.INCLUDE_USAGE : null, user, topK, minP, repeat, f.string("grammar"),
+                jsonSchema(f.objectMember("json_schema")));
+        return new LegacyCompletion(model, prompt, echo, logprobs, streamed, includeUsage, request);
     }
 
     private static String prompt(JsonFields f) {

@@ -50,10 +50,10 @@ class ConstrainedDecodingFieldsTest {
 
     @Test
     void legacyCompletionsPassThemOn() {
-        CompletionRequest c = CompletionRequestValidator.parse(RequestBodies.parseObject(
+        LegacyCompletion c = CompletionRequestValidator.parse(RequestBodies.parseObject(
                 "{\"prompt\":\"p\",\"grammar\":\"root ::= [a-z]+\",\"json_schema\":{\"type\":\"string\"}}"
                         .getBytes(StandardCharsets.UTF_8)));
-        assertThat(c.chat().grammar()).isEqualTo("root ::= [a-z]+");
-        assertThat(c.chat().jsonSchema()).containsEntry("type", "string");
+        assertThat(c.request().grammar()).isEqualTo("root ::= [a-z]+");
+        assertThat(c.request().jsonSchema()).containsEntry("type", "string");
     }
 }
