@@ -6,6 +6,7 @@ import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.StreamOptions;
 import dev.jllm.server.admission.GenerationSlots;
+import dev.jllm.server.http.ClientWatch;
 import dev.jllm.server.http.RequestBodies;
 import dev.jllm.server.metrics.GenerationTimer;
 import dev.jllm.server.openai.ChatRequestValidator;
@@ -44,15 +45,16 @@ public final class ChatCompletionsRoute implements Handler {
             if (request.isStream()) {
                 stream(res, request, forInstance, target);
             } else {
-                whole(res, request, forInstance, target);
+                whole(req, res, request, forInstance, target);
             }
         }
     }
 
-    private void whole(ServerResponse res, ChatCompletionRequest asked, ChatCompletionRequest request,
-                       ModelRouter.Target target) {
+    private void whole(ServerRequest req, ServerResponse res, ChatCompletionRequest asked,
+                       ChatCompletionRequest request, ModelRouter.Target target) {
         GenerationTimer timer = new GenerationTimer(ctx.metrics(), target.instance());
-        ChatCompletion c = ctx.service().chatCompletion(target.instance(), request.withStream(false));
+        ChatCompletion c = ClientWatch.whileConnected(req,
+                () -> ctx.service().chatCompletion(target.instance(), request.withStream(false)));
         timer.finished(c.usage());
         Responses.json(res, 200, OpenAiWire.completion(WholeAnswers.normalized(c,
                 target.shownModel(asked.model()))));

@@ -7,6 +7,7 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChunkChoice;
 import dev.jllm.server.admission.GenerationSlots;
+import dev.jllm.server.http.ClientWatch;
 import dev.jllm.server.http.RequestBodies;
 import dev.jllm.server.metrics.GenerationTimer;
 import dev.jllm.server.openai.ApiError;
@@ -50,7 +51,7 @@ public final class CompletionsRoute implements Handler {
             if (request.stream()) {
                 stream(res, request, target);
             } else {
-                whole(res, request, target);
+                whole(req, res, request, target);
             }
         } catch (LlmException e) {
             Llm llm = ctx.service().get(target.instance());
@@ -64,9 +65,10 @@ public final class CompletionsRoute implements Handler {
                 + " needs: use /v1/chat/completions", null, "raw_prompt_not_supported", null));
     }
 
-    private void whole(ServerResponse res, LegacyCompletion request, ModelRouter.Target target) {
+    private void whole(ServerRequest req, ServerResponse res, LegacyCompletion request, ModelRouter.Target target) {
         GenerationTimer timer = new GenerationTimer(ctx.metrics(), target.instance());
-        ChatCompletion c = ctx.service().complete(target.instance(), request.request().withModel(target.modelId()));
+        ChatCompletion c = ClientWatch.whileConnected(req,
+                () -> ctx.service().complete(target.instance(), request.request().withModel(target.modelId())));
         timer.finished(c.usage());
         String model = target.shownModel(request.model());
         Responses.json(res, 200, TextCompletionWire.whole(c, WholeAnswers.newId("cmpl-"), model,
