@@ -4,17 +4,15 @@ import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
-import dev.jllm.api.LlmInfo;
 import dev.jllm.api.LlmProviderFactory;
-import dev.jllm.api.ProgressListener;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.Choice;
 import dev.jllm.api.openai.CompletionRequest;
-import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.Usage;
 import dev.jllm.server.config.ModelSpec;
+import dev.jllm.tests.support.ScriptedInstance;
 import dev.jllm.tests.support.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +24,6 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -129,22 +126,7 @@ class AbandonedRequestTest {
 
         @Override
         public Llm create(String name, LlmConfig config) {
-            return new Llm() {
-                @Override
-                public String name() {
-                    return name;
-                }
-
-                @Override
-                public LlmConfig config() {
-                    return config;
-                }
-
-                @Override
-                public List<Model> models() {
-                    return List.of(Model.of("slow", 1700000000, "test"));
-                }
-
+            return new ScriptedInstance(name, config, "slow") {
                 @Override
                 public ChatCompletion chatCompletion(ChatCompletionRequest request) {
                     return generate(request.effectiveMaxTokens());
@@ -178,35 +160,6 @@ class AbandonedRequestTest {
                 @Override
                 public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
                     throw LlmException.notSupported("this test double only answers whole");
-                }
-
-                @Override
-                public void serve(String model, ProgressListener progress) {
-                    throw LlmException.notSupported("serves nothing");
-                }
-
-                @Override
-                public void unload(String model) {
-                    throw LlmException.notSupported("unloads nothing");
-                }
-
-                @Override
-                public void deleteModel(String model) {
-                    throw LlmException.notSupported("deletes nothing");
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public LlmInfo info() {
-                    return new LlmInfo(name, type(), true, "in-process", List.of(), Map.of());
-                }
-
-                @Override
-                public void close() {
                 }
             };
         }

@@ -4,10 +4,8 @@ import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
-import dev.jllm.api.LlmInfo;
 import dev.jllm.api.LlmProviderFactory;
 import dev.jllm.api.LocalConfig;
-import dev.jllm.api.ProgressListener;
 import dev.jllm.api.QueuedChatCompletionStream;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
@@ -15,17 +13,14 @@ import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
-import dev.jllm.api.openai.Choice;
 import dev.jllm.api.openai.ChoiceLogprobs;
 import dev.jllm.api.openai.ChunkChoice;
-import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.TokenLogprob;
 import dev.jllm.api.openai.TopLogprob;
 import dev.jllm.api.openai.Usage;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -71,28 +66,10 @@ public final class ScriptedLocal implements LlmProviderFactory {
         return new Instance(name, c);
     }
 
-    private static final class Instance implements Llm {
-        private final String name;
-        private final LocalConfig config;
+    private static final class Instance extends ScriptedInstance {
 
         Instance(String name, LocalConfig config) {
-            this.name = name;
-            this.config = config;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public LlmConfig config() {
-            return config;
-        }
-
-        @Override
-        public List<Model> models() {
-            return List.of(Model.of(config.model() == null ? "scripted" : config.model(), 1700000000, "test"));
+            super(name, config, config.model() == null ? "scripted" : config.model());
         }
 
         @Override
@@ -149,35 +126,6 @@ public final class ScriptedLocal implements LlmProviderFactory {
             chunks.forEach(s::emit);
             s.complete();
             return s;
-        }
-
-        @Override
-        public void serve(String model, ProgressListener progress) {
-            throw LlmException.notSupported("scripted instances serve nothing");
-        }
-
-        @Override
-        public void unload(String model) {
-            throw LlmException.notSupported("scripted instances unload nothing");
-        }
-
-        @Override
-        public void deleteModel(String model) {
-            throw LlmException.notSupported("scripted instances delete nothing");
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public LlmInfo info() {
-            return new LlmInfo(name, type(), true, "in-process", List.of(), Map.of());
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
