@@ -1,5 +1,9 @@
 package dev.jllm.tests;
 
+import dev.jllm.api.ChatCompletionStream;
+import dev.jllm.api.openai.ChatCompletion;
+import dev.jllm.api.openai.CompletionRequest;
+import dev.jllm.proxy.LlmServiceProxy;
 import dev.jllm.server.config.ModelSpec;
 import dev.jllm.tests.support.Http;
 import dev.jllm.tests.support.ScriptedLocal;
@@ -124,5 +128,20 @@ class LegacyCompletionsTest {
         JsonObject e = ErrorsHttpTest.error(r, 501);
         assertThat(e.getString("code")).isEqualTo("raw_prompt_not_supported");
         assertThat(r.headers().firstValue("X-Should-Retry")).hasValue("false");
+    }
+
+    @Test
+    void aProxyRunsRawCompletionsAsCompletionJobs() {
+        try (LlmServiceProxy proxy = LlmServiceProxy.connect(server.baseUrl())) {
+            CompletionRequest r = CompletionRequest.of("raw", "Count with me:");
+            ChatCompletion whole = proxy.complete("raw", r);
+            assertThat(whole.text()).isEqualTo(String.join("", ScriptedLocal.RAW_WORDS));
+            assertThat(whole.usage().promptTokens()).isEqualTo(3);
+            StringBuilder streamed = new StringBuilder();
+            try (ChatCompletionStream s = proxy.completeStream("raw", r.withStream(true, null))) {
+                s.forEach(c -> streamed.append(c.text()));
+            }
+            assertThat(streamed.toString()).isEqualTo(whole.text());
+        }
     }
 }
