@@ -5,6 +5,7 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.proxy.LlmServiceProxy;
 import dev.jllm.server.config.ModelSpec;
+import dev.jllm.tests.support.FakeUpstream;
 import dev.jllm.tests.support.Http;
 import dev.jllm.tests.support.ScriptedLocal;
 import dev.jllm.tests.support.SseStream;
@@ -123,11 +124,20 @@ class LegacyCompletionsTest {
     }
 
     @Test
-    void anInstanceWithoutRawPromptsAnswers501() {
-        HttpResponse<String> r = http.post("/v1/completions", "{\"model\":\"fake\",\"prompt\":\"hi\"}");
-        JsonObject e = ErrorsHttpTest.error(r, 501);
-        assertThat(e.getString("code")).isEqualTo("raw_prompt_not_supported");
-        assertThat(r.headers().firstValue("X-Should-Retry")).hasValue("false");
+    void aRemoteInstanceContinuesThePromptThroughTheUpstreamsCompletions() {
+        HttpResponse<String> r = http.post("/v1/completions", "{\"model\":\"fake\",\"prompt\":\"hi\",\"max_tokens\":3}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject choice = Http.json(r).getJsonArray("choices").getJsonObject(0);
+        assertThat(choice.getString("text")).isEqualTo(String.join("", FakeUpstream.STORY.subList(0, 3)));
+        assertThat(choice.getString("finish_reason")).isEqualTo("length");
+        HttpResponse<String> s = http.post("/v1/completions",
+                "{\"model\":\"fake\",\"prompt\":\"hi\",\"max_tokens\":3,\"stream\":true}");
+        assertThat(s.statusCode()).as(s.body()).isEqualTo(200);
+        assertThat(s.body()).contains("\"object\":\"text_completion\"").endsWith("data: [DONE]\n\n");
+        // what the remote answer cannot carry is refused by name, not dropped
+        assertThat(ErrorsHttpTest.error(http.post("/v1/completions",
+                "{\"model\":\"fake\",\"prompt\":\"hi\",\"logprobs\":2}"), 400).getString("param"))
+                .isEqualTo("logprobs");
     }
 
     @Test
