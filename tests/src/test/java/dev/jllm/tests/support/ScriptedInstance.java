@@ -63,7 +63,16 @@ public abstract class ScriptedInstance implements Llm {
 
     @Override
     public LlmInfo info() {
-        return new LlmInfo(name, type(), true, "in-process", List.of(), Map.of());
+        return new LlmInfo(name, type(), true, "in-process", loaded(), Map.of());
+    }
+
+    /** The models this instance reports loaded: none unless a subclass says so. */
+    protected List<String> loaded() {
+        return List.of();
+    }
+
+    protected String model() {
+        return model;
     }
 
     @Override

@@ -4,10 +4,8 @@ import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
-import dev.jllm.api.LlmInfo;
 import dev.jllm.api.LlmProviderFactory;
 import dev.jllm.api.LocalConfig;
-import dev.jllm.api.ProgressListener;
 import dev.jllm.api.QueuedChatCompletionStream;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
@@ -15,7 +13,6 @@ import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.ChunkChoice;
-import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.Tool;
 import dev.jllm.api.openai.ToolChoice;
 import dev.jllm.api.openai.Usage;
@@ -78,11 +75,17 @@ public final class ScriptedToolModel implements LlmProviderFactory {
         }
     }
 
-    private record Instance(String name, LocalConfig config, ChatTemplate template) implements Llm {
+    private static final class Instance extends ScriptedInstance {
+        private final ChatTemplate template;
+
+        Instance(String name, LocalConfig config, ChatTemplate template) {
+            super(name, config, config.model());
+            this.template = template;
+        }
 
         @Override
-        public List<Model> models() {
-            return List.of(Model.of(config.model(), 1700000000, "test"));
+        protected List<String> loaded() {
+            return List.of(model());
         }
 
         @Override
@@ -169,35 +172,6 @@ public final class ScriptedToolModel implements LlmProviderFactory {
         private static List<dev.jllm.runtime.chat.Tool> tools(List<Tool> in) {
             return in.stream().map(t -> new dev.jllm.runtime.chat.Tool(t.function().name(), t.function().description(),
                     t.function().parameters())).toList();
-        }
-
-        @Override
-        public void serve(String model, ProgressListener progress) {
-            throw LlmException.notSupported("scripted instances serve nothing");
-        }
-
-        @Override
-        public void unload(String model) {
-            throw LlmException.notSupported("scripted instances unload nothing");
-        }
-
-        @Override
-        public void deleteModel(String model) {
-            throw LlmException.notSupported("scripted instances delete nothing");
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public LlmInfo info() {
-            return new LlmInfo(name, type(), true, "in-process", List.of(config.model()), Map.of());
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
