@@ -1,7 +1,5 @@
 package dev.jllm.api;
 
-import dev.jllm.api.spi.LlmServiceFactory;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

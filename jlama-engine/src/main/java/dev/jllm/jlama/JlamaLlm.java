@@ -11,6 +11,7 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.Choice;
 import dev.jllm.api.openai.ChunkChoice;
@@ -182,7 +183,29 @@ public final class JlamaLlm implements Llm {
 
     @Override
     public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-        Prepared p = prepare(request);
+        return whole(prepare(request, null));
+    }
+
+    /** A raw completion: the prompt encoded as it is, no chat template. */
+    @Override
+    public ChatCompletion complete(CompletionRequest request) {
+        return whole(prepare(request == null ? null : request.sampling(), rawPrompt(request)));
+    }
+
+    @Override
+    public ChatCompletionStream completeStream(CompletionRequest request) {
+        return stream(prepare(request == null ? null : request.sampling(), rawPrompt(request)),
+                request.includeUsage());
+    }
+
+    private static String rawPrompt(CompletionRequest request) {
+        if (request != null && request.prompt() == null) {
+            throw LlmException.invalidParam("prompt", "a prompt is required");
+        }
+        return request == null ? null : request.prompt();
+    }
+
+    private ChatCompletion whole(Prepared p) {
         AtomicBoolean cancelled = new AtomicBoolean();
         Generation.Result r;
         try {
@@ -213,11 +236,13 @@ public final class JlamaLlm implements Llm {
      */
     @Override
     public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
-        Prepared p = prepare(request);
+        return stream(prepare(request, null), request.includeUsage());
+    }
+
+    private ChatCompletionStream stream(Prepared p, boolean usage) {
         QueuedChatCompletionStream stream = new QueuedChatCompletionStream();
         String id = completionId();
         long at = now();
-        boolean usage = request.includeUsage();
         Runnable producer = () -> {
             try {
                 if (!p.model.lock(() -> closed || stream.isCancelled())) {
@@ -270,7 +295,8 @@ public final class JlamaLlm implements Llm {
     private record Prepared(String shown, JlamaModel model, int[] prompt, Generation.Options options) {
     }
 
-    private Prepared prepare(ChatCompletionRequest request) {
+    /** @param rawPrompt a raw completion's text, encoded as it is; null for a chat (the request's messages) */
+    private Prepared prepare(ChatCompletionRequest request, String rawPrompt) {
         if (request == null) {
             throw LlmException.invalid("the request is empty");
         }
@@ -279,8 +305,7 @@ public final class JlamaLlm implements Llm {
         try {
             int[] prompt;
             try {
-                prompt = Prompts.isRaw(request.messages())
-                        ? Prompts.raw(m.jlama(), request.messages().getFirst().text())
+                prompt = rawPrompt != null ? Prompts.raw(m.jlama(), rawPrompt)
                         : Prompts.chat(m.jlama(), request.messages());
             } catch (LlmException e) {
                 throw e;

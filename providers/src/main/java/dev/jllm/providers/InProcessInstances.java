@@ -5,7 +5,7 @@ import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmException.Kind;
 import dev.jllm.api.LlmInfo;
-import dev.jllm.api.spi.Providers;
+import dev.jllm.api.Providers;
 
 import java.util.ArrayList;
 import java.util.HashSet;

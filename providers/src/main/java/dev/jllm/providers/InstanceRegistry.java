@@ -16,7 +16,7 @@ import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.Model;
-import dev.jllm.api.spi.Providers;
+import dev.jllm.api.Providers;
 
 import java.util.ArrayList;
 import java.util.Comparator;

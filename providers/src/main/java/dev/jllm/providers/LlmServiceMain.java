@@ -6,8 +6,8 @@ import dev.jllm.api.JllmHome;
 import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
 import dev.jllm.api.Subscription;
-import dev.jllm.api.spi.LlmServiceFactory;
-import dev.jllm.api.spi.Providers;
+import dev.jllm.api.LlmServiceFactory;
+import dev.jllm.api.Providers;
 
 import java.nio.file.Path;
 import java.util.Objects;

@@ -8,6 +8,7 @@ import dev.jllm.api.ModelInfo;
 import dev.jllm.api.ProgressListener;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.Model;
@@ -87,6 +88,16 @@ final class ForwardingLlm implements RemoteInstance {
     @Override
     public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
         return jobs.chatStream(scope, name, request);
+    }
+
+    @Override
+    public ChatCompletion complete(CompletionRequest request) {
+        return jobs.complete(scope, name, request);
+    }
+
+    @Override
+    public ChatCompletionStream completeStream(CompletionRequest request) {
+        return jobs.completeStream(scope, name, request);
     }
 
     @Override

@@ -41,14 +41,15 @@ final class JobFailures {
         // anything else failed in the job on the server.
         LlmException.Origin origin = LlmException.Origin.forWire(text(e.get("origin")));
         LlmException.LoadFailure reason = LlmException.LoadFailure.forWire(text(e.get("load_failure")));
+        String param = text(e.get("param"));
         if (origin == LlmException.Origin.MODEL_LOAD) {
             return new LlmException(kind, message, seen, null, origin,
-                    reason != null ? reason : LlmException.LoadFailure.OTHER);
+                    reason != null ? reason : LlmException.LoadFailure.OTHER, param);
         }
         if (origin != LlmException.Origin.UPSTREAM) {
             origin = LlmException.Origin.JOB;
         }
-        return new LlmException(kind, message, seen, null, origin, null);
+        return new LlmException(kind, message, seen, null, origin, null, param);
     }
 
     static LlmException cancelledOnServer(String jobId) {

@@ -11,8 +11,8 @@ import dev.jllm.api.LlmException.Kind;
 import dev.jllm.api.LlmInfo;
 import dev.jllm.api.ServiceInfo;
 import dev.jllm.api.Subscription;
-import dev.jllm.api.spi.LlmServiceFactory;
-import dev.jllm.api.spi.Providers;
+import dev.jllm.api.LlmServiceFactory;
+import dev.jllm.api.Providers;
 import dev.jllm.providers.InstanceRegistry;
 
 import java.net.URI;

@@ -1,10 +1,13 @@
 package dev.jllm.server;
 
-import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.api.Llm;
-import dev.jllm.api.LocalConfig;
 import dev.jllm.api.LlmService;
+import dev.jllm.api.LocalConfig;
 import dev.jllm.api.openai.Model;
+import dev.jllm.providers.LlmServiceMain;
+import dev.jllm.server.admission.Readiness;
+import dev.jllm.server.config.ModelSpec;
+import dev.jllm.server.config.ServerConfig;
 import dev.jllm.server.metrics.Metrics;
 
 import dev.jllm.server.ondemand.ModelNames;

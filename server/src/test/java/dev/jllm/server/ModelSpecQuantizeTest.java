@@ -1,6 +1,9 @@
 package dev.jllm.server;
 
 import dev.jllm.api.LocalConfig;
+import dev.jllm.server.admission.Readiness;
+import dev.jllm.server.config.ModelSpec;
+import dev.jllm.server.config.ServerConfig;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -15,7 +15,7 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.jllm.tests.support.OpenAiSdk;
 import dev.jllm.tests.support.Closeables;
 import dev.jllm.models.testing.TestData;
-import dev.jllm.server.ModelSpec;
+import dev.jllm.server.config.ModelSpec;
 import dev.jllm.tests.support.Http;
 import dev.jllm.tests.support.TestServer;
 import jakarta.json.JsonObject;

@@ -16,7 +16,7 @@ import com.anthropic.models.messages.ToolChoiceAny;
 import com.anthropic.models.messages.ToolChoiceTool;
 import com.anthropic.models.messages.ToolUseBlock;
 import dev.jllm.models.testing.TestData;
-import dev.jllm.server.ModelSpec;
+import dev.jllm.server.config.ModelSpec;
 import dev.jllm.tests.support.Closing;
 import dev.jllm.tests.support.TestServer;
 import org.junit.jupiter.api.AfterAll;

@@ -24,7 +24,7 @@ import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.ToolChoiceFunction;
 import com.openai.models.responses.ToolChoiceOptions;
 import dev.jllm.models.testing.TestData;
-import dev.jllm.server.ModelSpec;
+import dev.jllm.server.config.ModelSpec;
 import dev.jllm.tests.support.Closing;
 import dev.jllm.tests.support.StreamedChat;
 import dev.jllm.tests.support.TestServer;

@@ -13,7 +13,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.jllm.tests.support.OpenAiSdk;
 import dev.jllm.tests.support.Closeables;
 import dev.jllm.models.testing.TestData;
-import dev.jllm.server.ModelSpec;
+import dev.jllm.server.config.ModelSpec;
 import dev.jllm.tests.support.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

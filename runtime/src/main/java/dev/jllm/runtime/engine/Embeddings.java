@@ -25,12 +25,12 @@ final class Embeddings {
     static EmbeddingResponse embed(LocalModel m, EmbeddingRequest request, String shownModel) {
         List<String> inputs = request.input();
         if (inputs == null || inputs.isEmpty()) {
-            throw LlmException.invalid("invalid 'input': nothing to embed");
+            throw LlmException.invalidParam("input", "nothing to embed");
         }
         Embedder embedder = m.embedder();
         int width = embedder.embeddingLength();
         if (request.dimensions() != null && request.dimensions() != width) {
-            throw LlmException.invalid("invalid 'dimensions': " + m.id() + " embeds in " + width + " dimensions and"
+            throw LlmException.invalidParam("dimensions", m.id() + " embeds in " + width + " dimensions and"
                     + " was not trained for shorter ones (Matryoshka), so it cannot give " + request.dimensions());
         }
         List<int[]> texts = new ArrayList<>(inputs.size());
@@ -38,7 +38,7 @@ final class Embeddings {
         for (int i = 0; i < inputs.size(); i++) {
             int[] ids = m.tokenizer().encode(inputs.get(i), true, true);
             if (ids.length == 0) {
-                throw LlmException.invalid("invalid 'input[" + i + "]': it has no tokens (empty text)");
+                throw LlmException.invalidParam("input[" + i + "]", "it has no tokens (empty text)");
             }
             if (ids.length > m.contextSize()) {
                 throw new LlmException(LlmException.Kind.CONTEXT_LENGTH_EXCEEDED, "input[" + i + "] has "

@@ -12,6 +12,7 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.ChatMessage;
@@ -63,8 +64,6 @@ public final class LocalLlm implements Llm {
 
     private static final System.Logger LOG = System.getLogger(LocalLlm.class.getName());
 
-    /** The role of the single message of a raw-prompt request. */
-    public static final String RAW_ROLE = "raw";
 
     private final String name;
     private final LocalConfig config;
@@ -326,7 +325,31 @@ public final class LocalLlm implements Llm {
 
     @Override
     public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-        Prepared p = prepare(request);
+        return whole(prepare(request, null));
+    }
+
+    /** A raw completion: the prompt tokenized as it is (BOS added as the model says), no chat template. */
+    @Override
+    public ChatCompletion complete(CompletionRequest request) {
+        return whole(prepare(request.sampling(), rawPrompt(request)));
+    }
+
+    @Override
+    public ChatCompletionStream completeStream(CompletionRequest request) {
+        return stream(prepare(request.sampling(), rawPrompt(request)), request.includeUsage());
+    }
+
+    private static String rawPrompt(CompletionRequest request) {
+        if (request == null) {
+            throw LlmException.invalid("the request is empty");
+        }
+        if (request.prompt() == null) {
+            throw LlmException.invalidParam("prompt", "a prompt is required");
+        }
+        return request.prompt();
+    }
+
+    private ChatCompletion whole(Prepared p) {
         List<Choice> choices = new ArrayList<>();
         List<GenerationResult> results = new ArrayList<>();
         try (p.lease) {
@@ -395,11 +418,13 @@ public final class LocalLlm implements Llm {
      */
     @Override
     public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
-        Prepared p = prepare(request);
+        return stream(prepare(request, null), request.includeUsage());
+    }
+
+    private ChatCompletionStream stream(Prepared p, boolean usage) {
         QueuedChatCompletionStream stream = new QueuedChatCompletionStream();
         String id = completionId();
         long created = now();
-        boolean usage = request.includeUsage();
         stream.onCancel(() -> p.handles.forEach(SequenceHandle::cancel));
         int n = p.handles.size();
         GenerationResult[] results = new GenerationResult[n];
@@ -531,8 +556,13 @@ public final class LocalLlm implements Llm {
                             List<SequenceHandle> handles, ChatTurn turn) {
     }
 
-    /** Checks and renders the request and submits it to the model's scheduler (holding a lease on the model). */
-    private Prepared prepare(ChatCompletionRequest request) {
+    /**
+     * Checks and renders the request and submits it to the model's scheduler (holding a lease on the model).
+     *
+     * @param rawPrompt the text of a raw completion, continued as it is; null for a chat (the request's messages
+     *                  rendered with the model's chat template)
+     */
+    private Prepared prepare(ChatCompletionRequest request, String rawPrompt) {
         if (request == null) {
             throw LlmException.invalid("the request is empty");
         }
@@ -554,14 +584,13 @@ public final class LocalLlm implements Llm {
             String shown = request.model() == null || request.model().isBlank() ? m.id() : request.model();
             int[] prompt;
             ChatTurn turn = null;
-            // Before rendering too: a template may leave text out (earlier reasoning, say), hence the margin, but
-            // megabytes of messages are not worth rendering.
-            checkLength(m, contentChars(request) / RENDER_MARGIN);
-            if (isRawPrompt(request)) {
-                // A legacy text completion (the server's /v1/completions): the text itself, no chat template.
-                checkLength(m, contentChars(request));
-                prompt = m.tokenizer().encode(request.messages().getFirst().text(), true, false);
+            if (rawPrompt != null) {
+                checkLength(m, rawPrompt.length());
+                prompt = m.tokenizer().encode(rawPrompt, true, false);
             } else {
+                // Before rendering too: a template may leave text out (earlier reasoning, say), hence the margin,
+                // but megabytes of messages are not worth rendering.
+                checkLength(m, contentChars(request) / RENDER_MARGIN);
                 turn = ChatTurn.of(m, request);
                 checkLength(m, turn.prompt().length());
                 prompt = PromptTokens.encode(m.tokenizer(), turn.prompt());
@@ -723,12 +752,6 @@ public final class LocalLlm implements Llm {
         } catch (RuntimeException notAPath) {
             return id;
         }
-    }
-
-    /** One message of role {@value #RAW_ROLE}: a prompt to continue as is (advertised in {@link #info()}). */
-    private static boolean isRawPrompt(ChatCompletionRequest request) {
-        return request.messages() != null && request.messages().size() == 1
-                && RAW_ROLE.equals(request.messages().getFirst().role());
     }
 
     /** The model a request names; a file or stored model that is not loaded yet is loaded now. */

@@ -142,10 +142,9 @@ class LocalLlmTest extends StoriesServiceFixture {
     }
 
     @Test
-    void aLoneRawMessageIsContinuedWithoutTheChatTemplate() {
-        ChatCompletion c = service.chatCompletion(ChatCompletionRequest.builder().model(model).temperature(0.0)
-                .maxTokens(12).messages(new ChatMessage(LocalLlm.RAW_ROLE,
-                        new dev.jllm.api.openai.MessageContent.Text("Once upon a time"), null, null, null, null)).build());
+    void aRawCompletionIsContinuedWithoutTheChatTemplate() {
+        ChatCompletion c = service.complete("s", dev.jllm.api.openai.CompletionRequest.of("Once upon a time",
+                ChatCompletionRequest.builder().model(model).temperature(0.0).maxTokens(12).build()));
         // llama.cpp's greedy continuation of this prompt (the first line of golden.jsonl) begins so.
         String golden;
         try {

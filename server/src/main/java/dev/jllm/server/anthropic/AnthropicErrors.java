@@ -1,9 +1,9 @@
 package dev.jllm.server.anthropic;
 
-import dev.jllm.server.routing.ApiError;
-import dev.jllm.server.routing.ClientGoneException;
-import dev.jllm.server.routing.Errors;
-import dev.jllm.server.routing.Responses;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ClientGoneException;
+import dev.jllm.server.openai.Errors;
+import dev.jllm.server.openai.Responses;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Handler;

@@ -1,7 +1,7 @@
 package dev.jllm.server.anthropic;
 
 import dev.jllm.api.openai.Usage;
-import dev.jllm.server.routing.ApiError;
+import dev.jllm.server.openai.ApiError;
 import dev.jllm.server.routing.SseWriter;
 import dev.jllm.server.translate.Block;
 import dev.jllm.server.translate.BlockListener;

@@ -2,13 +2,13 @@ package dev.jllm.server.anthropic;
 
 import dev.jllm.api.Llm;
 import dev.jllm.runtime.engine.LocalLlm;
-import dev.jllm.server.ServerContext;
-import dev.jllm.server.routing.ApiError;
-import dev.jllm.server.routing.ApiException;
+import dev.jllm.server.routing.ServerContext;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
 import dev.jllm.server.routing.ModelRouter;
 import dev.jllm.server.routing.Readiness503;
-import dev.jllm.server.routing.RequestBodies;
-import dev.jllm.server.routing.Responses;
+import dev.jllm.server.http.RequestBodies;
+import dev.jllm.server.openai.Responses;
 import dev.jllm.server.translate.Answer;
 import dev.jllm.server.translate.Block;
 import dev.jllm.server.translate.ChatRun;
@@ -22,7 +22,7 @@ import jakarta.json.JsonObject;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-import static dev.jllm.server.routing.RouteLabel.named;
+import static dev.jllm.server.metrics.RouteLabel.named;
 
 /**
  * Anthropic's Messages API: {@code POST /v1/messages} (whole or streamed) and {@code POST

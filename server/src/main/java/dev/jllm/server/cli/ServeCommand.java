@@ -4,12 +4,12 @@ import dev.jllm.runtime.kv.KvType;
 
 import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.server.JllmServer;
-import dev.jllm.server.ModelSpec;
-import dev.jllm.server.Readiness;
-import dev.jllm.server.OnDemandConfig;
-import dev.jllm.server.ServerConfig;
+import dev.jllm.server.admission.Readiness;
+import dev.jllm.server.config.JobLimits;
+import dev.jllm.server.config.ModelSpec;
+import dev.jllm.server.config.OnDemandConfig;
+import dev.jllm.server.config.ServerConfig;
 import dev.jllm.server.ondemand.Durations;
-import dev.jllm.server.jobs.JobLimits;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;

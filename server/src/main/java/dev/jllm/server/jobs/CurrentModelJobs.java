@@ -2,7 +2,7 @@ package dev.jllm.server.jobs;
 
 import dev.jllm.api.CurrentModel;
 import dev.jllm.api.LlmService;
-import dev.jllm.server.routing.OpenAiWire;
+import dev.jllm.server.openai.OpenAiWire;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;

@@ -6,9 +6,9 @@ import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmService;
 import dev.jllm.api.ProgressEvent;
 import dev.jllm.server.metrics.Metrics;
-import dev.jllm.server.routing.ApiError;
-import dev.jllm.server.routing.ApiException;
-import dev.jllm.server.routing.OpenAiWire;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
+import dev.jllm.server.openai.OpenAiWire;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 

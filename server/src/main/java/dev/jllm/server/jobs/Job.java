@@ -2,7 +2,7 @@ package dev.jllm.server.jobs;
 
 import dev.jllm.api.LlmException;
 import dev.jllm.api.ProgressEvent;
-import dev.jllm.server.routing.ApiError;
+import dev.jllm.server.openai.ApiError;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

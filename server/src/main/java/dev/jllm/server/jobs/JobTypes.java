@@ -1,7 +1,7 @@
 package dev.jllm.server.jobs;
 
 import dev.jllm.api.LlmService;
-import dev.jllm.server.GenerationSlots;
+import dev.jllm.server.admission.GenerationSlots;
 import dev.jllm.server.metrics.Metrics;
 
 import java.util.Map;

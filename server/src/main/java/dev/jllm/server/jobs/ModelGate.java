@@ -6,10 +6,10 @@ import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmService;
 import dev.jllm.api.openai.Model;
 import dev.jllm.models.store.ModelStoreException;
-import dev.jllm.server.OnDemandConfig;
+import dev.jllm.server.config.OnDemandConfig;
 import dev.jllm.server.ondemand.ModelNames;
-import dev.jllm.server.routing.ApiError;
-import dev.jllm.server.routing.ApiException;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

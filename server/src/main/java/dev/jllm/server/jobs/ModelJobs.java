@@ -2,11 +2,11 @@ package dev.jllm.server.jobs;
 
 import dev.jllm.api.LlmService;
 import dev.jllm.api.ModelInfo;
-import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.ProgressEvent;
+import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.openai.ModelList;
 import dev.jllm.server.metrics.Metrics;
-import dev.jllm.server.routing.OpenAiWire;
+import dev.jllm.server.openai.OpenAiWire;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 

@@ -2,11 +2,11 @@ package dev.jllm.server.ollama;
 
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
-import dev.jllm.server.ServerContext;
-import dev.jllm.server.routing.JsonFields;
+import dev.jllm.server.http.RequestBodies;
+import dev.jllm.server.openai.JsonFields;
 import dev.jllm.server.routing.ModelRouter;
 import dev.jllm.server.routing.Readiness503;
-import dev.jllm.server.routing.RequestBodies;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -47,7 +47,7 @@ final class ChatRoute implements OllamaHandler.Body {
         ModelRouter.Routed routed = OllamaModels.route(ctx, c.model(), c.numCtx());
         try {
             long load = routed.loaded() == null ? 0 : routed.loaded().loadNanos();
-            OllamaGeneration.run(ctx, res, routed, c.model(), b.build(), c.stream(),
+            OllamaGeneration.run(ctx, res, routed, c.model(), b.build(), null, c.stream(),
                     new OllamaGeneration.Clock(t0, load), OllamaGeneration.CHAT);
         } finally {
             OllamaModels.release(ctx, routed, c.keepAlive());

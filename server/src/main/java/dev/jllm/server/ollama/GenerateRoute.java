@@ -2,12 +2,11 @@ package dev.jllm.server.ollama;
 
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
-import dev.jllm.server.ServerContext;
-import dev.jllm.server.routing.JsonFields;
+import dev.jllm.server.http.RequestBodies;
+import dev.jllm.server.openai.JsonFields;
 import dev.jllm.server.routing.ModelRouter;
-import dev.jllm.server.routing.RawPrompt;
 import dev.jllm.server.routing.Readiness503;
-import dev.jllm.server.routing.RequestBodies;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.JsonArray;
@@ -73,10 +72,11 @@ final class GenerateRoute implements OllamaHandler.Body {
             OllamaModels.loadOrUnload(ctx, res, c.model(), c.numCtx(), c.keepAlive(), OllamaGeneration.GENERATE);
             return;
         }
+        String rawPrompt = null;
         if (raw) {
-            b.messages(List.of(RawPrompt.message(prompt)));
+            rawPrompt = prompt;
         } else if (template != null && !template.isEmpty()) {
-            b.messages(List.of(RawPrompt.message(fill(template, system == null ? "" : system, prompt))));
+            rawPrompt = fill(template, system == null ? "" : system, prompt);
         } else {
             List<ChatMessage> messages = new ArrayList<>();
             if (system != null && !system.isEmpty()) {
@@ -87,14 +87,8 @@ final class GenerateRoute implements OllamaHandler.Body {
         }
         ModelRouter.Routed routed = OllamaModels.route(ctx, c.model(), c.numCtx());
         try {
-            if (raw || template != null && !template.isEmpty()) {
-                if (!RawPrompt.supported(ctx.service().get(routed.target().instance()))) {
-                    throw OllamaException.badRequest("\"" + c.model() + "\" is served by a remote instance, which"
-                            + " takes no raw prompts");
-                }
-            }
             long load = routed.loaded() == null ? 0 : routed.loaded().loadNanos();
-            OllamaGeneration.run(ctx, res, routed, c.model(), b.build(), c.stream(),
+            OllamaGeneration.run(ctx, res, routed, c.model(), b.build(), rawPrompt, c.stream(),
                     new OllamaGeneration.Clock(t0, load), OllamaGeneration.GENERATE);
         } finally {
             OllamaModels.release(ctx, routed, c.keepAlive());

@@ -1,9 +1,9 @@
 package dev.jllm.server.ollama;
 
-import dev.jllm.server.ServerContext;
+import dev.jllm.server.http.RequestBodies;
 import dev.jllm.server.ondemand.OnDemandModels;
-import dev.jllm.server.routing.JsonFields;
-import dev.jllm.server.routing.RequestBodies;
+import dev.jllm.server.openai.JsonFields;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;

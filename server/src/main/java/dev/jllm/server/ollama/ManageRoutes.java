@@ -1,12 +1,12 @@
 package dev.jllm.server.ollama;
 
 import dev.jllm.models.store.ModelStoreException;
-import dev.jllm.server.ServerContext;
+import dev.jllm.server.http.RequestBodies;
 import dev.jllm.server.ondemand.Aliases;
 import dev.jllm.server.ondemand.ModelNames;
 import dev.jllm.server.ondemand.OnDemandModels;
-import dev.jllm.server.routing.JsonFields;
-import dev.jllm.server.routing.RequestBodies;
+import dev.jllm.server.openai.JsonFields;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

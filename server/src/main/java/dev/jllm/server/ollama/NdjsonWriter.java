@@ -1,6 +1,6 @@
 package dev.jllm.server.ollama;
 
-import dev.jllm.server.routing.ClientGoneException;
+import dev.jllm.server.openai.ClientGoneException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;

@@ -3,16 +3,17 @@ package dev.jllm.server.ollama;
 import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.ChunkChoice;
 import dev.jllm.api.openai.StreamOptions;
 import dev.jllm.api.openai.ToolCall;
 import dev.jllm.api.openai.Usage;
-import dev.jllm.server.GenerationSlots;
-import dev.jllm.server.ServerContext;
+import dev.jllm.server.admission.GenerationSlots;
 import dev.jllm.server.metrics.GenerationTimer;
-import dev.jllm.server.routing.ClientGoneException;
-import dev.jllm.server.routing.Errors;
+import dev.jllm.server.openai.ClientGoneException;
+import dev.jllm.server.openai.Errors;
 import dev.jllm.server.routing.ModelRouter;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
@@ -57,14 +58,21 @@ final class OllamaGeneration {
     /** The start of a request, for its durations. */
     record Clock(long startNanos, long loadNanos) { }
 
+    /**
+     * @param request   the chat request, or for a raw prompt its sampling fields
+     * @param rawPrompt a prompt continued as it is ({@code Llm.complete}: generate's raw mode or its own
+     *                  template), or null to render {@code request}'s messages with the model's template
+     */
     static void run(ServerContext ctx, ServerResponse res, ModelRouter.Routed routed, String shownModel,
-                    ChatCompletionRequest request, boolean stream, Clock clock, Shape shape) {
+                    ChatCompletionRequest request, String rawPrompt, boolean stream, Clock clock, Shape shape) {
         ModelRouter.Target target = routed.target();
         ChatCompletionRequest r = request.withModel(target.modelId()).toBuilder().stream(true)
                 .streamOptions(StreamOptions.INCLUDE_USAGE).build();
         GenerationTimer timer = new GenerationTimer(ctx.metrics(), target.instance());
         try (GenerationSlots.Slot _ = ctx.slots().acquire(target.instance());
-             ChatCompletionStream s = ctx.service().chatCompletionStream(target.instance(), r)) {
+             ChatCompletionStream s = rawPrompt != null
+                     ? ctx.service().completeStream(target.instance(), CompletionRequest.of(rawPrompt, r))
+                     : ctx.service().chatCompletionStream(target.instance(), r)) {
             Iterator<ChatCompletionChunk> it = s.iterator();
             long evalStart = System.nanoTime();
             it.hasNext(); // waits for the first chunk, or throws what failed before it (with its status)

@@ -8,7 +8,7 @@ import dev.jllm.api.openai.ResponseFormat;
 import dev.jllm.api.openai.Tool;
 import dev.jllm.api.openai.ToolCall;
 import dev.jllm.server.ondemand.Durations;
-import dev.jllm.server.routing.JsonFields;
+import dev.jllm.server.openai.JsonFields;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;

@@ -1,11 +1,11 @@
 package dev.jllm.server.ollama;
 
-import dev.jllm.server.ServerContext;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.webserver.http.HttpRouting;
 
 import java.util.List;
 
-import static dev.jllm.server.routing.RouteLabel.named;
+import static dev.jllm.server.metrics.RouteLabel.named;
 
 /**
  * Ollama's native API ({@code /api/...}) on jllm's server, for the clients that speak it (Open WebUI, Continue,

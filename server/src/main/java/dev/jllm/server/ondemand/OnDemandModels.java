@@ -5,12 +5,12 @@ import dev.jllm.api.LlmService;
 import dev.jllm.api.LocalConfig;
 import dev.jllm.models.hf.HubException;
 import dev.jllm.models.store.StoredModel;
-import dev.jllm.server.GenerationSlots;
-import dev.jllm.server.OnDemandConfig;
-import dev.jllm.server.ServerConfig;
+import dev.jllm.server.admission.GenerationSlots;
+import dev.jllm.server.config.OnDemandConfig;
+import dev.jllm.server.config.ServerConfig;
 import dev.jllm.server.metrics.Metrics;
-import dev.jllm.server.routing.ApiError;
-import dev.jllm.server.routing.ApiException;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,11 +1,11 @@
 package dev.jllm.server.responses;
 
-import dev.jllm.server.ServerContext;
-import dev.jllm.server.routing.ApiError;
-import dev.jllm.server.routing.ApiException;
+import dev.jllm.server.routing.ServerContext;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
 import dev.jllm.server.routing.Readiness503;
-import dev.jllm.server.routing.RequestBodies;
-import dev.jllm.server.routing.Responses;
+import dev.jllm.server.http.RequestBodies;
+import dev.jllm.server.openai.Responses;
 import dev.jllm.server.translate.Answer;
 import dev.jllm.server.translate.Block;
 import dev.jllm.server.translate.EventStreams;
@@ -22,7 +22,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 
-import static dev.jllm.server.routing.RouteLabel.named;
+import static dev.jllm.server.metrics.RouteLabel.named;
 
 /**
  * OpenAI's Responses API: {@code POST /v1/responses} (whole or streamed), and {@code GET} / {@code DELETE
@@ -59,7 +59,7 @@ public final class ResponsesRoute {
         Readiness503.check(ctx.readiness());
         JsonObject body = RequestBodies.jsonObject(req, ctx.config().maxBodyBytes());
         ResponsesRequest r = ResponsesRequest.parse(body, store);
-        boolean stream = Boolean.TRUE.equals(dev.jllm.server.routing.JsonFields.of(body).bool("stream"));
+        boolean stream = Boolean.TRUE.equals(dev.jllm.server.openai.JsonFields.of(body).bool("stream"));
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         String id = "resp_" + HexFormat.of().formatHex(b);

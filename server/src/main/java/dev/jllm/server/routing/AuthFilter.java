@@ -1,6 +1,8 @@
 package dev.jllm.server.routing;
 
 import dev.jllm.server.anthropic.AnthropicErrors;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.Responses;
 import dev.jllm.server.ui.ChatPage;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;

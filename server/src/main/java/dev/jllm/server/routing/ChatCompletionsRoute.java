@@ -5,14 +5,18 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.StreamOptions;
-import dev.jllm.server.GenerationSlots;
-import dev.jllm.server.ServerContext;
+import dev.jllm.server.admission.GenerationSlots;
+import dev.jllm.server.http.ClientWatch;
+import dev.jllm.server.http.RequestBodies;
 import dev.jllm.server.metrics.GenerationTimer;
+import dev.jllm.server.openai.ChatRequestValidator;
+import dev.jllm.server.openai.ChunkNormalizer;
+import dev.jllm.server.openai.OpenAiWire;
+import dev.jllm.server.openai.Responses;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
-import jakarta.json.JsonObject;
 import io.helidon.webserver.http.ServerResponse;
-
+import jakarta.json.JsonObject;
 
 /**
  * {@code POST /v1/chat/completions}, whole or streamed. The request is checked, routed to an instance, and given
@@ -41,15 +45,16 @@ public final class ChatCompletionsRoute implements Handler {
             if (request.isStream()) {
                 stream(res, request, forInstance, target);
             } else {
-                whole(res, request, forInstance, target);
+                whole(req, res, request, forInstance, target);
             }
         }
     }
 
-    private void whole(ServerResponse res, ChatCompletionRequest asked, ChatCompletionRequest request,
-                       ModelRouter.Target target) {
+    private void whole(ServerRequest req, ServerResponse res, ChatCompletionRequest asked,
+                       ChatCompletionRequest request, ModelRouter.Target target) {
         GenerationTimer timer = new GenerationTimer(ctx.metrics(), target.instance());
-        ChatCompletion c = ctx.service().chatCompletion(target.instance(), request.withStream(false));
+        ChatCompletion c = ClientWatch.whileConnected(req,
+                () -> ctx.service().chatCompletion(target.instance(), request.withStream(false)));
         timer.finished(c.usage());
         Responses.json(res, 200, OpenAiWire.completion(WholeAnswers.normalized(c,
                 target.shownModel(asked.model()))));

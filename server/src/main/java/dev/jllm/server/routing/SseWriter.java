@@ -1,5 +1,6 @@
 package dev.jllm.server.routing;
 
+import dev.jllm.server.openai.ClientGoneException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;

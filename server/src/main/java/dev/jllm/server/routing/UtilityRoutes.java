@@ -1,8 +1,14 @@
 package dev.jllm.server.routing;
 
+import dev.jllm.server.openai.ChatRequestValidator;
 import dev.jllm.api.Llm;
 import dev.jllm.runtime.engine.LocalLlm;
-import dev.jllm.server.ServerContext;
+import dev.jllm.server.http.RequestBodies;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
+import dev.jllm.server.openai.JsonFields;
+import dev.jllm.server.openai.OpenAiWire;
+import dev.jllm.server.openai.Responses;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.Json;

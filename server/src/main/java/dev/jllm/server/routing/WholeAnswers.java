@@ -1,5 +1,6 @@
 package dev.jllm.server.routing;
 
+import dev.jllm.server.openai.SystemFingerprint;
 import dev.jllm.api.openai.ChatCompletion;
 
 import java.security.SecureRandom;

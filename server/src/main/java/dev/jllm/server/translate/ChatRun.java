@@ -4,8 +4,8 @@ import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.StreamOptions;
-import dev.jllm.server.GenerationSlots;
-import dev.jllm.server.ServerContext;
+import dev.jllm.server.admission.GenerationSlots;
+import dev.jllm.server.routing.ServerContext;
 import dev.jllm.server.metrics.GenerationTimer;
 import dev.jllm.server.routing.ModelRouter;
 

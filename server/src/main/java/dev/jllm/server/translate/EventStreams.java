@@ -1,8 +1,8 @@
 package dev.jllm.server.translate;
 
-import dev.jllm.server.routing.ApiError;
-import dev.jllm.server.routing.ClientGoneException;
-import dev.jllm.server.routing.Errors;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ClientGoneException;
+import dev.jllm.server.openai.Errors;
 import dev.jllm.server.routing.SseWriter;
 import io.helidon.webserver.http.ServerResponse;
 

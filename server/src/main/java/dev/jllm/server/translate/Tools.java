@@ -3,8 +3,8 @@ package dev.jllm.server.translate;
 import dev.jllm.api.openai.FunctionDefinition;
 import dev.jllm.api.openai.Tool;
 import dev.jllm.api.openai.ToolChoice;
-import dev.jllm.server.routing.ApiException;
-import dev.jllm.server.routing.JsonFields;
+import dev.jllm.server.openai.ApiException;
+import dev.jllm.server.openai.JsonFields;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 

@@ -3,7 +3,7 @@ package dev.jllm.server.anthropic;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.ToolChoice;
-import dev.jllm.server.routing.ApiException;
+import dev.jllm.server.openai.ApiException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.jllm.server.cli;
 
-import dev.jllm.server.ServerConfig;
+import dev.jllm.server.config.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

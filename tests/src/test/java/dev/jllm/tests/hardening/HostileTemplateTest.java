@@ -4,7 +4,7 @@ import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.models.gguf.GgufTensorInfo;
 import dev.jllm.models.gguf.GgufWriter;
 import dev.jllm.models.testing.TestData;
-import dev.jllm.server.ModelSpec;
+import dev.jllm.server.config.ModelSpec;
 import dev.jllm.server.cli.JllmCli;
 import dev.jllm.template.ChatTemplate;
 import dev.jllm.template.ChatTemplateException;

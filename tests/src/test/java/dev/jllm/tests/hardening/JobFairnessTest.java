@@ -1,6 +1,6 @@
 package dev.jllm.tests.hardening;
 
-import dev.jllm.server.jobs.JobLimits;
+import dev.jllm.server.config.JobLimits;
 import dev.jllm.tests.support.Http;
 import dev.jllm.tests.support.Jobs;
 import dev.jllm.tests.support.TestServer;

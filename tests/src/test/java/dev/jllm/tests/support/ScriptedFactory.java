@@ -3,11 +3,11 @@ package dev.jllm.tests.support;
 import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LocalConfig;
-import dev.jllm.api.spi.LlmProviderFactory;
+import dev.jllm.api.LlmProviderFactory;
 
 /**
  * A test double for the {@code local} instance type: the server hands it {@code local} configs (a model, its
- * options) and it makes a {@link ScriptedLlm} of them instead of loading anything.
+ * options) and it makes a {@link ScriptedInstance} of them instead of loading anything.
  */
 abstract class ScriptedFactory implements LlmProviderFactory {
 
@@ -21,5 +21,5 @@ abstract class ScriptedFactory implements LlmProviderFactory {
         return create(name, (LocalConfig) config);
     }
 
-    abstract ScriptedLlm create(String name, LocalConfig config);
+    abstract ScriptedInstance create(String name, LocalConfig config);
 }

@@ -2,7 +2,7 @@ package dev.jllm.tests.support;
 
 import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.LlmException;
-import dev.jllm.api.LlmInfo;
+import dev.jllm.api.LlmProviderFactory;
 import dev.jllm.api.LocalConfig;
 import dev.jllm.api.QueuedChatCompletionStream;
 import dev.jllm.api.openai.ChatCompletionChunk;
@@ -10,11 +10,9 @@ import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.ChunkChoice;
-import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.Tool;
 import dev.jllm.api.openai.ToolChoice;
 import dev.jllm.api.openai.Usage;
-import dev.jllm.api.spi.LlmProviderFactory;
 import dev.jllm.template.ChatTemplate;
 import dev.jllm.template.Message;
 import dev.jllm.runtime.chat.tools.AssistantOutputParser;
@@ -56,7 +54,7 @@ public final class ScriptedToolModel extends ScriptedFactory {
     }
 
     @Override
-    ScriptedLlm create(String name, LocalConfig c) {
+    ScriptedInstance create(String name, LocalConfig c) {
         String file = c.options().get("chat_template_file");
         if (file == null) {
             throw LlmException.invalid("the scripted tool model needs chat_template_file");
@@ -68,11 +66,17 @@ public final class ScriptedToolModel extends ScriptedFactory {
         }
     }
 
-    private record Instance(String name, LocalConfig config, ChatTemplate template) implements ScriptedLlm {
+    private static final class Instance extends ScriptedInstance {
+        private final ChatTemplate template;
+
+        Instance(String name, LocalConfig config, ChatTemplate template) {
+            super(name, config, config.model());
+            this.template = template;
+        }
 
         @Override
-        public List<Model> models() {
-            return List.of(Model.of(config.model(), 1700000000, "test"));
+        protected List<String> loaded() {
+            return List.of(model());
         }
 
         @Override
@@ -154,11 +158,6 @@ public final class ScriptedToolModel extends ScriptedFactory {
         private static List<dev.jllm.template.Tool> tools(List<Tool> in) {
             return in.stream().map(t -> new dev.jllm.template.Tool(t.function().name(), t.function().description(),
                     t.function().parameters())).toList();
-        }
-
-        @Override
-        public LlmInfo info() {
-            return new LlmInfo(name, type(), true, "in-process", List.of(config.model()), Map.of());
         }
     }
 }

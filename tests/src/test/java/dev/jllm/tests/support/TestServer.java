@@ -1,11 +1,11 @@
 package dev.jllm.tests.support;
 
 import dev.jllm.api.LlmConfig;
-import dev.jllm.api.spi.LlmProviderFactory;
-import dev.jllm.api.spi.Providers;
+import dev.jllm.api.LlmProviderFactory;
+import dev.jllm.api.Providers;
 import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.server.JllmServer;
-import dev.jllm.server.ServerConfig;
+import dev.jllm.server.config.ServerConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

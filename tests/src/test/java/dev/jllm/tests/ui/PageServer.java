@@ -1,17 +1,17 @@
 package dev.jllm.tests.ui;
 
 import dev.jllm.api.LlmConfig;
+import dev.jllm.api.LlmProviderFactory;
 import dev.jllm.api.LocalConfig;
-import dev.jllm.api.spi.LlmProviderFactory;
-import dev.jllm.api.spi.Providers;
+import dev.jllm.api.Providers;
 import dev.jllm.models.hf.HubClient;
 import dev.jllm.models.hf.HubConfig;
 import dev.jllm.models.store.ModelStore;
 import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.runtime.engine.LocalLlm;
 import dev.jllm.server.JllmServer;
-import dev.jllm.server.ModelSpec;
-import dev.jllm.server.ServerConfig;
+import dev.jllm.server.config.ModelSpec;
+import dev.jllm.server.config.ServerConfig;
 import dev.jllm.tests.support.Http;
 
 import java.io.IOException;
