@@ -28,7 +28,6 @@ import dev.jllm.server.openai.DirectErrors;
 import dev.jllm.server.openai.Errors;
 import dev.jllm.server.openai.Responses;
 import dev.jllm.server.routing.AccessLogFilter;
-import dev.jllm.server.routing.AuthFilter;
 import dev.jllm.server.routing.ChatCompletionsRoute;
 import dev.jllm.server.routing.CompletionsRoute;
 import dev.jllm.server.routing.CorsFilter;

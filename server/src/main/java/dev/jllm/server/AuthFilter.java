@@ -1,4 +1,4 @@
-package dev.jllm.server.routing;
+package dev.jllm.server;
 
 import dev.jllm.server.anthropic.AnthropicErrors;
 import dev.jllm.server.openai.ApiError;
