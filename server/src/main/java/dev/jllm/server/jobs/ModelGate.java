@@ -62,8 +62,9 @@ public final class ModelGate {
 
     /** {@code model} as instance {@code instance} may be asked for it: as it is on a remote or when listed there. */
     public String admitFor(LlmService service, String instance, String model, boolean explicit) {
-        if (model == null || model.isBlank() || service.get(instance).config() instanceof HttpLlmConfig) {
-            return model;
+        if (model == null || model.isBlank() || model.equals(instance)
+                || service.get(instance).config() instanceof HttpLlmConfig) {
+            return model; // nothing named, the instance's own name (as its alias is on the HTTP routes), or remote
         }
         for (Model m : service.models(instance)) {
             if (m.id().equals(model)) {
