@@ -3,6 +3,7 @@ package dev.jllm.server.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How {@code jllm serve} runs.
@@ -66,78 +67,112 @@ public record ServerConfig(String host, int port, List<ModelSpec> models, int th
     }
 
     public ServerConfig withHost(String v) {
-        return new ServerConfig(v, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.host = v);
     }
 
     public ServerConfig withPort(int v) {
-        return new ServerConfig(host, v, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.port = v);
     }
 
     public ServerConfig withModels(List<ModelSpec> v) {
-        return new ServerConfig(host, port, v, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.models = v);
     }
 
     public ServerConfig withThreads(int v) {
-        return new ServerConfig(host, port, models, v, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.threads = v);
     }
 
     public ServerConfig withContextSize(int v) {
-        return new ServerConfig(host, port, models, threads, v, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.contextSize = v);
     }
 
     public ServerConfig withParallel(int v) {
-        return new ServerConfig(host, port, models, threads, contextSize, v, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.parallel = v);
     }
 
     public ServerConfig withApiKey(String v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, v, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.apiKey = v);
     }
 
     public ServerConfig withCorsOrigins(List<String> v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, v, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.corsOrigins = v);
     }
 
     public ServerConfig withMaxBodyBytes(long v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, v,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.maxBodyBytes = v);
     }
 
     public ServerConfig withMaxQueued(int v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                v, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.maxQueued = v);
     }
 
     public ServerConfig withMaxQueueWait(Duration v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, v, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.maxQueueWait = v);
     }
 
     public ServerConfig withJobs(JobLimits v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, v, onDemand, readTimeout, kvType);
+        return with(c -> c.jobs = v);
     }
 
     public ServerConfig withReadTimeout(Duration v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, v, kvType);
+        return with(c -> c.readTimeout = v);
     }
 
     public ServerConfig withOnDemand(OnDemandConfig v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, v, readTimeout, kvType);
+        return with(c -> c.onDemand = v);
     }
 
     public ServerConfig withKvType(String v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, v);
+        return with(c -> c.kvType = v);
+    }
+
+    /** Copies this config with one change, checked by the canonical constructor like any other. */
+    private ServerConfig with(Consumer<Parts> change) {
+        Parts c = new Parts(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The components, settable one at a time: each wither changes one, so none repeats the full constructor. */
+    private static final class Parts {
+        String host;
+        int port;
+        List<ModelSpec> models;
+        int threads;
+        int contextSize;
+        int parallel;
+        String apiKey;
+        List<String> corsOrigins;
+        long maxBodyBytes;
+        int maxQueued;
+        Duration maxQueueWait;
+        JobLimits jobs;
+        OnDemandConfig onDemand;
+        Duration readTimeout;
+        String kvType;
+
+        Parts(ServerConfig c) {
+            host = c.host;
+            port = c.port;
+            models = c.models;
+            threads = c.threads;
+            contextSize = c.contextSize;
+            parallel = c.parallel;
+            apiKey = c.apiKey;
+            corsOrigins = c.corsOrigins;
+            maxBodyBytes = c.maxBodyBytes;
+            maxQueued = c.maxQueued;
+            maxQueueWait = c.maxQueueWait;
+            jobs = c.jobs;
+            onDemand = c.onDemand;
+            readTimeout = c.readTimeout;
+            kvType = c.kvType;
+        }
+
+        ServerConfig build() {
+            return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins,
+                    maxBodyBytes, maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        }
     }
 
     /** Records print their components; the key must never reach a log. */
