@@ -128,46 +128,28 @@ public record ServerConfig(String host, int port, List<ModelSpec> models, int th
 
     /** Copies this config with one change, checked by the canonical constructor like any other. */
     private ServerConfig with(Consumer<Parts> change) {
-        Parts c = new Parts(this);
+        Parts c = new Parts();
         change.accept(c);
         return c.build();
     }
 
     /** The components, settable one at a time: each wither changes one, so none repeats the full constructor. */
-    private static final class Parts {
-        String host;
-        int port;
-        List<ModelSpec> models;
-        int threads;
-        int contextSize;
-        int parallel;
-        String apiKey;
-        List<String> corsOrigins;
-        long maxBodyBytes;
-        int maxQueued;
-        Duration maxQueueWait;
-        JobLimits jobs;
-        OnDemandConfig onDemand;
-        Duration readTimeout;
-        String kvType;
-
-        Parts(ServerConfig c) {
-            host = c.host;
-            port = c.port;
-            models = c.models;
-            threads = c.threads;
-            contextSize = c.contextSize;
-            parallel = c.parallel;
-            apiKey = c.apiKey;
-            corsOrigins = c.corsOrigins;
-            maxBodyBytes = c.maxBodyBytes;
-            maxQueued = c.maxQueued;
-            maxQueueWait = c.maxQueueWait;
-            jobs = c.jobs;
-            onDemand = c.onDemand;
-            readTimeout = c.readTimeout;
-            kvType = c.kvType;
-        }
+    private final class Parts {
+        String host = ServerConfig.this.host;
+        int port = ServerConfig.this.port;
+        List<ModelSpec> models = ServerConfig.this.models;
+        int threads = ServerConfig.this.threads;
+        int contextSize = ServerConfig.this.contextSize;
+        int parallel = ServerConfig.this.parallel;
+        String apiKey = ServerConfig.this.apiKey;
+        List<String> corsOrigins = ServerConfig.this.corsOrigins;
+        long maxBodyBytes = ServerConfig.this.maxBodyBytes;
+        int maxQueued = ServerConfig.this.maxQueued;
+        Duration maxQueueWait = ServerConfig.this.maxQueueWait;
+        JobLimits jobs = ServerConfig.this.jobs;
+        OnDemandConfig onDemand = ServerConfig.this.onDemand;
+        Duration readTimeout = ServerConfig.this.readTimeout;
+        String kvType = ServerConfig.this.kvType;
 
         ServerConfig build() {
             return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins,
