@@ -1,5 +1,6 @@
 package dev.jllm.server.cli;
 
+import dev.jllm.runtime.engine.ByteSize;
 import dev.jllm.runtime.kv.KvType;
 
 import dev.jllm.providers.LlmServiceMain;
@@ -220,7 +221,7 @@ final class ServeCommand implements Callable<Integer> {
                     .withKeepAlive(Durations.parse(keepAlive))
                     .withMaxLoaded(maxLoaded)
                     .withMemoryBudget(memoryBudget == null || memoryBudget.isBlank() ? 0
-                            : Durations.bytes(memoryBudget))
+                            : ByteSize.parse(memoryBudget))
                     .withModelsDirs(dirs)
                     .withPull(OnDemandConfig.Pull.parse(pull));
             for (java.nio.file.Path d : dirs) {

@@ -3,6 +3,7 @@ package dev.jllm.server.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How {@code jllm serve} runs.
@@ -66,78 +67,94 @@ public record ServerConfig(String host, int port, List<ModelSpec> models, int th
     }
 
     public ServerConfig withHost(String v) {
-        return new ServerConfig(v, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.host = v);
     }
 
     public ServerConfig withPort(int v) {
-        return new ServerConfig(host, v, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.port = v);
     }
 
     public ServerConfig withModels(List<ModelSpec> v) {
-        return new ServerConfig(host, port, v, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.models = v);
     }
 
     public ServerConfig withThreads(int v) {
-        return new ServerConfig(host, port, models, v, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.threads = v);
     }
 
     public ServerConfig withContextSize(int v) {
-        return new ServerConfig(host, port, models, threads, v, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.contextSize = v);
     }
 
     public ServerConfig withParallel(int v) {
-        return new ServerConfig(host, port, models, threads, contextSize, v, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.parallel = v);
     }
 
     public ServerConfig withApiKey(String v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, v, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.apiKey = v);
     }
 
     public ServerConfig withCorsOrigins(List<String> v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, v, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.corsOrigins = v);
     }
 
     public ServerConfig withMaxBodyBytes(long v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, v,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.maxBodyBytes = v);
     }
 
     public ServerConfig withMaxQueued(int v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                v, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.maxQueued = v);
     }
 
     public ServerConfig withMaxQueueWait(Duration v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, v, jobs, onDemand, readTimeout, kvType);
+        return with(c -> c.maxQueueWait = v);
     }
 
     public ServerConfig withJobs(JobLimits v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, v, onDemand, readTimeout, kvType);
+        return with(c -> c.jobs = v);
     }
 
     public ServerConfig withReadTimeout(Duration v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, v, kvType);
+        return with(c -> c.readTimeout = v);
     }
 
     public ServerConfig withOnDemand(OnDemandConfig v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, v, readTimeout, kvType);
+        return with(c -> c.onDemand = v);
     }
 
     public ServerConfig withKvType(String v) {
-        return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins, maxBodyBytes,
-                maxQueued, maxQueueWait, jobs, onDemand, readTimeout, v);
+        return with(c -> c.kvType = v);
+    }
+
+    /** Copies this config with one change, checked by the canonical constructor like any other. */
+    private ServerConfig with(Consumer<Parts> change) {
+        Parts c = new Parts();
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The components, settable one at a time: each wither changes one, so none repeats the full constructor. */
+    private final class Parts {
+        String host = ServerConfig.this.host;
+        int port = ServerConfig.this.port;
+        List<ModelSpec> models = ServerConfig.this.models;
+        int threads = ServerConfig.this.threads;
+        int contextSize = ServerConfig.this.contextSize;
+        int parallel = ServerConfig.this.parallel;
+        String apiKey = ServerConfig.this.apiKey;
+        List<String> corsOrigins = ServerConfig.this.corsOrigins;
+        long maxBodyBytes = ServerConfig.this.maxBodyBytes;
+        int maxQueued = ServerConfig.this.maxQueued;
+        Duration maxQueueWait = ServerConfig.this.maxQueueWait;
+        JobLimits jobs = ServerConfig.this.jobs;
+        OnDemandConfig onDemand = ServerConfig.this.onDemand;
+        Duration readTimeout = ServerConfig.this.readTimeout;
+        String kvType = ServerConfig.this.kvType;
+
+        ServerConfig build() {
+            return new ServerConfig(host, port, models, threads, contextSize, parallel, apiKey, corsOrigins,
+                    maxBodyBytes, maxQueued, maxQueueWait, jobs, onDemand, readTimeout, kvType);
+        }
     }
 
     /** Records print their components; the key must never reach a log. */

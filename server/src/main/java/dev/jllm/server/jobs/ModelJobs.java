@@ -9,6 +9,7 @@ import dev.jllm.server.metrics.Metrics;
 import dev.jllm.server.openai.OpenAiWire;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
 
 import java.util.Map;
 import java.util.Set;
@@ -35,47 +36,43 @@ final class ModelJobs {
                 return OpenAiWire.toValue(service.embeddings(name, request));
             };
         });
-        into.put("model.serve", p -> {
+        modelJob(into, "model.serve", (ctx, name, model) -> {
+            ModelInfo served = service.serve(name, gate.admitFor(service, name, model, true), ctx.progressListener());
+            metrics.modelLoadSeconds.set(served.seconds(), name);
+            ctx.progress(ProgressEvent.of("done", "model '" + model + "' is served by '" + name + "'"));
+            // The ModelInfo's members, plus "model" as older clients read it.
+            JsonObjectBuilder b = Json.createObjectBuilder().add("id", served.id()).add("instance", name)
+                    .add("provider", served.provider()).add("model", model).add("seconds", served.seconds());
+            if (served.ownedBy() == null) {
+                b.addNull("owned_by");
+            } else {
+                b.add("owned_by", served.ownedBy());
+            }
+            return b.build();
+        }, service);
+        modelJob(into, "model.unload", (ctx, name, model) -> {
+            service.unload(name, model);
+            return Json.createObjectBuilder().add("instance", name).add("model", model).add("unloaded", true).build();
+        }, service);
+        modelJob(into, "model.delete", (ctx, name, model) -> {
+            service.deleteModel(name, gate.admitFor(service, name, model, false));
+            return Json.createObjectBuilder().add("instance", name).add("model", model).add("deleted", true).build();
+        }, service);
+    }
+
+    /** What a job on one model of one instance does, once the instance's name is resolved. */
+    @FunctionalInterface
+    private interface ModelWork {
+        JsonValue run(JobContext ctx, String instance, String model) throws Exception;
+    }
+
+    /** Registers {@code type}, whose parameters are an optional instance and a required model. */
+    private static void modelJob(Map<String, JobType> into, String type, ModelWork work, LlmService service) {
+        into.put(type, p -> {
             p.allowOnly(Set.of("instance", "model"));
             String instance = JobParams.instance(p);
             String model = p.requiredString("model");
-            return ctx -> {
-                String name = JobParams.resolve(service, instance);
-                ModelInfo served = service.serve(name, gate.admitFor(service, name, model, true), ctx.progressListener());
-                metrics.modelLoadSeconds.set(served.seconds(), name);
-                ctx.progress(ProgressEvent.of("done", "model '" + model + "' is served by '" + name + "'"));
-                // The ModelInfo's members, plus "model" as older clients read it.
-                JsonObjectBuilder b = Json.createObjectBuilder().add("id", served.id()).add("instance", name)
-                        .add("provider", served.provider()).add("model", model).add("seconds", served.seconds());
-                if (served.ownedBy() == null) {
-                    b.addNull("owned_by");
-                } else {
-                    b.add("owned_by", served.ownedBy());
-                }
-                return b.build();
-            };
-        });
-        into.put("model.unload", p -> {
-            p.allowOnly(Set.of("instance", "model"));
-            String instance = JobParams.instance(p);
-            String model = p.requiredString("model");
-            return ctx -> {
-                String name = JobParams.resolve(service, instance);
-                service.unload(name, model);
-                return Json.createObjectBuilder().add("instance", name).add("model", model)
-                        .add("unloaded", true).build();
-            };
-        });
-        into.put("model.delete", p -> {
-            p.allowOnly(Set.of("instance", "model"));
-            String instance = JobParams.instance(p);
-            String model = p.requiredString("model");
-            return ctx -> {
-                String name = JobParams.resolve(service, instance);
-                service.deleteModel(name, gate.admitFor(service, name, model, false));
-                return Json.createObjectBuilder().add("instance", name).add("model", model)
-                        .add("deleted", true).build();
-            };
+            return ctx -> work.run(ctx, JobParams.resolve(service, instance), model);
         });
     }
 }

@@ -1,6 +1,5 @@
 package dev.jllm.server.ollama;
 
-import dev.jllm.server.http.RequestBodies;
 import dev.jllm.server.ondemand.OnDemandModels;
 import dev.jllm.server.openai.JsonFields;
 import dev.jllm.server.routing.ServerContext;
@@ -65,9 +64,8 @@ final class InfoRoutes {
     }
 
     void show(ServerRequest req, ServerResponse res) {
-        JsonFields body = JsonFields.of(RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
-        OllamaRequests.allowOnly(body, Set.of("model", "name", "verbose", "system", "template", "options"),
-                "/api/show");
+        JsonFields body = OllamaRequests.body(req, ctx,
+                Set.of("model", "name", "verbose", "system", "template", "options"), "/api/show");
         String model = OllamaRequests.model(body);
         Catalog.Entry e = catalog.find(model).orElseThrow(() -> OllamaException.modelNotFound(model));
         ModelFacts f = facts(e);

@@ -1,7 +1,6 @@
 package dev.jllm.server.ollama;
 
 import dev.jllm.models.store.ModelStoreException;
-import dev.jllm.server.http.RequestBodies;
 import dev.jllm.server.ondemand.Aliases;
 import dev.jllm.server.ondemand.ModelNames;
 import dev.jllm.server.ondemand.OnDemandModels;
@@ -26,8 +25,7 @@ final class ManageRoutes {
     }
 
     void copy(ServerRequest req, ServerResponse res) {
-        JsonFields body = JsonFields.of(RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
-        OllamaRequests.allowOnly(body, Set.of("source", "destination"), "/api/copy");
+        JsonFields body = OllamaRequests.body(req, ctx, Set.of("source", "destination"), "/api/copy");
         String source = body.string("source");
         String destination = body.string("destination");
         if (source == null || source.isBlank() || destination == null || destination.isBlank()) {
@@ -58,8 +56,7 @@ final class ManageRoutes {
     }
 
     void delete(ServerRequest req, ServerResponse res) {
-        JsonFields body = JsonFields.of(RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
-        OllamaRequests.allowOnly(body, Set.of("model", "name"), "/api/delete");
+        JsonFields body = OllamaRequests.body(req, ctx, Set.of("model", "name"), "/api/delete");
         String model = OllamaRequests.model(body);
         ModelNames names = ctx.router().onDemand().names();
         if (names.aliases().remove(model)) {

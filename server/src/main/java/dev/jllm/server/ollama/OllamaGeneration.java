@@ -12,10 +12,13 @@ import dev.jllm.server.admission.GenerationSlots;
 import dev.jllm.server.metrics.GenerationTimer;
 import dev.jllm.server.openai.ClientGoneException;
 import dev.jllm.server.openai.Errors;
+import dev.jllm.server.openai.JsonFields;
 import dev.jllm.server.routing.ModelRouter;
+import dev.jllm.server.routing.Readiness503;
 import dev.jllm.server.routing.ServerContext;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -25,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -57,6 +61,43 @@ final class OllamaGeneration {
 
     /** The start of a request, for its durations. */
     record Clock(long startNanos, long loadNanos) { }
+
+    /** What {@code /api/chat} or {@code /api/generate} does with a request whose members were checked. */
+    @FunctionalInterface
+    interface Generate {
+        void run(ServerContext ctx, ServerResponse res, JsonFields body, OllamaRequests.Common c, long startNanos);
+    }
+
+    /**
+     * A generation route: once the server is ready, the body (no member outside {@code fields}) and its common
+     * members go to {@code generate}, with the time the request came in for its durations.
+     */
+    record Route(ServerContext ctx, Set<String> fields, String path, Generate generate) implements OllamaHandler.Body {
+        @Override
+        public void handle(ServerRequest req, ServerResponse res) {
+            long t0 = System.nanoTime();
+            Readiness503.check(ctx.readiness());
+            JsonFields body = OllamaRequests.body(req, ctx, fields, path);
+            generate.run(ctx, res, body, OllamaRequests.common(body), t0);
+        }
+    }
+
+    /**
+     * Routes {@code c.model()} (loading it on demand), {@linkplain #run runs} the generation there, and releases the
+     * model after it, kept loaded for {@code c.keepAlive()}.
+     *
+     * @param startNanos when the request came in, for its durations
+     */
+    static void routeAndRun(ServerContext ctx, ServerResponse res, OllamaRequests.Common c,
+                            ChatCompletionRequest request, String rawPrompt, long startNanos, Shape shape) {
+        ModelRouter.Routed routed = OllamaModels.route(ctx, c.model(), c.numCtx());
+        try {
+            long load = routed.loaded() == null ? 0 : routed.loaded().loadNanos();
+            run(ctx, res, routed, c.model(), request, rawPrompt, c.stream(), new Clock(startNanos, load), shape);
+        } finally {
+            OllamaModels.release(ctx, routed, c.keepAlive());
+        }
+    }
 
     /**
      * @param request   the chat request, or for a raw prompt its sampling fields

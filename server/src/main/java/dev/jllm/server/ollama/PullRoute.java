@@ -7,7 +7,6 @@ import dev.jllm.models.store.PullProgress;
 import dev.jllm.models.store.PullStage;
 import dev.jllm.models.store.StoredModel;
 import dev.jllm.server.config.OnDemandConfig;
-import dev.jllm.server.http.RequestBodies;
 import dev.jllm.server.openai.ClientGoneException;
 import dev.jllm.server.openai.JsonFields;
 import dev.jllm.server.routing.ServerContext;
@@ -43,9 +42,8 @@ final class PullRoute implements OllamaHandler.Body {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        JsonFields body = JsonFields.of(RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
-        OllamaRequests.allowOnly(body, Set.of("model", "name", "stream", "insecure", "username", "password"),
-                "/api/pull");
+        JsonFields body = OllamaRequests.body(req, ctx,
+                Set.of("model", "name", "stream", "insecure", "username", "password"), "/api/pull");
         String model = OllamaRequests.model(body);
         Boolean streamField = body.bool("stream");
         boolean stream = streamField == null || streamField;

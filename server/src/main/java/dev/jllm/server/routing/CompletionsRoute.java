@@ -6,9 +6,7 @@ import dev.jllm.api.LlmException;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChunkChoice;
-import dev.jllm.server.admission.GenerationSlots;
 import dev.jllm.server.http.ClientWatch;
-import dev.jllm.server.http.RequestBodies;
 import dev.jllm.server.metrics.GenerationTimer;
 import dev.jllm.server.openai.ApiError;
 import dev.jllm.server.openai.ApiException;
@@ -17,10 +15,8 @@ import dev.jllm.server.openai.CompletionRequestValidator;
 import dev.jllm.server.openai.LegacyCompletion;
 import dev.jllm.server.openai.Responses;
 import dev.jllm.server.openai.TextCompletionWire;
-import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.JsonObject;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,31 +28,17 @@ import java.util.Set;
  * template ({@code Llm.complete}). An instance that cannot do that refuses (NOT_SUPPORTED) and the answer is 501,
  * since a chat template around the prompt would be a different request from the one asked. Streaming, errors and cancellation work as for chat completions.
  */
-public final class CompletionsRoute implements Handler {
-
-    private final ServerContext ctx;
+public final class CompletionsRoute extends GenerationRoute<LegacyCompletion> {
 
     public CompletionsRoute(ServerContext ctx) {
-        this.ctx = ctx;
+        super(ctx, PromptSize::checkRaw, CompletionRequestValidator::parse, LegacyCompletion::model,
+                LegacyCompletion::stream);
     }
 
     @Override
-    public void handle(ServerRequest req, ServerResponse res) {
-        Readiness503.check(ctx.readiness());
-        JsonObject body = RequestBodies.jsonObject(req, ctx.config().maxBodyBytes());
-        PromptSize.checkRaw(ctx, body);
-        LegacyCompletion request = CompletionRequestValidator.parse(body);
-        ModelRouter.Target target = ctx.router().resolve(request.model());
-        try (GenerationSlots.Slot _ = ctx.slots().acquire(target.instance())) {
-            if (request.stream()) {
-                stream(res, request, target);
-            } else {
-                whole(req, res, request, target);
-            }
-        } catch (LlmException e) {
-            Llm llm = ctx.service().get(target.instance());
-            throw e.getMessage().equals(llm.rawPromptsNotSupported().getMessage()) ? notSupported(e) : e;
-        }
+    RuntimeException refusal(LlmException e, ModelRouter.Target target) {
+        Llm llm = ctx.service().get(target.instance());
+        return e.getMessage().equals(llm.rawPromptsNotSupported().getMessage()) ? notSupported(e) : e;
     }
 
     /** An instance without raw completions: 501, with the code clients have seen for it since the first release. */
@@ -65,7 +47,8 @@ public final class CompletionsRoute implements Handler {
                 + " needs: use /v1/chat/completions", null, "raw_prompt_not_supported", null));
     }
 
-    private void whole(ServerRequest req, ServerResponse res, LegacyCompletion request, ModelRouter.Target target) {
+    @Override
+    void whole(ServerRequest req, ServerResponse res, LegacyCompletion request, ModelRouter.Target target) {
         GenerationTimer timer = new GenerationTimer(ctx.metrics(), target.instance());
         ChatCompletion c = ClientWatch.whileConnected(req,
                 () -> ctx.service().complete(target.instance(), request.request().withModel(target.modelId())));
@@ -75,7 +58,8 @@ public final class CompletionsRoute implements Handler {
                 request.echo() ? request.prompt() : null));
     }
 
-    private void stream(ServerResponse res, LegacyCompletion request, ModelRouter.Target target) {
+    @Override
+    void stream(ServerResponse res, LegacyCompletion request, ModelRouter.Target target) {
         GenerationTimer timer = new GenerationTimer(ctx.metrics(), target.instance());
         String id = WholeAnswers.newId("cmpl-");
         try (ChatCompletionStream stream = ctx.service().completeStream(target.instance(),

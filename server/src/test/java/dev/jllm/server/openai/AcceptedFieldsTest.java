@@ -1,29 +1,15 @@
 package dev.jllm.server.openai;
 
 import dev.jllm.api.openai.ChatCompletionRequest;
-import dev.jllm.server.http.RequestBodies;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-
+import static dev.jllm.server.openai.ChatRequests.parse;
+import static dev.jllm.server.openai.ChatRequests.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Newer OpenAI request members: accepted (type-checked) and ignored, or refused with the reason. */
 class AcceptedFieldsTest {
-
-    private static ChatCompletionRequest parse(String json) {
-        return ChatRequestValidator.parse(RequestBodies.parseObject(json.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static ApiError refusal(String json) {
-        try {
-            parse(json);
-        } catch (ApiException e) {
-            return e.error();
-        }
-        throw new AssertionError("accepted: " + json);
-    }
 
     @Test
     void newerMembersAreAccepted() {

@@ -3,29 +3,14 @@ package dev.jllm.server.openai;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.MessageContent;
 import dev.jllm.api.openai.ToolChoice;
-import dev.jllm.server.http.RequestBodies;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-
+import static dev.jllm.server.openai.ChatRequests.parse;
+import static dev.jllm.server.openai.ChatRequests.param;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ChatRequestValidatorTest {
-
-    private static ChatCompletionRequest parse(String json) {
-        return ChatRequestValidator.parse(RequestBodies.parseObject(json.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static String param(String json) {
-        try {
-            parse(json);
-        } catch (ApiException e) {
-            assertThat(e.error().status()).isEqualTo(400);
-            return e.error().param();
-        }
-        throw new AssertionError("accepted: " + json);
-    }
 
     @Test
     void everyFieldIsBound() {

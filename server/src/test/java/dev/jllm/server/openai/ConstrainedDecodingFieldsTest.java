@@ -7,25 +7,13 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 
+import static dev.jllm.server.openai.ChatRequests.parse;
+import static dev.jllm.server.openai.ChatRequests.param;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The constrained-decoding members pass the server's checks and reach the instance (which compiles them). */
 class ConstrainedDecodingFieldsTest {
     private static final String M = "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]";
-
-    private static ChatCompletionRequest parse(String json) {
-        return ChatRequestValidator.parse(RequestBodies.parseObject(json.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static String param(String json) {
-        try {
-            parse(json);
-        } catch (ApiException e) {
-            assertThat(e.error().status()).isEqualTo(400);
-            return e.error().param();
-        }
-        throw new AssertionError("accepted: " + json);
-    }
 
     @Test
     void grammarJsonSchemaAndForcedToolChoicesAreAccepted() {
