@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -49,7 +48,7 @@ public final class JlamaLlm implements Llm {
     private final Map<String, JlamaModel> loaded = new LinkedHashMap<>();
     private final ExecutorService generations = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("jllm-jlama-", 0).factory());
-    private final long created = System.currentTimeMillis() / 1000;
+    private final long created = ChatCompletion.createdNow();
     private volatile boolean closed;
 
     public JlamaLlm(String name, JlamaConfig config) {
@@ -225,8 +224,8 @@ public final class JlamaLlm implements Llm {
             throw new LlmException(LlmException.Kind.CANCELLED, "the generation was cancelled");
         }
         Choice choice = new Choice(0, ChatMessage.assistant(r.text()), null, r.finishReason());
-        return new ChatCompletion(completionId(), ChatCompletion.OBJECT, now(), p.shown, null, List.of(choice),
-                Usage.of(r.promptTokens(), r.completionTokens(), 0));
+        return new ChatCompletion(ChatCompletion.newId(), ChatCompletion.OBJECT, ChatCompletion.createdNow(), p.shown,
+                null, List.of(choice), Usage.of(r.promptTokens(), r.completionTokens(), 0));
     }
 
     /**
@@ -241,8 +240,8 @@ public final class JlamaLlm implements Llm {
 
     private ChatCompletionStream stream(Prepared p, boolean usage) {
         QueuedChatCompletionStream stream = new QueuedChatCompletionStream();
-        String id = completionId();
-        long at = now();
+        String id = ChatCompletion.newId();
+        long at = ChatCompletion.createdNow();
         Runnable producer = () -> {
             try {
                 if (!p.model.lock(() -> closed || stream.isCancelled())) {
@@ -355,17 +354,9 @@ public final class JlamaLlm implements Llm {
         throw LlmException.notFound("model '" + id + "' was unloaded meanwhile");
     }
 
-    private static String completionId() {
-        return "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
-    }
-
-    private static long now() {
-        return System.currentTimeMillis() / 1000;
-    }
-
     private void ensureOpen() {
         if (closed) {
-            throw new LlmException(LlmException.Kind.UNAVAILABLE, "instance '" + name + "' is closed");
+            throw LlmException.instanceClosed(name);
         }
     }
 

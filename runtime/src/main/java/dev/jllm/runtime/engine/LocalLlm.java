@@ -49,7 +49,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -72,7 +71,7 @@ public final class LocalLlm implements Llm {
     private final LoadedModels loaded = new LoadedModels();
     private final ExecutorService generations = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("jllm-generate-", 0).factory());
-    private final long created = System.currentTimeMillis() / 1000;
+    private final long created = ChatCompletion.createdNow();
     private volatile boolean closed;
     private final GgmlType quantize;
     /** The chat template given for this instance's models ({@value LocalSettings#CHAT_TEMPLATE_FILE}), or null. */
@@ -379,8 +378,8 @@ public final class LocalLlm implements Llm {
                 results.add(c.result);
             }
         }
-        return new ChatCompletion(completionId(), ChatCompletion.OBJECT, now(), p.modelId, null, choices,
-                usage(results));
+        return new ChatCompletion(ChatCompletion.newId(), ChatCompletion.OBJECT, ChatCompletion.createdNow(), p.modelId,
+                null, choices, usage(results));
     }
 
     private record WholeChoice(Choice choice, GenerationResult result) {
@@ -423,8 +422,8 @@ public final class LocalLlm implements Llm {
 
     private ChatCompletionStream stream(Prepared p, boolean usage) {
         QueuedChatCompletionStream stream = new QueuedChatCompletionStream();
-        String id = completionId();
-        long created = now();
+        String id = ChatCompletion.newId();
+        long created = ChatCompletion.createdNow();
         stream.onCancel(() -> p.handles.forEach(SequenceHandle::cancel));
         int n = p.handles.size();
         GenerationResult[] results = new GenerationResult[n];
@@ -808,17 +807,9 @@ public final class LocalLlm implements Llm {
         return out;
     }
 
-    private static String completionId() {
-        return "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
-    }
-
-    private static long now() {
-        return System.currentTimeMillis() / 1000;
-    }
-
     private void ensureOpen() {
         if (closed) {
-            throw new LlmException(LlmException.Kind.UNAVAILABLE, "instance '" + name + "' is closed");
+            throw LlmException.instanceClosed(name);
         }
     }
 
