@@ -1,7 +1,7 @@
 package dev.jllm.jlama;
 
 import dev.jllm.api.ChatCompletionStream;
-import dev.jllm.api.Llm;
+import dev.jllm.api.EngineLlm;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmInfo;
 import dev.jllm.api.ProgressEvent;
@@ -19,7 +19,7 @@ import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.Usage;
 import dev.jllm.models.store.ModelResolver;
 import dev.jllm.models.store.ModelStore;
-import dev.jllm.models.store.ModelStoreException;
+import dev.jllm.models.store.ServePulls;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,19 +37,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * model take turns (jlama is not safe for concurrent generations); each has its own KV cache. Raw prompts (the
  * server's {@code /v1/completions}) are continued without a chat template, as the local type does.
  */
-public final class JlamaLlm implements Llm {
+public final class JlamaLlm extends EngineLlm<JlamaConfig> {
 
     private static final System.Logger LOG = System.getLogger(JlamaLlm.class.getName());
 
-    private final String name;
-    private final JlamaConfig config;
     private final ModelSource source;
     private final int threads;
     private final Map<String, JlamaModel> loaded = new LinkedHashMap<>();
     private final ExecutorService generations = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("jllm-jlama-", 0).factory());
-    private final long created = ChatCompletion.createdNow();
-    private volatile boolean closed;
 
     public JlamaLlm(String name, JlamaConfig config) {
         this(name, config, null);
@@ -58,23 +54,12 @@ public final class JlamaLlm implements Llm {
     /** With an explicit model resolver (tests); null uses jllm's store under JLLM_HOME. */
     public JlamaLlm(String name, JlamaConfig config, ModelResolver resolver) {
         JlamaRuntime.init();
-        this.name = name;
-        this.config = config;
+        super(name, config);
         this.source = new ModelSource(resolver);
         this.threads = JlamaRuntime.threads(config.threads());
         if (config.model() != null) {
             serve(config.model(), e -> { });
         }
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public JlamaConfig config() {
-        return config;
     }
 
     @Override
@@ -154,11 +139,7 @@ public final class JlamaLlm implements Llm {
         if (!(source.store() instanceof ModelStore ms)) {
             throw LlmException.notSupported("this instance has no model store");
         }
-        try {
-            ms.remove(model, true);
-        } catch (ModelStoreException e) {
-            throw LlmException.notFound(e.getMessage());
-        }
+        ServePulls.delete(ms, model);
     }
 
     @Override
@@ -352,12 +333,6 @@ public final class JlamaLlm implements Llm {
             }
         }
         throw LlmException.notFound("model '" + id + "' was unloaded meanwhile");
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw LlmException.instanceClosed(name);
-        }
     }
 
     @Override

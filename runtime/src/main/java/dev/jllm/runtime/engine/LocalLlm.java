@@ -3,7 +3,7 @@ package dev.jllm.runtime.engine;
 import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmInfo;
-import dev.jllm.api.Llm;
+import dev.jllm.api.EngineLlm;
 import dev.jllm.api.LocalConfig;
 import dev.jllm.api.ProgressEvent;
 import dev.jllm.api.ProgressListener;
@@ -29,7 +29,6 @@ import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.hf.HfModelDirectory;
 import dev.jllm.models.store.ModelResolver;
 import dev.jllm.models.store.ModelStore;
-import dev.jllm.models.store.ModelStoreException;
 import dev.jllm.models.store.ServePulls;
 import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.runtime.sampling.Logprobs;
@@ -57,22 +56,18 @@ import java.util.concurrent.Executors;
  * {@link #serve} (pulling them into the store first when needed) or on first use when a request names a model
  * that is a file or already in the store.
  */
-public final class LocalLlm implements Llm {
+public final class LocalLlm extends EngineLlm<LocalConfig> {
     /** Option {@value #QUANTIZE}: q8_0 or q4_0 quantizes float weights at load time. */
     public static final String QUANTIZE = LocalSettings.QUANTIZE;
 
     private static final System.Logger LOG = System.getLogger(LocalLlm.class.getName());
 
 
-    private final String name;
-    private final LocalConfig config;
     private final LocalSettings settings;
     private final ModelResolver resolver;
     private final LoadedModels loaded = new LoadedModels();
     private final ExecutorService generations = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("jllm-generate-", 0).factory());
-    private final long created = ChatCompletion.createdNow();
-    private volatile boolean closed;
     private final GgmlType quantize;
     /** The chat template given for this instance's models ({@value LocalSettings#CHAT_TEMPLATE_FILE}), or null. */
     private final String chatTemplate;
@@ -83,8 +78,7 @@ public final class LocalLlm implements Llm {
 
     /** With an explicit resolver (tests); null uses the default model store under JLLM_HOME. */
     public LocalLlm(String name, LocalConfig config, ModelResolver resolver) {
-        this.name = name;
-        this.config = config;
+        super(name, config);
         this.settings = LocalSettings.of(config);
         this.resolver = resolver;
         try {
@@ -108,16 +102,6 @@ public final class LocalLlm implements Llm {
         } catch (java.io.IOException | RuntimeException e) {
             throw LlmException.invalid("cannot read the chat template file " + file + ": " + e.getMessage());
         }
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public LocalConfig config() {
-        return config;
     }
 
     @Override
@@ -241,11 +225,7 @@ public final class LocalLlm implements Llm {
             throw LlmException.notFound("model '" + model + "' is not in the model store");
         }
         loaded.remove(model);
-        try {
-            ms.remove(model, true);
-        } catch (ModelStoreException e) {
-            throw LlmException.notFound(e.getMessage());
-        }
+        ServePulls.delete(ms, model);
     }
 
     @Override
@@ -805,12 +785,6 @@ public final class LocalLlm implements Llm {
             out.add(Byte.toUnsignedInt(x));
         }
         return out;
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw LlmException.instanceClosed(name);
-        }
     }
 
     @Override
