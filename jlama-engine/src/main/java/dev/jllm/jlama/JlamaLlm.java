@@ -11,7 +11,6 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
-import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.Choice;
 import dev.jllm.api.openai.ChunkChoice;
@@ -37,7 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * model take turns (jlama is not safe for concurrent generations); each has its own KV cache. Raw prompts (the
  * server's {@code /v1/completions}) are continued without a chat template, as the local type does.
  */
-public final class JlamaLlm extends EngineLlm<JlamaConfig> {
+public final class JlamaLlm extends EngineLlm<JlamaConfig, JlamaLlm.Prepared> {
 
     private static final System.Logger LOG = System.getLogger(JlamaLlm.class.getName());
 
@@ -162,30 +161,7 @@ public final class JlamaLlm extends EngineLlm<JlamaConfig> {
     // ------------------------------------------------------------------ generation
 
     @Override
-    public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-        return whole(prepare(request, null));
-    }
-
-    /** A raw completion: the prompt encoded as it is, no chat template. */
-    @Override
-    public ChatCompletion complete(CompletionRequest request) {
-        return whole(prepare(request == null ? null : request.sampling(), rawPrompt(request)));
-    }
-
-    @Override
-    public ChatCompletionStream completeStream(CompletionRequest request) {
-        return stream(prepare(request == null ? null : request.sampling(), rawPrompt(request)),
-                request.includeUsage());
-    }
-
-    private static String rawPrompt(CompletionRequest request) {
-        if (request != null && request.prompt() == null) {
-            throw LlmException.invalidParam("prompt", "a prompt is required");
-        }
-        return request == null ? null : request.prompt();
-    }
-
-    private ChatCompletion whole(Prepared p) {
+    protected ChatCompletion whole(Prepared p) {
         AtomicBoolean cancelled = new AtomicBoolean();
         Generation.Result r;
         try {
@@ -215,11 +191,7 @@ public final class JlamaLlm extends EngineLlm<JlamaConfig> {
      * while it waits for its turn.
      */
     @Override
-    public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
-        return stream(prepare(request, null), request.includeUsage());
-    }
-
-    private ChatCompletionStream stream(Prepared p, boolean usage) {
+    protected ChatCompletionStream stream(Prepared p, boolean usage) {
         QueuedChatCompletionStream stream = new QueuedChatCompletionStream();
         String id = ChatCompletion.newId();
         long at = ChatCompletion.createdNow();
@@ -272,11 +244,12 @@ public final class JlamaLlm extends EngineLlm<JlamaConfig> {
     }
 
     /** A checked request on a leased model (release it when done). */
-    private record Prepared(String shown, JlamaModel model, int[] prompt, Generation.Options options) {
+    record Prepared(String shown, JlamaModel model, int[] prompt, Generation.Options options) {
     }
 
     /** @param rawPrompt a raw completion's text, encoded as it is; null for a chat (the request's messages) */
-    private Prepared prepare(ChatCompletionRequest request, String rawPrompt) {
+    @Override
+    protected Prepared prepare(ChatCompletionRequest request, String rawPrompt) {
         if (request == null) {
             throw LlmException.invalid("the request is empty");
         }

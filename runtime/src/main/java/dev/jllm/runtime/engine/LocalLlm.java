@@ -12,7 +12,6 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
-import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.ChatMessage;
@@ -56,7 +55,7 @@ import java.util.concurrent.Executors;
  * {@link #serve} (pulling them into the store first when needed) or on first use when a request names a model
  * that is a file or already in the store.
  */
-public final class LocalLlm extends EngineLlm<LocalConfig> {
+public final class LocalLlm extends EngineLlm<LocalConfig, LocalLlm.Prepared> {
     /** Option {@value #QUANTIZE}: q8_0 or q4_0 quantizes float weights at load time. */
     public static final String QUANTIZE = LocalSettings.QUANTIZE;
 
@@ -303,32 +302,7 @@ public final class LocalLlm extends EngineLlm<LocalConfig> {
     }
 
     @Override
-    public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-        return whole(prepare(request, null));
-    }
-
-    /** A raw completion: the prompt tokenized as it is (BOS added as the model says), no chat template. */
-    @Override
-    public ChatCompletion complete(CompletionRequest request) {
-        return whole(prepare(request.sampling(), rawPrompt(request)));
-    }
-
-    @Override
-    public ChatCompletionStream completeStream(CompletionRequest request) {
-        return stream(prepare(request.sampling(), rawPrompt(request)), request.includeUsage());
-    }
-
-    private static String rawPrompt(CompletionRequest request) {
-        if (request == null) {
-            throw LlmException.invalid("the request is empty");
-        }
-        if (request.prompt() == null) {
-            throw LlmException.invalidParam("prompt", "a prompt is required");
-        }
-        return request.prompt();
-    }
-
-    private ChatCompletion whole(Prepared p) {
+    protected ChatCompletion whole(Prepared p) {
         List<Choice> choices = new ArrayList<>();
         List<GenerationResult> results = new ArrayList<>();
         try (p.lease) {
@@ -396,11 +370,7 @@ public final class LocalLlm extends EngineLlm<LocalConfig> {
      * thread per choice that follows the scheduler's events. Closing the stream cancels the generation.
      */
     @Override
-    public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
-        return stream(prepare(request, null), request.includeUsage());
-    }
-
-    private ChatCompletionStream stream(Prepared p, boolean usage) {
+    protected ChatCompletionStream stream(Prepared p, boolean usage) {
         QueuedChatCompletionStream stream = new QueuedChatCompletionStream();
         String id = ChatCompletion.newId();
         long created = ChatCompletion.createdNow();
@@ -531,7 +501,7 @@ public final class LocalLlm extends EngineLlm<LocalConfig> {
      * A request made ready: the model as the client named it, the lease, the prompt, the options, one submitted
      * sequence per choice, and how to read the output back (null for a raw prompt).
      */
-    private record Prepared(String modelId, LoadedModels.Lease lease, int[] prompt, GenerationOptions options,
+    record Prepared(String modelId, LoadedModels.Lease lease, int[] prompt, GenerationOptions options,
                             List<SequenceHandle> handles, ChatTurn turn) {
     }
 
@@ -541,7 +511,8 @@ public final class LocalLlm extends EngineLlm<LocalConfig> {
      * @param rawPrompt the text of a raw completion, continued as it is; null for a chat (the request's messages
      *                  rendered with the model's chat template)
      */
-    private Prepared prepare(ChatCompletionRequest request, String rawPrompt) {
+    @Override
+    protected Prepared prepare(ChatCompletionRequest request, String rawPrompt) {
         if (request == null) {
             throw LlmException.invalid("the request is empty");
         }
