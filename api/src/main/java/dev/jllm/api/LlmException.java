@@ -278,6 +278,11 @@ public class LlmException extends RuntimeException {
                 Origin.SERVICE, null, Objects.requireNonNull(field, "field"));
     }
 
+    /** UNAVAILABLE: the named instance was closed, so it serves nothing more. */
+    public static LlmException instanceClosed(String instance) {
+        return new LlmException(Kind.UNAVAILABLE, "instance '" + instance + "' is closed");
+    }
+
     /** Shorthand for {@code new LlmException(Kind.NOT_FOUND, message)}. */
     public static LlmException notFound(String message) {
         return new LlmException(Kind.NOT_FOUND, message);

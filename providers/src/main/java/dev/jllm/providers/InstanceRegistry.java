@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -323,26 +324,22 @@ public abstract class InstanceRegistry implements LlmService {
 
     @Override
     public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-        Target t = current();
-        return t.llm().chatCompletion(t.withModel(request));
+        return onCurrent(request, Llm::chatCompletion);
     }
 
     @Override
     public ChatCompletion chatCompletion(String name, ChatCompletionRequest request) {
-        Llm llm = route(name);
-        return llm.chatCompletion(withDefaultModel(name, llm, request));
+        return onNamed(name, request, Llm::chatCompletion);
     }
 
     @Override
     public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
-        Target t = current();
-        return t.llm().chatCompletionStream(t.withModel(request));
+        return onCurrent(request, Llm::chatCompletionStream);
     }
 
     @Override
     public ChatCompletionStream chatCompletionStream(String name, ChatCompletionRequest request) {
-        Llm llm = route(name);
-        return llm.chatCompletionStream(withDefaultModel(name, llm, request));
+        return onNamed(name, request, Llm::chatCompletionStream);
     }
 
     @Override
@@ -418,6 +415,18 @@ public abstract class InstanceRegistry implements LlmService {
             Objects.requireNonNull(r, "request");
             return model == null || r.model() != null && !r.model().isBlank() ? r : r.withModel(model);
         }
+    }
+
+    /** A chat call naming no instance: to the current model's instance, that model filled in. */
+    private <R> R onCurrent(ChatCompletionRequest request, BiFunction<Llm, ChatCompletionRequest, R> call) {
+        Target t = current();
+        return call.apply(t.llm(), t.withModel(request));
+    }
+
+    /** A chat call to the named instance, the model filled in as {@link #withDefaultModel} says. */
+    private <R> R onNamed(String name, ChatCompletionRequest request, BiFunction<Llm, ChatCompletionRequest, R> call) {
+        Llm llm = route(name);
+        return call.apply(llm, withDefaultModel(name, llm, request));
     }
 
     /**

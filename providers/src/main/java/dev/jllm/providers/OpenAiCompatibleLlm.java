@@ -250,7 +250,7 @@ public final class OpenAiCompatibleLlm implements Llm {
 
     private void ensureOpen() {
         if (closed) {
-            throw new LlmException(Kind.UNAVAILABLE, "instance '" + name + "' is closed");
+            throw LlmException.instanceClosed(name);
         }
     }
 

@@ -12,11 +12,21 @@ import java.util.concurrent.CancellationException;
 /**
  * A model pulled for an engine instance's {@code serve} (every engine type: {@code local}, {@code jlama}): the
  * store's download progress as the service's {@link ProgressEvent}s, and its failures as the one
- * {@link LlmException} kind each deserves, so that every engine reports a pull the same way.
+ * {@link LlmException} kind each deserves, so that every engine reports a pull the same way. Deleting a stored
+ * model for an engine's {@code deleteModel} lives here too, for the same reason.
  */
 public final class ServePulls {
 
     private ServePulls() {
+    }
+
+    /** Removes a stored model with its files for an engine's {@code deleteModel}; a refusal is NOT_FOUND. */
+    public static void delete(ModelStore store, String model) {
+        try {
+            store.remove(model, true);
+        } catch (ModelStoreException e) {
+            throw LlmException.notFound(e.getMessage());
+        }
     }
 
     /**

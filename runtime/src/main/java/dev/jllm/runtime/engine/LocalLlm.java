@@ -3,7 +3,7 @@ package dev.jllm.runtime.engine;
 import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmInfo;
-import dev.jllm.api.Llm;
+import dev.jllm.api.EngineLlm;
 import dev.jllm.api.LocalConfig;
 import dev.jllm.api.ProgressEvent;
 import dev.jllm.api.ProgressListener;
@@ -12,7 +12,6 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
-import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.ChatMessage;
@@ -29,7 +28,6 @@ import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.hf.HfModelDirectory;
 import dev.jllm.models.store.ModelResolver;
 import dev.jllm.models.store.ModelStore;
-import dev.jllm.models.store.ModelStoreException;
 import dev.jllm.models.store.ServePulls;
 import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.runtime.sampling.Logprobs;
@@ -49,7 +47,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -58,22 +55,18 @@ import java.util.concurrent.Executors;
  * {@link #serve} (pulling them into the store first when needed) or on first use when a request names a model
  * that is a file or already in the store.
  */
-public final class LocalLlm implements Llm {
+public final class LocalLlm extends EngineLlm<LocalConfig, LocalLlm.Prepared> {
     /** Option {@value #QUANTIZE}: q8_0 or q4_0 quantizes float weights at load time. */
     public static final String QUANTIZE = LocalSettings.QUANTIZE;
 
     private static final System.Logger LOG = System.getLogger(LocalLlm.class.getName());
 
 
-    private final String name;
-    private final LocalConfig config;
     private final LocalSettings settings;
     private final ModelResolver resolver;
     private final LoadedModels loaded = new LoadedModels();
     private final ExecutorService generations = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("jllm-generate-", 0).factory());
-    private final long created = System.currentTimeMillis() / 1000;
-    private volatile boolean closed;
     private final GgmlType quantize;
     /** The chat template given for this instance's models ({@value LocalSettings#CHAT_TEMPLATE_FILE}), or null. */
     private final String chatTemplate;
@@ -84,8 +77,7 @@ public final class LocalLlm implements Llm {
 
     /** With an explicit resolver (tests); null uses the default model store under JLLM_HOME. */
     public LocalLlm(String name, LocalConfig config, ModelResolver resolver) {
-        this.name = name;
-        this.config = config;
+        super(name, config);
         this.settings = LocalSettings.of(config);
         this.resolver = resolver;
         try {
@@ -109,16 +101,6 @@ public final class LocalLlm implements Llm {
         } catch (java.io.IOException | RuntimeException e) {
             throw LlmException.invalid("cannot read the chat template file " + file + ": " + e.getMessage());
         }
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public LocalConfig config() {
-        return config;
     }
 
     @Override
@@ -242,11 +224,7 @@ public final class LocalLlm implements Llm {
             throw LlmException.notFound("model '" + model + "' is not in the model store");
         }
         loaded.remove(model);
-        try {
-            ms.remove(model, true);
-        } catch (ModelStoreException e) {
-            throw LlmException.notFound(e.getMessage());
-        }
+        ServePulls.delete(ms, model);
     }
 
     @Override
@@ -324,32 +302,7 @@ public final class LocalLlm implements Llm {
     }
 
     @Override
-    public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-        return whole(prepare(request, null));
-    }
-
-    /** A raw completion: the prompt tokenized as it is (BOS added as the model says), no chat template. */
-    @Override
-    public ChatCompletion complete(CompletionRequest request) {
-        return whole(prepare(request.sampling(), rawPrompt(request)));
-    }
-
-    @Override
-    public ChatCompletionStream completeStream(CompletionRequest request) {
-        return stream(prepare(request.sampling(), rawPrompt(request)), request.includeUsage());
-    }
-
-    private static String rawPrompt(CompletionRequest request) {
-        if (request == null) {
-            throw LlmException.invalid("the request is empty");
-        }
-        if (request.prompt() == null) {
-            throw LlmException.invalidParam("prompt", "a prompt is required");
-        }
-        return request.prompt();
-    }
-
-    private ChatCompletion whole(Prepared p) {
+    protected ChatCompletion whole(Prepared p) {
         List<Choice> choices = new ArrayList<>();
         List<GenerationResult> results = new ArrayList<>();
         try (p.lease) {
@@ -379,8 +332,8 @@ public final class LocalLlm implements Llm {
                 results.add(c.result);
             }
         }
-        return new ChatCompletion(completionId(), ChatCompletion.OBJECT, now(), p.modelId, null, choices,
-                usage(results));
+        return new ChatCompletion(ChatCompletion.newId(), ChatCompletion.OBJECT, ChatCompletion.createdNow(), p.modelId,
+                null, choices, usage(results));
     }
 
     private record WholeChoice(Choice choice, GenerationResult result) {
@@ -417,14 +370,10 @@ public final class LocalLlm implements Llm {
      * thread per choice that follows the scheduler's events. Closing the stream cancels the generation.
      */
     @Override
-    public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
-        return stream(prepare(request, null), request.includeUsage());
-    }
-
-    private ChatCompletionStream stream(Prepared p, boolean usage) {
+    protected ChatCompletionStream stream(Prepared p, boolean usage) {
         QueuedChatCompletionStream stream = new QueuedChatCompletionStream();
-        String id = completionId();
-        long created = now();
+        String id = ChatCompletion.newId();
+        long created = ChatCompletion.createdNow();
         stream.onCancel(() -> p.handles.forEach(SequenceHandle::cancel));
         int n = p.handles.size();
         GenerationResult[] results = new GenerationResult[n];
@@ -552,7 +501,7 @@ public final class LocalLlm implements Llm {
      * A request made ready: the model as the client named it, the lease, the prompt, the options, one submitted
      * sequence per choice, and how to read the output back (null for a raw prompt).
      */
-    private record Prepared(String modelId, LoadedModels.Lease lease, int[] prompt, GenerationOptions options,
+    record Prepared(String modelId, LoadedModels.Lease lease, int[] prompt, GenerationOptions options,
                             List<SequenceHandle> handles, ChatTurn turn) {
     }
 
@@ -562,7 +511,8 @@ public final class LocalLlm implements Llm {
      * @param rawPrompt the text of a raw completion, continued as it is; null for a chat (the request's messages
      *                  rendered with the model's chat template)
      */
-    private Prepared prepare(ChatCompletionRequest request, String rawPrompt) {
+    @Override
+    protected Prepared prepare(ChatCompletionRequest request, String rawPrompt) {
         if (request == null) {
             throw LlmException.invalid("the request is empty");
         }
@@ -806,20 +756,6 @@ public final class LocalLlm implements Llm {
             out.add(Byte.toUnsignedInt(x));
         }
         return out;
-    }
-
-    private static String completionId() {
-        return "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
-    }
-
-    private static long now() {
-        return System.currentTimeMillis() / 1000;
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new LlmException(LlmException.Kind.UNAVAILABLE, "instance '" + name + "' is closed");
-        }
     }
 
     @Override
