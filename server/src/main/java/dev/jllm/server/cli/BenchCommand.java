@@ -40,7 +40,7 @@ final class BenchCommand extends PrintingCommand {
     int threads;
 
     @Option(names = {"-r", "--repetitions"}, defaultValue = "3", paramLabel = "N",
-            description = "Timed runs of each test, after untimed warm-up runs until two agree within 10%, at most 5 "
+            description = "Timed runs of each test, after untimed warm-up runs until two agree within 10%%, at most 5 "
                     + "(default: ${DEFAULT-VALUE}).")
     int runs;
 
