@@ -113,12 +113,14 @@ final class FileDownloader {
             }
             commit = t.commit;
             raf.getFD().sync(); // the bytes reach the disk before the name says the file is complete
+            // Renamed while still locked: a process waiting for the lock must find the file under its final name
+            // when it gets the lock, not a complete .part it would start to resume (a second download).
+            moveIntoPlace(part, target);
         } finally {
             if (discardPart || alreadyThere) {
                 Files.deleteIfExists(part);
             }
         }
-        moveIntoPlace(part, target);
         return new Outcome(Kind.DONE, commit);
     }
 

@@ -290,7 +290,7 @@ class ModelStorePullTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(hub.contentRequests(Q4)).isEqualTo(1);
+        assertThat(hub.contentRequests(Q4)).as("ranges %s", hub.ranges(Q4)).isEqualTo(1);
         assertThat(filesUnder(root)).noneMatch(f -> f.endsWith(".part"));
     }
 

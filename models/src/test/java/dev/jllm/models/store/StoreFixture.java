@@ -40,8 +40,13 @@ final class StoreFixture {
     }
 
     /** A store that shares downloads with nobody else in this JVM, as if it ran in another process. */
+    /**
+     * A store as another process would have it (its own {@link SharedDownloads}). Its stall timeout is long: the
+     * tests using it hold a body back while the other store queues up, and a loaded machine may take seconds.
+     */
     static ModelStore storeOfAnotherProcess(Path root, FakeHub hub) {
-        return new ModelStore(root, new HubClient(config(hub, null)), name -> false,
+        HubConfig patient = config(hub, null).withStallTimeout(Duration.ofSeconds(30));
+        return new ModelStore(root, new HubClient(patient), name -> false,
                 PullOperation.DiskSpace.FILE_STORE, Clock.systemUTC(), new SharedDownloads());
     }
 
