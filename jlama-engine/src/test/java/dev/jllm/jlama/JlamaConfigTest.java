@@ -1,20 +1,26 @@
 package dev.jllm.jlama;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class JlamaConfigTest {
 
-    @Test
-    void aBareHubRepoMeansItsSafetensorsDirectory() {
-        assertThat(ModelSource.storeRef("tjake/Llama-3.2-1B-Instruct-JQ4")).isEqualTo("tjake/Llama-3.2-1B-Instruct-JQ4:safetensors");
-        assertThat(ModelSource.storeRef("hf.co/tjake/x")).isEqualTo("hf.co/tjake/x:safetensors");
-        assertThat(ModelSource.storeRef("tjake/x:safetensors")).isEqualTo("tjake/x:safetensors");
-        assertThat(ModelSource.storeRef("tjake/x:Q4_K_M")).isEqualTo("tjake/x:Q4_K_M");
-        assertThat(ModelSource.storeRef("/models/dir")).isEqualTo("/models/dir");
-        assertThat(ModelSource.storeRef("./models/dir")).isEqualTo("./models/dir");
-        assertThat(ModelSource.storeRef("a/b/c.gguf")).isEqualTo("a/b/c.gguf");
+    /** A model reference and the store reference it means: a bare Hub repo gets its safetensors directory. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            tjake/Llama-3.2-1B-Instruct-JQ4 | tjake/Llama-3.2-1B-Instruct-JQ4:safetensors
+            hf.co/tjake/x                   | hf.co/tjake/x:safetensors
+            tjake/x:safetensors             | tjake/x:safetensors
+            tjake/x:Q4_K_M                  | tjake/x:Q4_K_M
+            /models/dir                     | /models/dir
+            ./models/dir                    | ./models/dir
+            a/b/c.gguf                      | a/b/c.gguf
+            """)
+    void aBareHubRepoMeansItsSafetensorsDirectory(String reference, String storeRef) {
+        assertThat(ModelSource.storeRef(reference)).isEqualTo(storeRef);
     }
 
     @Test

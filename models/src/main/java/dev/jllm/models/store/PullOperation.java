@@ -31,22 +31,8 @@ import java.util.stream.Collectors;
  * running), and write the manifest last. A file already in place with the checksum the Hub lists is not fetched
  * again, so pulling an up-to-date model costs one listing; a file the Hub changed is replaced.
  */
-final class PullOperation {
+record PullOperation(StoreLayout layout, HubClient hub, SharedDownloads downloads, DiskSpace disk, Clock clock) {
     static final String REVISION = "main";
-
-    private final StoreLayout layout;
-    private final HubClient hub;
-    private final SharedDownloads downloads;
-    private final DiskSpace disk;
-    private final Clock clock;
-
-    PullOperation(StoreLayout layout, HubClient hub, SharedDownloads downloads, DiskSpace disk, Clock clock) {
-        this.layout = layout;
-        this.hub = hub;
-        this.downloads = downloads;
-        this.disk = disk;
-        this.clock = clock;
-    }
 
     StoredModel run(ModelReference.Hub ref, PullListener listener, CancelToken cancel) {
         ProgressMeter meter = new ProgressMeter(listener, ref.toString(), System::nanoTime);

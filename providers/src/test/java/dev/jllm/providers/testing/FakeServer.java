@@ -48,7 +48,12 @@ public final class FakeServer implements AutoCloseable {
     }
 
     public String root() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** The port it listens on (loopback, picked free when it started). */
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     public FakeServer route(String path, Route route) {

@@ -16,14 +16,7 @@ import java.util.Optional;
  * file counterpart: {@code output.weight} is absent when the embeddings are tied, and {@code rope_freqs.weight}
  * is computed from the config (Llama 3 scaling), as llama.cpp's converter stores it.
  */
-public final class HfWeightSource implements WeightSource {
-    private final HfModelDirectory dir;
-    private final HfModelConfig config;
-
-    public HfWeightSource(HfModelDirectory dir, HfModelConfig config) {
-        this.dir = dir;
-        this.config = config;
-    }
+public record HfWeightSource(HfModelDirectory dir, HfModelConfig config) implements WeightSource {
 
     @Override
     public String describe() {

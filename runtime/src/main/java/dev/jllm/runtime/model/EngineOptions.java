@@ -34,12 +34,4 @@ public record EngineOptions(int threads, boolean vectorized, long minWorkPerThre
     public EngineOptions withThreads(int threads) {
         return new EngineOptions(threads, vectorized, minWorkPerThread);
     }
-
-    public EngineOptions withVectorized(boolean vectorized) {
-        return new EngineOptions(threads, vectorized, minWorkPerThread);
-    }
-
-    public EngineOptions withMinWorkPerThread(long minWorkPerThread) {
-        return new EngineOptions(threads, vectorized, minWorkPerThread);
-    }
 }

@@ -14,57 +14,63 @@ record Gpt2Splitter() implements Splitter {
 
     @Override
     public IntList split(SplitText text, IntList segments) {
-        return Splitter.eachSegment(segments, (start, end, out) -> splitSegment(text, start, end, out));
+        return scan(text, segments, false, Gpt2Splitter::piece);
     }
 
-    private static void splitSegment(SplitText t, int ini, int end, IntList out) {
-        int[] cps = t.cps;
-        int pos = ini;
-        while (pos < end) {
-            int cp = cps[pos];
-            int flags = t.flags[pos];
-            int from = pos;
+    /** How a family's pattern goes on where no contraction starts (the first alternatives of both patterns). */
+    @FunctionalInterface
+    interface Pieces {
+        /** Adds the length of the piece at {@code pos} (or of several, cut from one run) and returns its end. */
+        int piece(SplitText t, int pos, int end, IntList out);
+    }
 
-            int contraction = contractionLength(cps, pos, end, false);
-            if (contraction > 0) {
-                pos += contraction;
-                out.add(contraction);
-                continue;
+    /**
+     * Cuts every segment into pieces: a contraction {@code 's|'t|'re|'ve|'m|'ll|'d} where one starts (case-insensitive
+     * for GPT-4's pattern), else what {@code pieces} takes.
+     */
+    static IntList scan(SplitText text, IntList segments, boolean ignoreCase, Pieces pieces) {
+        return Splitter.eachSegment(segments, (start, end, out) -> {
+            int pos = start;
+            while (pos < end) {
+                int contraction = contractionLength(text.cps, pos, end, ignoreCase);
+                if (contraction > 0) {
+                    pos += contraction;
+                    out.add(contraction);
+                } else {
+                    pos = pieces.piece(text, pos, end, out);
+                }
             }
+        });
+    }
 
-            int f2 = cp == ' ' ? flagsAt(t, pos + 1, end) : flags;
-            if (isLetter(f2)) {                                   // " ?\p{L}+"
-                pos += cp == ' ' ? 1 : 0;
-                while (isLetter(flagsAt(t, pos, end))) {
-                    pos++;
-                }
-                out.add(pos - from);
-                continue;
+    private static int piece(SplitText t, int from, int end, IntList out) {
+        int cp = t.cps[from];
+        int pos = from;
+        int f2 = cp == ' ' ? flagsAt(t, pos + 1, end) : t.flags[pos];
+        if (isLetter(f2)) {                                   // " ?\p{L}+"
+            pos += cp == ' ' ? 1 : 0;
+            while (isLetter(flagsAt(t, pos, end))) {
+                pos++;
             }
-            if (isNumber(f2)) {                                   // " ?\p{N}+"
-                pos += cp == ' ' ? 1 : 0;
-                while (isNumber(flagsAt(t, pos, end))) {
-                    pos++;
-                }
-                out.add(pos - from);
-                continue;
+        } else if (isNumber(f2)) {                            // " ?\p{N}+"
+            pos += cp == ' ' ? 1 : 0;
+            while (isNumber(flagsAt(t, pos, end))) {
+                pos++;
             }
-            if (isOther(f2)) {                                    // " ?[^\s\p{L}\p{N}]+"
-                pos += cp == ' ' ? 1 : 0;
-                while (isOther(flagsAt(t, pos, end))) {
-                    pos++;
-                }
-                out.add(pos - from);
-                continue;
+        } else if (isOther(f2)) {                             // " ?[^\s\p{L}\p{N}]+"
+            pos += cp == ' ' ? 1 : 0;
+            while (isOther(flagsAt(t, pos, end))) {
+                pos++;
             }
-
+        } else {
             int spaces = 0;
             while (isWhitespace(flagsAt(t, pos + spaces, end))) {
                 spaces++;
             }
             pos = whitespaceEnd(pos, spaces, end);
-            out.add(pos - from);
         }
+        out.add(pos - from);
+        return pos;
     }
 
     /** Neither whitespace, letter nor number, and inside the segment. */

@@ -22,78 +22,69 @@ record Gpt4Splitter(int maxDigits, boolean lettersTakeMarks) implements Splitter
 
     @Override
     public IntList split(SplitText text, IntList segments) {
-        return Splitter.eachSegment(segments, (start, end, out) -> splitSegment(text, start, end, out));
+        return Gpt2Splitter.scan(text, segments, true, this::piece);
     }
 
-    private void splitSegment(SplitText t, int ini, int end, IntList out) {
+    private int piece(SplitText t, int from, int end, IntList out) {
         int[] cps = t.cps;
-        int pos = ini;
-        while (pos < end) {
-            int cp = cps[pos];
-            int flags = t.flags[pos];
-            int from = pos;
+        int cp = cps[from];
+        int flags = t.flags[from];
+        int pos = from;
 
-            int contraction = Gpt2Splitter.contractionLength(cps, pos, end, true);
-            if (contraction > 0) {
-                pos += contraction;
-                out.add(contraction);
-                continue;
-            }
-
-            // "[^\r\n\p{L}\p{N}]?\p{L}+": any one non-newline, non-number character may lead a letter run
-            if (!(cp == '\r' || cp == '\n' || isNumber(flags))) {
-                if (isWordChar(flags) || isWordChar(flagsAt(t, pos + 1, end))) {
-                    pos++;
-                    while (isWordChar(flagsAt(t, pos, end))) {
-                        pos++;
-                    }
-                    out.add(pos - from);
-                    continue;
-                }
-            }
-
-            if (isNumber(flags)) {                               // "\p{N}{1,K}": runs cut into groups of K
-                int groupStart = pos;
-                while (isNumber(flagsAt(t, pos, end))) {
-                    pos++;
-                    if (pos - groupStart >= maxDigits) {
-                        out.add(pos - groupStart);
-                        groupStart = pos;
-                    }
-                }
-                if (pos > groupStart) {
-                    out.add(pos - groupStart);
-                }
-                continue;
-            }
-
-            // " ?[^\s\p{L}\p{N}]+[\r\n]*" (llama.cpp tests the unshifted flags for "inside the segment")
-            int f2 = cp == ' ' ? flagsAt(t, pos + 1, end) : flags;
-            if (isOther(f2) && flags != CodepointFlags.NONE) {
-                pos += cp == ' ' ? 1 : 0;
-                while (isOther(flagsAt(t, pos, end)) && flagsAt(t, pos, end) != CodepointFlags.NONE) {
-                    pos++;
-                }
-                while (pos < end && (cps[pos] == '\r' || cps[pos] == '\n')) {
+        // "[^\r\n\p{L}\p{N}]?\p{L}+": any one non-newline, non-number character may lead a letter run
+        if (!(cp == '\r' || cp == '\n' || isNumber(flags))) {
+            if (isWordChar(flags) || isWordChar(flagsAt(t, pos + 1, end))) {
+                pos++;
+                while (isWordChar(flagsAt(t, pos, end))) {
                     pos++;
                 }
                 out.add(pos - from);
-                continue;
+                return pos;
             }
-
-            int spaces = 0;
-            int afterLastNewline = -1;
-            while (isWhitespace(flagsAt(t, pos + spaces, end))) {
-                int c = cps[pos + spaces];
-                if (c == '\r' || c == '\n') {
-                    afterLastNewline = pos + spaces + 1;
-                }
-                spaces++;
-            }
-            // "\s*[\r\n]+", else "\s+(?!\S)|\s+"
-            pos = afterLastNewline >= 0 ? afterLastNewline : Gpt2Splitter.whitespaceEnd(pos, spaces, end);
-            out.add(pos - from);
         }
+
+        if (isNumber(flags)) {                               // "\p{N}{1,K}": runs cut into groups of K
+            int groupStart = pos;
+            while (isNumber(flagsAt(t, pos, end))) {
+                pos++;
+                if (pos - groupStart >= maxDigits) {
+                    out.add(pos - groupStart);
+                    groupStart = pos;
+                }
+            }
+            if (pos > groupStart) {
+                out.add(pos - groupStart);
+            }
+            return pos;
+        }
+
+        // " ?[^\s\p{L}\p{N}]+[\r\n]*" (llama.cpp tests the unshifted flags for "inside the segment")
+        int f2 = cp == ' ' ? flagsAt(t, pos + 1, end) : flags;
+        if (isOther(f2) && flags != CodepointFlags.NONE) {
+            pos += cp == ' ' ? 1 : 0;
+            while (isOther(flagsAt(t, pos, end)) && flagsAt(t, pos, end) != CodepointFlags.NONE) {
+                pos++;
+            }
+            while (pos < end && (cps[pos] == '\r' || cps[pos] == '\n')) {
+                pos++;
+            }
+            out.add(pos - from);
+            return pos;
+        }
+
+        int spaces = 0;
+        int afterLastNewline = -1;
+        while (isWhitespace(flagsAt(t, pos + spaces, end))) {
+            int c = cps[pos + spaces];
+            if (c == '\r' || c == '\n') {
+                afterLastNewline = pos + spaces + 1;
+            }
+            spaces++;
+        }
+        // "\s*[\r\n]+", else "\s+(?!\S)|\s+"
+        pos = afterLastNewline >= 0 ? afterLastNewline : Gpt2Splitter.whitespaceEnd(pos, spaces, end);
+        out.add(pos - from);
+        return pos;
     }
 
     private boolean isWordChar(int flags) {

@@ -17,6 +17,7 @@ import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -168,7 +169,7 @@ final class ServeCommand implements Callable<Integer> {
                 + (config.models().isEmpty() ? "" : " (loading " + config.models().size() + " model"
                 + (config.models().size() > 1 ? "s" : "") + ")"));
         out.flush();
-        server.awaitLoaded(java.time.Duration.ofDays(365_000));
+        server.awaitLoaded(Duration.ofDays(365_000));
         Readiness.Snapshot s = server.readiness().snapshot();
         if (s.state() == Readiness.State.FAILED) {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -217,13 +218,9 @@ final class ServeCommand implements Callable<Integer> {
             if (dirs.isEmpty()) {
                 fromEnv("JLLM_MODELS_DIR", java.io.File.pathSeparator).forEach(d -> dirs.add(java.nio.file.Path.of(d)));
             }
-            onDemand = OnDemandConfig.defaults()
-                    .withKeepAlive(Durations.parse(keepAlive))
-                    .withMaxLoaded(maxLoaded)
-                    .withMemoryBudget(memoryBudget == null || memoryBudget.isBlank() ? 0
-                            : ByteSize.parse(memoryBudget))
-                    .withModelsDirs(dirs)
-                    .withPull(OnDemandConfig.Pull.parse(pull));
+            Duration keep = Durations.parse(keepAlive);
+            long budget = memoryBudget == null || memoryBudget.isBlank() ? 0 : ByteSize.parse(memoryBudget);
+            onDemand = new OnDemandConfig(keep, maxLoaded, budget, dirs, OnDemandConfig.Pull.parse(pull));
             for (java.nio.file.Path d : dirs) {
                 if (!java.nio.file.Files.isDirectory(d)) {
                     throw new IllegalArgumentException("--models-dir " + d + " is not a directory");
@@ -237,7 +234,7 @@ final class ServeCommand implements Callable<Integer> {
             return ServerConfig.defaults().withHost(listen.host()).withPort(port).withModels(specs)
                     .withThreads(threads).withContextSize(ctx).withKvType(kvType).withParallel(parallel).withApiKey(apiKey)
                     .withCorsOrigins(origins).withMaxBodyBytes((long) maxBodyMb << 20).withOnDemand(onDemand)
-                    .withJobs(JobLimits.defaults().withOrphanTimeout(java.time.Duration.ofSeconds(orphanTimeout)));
+                    .withJobs(JobLimits.defaults().withOrphanTimeout(Duration.ofSeconds(orphanTimeout)));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

@@ -64,24 +64,8 @@ public record OnDemandConfig(Duration keepAlive, int maxLoaded, long memoryBudge
         return new OnDemandConfig(DEFAULT_KEEP_ALIVE, DEFAULT_MAX_LOADED, 0, List.of(), Pull.EXPLICIT);
     }
 
-    public OnDemandConfig withKeepAlive(Duration v) {
-        return new OnDemandConfig(v, maxLoaded, memoryBudget, modelsDirs, pull);
-    }
-
-    public OnDemandConfig withMaxLoaded(int v) {
-        return new OnDemandConfig(keepAlive, v, memoryBudget, modelsDirs, pull);
-    }
-
-    public OnDemandConfig withMemoryBudget(long v) {
-        return new OnDemandConfig(keepAlive, maxLoaded, v, modelsDirs, pull);
-    }
-
     public OnDemandConfig withModelsDirs(List<Path> v) {
         return new OnDemandConfig(keepAlive, maxLoaded, memoryBudget, v, pull);
-    }
-
-    public OnDemandConfig withPull(Pull v) {
-        return new OnDemandConfig(keepAlive, maxLoaded, memoryBudget, modelsDirs, v);
     }
 
     /** The byte budget in force: the configured one, else three quarters of the physical memory. */

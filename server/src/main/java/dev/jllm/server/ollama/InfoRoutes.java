@@ -17,18 +17,10 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /** Ollama's read-only routes: {@code /api/tags}, {@code /api/ps}, {@code /api/show}, {@code /api/version}. */
-final class InfoRoutes {
+record InfoRoutes(ServerContext ctx, Catalog catalog) {
 
     /** The Ollama release whose API jllm follows; clients compare it to decide what they may send. */
     static final String OLLAMA_VERSION = "0.12.0";
-
-    private final ServerContext ctx;
-    private final Catalog catalog;
-
-    InfoRoutes(ServerContext ctx, Catalog catalog) {
-        this.ctx = ctx;
-        this.catalog = catalog;
-    }
 
     void version(ServerRequest req, ServerResponse res) {
         send(res, Json.createObjectBuilder().add("version", OLLAMA_VERSION).build());

@@ -14,15 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** {@code POST /api/copy} (a new name for a model, kept as an alias) and {@code DELETE /api/delete}. */
-final class ManageRoutes {
-
-    private final ServerContext ctx;
-    private final Catalog catalog;
-
-    ManageRoutes(ServerContext ctx, Catalog catalog) {
-        this.ctx = ctx;
-        this.catalog = catalog;
-    }
+record ManageRoutes(ServerContext ctx, Catalog catalog) {
 
     void copy(ServerRequest req, ServerResponse res) {
         JsonFields body = OllamaRequests.body(req, ctx, Set.of("source", "destination"), "/api/copy");

@@ -1,7 +1,7 @@
 package dev.jllm.tests.support;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.jllm.providers.testing.FakeServer;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -13,14 +13,13 @@ import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.jllm.providers.testing.FakeServer.json;
+import static dev.jllm.providers.testing.FakeServer.pause;
+import static dev.jllm.providers.testing.FakeServer.write;
 
 /**
  * A deterministic OpenAI-compatible (and Ollama-native) upstream on 127.0.0.1, standing in for a real server in
@@ -32,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code [boom]}: 500;</li>
  *   <li>{@code [midstream-error]}: two chunks, then an error event.</li>
  * </ul>
+ * It is a scripted {@link FakeServer} (the providers' test server), its routes the upstream's.
  */
 public final class FakeUpstream implements AutoCloseable {
 
@@ -40,37 +40,29 @@ public final class FakeUpstream implements AutoCloseable {
     public static final List<String> STORY = List.of("Once", " upon", " a", " time", " there", " was", " a",
             " little", " robot", " who", " loved", " tea.");
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final FakeServer server = new FakeServer();
     private final List<JsonObject> chatRequests = new CopyOnWriteArrayList<>();
     private final AtomicInteger abortedStreams = new AtomicInteger();
     private final AtomicInteger openStreams = new AtomicInteger();
     private final AtomicInteger pulls = new AtomicInteger();
 
     public FakeUpstream() {
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the fake upstream", e);
-        }
-        server.setExecutor(executor);
-        server.createContext("/v1/models", ex -> handle(ex, this::models));
-        server.createContext("/v1/chat/completions", ex -> handle(ex, this::chat));
-        server.createContext("/v1/completions", ex -> handle(ex, this::completion));
-        server.createContext("/api/pull", ex -> handle(ex, this::pull));
-        server.createContext("/api/generate", ex -> handle(ex, e -> json(e, 200, "{\"done\":true}")));
-        server.createContext("/api/ps", ex -> handle(ex, e -> json(e, 200, "{\"models\":[]}")));
-        server.start();
+        server.route("/v1/models", (ex, body) -> models(ex))
+                .route("/v1/chat/completions", this::chat)
+                .route("/v1/completions", this::completion)
+                .route("/api/pull", this::pull)
+                .route("/api/generate", (ex, body) -> json(ex, 200, "{\"done\":true}"))
+                .route("/api/ps", (ex, body) -> json(ex, 200, "{\"models\":[]}"));
     }
 
     /** The port it listens on (loopback). */
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** The OpenAI base URL, ending in /v1. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+        return server.baseUrl();
     }
 
     public List<JsonObject> chatRequests() {
@@ -94,19 +86,6 @@ public final class FakeUpstream implements AutoCloseable {
         return pulls.get();
     }
 
-    @FunctionalInterface
-    private interface Route {
-        void handle(HttpExchange ex) throws IOException;
-    }
-
-    private static void handle(HttpExchange ex, Route route) {
-        try (ex) {
-            route.handle(ex);
-        } catch (IOException | RuntimeException e) {
-            // the client went away or the route failed: the exchange is closed either way
-        }
-    }
-
     private void models(HttpExchange ex) throws IOException {
         json(ex, 200, "{\"object\":\"list\",\"data\":["
                 + "{\"id\":\"" + MODEL + "\",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"fake\"},"
@@ -115,8 +94,8 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /** The legacy text completion: the story's words continue the prompt, whole or as text_completion chunks. */
-    private void completion(HttpExchange ex) throws IOException {
-        JsonObject req = parse(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    private void completion(HttpExchange ex, String body) throws IOException {
+        JsonObject req = parse(body);
         String model = req.getString("model", "");
         int n = Math.min(STORY.size(), req.containsKey("max_tokens") ? req.getInt("max_tokens") : STORY.size());
         String finish = n < STORY.size() ? "length" : "stop";
@@ -130,9 +109,7 @@ public final class FakeUpstream implements AutoCloseable {
                     + finish + "\"}]," + usage + "}");
             return;
         }
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
+        OutputStream out = FakeServer.startSse(ex);
         for (int i = 0; i < n; i++) {
             String fr = i == n - 1 ? "\"" + finish + "\"" : "null";
             send(out, head + "\"choices\":[{\"index\":0,\"text\":" + quote(STORY.get(i))
@@ -145,8 +122,8 @@ public final class FakeUpstream implements AutoCloseable {
         send(out, "[DONE]");
     }
 
-    private void chat(HttpExchange ex) throws IOException {
-        JsonObject req = parse(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    private void chat(HttpExchange ex, String body) throws IOException {
+        JsonObject req = parse(body);
         chatRequests.add(req);
         String model = req.getString("model", "");
         if (!model.equals(MODEL) && !model.equals(OTHER_MODEL)) {
@@ -183,9 +160,7 @@ public final class FakeUpstream implements AutoCloseable {
                     + ",\"total_tokens\":" + (promptTokens + n) + "}}");
             return;
         }
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
+        OutputStream out = FakeServer.startSse(ex);
         openStreams.incrementAndGet();
         try {
             String head = "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":1700000100,"
@@ -219,13 +194,11 @@ public final class FakeUpstream implements AutoCloseable {
         }
     }
 
-    private void pull(HttpExchange ex) throws IOException {
+    private void pull(HttpExchange ex, String body) throws IOException {
         pulls.incrementAndGet();
-        JsonObject req = parse(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        JsonObject req = parse(body);
         String model = req.getString("model", "");
-        ex.getResponseHeaders().set("Content-Type", "application/x-ndjson");
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
+        OutputStream out = FakeServer.startNdjson(ex);
         line(out, "{\"status\":\"pulling manifest\"}");
         for (int done = 0; done <= 1000; done += 250) {
             line(out, "{\"status\":\"pulling 0123abcd\",\"digest\":\"sha256:0123abcd\",\"total\":1000,"
@@ -270,20 +243,11 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     private static void send(OutputStream out, String data) throws IOException {
-        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        write(out, "data: " + data + "\n\n");
     }
 
     private static void line(OutputStream out, String json) throws IOException {
-        out.write((json + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private static void json(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        ex.getResponseBody().write(b);
+        write(out, json + "\n");
     }
 
     private static JsonObject parse(String s) {
@@ -296,17 +260,8 @@ public final class FakeUpstream implements AutoCloseable {
         return Json.createValue(s).toString();
     }
 
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -8,19 +8,13 @@ import java.io.PrintWriter;
  */
 public final class Repl {
     private final LineSource io;
-    private final ChatBackend backend;
-    private final Conversation conversation;
-    private final ChatParameters params;
-    private final ModelDescriber describer;
+    private final ChatSession session;
     private final StopSwitch stop = new StopSwitch();
 
     public Repl(LineSource io, ChatBackend backend, Conversation conversation, ChatParameters params,
                 ModelDescriber describer) {
         this.io = io;
-        this.backend = backend;
-        this.conversation = conversation;
-        this.params = params;
-        this.describer = describer;
+        this.session = new ChatSession(backend, conversation, params, describer);
     }
 
     /**
@@ -30,17 +24,13 @@ public final class Repl {
      */
     public boolean answerOnce(String message) {
         io.onInterrupt(stop::fire);
-        String reply = new Answerer(io, stop).answer(backend, params, conversation, message);
-        if (reply != null) {
-            conversation.add(message, reply);
-        }
-        return reply != null;
+        return session.answer(new Answerer(io, stop), message) != null;
     }
 
     /** Runs until {@code /bye} or the end of input. */
     public void run() {
         PrintWriter out = io.out();
-        ReplCommands commands = new ReplCommands(out, backend, params, conversation, describer);
+        ReplCommands commands = new ReplCommands(out, session);
         Answerer answerer = new Answerer(io, stop);
         io.onInterrupt(stop::fire);
         if (io.interactive()) {
@@ -69,10 +59,7 @@ public final class Repl {
                     }
                     continue;
                 }
-                String reply = answerer.answer(backend, params, conversation, entry.text());
-                if (reply != null) {
-                    conversation.add(entry.text(), reply);
-                }
+                session.answer(answerer, entry.text());
                 out.println(); // a blank line before the next prompt, as in Ollama
                 out.flush();
             } catch (RuntimeException e) {

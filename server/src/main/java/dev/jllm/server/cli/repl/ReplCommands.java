@@ -41,18 +41,11 @@ final class ReplCommands {
               /set parameter num_ctx N            Context size in tokens (reloads the model)""";
 
     private final PrintWriter out;
-    private final ChatBackend backend;
-    private final ChatParameters params;
-    private final Conversation conversation;
-    private final ModelDescriber describer;
+    private final ChatSession session;
 
-    ReplCommands(PrintWriter out, ChatBackend backend, ChatParameters params, Conversation conversation,
-                 ModelDescriber describer) {
+    ReplCommands(PrintWriter out, ChatSession session) {
         this.out = out;
-        this.backend = backend;
-        this.params = params;
-        this.conversation = conversation;
-        this.describer = describer;
+        this.session = session;
     }
 
     /** Runs one command line (it starts with "/"). */
@@ -68,8 +61,8 @@ final class ReplCommands {
             case "/set" -> set(line, words);
             case "/show" -> show(words);
             case "/clear" -> {
-                conversation.clear();
-                out.println("Cleared the conversation" + (conversation.system() == null ? "."
+                session.conversation().clear();
+                out.println("Cleared the conversation" + (session.conversation().system() == null ? "."
                         : " (the system message stays)."));
             }
             case "/load" -> {
@@ -78,7 +71,7 @@ final class ReplCommands {
                 }
                 out.println("Loading model '" + words.get(1) + "'");
                 out.flush();
-                backend.load(words.get(1));
+                session.backend().load(words.get(1));
             }
             default -> throw new ReplError("unknown command '" + cmd + "'; type /? for help");
         }
@@ -98,14 +91,14 @@ final class ReplCommands {
                 }
                 String name = words.get(2);
                 List<String> values = words.subList(3, words.size());
-                Object previous = params.get(name);
-                params.set(name, values);
+                Object previous = session.params().get(name);
+                session.params().set(name, values);
                 if (name.equals("num_ctx")) {
-                    int n = (Integer) params.get(name);
+                    int n = (Integer) session.params().get(name);
                     try {
-                        backend.contextSize(n);
+                        session.backend().contextSize(n);
                     } catch (RuntimeException e) {
-                        params.restore(name, previous);
+                        session.params().restore(name, previous);
                         throw e;
                     }
                 }
@@ -119,7 +112,7 @@ final class ReplCommands {
                 if (text.isBlank()) {
                     throw new ReplError("usage: /set system TEXT");
                 }
-                conversation.system(text);
+                session.conversation().system(text);
                 out.println("Set system message.");
             }
             default -> throw new ReplError("unknown setting '" + words.get(1) + "'; /set parameter or /set system");
@@ -130,25 +123,26 @@ final class ReplCommands {
         String what = words.size() < 2 ? "" : words.get(1);
         switch (what) {
             case "info" -> {
-                Map<String, String> rows = new LinkedHashMap<>(backend.info());
-                describer.describe(backend.model()).forEach(rows::putIfAbsent);
+                Map<String, String> rows = new LinkedHashMap<>(session.backend().info());
+                session.describer().describe(session.backend().model()).forEach(rows::putIfAbsent);
                 out.println("  Model");
                 rows.forEach((k, v) -> out.printf("    %-20s %s%n", k, v));
                 out.println();
                 out.println("  Chat");
+                Conversation conversation = session.conversation();
                 out.printf("    %-20s %s%n", "turns", conversation.turns());
                 out.printf("    %-20s %s%n", "system message", conversation.system() == null ? "none" : "set");
             }
             case "parameters" -> {
-                Map<String, Object> set = params.set();
+                Map<String, Object> set = session.params().set();
                 if (set.isEmpty()) {
                     out.println("No parameters are set: the model's defaults apply.");
                 }
                 set.forEach((k, v) -> out.printf("    %-20s %s%n", k, v instanceof List<?> l
                         ? String.join(", ", l.stream().map(String::valueOf).toList()) : v));
             }
-            case "system" -> out.println(conversation.system() == null ? "No system message is set."
-                    : conversation.system());
+            case "system" -> out.println(session.conversation().system() == null ? "No system message is set."
+                    : session.conversation().system());
             default -> throw new ReplError("usage: /show info, /show parameters or /show system");
         }
     }

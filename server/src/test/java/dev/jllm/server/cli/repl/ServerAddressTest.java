@@ -1,6 +1,8 @@
 package dev.jllm.server.cli.repl;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
 
@@ -9,15 +11,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ServerAddressTest {
 
-    @Test
-    void hostsAsUsersWriteThem() {
-        assertThat(ServerAddress.baseUrl(null)).isEqualTo("http://127.0.0.1:8080");
-        assertThat(ServerAddress.baseUrl(" ")).isEqualTo("http://127.0.0.1:8080");
-        assertThat(ServerAddress.baseUrl("localhost")).isEqualTo("http://localhost:8080");
-        assertThat(ServerAddress.baseUrl("10.0.0.2:9000")).isEqualTo("http://10.0.0.2:9000");
-        assertThat(ServerAddress.baseUrl("http://box:9000/")).isEqualTo("http://box:9000");
-        assertThat(ServerAddress.baseUrl("https://box:8443/jllm/")).isEqualTo("https://box:8443/jllm");
-        assertThat(ServerAddress.baseUrl("[::1]:8081")).isEqualTo("http://[::1]:8081");
+    /** JLLM_HOST as users write it (unset, blank, a host, host:port, a URL) and the base URL it means. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "(unset)", textBlock = """
+            (unset)                | http://127.0.0.1:8080
+            ' '                    | http://127.0.0.1:8080
+            localhost              | http://localhost:8080
+            10.0.0.2:9000          | http://10.0.0.2:9000
+            http://box:9000/       | http://box:9000
+            https://box:8443/jllm/ | https://box:8443/jllm
+            [::1]:8081             | http://[::1]:8081
+            """)
+    void hostsAsUsersWriteThem(String host, String baseUrl) {
+        assertThat(ServerAddress.baseUrl(host)).isEqualTo(baseUrl);
     }
 
     @Test
