@@ -165,10 +165,10 @@ class AdmissionAndStepsTest extends StoriesFixture {
         }
         assertThat(read.tokens).hasSize(120);
         Stories.Reader late = new Stories.Reader(unread).drain();
-        assertThat(late.tokens).hasSize(SequenceHandle.MAX_BACKLOG);
+        assertThat(late.tokens).hasSize(SequenceInbox.MAX_BACKLOG);
         // once read, it goes on
         s.step();
-        assertThat(late.drain().tokens).hasSize(SequenceHandle.MAX_BACKLOG + 1);
+        assertThat(late.drain().tokens).hasSize(SequenceInbox.MAX_BACKLOG + 1);
         s.close();
     }
 
