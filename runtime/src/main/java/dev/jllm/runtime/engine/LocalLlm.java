@@ -11,12 +11,8 @@ import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.Model;
-import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.store.ModelResolver;
-import dev.jllm.runtime.quant.QuantizingWeightSource;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,29 +38,11 @@ public final class LocalLlm extends EngineLlm<LocalConfig, Prepared> {
     /** With an explicit resolver (tests); null uses the default model store under JLLM_HOME. */
     public LocalLlm(String name, LocalConfig config, ModelResolver resolver) {
         super(name, config);
-        this.settings = LocalSettings.of(config);
-        GgmlType quantize;
-        try {
-            quantize = config.options().containsKey(QUANTIZE)
-                    ? QuantizingWeightSource.parseType(config.options().get(QUANTIZE)) : null;
-        } catch (IllegalArgumentException e) {
-            throw LlmException.invalid(e.getMessage());
-        }
-        this.models = new LocalModels(name, settings, resolver, quantize,
-                readTemplate(config.options().get(LocalSettings.CHAT_TEMPLATE_FILE)));
+        ModelLoading loading = ModelLoading.of(config);
+        this.settings = loading.settings();
+        this.models = new LocalModels(name, loading, resolver);
         if (config.model() != null) {
             serve(config.model(), e -> { });
-        }
-    }
-
-    private static String readTemplate(String file) {
-        if (file == null) {
-            return null;
-        }
-        try {
-            return Files.readString(Path.of(file));
-        } catch (java.io.IOException | RuntimeException e) {
-            throw LlmException.invalid("cannot read the chat template file " + file + ": " + e.getMessage());
         }
     }
 

@@ -5,7 +5,6 @@ import dev.jllm.api.ProgressEvent;
 import dev.jllm.api.ProgressListener;
 import dev.jllm.api.openai.Model;
 import dev.jllm.models.ModelFormatException;
-import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.hf.HfModelDirectory;
 import dev.jllm.models.store.ModelResolver;
 import dev.jllm.models.store.ModelStore;
@@ -34,21 +33,15 @@ final class LocalModels {
     private static final System.Logger LOG = System.getLogger(LocalModels.class.getName());
 
     private final String instance;
-    private final LocalSettings settings;
+    private final ModelLoading loading;
     /** Null: the default model store under JLLM_HOME. */
     private final ModelResolver resolver;
-    private final GgmlType quantize;
-    /** The chat template given for this instance's models, or null. */
-    private final String chatTemplate;
     private final LoadedModels loaded = new LoadedModels();
 
-    LocalModels(String instance, LocalSettings settings, ModelResolver resolver, GgmlType quantize,
-                String chatTemplate) {
+    LocalModels(String instance, ModelLoading loading, ModelResolver resolver) {
         this.instance = instance;
-        this.settings = settings;
+        this.loading = loading;
         this.resolver = resolver;
-        this.quantize = quantize;
-        this.chatTemplate = chatTemplate;
     }
 
     List<String> ids() {
@@ -100,7 +93,7 @@ final class LocalModels {
         try {
             path = resolveOrPull(model, progress);
             progress.onProgress(ProgressEvent.of("loading", "loading " + path.getFileName()));
-            m = LocalModel.load(model, path, settings, quantize, chatTemplate);
+            m = loading.load(model, path);
         } catch (LlmException e) {
             throw LoadFailures.classify(e);
         } catch (ModelFormatException | ChatTemplateException e) {

@@ -33,16 +33,16 @@ final class LocalStream implements ChatCompletionStream, Iterator<ChatCompletion
     private final ChoiceEvents events;
     /** The chunks shaped from the last event, not read yet (one event can make several: tool-call deltas). */
     private final ArrayDeque<ChatCompletionChunk> shaped = new ArrayDeque<>();
-    private final List<ChunkChoice> scratch = new ArrayList<>();
     private boolean ended;
     private boolean iteratorTaken;
     private volatile boolean closed;
 
     LocalStream(Prepared prepared, boolean usage) {
-        this.prepared = prepared;
-        this.usage = usage;
         this.events = new ChoiceEvents(prepared);
         this.choices = new StreamedChoice[prepared.handles().size()];
+        this.prepared = prepared;
+        this.usage = usage;
+        // every choice's role chunk first, as OpenAI sends them
         for (int i = 0; i < choices.length; i++) {
             choices[i] = new StreamedChoice(prepared, i);
             shaped.add(chunk(choices[i].role()));
@@ -94,6 +94,7 @@ final class LocalStream implements ChatCompletionStream, Iterator<ChatCompletion
 
     private void shape(SequenceInbox.Delivery d) {
         StreamedChoice choice = choices[d.choice()];
+        List<ChunkChoice> scratch = new ArrayList<>(2);
         switch (d.event()) {
             case SequenceEvent.Token t -> choice.token(t, scratch);
             case SequenceEvent.Finished _ -> choice.finish(events.result(d.choice()).finishReason(), scratch);
@@ -102,7 +103,6 @@ final class LocalStream implements ChatCompletionStream, Iterator<ChatCompletion
         for (ChunkChoice c : scratch) {
             shaped.add(chunk(c));
         }
-        scratch.clear();
     }
 
     private ChatCompletionChunk chunk(ChunkChoice choice) {

@@ -59,10 +59,8 @@ public final class OpenAiWire {
             sep = ",";
         }
         b.append("],\"created\":").append(chunk.created());
-        member(b, "id", chunk.id());
-        member(b, "model", chunk.model());
-        member(b, "object", chunk.object());
-        member(b, "system_fingerprint", chunk.systemFingerprint());
+        members(b, "id", chunk.id(), "model", chunk.model(), "object", chunk.object(), "system_fingerprint",
+                chunk.systemFingerprint());
         if (chunk.usage() != null) {
             b.append(",\"usage\":").append(dev.jllm.api.json.Json.toJson(chunk.usage()));
         } else if (usageMember) {
@@ -73,10 +71,8 @@ public final class OpenAiWire {
 
     private static void delta(StringBuilder b, ChatCompletionDelta d) {
         int start = b.length();
-        member(b, "content", d.content());
-        member(b, "reasoning_content", d.reasoningContent());
-        member(b, "refusal", d.refusal());
-        member(b, "role", d.role());
+        members(b, "content", d.content(), "reasoning_content", d.reasoningContent(), "refusal", d.refusal(), "role",
+                d.role());
         if (d.toolCalls() != null) {
             b.append(",\"tool_calls\":").append(dev.jllm.api.json.Json.toJson(d.toolCalls()));
         }
@@ -88,10 +84,17 @@ public final class OpenAiWire {
         b.append('}');
     }
 
-    /** {@code ,"name":"value"} with the value escaped as JSON-P escapes it; nothing for null. */
+    /** {@code ,"name":"value"} with the value escaped as JSON-P escapes it; nothing for a null value. */
     private static void member(StringBuilder b, String name, String value) {
         if (value != null) {
             b.append(",\"").append(name).append("\":").append(Json.createValue(value));
+        }
+    }
+
+    /** {@link #member} for each name and value pair, in order. */
+    private static void members(StringBuilder b, String... namesAndValues) {
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            member(b, namesAndValues[i], namesAndValues[i + 1]);
         }
     }
 
