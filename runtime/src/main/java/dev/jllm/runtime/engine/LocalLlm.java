@@ -58,6 +58,12 @@ public final class LocalLlm extends EngineLlm<LocalConfig, Prepared> {
         return models.has(modelId);
     }
 
+    /** Unloads it first when loaded; refuses a file that is not in the store. */
+    @Override
+    public void deleteModel(String model) {
+        models.delete(model);
+    }
+
     @Override
     public void serve(String model, ProgressListener progress) {
         ensureOpen();
@@ -67,11 +73,6 @@ public final class LocalLlm extends EngineLlm<LocalConfig, Prepared> {
     @Override
     public void unload(String model) {
         models.unload(model);
-    }
-
-    @Override
-    public void deleteModel(String model) {
-        models.delete(model);
     }
 
     @Override

@@ -61,19 +61,15 @@ class AdmissionAndStepsTest extends StoriesFixture {
 
     @Test
     void aRequestCancelledWhileWaitingLeavesTheQueue() {
-        Scheduler s = stories.manual(1, 4, 512);
-        int[] prompt = stories.encode("Once upon a time");
-        Stories.Reader a = Stories.read(s, prompt, 50);
-        Stories.Reader b = Stories.read(s, prompt, 50);
-        s.step();
-        b.handle.cancel();
-        s.step();
-        b.drain();
+        OneSlot t = oneRunningOneWaiting(4);
+        t.waiting().handle.cancel();
+        t.s().step();
+        Stories.Reader b = t.waiting().drain();
         assertThat(b.outcome.finishReason()).isEqualTo(FinishReason.CANCELLED);
         assertThat(b.outcome.tokens()).isEmpty();
-        assertThat(s.stats().waiting()).isZero();
-        Stories.runUntilDone(s, List.of(a), 100);
-        s.close();
+        assertThat(t.s().stats().waiting()).isZero();
+        Stories.runUntilDone(t.s(), List.of(t.running()), 100);
+        t.s().close();
     }
 
     @Test
@@ -201,19 +197,29 @@ class AdmissionAndStepsTest extends StoriesFixture {
 
     @Test
     void closingFailsWhatIsRunningOrWaitingAndRefusesMore() {
-        Scheduler s = stories.manual(1, 2, 512);
-        int[] prompt = stories.encode("Once upon a time");
-        Stories.Reader a = Stories.read(s, prompt, 50);
-        Stories.Reader b = Stories.read(s, prompt, 50);
-        s.step();
+        OneSlot t = oneRunningOneWaiting(2);
+        Scheduler s = t.s();
         s.close();
-        for (Stories.Reader r : List.of(a, b)) {
+        for (Stories.Reader r : List.of(t.running(), t.waiting())) {
             r.drain();
             assertThat(r.error).isNotNull();
             assertThat(r.error.kind()).isEqualTo(LlmException.Kind.UNAVAILABLE);
         }
         assertThat(s.stats().kvUsedBytes()).isZero();
-        assertThatThrownBy(() -> s.submit(Stories.greedy(prompt, 5)))
+        assertThatThrownBy(() -> s.submit(Stories.greedy(stories.encode("Once upon a time"), 5)))
                 .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind()).isEqualTo(LlmException.Kind.UNAVAILABLE));
+    }
+
+    /** A scheduler with one slot, and the two requests it was given (50 tokens each). */
+    private record OneSlot(Scheduler s, Stories.Reader running, Stories.Reader waiting) {
+    }
+
+    /** Two requests on a scheduler with one slot and room to queue, after one step: the first runs, one waits. */
+    private OneSlot oneRunningOneWaiting(int maxQueue) {
+        Scheduler s = stories.manual(1, maxQueue, 512);
+        int[] prompt = stories.encode("Once upon a time");
+        OneSlot t = new OneSlot(s, Stories.read(s, prompt, 50), Stories.read(s, prompt, 50));
+        s.step();
+        return t;
     }
 }
