@@ -69,6 +69,9 @@ final class LocalStream implements ChatCompletionStream, Iterator<ChatCompletion
                 d = events.next();
             } catch (RuntimeException e) {
                 end();
+                if (closed) {
+                    return false; // the cancellation was the reader's own close()
+                }
                 throw e;
             }
             if (d == null) {
