@@ -4,11 +4,12 @@
 #   bench/stream-overhead.sh MODEL.gguf [THREADS=2] [TOKENS=256] [ROUNDS=3] [APP_DIR=server/target]
 #
 # APP_DIR holds jllm.jar and its lib/ (copy server/target somewhere to compare two builds side by side: run the
-# script once per build, alternating). Each round runs `jllm bench -p 16 -n TOKENS` (tg tokens/s), then starts
-# `jllm serve` on a free port and streams one raw completion (/v1/completions, greedy, max_tokens TOKENS, the
-# end-of-text token banned with logit_bias so it never stops early) and times the tokens after the first: the
-# ratio server/bench is what the HTTP, SSE and streaming layers cost per token. Prints one line per round and
-# the median ratio. The machine's load (uptime) is printed first: the numbers mean little on a busy machine.
+# script once per build, alternating). Each round starts `jllm serve` on a free port and streams raw completions
+# (/v1/completions, greedy, max_tokens TOKENS, the end-of-text token banned with logit_bias so it never stops
+# early), timing the tokens after the first (one warm-up stream, then the median of three), between two runs of
+# `jllm bench -p 16 -n TOKENS` (tg tokens/s, their mean): the ratio server/bench is what the HTTP, SSE and
+# streaming layers cost per token. Prints one line per round and the median ratio. The machine's load (uptime)
+# is printed first: the numbers mean little on a busy machine.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 model="$(readlink -f "$1")"
@@ -29,10 +30,13 @@ trap cleanup EXIT
 
 echo "# $(uptime)"
 echo "# model $(basename "$model"), threads $threads, tokens $tokens, app $app"
+bench_tg() {
+  "${java[@]}" bench -m "$model" -p 16 -n "$tokens" -t "$threads" -r 3 --format=json 2>/dev/null \
+    | python3 -c 'import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])["tg"]["tps"])'
+}
 ratios=()
 for round in $(seq 1 "$rounds"); do
-  bench_tps=$("${java[@]}" bench -m "$model" -p 16 -n "$tokens" -t "$threads" -r 3 --format=json 2>/dev/null \
-    | python3 -c 'import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])["tg"]["tps"])')
+  bench_before=$(bench_tg)
 
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   JLLM_HOME="$work/home" "${java[@]}" serve --model "$model" --alias m --port "$port" --threads "$threads" \
@@ -80,10 +84,11 @@ def stream():
     return (n - 1) / (last - first)
 
 stream()  # warm-up (JIT)
-print(f"{max(stream() for _ in range(3)):.2f}")
+print(f"{sorted(stream() for _ in range(3))[1]:.2f}")
 PY
 )
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  bench_tps=$(python3 -c "print(f'{($bench_before + $(bench_tg)) / 2:.2f}')")
   ratio=$(python3 -c "print(f'{$serve_tps / $bench_tps:.3f}')")
   ratios+=("$ratio")
   echo "round $round: bench tg $bench_tps t/s, server $serve_tps t/s, server/bench $ratio"
