@@ -16,7 +16,9 @@ import java.util.stream.StreamSupport;
  * chunks that came before it. Closing the stream (from any thread) before it ends cancels the generation upstream;
  * closing it twice is harmless. Use try-with-resources.
  *
- * <p>Producers that generate on another thread use {@link QueuedChatCompletionStream}.
+ * <p>Producers that generate on another thread (an HTTP body, a job's events) use
+ * {@link QueuedChatCompletionStream}; the local engine's stream needs no thread of its own: its chunks are made
+ * as {@code hasNext()} asks for them, on the reader's thread.
  */
 public interface ChatCompletionStream extends Iterable<ChatCompletionChunk>, AutoCloseable {
 

@@ -161,6 +161,15 @@ public class LlmException extends RuntimeException {
     private final LoadFailure loadFailure;
     /** The request field at fault (OpenAI's {@code param}), set where the error is raised; null when none is. */
     private final String param;
+    /** For CONTEXT_LENGTH_EXCEEDED once the prompt was counted: the counts, set where the error is raised. */
+    private final ContextOverflow contextOverflow;
+
+    /**
+     * How far a prompt missed the context, for clients that shorten a conversation by it (llama-server's
+     * {@code n_prompt_tokens} and {@code n_ctx}).
+     */
+    public record ContextOverflow(int promptTokens, int contextSize) {
+    }
 
     public LlmException(Kind kind, String message) {
         this(kind, message, null, null);
@@ -190,6 +199,11 @@ public class LlmException extends RuntimeException {
     /** @param param the request field at fault (OpenAI's {@code param}), or null */
     public LlmException(Kind kind, String message, Integer status, Throwable cause, Origin origin,
                         LoadFailure loadFailure, String param) {
+        this(kind, message, status, cause, origin, loadFailure, param, null);
+    }
+
+    private LlmException(Kind kind, String message, Integer status, Throwable cause, Origin origin,
+                         LoadFailure loadFailure, String param, ContextOverflow contextOverflow) {
         super(Objects.requireNonNull(message, "message"), cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.status = status;
@@ -199,6 +213,26 @@ public class LlmException extends RuntimeException {
         }
         this.loadFailure = loadFailure;
         this.param = param;
+        this.contextOverflow = contextOverflow;
+    }
+
+    /** CONTEXT_LENGTH_EXCEEDED for a prompt of {@code promptTokens} tokens and a context of {@code contextSize}. */
+    public static LlmException contextExceeded(String message, int promptTokens, int contextSize) {
+        return new LlmException(Kind.CONTEXT_LENGTH_EXCEEDED, message, null, null, Origin.SERVICE, null, null,
+                new ContextOverflow(promptTokens, contextSize));
+    }
+
+    /** The token counts of a prompt too long for the context, where they were known when this was raised. */
+    public Optional<ContextOverflow> contextOverflow() {
+        return Optional.ofNullable(contextOverflow);
+    }
+
+    /**
+     * This failure, thrown again on the thread that reads a result (a fresh stack trace there, this one as the
+     * cause), every detail kept.
+     */
+    public LlmException reraised() {
+        return new LlmException(kind, getMessage(), status, this, origin, loadFailure, param, contextOverflow);
     }
 
     /** The request field this error is about (OpenAI's {@code param}, e.g. {@code "top_k"}), if one is. */
@@ -208,7 +242,8 @@ public class LlmException extends RuntimeException {
 
     /** This failure naming {@code field} as the request field at fault, keeping everything else. */
     public LlmException withParam(String field) {
-        LlmException e = new LlmException(kind, getMessage(), status, getCause(), origin, loadFailure, field);
+        LlmException e = new LlmException(kind, getMessage(), status, getCause(), origin, loadFailure, field,
+                contextOverflow);
         e.setStackTrace(getStackTrace());
         return e;
     }
@@ -228,7 +263,7 @@ public class LlmException extends RuntimeException {
         if (o == origin && loadFailure == null) {
             return this;
         }
-        LlmException e = new LlmException(kind, getMessage(), status, getCause(), o, null, param);
+        LlmException e = new LlmException(kind, getMessage(), status, getCause(), o, null, param, contextOverflow);
         e.setStackTrace(getStackTrace());
         return e;
     }
@@ -245,7 +280,7 @@ public class LlmException extends RuntimeException {
     /** This failure as a model-load failure for {@code reason}, keeping kind, message, status and cause. */
     public LlmException asModelLoad(LoadFailure reason) {
         LlmException e = new LlmException(kind, getMessage(), status, getCause(), Origin.MODEL_LOAD,
-                Objects.requireNonNull(reason), param);
+                Objects.requireNonNull(reason), param, contextOverflow);
         e.setStackTrace(getStackTrace());
         return e;
     }

@@ -250,8 +250,7 @@ public final class QueuedChatCompletionStream implements ChatCompletionStream {
     /** A fresh exception per throw, so the reader's stack shows where it read; the producer's is the cause. */
     private static LlmException rethrown(Throwable t) {
         if (t instanceof LlmException e) {
-            Integer status = e.seenStatus().isPresent() ? e.seenStatus().getAsInt() : null;
-            return new LlmException(e.kind(), e.getMessage(), status, e);
+            return e.reraised();
         }
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         return new LlmException(LlmException.Kind.INTERNAL, "generation failed: " + msg, t);

@@ -42,8 +42,8 @@ final class Generation {
     /** Checks that a prompt leaves room to generate. */
     static void checkPrompt(JlamaModel m, int[] prompt) {
         if (prompt.length >= m.contextSize()) {
-            throw new LlmException(LlmException.Kind.CONTEXT_LENGTH_EXCEEDED, "the prompt has " + prompt.length
-                    + " tokens but the context of " + m.id() + " holds " + m.contextSize() + ": shorten the conversation");
+            throw LlmException.contextExceeded("the prompt has " + prompt.length + " tokens but the context of "
+                    + m.id() + " holds " + m.contextSize() + ": shorten the conversation", prompt.length, m.contextSize());
         }
     }
 

@@ -67,7 +67,7 @@ public final class Generator {
                 case SequenceEvent.Finished f -> {
                     return GenerationResult.of(f.outcome());
                 }
-                case SequenceEvent.Failed f -> throw new LlmException(f.error().kind(), f.error().getMessage(), f.error());
+                case SequenceEvent.Failed f -> throw f.error().reraised();
             }
         }
     }

@@ -246,6 +246,15 @@ public final class LocalModel implements AutoCloseable {
         return maxPromptChars;
     }
 
+    /** A prompt too long to fit in any tokenization is refused before it is rendered or tokenized. */
+    public void checkPromptChars(long chars) {
+        if (chars > maxPromptChars) {
+            throw new LlmException(LlmException.Kind.CONTEXT_LENGTH_EXCEEDED, "the prompt has " + chars
+                    + " characters, more than the context of " + id + " (" + contextSize + " tokens) can"
+                    + " hold: shorten the conversation");
+        }
+    }
+
     public Tokenizer tokenizer() {
         return tokenizer;
     }

@@ -125,21 +125,30 @@ public final class Scheduler implements AutoCloseable {
      *                      and the queue is full, UNAVAILABLE once closed
      */
     public SequenceHandle submit(SequenceRequest request) {
+        return submit(request, new SequenceInbox(1));
+    }
+
+    /**
+     * Queues a generation whose events go to {@code events}, shared with the other choices of the same request (one
+     * reader reads them all); otherwise as {@link #submit(SequenceRequest)}.
+     */
+    public SequenceHandle submit(SequenceRequest request, SequenceInbox events) {
         int[] prompt = request.prompt();
         if (prompt.length == 0) {
             throw LlmException.invalid("the prompt is empty (no tokens)");
         }
         if (prompt.length >= config.contextSize()) {
-            throw new LlmException(LlmException.Kind.CONTEXT_LENGTH_EXCEEDED, "the prompt has " + prompt.length
+            throw LlmException.contextExceeded("the prompt has " + prompt.length
                     + " tokens but the context holds " + config.contextSize()
-                    + ", leaving no room to generate: shorten the prompt or raise the context size");
+                    + ", leaving no room to generate: shorten the prompt or raise the context size", prompt.length,
+                    config.contextSize());
         }
         for (int t : prompt) {
             if (t < 0 || t >= vocabSize) {
                 throw LlmException.invalid("prompt token " + t + " is outside the vocabulary [0, " + vocabSize + ")");
             }
         }
-        SequenceHandle handle = new SequenceHandle(this::wake, outstanding::decrementAndGet);
+        SequenceHandle handle = new SequenceHandle(events, this::wake, outstanding::decrementAndGet);
         Sequence s;
         try {
             GrammarMatcher grammar = request.grammar() == null ? null

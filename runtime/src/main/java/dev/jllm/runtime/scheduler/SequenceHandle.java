@@ -1,47 +1,47 @@
 package dev.jllm.runtime.scheduler;
 
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The caller's side of a submitted generation: its events in order ({@link #next}), and {@link #cancel}.
- *
- * <p>Events are produced by the scheduler's thread and never block it: they queue here. A reader that falls
- * behind by {@link #MAX_BACKLOG} events pauses its own sequence (the others keep going) until it catches up.
+ * The caller's side of a submitted generation: {@link #cancel}, and its events in order. They queue in the
+ * {@link SequenceInbox} it was submitted with (shared by the choices of one request, read there); a handle that has
+ * its inbox to itself is read with {@link #next}.
  */
 public final class SequenceHandle {
 
-    /** Events a reader may fall behind before its sequence is paused; a burst of tokens fits. */
-    static final int MAX_BACKLOG = 64;
-
-    private final LinkedBlockingQueue<SequenceEvent> events = new LinkedBlockingQueue<>();
+    private final SequenceInbox inbox;
+    private final int choice;
     private final Runnable wakeScheduler;
     private final Runnable releaseAdmission;
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean cancelled;
-    private volatile boolean paused;
     private volatile int cachedTokens = -1;
 
-    SequenceHandle(Runnable wakeScheduler, Runnable releaseAdmission) {
+    SequenceHandle(SequenceInbox inbox, Runnable wakeScheduler, Runnable releaseAdmission) {
+        this.inbox = inbox;
+        this.choice = inbox.join(wakeScheduler);
         this.wakeScheduler = wakeScheduler;
         this.releaseAdmission = releaseAdmission;
     }
 
-    /** The next event, waiting for it. After {@link SequenceEvent.Finished} or {@link SequenceEvent.Failed} none come. */
+    /**
+     * The next event of a handle alone in its inbox, waiting for it. After {@link SequenceEvent.Finished} or
+     * {@link SequenceEvent.Failed} none come.
+     */
     public SequenceEvent next() throws InterruptedException {
-        SequenceEvent e = events.take();
-        resumeIfDrained();
-        return e;
+        return inbox.next().event();
     }
 
-    /** The next event, or null if none came within the timeout. */
+    /** The next event of a handle alone in its inbox, or null if none came within the timeout. */
     public SequenceEvent poll(long timeout, TimeUnit unit) throws InterruptedException {
-        SequenceEvent e = events.poll(timeout, unit);
-        if (e != null) {
-            resumeIfDrained();
-        }
-        return e;
+        SequenceInbox.Delivery d = inbox.poll(timeout, unit);
+        return d == null ? null : d.event();
+    }
+
+    /** Its choice number in its inbox (the order it joined, from 0). */
+    public int choice() {
+        return choice;
     }
 
     /**
@@ -68,21 +68,11 @@ public final class SequenceHandle {
     // ------------------------------------------------------------ scheduler side
 
     void deliver(SequenceEvent e) {
-        events.add(e);
+        inbox.deliver(choice, e);
     }
 
-    /** Whether the reader is too far behind for the sequence to take another step now (and if so, pause it). */
     boolean isBacklogged() {
-        if (events.size() < MAX_BACKLOG) {
-            return false;
-        }
-        paused = true;
-        // the reader may have drained the queue between the check and the flag: look again
-        if (events.size() < MAX_BACKLOG) {
-            paused = false;
-            return false;
-        }
-        return true;
+        return inbox.isBacklogged();
     }
 
     /** Gives the request's place among the scheduler's admitted ones back; only the first call counts. */
@@ -94,12 +84,5 @@ public final class SequenceHandle {
 
     void admitted(int cached) {
         this.cachedTokens = cached;
-    }
-
-    private void resumeIfDrained() {
-        if (paused && events.size() <= MAX_BACKLOG / 2) {
-            paused = false;
-            wakeScheduler.run();
-        }
     }
 }

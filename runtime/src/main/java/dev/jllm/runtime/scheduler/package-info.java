@@ -14,6 +14,10 @@
  * // h.cancel() frees the slot before the next step
  * }</pre>
  *
+ * <p>The choices of one request ({@code n} > 1) are submitted with one shared
+ * {@link dev.jllm.runtime.scheduler.SequenceInbox}, read by one thread; the inbox is the only queue between the
+ * scheduler's thread and a reader, and the only place a slow reader slows its sequences down.
+ *
  * <p>{@link dev.jllm.runtime.scheduler.SchedulerConfig} sets the slots, the bounded queue (beyond it: RATE_LIMITED
  * at once), the tokens per step (prompts are evaluated in chunks between decode steps), the context per
  * sequence and the KV memory budget. Finished sequences stay in the KV cache as reusable prefixes

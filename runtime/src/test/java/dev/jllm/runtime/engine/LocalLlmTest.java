@@ -231,6 +231,34 @@ class LocalLlmTest extends StoriesServiceFixture {
     }
 
     @Test
+    void aStreamClosedFromAnotherThreadEndsItsReaderQuietlyAndFreesTheSlot() throws Exception {
+        service.create("one", LocalConfig.of(model).withThreads(2).withParallel(1).withOption("max_queue", "0"));
+        ChatCompletionStream s = service.chatCompletionStream("one", request("Hi").maxTokens(100_000).build());
+        java.util.concurrent.atomic.AtomicInteger read = new java.util.concurrent.atomic.AtomicInteger();
+        List<Throwable> thrown = new CopyOnWriteArrayList<>();
+        // the chunks are made on the reader's own thread, as it asks for them
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                for (ChatCompletionChunk c : s) {
+                    read.incrementAndGet();
+                }
+            } catch (Throwable t) {
+                thrown.add(t);
+            }
+        });
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (read.get() < 5) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(1);
+        }
+        s.close();
+        reader.join(10_000);
+        assertThat(reader.isAlive()).isFalse();
+        assertThat(thrown).isEmpty();
+        assertThat(service.chatCompletion("one", request("Hi").maxTokens(3).build()).usage().completionTokens()).isPositive();
+    }
+
+    @Test
     void interruptingAWaitingCallerCancelsItsGenerationAndFreesTheSlot() throws Exception {
         service.create("one", LocalConfig.of(model).withThreads(2).withParallel(1).withOption("max_queue", "0"));
         List<Throwable> thrown = new CopyOnWriteArrayList<>();

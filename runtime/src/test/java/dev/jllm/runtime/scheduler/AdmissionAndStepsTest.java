@@ -15,8 +15,8 @@ class AdmissionAndStepsTest extends StoriesFixture {
     void aFullQueueFailsAtOnceWithRateLimited() {
         Scheduler s = stories.manual(1, 1, 512);
         int[] prompt = stories.encode("Once upon a time");
-        Stories.Reader running = new Stories.Reader(s.submit(Stories.greedy(prompt, 100)));
-        Stories.Reader queued = new Stories.Reader(s.submit(Stories.greedy(prompt, 5)));
+        Stories.Reader running = Stories.read(s, prompt, 100);
+        Stories.Reader queued = Stories.read(s, prompt, 5);
         assertThatThrownBy(() -> s.submit(Stories.greedy(prompt, 5)))
                 .isInstanceOfSatisfying(LlmException.class, e -> {
                     assertThat(e.kind()).isEqualTo(LlmException.Kind.RATE_LIMITED);
@@ -29,7 +29,7 @@ class AdmissionAndStepsTest extends StoriesFixture {
         // when the queue moves, there is room again
         running.handle.cancel();
         s.step();
-        Stories.Reader later = new Stories.Reader(s.submit(Stories.greedy(prompt, 5)));
+        Stories.Reader later = Stories.read(s, prompt, 5);
         Stories.runUntilDone(s, List.of(running, queued, later), 100);
         assertThat(queued.outcome.finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(later.outcome.tokens()).containsExactly(queued.outcome.tokens());
@@ -40,8 +40,8 @@ class AdmissionAndStepsTest extends StoriesFixture {
     void cancellationFreesTheSlotWithinOneStep() {
         Scheduler s = stories.manual(1, 4, 512);
         int[] prompt = stories.encode("Once upon a time");
-        Stories.Reader a = new Stories.Reader(s.submit(Stories.greedy(prompt, 200)));
-        Stories.Reader b = new Stories.Reader(s.submit(Stories.greedy(stories.encode("The little dog"), 10)));
+        Stories.Reader a = Stories.read(s, prompt, 200);
+        Stories.Reader b = stories.read(s, "The little dog", 10);
         for (int i = 0; i < 5; i++) {
             s.step();
         }
@@ -61,30 +61,26 @@ class AdmissionAndStepsTest extends StoriesFixture {
 
     @Test
     void aRequestCancelledWhileWaitingLeavesTheQueue() {
-        Scheduler s = stories.manual(1, 4, 512);
-        int[] prompt = stories.encode("Once upon a time");
-        Stories.Reader a = new Stories.Reader(s.submit(Stories.greedy(prompt, 50)));
-        Stories.Reader b = new Stories.Reader(s.submit(Stories.greedy(prompt, 50)));
-        s.step();
-        b.handle.cancel();
-        s.step();
-        b.drain();
+        OneSlot t = oneRunningOneWaiting(4);
+        t.waiting().handle.cancel();
+        t.s().step();
+        Stories.Reader b = t.waiting().drain();
         assertThat(b.outcome.finishReason()).isEqualTo(FinishReason.CANCELLED);
         assertThat(b.outcome.tokens()).isEmpty();
-        assertThat(s.stats().waiting()).isZero();
-        Stories.runUntilDone(s, List.of(a), 100);
-        s.close();
+        assertThat(t.s().stats().waiting()).isZero();
+        Stories.runUntilDone(t.s(), List.of(t.running()), 100);
+        t.s().close();
     }
 
     @Test
     void aLongPromptIsEvaluatedInChunksWhileRunningSequencesKeepDecoding() {
         Scheduler s = stories.manual(2, 0, 8);
-        Stories.Reader running = new Stories.Reader(s.submit(Stories.greedy(stories.encode("Once upon a time"), 60)));
+        Stories.Reader running = stories.read(s, "Once upon a time", 60);
         s.step();
         s.step();
         int[] longPrompt = stories.encode("Lily and Tom went to the park to play with a big red ball and a little dog");
         assertThat(longPrompt.length).isGreaterThan(14);
-        Stories.Reader newcomer = new Stories.Reader(s.submit(Stories.greedy(longPrompt, 10)));
+        Stories.Reader newcomer = Stories.read(s, longPrompt, 10);
         int steps = 0;
         int prefilled = -1;
         while (newcomer.drain().tokens.isEmpty()) {
@@ -110,7 +106,7 @@ class AdmissionAndStepsTest extends StoriesFixture {
         // chunking changed nothing: the same tokens as a scheduler evaluating each prompt whole and alone
         Stories.runUntilDone(s, List.of(running, newcomer), 200);
         Scheduler alone = stories.manual(1, 0, 512);
-        Stories.Reader cold = new Stories.Reader(alone.submit(Stories.greedy(longPrompt, 10)));
+        Stories.Reader cold = Stories.read(alone, longPrompt, 10);
         Stories.runUntilDone(alone, List.of(cold), 100);
         assertThat(newcomer.outcome.tokens()).containsExactly(cold.outcome.tokens());
         s.close();
@@ -122,11 +118,11 @@ class AdmissionAndStepsTest extends StoriesFixture {
         Scheduler s = stories.manual(new SchedulerConfig(2, 0, 64, 4, 256, 64L << 20, 4));
         int[] longPrompt = stories.encode("Lily and Tom went to the park to play with a big red ball and a little dog");
         // alone, a prompt takes the whole step budget
-        Stories.Reader first = new Stories.Reader(s.submit(Stories.greedy(longPrompt, 30)));
+        Stories.Reader first = Stories.read(s, longPrompt, 30);
         s.step();
         assertThat(s.lastPlan()).containsExactly(longPrompt.length);
         // beside a decoding sequence, 4 prompt tokens per step
-        Stories.Reader second = new Stories.Reader(s.submit(Stories.greedy(stories.encode("Once upon a time"), 5)));
+        Stories.Reader second = stories.read(s, "Once upon a time", 5);
         s.step();
         assertThat(s.lastPlan()).containsExactly(1, 4);
         Stories.runUntilDone(s, List.of(first, second), 100);
@@ -138,7 +134,7 @@ class AdmissionAndStepsTest extends StoriesFixture {
     void thePerSequenceContextIsExplicit() {
         Scheduler s = stories.manual(new SchedulerConfig(2, 0, 512, 512, 16, 1 << 20, 4));
         int[] prompt = stories.encode("Once upon a time");
-        Stories.Reader r = new Stories.Reader(s.submit(Stories.greedy(prompt, 0)));
+        Stories.Reader r = Stories.read(s, prompt, 0);
         Stories.runUntilDone(s, List.of(r), 100);
         assertThat(r.outcome.finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(prompt.length + r.outcome.tokens().length).isEqualTo(16);
@@ -158,35 +154,72 @@ class AdmissionAndStepsTest extends StoriesFixture {
         Scheduler s = stories.manual(2, 0, 512);
         int[] prompt = stories.encode("Once upon a time");
         SequenceHandle unread = s.submit(Stories.greedy(prompt, 200));
-        Stories.Reader read = new Stories.Reader(s.submit(Stories.greedy(stories.encode("The little dog"), 150)));
+        Stories.Reader read = stories.read(s, "The little dog", 150);
         for (int i = 0; i < 120; i++) {
             s.step();
             read.drain();
         }
         assertThat(read.tokens).hasSize(120);
         Stories.Reader late = new Stories.Reader(unread).drain();
-        assertThat(late.tokens).hasSize(SequenceHandle.MAX_BACKLOG);
+        assertThat(late.tokens).hasSize(SequenceInbox.MAX_BACKLOG);
         // once read, it goes on
         s.step();
-        assertThat(late.drain().tokens).hasSize(SequenceHandle.MAX_BACKLOG + 1);
+        assertThat(late.drain().tokens).hasSize(SequenceInbox.MAX_BACKLOG + 1);
+        s.close();
+    }
+
+    @Test
+    void theChoicesOfOneRequestShareOneInboxAndItsBacklog() throws InterruptedException {
+        Scheduler s = stories.manual(2, 0, 512);
+        int[] prompt = stories.encode("Once upon a time");
+        SequenceInbox inbox = new SequenceInbox(2);
+        assertThat(s.submit(Stories.greedy(prompt, 200), inbox).choice()).isZero();
+        assertThat(s.submit(Stories.greedy(prompt, 200), inbox).choice()).isEqualTo(1);
+        for (int i = 0; i < 100; i++) {
+            s.step();
+        }
+        // unread, both choices pause once the inbox holds MAX_BACKLOG events per choice (one more step may land)
+        List<SequenceInbox.Delivery> read = new java.util.ArrayList<>();
+        for (SequenceInbox.Delivery d; (d = inbox.poll(0, java.util.concurrent.TimeUnit.MILLISECONDS)) != null; ) {
+            read.add(d);
+        }
+        assertThat(read).hasSizeBetween(2 * SequenceInbox.MAX_BACKLOG, 2 * SequenceInbox.MAX_BACKLOG + 1);
+        for (int choice : new int[] {0, 1}) {
+            assertThat(read.stream().filter(d -> d.choice() == choice)).hasSizeBetween(SequenceInbox.MAX_BACKLOG - 1,
+                    SequenceInbox.MAX_BACKLOG + 1).allMatch(d -> d.event() instanceof SequenceEvent.Token);
+        }
+        // once read, both go on
+        s.step();
+        assertThat(inbox.poll(0, java.util.concurrent.TimeUnit.MILLISECONDS)).isNotNull();
+        assertThat(inbox.poll(0, java.util.concurrent.TimeUnit.MILLISECONDS)).isNotNull();
         s.close();
     }
 
     @Test
     void closingFailsWhatIsRunningOrWaitingAndRefusesMore() {
-        Scheduler s = stories.manual(1, 2, 512);
-        int[] prompt = stories.encode("Once upon a time");
-        Stories.Reader a = new Stories.Reader(s.submit(Stories.greedy(prompt, 50)));
-        Stories.Reader b = new Stories.Reader(s.submit(Stories.greedy(prompt, 50)));
-        s.step();
+        OneSlot t = oneRunningOneWaiting(2);
+        Scheduler s = t.s();
         s.close();
-        for (Stories.Reader r : List.of(a, b)) {
+        for (Stories.Reader r : List.of(t.running(), t.waiting())) {
             r.drain();
             assertThat(r.error).isNotNull();
             assertThat(r.error.kind()).isEqualTo(LlmException.Kind.UNAVAILABLE);
         }
         assertThat(s.stats().kvUsedBytes()).isZero();
-        assertThatThrownBy(() -> s.submit(Stories.greedy(prompt, 5)))
+        assertThatThrownBy(() -> s.submit(Stories.greedy(stories.encode("Once upon a time"), 5)))
                 .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind()).isEqualTo(LlmException.Kind.UNAVAILABLE));
+    }
+
+    /** A scheduler with one slot, and the two requests it was given (50 tokens each). */
+    private record OneSlot(Scheduler s, Stories.Reader running, Stories.Reader waiting) {
+    }
+
+    /** Two requests on a scheduler with one slot and room to queue, after one step: the first runs, one waits. */
+    private OneSlot oneRunningOneWaiting(int maxQueue) {
+        Scheduler s = stories.manual(1, maxQueue, 512);
+        int[] prompt = stories.encode("Once upon a time");
+        OneSlot t = new OneSlot(s, Stories.read(s, prompt, 50), Stories.read(s, prompt, 50));
+        s.step();
+        return t;
     }
 }

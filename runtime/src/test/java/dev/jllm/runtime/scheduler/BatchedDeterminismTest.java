@@ -28,7 +28,7 @@ class BatchedDeterminismTest extends StoriesFixture {
     private List<Stories.Reader> submitAll(Scheduler s) {
         List<Stories.Reader> readers = new ArrayList<>();
         for (Stories.Golden g : goldens) {
-            readers.add(new Stories.Reader(s.submit(Stories.greedy(g.promptIds(), g.generatedIds().length))));
+            readers.add(Stories.read(s, g.promptIds(), g.generatedIds().length));
         }
         return readers;
     }

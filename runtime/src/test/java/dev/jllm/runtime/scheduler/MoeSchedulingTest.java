@@ -56,7 +56,7 @@ class MoeSchedulingTest {
             List<int[]> alone = new ArrayList<>();
             for (int[] p : prompts) {
                 Scheduler s = scheduler(shape, net, tokenizer, 1);
-                Stories.Reader r = new Stories.Reader(s.submit(Stories.greedy(p, 16)));
+                Stories.Reader r = Stories.read(s, p, 16);
                 Stories.runUntilDone(s, List.of(r), 400);
                 assertThat(r.error).isNull();
                 alone.add(r.outcome.tokens());
@@ -65,7 +65,7 @@ class MoeSchedulingTest {
             Scheduler s = scheduler(shape, net, tokenizer, 3);
             List<Stories.Reader> readers = new ArrayList<>();
             for (int[] p : prompts) {
-                readers.add(new Stories.Reader(s.submit(Stories.greedy(p, 16))));
+                readers.add(Stories.read(s, p, 16));
                 s.step();
             }
             Stories.runUntilDone(s, readers, 400);
@@ -73,7 +73,7 @@ class MoeSchedulingTest {
                 assertThat(readers.get(i).error).isNull();
                 assertThat(readers.get(i).outcome.tokens()).as("sequence %d", i).containsExactly(alone.get(i));
             }
-            Stories.Reader again = new Stories.Reader(s.submit(Stories.greedy(prompts[2], 16)));
+            Stories.Reader again = Stories.read(s, prompts[2], 16);
             Stories.runUntilDone(s, List.of(again), 400);
             assertThat(again.outcome.cachedTokens()).isEqualTo(prompts[2].length - 1);
             assertThat(again.outcome.tokens()).containsExactly(alone.get(2));

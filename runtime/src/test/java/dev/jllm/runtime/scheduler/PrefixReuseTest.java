@@ -82,10 +82,10 @@ class PrefixReuseTest extends StoriesFixture {
         int[] a = Arrays.copyOf(system, system.length + 1);
         a[system.length] = stories.tokenizer.encode(" One", false, false)[0];
         Scheduler s = stories.manual(2, 0, 512);
-        Stories.Reader ra = new Stories.Reader(s.submit(Stories.greedy(a, 30)));
+        Stories.Reader ra = Stories.read(s, a, 30);
         s.step();
         s.step();
-        Stories.Reader rb = new Stories.Reader(s.submit(Stories.greedy(system, 30)));
+        Stories.Reader rb = Stories.read(s, system, 30);
         Stories.runUntilDone(s, List.of(ra, rb), 200);
         assertThat(rb.outcome.cachedTokens()).isEqualTo(system.length - 1);
 

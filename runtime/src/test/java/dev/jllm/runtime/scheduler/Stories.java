@@ -87,6 +87,15 @@ final class Stories implements AutoCloseable {
         return new SequenceRequest(prompt, SamplingParams.greedy(), maxTokens, -1);
     }
 
+    /** A greedy generation of {@code maxTokens} submitted, and a reader of its events. */
+    static Reader read(Scheduler s, int[] prompt, int maxTokens) {
+        return new Reader(s.submit(greedy(prompt, maxTokens)));
+    }
+
+    Reader read(Scheduler s, String prompt, int maxTokens) {
+        return read(s, encode(prompt), maxTokens);
+    }
+
     /** Steps until every handle has ended (at most {@code maxSteps}); returns the steps taken. */
     static int runUntilDone(Scheduler s, List<Reader> readers, int maxSteps) {
         int steps = 0;

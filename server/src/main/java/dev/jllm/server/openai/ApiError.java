@@ -1,5 +1,6 @@
 package dev.jllm.server.openai;
 
+import dev.jllm.api.LlmException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -17,14 +18,22 @@ import java.util.Objects;
  * @param param      the request field at fault, or null
  * @param code       a machine-readable code, e.g. "model_not_found", or null
  * @param retryAfter when set, a Retry-After header (429 and 503 answers)
+ * @param overflow   for a prompt too long for the context, the counts the engine raised it with: written as
+ *                   llama-server's {@code n_prompt_tokens} and {@code n_ctx}, for the clients that shorten a
+ *                   conversation by them; null otherwise (a refusal made before the prompt was tokenized too)
  */
-public record ApiError(int status, String type, String message, String param, String code, Duration retryAfter) {
+public record ApiError(int status, String type, String message, String param, String code, Duration retryAfter,
+                       LlmException.ContextOverflow overflow) {
 
     public static final String INVALID_REQUEST = "invalid_request_error";
 
     public ApiError {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(message, "message");
+    }
+
+    public ApiError(int status, String type, String message, String param, String code, Duration retryAfter) {
+        this(status, type, message, param, code, retryAfter, null);
     }
 
     public static ApiError invalid(String message, String param) {
@@ -72,13 +81,13 @@ public record ApiError(int status, String type, String message, String param, St
         } else {
             e.add("code", code);
         }
-        if ("context_length_exceeded".equals(code)) {
-            ContextOverflow.addCounts(e, message);
+        if (overflow != null) {
+            e.add("n_prompt_tokens", overflow.promptTokens()).add("n_ctx", overflow.contextSize());
         }
         return Json.createObjectBuilder().add("error", e).build();
     }
 
     public ApiError withRetryAfter(Duration d) {
-        return new ApiError(status, type, message, param, code, d);
+        return new ApiError(status, type, message, param, code, d, overflow);
     }
 }

@@ -46,7 +46,8 @@ public final class Errors {
         LlmException.Kind kind = e.kind();
         return switch (kind) {
             case INVALID_REQUEST -> ApiError.invalid(msg, e.param().orElse(null));
-            case CONTEXT_LENGTH_EXCEEDED -> ApiError.invalid(msg, "messages", kind.openAiCode());
+            case CONTEXT_LENGTH_EXCEEDED -> new ApiError(400, ApiError.INVALID_REQUEST, msg, "messages",
+                    kind.openAiCode(), null, e.contextOverflow().orElse(null));
             // The server checks its own clients' keys itself; an authentication failure from an instance means
             // jllm's credentials for an upstream server were refused, which is not the client's key at fault.
             case AUTHENTICATION, PERMISSION -> new ApiError(502, "upstream_error",

@@ -2,6 +2,8 @@ package dev.jllm.server.openai;
 
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
+import dev.jllm.api.openai.ChatCompletionDelta;
+import dev.jllm.api.openai.ChunkChoice;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -30,28 +32,70 @@ public final class OpenAiWire {
     }
 
     /**
-     * One streamed chunk. {@code usageMember}: the client asked for usage, so every chunk has a usage member,
-     * null on all but the last.
+     * One streamed chunk, written once, straight from the record (it is the per-token path). {@code usageMember}:
+     * the client asked for usage, so every chunk has a usage member, null on all but the last. Members come in the
+     * mapper's (alphabetical) order, the explicit nulls after them; the nested records (tool calls, logprobs,
+     * usage) are written by the shared mapper.
      */
     public static String chunk(ChatCompletionChunk chunk, boolean usageMember) {
-        JsonObject o = (JsonObject) toValue(chunk);
-        JsonObjectBuilder b = Json.createObjectBuilder(o);
-        JsonArrayBuilder choices = Json.createArrayBuilder();
-        for (JsonValue v : o.getJsonArray("choices")) {
-            JsonObject c = (JsonObject) v;
-            JsonObjectBuilder cb = Json.createObjectBuilder(c);
-            if (!c.containsKey("delta")) {
-                cb.add("delta", JsonValue.EMPTY_JSON_OBJECT);
+        StringBuilder b = new StringBuilder(160).append("{\"choices\":[");
+        String sep = "";
+        for (ChunkChoice c : chunk.choices()) {
+            b.append(sep).append("{\"delta\":");
+            delta(b, c.delta() == null ? ChatCompletionDelta.EMPTY : c.delta());
+            if (c.finishReason() != null) {
+                member(b, "finish_reason", c.finishReason());
             }
-            nullIfAbsent(cb, c, "logprobs");
-            nullIfAbsent(cb, c, "finish_reason");
-            choices.add(cb);
+            b.append(",\"index\":").append(c.index());
+            if (c.logprobs() != null) {
+                b.append(",\"logprobs\":").append(dev.jllm.api.json.Json.toJson(c.logprobs()));
+            } else {
+                b.append(",\"logprobs\":null");
+            }
+            if (c.finishReason() == null) {
+                b.append(",\"finish_reason\":null");
+            }
+            b.append('}');
+            sep = ",";
         }
-        b.add("choices", choices);
-        if (usageMember) {
-            nullIfAbsent(b, o, "usage");
+        b.append("],\"created\":").append(chunk.created());
+        members(b, "id", chunk.id(), "model", chunk.model(), "object", chunk.object(), "system_fingerprint",
+                chunk.systemFingerprint());
+        if (chunk.usage() != null) {
+            b.append(",\"usage\":").append(dev.jllm.api.json.Json.toJson(chunk.usage()));
+        } else if (usageMember) {
+            b.append(",\"usage\":null");
         }
-        return b.build().toString();
+        return b.append('}').toString();
+    }
+
+    private static void delta(StringBuilder b, ChatCompletionDelta d) {
+        int start = b.length();
+        members(b, "content", d.content(), "reasoning_content", d.reasoningContent(), "refusal", d.refusal(), "role",
+                d.role());
+        if (d.toolCalls() != null) {
+            b.append(",\"tool_calls\":").append(dev.jllm.api.json.Json.toJson(d.toolCalls()));
+        }
+        if (b.length() > start) {
+            b.setCharAt(start, '{'); // the first member's comma opens the object
+        } else {
+            b.append('{');
+        }
+        b.append('}');
+    }
+
+    /** {@code ,"name":"value"} with the value escaped as JSON-P escapes it; nothing for a null value. */
+    private static void member(StringBuilder b, String name, String value) {
+        if (value != null) {
+            b.append(",\"").append(name).append("\":").append(Json.createValue(value));
+        }
+    }
+
+    /** {@link #member} for each name and value pair, in order. */
+    private static void members(StringBuilder b, String... namesAndValues) {
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            member(b, namesAndValues[i], namesAndValues[i + 1]);
+        }
     }
 
     /** A whole completion: each choice with its logprobs, each message with content and refusal, null or not. */

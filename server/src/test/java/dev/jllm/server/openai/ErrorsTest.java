@@ -35,6 +35,20 @@ class ErrorsTest {
     }
 
     @Test
+    void contextOverflowCountsComeFromTheExceptionNotItsMessage() {
+        LlmException counted = LlmException.contextExceeded("the prompt has 40 tokens but the context holds 32", 40, 32);
+        // through the copies an exception goes through on its way (another thread, a param, an origin)
+        LlmException carried = counted.reraised().withParam("messages").withOrigin(LlmException.Origin.SERVICE);
+        assertThat(Errors.from(carried).toJson().toString()).isEqualTo("{\"error\":{\"message\":\"the prompt has 40"
+                + " tokens but the context holds 32\",\"type\":\"invalid_request_error\",\"param\":\"messages\","
+                + "\"code\":\"context_length_exceeded\",\"n_prompt_tokens\":40,\"n_ctx\":32}}");
+        // a message that only says so carries no counts
+        assertThat(Errors.from(new LlmException(Kind.CONTEXT_LENGTH_EXCEEDED,
+                "the prompt has 40 tokens but the context holds 32")).toJson().getJsonObject("error"))
+                .doesNotContainKeys("n_prompt_tokens", "n_ctx");
+    }
+
+    @Test
     void unexpectedExceptionsLeakNothing() {
         ApiError e = Errors.from(new NullPointerException("secret internal detail"));
         assertThat(e.status()).isEqualTo(500);
