@@ -126,8 +126,11 @@ class StoreCommandsTest {
         ListCommand ls = new ListCommand();
         ls.stores = () -> flaky;
         String[] lines = run(ls).split("\n");
-        assertThat(lines[2]).matches("hf\\.co/acme/Tiny-GGUF:Q8_0 +\\d+(\\.\\d)? KiB +- +- +partial, (49|50)% — resume"
-                + " with jllm pull hf\\.co/acme/Tiny-GGUF:Q8_0");
+        // The server sends half the file; how much of it reaches the .part before the reset varies (47-50%).
+        long kept = flaky.partials().getFirst().bytesOnDisk();
+        assertThat(kept).isPositive().isLessThan(model.length);
+        assertThat(lines[2]).matches("hf\\.co/acme/Tiny-GGUF:Q8_0 +\\d+(\\.\\d)? KiB +- +- +partial, "
+                + kept * 100 / model.length + "% — resume with jllm pull hf\\.co/acme/Tiny-GGUF:Q8_0");
 
         RmCommand rm = new RmCommand();
         rm.stores = () -> flaky;
