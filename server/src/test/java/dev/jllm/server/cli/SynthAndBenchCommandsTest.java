@@ -99,7 +99,7 @@ class SynthAndBenchCommandsTest {
         assertThat(s.exit()).as(s.err()).isZero();
         try (GgufFile g = GgufFile.open(file); GgufFile v = GgufFile.open(vocab)) {
             assertThat(g.strings("tokenizer.ggml.tokens")).isEqualTo(v.strings("tokenizer.ggml.tokens"));
-            assertThat(g.requireTensor("token_embd.weight").shape()[1]).isEqualTo(v.strings("tokenizer.ggml.tokens").length);
+            assertThat(g.requireTensor("token_embd.weight").dim(1)).isEqualTo(v.strings("tokenizer.ggml.tokens").length);
         }
     }
 

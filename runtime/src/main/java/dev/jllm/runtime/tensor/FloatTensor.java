@@ -11,29 +11,64 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 
-/** GGML F16 weights: little-endian IEEE half floats, any row length. */
-public final class F16Tensor extends WeightTensor {
+/**
+ * Unquantized weights, any row length: GGML F32 (little-endian IEEE floats), F16 (IEEE half floats) or BF16
+ * (the top 16 bits of a float). One class for the three because only the element load differs; the width is a
+ * final field tested inside {@link #w}, which C2 inlines and hoists out of the loops (a virtual element load per
+ * type would box the vector whenever a call site saw more than two types).
+ */
+public final class FloatTensor extends WeightTensor {
 
     private static final ValueLayout.OfShort SHORT_LE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat FLOAT_LE =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    public F16Tensor(MemorySegment data, int rows, int cols, boolean vectorized) {
-        super(data, rows, cols, vectorized);
+    private final GgmlType type;
+    private final boolean f32;
+    private final boolean bf16;
+
+    public FloatTensor(GgmlType type, MemorySegment data, int rows, int cols, boolean vectorized) {
+        super(checked(type), data, rows, cols, vectorized);
+        this.type = type;
+        this.f32 = type == GgmlType.F32;
+        this.bf16 = type == GgmlType.BF16;
+    }
+
+    private static GgmlType checked(GgmlType type) {
+        if (type != GgmlType.F32 && type != GgmlType.F16 && type != GgmlType.BF16) {
+            throw new IllegalArgumentException("FloatTensor holds F32, F16 or BF16, not " + type);
+        }
+        return type;
     }
 
     @Override
     public GgmlType type() {
-        return GgmlType.F16;
+        return type;
     }
 
     @Override
-    public F16Tensor withVectorized(boolean vectorized) {
-        return new F16Tensor(data, rows, cols, vectorized);
+    public FloatTensor withVectorized(boolean vectorized) {
+        return new FloatTensor(type, data, rows, cols, vectorized);
     }
 
+    /** Element {@code i} of the row starting at byte {@code base}. */
     private float scalar(long base, int i) {
-        return Float.float16ToFloat(data.get(SHORT_LE, base + 2L * i));
+        if (f32) {
+            return data.get(FLOAT_LE, base + 4L * i);
+        }
+        short h = data.get(SHORT_LE, base + 2L * i);
+        return bf16 ? Float.intBitsToFloat(h << 16) : Float.float16ToFloat(h);
+    }
+
+    /** Elements {@code [i, i + L)} of the row starting at byte {@code base}. */
+    private FloatVector w(long base, int i) {
+        if (f32) {
+            return FloatVector.fromMemorySegment(F, data, base + 4L * i, LE);
+        }
+        ShortVector h = ShortVector.fromMemorySegment(S_HALF, data, base + 2L * i, LE);
+        return bf16 ? Simd.bf16ToFloat(h) : Simd.halfToFloat(h);
     }
 
     @Override
@@ -80,14 +115,14 @@ public final class F16Tensor extends WeightTensor {
         }
     }
 
-    private FloatVector w(long base, int i) {
-        return Simd.halfToFloat(ShortVector.fromMemorySegment(S_HALF, data, base + 2L * i, LE));
-    }
-
     @Override
     public void dequantizeRow(int row, float[] out, int outOff) {
         checkRow(row);
         long base = row * rowBytes;
+        if (f32) {
+            MemorySegment.copy(data, FLOAT_LE, base, out, outOff, cols);
+            return;
+        }
         for (int i = 0; i < cols; i++) {
             out[outOff + i] = scalar(base, i);
         }
