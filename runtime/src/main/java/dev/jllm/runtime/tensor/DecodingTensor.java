@@ -98,7 +98,7 @@ public abstract sealed class DecodingTensor extends WeightTensor
     }
 
     @Override
-    public final float dotScalar(int row, float[] x, int xOff) {
+    public float dotScalar(int row, float[] x, int xOff) {
         long base = row * rowBytes;
         float[] w = new float[block];
         float sum = 0f;

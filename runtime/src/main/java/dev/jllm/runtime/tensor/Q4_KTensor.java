@@ -19,8 +19,17 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class Q4_KTensor extends DecodingTensor {
 
+    private final boolean integer;
+    /** The repacked copy, made by the first vector matmul or dot of the integer kernel. */
+    private volatile Q4_KPacked packed;
+
     public Q4_KTensor(MemorySegment data, int rows, int cols, boolean vectorized) {
+        this(data, rows, cols, vectorized, true);
+    }
+
+    private Q4_KTensor(MemorySegment data, int rows, int cols, boolean vectorized, boolean integer) {
         super(data, rows, cols, vectorized);
+        this.integer = integer;
     }
 
     @Override
@@ -30,7 +39,84 @@ public final class Q4_KTensor extends DecodingTensor {
 
     @Override
     public Q4_KTensor withVectorized(boolean vectorized) {
-        return new Q4_KTensor(data, rows, cols, vectorized);
+        return new Q4_KTensor(data, rows, cols, vectorized, integer);
+    }
+
+    /**
+     * The same weights with the float kernels (weights decoded to floats, times float activations, as
+     * {@link DecodingTensor}): the previous design, kept as the baseline the integer kernel is measured against
+     * and as a float-path reference. The default is the integer kernel ({@link Q4_KPacked}).
+     */
+    public Q4_KTensor withFloatKernel() {
+        return new Q4_KTensor(data, rows, cols, vectorized(), false);
+    }
+
+    /** Nibble (0..15) of element {@code c} (0..255) of the super-block at byte {@code at} of {@code data}. */
+    static int nibble(MemorySegment data, long at, int c) {
+        int b = data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at + 16 + 32 * (c / 64) + c % 32) & 0xFF;
+        return (c % 64) < 32 ? b & 0xF : b >>> 4;
+    }
+
+    private Q4_KPacked packed() {
+        Q4_KPacked p = packed;
+        if (p == null) {
+            synchronized (this) {
+                p = packed;
+                if (p == null) {
+                    p = Q4_KPacked.of(this);
+                    packed = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * The integer kernel's oracle, from the file layout: {@code x} quantized to {@link Q8KActivations}, then per
+     * super-block the integer sums and the float combination that {@link Q4_KPacked} documents, in the same
+     * order, so the vector kernel agrees with it bit for bit.
+     */
+    @Override
+    public float dotScalar(int row, float[] x, int xOff) {
+        if (!integer) {
+            return super.dotScalar(row, x, xOff);
+        }
+        Q8KActivations a = Q8KActivations.scratch(1)[0].quantize(x, xOff, cols);
+        long base = row * rowBytes;
+        int[] s = new int[12];
+        float sum = 0f;
+        for (int b = 0; b < cols / 256; b++) {
+            long at = base + 144L * b;
+            for (int i = 0; i < 12; i++) {
+                s[i] = u8(at + 4 + i);
+            }
+            int sumi = 0;
+            int summ = 0;
+            for (int j = 0; j < 8; j++) {
+                int isum = 0;
+                for (int c = 32 * j; c < 32 * j + 32; c++) {
+                    isum += nibble(data, at, c) * a.q(256 * b + c);
+                }
+                sumi += KScales.scale(s, j) * isum;
+                summ += KScales.min(s, j) * a.subSum(8 * b + j);
+            }
+            float ad = a.scale(b);
+            sum += (half(at) * ad) * (float) sumi - (half(at + 2) * ad) * (float) summ;
+        }
+        return sum;
+    }
+
+    @Override
+    protected void matmulVector(int rowFrom, int rowTo, float[] x, int xStride, int n, float[] out, int outStride) {
+        if (!integer) {
+            super.matmulVector(rowFrom, rowTo, x, xStride, n, out, outStride);
+            return;
+        }
+        Q8KActivations[] a = Q8KActivations.scratch(n);
+        for (int t = 0; t < n; t++) {
+            a[t].quantize(x, t * xStride, cols);
+        }
+        packed().matmul(rowFrom, rowTo, a, n, out, outStride, Gemm.Scratch.get().tmp);
     }
 
     private int[] scaleBytes(long at) {
@@ -98,6 +184,9 @@ public final class Q4_KTensor extends DecodingTensor {
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
+        if (integer) {
+            return packed().dot(row, Q8KActivations.scratch(1)[0].quantize(x, xOff, cols));
+        }
         long at = row * rowBytes;
         int blocks = cols / 256;
         FloatVector acc = FloatVector.zero(F);

@@ -163,6 +163,16 @@ public abstract sealed class WeightTensor permits FloatTensor, Q8_0Tensor, Q4_0T
             }
             return;
         }
+        matmulVector(rowFrom, rowTo, x, xStride, n, out, outStride);
+    }
+
+    /**
+     * {@link #matmul}'s vector path (arguments checked): one token runs {@link #dotVector} per row; several
+     * dequantize a tile of rows once and multiply it with every group of four tokens ({@link Gemm}). A type
+     * with its own matrix kernel overrides this, keeping each row's result independent of {@code n} and the
+     * row range.
+     */
+    protected void matmulVector(int rowFrom, int rowTo, float[] x, int xStride, int n, float[] out, int outStride) {
         if (n == 1) {
             for (int r = rowFrom; r < rowTo; r++) {
                 out[r] = dotVector(r, x, 0);
