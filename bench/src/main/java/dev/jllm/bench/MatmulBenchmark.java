@@ -1,7 +1,7 @@
 package dev.jllm.bench;
 
 import dev.jllm.models.gguf.GgmlType;
-import dev.jllm.runtime.tensor.Q4_KTensor;
+import dev.jllm.runtime.tensor.IntegerKernelTensor;
 import dev.jllm.runtime.tensor.Quantizer;
 import dev.jllm.runtime.tensor.WeightTensor;
 import java.lang.foreign.Arena;
@@ -37,8 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class MatmulBenchmark {
 
-    /** A weight type; {@code Q4_K_float} is Q4_K with its float kernel (the design the integer kernel replaced). */
-    @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q4_K_float", "Q5_K", "Q6_K",
+    /** A weight type; {@code Q4_K_float} and {@code Q6_K_float} run the float kernels the integer ones replaced. */
+    @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q4_K_float", "Q5_K", "Q6_K", "Q6_K_float",
             "IQ4_NL", "IQ4_XS"})
     public String type;
 
@@ -74,7 +74,7 @@ public class MatmulBenchmark {
         MemorySegment.copy(MemorySegment.ofArray(bytes), 0, seg, 0, bytes.length);
         w = WeightTensor.of(t, seg, rows, COLS, vectorized);
         if (floatKernel) {
-            w = ((Q4_KTensor) w).withFloatKernel();
+            w = ((IntegerKernelTensor) w).withFloatKernel();
         }
         x = new float[tokens * COLS];
         for (int i = 0; i < x.length; i++) {

@@ -61,4 +61,66 @@ final class KScales {
             }
         }
     }
+
+    /**
+     * Q4_K ({@code levels} 15) and Q5_K ({@code levels} 31): per 32-element sub-block the range
+     * {@code [min(0, lo), hi]} split into {@code levels} steps; the eight steps and minimums are then stored
+     * as 6-bit multiples of the super-block's {@code d} and {@code dmin}.
+     */
+    static void quantize(float[] x, int s, byte[] out, int at, int levels, boolean fifthBit) {
+        float[] steps = new float[8];
+        float[] mins = new float[8];
+        float maxStep = 0;
+        float maxMin = 0;
+        for (int j = 0; j < 8; j++) {
+            float lo = 0;
+            float hi = 0;
+            for (int l = 0; l < 32; l++) {
+                lo = Math.min(lo, x[s + 32 * j + l]);
+                hi = Math.max(hi, x[s + 32 * j + l]);
+            }
+            steps[j] = (hi - lo) / levels;
+            mins[j] = -lo;
+            maxStep = Math.max(maxStep, steps[j]);
+            maxMin = Math.max(maxMin, mins[j]);
+        }
+        float d = Float.float16ToFloat(Float.floatToFloat16(maxStep / 63f));
+        float dmin = Float.float16ToFloat(Float.floatToFloat16(maxMin / 63f));
+        int[] sc = new int[8];
+        int[] m = new int[8];
+        for (int j = 0; j < 8; j++) {
+            sc[j] = d > 0 ? Math.min(63, Math.round(steps[j] / d)) : 0;
+            m[j] = dmin > 0 ? Math.min(63, Math.round(mins[j] / dmin)) : 0;
+        }
+        Quantizer.putShort(out, at, Float.floatToFloat16(d));
+        Quantizer.putShort(out, at + 2, Float.floatToFloat16(dmin));
+        byte[] scales = new byte[12];
+        pack(sc, m, scales, 0);
+        System.arraycopy(scales, 0, out, at + 4, 12);
+        int[] q = new int[256];
+        for (int j = 0; j < 8; j++) {
+            float step = d * sc[j];
+            float shift = dmin * m[j];
+            for (int l = 0; l < 32; l++) {
+                int v = step > 0 ? Math.round((x[s + 32 * j + l] + shift) / step) : 0;
+                q[32 * j + l] = Math.max(0, Math.min(levels, v));
+            }
+        }
+        int qs = at + (fifthBit ? 48 : 16);
+        if (fifthBit) {
+            for (int l = 0; l < 32; l++) {
+                out[at + 16 + l] = 0;
+            }
+        }
+        for (int g = 0; g < 4; g++) {
+            for (int l = 0; l < 32; l++) {
+                int lo = q[64 * g + l];
+                int hi = q[64 * g + 32 + l];
+                out[qs + 32 * g + l] = (byte) ((lo & 0xF) | (hi & 0xF) << 4);
+                if (fifthBit) {
+                    out[at + 16 + l] |= (byte) (((lo >>> 4) & 1) << (2 * g) | ((hi >>> 4) & 1) << (2 * g + 1));
+                }
+            }
+        }
+    }
 }

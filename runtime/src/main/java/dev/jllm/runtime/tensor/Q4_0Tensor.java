@@ -143,4 +143,16 @@ public final class Q4_0Tensor extends WeightTensor {
             }
         }
     }
+
+    /** One block of 32 values in this layout, as ggml's {@code quantize_row_q4_0_ref}. */
+    static void encode(float[] x, int s, byte[] out, int at) {
+        float d = Quantizer.signedMax(x, s, 32) / -8f;
+        float id = d != 0 ? 1f / d : 0f;
+        Quantizer.putShort(out, at, Float.floatToFloat16(d));
+        for (int j = 0; j < 16; j++) {
+            int lo = Math.min(15, (int) (x[s + j] * id + 8.5f));
+            int hi = Math.min(15, (int) (x[s + 16 + j] * id + 8.5f));
+            out[at + 2 + j] = (byte) (lo | hi << 4);
+        }
+    }
 }

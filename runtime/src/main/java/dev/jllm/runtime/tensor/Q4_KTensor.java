@@ -17,19 +17,14 @@ import jdk.incubator.vector.VectorOperators;
  * of 64 sharing 32 bytes of {@code qs}: the low nibbles are sub-block {@code 2g}, the high nibbles sub-block
  * {@code 2g + 1}; element value {@code (d * sc) * q - (dmin * m)}.
  */
-public final class Q4_KTensor extends DecodingTensor {
-
-    private final boolean integer;
-    /** The repacked copy, made by the first vector matmul or dot of the integer kernel. */
-    private volatile Q4_KPacked packed;
+public final class Q4_KTensor extends IntegerKernelTensor {
 
     public Q4_KTensor(MemorySegment data, int rows, int cols, boolean vectorized) {
-        this(data, rows, cols, vectorized, true);
+        this(data, rows, cols, vectorized, REPACK);
     }
 
     private Q4_KTensor(MemorySegment data, int rows, int cols, boolean vectorized, boolean integer) {
-        super(data, rows, cols, vectorized);
-        this.integer = integer;
+        super(data, rows, cols, vectorized, integer);
     }
 
     @Override
@@ -42,13 +37,14 @@ public final class Q4_KTensor extends DecodingTensor {
         return new Q4_KTensor(data, rows, cols, vectorized, integer);
     }
 
-    /**
-     * The same weights with the float kernels (weights decoded to floats, times float activations, as
-     * {@link DecodingTensor}): the previous design, kept as the baseline the integer kernel is measured against
-     * and as a float-path reference. The default is the integer kernel ({@link Q4_KPacked}).
-     */
+    @Override
     public Q4_KTensor withFloatKernel() {
         return new Q4_KTensor(data, rows, cols, vectorized(), false);
+    }
+
+    @Override
+    Q4_KPacked repack() {
+        return new Q4_KPacked(this);
     }
 
     /** Nibble (0..15) of element {@code c} (0..255) of the super-block at byte {@code at} of {@code data}. */
@@ -57,39 +53,13 @@ public final class Q4_KTensor extends DecodingTensor {
         return (c % 64) < 32 ? b & 0xF : b >>> 4;
     }
 
-    private Q4_KPacked packed() {
-        Q4_KPacked p = packed;
-        if (p == null) {
-            synchronized (this) {
-                p = packed;
-                if (p == null) {
-                    p = Q4_KPacked.of(this);
-                    packed = p;
-                }
-            }
-        }
-        return p;
-    }
-
-    /**
-     * The integer kernel's oracle, from the file layout: {@code x} quantized to {@link Q8KActivations}, then per
-     * super-block the integer sums and the float combination that {@link Q4_KPacked} documents, in the same
-     * order, so the vector kernel agrees with it bit for bit.
-     */
     @Override
-    public float dotScalar(int row, float[] x, int xOff) {
-        if (!integer) {
-            return super.dotScalar(row, x, xOff);
-        }
-        Q8KActivations a = Q8KActivations.scratch(1)[0].quantize(x, xOff, cols);
+    float integerDotScalar(int row, Q8KActivations a) {
         long base = row * rowBytes;
-        int[] s = new int[12];
         float sum = 0f;
         for (int b = 0; b < cols / 256; b++) {
             long at = base + 144L * b;
-            for (int i = 0; i < 12; i++) {
-                s[i] = u8(at + 4 + i);
-            }
+            int[] s = scaleBytes(at);
             int sumi = 0;
             int summ = 0;
             for (int j = 0; j < 8; j++) {
@@ -104,19 +74,6 @@ public final class Q4_KTensor extends DecodingTensor {
             sum += (half(at) * ad) * (float) sumi - (half(at + 2) * ad) * (float) summ;
         }
         return sum;
-    }
-
-    @Override
-    protected void matmulVector(int rowFrom, int rowTo, float[] x, int xStride, int n, float[] out, int outStride) {
-        if (!integer) {
-            super.matmulVector(rowFrom, rowTo, x, xStride, n, out, outStride);
-            return;
-        }
-        Q8KActivations[] a = Q8KActivations.scratch(n);
-        for (int t = 0; t < n; t++) {
-            a[t].quantize(x, t * xStride, cols);
-        }
-        packed().matmul(rowFrom, rowTo, a, n, out, outStride, Gemm.Scratch.get().tmp);
     }
 
     private int[] scaleBytes(long at) {
@@ -183,10 +140,7 @@ public final class Q4_KTensor extends DecodingTensor {
     // is a table lookup (vpermd), two operations fewer per chunk than converting and scaling every nibble.
 
     @Override
-    public float dotVector(int row, float[] x, int xOff) {
-        if (integer) {
-            return packed().dot(row, Q8KActivations.scratch(1)[0].quantize(x, xOff, cols));
-        }
+    float floatDotVector(int row, float[] x, int xOff) {
         long at = row * rowBytes;
         int blocks = cols / 256;
         FloatVector acc = FloatVector.zero(F);

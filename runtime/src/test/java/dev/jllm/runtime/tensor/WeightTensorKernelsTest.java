@@ -83,11 +83,11 @@ class WeightTensorKernelsTest {
     }
 
     /**
-     * The float kernels of {@code w}: Q4_K's default integer kernel multiplies quantized activations and has its
-     * own exact oracle ({@link Q4_KIntegerKernelTest}); its float kernel must still meet the float contract.
+     * The float kernels of {@code w}: the integer kernels (Q4_K, Q6_K) multiply quantized activations and have their
+     * own exact oracle ({@link IntegerKernelTest}); their float kernels must still meet the float contract.
      */
     private static WeightTensor floatKernel(WeightTensor w) {
-        return w instanceof Q4_KTensor q ? q.withFloatKernel() : w;
+        return w instanceof IntegerKernelTensor q ? q.withFloatKernel() : w;
     }
 
     /**

@@ -10,19 +10,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Q4_K's integer kernel (repacked rows, activations quantized to Q8_K): the vector kernel equals the scalar
+ * The integer kernels of Q4_K and Q6_K (repacked rows, activations quantized to Q8_K): the vector kernel equals the scalar
  * oracle bit for bit, for any token count and row range; the oracle is the float dot of the dequantized weights
  * with the dequantized activations (exact integer arithmetic, float rounding only in the per-block combination);
  * and the activations follow ggml's {@code quantize_row_q8_K_ref}.
  */
-class Q4_KIntegerKernelTest {
+class IntegerKernelTest {
 
-    @ParameterizedTest(name = "{0}x{1}")
-    @CsvSource({"1,256", "5,768", "16,512", "17,256", "40,1024", "3,2048"})
-    void vectorKernelEqualsTheScalarOracleForAnyTokenCountAndRowRange(int rows, int cols) {
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @CsvSource({"Q4_K,1,256", "Q4_K,5,768", "Q4_K,16,512", "Q4_K,17,256", "Q4_K,40,1024", "Q4_K,3,2048",
+            "Q6_K,1,256", "Q6_K,5,768", "Q6_K,17,512", "Q6_K,40,1024", "Q6_K,3,2048"})
+    void vectorKernelEqualsTheScalarOracleForAnyTokenCountAndRowRange(GgmlType type, int rows, int cols) {
         Random rnd = new Random(rows * 31L + cols);
         try (Arena arena = Arena.ofConfined()) {
-            WeightTensor w = TestTensors.random(GgmlType.Q4_K, rows, cols, rnd, arena, true);
+            WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, true);
             WeightTensor scalar = w.withVectorized(false);
             for (int n : new int[] {1, 2, 5}) {
                 float[] x = TestTensors.randomFloats(n * cols + 3, rnd);
@@ -47,13 +48,14 @@ class Q4_KIntegerKernelTest {
         }
     }
 
-    @Test
-    void oracleIsTheDotOfDequantizedWeightsAndActivations() {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Q4_K", "Q6_K"})
+    void oracleIsTheDotOfDequantizedWeightsAndActivations(GgmlType type) {
         Random rnd = new Random(5);
         int rows = 7;
         int cols = 1024;
         try (Arena arena = Arena.ofConfined()) {
-            WeightTensor w = TestTensors.random(GgmlType.Q4_K, rows, cols, rnd, arena, false);
+            WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, false);
             float[] x = TestTensors.randomFloats(cols, rnd);
             Q8KActivations a = new Q8KActivations().quantize(x, 0, cols);
             float[] deq = new float[cols];
