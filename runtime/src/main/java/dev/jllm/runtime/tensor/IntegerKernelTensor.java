@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
  * <p>With {@code -Djllm.repack=false} (or {@link #withFloatKernel}) the type keeps the float kernels of
  * {@link DecodingTensor} over the file mapping and makes no copy.
  */
-public abstract sealed class IntegerKernelTensor extends DecodingTensor permits Q4_KTensor, Q6_KTensor {
+public abstract sealed class IntegerKernelTensor extends DecodingTensor permits Q4_0Tensor, Q4_KTensor, Q6_KTensor {
 
     /** System property: {@code false} keeps these types in the file mapping with the float kernels. */
     public static final String REPACK_PROPERTY = "jllm.repack";
@@ -24,7 +24,9 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
 
     IntegerKernelTensor(MemorySegment data, int rows, int cols, boolean vectorized, boolean integer) {
         super(data, rows, cols, vectorized);
-        this.integer = integer;
+        // Q8_K activations come in blocks of 256: rows of 32-element blocks that are not whole blocks of 256
+        // (rare) keep the float kernels
+        this.integer = integer && cols % Q8KActivations.BLOCK == 0;
     }
 
     /**

@@ -30,7 +30,7 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar oracle computes the same from the file layout, bit for bit. A row's result does not depend on the
  * token count or the row range.
  */
-abstract sealed class PackedRows permits Q4_KPacked, Q6_KPacked {
+abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
 
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Rows per group: one per float lane. */
@@ -48,7 +48,7 @@ abstract sealed class PackedRows permits Q4_KPacked, Q6_KPacked {
 
     /** A row's share of one super-block in the packed layout, written by {@link #of}. */
     interface RowPacker {
-        /** Writes row {@code r} (0 .. G-1) of the super-block at byte {@code at} of the file into {@code sb}. */
+        /** Writes row {@code r} (0 .. G-1) of the 256 columns at byte {@code at} of the file into {@code sb}. */
         void pack(long at, int r, byte[] sb);
     }
 
@@ -64,7 +64,7 @@ abstract sealed class PackedRows permits Q4_KPacked, Q6_KPacked {
             for (int b = 0; b < blocks; b++) {
                 java.util.Arrays.fill(sb, (byte) 0);
                 for (int r = 0; r < G && g * G + r < t.rows(); r++) {
-                    packer.pack((g * G + r) * t.rowBytes() + (long) b * t.type().typeSize(), r, sb);
+                    packer.pack((g * G + r) * t.rowBytes() + b * t.type().byteSize(256), r, sb);
                 }
                 MemorySegment.copy(sb, 0, packed, ValueLayout.JAVA_BYTE, g * groupBytes + (long) b * superBytes, superBytes);
             }

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The integer kernels of Q4_K and Q6_K (repacked rows, activations quantized to Q8_K): the vector kernel equals the scalar
+ * The integer kernels of Q4_0, Q4_K and Q6_K (repacked rows, activations quantized to Q8_K): the vector kernel equals the scalar
  * oracle bit for bit, for any token count and row range; the oracle is the float dot of the dequantized weights
  * with the dequantized activations (exact integer arithmetic, float rounding only in the per-block combination);
  * and the activations follow ggml's {@code quantize_row_q8_K_ref}.
@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class IntegerKernelTest {
 
     @ParameterizedTest(name = "{0} {1}x{2}")
-    @CsvSource({"Q4_K,1,256", "Q4_K,5,768", "Q4_K,16,512", "Q4_K,17,256", "Q4_K,40,1024", "Q4_K,3,2048",
+    @CsvSource({"Q4_0,1,256", "Q4_0,17,768", "Q4_0,40,512", "Q4_K,1,256", "Q4_K,5,768", "Q4_K,16,512", "Q4_K,17,256", "Q4_K,40,1024", "Q4_K,3,2048",
             "Q6_K,1,256", "Q6_K,5,768", "Q6_K,17,512", "Q6_K,40,1024", "Q6_K,3,2048"})
     void vectorKernelEqualsTheScalarOracleForAnyTokenCountAndRowRange(GgmlType type, int rows, int cols) {
         Random rnd = new Random(rows * 31L + cols);
@@ -49,7 +49,7 @@ class IntegerKernelTest {
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"Q4_K", "Q6_K"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Q4_0", "Q4_K", "Q6_K"})
     void oracleIsTheDotOfDequantizedWeightsAndActivations(GgmlType type) {
         Random rnd = new Random(5);
         int rows = 7;

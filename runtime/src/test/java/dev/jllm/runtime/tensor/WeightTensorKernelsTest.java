@@ -83,7 +83,7 @@ class WeightTensorKernelsTest {
     }
 
     /**
-     * The float kernels of {@code w}: the integer kernels (Q4_K, Q6_K) multiply quantized activations and have their
+     * The float kernels of {@code w}: the integer kernels (Q4_0, Q4_K, Q6_K) multiply quantized activations and have their
      * own exact oracle ({@link IntegerKernelTest}); their float kernels must still meet the float contract.
      */
     private static WeightTensor floatKernel(WeightTensor w) {
