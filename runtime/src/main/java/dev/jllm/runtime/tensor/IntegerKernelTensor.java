@@ -29,6 +29,11 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
         this.integer = integer && cols % Q8KActivations.BLOCK == 0;
     }
 
+    /** Whether this tensor uses the integer kernel (multiplies activations rounded to {@link Q8KActivations}). */
+    public final boolean integerKernel() {
+        return integer;
+    }
+
     /**
      * The same weights with the float kernels (weights decoded to floats, times float activations): the design
      * the integer kernel replaced, kept as its measured baseline and as the float-path reference.

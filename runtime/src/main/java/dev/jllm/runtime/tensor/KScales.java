@@ -45,6 +45,23 @@ final class KScales {
         return (low & 0xFFFFFFFFL) | ((long) high << 32);
     }
 
+    /**
+     * The float factors of the Q4_K / Q5_K super-block at {@code at}: {@code dm[2 j] = d * scale_j} and
+     * {@code dm[2 j + 1] = dmin * min_j} for its eight sub-blocks ({@code d}, {@code dmin} the F16 fields).
+     */
+    static void factors(MemorySegment data, long at, float[] dm) {
+        float d = Float.float16ToFloat(data.get(DecodingTensor.SHORT_LE, at));
+        float dmin = Float.float16ToFloat(data.get(DecodingTensor.SHORT_LE, at + 2));
+        int[] s = new int[12];
+        for (int i = 0; i < 12; i++) {
+            s[i] = data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at + 4 + i) & 0xFF;
+        }
+        for (int j = 0; j < 8; j++) {
+            dm[2 * j] = d * scale(s, j);
+            dm[2 * j + 1] = dmin * min(s, j);
+        }
+    }
+
     /** Packs eight scales and minimums (each 0..63) into the 12-byte layout. */
     static void pack(int[] scales, int[] mins, byte[] out, int off) {
         for (int i = 0; i < 12; i++) {

@@ -86,14 +86,13 @@ public final class Q4_KTensor extends IntegerKernelTensor {
 
     @Override
     protected void decodeScalar(long at, float[] out, int off) {
-        float d = half(at);
-        float dmin = half(at + 2);
-        int[] s = scaleBytes(at);
+        float[] dm = new float[16];
+        KScales.factors(data, at, dm);
         for (int g = 0; g < 4; g++) {
-            float d1 = d * KScales.scale(s, 2 * g);
-            float m1 = dmin * KScales.min(s, 2 * g);
-            float d2 = d * KScales.scale(s, 2 * g + 1);
-            float m2 = dmin * KScales.min(s, 2 * g + 1);
+            float d1 = dm[4 * g];
+            float m1 = dm[4 * g + 1];
+            float d2 = dm[4 * g + 2];
+            float m2 = dm[4 * g + 3];
             for (int l = 0; l < 32; l++) {
                 int q = u8(at + 16 + 32 * g + l);
                 out[off + 64 * g + l] = d1 * (q & 0xF) - m1;
@@ -104,18 +103,14 @@ public final class Q4_KTensor extends IntegerKernelTensor {
 
     @Override
     protected void decodeVector(long at, int count, float[] out, int off) {
-        int[] s = new int[12];
+        float[] dm = new float[16];
         for (int b = 0; b < count; b++, at += 144, off += 256) {
-            float d = half(at);
-            float dmin = half(at + 2);
-            for (int i = 0; i < 12; i++) {
-                s[i] = u8(at + 4 + i);
-            }
+            KScales.factors(data, at, dm);
             for (int g = 0; g < 4; g++) {
-                float d1 = d * KScales.scale(s, 2 * g);
-                float m1 = dmin * KScales.min(s, 2 * g);
-                float d2 = d * KScales.scale(s, 2 * g + 1);
-                float m2 = dmin * KScales.min(s, 2 * g + 1);
+                float d1 = dm[4 * g];
+                float m1 = dm[4 * g + 1];
+                float d2 = dm[4 * g + 2];
+                float m2 = dm[4 * g + 3];
                 // 32 bytes of qs: low nibbles are sub-block 2g, high nibbles 2g + 1; one store site in the loop
                 // keeps C2's graph small enough to inline the vector helpers
                 for (int k = 0; k < 4; k++) {
