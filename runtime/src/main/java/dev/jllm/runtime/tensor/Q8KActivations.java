@@ -42,16 +42,8 @@ public final class Q8KActivations {
         }
         for (int b = 0; b < cols / BLOCK; b++) {
             int from = off + b * BLOCK;
-            float amax = 0;
-            float max = 0;
-            for (int j = 0; j < BLOCK; j++) {
-                float v = x[from + j];
-                if (Math.abs(v) > amax) {
-                    amax = Math.abs(v);
-                    max = v;
-                }
-            }
-            if (amax == 0) {
+            float max = Quantizer.signedMax(x, from, BLOCK);
+            if (max == 0) {
                 d[b] = 0;
                 java.util.Arrays.fill(pairs, b * BLOCK / 2, (b + 1) * BLOCK / 2, 0);
                 java.util.Arrays.fill(sums, b * BLOCK / SUB, (b + 1) * BLOCK / SUB, 0);
