@@ -14,8 +14,8 @@ import jdk.incubator.vector.ShortVector;
 /**
  * Unquantized weights, any row length: GGML F32 (little-endian IEEE floats), F16 (IEEE half floats) or BF16
  * (the top 16 bits of a float). One class for the three because only the element load differs; the width is a
- * final field tested inside {@link #w}, which C2 inlines and hoists out of the loops (a virtual element load per
- * type would box the vector whenever a call site saw more than two types).
+ * final field: the single-token dot has one loop per width, the cold paths test it per load in {@link #w} (a
+ * virtual element load per type would box the vector whenever a call site saw more than two types).
  */
 public final class FloatTensor extends WeightTensor {
 
@@ -62,6 +62,10 @@ public final class FloatTensor extends WeightTensor {
         return bf16 ? Float.intBitsToFloat(h << 16) : Float.float16ToFloat(h);
     }
 
+    private ShortVector halves(long base, int i) {
+        return ShortVector.fromMemorySegment(S_HALF, data, base + 2L * i, LE);
+    }
+
     /** Elements {@code [i, i + L)} of the row starting at byte {@code base}. */
     private FloatVector w(long base, int i) {
         if (f32) {
@@ -89,8 +93,20 @@ public final class FloatTensor extends WeightTensor {
         long base = row * rowBytes;
         FloatVector a = FloatVector.zero(F);
         int i = 0;
-        for (int bound = F.loopBound(cols); i < bound; i += L) {
-            a = w(base, i).fma(FloatVector.fromArray(F, x, xOff + i), a);
+        int bound = F.loopBound(cols);
+        // one loop per width, so the hot loop has no type test in it
+        if (f32) {
+            for (; i < bound; i += L) {
+                a = FloatVector.fromMemorySegment(F, data, base + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), a);
+            }
+        } else if (bf16) {
+            for (; i < bound; i += L) {
+                a = Simd.bf16ToFloat(halves(base, i)).fma(FloatVector.fromArray(F, x, xOff + i), a);
+            }
+        } else {
+            for (; i < bound; i += L) {
+                a = Simd.halfToFloat(halves(base, i)).fma(FloatVector.fromArray(F, x, xOff + i), a);
+            }
         }
         a = a.add(a.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         a = a.add(a.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
