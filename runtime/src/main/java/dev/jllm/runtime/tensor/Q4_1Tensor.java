@@ -53,16 +53,9 @@ public final class Q4_1Tensor extends DecodingTensor {
 
     /** One block of 32 values in this layout, as ggml's {@code quantize_row_q4_1_ref}. */
     static void encode(float[] x, int s, byte[] out, int at) {
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < 32; j++) {
-            min = Math.min(min, x[s + j]);
-            max = Math.max(max, x[s + j]);
-        }
-        float d = (max - min) / 15f;
-        float id = d != 0 ? 1f / d : 0f;
-        Quantizer.putShort(out, at, Float.floatToFloat16(d));
-        Quantizer.putShort(out, at + 2, Float.floatToFloat16(min));
+        float[] minAndInverse = Quantizer.minBlockHeader(x, s, 15f, out, at);
+        float min = minAndInverse[0];
+        float id = minAndInverse[1];
         for (int j = 0; j < 16; j++) {
             int lo = Math.min(15, (int) ((x[s + j] - min) * id + 0.5f));
             int hi = Math.min(15, (int) ((x[s + 16 + j] - min) * id + 0.5f));

@@ -93,6 +93,24 @@ public final class Quantizer {
         }
     }
 
+    /**
+     * The header of a 32-value block with a minimum (Q4_1, Q5_1: {@code quantize_row_q4_1_ref}): writes
+     * {@code d = (max - min) / levels} and {@code min} as F16 at {@code out[at ..]}; returns {@code min} and
+     * {@code 1 / d} (0 when {@code d} is 0).
+     */
+    static float[] minBlockHeader(float[] x, int s, float levels, byte[] out, int at) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < 32; j++) {
+            min = Math.min(min, x[s + j]);
+            max = Math.max(max, x[s + j]);
+        }
+        float d = (max - min) / levels;
+        putShort(out, at, Float.floatToFloat16(d));
+        putShort(out, at + 2, Float.floatToFloat16(min));
+        return new float[] {min, d != 0 ? 1f / d : 0f};
+    }
+
     /** The value of largest magnitude (the first of equal ones), with its sign. */
     static float signedMax(float[] x, int from, int n) {
         float amax = 0;
