@@ -93,7 +93,13 @@ out.image = await refused(() => ollama.chat({ model, messages: [{ role: 'user', 
 
 // keep_alive 0 unloads after the request
 await ollama.generate({ model, prompt: 'Once', options: { num_predict: 2 }, keep_alive: 0 });
-out.psAfterKeepAlive0 = (await ollama.ps()).models.map(m => m.name);
+// the unload follows the answer's last byte: poll ps briefly rather than race it
+let loaded = (await ollama.ps()).models.map(m => m.name);
+for (let i = 0; i < 50 && loaded.length > 0; i++) {
+  await new Promise(r => setTimeout(r, 100));
+  loaded = (await ollama.ps()).models.map(m => m.name);
+}
+out.psAfterKeepAlive0 = loaded;
 
 // Last: when this refused /api/chat came before the keep_alive 0 request above, the model stayed loaded (an open
 // issue in the on-demand bookkeeping after a refused request, reported with the tools branch).

@@ -1,7 +1,5 @@
 package dev.jllm.api;
 
-import dev.jllm.api.spi.Providers;
-
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;

@@ -1,5 +1,7 @@
 package dev.jllm.api;
 
+import java.util.Map;
+
 /** What every configuration of a remote OpenAI-compatible server has. */
 public sealed interface HttpLlmConfig extends LlmConfig permits OpenAiConfig, OllamaConfig, LmStudioConfig {
 
@@ -10,4 +12,9 @@ public sealed interface HttpLlmConfig extends LlmConfig permits OpenAiConfig, Ol
     String apiKey();
 
     HttpTimeouts timeouts();
+
+    @Override
+    default Map<String, String> toMap() {
+        return HttpConfigs.toMap(this);
+    }
 }

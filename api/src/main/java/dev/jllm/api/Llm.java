@@ -2,6 +2,7 @@ package dev.jllm.api;
 
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.Model;
@@ -44,6 +45,28 @@ public interface Llm extends AutoCloseable {
      * A streamed completion. The caller must close the stream; closing it before the end cancels the generation.
      */
     ChatCompletionStream chatCompletionStream(ChatCompletionRequest request);
+
+    /**
+     * A raw completion: the prompt continued as it is, without a chat template (OpenAI's {@code /v1/completions},
+     * Ollama's raw generate, {@code jllm generate}). The answer's message content is the continuation.
+     *
+     * @throws LlmException NOT_SUPPORTED where the instance cannot continue a raw prompt (it never wraps the
+     *                      prompt in a chat turn instead: that would be another request than the one asked)
+     */
+    default ChatCompletion complete(CompletionRequest request) {
+        throw rawPromptsNotSupported();
+    }
+
+    /** Like {@link #complete}, streamed; close the stream to cancel. */
+    default ChatCompletionStream completeStream(CompletionRequest request) {
+        throw rawPromptsNotSupported();
+    }
+
+    /** The refusal of an instance that has no raw completions. */
+    default LlmException rawPromptsNotSupported() {
+        return LlmException.notSupported("instance '" + name() + "' (type " + type() + ") cannot continue a raw"
+                + " prompt; use a chat completion");
+    }
 
     /**
      * Embeds the request's inputs (all of them, in order), each a normalized vector.

@@ -28,8 +28,8 @@ public sealed interface LlmConfig permits HttpLlmConfig, LocalConfig, EngineConf
      * snake_case: {@code base_url, api_key, connect_timeout, request_timeout, idle_timeout} for the HTTP types;
      * {@code model, threads, context_size, batch_size, parallel, kv_type} for local (other keys go to
      * {@link LocalConfig#options()}). Durations read "30s", "500ms", "2m", "1h", ISO-8601 ("PT30S") or plain
-     * seconds. Any other type is read by the {@link dev.jllm.api.spi.LlmProviderFactory} registered for it
-     * ({@link dev.jllm.api.spi.LlmProviderFactory#config}), so a type exists exactly where its module is on the
+     * seconds. Any other type is read by the {@link dev.jllm.api.LlmProviderFactory} registered for it
+     * ({@link dev.jllm.api.LlmProviderFactory#config}), so a type exists exactly where its module is on the
      * class path.
      *
      * @throws LlmException INVALID_REQUEST for an unknown type (none registered), an unknown key, a missing required

@@ -1,5 +1,8 @@
 package dev.jllm.api;
 
+import dev.jllm.api.openai.ErrorBody;
+import dev.jllm.api.openai.ErrorResponse;
+
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -156,6 +159,8 @@ public class LlmException extends RuntimeException {
     private final Integer status;
     private final Origin origin;
     private final LoadFailure loadFailure;
+    /** The request field at fault (OpenAI's {@code param}), set where the error is raised; null when none is. */
+    private final String param;
 
     public LlmException(Kind kind, String message) {
         this(kind, message, null, null);
@@ -179,6 +184,12 @@ public class LlmException extends RuntimeException {
      */
     public LlmException(Kind kind, String message, Integer status, Throwable cause, Origin origin,
                         LoadFailure loadFailure) {
+        this(kind, message, status, cause, origin, loadFailure, null);
+    }
+
+    /** @param param the request field at fault (OpenAI's {@code param}), or null */
+    public LlmException(Kind kind, String message, Integer status, Throwable cause, Origin origin,
+                        LoadFailure loadFailure, String param) {
         super(Objects.requireNonNull(message, "message"), cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.status = status;
@@ -187,6 +198,19 @@ public class LlmException extends RuntimeException {
             throw new IllegalArgumentException("a load failure reason goes with origin MODEL_LOAD, and only there");
         }
         this.loadFailure = loadFailure;
+        this.param = param;
+    }
+
+    /** The request field this error is about (OpenAI's {@code param}, e.g. {@code "top_k"}), if one is. */
+    public Optional<String> param() {
+        return Optional.ofNullable(param);
+    }
+
+    /** This failure naming {@code field} as the request field at fault, keeping everything else. */
+    public LlmException withParam(String field) {
+        LlmException e = new LlmException(kind, getMessage(), status, getCause(), origin, loadFailure, field);
+        e.setStackTrace(getStackTrace());
+        return e;
     }
 
     /** Where the failure happened. */
@@ -204,7 +228,7 @@ public class LlmException extends RuntimeException {
         if (o == origin && loadFailure == null) {
             return this;
         }
-        LlmException e = new LlmException(kind, getMessage(), status, getCause(), o, null);
+        LlmException e = new LlmException(kind, getMessage(), status, getCause(), o, null, param);
         e.setStackTrace(getStackTrace());
         return e;
     }
@@ -221,7 +245,7 @@ public class LlmException extends RuntimeException {
     /** This failure as a model-load failure for {@code reason}, keeping kind, message, status and cause. */
     public LlmException asModelLoad(LoadFailure reason) {
         LlmException e = new LlmException(kind, getMessage(), status, getCause(), Origin.MODEL_LOAD,
-                Objects.requireNonNull(reason));
+                Objects.requireNonNull(reason), param);
         e.setStackTrace(getStackTrace());
         return e;
     }
@@ -245,6 +269,20 @@ public class LlmException extends RuntimeException {
         return new LlmException(Kind.INVALID_REQUEST, message);
     }
 
+    /**
+     * A request field refused: INVALID_REQUEST with the message {@code invalid 'field': detail} and
+     * {@link #param()} {@code field}, the one shape every layer (validators, engines) refuses a field in.
+     */
+    public static LlmException invalidParam(String field, String detail) {
+        return new LlmException(Kind.INVALID_REQUEST, "invalid '" + field + "': " + detail, null, null,
+                Origin.SERVICE, null, Objects.requireNonNull(field, "field"));
+    }
+
+    /** UNAVAILABLE: the named instance was closed, so it serves nothing more. */
+    public static LlmException instanceClosed(String instance) {
+        return new LlmException(Kind.UNAVAILABLE, "instance '" + instance + "' is closed");
+    }
+
     /** Shorthand for {@code new LlmException(Kind.NOT_FOUND, message)}. */
     public static LlmException notFound(String message) {
         return new LlmException(Kind.NOT_FOUND, message);
@@ -262,5 +300,20 @@ public class LlmException extends RuntimeException {
         }
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         return new LlmException(Kind.INTERNAL, msg, t);
+    }
+
+    /** The OpenAI error answer that reports this exception. */
+    public ErrorResponse toErrorResponse() {
+        return new ErrorResponse(new ErrorBody(getMessage(), kind.openAiType(), param, kind.openAiCode()));
+    }
+
+    /** The exception an OpenAI error answer stands for, given the HTTP status it came with. */
+    public static LlmException fromErrorResponse(ErrorResponse r, int httpStatus) {
+        ErrorBody error = r == null ? null : r.error();
+        String message = error == null || error.message() == null || error.message().isBlank()
+                ? "HTTP " + httpStatus : error.message();
+        Kind kind = Kind.forError(httpStatus, error == null ? null : error.code());
+        return new LlmException(kind, message, httpStatus, null, Origin.SERVICE, null,
+                error == null ? null : error.param());
     }
 }

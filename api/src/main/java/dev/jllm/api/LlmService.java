@@ -2,6 +2,7 @@ package dev.jllm.api;
 
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.Model;
@@ -102,6 +103,16 @@ public interface LlmService extends AutoCloseable {
      * belongs to that instance, else it fails with INVALID_REQUEST.
      */
     ChatCompletion chatCompletion(String name, ChatCompletionRequest request);
+
+    /** A raw completion on the named instance ({@link Llm#complete}). */
+    default ChatCompletion complete(String name, CompletionRequest request) {
+        return get(name).complete(request);
+    }
+
+    /** Like {@link #complete(String, CompletionRequest)}, streamed; close the stream to cancel. */
+    default ChatCompletionStream completeStream(String name, CompletionRequest request) {
+        return get(name).completeStream(request);
+    }
 
     /** Like {@link #chatCompletion(ChatCompletionRequest)}, streamed; close the stream to cancel. */
     ChatCompletionStream chatCompletionStream(ChatCompletionRequest request);

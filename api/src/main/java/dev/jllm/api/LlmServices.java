@@ -1,7 +1,5 @@
 package dev.jllm.api;
 
-import dev.jllm.api.spi.LlmServiceFactory;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -29,7 +27,7 @@ public final class LlmServices {
     /** The server's API key for proxy mode. */
     public static final String API_KEY_ENV = "JLLM_API_KEY";
     /** Main mode's home directory. */
-    public static final String HOME_ENV = "JLLM_HOME";
+    public static final String HOME_ENV = JllmHome.ENV;
 
     private LlmServices() {
     }

@@ -1,9 +1,8 @@
 package dev.jllm.api;
 
-import java.util.Map;
-
 /** An instance backed by an LM Studio server (OpenAI-compatible endpoint). */
-public record LmStudioConfig(String baseUrl, String apiKey, HttpTimeouts timeouts) implements HttpLlmConfig {
+public record LmStudioConfig(String baseUrl, String apiKey, HttpTimeouts timeouts)
+        implements HttpLlmConfig, HttpConfigCopies<LmStudioConfig> {
 
     public static final String DEFAULT_BASE_URL = "http://localhost:1234/v1";
 
@@ -21,22 +20,14 @@ public record LmStudioConfig(String baseUrl, String apiKey, HttpTimeouts timeout
         return new LmStudioConfig(baseUrl, null, null);
     }
 
-    public LmStudioConfig withApiKey(String key) {
-        return new LmStudioConfig(baseUrl, key, timeouts);
-    }
-
-    public LmStudioConfig withTimeouts(HttpTimeouts t) {
-        return new LmStudioConfig(baseUrl, apiKey, t);
+    @Override
+    public LmStudioConfig rebuild(String baseUrl, String apiKey, HttpTimeouts timeouts) {
+        return new LmStudioConfig(baseUrl, apiKey, timeouts);
     }
 
     @Override
     public String type() {
         return LMSTUDIO;
-    }
-
-    @Override
-    public Map<String, String> toMap() {
-        return HttpConfigs.toMap(this);
     }
 
     @Override

@@ -13,7 +13,9 @@ import java.util.TreeMap;
  * @param contextSize tokens of context per sequence; 0 = the model's own (the engine may cap it to fit memory)
  * @param batchSize   prompt tokens processed per forward step during prefill
  * @param parallel    how many sequences are decoded together at most
- * @param kvType      the KV cache element type, e.g. "f32", "f16", "q8_0"; "auto" lets the engine choose
+ * @param kvType      the KV cache element type: "f32", "f16" (half the memory) or "q8_0" (about a quarter, for head
+ *                    widths that are multiples of 32); "auto" lets the engine choose (f16, as llama.cpp); another
+ *                    value is refused when the instance is created
  * @param options     further engine options not typed yet, as strings; the engine rejects keys it does not know
  */
 public record LocalConfig(String model, int threads, int contextSize, int batchSize, int parallel, String kvType,

@@ -1,9 +1,8 @@
 package dev.jllm.api;
 
-import java.util.Map;
-
 /** An instance backed by OpenAI's API (or any server that wants a key and speaks it). The key is required. */
-public record OpenAiConfig(String apiKey, String baseUrl, HttpTimeouts timeouts) implements HttpLlmConfig {
+public record OpenAiConfig(String apiKey, String baseUrl, HttpTimeouts timeouts)
+        implements HttpLlmConfig, HttpConfigCopies<OpenAiConfig> {
 
     public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
@@ -20,22 +19,14 @@ public record OpenAiConfig(String apiKey, String baseUrl, HttpTimeouts timeouts)
         return new OpenAiConfig(apiKey, null, null);
     }
 
-    public OpenAiConfig withBaseUrl(String url) {
-        return new OpenAiConfig(apiKey, url, timeouts);
-    }
-
-    public OpenAiConfig withTimeouts(HttpTimeouts t) {
-        return new OpenAiConfig(apiKey, baseUrl, t);
+    @Override
+    public OpenAiConfig rebuild(String baseUrl, String apiKey, HttpTimeouts timeouts) {
+        return new OpenAiConfig(apiKey, baseUrl, timeouts);
     }
 
     @Override
     public String type() {
         return OPENAI;
-    }
-
-    @Override
-    public Map<String, String> toMap() {
-        return HttpConfigs.toMap(this);
     }
 
     @Override

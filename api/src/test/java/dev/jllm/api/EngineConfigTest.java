@@ -1,6 +1,5 @@
 package dev.jllm.api;
 
-import dev.jllm.api.spi.LlmProviderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -35,4 +35,14 @@ final class Args {
         }
         return v;
     }
+
+    /** The integer option {@code key}, or {@code fallback} when it is absent. */
+    static int integer(Map<String, String> args, String key, int fallback) {
+        String v = args.get(key);
+        try {
+            return v == null ? fallback : Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " must be an integer, got '" + v + "'");
+        }
+    }
 }

@@ -39,9 +39,9 @@ public final class ConstrainedDecoding {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = Args.parse(args, Set.of("model", "threads", "tokens", "rounds"));
-        int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
-        int tokens = Integer.parseInt(a.getOrDefault("tokens", "64"));
-        int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
+        int threads = Args.integer(a, "threads", 2);
+        int tokens = Args.integer(a, "tokens", 64);
+        int rounds = Args.integer(a, "rounds", 3);
         LocalSettings settings = new LocalSettings(threads, 1024, 512, 1, -1, 0);
         Grammar grammar = JsonSchemaGrammar.compile(SCHEMA, "schema");
         try (LocalModel m = LocalModel.load("bench", Path.of(Args.require(a, "model")), settings)) {

@@ -4,8 +4,7 @@ import dev.jllm.api.Llm;
 import dev.jllm.api.LocalConfig;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionRequest;
-import dev.jllm.api.openai.ChatMessage;
-import dev.jllm.api.openai.MessageContent;
+import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.jlama.JlamaConfig;
 import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.runtime.synth.ModelShape;
@@ -37,9 +36,9 @@ public final class EngineComparison {
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = Args.parse(argv, Set.of("model", "shape", "tokenizer", "work", "n", "runs", "threads",
                 "prompt"));
-        int n = Integer.parseInt(a.getOrDefault("n", "32"));
-        int runs = Integer.parseInt(a.getOrDefault("runs", "3"));
-        int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
+        int n = Args.integer(a, "n", 32);
+        int runs = Args.integer(a, "runs", 3);
+        int threads = Args.integer(a, "threads", 2);
         String prompt = a.getOrDefault("prompt", "Once upon a time");
         Path dir;
         if (a.containsKey("model")) {
@@ -58,13 +57,13 @@ public final class EngineComparison {
             Llm local = service.create("local", LocalConfig.of(dir.toString()).withThreads(threads));
             Llm jlama = service.create("jlama", JlamaConfig.of(dir.toString()).withThreads(threads));
             System.err.println("[engines] jlama kernels: " + jlama.info().details().get("kernels"));
-            ChatCompletionRequest r = ChatCompletionRequest.builder().model(dir.toString()).temperature(0.0).maxTokens(n)
-                    .messages(new ChatMessage("raw", MessageContent.of(prompt), null, null, null, null)).build();
-            String localText = local.chatCompletion(r).text();
-            String jlamaText = jlama.chatCompletion(r).text();
+            CompletionRequest r = CompletionRequest.of(prompt,
+                    ChatCompletionRequest.builder().model(dir.toString()).temperature(0.0).maxTokens(n).build());
+            String localText = local.complete(r).text();
+            String jlamaText = jlama.complete(r).text();
             for (int i = 0; i < 2; i++) { // warm-up: the first completions run while C2 compiles
-                local.chatCompletion(r);
-                jlama.chatCompletion(r);
+                local.complete(r);
+                jlama.complete(r);
             }
             double[] l = new double[runs];
             double[] j = new double[runs];
@@ -85,9 +84,9 @@ public final class EngineComparison {
         System.exit(0);
     }
 
-    private static double tokensPerSecond(Llm llm, ChatCompletionRequest r) {
+    private static double tokensPerSecond(Llm llm, CompletionRequest r) {
         long t0 = System.nanoTime();
-        ChatCompletion c = llm.chatCompletion(r);
+        ChatCompletion c = llm.complete(r);
         return c.usage().completionTokens() / ((System.nanoTime() - t0) / 1e9);
     }
 

@@ -32,10 +32,10 @@ public final class EngineThroughput {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = Args.parse(args, Set.of("model", "threads", "tokens", "streams", "rounds"));
-        int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
-        int tokens = Integer.parseInt(a.getOrDefault("tokens", "64"));
-        int streams = Integer.parseInt(a.getOrDefault("streams", "4"));
-        int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
+        int threads = Args.integer(a, "threads", 2);
+        int tokens = Args.integer(a, "tokens", 64);
+        int streams = Args.integer(a, "streams", 4);
+        int rounds = Args.integer(a, "rounds", 3);
         LocalSettings settings = new LocalSettings(threads, 1024, 512, streams, -1, 0);
         try (LocalModel m = LocalModel.load("bench", Path.of(Args.require(a, "model")), settings)) {
             System.out.printf("%s, %d threads, %d tokens per sequence%n", m.path().getFileName(), threads, tokens);

@@ -5,9 +5,11 @@ import com.github.tjake.jlama.safetensors.Config;
 import com.github.tjake.jlama.tensor.AbstractTensor;
 import com.github.tjake.jlama.tensor.KvBufferCache;
 import dev.jllm.api.LlmException;
+import dev.jllm.api.text.StopMatcher;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -53,7 +55,7 @@ final class Generation {
         int room = m.contextSize() - prompt.length;
         int max = options.maxTokens() > 0 ? Math.min(options.maxTokens(), room) : room;
         Sampling.Sampler sampler = options.sampling().start();
-        StopStrings stops = new StopStrings(options.stop());
+        StopMatcher stops = new StopMatcher(options.stop(), Set.of()); // end of generation: c.eosTokens below
         StringBuilder text = new StringBuilder();
         int generated = 0;
         String finish = "length";
@@ -79,12 +81,13 @@ final class Generation {
                 generated++;
                 String piece = model.getTokenizer().getModel().isSpecialToken(next) ? ""
                         : model.getTokenizer().decode(next);
-                String visible = stops.add(piece);
+                StopMatcher.Emission e = stops.onText(piece);
+                String visible = e.text();
                 text.append(visible);
                 if (!visible.isEmpty() && !sink.accept(visible) || cancelled.getAsBoolean()) {
                     return new Result(text.toString(), "cancelled", prompt.length, generated);
                 }
-                if (stops.stopped()) {
+                if (e.stopped()) {
                     finish = "stop";
                     break;
                 }

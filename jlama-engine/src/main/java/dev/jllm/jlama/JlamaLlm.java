@@ -1,7 +1,7 @@
 package dev.jllm.jlama;
 
 import dev.jllm.api.ChatCompletionStream;
-import dev.jllm.api.Llm;
+import dev.jllm.api.EngineLlm;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmInfo;
 import dev.jllm.api.ProgressEvent;
@@ -18,7 +18,7 @@ import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.Usage;
 import dev.jllm.models.store.ModelResolver;
 import dev.jllm.models.store.ModelStore;
-import dev.jllm.models.store.ModelStoreException;
+import dev.jllm.models.store.ServePulls;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -37,19 +36,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * model take turns (jlama is not safe for concurrent generations); each has its own KV cache. Raw prompts (the
  * server's {@code /v1/completions}) are continued without a chat template, as the local type does.
  */
-public final class JlamaLlm implements Llm {
+public final class JlamaLlm extends EngineLlm<JlamaConfig, JlamaLlm.Prepared> {
 
     private static final System.Logger LOG = System.getLogger(JlamaLlm.class.getName());
 
-    private final String name;
-    private final JlamaConfig config;
     private final ModelSource source;
     private final int threads;
     private final Map<String, JlamaModel> loaded = new LinkedHashMap<>();
     private final ExecutorService generations = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("jllm-jlama-", 0).factory());
-    private final long created = System.currentTimeMillis() / 1000;
-    private volatile boolean closed;
 
     public JlamaLlm(String name, JlamaConfig config) {
         this(name, config, null);
@@ -58,23 +53,12 @@ public final class JlamaLlm implements Llm {
     /** With an explicit model resolver (tests); null uses jllm's store under JLLM_HOME. */
     public JlamaLlm(String name, JlamaConfig config, ModelResolver resolver) {
         JlamaRuntime.init();
-        this.name = name;
-        this.config = config;
+        super(name, config);
         this.source = new ModelSource(resolver);
         this.threads = JlamaRuntime.threads(config.threads());
         if (config.model() != null) {
             serve(config.model(), e -> { });
         }
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public JlamaConfig config() {
-        return config;
     }
 
     @Override
@@ -154,11 +138,7 @@ public final class JlamaLlm implements Llm {
         if (!(source.store() instanceof ModelStore ms)) {
             throw LlmException.notSupported("this instance has no model store");
         }
-        try {
-            ms.remove(model, true);
-        } catch (ModelStoreException e) {
-            throw LlmException.notFound(e.getMessage());
-        }
+        ServePulls.delete(ms, model);
     }
 
     @Override
@@ -181,8 +161,7 @@ public final class JlamaLlm implements Llm {
     // ------------------------------------------------------------------ generation
 
     @Override
-    public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-        Prepared p = prepare(request);
+    protected ChatCompletion whole(Prepared p) {
         AtomicBoolean cancelled = new AtomicBoolean();
         Generation.Result r;
         try {
@@ -202,8 +181,8 @@ public final class JlamaLlm implements Llm {
             throw new LlmException(LlmException.Kind.CANCELLED, "the generation was cancelled");
         }
         Choice choice = new Choice(0, ChatMessage.assistant(r.text()), null, r.finishReason());
-        return new ChatCompletion(completionId(), ChatCompletion.OBJECT, now(), p.shown, null, List.of(choice),
-                Usage.of(r.promptTokens(), r.completionTokens(), 0));
+        return new ChatCompletion(ChatCompletion.newId(), ChatCompletion.OBJECT, ChatCompletion.createdNow(), p.shown,
+                null, List.of(choice), Usage.of(r.promptTokens(), r.completionTokens(), 0));
     }
 
     /**
@@ -212,12 +191,10 @@ public final class JlamaLlm implements Llm {
      * while it waits for its turn.
      */
     @Override
-    public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
-        Prepared p = prepare(request);
+    protected ChatCompletionStream stream(Prepared p, boolean usage) {
         QueuedChatCompletionStream stream = new QueuedChatCompletionStream();
-        String id = completionId();
-        long at = now();
-        boolean usage = request.includeUsage();
+        String id = ChatCompletion.newId();
+        long at = ChatCompletion.createdNow();
         Runnable producer = () -> {
             try {
                 if (!p.model.lock(() -> closed || stream.isCancelled())) {
@@ -267,10 +244,12 @@ public final class JlamaLlm implements Llm {
     }
 
     /** A checked request on a leased model (release it when done). */
-    private record Prepared(String shown, JlamaModel model, int[] prompt, Generation.Options options) {
+    record Prepared(String shown, JlamaModel model, int[] prompt, Generation.Options options) {
     }
 
-    private Prepared prepare(ChatCompletionRequest request) {
+    /** @param rawPrompt a raw completion's text, encoded as it is; null for a chat (the request's messages) */
+    @Override
+    protected Prepared prepare(ChatCompletionRequest request, String rawPrompt) {
         if (request == null) {
             throw LlmException.invalid("the request is empty");
         }
@@ -279,8 +258,7 @@ public final class JlamaLlm implements Llm {
         try {
             int[] prompt;
             try {
-                prompt = Prompts.isRaw(request.messages())
-                        ? Prompts.raw(m.jlama(), request.messages().getFirst().text())
+                prompt = rawPrompt != null ? Prompts.raw(m.jlama(), rawPrompt)
                         : Prompts.chat(m.jlama(), request.messages());
             } catch (LlmException e) {
                 throw e;
@@ -328,20 +306,6 @@ public final class JlamaLlm implements Llm {
             }
         }
         throw LlmException.notFound("model '" + id + "' was unloaded meanwhile");
-    }
-
-    private static String completionId() {
-        return "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
-    }
-
-    private static long now() {
-        return System.currentTimeMillis() / 1000;
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new LlmException(LlmException.Kind.UNAVAILABLE, "instance '" + name + "' is closed");
-        }
     }
 
     @Override

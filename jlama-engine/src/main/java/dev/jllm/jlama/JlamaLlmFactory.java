@@ -2,7 +2,7 @@ package dev.jllm.jlama;
 
 import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
-import dev.jllm.api.spi.LlmProviderFactory;
+import dev.jllm.api.LlmProviderFactory;
 
 import java.util.Map;
 

@@ -1,17 +1,13 @@
 package dev.jllm.jlama;
 
 import dev.jllm.api.LlmException;
-import dev.jllm.api.ProgressEvent;
 import dev.jllm.api.ProgressListener;
-import dev.jllm.models.hf.HubException;
 import dev.jllm.models.store.ModelResolver;
 import dev.jllm.models.store.ModelStore;
-import dev.jllm.models.store.ModelStoreException;
+import dev.jllm.models.store.ServePulls;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.concurrent.CancellationException;
 
 /**
  * Where a model a jlama instance serves comes from: a directory as given, or jllm's model store (JLLM_HOME), pulling
@@ -64,25 +60,6 @@ final class ModelSource {
         if (p.isAbsolute() || model.startsWith(".")) {
             throw LlmException.notFound("model directory " + model + " does not exist");
         }
-        try {
-            return store().resolveOrPull(storeRef(model), pp -> progress.onProgress(new ProgressEvent(
-                    "downloading", pp.file() == null ? pp.stage().name().toLowerCase(Locale.ROOT) : pp.file(),
-                    pp.bytesDone(), Math.max(pp.bytesTotal(), pp.bytesDone()),
-                    pp.bytesTotal() > 0 ? Math.min(100.0, 100.0 * pp.bytesDone() / pp.bytesTotal()) : -1)));
-        } catch (HubException e) {
-            LlmException.Kind kind = switch (e.reason()) {
-                case NOT_FOUND, NO_MATCH -> LlmException.Kind.NOT_FOUND;
-                case ACCESS_DENIED -> LlmException.Kind.PERMISSION;
-                case NETWORK, DISK_SPACE -> LlmException.Kind.UNAVAILABLE;
-                default -> LlmException.Kind.UPSTREAM;
-            };
-            throw new LlmException(kind, e.getMessage(), e);
-        } catch (ModelStoreException e) {
-            throw new LlmException(LlmException.Kind.INVALID_REQUEST, e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new LlmException(LlmException.Kind.NOT_FOUND, "model '" + model + "' not found: " + e.getMessage(), e);
-        } catch (CancellationException e) {
-            throw new LlmException(LlmException.Kind.CANCELLED, "serve of " + model + " was cancelled", e);
-        }
+        return ServePulls.resolveOrPull(store(), storeRef(model), model, progress);
     }
 }

@@ -18,14 +18,7 @@ import java.util.Optional;
  */
 final class Prompts {
 
-    /** The role of the single message of a raw-prompt request (the server's /v1/completions). */
-    static final String RAW_ROLE = "raw";
-
     private Prompts() { }
-
-    static boolean isRaw(List<ChatMessage> messages) {
-        return messages != null && messages.size() == 1 && RAW_ROLE.equals(messages.getFirst().role());
-    }
 
     /** A text to continue as it is, without a chat template. */
     static int[] raw(AbstractModel model, String text) {
@@ -34,7 +27,7 @@ final class Prompts {
 
     static int[] chat(AbstractModel model, List<ChatMessage> messages) {
         if (messages == null || messages.isEmpty()) {
-            throw LlmException.invalid("invalid 'messages': at least one message is needed");
+            throw LlmException.invalidParam("messages", "at least one message is needed");
         }
         Optional<PromptSupport> template = model.promptSupport();
         if (template.isPresent()) {
@@ -72,12 +65,12 @@ final class Prompts {
 
     private static String text(ChatMessage m, int i) {
         if (m.toolCalls() != null && !m.toolCalls().isEmpty()) {
-            throw LlmException.invalid("invalid 'messages[" + i + "].tool_calls': jlama instances do not support tools");
+            throw LlmException.invalidParam("messages[" + i + "].tool_calls", "jlama instances do not support tools");
         }
         if (m.content() instanceof MessageContent.Parts p) {
             for (ContentPart part : p.parts()) {
                 if (!ContentPart.TEXT.equals(part.type())) {
-                    throw LlmException.invalid("invalid 'messages[" + i + "].content': jlama instances take text"
+                    throw LlmException.invalidParam("messages[" + i + "].content", "jlama instances take text"
                             + " parts only, got '" + part.type() + "'");
                 }
             }
@@ -86,7 +79,7 @@ final class Prompts {
     }
 
     private static LlmException unsupportedRole(ChatMessage m, int i) {
-        return LlmException.invalid("invalid 'messages[" + i + "].role': '" + m.role()
+        return LlmException.invalidParam("messages[" + i + "].role", "'" + m.role()
                 + "' is not supported by jlama instances (system, developer, user, assistant)");
     }
 }

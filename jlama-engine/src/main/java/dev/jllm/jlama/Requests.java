@@ -1,6 +1,7 @@
 package dev.jllm.jlama;
 
 import dev.jllm.api.LlmException;
+import dev.jllm.api.contract.OpenAiRules;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ToolChoice;
 
@@ -47,33 +48,22 @@ final class Requests {
             throw invalid("repeat_penalty", "not supported by jlama instances (only 1)");
         }
         Integer max = r.effectiveMaxTokens();
-        if (max != null && max < 1) {
-            throw invalid(r.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens",
-                    "must be at least 1, got " + max);
+        if (max != null) {
+            (r.maxCompletionTokens() != null ? OpenAiRules.MAX_COMPLETION_TOKENS : OpenAiRules.MAX_TOKENS).check(max);
         }
         Sampling d = Sampling.DEFAULTS;
-        float temperature = r.temperature() == null ? d.temperature() : range("temperature", r.temperature(), 0, 2);
-        float topP = r.topP() == null ? d.topP() : range("top_p", r.topP(), 0, 1);
-        float minP = r.minP() == null ? d.minP() : range("min_p", r.minP(), 0, 1);
+        float temperature = r.temperature() == null ? d.temperature() : (float) OpenAiRules.TEMPERATURE.check(r.temperature());
+        float topP = r.topP() == null ? d.topP() : (float) OpenAiRules.TOP_P.check(r.topP());
+        float minP = r.minP() == null ? d.minP() : (float) OpenAiRules.MIN_P.check(r.minP());
         int topK = d.topK();
         if (r.topK() != null) {
-            if (r.topK() < 0) {
-                throw invalid("top_k", "must be 0 (off) or positive, got " + r.topK());
-            }
-            topK = r.topK();
+            topK = OpenAiRules.TOP_K.check(r.topK());
         }
         List<String> stop = r.stop() == null ? List.of() : r.stop().stream().filter(s -> s != null && !s.isEmpty()).toList();
         return new Generation.Options(max == null ? 0 : max, new Sampling(temperature, topK, topP, minP, r.seed()), stop);
     }
 
-    private static float range(String field, double v, double lo, double hi) {
-        if (Double.isNaN(v) || v < lo || v > hi) {
-            throw invalid(field, "must be between " + (long) lo + " and " + (long) hi + ", got " + v);
-        }
-        return (float) v;
-    }
-
     private static LlmException invalid(String field, String message) {
-        return LlmException.invalid("invalid '" + field + "': " + message);
+        return LlmException.invalidParam(field, message);
     }
 }

@@ -4,11 +4,11 @@ import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
-import dev.jllm.api.ProgressEvent;
 import dev.jllm.api.ProviderConfig;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.StreamOptions;
 import dev.jllm.models.testing.TestData;
@@ -49,7 +49,6 @@ class JlamaLlmTest {
     void start() {
         model = TestData.require("stories260K/hf").toString();
         service = new LlmServiceMain(home);
-        List<ProgressEvent> progress = new ArrayList<>();
         service.create("j", JlamaConfig.of(model).withThreads(2));
     }
 
@@ -58,10 +57,22 @@ class JlamaLlmTest {
         service.close();
     }
 
-    private static ChatCompletionRequest.Builder raw(String prompt, int n) {
-        return ChatCompletionRequest.builder().temperature(0.0).maxTokens(n)
-                .messages(new ChatMessage(Prompts.RAW_ROLE, dev.jllm.api.openai.MessageContent.of(prompt), null, null,
-                        null, null));
+    private static Raw raw(String prompt, int n) {
+        return new Raw(prompt, ChatCompletionRequest.builder().temperature(0.0).maxTokens(n));
+    }
+
+    /** A raw completion's fields, set as on a chat request's builder. */
+    private record Raw(String prompt, ChatCompletionRequest.Builder b) {
+        Raw model(String v) { b.model(v); return this; }
+        Raw stop(String v) { b.stop(v); return this; }
+        Raw temperature(Double v) { b.temperature(v); return this; }
+        Raw seed(Long v) { b.seed(v); return this; }
+        Raw logprobs(Boolean v) { b.logprobs(v); return this; }
+        Raw logitBias(Map<String, Double> v) { b.logitBias(v); return this; }
+        Raw presencePenalty(Double v) { b.presencePenalty(v); return this; }
+        Raw n(Integer v) { b.n(v); return this; }
+        Raw topP(Double v) { b.topP(v); return this; }
+        CompletionRequest build() { return CompletionRequest.of(prompt, b.build()); }
     }
 
     private static JsonObject golden(int line) throws IOException {
@@ -72,7 +83,7 @@ class JlamaLlmTest {
     @Test
     void greedyRawCompletionReproducesLlamaCppsTokens() throws IOException {
         JsonObject g = golden(0);
-        ChatCompletion c = service.get("j").chatCompletion(raw(g.getString("prompt"), 24).model(model).build());
+        ChatCompletion c = service.get("j").complete(raw(g.getString("prompt"), 24).model(model).build());
         // the first 24 of llama.cpp's 64 greedy tokens, as text
         assertThat(g.getString("generated_text")).startsWith(c.text());
         assertThat(c.text()).startsWith(", there was a little girl named Lily");
@@ -120,7 +131,7 @@ class JlamaLlmTest {
         j.serve(dir.toString(), e -> { });
         ChatCompletion c = j.chatCompletion(ChatCompletionRequest.builder().model(dir.toString()).temperature(0.0)
                 .maxTokens(8).messages(ChatMessage.user("Once upon a time")).build());
-        assertThat(c.text()).isEqualTo(j.chatCompletion(raw("Once upon a time", 8).model(dir.toString()).build()).text())
+        assertThat(c.text()).isEqualTo(j.complete(raw("Once upon a time", 8).model(dir.toString()).build()).text())
                 .startsWith(", there was a little");
         ChatCompletion fallback = j.chatCompletion(ChatCompletionRequest.builder().model(model).temperature(0.0)
                 .maxTokens(8).messages(ChatMessage.user("Once upon a time")).build());
@@ -129,11 +140,11 @@ class JlamaLlmTest {
 
     @Test
     void stopStringsEndTheAnswerBeforeThem() {
-        ChatCompletion c = service.get("j").chatCompletion(raw("Once upon a time", 40).stop("Lily").build());
+        ChatCompletion c = service.get("j").complete(raw("Once upon a time", 40).stop("Lily").build());
         assertThat(c.text()).isEqualTo(", there was a little girl named ");
         assertThat(c.choices().getFirst().finishReason()).isEqualTo("stop");
         StringBuilder streamed = new StringBuilder();
-        try (ChatCompletionStream s = service.get("j").chatCompletionStream(raw("Once upon a time", 40).stop("Lily").build())) {
+        try (ChatCompletionStream s = service.get("j").completeStream(raw("Once upon a time", 40).stop("Lily").build())) {
             s.forEach(ch -> streamed.append(ch.text()));
         }
         assertThat(streamed.toString()).isEqualTo(c.text());
@@ -141,9 +152,9 @@ class JlamaLlmTest {
 
     @Test
     void aSeedMakesSamplingRepeatable() {
-        ChatCompletionRequest r = raw("Once upon a time", 30).temperature(1.0).seed(42L).build();
-        String a = service.get("j").chatCompletion(r).text();
-        String b = service.get("j").chatCompletion(r).text();
+        CompletionRequest r = raw("Once upon a time", 30).temperature(1.0).seed(42L).build();
+        String a = service.get("j").complete(r).text();
+        String b = service.get("j").complete(r).text();
         assertThat(a).isNotBlank().isEqualTo(b);
     }
 
@@ -153,7 +164,7 @@ class JlamaLlmTest {
         for (var e : Map.of("logprobs", raw("x", 4).logprobs(true), "logit_bias", raw("x", 4).logitBias(Map.of("5", 1.0)),
                 "presence_penalty", raw("x", 4).presencePenalty(0.5), "n", raw("x", 4).n(2),
                 "top_p", raw("x", 4).topP(1.5)).entrySet()) {
-            assertThatThrownBy(() -> j.chatCompletion(e.getValue().build())).isInstanceOf(LlmException.class)
+            assertThatThrownBy(() -> j.complete(e.getValue().build())).isInstanceOf(LlmException.class)
                     .hasMessageContaining("'" + e.getKey() + "'")
                     .extracting(x -> ((LlmException) x).kind()).isEqualTo(LlmException.Kind.INVALID_REQUEST);
         }
@@ -164,13 +175,13 @@ class JlamaLlmTest {
     @Test
     void aClosedStreamFreesTheModelForTheNextCaller() throws Exception {
         Llm j = service.get("j");
-        try (ChatCompletionStream s = j.chatCompletionStream(raw("Once upon a time", 2000).build())) {
+        try (ChatCompletionStream s = j.completeStream(raw("Once upon a time", 2000).build())) {
             Iterator<ChatCompletionChunk> it = s.iterator();
             it.next();
             it.next();
         }
         // the next generation gets the model's turn: it would wait for the 2000 tokens otherwise
-        CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> j.chatCompletion(raw("Once upon a time", 5).build()).text());
+        CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> j.complete(raw("Once upon a time", 5).build()).text());
         assertThat(next.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(", there was a little");
     }
 
@@ -179,7 +190,7 @@ class JlamaLlmTest {
         Llm j = service.get("j");
         List<CompletableFuture<String>> all = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            all.add(CompletableFuture.supplyAsync(() -> j.chatCompletionStream(raw("Once upon a time", 20).build())
+            all.add(CompletableFuture.supplyAsync(() -> j.completeStream(raw("Once upon a time", 20).build())
                     .collect().text()));
         }
         String first = all.getFirst().get();
@@ -201,7 +212,7 @@ class JlamaLlmTest {
         assertThatThrownBy(() -> j.unload(model)).extracting(x -> ((LlmException) x).kind())
                 .isEqualTo(LlmException.Kind.NOT_FOUND);
         // a request naming the directory loads it again
-        assertThat(j.chatCompletion(raw("Once upon a time", 3).model(model).build()).text()).isEqualTo(", there was");
+        assertThat(j.complete(raw("Once upon a time", 3).model(model).build()).text()).isEqualTo(", there was");
     }
 
     @Test

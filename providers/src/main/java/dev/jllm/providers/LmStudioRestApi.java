@@ -27,15 +27,7 @@ import java.util.List;
  * models only from its own UI or CLI, so delete stays NOT_SUPPORTED. An older LM Studio without these routes
  * answers 404, reported as NOT_SUPPORTED naming the version needed.
  */
-final class LmStudioRestApi implements ModelAdmin {
-
-    private final HttpTransport http;
-    private final String root;
-
-    LmStudioRestApi(HttpTransport http, String root) {
-        this.http = http;
-        this.root = root;
-    }
+record LmStudioRestApi(HttpTransport http, String root) implements ModelAdmin {
 
     @Override
     public void serve(String model, ProgressListener progress) {

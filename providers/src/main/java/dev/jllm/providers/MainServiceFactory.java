@@ -1,8 +1,8 @@
 package dev.jllm.providers;
 
 import dev.jllm.api.LlmService;
+import dev.jllm.api.LlmServiceFactory;
 import dev.jllm.api.ServiceOptions;
-import dev.jllm.api.spi.LlmServiceFactory;
 
 /** Main mode for {@link dev.jllm.api.LlmServices}: an {@link LlmServiceMain} in the options' home. */
 public final class MainServiceFactory implements LlmServiceFactory {

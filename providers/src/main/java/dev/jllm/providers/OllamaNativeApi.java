@@ -30,17 +30,10 @@ import java.util.List;
 /**
  * Ollama's native model API, next to its OpenAI-compatible one: {@code /api/pull} (NDJSON progress),
  * {@code /api/delete}, and {@code /api/generate} with no prompt to load ({@code keep_alive} 0 to unload).
+ *
+ * @param root the server root, e.g. http://localhost:11434 (the OpenAI base URL minus "/v1")
  */
-final class OllamaNativeApi implements ModelAdmin {
-
-    private final HttpTransport http;
-    private final String root;
-
-    /** @param root the server root, e.g. http://localhost:11434 (the OpenAI base URL minus "/v1") */
-    OllamaNativeApi(HttpTransport http, String root) {
-        this.http = http;
-        this.root = root;
-    }
+record OllamaNativeApi(HttpTransport http, String root) implements ModelAdmin {
 
     /** The native API root of an Ollama OpenAI-compatible base URL. */
     static String rootOf(String baseUrl) {

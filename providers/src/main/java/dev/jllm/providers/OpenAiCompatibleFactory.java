@@ -4,7 +4,7 @@ import dev.jllm.api.HttpLlmConfig;
 import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
-import dev.jllm.api.spi.LlmProviderFactory;
+import dev.jllm.api.LlmProviderFactory;
 
 /**
  * Makes {@link OpenAiCompatibleLlm}s for one of the HTTP types. One subclass per type, because ServiceLoader

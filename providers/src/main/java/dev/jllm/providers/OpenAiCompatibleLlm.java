@@ -14,6 +14,8 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.CompletionRequest;
+import dev.jllm.api.openai.TextCompletion;
 import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.Choice;
@@ -102,27 +104,71 @@ public final class OpenAiCompatibleLlm implements Llm {
 
     @Override
     public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-        ensureOpen();
-        ChatCompletionRequest r = validated(request).withStream(false);
-        URI uri = uri("/chat/completions");
-        HttpResponse<InputStream> response = http.send(post(uri, r, "application/json"));
-        return parse(http.readBody(response, config.timeouts().idle()), ChatCompletion.class, uri);
+        HttpResponse<InputStream> response = sendChat(request, false);
+        return parse(http.readBody(response, config.timeouts().idle()), ChatCompletion.class, response.request().uri());
     }
 
     @Override
     public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
-        ensureOpen();
-        ChatCompletionRequest r = validated(request).withStream(true);
-        URI uri = uri("/chat/completions");
         // Waiting for the headers here means an HTTP error (401, 404, 429...) is thrown by this call, before any
         // chunk, so a server relaying it can still answer with the right status.
-        HttpResponse<InputStream> response = http.send(post(uri, r, "text/event-stream"));
+        HttpResponse<InputStream> response = sendChat(request, true);
+        URI uri = response.request().uri();
         String contentType = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (contentType.startsWith("application/json")) {
             // Some servers ignore stream=true and answer whole; hand that on as a stream all the same.
             ChatCompletion whole = parse(http.readBody(response, config.timeouts().idle()), ChatCompletion.class, uri);
+            return ChatCompletionStream.of(asChunks(whole, request.includeUsage()));
+        }
+        return pump(response, uri, ChatCompletionChunk.class);
+    }
+
+    /**
+     * A raw completion through the upstream's legacy {@code /completions} endpoint (OpenAI, Ollama, LM Studio and
+     * llama.cpp's server have it), its {@code text_completion} answer given the shape of a chat completion.
+     */
+    @Override
+    public ChatCompletion complete(CompletionRequest request) {
+        ensureOpen();
+        CompletionRequest r = validated(request).withStream(false, null);
+        URI uri = uri("/completions");
+        HttpResponse<InputStream> response = http.send(post(uri, r, "application/json"));
+        return parse(http.readBody(response, config.timeouts().idle()), TextCompletion.class, uri).toChat();
+    }
+
+    @Override
+    public ChatCompletionStream completeStream(CompletionRequest request) {
+        ensureOpen();
+        CompletionRequest given = validated(request);
+        CompletionRequest r = given.withStream(true, given.streamOptions());
+        URI uri = uri("/completions");
+        HttpResponse<InputStream> response = http.send(post(uri, r, "text/event-stream"));
+        String contentType = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        if (contentType.startsWith("application/json")) {
+            ChatCompletion whole = parse(http.readBody(response, config.timeouts().idle()), TextCompletion.class, uri)
+                    .toChat();
             return ChatCompletionStream.of(asChunks(whole, r.includeUsage()));
         }
+        return pump(response, uri, TextCompletion.class);
+    }
+
+    /** A raw completion this instance can send: log probabilities come back in a layout it does not read. */
+    private static CompletionRequest validated(CompletionRequest request) {
+        if (request == null) {
+            throw LlmException.invalid("the request is empty");
+        }
+        if (request.prompt() == null) {
+            throw LlmException.invalidParam("prompt", "a prompt is required");
+        }
+        if (request.logprobs() != null) {
+            throw LlmException.invalidParam("logprobs", "raw completions through a remote instance do not report"
+                    + " log probabilities");
+        }
+        return request;
+    }
+
+    /** The upstream's SSE answer, pumped into a stream by a virtual thread; closing the stream aborts it. */
+    private ChatCompletionStream pump(HttpResponse<InputStream> response, URI uri, Class<?> wire) {
         InputStream raw = response.body();
         QueuedChatCompletionStream stream = new QueuedChatCompletionStream();
         IdleWatchdog.Watch watch = IdleWatchdog.watch(config.timeouts().idle(), () -> HttpTransport.closeQuietly(raw));
@@ -132,7 +178,7 @@ public final class OpenAiCompatibleLlm implements Llm {
             watch.close();
             HttpTransport.closeQuietly(raw); // aborts the exchange: the server sees the connection close
         });
-        SseChunkPump pump = new SseChunkPump(body, stream, watch, config.timeouts().idle(), uri);
+        SseChunkPump pump = new SseChunkPump(body, stream, watch, config.timeouts().idle(), uri, wire);
         Thread.ofVirtual().name("jllm-sse-" + name).start(() -> {
             try {
                 pump.run();
@@ -204,7 +250,7 @@ public final class OpenAiCompatibleLlm implements Llm {
 
     private void ensureOpen() {
         if (closed) {
-            throw new LlmException(Kind.UNAVAILABLE, "instance '" + name + "' is closed");
+            throw LlmException.instanceClosed(name);
         }
     }
 
@@ -221,7 +267,14 @@ public final class OpenAiCompatibleLlm implements Llm {
         return r;
     }
 
-    private HttpRequest post(URI uri, ChatCompletionRequest r, String accept) {
+    /** Sends a checked chat request, streamed or whole, and waits for the answer's headers. */
+    private HttpResponse<InputStream> sendChat(ChatCompletionRequest request, boolean stream) {
+        ensureOpen();
+        ChatCompletionRequest r = validated(request).withStream(stream);
+        return http.send(post(uri("/chat/completions"), r, stream ? "text/event-stream" : "application/json"));
+    }
+
+    private HttpRequest post(URI uri, Object r, String accept) {
         return http.request(uri, config.timeouts().request(), accept)
                 .header("Content-Type", "application/json")
                 .POST(HttpTransport.json(Json.toJson(r)))

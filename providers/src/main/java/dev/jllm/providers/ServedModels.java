@@ -12,9 +12,16 @@ public final class ServedModels {
     private ServedModels() {
     }
 
+    /** @param progress null for none */
     public static ModelInfo serve(Llm llm, String model, ProgressListener progress) {
         if (model == null || model.isBlank()) {
             throw new LlmException(LlmException.Kind.INVALID_REQUEST, "serve needs a model");
+        }
+        if (progress == null) {
+            progress = ProgressListener.NONE;
+        }
+        if (llm instanceof RemoteInstance remote) {
+            return remote.serveModel(model, progress); // measured where the work was done
         }
         long t0 = System.nanoTime();
         llm.serve(model, progress);

@@ -5,6 +5,7 @@ import dev.jllm.api.LlmException.Kind;
 import dev.jllm.api.QueuedChatCompletionStream;
 import dev.jllm.api.json.Json;
 import dev.jllm.api.openai.ChatCompletionChunk;
+import dev.jllm.api.openai.TextCompletion;
 import dev.jllm.providers.http.HttpErrors;
 import dev.jllm.providers.http.IdleWatchdog;
 import dev.jllm.providers.sse.SseEvent;
@@ -29,9 +30,18 @@ final class SseChunkPump implements Runnable {
     private final IdleWatchdog.Watch watch;
     private final Duration idle;
     private final URI uri;
+    /** The wire type of the chunks: chat chunks, or legacy text_completion chunks (raw completions). */
+    private final Class<?> wire;
 
     SseChunkPump(InputStream body, QueuedChatCompletionStream stream, IdleWatchdog.Watch watch, Duration idle,
                  URI uri) {
+        this(body, stream, watch, idle, uri, ChatCompletionChunk.class);
+    }
+
+    /** @param wire {@code ChatCompletionChunk.class} or {@code TextCompletion.class} */
+    SseChunkPump(InputStream body, QueuedChatCompletionStream stream, IdleWatchdog.Watch watch, Duration idle,
+                 URI uri, Class<?> wire) {
+        this.wire = wire;
         this.body = body;
         this.stream = stream;
         this.watch = watch;
@@ -107,7 +117,8 @@ final class SseChunkPump implements Runnable {
 
     private ChatCompletionChunk parse(String data) {
         try {
-            return Json.fromJson(data, ChatCompletionChunk.class);
+            return wire == TextCompletion.class ? Json.fromJson(data, TextCompletion.class).toChunk()
+                    : Json.fromJson(data, ChatCompletionChunk.class);
         } catch (LlmException e) {
             String shown = data.length() > 200 ? data.substring(0, 200) + "..." : data;
             throw new LlmException(Kind.UPSTREAM, "malformed chunk from " + uri + ": " + e.getMessage()

@@ -3,12 +3,10 @@ package dev.jllm.proxy;
 import dev.jllm.api.CurrentModel;
 import dev.jllm.api.CurrentModelListener;
 import dev.jllm.api.Subscription;
+import dev.jllm.providers.CurrentModelListeners;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -24,11 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class CurrentModelTracker {
 
-    private static final System.Logger LOG = System.getLogger(CurrentModelTracker.class.getName());
-
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition serverChanged = lock.newCondition();
-    private final List<CurrentModelListener> listeners = new CopyOnWriteArrayList<>();
+    private final CurrentModelListeners listeners = new CurrentModelListeners();
     private Optional<CurrentModel> server = Optional.empty();
     private boolean serverKnown;
     private Optional<CurrentModel> override = Optional.empty();
@@ -147,11 +143,7 @@ final class CurrentModelTracker {
     }
 
     Subscription subscribe(CurrentModelListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        // A wrapper per subscription, so the same listener added twice is removed once per handle.
-        CurrentModelListener entry = listener::changed;
-        listeners.add(entry);
-        return () -> listeners.remove(entry);
+        return listeners.add(listener);
     }
 
     /** Holds lock. Tells listeners if the effective value moved. */
@@ -169,12 +161,6 @@ final class CurrentModelTracker {
         }
         Optional<CurrentModel> previous = announced;
         announced = effective;
-        for (CurrentModelListener l : listeners) {
-            try {
-                l.changed(previous, effective);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "a current-model listener failed", e);
-            }
-        }
+        listeners.tell(previous, effective);
     }
 }

@@ -1,33 +1,39 @@
 package dev.jllm.proxy;
 
 import dev.jllm.api.ChatCompletionStream;
-import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmInfo;
+import dev.jllm.api.ModelInfo;
 import dev.jllm.api.ProgressListener;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.openai.EmbeddingResponse;
 import dev.jllm.api.openai.Model;
+import dev.jllm.providers.RemoteInstance;
 
 import java.util.List;
 
 /**
  * An instance that lives on the server (every engine type: {@code local} and any later one): each call is a job
  * there. Closing this handle cancels the jobs it started and refuses further calls; the instance itself stays on
- * the server ({@code LlmService.remove} removes it).
+ * the server ({@code LlmService.remove} removes it). With no name it is the instance of the server's current
+ * model, whichever that is at each call.
  */
-final class ForwardingLlm implements Llm {
+final class ForwardingLlm implements RemoteInstance {
 
     private final String name;
-    private final String type;
+    /** Null until asked for where the handle was made without asking the server. */
+    private volatile String type;
     private final LlmConfig config;
     private final ServerJobs jobs;
     private final CallScope scope;
 
     /**
+     * @param name   null for the server's current model's instance
+     * @param type   null to ask the server when {@link #type()} is first called
      * @param config the config this proxy created the instance with, or null when it was created elsewhere (the
      *               server does not tell an instance's config)
      */
@@ -46,7 +52,12 @@ final class ForwardingLlm implements Llm {
 
     @Override
     public String type() {
-        return type;
+        String t = type;
+        if (t == null) {
+            t = info().type();
+            type = t;
+        }
+        return t;
     }
 
     /** @throws LlmException NOT_SUPPORTED for an instance this proxy did not create */
@@ -80,8 +91,23 @@ final class ForwardingLlm implements Llm {
     }
 
     @Override
+    public ChatCompletion complete(CompletionRequest request) {
+        return jobs.complete(scope, name, request);
+    }
+
+    @Override
+    public ChatCompletionStream completeStream(CompletionRequest request) {
+        return jobs.completeStream(scope, name, request);
+    }
+
+    @Override
     public void serve(String model, ProgressListener progress) {
-        jobs.serve(scope, name, model, progress);
+        serveModel(model, progress);
+    }
+
+    @Override
+    public ModelInfo serveModel(String model, ProgressListener progress) {
+        return jobs.serve(scope, name, model, progress);
     }
 
     @Override
@@ -101,6 +127,19 @@ final class ForwardingLlm implements Llm {
             return jobs.info(scope, name).ready();
         } catch (LlmException e) {
             return false;
+        }
+    }
+
+    /** False when the server cannot be reached; NOT_FOUND (or another refusal) as the server says. */
+    @Override
+    public boolean isReadyThere() {
+        try {
+            return jobs.info(scope, name).ready();
+        } catch (LlmException e) {
+            if (ServerJobs.serverDown(e)) {
+                return false;
+            }
+            throw e;
         }
     }
 

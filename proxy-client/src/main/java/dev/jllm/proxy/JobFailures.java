@@ -4,8 +4,8 @@ import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmException.Kind;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
+
+import static dev.jllm.providers.http.HttpErrors.text;
 
 /**
  * Turns a job's final {@code error} or {@code cancelled} event back into the {@link LlmException} the service
@@ -41,27 +41,18 @@ final class JobFailures {
         // anything else failed in the job on the server.
         LlmException.Origin origin = LlmException.Origin.forWire(text(e.get("origin")));
         LlmException.LoadFailure reason = LlmException.LoadFailure.forWire(text(e.get("load_failure")));
+        String param = text(e.get("param"));
         if (origin == LlmException.Origin.MODEL_LOAD) {
             return new LlmException(kind, message, seen, null, origin,
-                    reason != null ? reason : LlmException.LoadFailure.OTHER);
+                    reason != null ? reason : LlmException.LoadFailure.OTHER, param);
         }
         if (origin != LlmException.Origin.UPSTREAM) {
             origin = LlmException.Origin.JOB;
         }
-        return new LlmException(kind, message, seen, null, origin, null);
+        return new LlmException(kind, message, seen, null, origin, null, param);
     }
 
     static LlmException cancelledOnServer(String jobId) {
         return new LlmException(Kind.CANCELLED, "job " + jobId + " was cancelled on the jllm server");
-    }
-
-    private static String text(JsonValue v) {
-        if (v instanceof JsonString s) {
-            return s.getString();
-        }
-        if (v instanceof JsonNumber n) {
-            return n.toString();
-        }
-        return null;
     }
 }

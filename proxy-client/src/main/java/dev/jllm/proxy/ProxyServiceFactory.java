@@ -2,8 +2,8 @@ package dev.jllm.proxy;
 
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmService;
+import dev.jllm.api.LlmServiceFactory;
 import dev.jllm.api.ServiceOptions;
-import dev.jllm.api.spi.LlmServiceFactory;
 
 /** Proxy mode for {@link dev.jllm.api.LlmServices}: an {@link LlmServiceProxy} to the options' server. */
 public final class ProxyServiceFactory implements LlmServiceFactory {

@@ -184,7 +184,8 @@ final class RemoteCall {
     static LlmException rethrown(Throwable t) {
         if (t instanceof LlmException e) {
             Integer status = e.seenStatus().isPresent() ? e.seenStatus().getAsInt() : null;
-            return new LlmException(e.kind(), e.getMessage(), status, e, e.origin(), e.loadFailure().orElse(null));
+            return new LlmException(e.kind(), e.getMessage(), status, e, e.origin(), e.loadFailure().orElse(null),
+                e.param().orElse(null));
         }
         return LlmException.wrap(t);
     }

@@ -16,6 +16,7 @@ import dev.jllm.api.ServiceInfo;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.ModelList;
 import dev.jllm.api.openai.StreamOptions;
@@ -165,9 +166,29 @@ final class ServerJobs {
      */
     ChatCompletionStream chatStream(CallScope scope, String instance, ChatCompletionRequest request) {
         ChatCompletionRequest r = Objects.requireNonNull(request, "request").withStream(true);
+        return streamed(scope, "chat.completion", chatParams(instance, r));
+    }
+
+    // ------------------------------------------------------------------ raw completions
+
+    /** A whole raw completion: as {@link #chat}, through a {@code completion} job. */
+    ChatCompletion complete(CallScope scope, String instance, CompletionRequest request) {
+        CompletionRequest r = Objects.requireNonNull(request, "request").withStream(true, StreamOptions.INCLUDE_USAGE);
+        return Wire.read(run(scope, "completion", chatParams(instance, r)), ChatCompletion.class,
+                "completion result");
+    }
+
+    /** A streamed raw completion: as {@link #chatStream}, through a {@code completion} job. */
+    ChatCompletionStream completeStream(CallScope scope, String instance, CompletionRequest request) {
+        CompletionRequest r = Objects.requireNonNull(request, "request");
+        return streamed(scope, "completion", chatParams(instance, r.withStream(true, r.streamOptions())));
+    }
+
+    /** A generation job's chunk events as a stream; returns once the first chunk came or the job ended. */
+    private ChatCompletionStream streamed(CallScope scope, String type, JsonObject params) {
         QueuedChatCompletionStream out = new QueuedChatCompletionStream();
         CompletableFuture<Void> started = new CompletableFuture<>();
-        RemoteCall call = RemoteCall.start(client, scope, "chat.completion", chatParams(instance, r),
+        RemoteCall call = RemoteCall.start(client, scope, type, params,
                 new RemoteCall.Sink() {
                     @Override
                     public boolean chunk(ChatCompletionChunk chunk) {
@@ -191,7 +212,7 @@ final class ServerJobs {
             out.close();
             Thread.currentThread().interrupt();
             throw new LlmException(Kind.CANCELLED, "interrupted: job " + call.jobId()
-                    + " (chat.completion) was cancelled on the server", e);
+                    + " (" + type + ") was cancelled on the server", e);
         } catch (ExecutionException e) {
             out.close();
             throw RemoteCall.rethrown(e.getCause());
@@ -201,11 +222,16 @@ final class ServerJobs {
 
     // ------------------------------------------------------------------ helpers
 
+    /** Whether a call failed because the server could not be reached or answer in time (not a refusal). */
+    static boolean serverDown(LlmException e) {
+        return e.kind() == Kind.UNAVAILABLE || e.kind() == Kind.TIMEOUT;
+    }
+
     private JsonValue run(CallScope scope, String type, JsonObject params) {
         return RemoteCall.run(client, scope, type, params, RemoteCall.Sink.NONE);
     }
 
-    private static JsonObject chatParams(String instance, ChatCompletionRequest request) {
+    private static JsonObject chatParams(String instance, Object request) {
         return instanceParams(instance).add("request", Wire.tree(request)).build();
     }
 

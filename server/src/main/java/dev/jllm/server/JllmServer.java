@@ -1,25 +1,37 @@
 package dev.jllm.server;
 
+import dev.jllm.api.JllmHome;
 import dev.jllm.api.LlmService;
-import dev.jllm.models.store.JllmHome;
 import dev.jllm.models.store.ModelStore;
+import dev.jllm.server.admission.GenerationSlots;
+import dev.jllm.server.admission.Readiness;
+import dev.jllm.server.config.ServerConfig;
+import dev.jllm.server.http.ConnectionBudget;
+import dev.jllm.server.http.HeaderDeadlineListener;
+import dev.jllm.server.http.ReadDeadlineFilter;
+import dev.jllm.server.http.ReadDeadlines;
+import dev.jllm.server.http.UnreadBodyCloser;
+import dev.jllm.server.jobs.JobManager;
+import dev.jllm.server.jobs.JobTypes;
+import dev.jllm.server.jobs.ModelGate;
+import dev.jllm.server.metrics.Metrics;
+import dev.jllm.server.metrics.RouteLabel;
+import dev.jllm.server.ollama.OllamaRoutes;
+import dev.jllm.server.anthropic.MessagesRoute;
+import dev.jllm.server.responses.ResponsesRoute;
 import dev.jllm.server.ondemand.Aliases;
 import dev.jllm.server.ondemand.ModelNames;
 import dev.jllm.server.ondemand.OnDemandModels;
-import dev.jllm.server.jobs.JobManager;
-import dev.jllm.server.jobs.JobTypes;
-import dev.jllm.server.metrics.Metrics;
-import dev.jllm.server.ollama.OllamaRoutes;
+import dev.jllm.server.openai.ApiException;
+import dev.jllm.server.openai.ClientGoneException;
+import dev.jllm.server.openai.DirectErrors;
+import dev.jllm.server.openai.Errors;
+import dev.jllm.server.openai.Responses;
 import dev.jllm.server.routing.AccessLogFilter;
-import dev.jllm.server.routing.ApiException;
-import dev.jllm.server.routing.AuthFilter;
 import dev.jllm.server.routing.ChatCompletionsRoute;
-import dev.jllm.server.routing.ClientGoneException;
 import dev.jllm.server.routing.CompletionsRoute;
-import dev.jllm.server.routing.EmbeddingsRoute;
 import dev.jllm.server.routing.CorsFilter;
-import dev.jllm.server.routing.DirectErrors;
-import dev.jllm.server.routing.Errors;
+import dev.jllm.server.routing.EmbeddingsRoute;
 import dev.jllm.server.routing.EventsRoute;
 import dev.jllm.server.routing.FallbackRoute;
 import dev.jllm.server.routing.HealthRoute;
@@ -28,25 +40,23 @@ import dev.jllm.server.routing.JobsRoutes;
 import dev.jllm.server.routing.MetricsRoute;
 import dev.jllm.server.routing.ModelRouter;
 import dev.jllm.server.routing.ModelsRoutes;
+import dev.jllm.server.routing.ServerContext;
 import dev.jllm.server.routing.UtilityRoutes;
-import dev.jllm.server.routing.Responses;
 import dev.jllm.server.ui.ChatPage;
-import dev.jllm.server.routing.RouteLabel;
-import dev.jllm.server.routing.UnreadBodyCloser;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static dev.jllm.server.routing.RouteLabel.named;
+import static dev.jllm.server.metrics.RouteLabel.named;
 
 /**
  * {@code jllm serve}: a Helidon SE web server (a virtual thread per request) in front of an {@link LlmService},
@@ -85,11 +95,12 @@ public final class JllmServer implements AutoCloseable {
     public static JllmServer start(ServerConfig config, LlmService service) {
         Metrics metrics = new Metrics();
         GenerationSlots slots = new GenerationSlots(config.parallel(), config.maxQueued(), config.maxQueueWait());
-        JobManager jobs = new JobManager(JobTypes.all(service, slots, metrics), config.jobs(), metrics,
+        ModelNames names = new ModelNames(ModelStore.openDefault(),
+                new Aliases(JllmHome.resolve().aliases()), config.onDemand().modelsDirs());
+        ModelGate gate = new ModelGate(names, config.onDemand().pull());
+        JobManager jobs = new JobManager(JobTypes.all(service, slots, metrics, gate), config.jobs(), metrics,
                 Clock.systemUTC());
         Readiness readiness = new Readiness();
-        ModelNames names = new ModelNames(ModelStore.openDefault(),
-                new Aliases(JllmHome.resolve().resolve("aliases.json")), config.onDemand().modelsDirs());
         OnDemandModels onDemand = new OnDemandModels(service, config, slots, metrics, names);
         ModelRouter router = new ModelRouter(service, System.currentTimeMillis() / 1000, onDemand,
                 config.contextSize());
@@ -143,14 +154,24 @@ public final class JllmServer implements AutoCloseable {
                 .delete("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::cancel))
                 .get("/v1/jobs/{id}/events", named("/v1/jobs/{id}/events", jobs::events))
                 .get("/v1/events", named("/v1/events", new EventsRoute(ctx.service(), HEARTBEAT)))
+                // llama-server's clients call the OpenAI routes without the /v1 prefix
+                .get("/models", named("/v1/models", models::list))
+                .post("/chat/completions", named("/v1/chat/completions", new ChatCompletionsRoute(ctx)))
+                .post("/completions", named("/v1/completions", new CompletionsRoute(ctx)))
+                .post("/embeddings", named("/v1/embeddings", new EmbeddingsRoute(ctx)))
+                .post("/apply-template", named("/apply-template", utility::applyTemplate))
                 .post("/tokenize", named("/tokenize", utility::tokenize))
                 .post("/detokenize", named("/detokenize", utility::detokenize))
                 .get("/props", named("/props", utility::props))
                 .register(new ChatPage());
         OllamaRoutes.register(routing, ctx);
+        ResponsesRoute.register(routing, ctx);
+        MessagesRoute.register(routing, ctx);
         routing.any(new FallbackRoute(List.of("/health", "/metrics", "/v1/models(/.*)?", "/v1/chat/completions",
                         "/v1/completions", "/v1/embeddings", "/v1/jobs(/[^/]+(/events)?)?", "/v1/events", "/tokenize",
-                        "/detokenize", "/props", String.join("|", OllamaRoutes.PATHS))));
+                        "/detokenize", "/props", "/models", "/chat/completions", "/completions", "/embeddings", "/apply-template",
+                        String.join("|", OllamaRoutes.PATHS),
+                        ResponsesRoute.PATHS, MessagesRoute.PATHS)));
     }
 
     private static void answerError(ServerRequest req, ServerResponse res, Throwable t) {

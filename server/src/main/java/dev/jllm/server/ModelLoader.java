@@ -1,10 +1,13 @@
 package dev.jllm.server;
 
-import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.api.Llm;
-import dev.jllm.api.LocalConfig;
 import dev.jllm.api.LlmService;
+import dev.jllm.api.LocalConfig;
 import dev.jllm.api.openai.Model;
+import dev.jllm.providers.LlmServiceMain;
+import dev.jllm.server.admission.Readiness;
+import dev.jllm.server.config.ModelSpec;
+import dev.jllm.server.config.ServerConfig;
 import dev.jllm.server.metrics.Metrics;
 
 import dev.jllm.server.ondemand.ModelNames;
@@ -106,6 +109,7 @@ final class ModelLoader implements Runnable {
         LocalConfig local = LocalConfig.of(spec.ref())
                 .withThreads(config.threads())
                 .withContextSize(config.contextSize())
+                .withKvType(config.kvType())
                 .withParallel(config.parallel());
         // the local engine's option name (LocalLlm.QUANTIZE); the server does not depend on the runtime
         if (spec.chatTemplateFile() != null) {

@@ -1,7 +1,6 @@
 package dev.jllm.tests;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -13,8 +12,10 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionPredictionContent;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import dev.jllm.tests.support.OpenAiSdk;
+import dev.jllm.tests.support.Closeables;
 import dev.jllm.models.testing.TestData;
-import dev.jllm.server.ModelSpec;
+import dev.jllm.server.config.ModelSpec;
 import dev.jllm.tests.support.Http;
 import dev.jllm.tests.support.TestServer;
 import jakarta.json.JsonObject;
@@ -49,17 +50,12 @@ class AgentsStoriesTest {
         String model = TestData.stories260k().toString();
         server = TestServer.start(c -> c.withModels(List.of(new ModelSpec(model, PLAIN),
                 new ModelSpec(model, TOOLS, null, ToolCallsSdkTest.template().toString()))));
-        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey("none").maxRetries(0).build();
+        client = OpenAiSdk.client(server.baseUrl(), null);
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        Closeables.closeAll(OpenAiSdk.closing(client), server);
     }
 
     private static ChatCompletionCreateParams.Builder ask(String model) {

@@ -3,8 +3,8 @@ package dev.jllm.tests;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import dev.jllm.server.ModelSpec;
 import dev.jllm.models.testing.TestData;
+import dev.jllm.server.config.ModelSpec;
 import dev.jllm.tests.support.TestServer;
 import org.junit.jupiter.api.Test;
 

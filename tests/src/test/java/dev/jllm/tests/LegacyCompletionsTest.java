@@ -1,6 +1,11 @@
 package dev.jllm.tests;
 
-import dev.jllm.server.ModelSpec;
+import dev.jllm.api.ChatCompletionStream;
+import dev.jllm.api.openai.ChatCompletion;
+import dev.jllm.api.openai.CompletionRequest;
+import dev.jllm.proxy.LlmServiceProxy;
+import dev.jllm.server.config.ModelSpec;
+import dev.jllm.tests.support.FakeUpstream;
 import dev.jllm.tests.support.Http;
 import dev.jllm.tests.support.ScriptedLocal;
 import dev.jllm.tests.support.SseStream;
@@ -18,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code POST /v1/completions}: the wire format of legacy text completions, through an instance that takes raw
- * prompts (a scripted local instance; see RawPrompt), and 501 from one that cannot.
+ * prompts (a scripted local instance's Llm.complete), and 501 from one that cannot.
  */
 class LegacyCompletionsTest {
 
@@ -119,10 +124,34 @@ class LegacyCompletionsTest {
     }
 
     @Test
-    void anInstanceWithoutRawPromptsAnswers501() {
-        HttpResponse<String> r = http.post("/v1/completions", "{\"model\":\"fake\",\"prompt\":\"hi\"}");
-        JsonObject e = ErrorsHttpTest.error(r, 501);
-        assertThat(e.getString("code")).isEqualTo("raw_prompt_not_supported");
-        assertThat(r.headers().firstValue("X-Should-Retry")).hasValue("false");
+    void aRemoteInstanceContinuesThePromptThroughTheUpstreamsCompletions() {
+        HttpResponse<String> r = http.post("/v1/completions", "{\"model\":\"fake\",\"prompt\":\"hi\",\"max_tokens\":3}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject choice = Http.json(r).getJsonArray("choices").getJsonObject(0);
+        assertThat(choice.getString("text")).isEqualTo(String.join("", FakeUpstream.STORY.subList(0, 3)));
+        assertThat(choice.getString("finish_reason")).isEqualTo("length");
+        HttpResponse<String> s = http.post("/v1/completions",
+                "{\"model\":\"fake\",\"prompt\":\"hi\",\"max_tokens\":3,\"stream\":true}");
+        assertThat(s.statusCode()).as(s.body()).isEqualTo(200);
+        assertThat(s.body()).contains("\"object\":\"text_completion\"").endsWith("data: [DONE]\n\n");
+        // what the remote answer cannot carry is refused by name, not dropped
+        assertThat(ErrorsHttpTest.error(http.post("/v1/completions",
+                "{\"model\":\"fake\",\"prompt\":\"hi\",\"logprobs\":2}"), 400).getString("param"))
+                .isEqualTo("logprobs");
+    }
+
+    @Test
+    void aProxyRunsRawCompletionsAsCompletionJobs() {
+        try (LlmServiceProxy proxy = LlmServiceProxy.connect(server.baseUrl())) {
+            CompletionRequest r = CompletionRequest.of("raw", "Count with me:");
+            ChatCompletion whole = proxy.complete("raw", r);
+            assertThat(whole.text()).isEqualTo(String.join("", ScriptedLocal.RAW_WORDS));
+            assertThat(whole.usage().promptTokens()).isEqualTo(3);
+            StringBuilder streamed = new StringBuilder();
+            try (ChatCompletionStream s = proxy.completeStream("raw", r.withStream(true, null))) {
+                s.forEach(c -> streamed.append(c.text()));
+            }
+            assertThat(streamed.toString()).isEqualTo(whole.text());
+        }
     }
 }

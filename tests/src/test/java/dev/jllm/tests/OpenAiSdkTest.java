@@ -12,6 +12,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionUsage;
 import com.openai.models.models.Model;
+import dev.jllm.tests.support.OpenAiSdk;
 import dev.jllm.tests.support.FakeUpstream;
 import dev.jllm.tests.support.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +39,7 @@ class OpenAiSdkTest {
     @BeforeAll
     static void start() {
         server = TestServer.start(c -> c.withApiKey(KEY));
-        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey(KEY).maxRetries(0).build();
+        client = OpenAiSdk.client(server.baseUrl(), KEY);
     }
 
     @AfterAll

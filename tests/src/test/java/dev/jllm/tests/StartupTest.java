@@ -1,6 +1,6 @@
 package dev.jllm.tests;
 
-import dev.jllm.server.ModelSpec;
+import dev.jllm.server.config.ModelSpec;
 import dev.jllm.tests.support.Http;
 import dev.jllm.tests.support.ScriptedLocal;
 import dev.jllm.tests.support.TestServer;

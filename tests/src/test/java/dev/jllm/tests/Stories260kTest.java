@@ -12,12 +12,14 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionUsage;
 import com.openai.models.models.Model;
-import dev.jllm.server.ModelSpec;
+import dev.jllm.tests.support.OpenAiSdk;
+import dev.jllm.tests.support.Closeables;
+import dev.jllm.server.config.ModelSpec;
+import dev.jllm.models.testing.TestData;
 import dev.jllm.tests.support.EventReader;
 import dev.jllm.tests.support.Http;
 import dev.jllm.tests.support.Jobs;
 import dev.jllm.tests.support.SseStream;
-import dev.jllm.models.testing.TestData;
 import dev.jllm.tests.support.TestServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -50,17 +52,12 @@ class Stories260kTest {
     static void start() {
         model = TestData.stories260k();
         server = TestServer.start(c -> c.withApiKey(KEY).withModels(List.of(new ModelSpec(model.toString(), ALIAS))));
-        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey(KEY).maxRetries(0).build();
+        client = OpenAiSdk.client(server.baseUrl(), KEY);
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        Closeables.closeAll(OpenAiSdk.closing(client), server);
     }
 
     @Test
@@ -234,6 +231,8 @@ class Stories260kTest {
             JsonObject e = ErrorsHttpTest.error(r, 400);
             assertThat(e.getString("code")).isEqualTo("context_length_exceeded");
             assertThat(e.getString("message")).contains("context");
+            assertThat(e.getInt("n_ctx")).isEqualTo(32);
+            assertThat(e.getInt("n_prompt_tokens")).isGreaterThanOrEqualTo(32);
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.jllm.tests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -11,8 +10,10 @@ import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.jllm.tests.support.OpenAiSdk;
+import dev.jllm.tests.support.Closeables;
 import dev.jllm.models.testing.TestData;
-import dev.jllm.server.ModelSpec;
+import dev.jllm.server.config.ModelSpec;
 import dev.jllm.tests.support.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,17 +44,12 @@ class StructuredOutputSdkTest {
     static void start() {
         server = TestServer.start(c -> c.withApiKey(KEY)
                 .withModels(List.of(new ModelSpec(TestData.stories260k().toString(), ALIAS))));
-        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey(KEY).maxRetries(0).build();
+        client = OpenAiSdk.client(server.baseUrl(), KEY);
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        Closeables.closeAll(OpenAiSdk.closing(client), server);
     }
 
     private static ResponseFormatJsonSchema format() {

@@ -1,6 +1,5 @@
 package dev.jllm.api.openai;
 
-import dev.jllm.api.json.StringOrListDeserializer;
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbTransient;
 import jakarta.json.bind.annotation.JsonbTypeDeserializer;

@@ -1,6 +1,5 @@
 package dev.jllm.api.openai;
 
-import dev.jllm.api.json.LenientStringDeserializer;
 import jakarta.json.bind.annotation.JsonbTypeDeserializer;
 
 /**

@@ -1,7 +1,5 @@
 package dev.jllm.api.openai;
 
-import dev.jllm.api.json.MessageContentDeserializer;
-import dev.jllm.api.json.MessageContentSerializer;
 import jakarta.json.bind.annotation.JsonbTypeDeserializer;
 import jakarta.json.bind.annotation.JsonbTypeSerializer;
 

@@ -1,7 +1,5 @@
 package dev.jllm.api.openai;
 
-import dev.jllm.api.json.ToolChoiceDeserializer;
-import dev.jllm.api.json.ToolChoiceSerializer;
 import jakarta.json.bind.annotation.JsonbTypeDeserializer;
 import jakarta.json.bind.annotation.JsonbTypeSerializer;
 

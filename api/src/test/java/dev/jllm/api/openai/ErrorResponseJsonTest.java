@@ -15,9 +15,10 @@ class ErrorResponseJsonTest {
         assertThat(r.error().type()).isEqualTo("invalid_request_error");
         assertThat(r.error().param()).isEqualTo("messages");
         assertThat(r.error().code()).isEqualTo("context_length_exceeded");
-        LlmException e = r.toException(400);
+        LlmException e = LlmException.fromErrorResponse(r, 400);
         assertThat(e.kind()).isEqualTo(Kind.CONTEXT_LENGTH_EXCEEDED);
         assertThat(e.httpStatus()).isEqualTo(400);
+        assertThat(e.param()).contains("messages");
         assertThat(e).hasMessageStartingWith("This model's maximum context length is 8192 tokens.");
     }
 
@@ -26,14 +27,14 @@ class ErrorResponseJsonTest {
         ErrorResponse r = Json.fromJson(Resources.read("error-numeric-code.json"), ErrorResponse.class);
         assertThat(r.error().code()).isEqualTo("404");
         assertThat(r.error().param()).isNull();
-        assertThat(r.toException(404).kind()).isEqualTo(Kind.NOT_FOUND);
+        assertThat(LlmException.fromErrorResponse(r, 404).kind()).isEqualTo(Kind.NOT_FOUND);
     }
 
     @Test
     void writesTheErrorOfAnException() {
-        String json = Json.toJson(ErrorResponse.of(new LlmException(Kind.RATE_LIMITED, "slow down")));
+        String json = Json.toJson(new LlmException(Kind.RATE_LIMITED, "slow down").toErrorResponse());
         assertThat(json).isEqualTo("{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_error\"}}");
-        String ctx = Json.toJson(ErrorResponse.of(new LlmException(Kind.CONTEXT_LENGTH_EXCEEDED, "too long")));
+        String ctx = Json.toJson(new LlmException(Kind.CONTEXT_LENGTH_EXCEEDED, "too long").toErrorResponse());
         assertThat(ctx).isEqualTo("{\"error\":{\"code\":\"context_length_exceeded\",\"message\":\"too long\","
                 + "\"type\":\"invalid_request_error\"}}");
     }
@@ -41,15 +42,15 @@ class ErrorResponseJsonTest {
     @Test
     void everyKindSurvivesTheTripThroughItsStatusAndCode() {
         for (Kind k : Kind.values()) {
-            LlmException e = ErrorResponse.of(new LlmException(k, "x")).toException(k.httpStatus());
+            LlmException e = LlmException.fromErrorResponse(new LlmException(k, "x").toErrorResponse(), k.httpStatus());
             assertThat(e.kind()).as(k.name()).isEqualTo(k);
         }
     }
 
     @Test
     void anEmptyMessageFallsBackToTheStatus() {
-        assertThat(new ErrorResponse(new ErrorBody("", null, null, null)).toException(503))
+        assertThat(LlmException.fromErrorResponse(new ErrorResponse(new ErrorBody("", null, null, null)), 503))
                 .hasMessage("HTTP 503").extracting(LlmException::kind).isEqualTo(Kind.UNAVAILABLE);
-        assertThat(new ErrorResponse(null).toException(500).kind()).isEqualTo(Kind.INTERNAL);
+        assertThat(LlmException.fromErrorResponse(new ErrorResponse(null), 500).kind()).isEqualTo(Kind.INTERNAL);
     }
 }

@@ -1,11 +1,8 @@
 package dev.jllm.langchain4j;
 
-import dev.jllm.api.ModelHandle;
 import dev.jllm.api.openai.ChatCompletion;
-import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 
 /**
@@ -19,12 +16,10 @@ import dev.langchain4j.model.chat.response.ChatResponse;
  * String answer = model.chat("Why is the sky blue?");
  * }</pre>
  */
-public final class JllmChatModel implements ChatModel {
-
-    private final ChatTarget target;
+public final class JllmChatModel extends TargetedChatModel implements ChatModel {
 
     private JllmChatModel(JllmModelBuilder<?> b) {
-        this.target = ChatTarget.of(b);
+        super(b);
     }
 
     public static Builder builder() {
@@ -36,21 +31,6 @@ public final class JllmChatModel implements ChatModel {
         ChatCompletion c = target.handle().service().chatCompletion(target.handle().instance(),
                 RequestMapping.toJllm(request, target.handle().model(), target.seed(), false));
         return ResponseMapping.toChatResponse(c);
-    }
-
-    @Override
-    public ChatRequestParameters defaultRequestParameters() {
-        return target.defaults();
-    }
-
-    @Override
-    public ModelProvider provider() {
-        return ModelProvider.OTHER;
-    }
-
-    /** Where requests go: the service, instance and model. */
-    public ModelHandle handle() {
-        return target.handle();
     }
 
     public static final class Builder extends JllmModelBuilder<Builder> {

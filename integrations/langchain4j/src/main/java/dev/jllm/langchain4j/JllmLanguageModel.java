@@ -4,20 +4,16 @@ import dev.jllm.api.LlmException;
 import dev.jllm.api.ModelHandle;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionRequest;
-import dev.jllm.api.openai.ChatMessage;
-import dev.jllm.api.openai.MessageContent;
+import dev.jllm.api.openai.CompletionRequest;
 import dev.langchain4j.model.language.LanguageModel;
 import dev.langchain4j.model.output.Response;
 
 /**
  * A LangChain4j {@link LanguageModel}: raw completion, the prompt continued as it is (no chat template), as
- * llama.cpp's completion and {@code /v1/completions} do. Needs an engine that takes raw prompts (the
- * {@code local} and {@code jlama} instance types); others refuse by name.
+ * llama.cpp's completion and {@code /v1/completions} do ({@code Llm.complete}). Instances that cannot continue a
+ * raw prompt refuse (NOT_SUPPORTED).
  */
 public final class JllmLanguageModel implements LanguageModel {
-
-    /** The role of the one message that carries a raw prompt to an engine (see the server's RawPrompt). */
-    private static final String RAW_ROLE = "raw";
 
     private final ModelHandle handle;
     private final JllmModelBuilder<?> settings;
@@ -36,18 +32,15 @@ public final class JllmLanguageModel implements LanguageModel {
         if (prompt == null) {
             throw LlmException.invalid("a prompt is required");
         }
-        if (!"true".equals(handle.service().info(handle.instance()).details().get("raw_prompt"))) {
-            throw LlmException.notSupported("instance '" + handle.instance() + "' does not take raw prompts");
-        }
         var p = settings.defaults(handle.model());
         ChatCompletionRequest.Builder b = ChatCompletionRequest.builder().model(handle.model())
-                .messages(new ChatMessage(RAW_ROLE, MessageContent.of(prompt), null, null, null, null))
                 .temperature(p.temperature()).topP(p.topP()).topK(p.topK())
                 .maxCompletionTokens(p.maxOutputTokens()).seed(settings.seed());
         if (p.stopSequences() != null && !p.stopSequences().isEmpty()) {
             b.stop(p.stopSequences());
         }
-        ChatCompletion c = handle.service().chatCompletion(handle.instance(), b.build());
+        // Llm.complete: an instance without raw completions refuses (NOT_SUPPORTED), never wraps it in a chat turn
+        ChatCompletion c = handle.service().complete(handle.instance(), CompletionRequest.of(prompt, b.build()));
         String finish = c.choices().isEmpty() ? null : c.choices().getFirst().finishReason();
         return Response.from(c.text(), ResponseMapping.tokenUsage(c.usage()), ResponseMapping.finishReason(finish));
     }

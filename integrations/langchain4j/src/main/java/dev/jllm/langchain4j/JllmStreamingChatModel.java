@@ -3,16 +3,13 @@ package dev.jllm.langchain4j;
 import dev.jllm.api.ChatCompletionAccumulator;
 import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.LlmException;
-import dev.jllm.api.ModelHandle;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChunkChoice;
 import dev.jllm.api.openai.ToolCall;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
-import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialResponse;
@@ -31,12 +28,10 @@ import java.util.Map;
  * response last. The handler's {@link StreamingHandle} cancels the generation in the engine (its slot is free
  * before the next decoding step). Each call streams on a virtual thread of its own.
  */
-public final class JllmStreamingChatModel implements StreamingChatModel {
-
-    private final ChatTarget target;
+public final class JllmStreamingChatModel extends TargetedChatModel implements StreamingChatModel {
 
     private JllmStreamingChatModel(JllmModelBuilder<?> b) {
-        this.target = ChatTarget.of(b);
+        super(b);
     }
 
     public static Builder builder() {
@@ -115,20 +110,6 @@ public final class JllmStreamingChatModel implements StreamingChatModel {
         } catch (RuntimeException e) {
             handler.onError(e);
         }
-    }
-
-    @Override
-    public ChatRequestParameters defaultRequestParameters() {
-        return target.defaults();
-    }
-
-    @Override
-    public ModelProvider provider() {
-        return ModelProvider.OTHER;
-    }
-
-    public ModelHandle handle() {
-        return target.handle();
     }
 
     /** The handler's way to stop the generation: closing the stream cancels it in the engine. */

@@ -4,13 +4,13 @@ import dev.jllm.api.LlmException;
 import dev.jllm.api.ProgressEvent;
 import dev.jllm.api.SharedModels;
 import dev.jllm.models.testing.TestData;
+import dev.jllm.langchain4j.testing.StreamedResponse;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.Response;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -90,25 +91,10 @@ class JllmLangChain4jTest {
         String whole = chat().chat("Once upon a time");
         JllmStreamingChatModel s = JllmStreamingChatModel.builder().model(model.toString()).threads(1)
                 .temperature(0.0).maxOutputTokens(24).build();
-        List<String> pieces = new CopyOnWriteArrayList<>();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-        s.chat("Once upon a time", new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(String partial) {
-                pieces.add(partial);
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                done.complete(response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        });
-        ChatResponse r = done.get(60, TimeUnit.SECONDS);
+        StreamedResponse streamed = new StreamedResponse();
+        s.chat("Once upon a time", streamed);
+        ChatResponse r = streamed.await(Duration.ofMinutes(1));
+        List<String> pieces = streamed.pieces();
         assertThat(pieces.size()).isGreaterThan(1);
         assertThat(String.join("", pieces)).isEqualTo(whole);
         assertThat(r.aiMessage().text()).isEqualTo(whole);
@@ -119,33 +105,22 @@ class JllmLangChain4jTest {
     void theStreamingHandleCancelsTheGeneration() throws Exception {
         JllmStreamingChatModel s = JllmStreamingChatModel.builder().model(model.toString()).threads(1)
                 .temperature(0.0).maxOutputTokens(200).build();
-        List<String> pieces = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> cancelled = new CompletableFuture<>();
-        CompletableFuture<ChatResponse> completed = new CompletableFuture<>();
-        s.chat("Once upon a time", new StreamingChatResponseHandler() {
+        StreamedResponse streamed = new StreamedResponse() {
             @Override
             public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
-                pieces.add(partial.text());
-                if (pieces.size() == 3) {
+                onPartialResponse(partial.text());
+                if (pieces().size() == 3) {
                     context.streamingHandle().cancel();
                     cancelled.complete(null);
                 }
             }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                completed.complete(response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                completed.completeExceptionally(error);
-            }
-        });
+        };
+        s.chat("Once upon a time", streamed);
         cancelled.get(60, TimeUnit.SECONDS);
         Thread.sleep(300);
-        assertThat(pieces).hasSize(3);
-        assertThat(completed).isNotDone();
+        assertThat(streamed.pieces()).hasSize(3);
+        assertThat(streamed.finished()).isFalse();
         String instance = s.handle().instance();
         assertThat(s.handle().service().info(instance).details().get("active_sequences")).isEqualTo("0");
     }

@@ -3,6 +3,7 @@ package dev.jllm.langchain4j;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LocalConfig;
 import dev.jllm.api.json.Json;
+import dev.jllm.langchain4j.testing.StreamedResponse;
 import dev.jllm.models.testing.TestData;
 import dev.jllm.providers.LlmServiceMain;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
@@ -19,7 +20,6 @@ import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCall;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,11 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -117,36 +115,12 @@ class JllmLangChain4jToolsTest {
     void aStreamedCallArrivesInPiecesThenWhole() throws Exception {
         JllmStreamingChatModel s = JllmStreamingChatModel.builder().service(service, "tools").modelName(model)
                 .maxOutputTokens(300).seed(7L).build();
-        List<PartialToolCall> partials = new CopyOnWriteArrayList<>();
-        List<CompleteToolCall> completes = new CopyOnWriteArrayList<>();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        StreamedResponse streamed = new StreamedResponse();
         s.chat(ChatRequest.builder().messages(UserMessage.from("Weather in Paris?")).toolSpecifications(WEATHER)
-                .toolChoice(ToolChoice.REQUIRED).build(), new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(String partial) {
-            }
-
-            @Override
-            public void onPartialToolCall(PartialToolCall p) {
-                partials.add(p);
-            }
-
-            @Override
-            public void onCompleteToolCall(CompleteToolCall c) {
-                completes.add(c);
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                done.complete(response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        });
-        ChatResponse r = done.get(120, TimeUnit.SECONDS);
+                .toolChoice(ToolChoice.REQUIRED).build(), streamed);
+        ChatResponse r = streamed.await(Duration.ofMinutes(2));
+        List<PartialToolCall> partials = streamed.partialToolCalls();
+        List<CompleteToolCall> completes = streamed.completeToolCalls();
         assertThat(partials).isNotEmpty();
         assertThat(partials.getFirst().name()).isEqualTo("get_weather");
         assertThat(completes).hasSize(1);

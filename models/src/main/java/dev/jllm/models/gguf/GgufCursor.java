@@ -18,8 +18,6 @@ final class GgufCursor {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** No single string in a sane model comes near this; it keeps a hostile length from allocating gigabytes. */
     static final long MAX_STRING_BYTES = 64L << 20;
@@ -56,44 +54,36 @@ final class GgufCursor {
         }
     }
 
+    /** Moves past {@code n} bytes (all of which must be there) and returns where they start. */
+    private long take(int n, String what) {
+        need(n, what);
+        long at = pos;
+        pos += n;
+        return at;
+    }
+
     int u8(String what) {
-        need(1, what);
-        return Byte.toUnsignedInt(bytes.get(ValueLayout.JAVA_BYTE, pos++));
+        return Byte.toUnsignedInt(bytes.get(ValueLayout.JAVA_BYTE, take(1, what)));
     }
 
     short u16(String what) {
-        need(2, what);
-        short v = bytes.get(U16, pos);
-        pos += 2;
-        return v;
+        return bytes.get(U16, take(2, what));
     }
 
     int u32(String what) {
-        need(4, what);
-        int v = bytes.get(U32, pos);
-        pos += 4;
-        return v;
+        return bytes.get(U32, take(4, what));
     }
 
     long u64(String what) {
-        need(8, what);
-        long v = bytes.get(U64, pos);
-        pos += 8;
-        return v;
+        return bytes.get(U64, take(8, what));
     }
 
     float f32(String what) {
-        need(4, what);
-        float v = bytes.get(F32, pos);
-        pos += 4;
-        return v;
+        return Float.intBitsToFloat(u32(what)); // the same bits: NaN payloads survive
     }
 
     double f64(String what) {
-        need(8, what);
-        double v = bytes.get(F64, pos);
-        pos += 8;
-        return v;
+        return Double.longBitsToDouble(u64(what));
     }
 
     /** A count of items each at least {@code minItemBytes} long: checked against the bytes left in the file. */

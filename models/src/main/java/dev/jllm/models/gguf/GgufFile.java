@@ -1,13 +1,12 @@
 package dev.jllm.models.gguf;
 
+import dev.jllm.models.MappedFile;
 import dev.jllm.models.ModelFormatException;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,15 +61,7 @@ public final class GgufFile implements AutoCloseable {
 
     /** Maps and parses a GGUF file; a malformed file gives a {@link ModelFormatException} naming the problem. */
     public static GgufFile open(Path file) throws IOException {
-        Arena arena = Arena.ofShared();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            MemorySegment mapping = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            GgufFile g = parse(file, arena, mapping);
-            return g;
-        } catch (IOException | RuntimeException | Error e) {
-            arena.close();
-            throw e;
-        }
+        return MappedFile.open(file, GgufFile::parse);
     }
 
     private static GgufFile parse(Path file, Arena arena, MemorySegment mapping) {
@@ -358,9 +349,7 @@ public final class GgufFile implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (arena.scope().isAlive()) {
-            arena.close();
-        }
+        MappedFile.release(arena);
     }
 
     @Override

@@ -171,7 +171,8 @@ final class FileDownloader {
         private final BooleanSupplier cancelled;
         private final ContentDigest digest;
         private final String what;
-        private long offset;
+        /** Written by the reading thread, read by the watchdog. */
+        private volatile long offset;
         private String commit;
         /** SHA-256 from the response headers, used when the listing gave no checksum. */
         private String headerSha256;
@@ -180,6 +181,10 @@ final class FileDownloader {
         private volatile InputStream current;
         private volatile long lastActivityNanos;
         private volatile boolean stalled;
+        /** Set by the watchdog when the download stayed below the minimum rate for its window. */
+        private volatile boolean tooSlow;
+        private volatile long windowStartNanos;
+        private volatile long windowStartOffset;
 
         Transfer(String repo, String revision, RepoFile file, RandomAccessFile raf, LongConsumer progress,
                  BooleanSupplier cancelled) {
@@ -256,6 +261,14 @@ final class FileDownloader {
                     throw cancelled();
                 }
                 checkCancelled();
+                if (tooSlow) {
+                    // A timeout, not a dropped connection: retrying would only crawl on (every slow attempt makes
+                    // some progress, so the retry count would never run out).
+                    MinRate min = hub.config().minRate();
+                    throw new HubException(HubException.Reason.NETWORK, what + ": timed out, slower than "
+                            + min.describe() + "; " + offset + " of " + file.size() + " bytes are kept: run the pull"
+                            + " again to resume (JLLM_PULL_MIN_RATE sets the minimum, 0 for none)", failure);
+                }
                 if (stalled) {
                     stalled = false;
                     failure = new IOException("no data for " + hub.config().stallTimeout().toSeconds() + " s");
@@ -311,6 +324,8 @@ final class FileDownloader {
         }
 
         private void copy(InputStream in) throws IOException {
+            windowStartOffset = offset;
+            windowStartNanos = System.nanoTime();
             current = in;
             byte[] buf = new byte[BUFFER];
             raf.seek(offset);
@@ -402,23 +417,40 @@ final class FileDownloader {
          */
         private void watch() {
             long stallNanos = hub.config().stallTimeout().toNanos();
-            long tick = Math.max(10, hub.config().stallTimeout().toMillis() / 4);
+            MinRate min = hub.config().minRate();
+            long tick = Math.max(10, Math.min(hub.config().stallTimeout().toMillis(), min.window().toMillis()) / 4);
             try {
                 while (true) {
                     Thread.sleep(tick);
                     InputStream in = current;
-                    if (in != null && System.nanoTime() - lastActivityNanos > stallNanos) {
+                    if (in == null) {
+                        continue;
+                    }
+                    long now = System.nanoTime();
+                    if (now - lastActivityNanos > stallNanos) {
                         stalled = true;
-                        lastActivityNanos = System.nanoTime();
-                        try {
-                            in.close();
-                        } catch (IOException ignored) {
-                            // closing is all we want; the reader sees the failure
+                        lastActivityNanos = now;
+                        close(in);
+                    } else if (now - windowStartNanos >= min.window().toNanos()) {
+                        // One window at a time: a download is judged by what it received over the last one.
+                        if (min.tooSlow(offset - windowStartOffset, now - windowStartNanos)) {
+                            tooSlow = true;
+                            close(in);
                         }
+                        windowStartOffset = offset;
+                        windowStartNanos = now;
                     }
                 }
             } catch (InterruptedException e) {
                 // the transfer ended
+            }
+        }
+
+        private static void close(InputStream in) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // closing is all we want; the reader sees the failure
             }
         }
     }

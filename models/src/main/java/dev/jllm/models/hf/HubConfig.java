@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param maxAttempts    consecutive failed attempts (without progress) before a download gives up
  * @param initialBackoff pause after the first failure, doubled after each further one up to {@code maxBackoff}
  * @param maxBackoff     longest pause between attempts
+ * @param minRate        a download slower than this for its window is a timeout ({@code JLLM_PULL_MIN_RATE})
  */
 public record HubConfig(URI endpoint, String token, Duration connectTimeout, Duration stallTimeout, int maxAttempts,
-                        Duration initialBackoff, Duration maxBackoff) {
+                        Duration initialBackoff, Duration maxBackoff, MinRate minRate) {
 
     public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
 
@@ -43,15 +44,22 @@ public record HubConfig(URI endpoint, String token, Duration connectTimeout, Dur
         Objects.requireNonNull(stallTimeout, "stallTimeout");
         Objects.requireNonNull(initialBackoff, "initialBackoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
+        Objects.requireNonNull(minRate, "minRate");
     }
 
-    /** Defaults for {@code endpoint}: 30 s to connect, 60 s stall limit, 6 attempts, backoff 1 s doubling to 30 s. */
+    /**
+     * Defaults for {@code endpoint}: 30 s to connect, 60 s stall limit, 6 attempts, backoff 1 s doubling to 30 s,
+     * at least 1 KiB/s over any minute.
+     */
     public static HubConfig of(URI endpoint, String token) {
         return new HubConfig(endpoint, token, Duration.ofSeconds(30), Duration.ofSeconds(60), 6,
-                Duration.ofSeconds(1), Duration.ofSeconds(30));
+                Duration.ofSeconds(1), Duration.ofSeconds(30), MinRate.DEFAULT);
     }
 
-    /** Reads {@code HF_ENDPOINT} and {@code HF_TOKEN} (or the older {@code HUGGING_FACE_HUB_TOKEN}). */
+    /**
+     * Reads {@code HF_ENDPOINT} and {@code HF_TOKEN} (or the older {@code HUGGING_FACE_HUB_TOKEN}), and
+     * {@code JLLM_PULL_MIN_RATE}.
+     */
     public static HubConfig fromEnvironment() {
         return fromEnvironment(System.getenv());
     }
@@ -68,20 +76,28 @@ public record HubConfig(URI endpoint, String token, Duration connectTimeout, Dur
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("HF_ENDPOINT is not a URL: '" + redact(endpoint) + "'");
         }
-        return of(uri, token);
+        String minRate = env.get("JLLM_PULL_MIN_RATE");
+        HubConfig c = of(uri, token);
+        return minRate == null || minRate.isBlank() ? c : c.withMinRate(MinRate.parse(minRate));
     }
 
     public HubConfig withToken(String newToken) {
         return new HubConfig(endpoint, newToken, connectTimeout, stallTimeout, maxAttempts, initialBackoff,
-                maxBackoff);
+                maxBackoff, minRate);
     }
 
     public HubConfig withRetries(int attempts, Duration initial, Duration max) {
-        return new HubConfig(endpoint, token, connectTimeout, stallTimeout, attempts, initial, max);
+        return new HubConfig(endpoint, token, connectTimeout, stallTimeout, attempts, initial, max, minRate);
     }
 
     public HubConfig withStallTimeout(Duration stall) {
-        return new HubConfig(endpoint, token, connectTimeout, stall, maxAttempts, initialBackoff, maxBackoff);
+        return new HubConfig(endpoint, token, connectTimeout, stall, maxAttempts, initialBackoff, maxBackoff,
+                minRate);
+    }
+
+    public HubConfig withMinRate(MinRate rate) {
+        return new HubConfig(endpoint, token, connectTimeout, stallTimeout, maxAttempts, initialBackoff, maxBackoff,
+                rate);
     }
 
     /** The pause before attempt {@code failures + 1}, after {@code failures} consecutive failures. */

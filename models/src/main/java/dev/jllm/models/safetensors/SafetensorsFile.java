@@ -1,5 +1,6 @@
 package dev.jllm.models.safetensors;
 
+import dev.jllm.models.MappedFile;
 import dev.jllm.models.ModelFormatException;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -15,12 +16,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -63,14 +62,7 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /** Maps and validates a safetensors file; a malformed one gives a {@link ModelFormatException}. */
     public static SafetensorsFile open(Path file) throws IOException {
-        Arena arena = Arena.ofShared();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            MemorySegment mapping = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            return parse(file, arena, mapping);
-        } catch (IOException | RuntimeException | Error e) {
-            arena.close();
-            throw e;
-        }
+        return MappedFile.open(file, SafetensorsFile::parse);
     }
 
     private static SafetensorsFile parse(Path file, Arena arena, MemorySegment mapping) {
@@ -240,9 +232,7 @@ public final class SafetensorsFile implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (arena.scope().isAlive()) {
-            arena.close();
-        }
+        MappedFile.release(arena);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.jllm.models.store;
 
+import dev.jllm.api.AtomicFiles;
 import dev.jllm.models.hf.ModelFormat;
 import dev.jllm.models.hf.RepoFile;
 import jakarta.json.Json;
@@ -15,11 +16,9 @@ import jakarta.json.stream.JsonGenerator;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -58,22 +57,12 @@ final class ManifestJson {
         putIfSet(b, "commit", m.commit());
         putIfSet(b, "quantization", m.quantization());
         putIfSet(b, "architecture", m.architecture());
-        // A unique temporary name: concurrent pulls of one model each write theirs, the last rename wins.
-        Path tmp = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp);
-                 JsonWriter w = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true))
-                         .createWriter(out)) {
-                w.writeObject(b.build());
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+        // Concurrent pulls of one model each write a whole manifest; the last one wins.
+        StringWriter text = new StringWriter();
+        try (JsonWriter w = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true)).createWriter(text)) {
+            w.writeObject(b.build());
         }
+        AtomicFiles.replace(file, text.toString(), false);
     }
 
     private static void putIfSet(JsonObjectBuilder b, String key, String value) {

@@ -1,5 +1,6 @@
 package dev.jllm.models.store;
 
+import dev.jllm.api.JllmHome;
 import dev.jllm.models.hf.CancelToken;
 import dev.jllm.models.hf.HubClient;
 import dev.jllm.models.hf.HubConfig;
@@ -34,7 +35,7 @@ public final class ModelStore implements ModelResolver {
     private final PullOperation puller;
 
     /**
-     * @param root     the models directory (usually {@code JllmHome.models(JllmHome.resolve())})
+     * @param root     the models directory (usually {@code JllmHome.resolve().models()})
      * @param hub      the Hub client pulls go through
      * @param isLoaded tells whether a model (by canonical name) is loaded; such a model is only removed when
      *                 forced
@@ -54,7 +55,7 @@ public final class ModelStore implements ModelResolver {
 
     /** The store under {@code JLLM_HOME} talking to the Hub that {@code HF_ENDPOINT} / {@code HF_TOKEN} name. */
     public static ModelStore openDefault() {
-        return new ModelStore(JllmHome.models(JllmHome.resolve()), new HubClient(HubConfig.fromEnvironment()),
+        return new ModelStore(JllmHome.resolve().models(), new HubClient(HubConfig.fromEnvironment()),
                 name -> false);
     }
 
@@ -70,6 +71,64 @@ public final class ModelStore implements ModelResolver {
         }
         out.sort(Comparator.comparing(StoredModel::name, String.CASE_INSENSITIVE_ORDER));
         return out;
+    }
+
+    /** Pulls that stopped before their model was complete (resumable with a pull, removable), by name. */
+    public List<PartialPull> partials() {
+        List<PartialPull> out = new ArrayList<>();
+        for (Path dir : layout.partialDirs()) {
+            out.add(partial(dir));
+        }
+        out.sort(Comparator.comparing(PartialPull::name, String.CASE_INSENSITIVE_ORDER));
+        return out;
+    }
+
+    /**
+     * Deletes what a stopped pull left in the store: its verified files and {@code .part} downloads.
+     *
+     * @param ref the name {@link #partials()} gives it, or any reference to that repo and tag (a reference without
+     *            a tag names the repo's only partial pull)
+     * @return what was removed; empty when {@code ref} names no partial pull
+     */
+    public Optional<PartialPull> removePartial(String ref) {
+        ModelReference.Hub h;
+        try {
+            if (!(ModelReference.parse(ref == null ? "" : ref.strip()) instanceof ModelReference.Hub hub)) {
+                return Optional.empty();
+            }
+            h = hub;
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        List<PartialPull> hits = partials().stream().filter(p -> {
+            Path rel = layout.root().relativize(p.directory()); // hf.co/OWNER/REPO/TAG
+            return (rel.getName(1) + "/" + rel.getName(2)).equalsIgnoreCase(h.repo())
+                    && (h.tag() == null || rel.getName(3).toString().equalsIgnoreCase(h.tag()));
+        }).toList();
+        if (hits.size() != 1) {
+            return Optional.empty();
+        }
+        deleteModelDir(hits.getFirst().directory());
+        return Optional.of(hits.getFirst());
+    }
+
+    private PartialPull partial(Path dir) {
+        Path rel = layout.root().relativize(dir);
+        String name = StoreLayout.HUB_DIR + "/" + rel.getName(1) + "/" + rel.getName(2) + ":" + rel.getName(3);
+        long total = -1;
+        long onDisk = 0;
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                if (f.getFileName().toString().equals(PartialPull.MARKER)) {
+                    total = Long.parseLong(Files.readString(f).strip());
+                } else {
+                    onDisk += Files.size(f);
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // what cannot be read counts as nothing downloaded; the pull still resumes or the rm still removes it
+        }
+        return new PartialPull(name, dir, onDisk, total);
     }
 
     /**
@@ -141,13 +200,17 @@ public final class ModelStore implements ModelResolver {
         if (!force && isLoaded.test(m.name())) {
             throw new ModelStoreException(m.name() + " is loaded; unload it first, or force the removal");
         }
-        Path dir = layout.inside(m.directory());
+        deleteModelDir(m.directory());
+        return m;
+    }
+
+    private void deleteModelDir(Path modelDir) {
+        Path dir = layout.inside(modelDir);
         if (layout.root().relativize(dir).getNameCount() != StoreLayout.MODEL_DEPTH) {
             throw new ModelStoreException("refusing to remove " + dir + ": not a model directory of the store");
         }
         PullOperation.deleteTree(dir);
         layout.pruneEmptyParents(dir.getParent());
-        return m;
     }
 
     private StoredModel findForRemoval(String ref) {

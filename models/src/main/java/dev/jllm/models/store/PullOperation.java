@@ -74,6 +74,9 @@ final class PullOperation {
         meter.resolved(name, sel.size(), present);
         checkDiskSpace(name, dir, missing);
 
+        if (previous == null && !missing.isEmpty()) {
+            markPartial(dir, sel.size());
+        }
         String commit = previous == null ? null : previous.commit();
         for (RepoFile f : missing) {
             checkCancelled(cancel, name);
@@ -106,11 +109,29 @@ final class PullOperation {
             throw new UncheckedIOException("cannot write the manifest of " + name + " in " + dir + ": "
                     + e.getMessage(), e);
         }
+        try {
+            Files.deleteIfExists(dir.resolve(PartialPull.MARKER));
+        } catch (IOException e) {
+            // a leftover marker is ignored beside a manifest
+        }
         if (previous != null) {
             deleteDropped(dir, previous, manifest);
         }
         meter.stage(PullStage.DONE);
         return new StoredModel(dir, manifest);
+    }
+
+    /**
+     * Records the model's size in a directory a first pull downloads into, so that a pull that stops midway is
+     * listed as partial with how far it got ({@link PartialPull}).
+     */
+    private static void markPartial(Path dir, long totalBytes) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(PartialPull.MARKER), Long.toString(totalBytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write in " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private enum FileState { CURRENT, MISSING, OUTDATED }

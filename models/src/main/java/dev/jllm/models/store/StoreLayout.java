@@ -57,11 +57,20 @@ final class StoreLayout {
 
     /** Every model directory in the store. */
     List<Path> allModelDirs() {
+        return tagDirs(true);
+    }
+
+    /** Model directories without a manifest: pulls that stopped before their model was complete. */
+    List<Path> partialDirs() {
+        return tagDirs(false);
+    }
+
+    private List<Path> tagDirs(boolean withManifest) {
         List<Path> out = new ArrayList<>();
         for (Path owner : subdirs(root.resolve(HUB_DIR))) {
             for (Path repo : subdirs(owner)) {
                 for (Path tag : subdirs(repo)) {
-                    if (hasManifest(tag)) {
+                    if (hasManifest(tag) == withManifest) {
                         out.add(tag);
                     }
                 }

@@ -29,10 +29,7 @@ class GgufCorruptionTest {
     void truncationAnywhereIsAClearError() throws Exception {
         Path src = TestData.require("stories260K/stories260K.gguf");
         byte[] whole = Files.readAllBytes(src);
-        long dataOffset;
-        try (GgufFile g = GgufFile.open(src)) {
-            dataOffset = g.dataOffset();
-        }
+        long dataOffset = dataOffset(src);
         Path f = dir.resolve("t.gguf");
         int checked = 0;
         Random rnd = new Random(1);
@@ -52,10 +49,7 @@ class GgufCorruptionTest {
     void flippedBytesNeverCrashOrEscapeTheFile() throws Exception {
         Path src = TestData.require("stories260K/stories260K.gguf");
         byte[] whole = Files.readAllBytes(src);
-        long dataOffset;
-        try (GgufFile g = GgufFile.open(src)) {
-            dataOffset = g.dataOffset();
-        }
+        long dataOffset = dataOffset(src);
         Random rnd = new Random(7);
         Path f = dir.resolve("flip.gguf");
         int failed = 0;
@@ -175,5 +169,11 @@ class GgufCorruptionTest {
             b.writeBytes(p);
         }
         return b.toByteArray();
+    }
+
+    private static long dataOffset(Path gguf) throws java.io.IOException {
+        try (GgufFile g = GgufFile.open(gguf)) {
+            return g.dataOffset();
+        }
     }
 }

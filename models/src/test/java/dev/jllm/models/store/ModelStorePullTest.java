@@ -3,6 +3,8 @@ package dev.jllm.models.store;
 import dev.jllm.models.hf.CancelToken;
 import dev.jllm.models.hf.DownloadCancelledException;
 import dev.jllm.models.hf.HubException;
+import dev.jllm.models.hf.MinRate;
+import dev.jllm.models.hf.HubClient;
 import dev.jllm.models.hf.ModelFormat;
 import dev.jllm.models.testing.FakeHub;
 import dev.jllm.models.testing.TestModels;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -449,5 +452,52 @@ class ModelStorePullTest {
         StoredModel m = store.pull(REPO + ":Q8_0", PullListener.NONE);
         assertThat(Files.readAllBytes(m.primaryPath())).isEqualTo(q8);
         assertThat(hub.ranges(Q8).getLast()).isEqualTo("bytes=" + kept + "-");
+    }
+    @Test
+    void aDownloadBelowTheMinimumRateTimesOutAndKeepsAResumablePart() throws Exception {
+        hub.throttle(4 << 10, 50); // about 80 KiB/s
+        ModelStore store = new ModelStore(root, new HubClient(StoreFixture.config(hub, null)
+                .withMinRate(new MinRate(512 << 10, Duration.ofSeconds(1)))), name -> false);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> store.pull(REPO + ":Q8_0", PullListener.NONE))
+                .isInstanceOfSatisfying(HubException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(HubException.Reason.NETWORK);
+                    assertThat(e.getMessage()).contains("timed out, slower than 512 KiB/s for 1 s")
+                            .contains("run the pull again to resume").doesNotContain("\n");
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        assertThat(hub.contentRequests(Q8)).as("a timeout is not retried").isEqualTo(1);
+        Path part = root.resolve("hf.co/acme/Tiny-GGUF/Q8_0/" + Q8 + ".part");
+        long kept = Files.size(part);
+        assertThat(kept).isBetween(1L, (long) q8.length - 1);
+
+        // Not a model yet, but listed as what it is, with how far it got.
+        assertThat(store.list()).isEmpty();
+        assertThat(store.partials()).singleElement().satisfies(p -> {
+            assertThat(p.name()).isEqualTo("hf.co/acme/Tiny-GGUF:Q8_0");
+            assertThat(p.bytesOnDisk()).isEqualTo(kept);
+            assertThat(p.totalBytes()).isEqualTo(q8.length);
+            assertThat(p.describe()).isEqualTo("partial, " + kept * 100 / q8.length
+                    + "% — resume with jllm pull hf.co/acme/Tiny-GGUF:Q8_0");
+        });
+
+        hub.throttle(0, 0);
+        StoredModel m = store.pull(REPO + ":Q8_0", PullListener.NONE);
+        assertThat(Files.readAllBytes(m.primaryPath())).isEqualTo(q8);
+        assertThat(hub.ranges(Q8).getLast()).isEqualTo("bytes=" + kept + "-");
+        assertThat(store.partials()).isEmpty();
+        assertThat(filesUnder(root)).noneMatch(f -> f.endsWith(PartialPull.MARKER));
+    }
+
+    @Test
+    void whatAFailedPullLeftIsRemovableByName() throws Exception {
+        hub.repo(REPO).dropAt(Q4, 300_000, 100);
+        ModelStore store = store(root, hub);
+        assertThatThrownBy(() -> store.pull(REPO, PullListener.NONE)).isInstanceOf(HubException.class);
+        assertThat(store.partials()).extracting(PartialPull::name).containsExactly("hf.co/acme/Tiny-GGUF:Q4_K_M");
+        assertThat(store.removePartial("acme/tiny-gguf:Q8_0")).as("another tag").isEmpty();
+        assertThat(store.removePartial("hf.co/acme/Tiny-GGUF:Q4_K_M")).isPresent();
+        assertThat(store.partials()).isEmpty();
+        assertThat(filesUnder(root)).isEmpty();
     }
 }

@@ -9,29 +9,16 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The store's small pieces: home resolution, manifest round trip and hardening, progress arithmetic. */
+/** The store's small pieces: manifest round trip and hardening, progress arithmetic. */
 class SmallPartsTest {
 
     @TempDir
     Path dir;
-
-    @Test
-    void homeIsEnvThenPropertyThenUserHome() {
-        Properties props = new Properties();
-        props.setProperty("user.home", "/home/u");
-        assertThat(JllmHome.resolve(Map.of(), props)).isEqualTo(Path.of("/home/u/.jllm"));
-        props.setProperty("jllm.home", "/opt/jllm");
-        assertThat(JllmHome.resolve(Map.of(), props)).isEqualTo(Path.of("/opt/jllm"));
-        assertThat(JllmHome.resolve(Map.of("JLLM_HOME", "/data/j"), props)).isEqualTo(Path.of("/data/j"));
-        assertThat(JllmHome.models(Path.of("/data/j"))).isEqualTo(Path.of("/data/j/models"));
-    }
 
     @Test
     void manifestRoundTrips() throws Exception {

@@ -129,7 +129,8 @@ public final class HttpErrors {
         return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
     }
 
-    private static String text(JsonValue v) {
+    /** A member's text when it is a string or a number (error codes come as either), else null. */
+    public static String text(JsonValue v) {
         if (v instanceof JsonString s) {
             return s.getString();
         }

@@ -6,16 +6,17 @@ import java.util.regex.Pattern;
 
 /**
  * Memory sizes as users write them: {@code 1073741824}, {@code 512m}, {@code 512MB}, {@code 2g}, {@code 2GiB},
- * {@code 1.5g}. Suffixes are binary (k = 1024), case-insensitive, with an optional {@code b}/{@code ib}.
+ * {@code 1.5g}. Suffixes are binary (k = 1024), case-insensitive, with an optional {@code b}/{@code ib}. The local
+ * engine's {@code kv_memory} and the server's {@code --memory-budget} are read with it.
  */
-final class ByteSize {
+public final class ByteSize {
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(i?b)?");
 
     private ByteSize() {
     }
 
     /** @throws IllegalArgumentException naming what is wrong, for anything else or a size of 0 */
-    static long parse(String text) {
+    public static long parse(String text) {
         String s = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         Matcher m = SIZE.matcher(s);
         if (!m.matches()) {

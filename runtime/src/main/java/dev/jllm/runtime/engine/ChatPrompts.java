@@ -5,11 +5,11 @@ import dev.jllm.api.json.Json;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.ContentPart;
 import dev.jllm.api.openai.MessageContent;
-import dev.jllm.runtime.chat.ChatTemplate;
-import dev.jllm.runtime.chat.ChatTemplateException;
-import dev.jllm.runtime.chat.Message;
-import dev.jllm.runtime.chat.Tool;
-import dev.jllm.runtime.chat.ToolCall;
+import dev.jllm.template.ChatTemplate;
+import dev.jllm.template.ChatTemplateException;
+import dev.jllm.template.Message;
+import dev.jllm.template.Tool;
+import dev.jllm.template.ToolCall;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,13 +41,15 @@ final class ChatPrompts {
         try {
             return template.render(converted, toolList, true, extra);
         } catch (ChatTemplateException e) {
-            throw LlmException.invalid("the model's chat template rejected the conversation: " + e.getMessage());
+            // over budget: the template (not the client) is at fault, but only for this input, so the request fails
+            throw LlmException.invalid((e.overBudget() ? "the model's chat template cannot render this conversation: "
+                    : "the model's chat template rejected the conversation: ") + e.getMessage());
         }
     }
 
     private static Message convert(ChatMessage m, int index) {
         String content = null;
-        List<dev.jllm.runtime.chat.ContentPart> parts = null;
+        List<dev.jllm.template.ContentPart> parts = null;
         switch (m.content()) {
             case null -> { }
             case MessageContent.Text t -> content = t.text();
@@ -58,7 +60,7 @@ final class ChatPrompts {
                         throw new LlmException(LlmException.Kind.INVALID_REQUEST, "messages[" + index + "].content: parts of type '"
                                 + part.type() + "' are not supported by local models (text only)");
                     }
-                    parts.add(dev.jllm.runtime.chat.ContentPart.text(part.text() == null ? "" : part.text()));
+                    parts.add(dev.jllm.template.ContentPart.text(part.text() == null ? "" : part.text()));
                 }
             }
         }

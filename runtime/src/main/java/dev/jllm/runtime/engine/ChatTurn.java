@@ -2,7 +2,7 @@ package dev.jllm.runtime.engine;
 
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ToolChoice;
-import dev.jllm.runtime.chat.ChatTemplate;
+import dev.jllm.template.ChatTemplate;
 import dev.jllm.runtime.chat.tools.AssistantOutputParser;
 import dev.jllm.runtime.chat.tools.ThinkingSplitter;
 import dev.jllm.runtime.chat.tools.ToolCallFormat;

@@ -4,7 +4,7 @@ import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmException.LoadFailure;
 import dev.jllm.models.ModelFormatException;
 import dev.jllm.models.UnsupportedModelException;
-import dev.jllm.runtime.chat.ChatTemplateException;
+import dev.jllm.template.ChatTemplateException;
 
 /**
  * Turns what went wrong while making a model ready into a {@link LlmException.Origin#MODEL_LOAD} failure with

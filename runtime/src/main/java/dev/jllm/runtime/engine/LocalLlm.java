@@ -3,7 +3,7 @@ package dev.jllm.runtime.engine;
 import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmInfo;
-import dev.jllm.api.Llm;
+import dev.jllm.api.EngineLlm;
 import dev.jllm.api.LocalConfig;
 import dev.jllm.api.ProgressEvent;
 import dev.jllm.api.ProgressListener;
@@ -23,13 +23,12 @@ import dev.jllm.api.openai.TokenLogprob;
 import dev.jllm.api.openai.TopLogprob;
 import dev.jllm.api.openai.Usage;
 import dev.jllm.models.ModelFormatException;
-import dev.jllm.runtime.chat.ChatTemplateException;
+import dev.jllm.template.ChatTemplateException;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.hf.HfModelDirectory;
-import dev.jllm.models.hf.HubException;
 import dev.jllm.models.store.ModelResolver;
 import dev.jllm.models.store.ModelStore;
-import dev.jllm.models.store.ModelStoreException;
+import dev.jllm.models.store.ServePulls;
 import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.runtime.sampling.Logprobs;
 import dev.jllm.runtime.chat.tools.AssistantOutputParser;
@@ -48,8 +47,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -58,24 +55,18 @@ import java.util.concurrent.Executors;
  * {@link #serve} (pulling them into the store first when needed) or on first use when a request names a model
  * that is a file or already in the store.
  */
-public final class LocalLlm implements Llm {
+public final class LocalLlm extends EngineLlm<LocalConfig, LocalLlm.Prepared> {
     /** Option {@value #QUANTIZE}: q8_0 or q4_0 quantizes float weights at load time. */
     public static final String QUANTIZE = LocalSettings.QUANTIZE;
 
     private static final System.Logger LOG = System.getLogger(LocalLlm.class.getName());
 
-    /** The role of the single message of a raw-prompt request. */
-    public static final String RAW_ROLE = "raw";
 
-    private final String name;
-    private final LocalConfig config;
     private final LocalSettings settings;
     private final ModelResolver resolver;
     private final LoadedModels loaded = new LoadedModels();
     private final ExecutorService generations = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("jllm-generate-", 0).factory());
-    private final long created = System.currentTimeMillis() / 1000;
-    private volatile boolean closed;
     private final GgmlType quantize;
     /** The chat template given for this instance's models ({@value LocalSettings#CHAT_TEMPLATE_FILE}), or null. */
     private final String chatTemplate;
@@ -86,8 +77,7 @@ public final class LocalLlm implements Llm {
 
     /** With an explicit resolver (tests); null uses the default model store under JLLM_HOME. */
     public LocalLlm(String name, LocalConfig config, ModelResolver resolver) {
-        this.name = name;
-        this.config = config;
+        super(name, config);
         this.settings = LocalSettings.of(config);
         this.resolver = resolver;
         try {
@@ -111,16 +101,6 @@ public final class LocalLlm implements Llm {
         } catch (java.io.IOException | RuntimeException e) {
             throw LlmException.invalid("cannot read the chat template file " + file + ": " + e.getMessage());
         }
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public LocalConfig config() {
-        return config;
     }
 
     @Override
@@ -211,28 +191,7 @@ public final class LocalLlm implements Llm {
             throw LlmException.modelLoad(LlmException.LoadFailure.MODEL_NOT_FOUND, LlmException.Kind.INVALID_REQUEST,
                     "model file " + model + " does not exist", null);
         }
-        try {
-            Path resolved = store().resolveOrPull(model, pp -> progress.onProgress(new ProgressEvent(
-                    "downloading", pp.file() == null ? pp.stage().name().toLowerCase(java.util.Locale.ROOT) : pp.file(),
-                    pp.bytesDone(), Math.max(pp.bytesTotal(), pp.bytesDone()),
-                    pp.bytesTotal() > 0 ? Math.min(100.0, 100.0 * pp.bytesDone() / pp.bytesTotal()) : -1)));
-            return resolved;
-        } catch (HubException e) {
-            LlmException.Kind kind = switch (e.reason()) {
-                case NOT_FOUND, NO_MATCH -> LlmException.Kind.NOT_FOUND;
-                case ACCESS_DENIED -> LlmException.Kind.PERMISSION;
-                case NETWORK -> LlmException.Kind.UNAVAILABLE;
-                case DISK_SPACE -> LlmException.Kind.UNAVAILABLE;
-                default -> LlmException.Kind.UPSTREAM;
-            };
-            throw new LlmException(kind, e.getMessage(), e);
-        } catch (ModelStoreException e) {
-            throw new LlmException(LlmException.Kind.INVALID_REQUEST, e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new LlmException(LlmException.Kind.NOT_FOUND, "model '" + model + "' not found: " + e.getMessage(), e);
-        } catch (CancellationException e) {
-            throw new LlmException(LlmException.Kind.CANCELLED, "serve of " + model + " was cancelled", e);
-        }
+        return ServePulls.resolveOrPull(store(), model, model, progress);
     }
 
     private ModelResolver store() {
@@ -265,11 +224,7 @@ public final class LocalLlm implements Llm {
             throw LlmException.notFound("model '" + model + "' is not in the model store");
         }
         loaded.remove(model);
-        try {
-            ms.remove(model, true);
-        } catch (ModelStoreException e) {
-            throw LlmException.notFound(e.getMessage());
-        }
+        ServePulls.delete(ms, model);
     }
 
     @Override
@@ -287,6 +242,7 @@ public final class LocalLlm implements Llm {
         details.put("max_queue", Integer.toString(settings.effectiveQueue()));
         details.put("batch_size", Integer.toString(settings.batchSize()));
         details.put("kv_memory", Long.toString(settings.effectiveKvMemory()));
+        details.put("kv_type", settings.kvType().id());
         // live load, summed over the loaded models' schedulers
         int active = 0;
         int waiting = 0;
@@ -294,7 +250,7 @@ public final class LocalLlm implements Llm {
         long kvUsed = 0;
         for (String id : loaded.ids()) {
             Optional<LocalModel> m = loaded.find(id);
-            if (m.isPresent()) {
+            if (m.isPresent() && !m.get().embeddingOnly()) {
                 SchedulerStats st = m.get().scheduler().stats();
                 active += st.active();
                 waiting += st.waiting();
@@ -325,6 +281,7 @@ public final class LocalLlm implements Llm {
     public GenerationResult complete(String model, String prompt, GenerationOptions options, TokenListener listener) {
         try (LoadedModels.Lease lease = acquire(model)) {
             LocalModel m = lease.model();
+            m.checkGenerates(errorName(model, m));
             checkLength(m, prompt.length());
             int[] tokens = m.tokenizer().encode(prompt, true, false);
             return Generator.generate(m, tokens, options, listener);
@@ -345,8 +302,7 @@ public final class LocalLlm implements Llm {
     }
 
     @Override
-    public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-        Prepared p = prepare(request);
+    protected ChatCompletion whole(Prepared p) {
         List<Choice> choices = new ArrayList<>();
         List<GenerationResult> results = new ArrayList<>();
         try (p.lease) {
@@ -376,8 +332,8 @@ public final class LocalLlm implements Llm {
                 results.add(c.result);
             }
         }
-        return new ChatCompletion(completionId(), ChatCompletion.OBJECT, now(), p.modelId, null, choices,
-                usage(results));
+        return new ChatCompletion(ChatCompletion.newId(), ChatCompletion.OBJECT, ChatCompletion.createdNow(), p.modelId,
+                null, choices, usage(results));
     }
 
     private record WholeChoice(Choice choice, GenerationResult result) {
@@ -414,12 +370,10 @@ public final class LocalLlm implements Llm {
      * thread per choice that follows the scheduler's events. Closing the stream cancels the generation.
      */
     @Override
-    public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
-        Prepared p = prepare(request);
+    protected ChatCompletionStream stream(Prepared p, boolean usage) {
         QueuedChatCompletionStream stream = new QueuedChatCompletionStream();
-        String id = completionId();
-        long created = now();
-        boolean usage = request.includeUsage();
+        String id = ChatCompletion.newId();
+        long created = ChatCompletion.createdNow();
         stream.onCancel(() -> p.handles.forEach(SequenceHandle::cancel));
         int n = p.handles.size();
         GenerationResult[] results = new GenerationResult[n];
@@ -547,12 +501,18 @@ public final class LocalLlm implements Llm {
      * A request made ready: the model as the client named it, the lease, the prompt, the options, one submitted
      * sequence per choice, and how to read the output back (null for a raw prompt).
      */
-    private record Prepared(String modelId, LoadedModels.Lease lease, int[] prompt, GenerationOptions options,
+    record Prepared(String modelId, LoadedModels.Lease lease, int[] prompt, GenerationOptions options,
                             List<SequenceHandle> handles, ChatTurn turn) {
     }
 
-    /** Checks and renders the request and submits it to the model's scheduler (holding a lease on the model). */
-    private Prepared prepare(ChatCompletionRequest request) {
+    /**
+     * Checks and renders the request and submits it to the model's scheduler (holding a lease on the model).
+     *
+     * @param rawPrompt the text of a raw completion, continued as it is; null for a chat (the request's messages
+     *                  rendered with the model's chat template)
+     */
+    @Override
+    protected Prepared prepare(ChatCompletionRequest request, String rawPrompt) {
         if (request == null) {
             throw LlmException.invalid("the request is empty");
         }
@@ -560,6 +520,7 @@ public final class LocalLlm implements Llm {
         List<SequenceHandle> handles = new ArrayList<>();
         try {
             LocalModel m = lease.model();
+            m.checkGenerates(errorName(request.model(), m));
             GenerationOptions options = ChatRequests.options(request, m.tokenizer().vocabSize(), m.samplingDefaults())
                     .withGrammar(StructuredOutput.grammar(request, m.chatTemplate().source()));
             int n = request.n() == null ? 1 : request.n();
@@ -573,14 +534,13 @@ public final class LocalLlm implements Llm {
             String shown = request.model() == null || request.model().isBlank() ? m.id() : request.model();
             int[] prompt;
             ChatTurn turn = null;
-            // Before rendering too: a template may leave text out (earlier reasoning, say), hence the margin, but
-            // megabytes of messages are not worth rendering.
-            checkLength(m, contentChars(request) / RENDER_MARGIN);
-            if (isRawPrompt(request)) {
-                // A legacy text completion (the server's /v1/completions): the text itself, no chat template.
-                checkLength(m, contentChars(request));
-                prompt = m.tokenizer().encode(request.messages().getFirst().text(), true, false);
+            if (rawPrompt != null) {
+                checkLength(m, rawPrompt.length());
+                prompt = m.tokenizer().encode(rawPrompt, true, false);
             } else {
+                // Before rendering too: a template may leave text out (earlier reasoning, say), hence the margin,
+                // but megabytes of messages are not worth rendering.
+                checkLength(m, contentChars(request) / RENDER_MARGIN);
                 turn = ChatTurn.of(m, request);
                 checkLength(m, turn.prompt().length());
                 prompt = PromptTokens.encode(m.tokenizer(), turn.prompt());
@@ -656,6 +616,24 @@ public final class LocalLlm implements Llm {
         }
     }
 
+    /**
+     * llama-server's {@code /apply-template}: the prompt the model's chat template makes of a chat request (tools
+     * and the thinking switch included), exactly as a generation would begin.
+     */
+    public String applyTemplate(ChatCompletionRequest request) {
+        try (LoadedModels.Lease lease = acquire(request.model())) {
+            return ChatTurn.of(lease.model(), request).prompt();
+        }
+    }
+
+    /** How many tokens the prompt of a chat request takes (Anthropic's {@code count_tokens}). */
+    public int promptTokens(ChatCompletionRequest request) {
+        try (LoadedModels.Lease lease = acquire(request.model())) {
+            LocalModel m = lease.model();
+            return PromptTokens.encode(m.tokenizer(), ChatTurn.of(m, request).prompt()).length;
+        }
+    }
+
     /** llama-server's {@code /detokenize}: the text of the tokens, special tokens written as their text. */
     public String detokenize(String model, int[] tokens) {
         try (LoadedModels.Lease lease = acquire(model)) {
@@ -703,6 +681,7 @@ public final class LocalLlm implements Llm {
             props.put("model_path", m.id());
             props.put("chat_template", template.source());
             props.put("chat_template_builtin", m.hasBuiltInTemplate());
+            props.put("chat_template_problem", m.templateProblem());
             props.put("chat_template_caps", caps);
             props.put("bos_token", tokenizer.bos() >= 0 ? tokenizer.tokenText(tokenizer.bos()) : null);
             props.put("eos_token", tokenizer.eos() >= 0 ? tokenizer.tokenText(tokenizer.eos()) : null);
@@ -712,10 +691,17 @@ public final class LocalLlm implements Llm {
         }
     }
 
-    /** One message of role {@value #RAW_ROLE}: a prompt to continue as is (advertised in {@link #info()}). */
-    private static boolean isRawPrompt(ChatCompletionRequest request) {
-        return request.messages() != null && request.messages().size() == 1
-                && RAW_ROLE.equals(request.messages().getFirst().role());
+    /**
+     * The model as an error message names it: the id the request used, or this instance's name when that id is a
+     * file on this server (a {@code --model} path is nobody's business but the server's).
+     */
+    private String errorName(String requested, LocalModel m) {
+        String id = requested == null || requested.isBlank() ? m.id() : requested;
+        try {
+            return Files.exists(Path.of(id)) ? name : id;
+        } catch (RuntimeException notAPath) {
+            return id;
+        }
     }
 
     /** The model a request names; a file or stored model that is not loaded yet is loaded now. */
@@ -770,20 +756,6 @@ public final class LocalLlm implements Llm {
             out.add(Byte.toUnsignedInt(x));
         }
         return out;
-    }
-
-    private static String completionId() {
-        return "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
-    }
-
-    private static long now() {
-        return System.currentTimeMillis() / 1000;
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new LlmException(LlmException.Kind.UNAVAILABLE, "instance '" + name + "' is closed");
-        }
     }
 
     @Override

@@ -3,8 +3,8 @@ package dev.jllm.runtime.engine;
 import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
+import dev.jllm.api.LlmProviderFactory;
 import dev.jllm.api.LocalConfig;
-import dev.jllm.api.spi.LlmProviderFactory;
 
 /** Registers the {@code local} instance type (the jllm engine) with the provider SPI. */
 public final class LocalLlmFactory implements LlmProviderFactory {

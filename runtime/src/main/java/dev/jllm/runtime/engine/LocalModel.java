@@ -3,10 +3,13 @@ package dev.jllm.runtime.engine;
 import dev.jllm.api.LlmException;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.gguf.GgufFile;
-import dev.jllm.runtime.chat.ChatTemplate;
+import dev.jllm.template.ChatTemplate;
+import dev.jllm.runtime.model.Embedder;
+import dev.jllm.runtime.model.EncoderModel;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.model.LlamaModel;
-import dev.jllm.runtime.model.ModelConfig;
+import dev.jllm.runtime.kv.KvLayout;
+import dev.jllm.runtime.kv.KvType;
 import dev.jllm.runtime.sampling.SamplingParams;
 import dev.jllm.runtime.scheduler.Scheduler;
 import dev.jllm.runtime.scheduler.SchedulerConfig;
@@ -30,9 +33,11 @@ public final class LocalModel implements AutoCloseable {
     private final GgufFile gguf;
     private final AutoCloseable weights;
     private final LlamaModel model;
+    private final EncoderModel encoder;
     private final Tokenizer tokenizer;
     private final ChatTemplate chatTemplate;
     private final boolean builtInTemplate;
+    private final String templateProblem;
     private final Set<Integer> endOfGeneration;
     private final int contextSize;
     private final long loadNanos;
@@ -49,11 +54,13 @@ public final class LocalModel implements AutoCloseable {
         this.gguf = files.gguf();
         this.weights = files.weights();
         this.model = files.network();
+        this.encoder = files.encoder();
         Tokenizer tokenizer = files.tokenizer();
         this.samplingDefaults = files.samplingDefaults();
         this.tokenizer = tokenizer;
         this.chatTemplate = files.chatTemplate();
         this.builtInTemplate = files.builtInTemplate();
+        this.templateProblem = files.templateProblem();
         this.contextSize = contextSize;
         this.loadNanos = loadNanos;
         Set<Integer> eog = new HashSet<>();
@@ -76,10 +83,11 @@ public final class LocalModel implements AutoCloseable {
             }
         }
         this.endOfGeneration = Set.copyOf(eog);
-        this.scheduler = new Scheduler(id, model, tokenizer, endOfGeneration, new SchedulerConfig(settings.parallel(),
-                settings.effectiveQueue(), settings.batchSize(), SchedulerConfig.defaultInterleave(settings.batchSize()),
-                contextSize, kvMemory,
-                SchedulerConfig.DEFAULT_PREFIX_ENTRIES));
+        // an embedding model generates nothing: no scheduler
+        this.scheduler = model == null ? null : new Scheduler(id, model, tokenizer, endOfGeneration,
+                new SchedulerConfig(settings.parallel(), settings.effectiveQueue(), settings.batchSize(),
+                        SchedulerConfig.defaultInterleave(settings.batchSize()), contextSize, kvMemory,
+                        SchedulerConfig.DEFAULT_PREFIX_ENTRIES, settings.kvType()));
     }
 
     /**
@@ -129,10 +137,12 @@ public final class LocalModel implements AutoCloseable {
         }
         ModelFiles files = ModelFiles.open(path, options, quantize, chatTemplate);
         try {
-            int trained = files.network().config().contextLength();
+            int trained = files.config().contextLength();
             int wanted = settings.contextSize() > 0 ? settings.contextSize() : trained;
             long kvMemory = settings.effectiveKvMemory();
-            int ctx = fitContext(id, files.network().config(), wanted, kvMemory);
+            // an encoder keeps no KV cache, and its positions end at the trained context
+            int ctx = files.encoder() != null ? Math.min(wanted, trained)
+                    : fitContext(id, files.network(), settings.kvType(), wanted, kvMemory);
             return new LocalModel(id, path, files, settings, ctx, kvMemory, System.nanoTime() - t0);
         } catch (RuntimeException | Error e) {
             release(files);
@@ -142,7 +152,7 @@ public final class LocalModel implements AutoCloseable {
 
     /** After a failed load: stops the network's worker threads and releases the weights. */
     private static void release(ModelFiles files) {
-        files.network().close();
+        files.closeNetwork();
         try {
             files.weights().close();
         } catch (Exception e) {
@@ -152,11 +162,20 @@ public final class LocalModel implements AutoCloseable {
 
     /**
      * The context per sequence: {@code wanted}, or less when one sequence of that length would not fit the KV
-     * memory budget (whole pages of {@link dev.jllm.runtime.kv.KvLayout#DEFAULT_PAGE_SIZE} positions).
+     * memory budget (whole pages of {@link KvLayout#DEFAULT_PAGE_SIZE} positions of
+     * {@code kvType}, so an F16 or Q8_0 cache fits a longer context in the same budget).
+     *
+     * @throws LlmException INVALID_REQUEST when the model's heads do not fit the type's blocks
      */
-    private static int fitContext(String id, ModelConfig c, int wanted, long kvMemory) {
-        long bytesPerPosition = (long) c.blockCount() * (c.keyWidth() + c.valueWidth()) * Float.BYTES;
-        int page = dev.jllm.runtime.kv.KvLayout.DEFAULT_PAGE_SIZE;
+    private static int fitContext(String id, LlamaModel model, KvType kvType, int wanted, long kvMemory) {
+        KvLayout layout;
+        try {
+            layout = model.kvLayout(wanted, kvMemory, kvType);
+        } catch (IllegalArgumentException e) {
+            throw LlmException.invalid(id + ": " + e.getMessage());
+        }
+        long bytesPerPosition = layout.layers() * layout.positionBytes();
+        int page = KvLayout.DEFAULT_PAGE_SIZE;
         long fits = kvMemory / (bytesPerPosition * page) * page;
         if (fits >= wanted) {
             return wanted;
@@ -184,8 +203,39 @@ public final class LocalModel implements AutoCloseable {
         return gguf;
     }
 
+    /**
+     * The decoder network.
+     *
+     * @throws LlmException INVALID_REQUEST for an embedding model (an encoder), which cannot generate
+     */
     public LlamaModel network() {
+        checkGenerates();
         return model;
+    }
+
+    /** What embeds texts: the encoder of an embedding model, else the decoder (mean-pooled). */
+    public Embedder embedder() {
+        return model != null ? model : encoder;
+    }
+
+    /** Whether this is an embedding model (a BERT-family encoder): it embeds texts and generates nothing. */
+    public boolean embeddingOnly() {
+        return encoder != null;
+    }
+
+    private void checkGenerates() {
+        checkGenerates(id);
+    }
+
+    /**
+     * @param name the model as the client named it (never a server path in an answer)
+     * @throws LlmException INVALID_REQUEST for an embedding model, named, saying what it serves instead
+     */
+    public void checkGenerates(String name) {
+        if (encoder != null) {
+            throw LlmException.invalid("model " + name + " is an embedding model (" + encoder.config().architecture()
+                    .ggufName() + "): it serves embeddings (/v1/embeddings, /api/embed), not chat or text completions");
+        }
     }
 
     /**
@@ -212,6 +262,11 @@ public final class LocalModel implements AutoCloseable {
         return builtInTemplate;
     }
 
+    /** Why the model's own chat template is not used (it does not compile, or is unusable), or null. */
+    public String templateProblem() {
+        return templateProblem;
+    }
+
     public Set<Integer> endOfGenerationTokens() {
         return endOfGeneration;
     }
@@ -232,13 +287,18 @@ public final class LocalModel implements AutoCloseable {
 
     /** Runs this model's generations; {@link Generator} and {@link LocalLlm} submit to it. */
     public Scheduler scheduler() {
+        checkGenerates();
         return scheduler;
     }
 
     @Override
     public void close() {
-        scheduler.close();
-        model.close();
+        if (scheduler != null) {
+            scheduler.close();
+            model.close();
+        } else {
+            encoder.close();
+        }
         try {
             weights.close();
         } catch (Exception e) {

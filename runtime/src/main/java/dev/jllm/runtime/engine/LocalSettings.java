@@ -2,6 +2,7 @@ package dev.jllm.runtime.engine;
 
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LocalConfig;
+import dev.jllm.runtime.kv.KvType;
 
 import java.util.Map;
 import java.util.Set;
@@ -30,9 +31,11 @@ import java.util.TreeSet;
  * @param parallel      sequences decoded together at most
  * @param maxQueue      requests that may wait for a slot; -1 = 4 x parallel
  * @param kvMemoryBytes KV cache budget per model; 0 = half the maximum heap
+ * @param kvType        element type of the KV cache ({@link LocalConfig#kvType()}, {@code auto} read as
+ *                      {@link KvType#AUTO_CHOICE})
  */
 public record LocalSettings(int threads, int contextSize, int batchSize, int parallel, int maxQueue,
-                            long kvMemoryBytes) {
+                            long kvMemoryBytes, KvType kvType) {
 
     public static final String KV_MEMORY = "kv_memory";
     public static final String MAX_QUEUE = "max_queue";
@@ -42,7 +45,13 @@ public record LocalSettings(int threads, int contextSize, int batchSize, int par
     public static final String CHAT_TEMPLATE_FILE = "chat_template_file";
     public static final Set<String> OPTION_KEYS = Set.of(KV_MEMORY, MAX_QUEUE, QUANTIZE, CHAT_TEMPLATE_FILE);
 
+    /** Settings with the KV cache type {@code auto} chooses. */
+    public LocalSettings(int threads, int contextSize, int batchSize, int parallel, int maxQueue, long kvMemoryBytes) {
+        this(threads, contextSize, batchSize, parallel, maxQueue, kvMemoryBytes, KvType.AUTO_CHOICE);
+    }
+
     public LocalSettings {
+        java.util.Objects.requireNonNull(kvType, "kvType");
         if (threads < 0 || contextSize < 0 || batchSize < 1 || parallel < 1 || maxQueue < -1 || kvMemoryBytes < 0) {
             throw new IllegalArgumentException("invalid local settings: threads=" + threads + " contextSize="
                     + contextSize + " batchSize=" + batchSize + " parallel=" + parallel + " maxQueue=" + maxQueue
@@ -56,7 +65,10 @@ public record LocalSettings(int threads, int contextSize, int batchSize, int par
                 -1, 0);
     }
 
-    /** @throws LlmException INVALID_REQUEST for an unknown option key or a malformed value, naming it */
+    /**
+     * @throws LlmException INVALID_REQUEST for an unknown option key, a malformed value or an unknown
+     *                      {@code kv_type}, naming it
+     */
     public static LocalSettings of(LocalConfig config) {
         Map<String, String> options = config.options();
         Set<String> unknown = new TreeSet<>(options.keySet());
@@ -84,8 +96,18 @@ public record LocalSettings(int threads, int contextSize, int batchSize, int par
                 throw LlmException.invalid(MAX_QUEUE + " must be 0 or a positive number, got '" + options.get(MAX_QUEUE) + "'");
             }
         }
+        KvType kvType;
+        try {
+            kvType = KvType.parse(config.kvType());
+        } catch (IllegalArgumentException e) {
+            throw LlmException.invalid(e.getMessage());
+        }
         return new LocalSettings(config.threads(), config.contextSize(), config.batchSize(), config.parallel(),
-                maxQueue, kvMemory);
+                maxQueue, kvMemory, kvType);
+    }
+
+    public LocalSettings withKvType(KvType v) {
+        return new LocalSettings(threads, contextSize, batchSize, parallel, maxQueue, kvMemoryBytes, v);
     }
 
     /** {@link #maxQueue}, the default applied. */

@@ -4,10 +4,12 @@ import dev.jllm.api.LlmException;
 import dev.jllm.models.ModelFormatException;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.gguf.GgufFile;
-import dev.jllm.runtime.chat.ChatTemplate;
-import dev.jllm.runtime.chat.ChatTemplateException;
-import dev.jllm.runtime.chat.FallbackTemplates;
+import dev.jllm.template.ChatTemplate;
+import dev.jllm.template.ChatTemplateException;
+import dev.jllm.template.FallbackTemplates;
+import dev.jllm.models.gguf.GgufTensorChecks;
 import dev.jllm.runtime.hf.HfCheckpoint;
+import dev.jllm.runtime.model.EncoderModel;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.model.LlamaModel;
 import dev.jllm.runtime.model.ModelConfig;
@@ -30,14 +32,35 @@ import java.util.List;
  *
  * @param gguf                 the GGUF file, or null for an HF directory
  * @param weights              what to close once the network is closed (the GGUF file or the HF checkpoint)
+ * @param network              the decoder, or null for an encoder (embeddings only)
+ * @param encoder              the encoder ({@link dev.jllm.runtime.model.Architecture#encoder()}), or null
  * @param extraEndOfGeneration ids that end generation beside the tokenizer's own (generation_config.json)
  * @param samplingDefaults     defaults for request fields left unset
+ * @param templateProblem      why the model's own chat template is not used (a generic one is), or null
  */
-record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Tokenizer tokenizer,
+record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, EncoderModel encoder, Tokenizer tokenizer,
                   ChatTemplate chatTemplate, boolean builtInTemplate, List<Integer> extraEndOfGeneration,
-                  SamplingParams samplingDefaults) {
+                  SamplingParams samplingDefaults, String templateProblem) {
 
     private static final System.Logger LOG = System.getLogger(ModelFiles.class.getName());
+
+    /** The configuration of whichever network this is. */
+    ModelConfig config() {
+        return network != null ? network.config() : encoder.config();
+    }
+
+    /** Stops the network's worker threads (the weights stay mapped). */
+    void closeNetwork() {
+        close(network, encoder);
+    }
+
+    private static void close(LlamaModel network, EncoderModel encoder) {
+        if (network != null) {
+            network.close();
+        } else {
+            encoder.close();
+        }
+    }
 
     /**
      * @param quantize Q8_0 or Q4_0 to quantize float matrices at load time, or null
@@ -67,9 +90,18 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
             throw invalid(path, e);
         }
         try {
-            LlamaModel network = LlamaModel.load(quantized(WeightSource.of(gguf), quantize), ModelConfig.fromGguf(gguf),
-                    options);
-            return assemble(path, gguf, gguf, network, () -> Tokenizers.fromGguf(gguf),
+            GgufTensorChecks.check(gguf); // what the tensors hold for their roles, before anything runs on them
+            ModelConfig config = ModelConfig.fromGguf(gguf);
+            WeightSource source = quantized(WeightSource.of(gguf), quantize);
+            LlamaModel network = null;
+            EncoderModel encoder = null;
+            if (config.architecture().encoder()) {
+                encoder = EncoderModel.load(source, config, EncoderModel.poolingOf(gguf, config.architecture()),
+                        options);
+            } else {
+                network = LlamaModel.load(source, config, options);
+            }
+            return assemble(path, gguf, gguf, network, encoder, () -> Tokenizers.fromGguf(gguf),
                     gguf.string("tokenizer.chat_template", null), templateOverride, List.of(), SamplingParams.defaults());
         } catch (ModelFormatException e) {
             // the tensors do not match the metadata (missing, wrong shapes or types): the file's fault
@@ -95,7 +127,8 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
         }
         try {
             LlamaModel network = hf.load(quantized(hf.weights(), quantize), options);
-            return assemble(path, null, hf, network, () -> Tokenizers.fromVocab(hf.vocab()), hf.chatTemplate().orElse(null),
+            return assemble(path, null, hf, network, null, () -> Tokenizers.fromVocab(hf.vocab()),
+                    hf.chatTemplate().orElse(null),
                     templateOverride, hf.eosIds(), hf.samplingDefaults(SamplingParams.defaults()));
         } catch (ModelFormatException e) {
             hf.close();
@@ -116,13 +149,14 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
      * gets a generic template chosen from its vocabulary (with a warning: such a template cannot carry tools).
      */
     private static ModelFiles assemble(Path path, GgufFile gguf, AutoCloseable weights, LlamaModel network,
-                                       TokenizerSource tokenizerSource, String templateSource, String templateOverride,
+                                       EncoderModel encoder, TokenizerSource tokenizerSource, String templateSource,
+                                       String templateOverride,
                                        List<Integer> eog, SamplingParams samplingDefaults) {
         try {
             Tokenizer tokenizer = tokenizerSource.get();
             // Every id the network can produce must be a token, and every token an input row: a GGUF has exactly
             // one token per row (llama.cpp's rule); a Hugging Face checkpoint may pad its rows beyond the tokens.
-            int rows = network.config().vocabSize();
+            int rows = (network != null ? network.config() : encoder.config()).vocabSize();
             if (gguf != null ? tokenizer.vocabSize() != rows : tokenizer.vocabSize() > rows) {
                 throw new ModelFormatException("the tokenizer has " + tokenizer.vocabSize() + " tokens but the"
                         + " model's embeddings have " + rows + " rows");
@@ -131,6 +165,7 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
             String eos = tokenizer.eos() >= 0 ? tokenizer.tokenText(tokenizer.eos()) : null;
             ChatTemplate template;
             boolean builtIn;
+            String problem = null;
             if (templateOverride != null) {
                 try {
                     template = ChatTemplate.of(templateOverride, bos, eos);
@@ -145,11 +180,12 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
                     try {
                         template = ChatTemplate.of(templateSource, bos, eos);
                     } catch (ChatTemplateException e) {
+                        problem = e.getMessage();
                         LOG.log(System.Logger.Level.WARNING, "{0}: its chat template cannot be used ({1}); chats use"
                                 + " a generic template chosen from its vocabulary, which cannot carry tools. Give a"
                                 + " working one with --chat-template-file", path, e.getMessage());
                     }
-                } else {
+                } else if (encoder == null) { // an encoder never chats: nothing to warn about
                     LOG.log(System.Logger.Level.WARNING, "{0} has no chat template; chats use a generic template"
                             + " chosen from its vocabulary, which cannot carry tools. Give one with"
                             + " --chat-template-file", path);
@@ -159,12 +195,13 @@ record ModelFiles(GgufFile gguf, AutoCloseable weights, LlamaModel network, Toke
                     template = ChatTemplate.of(FallbackTemplates.forVocabulary(t -> tokenizer.tokenId(t) >= 0), bos, eos);
                 }
             }
-            return new ModelFiles(gguf, weights, network, tokenizer, template, builtIn, eog, samplingDefaults);
+            return new ModelFiles(gguf, weights, network, encoder, tokenizer, template, builtIn, eog, samplingDefaults,
+                    problem);
         } catch (ModelFormatException | ChatTemplateException e) {
-            network.close();
+            close(network, encoder);
             throw invalid(path, e);
         } catch (RuntimeException | Error e) {
-            network.close();
+            close(network, encoder);
             throw e;
         }
     }

@@ -113,9 +113,9 @@ final class StructuredOutput {
         try {
             return build.get();
         } catch (GrammarException e) {
-            String m = e.getMessage();
-            // schema messages already name their parameter; GBNF ones do not
-            throw LlmException.invalid(m.startsWith("invalid '") ? m : "invalid '" + param + "': " + m);
+            // schema errors name the parameter they are about (a tool's parameters, say); GBNF ones do not
+            throw e.param() != null ? LlmException.invalidParam(e.param(), e.detail())
+                    : LlmException.invalidParam(param, e.getMessage());
         }
     }
 }

@@ -54,18 +54,9 @@ public final class GgufConversion {
         w.putString("general.architecture", arch);
         w.putString("general.name", hf.path().getFileName() == null ? arch : hf.path().getFileName().toString());
         w.putUInt32("general.file_type", fileType(type));
-        w.putUInt32(arch + ".context_length", c.contextLength());
-        w.putUInt32(arch + ".embedding_length", c.embeddingLength());
-        w.putUInt32(arch + ".block_count", c.blockCount());
-        w.putUInt32(arch + ".feed_forward_length", c.feedForwardLength());
-        w.putUInt32(arch + ".attention.head_count", c.headCount());
-        w.putUInt32(arch + ".attention.head_count_kv", c.headCountKv());
-        w.putUInt32(arch + ".attention.key_length", c.keyLength());
-        w.putUInt32(arch + ".attention.value_length", c.valueLength());
-        w.putFloat32(arch + ".attention.layer_norm_rms_epsilon", c.rmsEpsilon());
-        w.putUInt32(arch + ".rope.dimension_count", c.ropeDimensions());
-        w.putFloat32(arch + ".rope.freq_base", c.ropeFreqBase());
-        w.putUInt32(arch + ".vocab_size", c.vocabSize());
+        new GgufHyperparameters(arch, c.contextLength(), c.embeddingLength(), c.blockCount(), c.feedForwardLength(),
+                c.headCount(), c.headCountKv(), c.keyLength(), c.valueLength(), c.ropeDimensions(), c.ropeFreqBase(),
+                c.rmsEpsilon(), c.vocabSize()).writeTo(w);
         RopeScaling s = c.ropeScaling();
         if (s.type() != RopeScaling.Type.NONE) {
             w.putString(arch + ".rope.scaling.type", s.type() == RopeScaling.Type.YARN ? "yarn" : "linear");

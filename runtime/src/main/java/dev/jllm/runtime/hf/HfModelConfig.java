@@ -131,18 +131,15 @@ public record HfModelConfig(ModelConfig config, float[] ropeFreqFactors, boolean
     }
 
     private static int requiredInt(JsonObject o, String key, String where) {
-        if (!o.containsKey(key)) {
-            throw new ModelFormatException(where + ": '" + key + "' is missing");
-        }
-        return optionalInt(o, key, 0, where);
+        return optionalInt(present(o, key, where), key, 0, where);
     }
 
     private static int optionalInt(JsonObject o, String key, int dflt, String where) {
-        JsonValue v = o.get(key);
-        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+        JsonNumber n = number(o, key, "an integer", where);
+        if (n == null) {
             return dflt;
         }
-        if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
+        if (!n.isIntegral()) {
             throw new ModelFormatException(where + ": '" + key + "' is not an integer");
         }
         try {
@@ -153,20 +150,31 @@ public record HfModelConfig(ModelConfig config, float[] ropeFreqFactors, boolean
     }
 
     private static double requiredDouble(JsonObject o, String key, String where) {
-        if (!o.containsKey(key)) {
-            throw new ModelFormatException(where + ": '" + key + "' is missing");
-        }
-        return optionalDouble(o, key, 0, where);
+        return optionalDouble(present(o, key, where), key, 0, where);
     }
 
     private static double optionalDouble(JsonObject o, String key, double dflt, String where) {
+        JsonNumber n = number(o, key, "a number", where);
+        return n == null ? dflt : n.doubleValue();
+    }
+
+    /** {@code o}, once it is known to have {@code key}. */
+    private static JsonObject present(JsonObject o, String key, String where) {
+        if (!o.containsKey(key)) {
+            throw new ModelFormatException(where + ": '" + key + "' is missing");
+        }
+        return o;
+    }
+
+    /** The number under {@code key}, or null when it is absent or null; anything else is refused as not {@code what}. */
+    private static JsonNumber number(JsonObject o, String key, String what, String where) {
         JsonValue v = o.get(key);
         if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-            return dflt;
+            return null;
         }
         if (!(v instanceof JsonNumber n)) {
-            throw new ModelFormatException(where + ": '" + key + "' is not a number");
+            throw new ModelFormatException(where + ": '" + key + "' is not " + what);
         }
-        return n.doubleValue();
+        return n;
     }
 }

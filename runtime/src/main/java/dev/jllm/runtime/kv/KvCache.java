@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * F32 key/value cache for any number of sequences, each growing page by page up to the context length,
+ * Key/value cache (of the layout's {@link KvType}) for any number of sequences, each growing page by page up to the context length,
  * all together within a memory budget. Sequences may share the pages of a common prefix ({@link #share}):
  * shared pages count once against the budget. Not thread-safe: the engine uses it from one thread at a time.
  */

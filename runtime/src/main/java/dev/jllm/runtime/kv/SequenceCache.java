@@ -3,9 +3,10 @@ package dev.jllm.runtime.kv;
 import java.util.Arrays;
 
 /**
- * The cached keys and values of one sequence: F32, one page array per layer, pages allocated as the
- * sequence grows. Position {@code p} of layer {@code l} lives in {@code keyPages(l)[p >> pageShift()]}
- * at offset {@link #offset}{@code (p) * keyWidth}, likewise for values.
+ * The cached keys and values of one sequence: one page table per layer, pages allocated as the sequence grows,
+ * each page one array of the layout's {@link KvType} ({@link KvRows}). Position {@code p} of layer {@code l} lives
+ * in {@code keyPages(l)[p >> pageShift()]} from element {@link #offset}{@code (p) * keyWidth}, likewise for
+ * values.
  *
  * <p>Writing is two-phase so that a failed forward pass leaves the sequence as it was: {@link #reserve}
  * makes room (and is where overflow is reported), the engine writes the new positions, then
@@ -22,8 +23,9 @@ public final class SequenceCache {
     private final int id;
     private final KvLayout layout;
     private final int pageShift;
-    private final float[][][] keyPages;
-    private final float[][][] valuePages;
+    private final KvRows rows;
+    private final Object[][] keyPages;
+    private final Object[][] valuePages;
     private PageRef[] refs = new PageRef[0];
     private int pages;
     private int length;
@@ -33,8 +35,9 @@ public final class SequenceCache {
         this.id = id;
         this.layout = owner.layout();
         this.pageShift = Integer.numberOfTrailingZeros(layout.pageSize());
-        this.keyPages = new float[layout.layers()][0][];
-        this.valuePages = new float[layout.layers()][0][];
+        this.rows = layout.rows(false);
+        this.keyPages = new Object[layout.layers()][0];
+        this.valuePages = new Object[layout.layers()][0];
     }
 
     public int id() {
@@ -78,12 +81,12 @@ public final class SequenceCache {
         }
         if (needed > pages) {
             ensureTables(needed);
-            int keyFloats = layout.pageSize() * layout.keyWidth();
-            int valueFloats = layout.pageSize() * layout.valueWidth();
+            int keyElements = layout.pageSize() * layout.keyWidth();
+            int valueElements = layout.pageSize() * layout.valueWidth();
             for (int p = pages; p < needed; p++) {
                 for (int l = 0; l < layout.layers(); l++) {
-                    keyPages[l][p] = new float[keyFloats];
-                    valuePages[l][p] = new float[valueFloats];
+                    keyPages[l][p] = rows.newPage(keyElements);
+                    valuePages[l][p] = rows.newPage(valueElements);
                 }
                 refs[p] = new PageRef();
             }
@@ -180,8 +183,8 @@ public final class SequenceCache {
 
     private void copyOnWrite(int page) {
         for (int l = 0; l < layout.layers(); l++) {
-            keyPages[l][page] = keyPages[l][page].clone();
-            valuePages[l][page] = valuePages[l][page].clone();
+            keyPages[l][page] = rows.copy(keyPages[l][page]);
+            valuePages[l][page] = rows.copy(valuePages[l][page]);
         }
         refs[page].removeUser(); // others still use it: its memory stays counted for them
         refs[page] = new PageRef();
@@ -209,15 +212,15 @@ public final class SequenceCache {
     }
 
     /**
-     * The key pages of {@code layer} (engine access; read it after {@link #reserve}, which may replace the
-     * table; entries past {@link #capacity()} are null).
+     * The key pages of {@code layer}, arrays of the layout's type (engine access through {@link KvRows}; read it
+     * after {@link #reserve}, which may replace the table; entries past {@link #capacity()} are null).
      */
-    public float[][] keyPages(int layer) {
+    public Object[] keyPages(int layer) {
         return keyPages[layer];
     }
 
     /** The value pages of {@code layer}. */
-    public float[][] valuePages(int layer) {
+    public Object[] valuePages(int layer) {
         return valuePages[layer];
     }
 
@@ -226,7 +229,7 @@ public final class SequenceCache {
         return pageShift;
     }
 
-    /** The position's index inside its page (multiply by the key or value width for a float offset). */
+    /** The position's index inside its page (multiply by the key or value width for an element offset). */
     public int offset(int position) {
         return position & (layout.pageSize() - 1);
     }

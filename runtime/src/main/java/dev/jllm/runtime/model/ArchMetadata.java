@@ -21,7 +21,7 @@ final class ArchMetadata {
         int width = ModelConfig.required(gguf, p + "embedding_length");
         return switch (arch) {
             case LLAMA, QWEN3MOE -> experts(gguf, arch, p, ff);
-            case QWEN2, QWEN3 -> ArchParams.NONE;
+            case QWEN2, QWEN3, BERT, NOMIC_BERT -> ArchParams.NONE;
             // llama.cpp reads phi3's attention.sliding_window and then disables sliding-window attention for
             // this architecture (llama.cpp PR 13676): every layer attends to the whole context.
             case PHI3 -> ArchParams.NONE;

@@ -10,22 +10,22 @@ import java.util.Arrays;
  */
 public final class Batch {
 
+    // one row of FIELDS ints per entry: token, position, sequence id, 1 if its logits are wanted
+    private static final int FIELDS = 4;
+    private static final int TOKEN = 0;
+    private static final int POSITION = 1;
+    private static final int SEQUENCE = 2;
+    private static final int LOGITS = 3;
+
     private int size;
-    private int[] tokens;
-    private int[] positions;
-    private int[] sequenceIds;
-    private boolean[] wantsLogits;
+    private int[] entries;
 
     public Batch() {
         this(16);
     }
 
     public Batch(int initialCapacity) {
-        int c = Math.max(1, initialCapacity);
-        tokens = new int[c];
-        positions = new int[c];
-        sequenceIds = new int[c];
-        wantsLogits = new boolean[c];
+        entries = new int[Math.max(1, initialCapacity) * FIELDS];
     }
 
     /** A batch holding a whole prompt of one sequence from {@code startPosition}, logits for the last token only. */
@@ -45,17 +45,14 @@ public final class Batch {
         if (sequenceId < 0) {
             throw new IllegalArgumentException("sequence ids are non-negative, got " + sequenceId);
         }
-        if (size == tokens.length) {
-            int c = size * 2;
-            tokens = Arrays.copyOf(tokens, c);
-            positions = Arrays.copyOf(positions, c);
-            sequenceIds = Arrays.copyOf(sequenceIds, c);
-            wantsLogits = Arrays.copyOf(wantsLogits, c);
+        if ((size + 1) * FIELDS > entries.length) {
+            entries = Arrays.copyOf(entries, entries.length * 2);
         }
-        tokens[size] = token;
-        positions[size] = position;
-        sequenceIds[size] = sequenceId;
-        wantsLogits[size] = logits;
+        int at = size * FIELDS;
+        entries[at + TOKEN] = token;
+        entries[at + POSITION] = position;
+        entries[at + SEQUENCE] = sequenceId;
+        entries[at + LOGITS] = logits ? 1 : 0;
         size++;
         return this;
     }
@@ -73,33 +70,31 @@ public final class Batch {
     }
 
     public int token(int i) {
-        return tokens[checkIndex(i)];
+        return field(i, TOKEN);
     }
 
     public int position(int i) {
-        return positions[checkIndex(i)];
+        return field(i, POSITION);
     }
 
     public int sequenceId(int i) {
-        return sequenceIds[checkIndex(i)];
+        return field(i, SEQUENCE);
     }
 
     public boolean wantsLogits(int i) {
-        return wantsLogits[checkIndex(i)];
+        return field(i, LOGITS) != 0;
     }
 
     /** Number of entries whose logits are wanted. */
     public int logitsCount() {
         int n = 0;
         for (int i = 0; i < size; i++) {
-            if (wantsLogits[i]) {
-                n++;
-            }
+            n += entries[i * FIELDS + LOGITS];
         }
         return n;
     }
 
-    private int checkIndex(int i) {
-        return java.util.Objects.checkIndex(i, size);
+    private int field(int i, int field) {
+        return entries[java.util.Objects.checkIndex(i, size) * FIELDS + field];
     }
 }

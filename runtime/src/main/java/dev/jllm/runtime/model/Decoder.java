@@ -24,9 +24,10 @@ abstract class Decoder {
         return switch (c.architecture()) {
             case LLAMA, QWEN2, QWEN3, QWEN3MOE -> new LlamaDecoder(c, w, ops);
             case PHI3 -> new Phi3Decoder(c, w, ops);
-            case GEMMA2 -> new Gemma2Decoder(c, w, ops);
-            case GEMMA3 -> new Gemma3Decoder(c, w, ops);
+            case GEMMA2, GEMMA3 -> new GemmaDecoder(c, w, ops);
             case GRANITE -> new GraniteDecoder(c, w, ops);
+            case BERT, NOMIC_BERT -> throw new IllegalArgumentException(c.architecture().ggufName()
+                    + " is an encoder: EncoderModel runs it");
         };
     }
 
@@ -47,6 +48,36 @@ abstract class Decoder {
 
     /** Final changes to one token's logits (soft-cap, logit scale); none by default. */
     void finishLogits(float[] logits, int off, int vocab) {
+    }
+
+    /**
+     * The pre-norm block every family shares: RMS norm, q/k/v, per-head norms, RoPE with {@code rope} (null: none)
+     * and queries times {@code queryScale}, the keys and values into the cache, attention as {@code attention} says,
+     * the output projection; then RMS norm and the feed-forward with {@code act}. Each half's output is RMS-normed
+     * again when {@code postNorms} (Gemma's post-attention and post-FFN norms) and scaled by {@code residualScale}
+     * (1: none) as it joins the residual stream.
+     */
+    protected void block(int l, Step s, RopeTable rope, float queryScale, AttentionSpec attention,
+                         float residualScale, ForwardOps.Activation act, boolean postNorms) {
+        LayerWeights lw = w.layers()[l];
+        ForwardBuffers b = ops.b;
+        int n = s.n();
+        ops.rmsnormRows(b.x, b.xb, lw.attnNorm(), n);
+        ops.projectQkv(lw, n);
+        ops.normRopeScale(lw, rope, queryScale, n);
+        ops.storeKv(l, s);
+        ops.attention(l, s, attention);
+        ops.attentionOutput(lw, n);
+        if (postNorms) {
+            ops.postNorm(lw.attnPostNorm(), n);
+        }
+        ops.addToResidual(residualScale, n);
+        ops.rmsnormRows(b.x, b.xb, lw.ffnNorm(), n);
+        feedForward(lw, act, n);
+        if (postNorms) {
+            ops.postNorm(lw.ffnPostNorm(), n);
+        }
+        ops.addToResidual(residualScale, n);
     }
 
     /** The layer's feed-forward into {@code xb2}: the routed experts when the layer has them, else the gated FFN. */

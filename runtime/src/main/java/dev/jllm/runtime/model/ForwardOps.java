@@ -1,5 +1,6 @@
 package dev.jllm.runtime.model;
 
+import dev.jllm.runtime.kv.KvRows;
 import dev.jllm.runtime.kv.SequenceCache;
 import dev.jllm.runtime.parallel.WorkerPool;
 import dev.jllm.runtime.tensor.Kernels;
@@ -105,16 +106,17 @@ final class ForwardOps {
         });
     }
 
-    /** Appends every token's k and v to its sequence's cache of {@code layer}. */
+    /** Appends every token's k and v to its sequence's cache of {@code layer}, converted to the cache's type. */
     void storeKv(int layer, Step s) {
         int kw = c.keyWidth();
         int vw = c.valueWidth();
-        for (int t = 0; t < s.n(); t++) {
+        KvRows rows = s.rows();
+        forTokens(s.n(), (long) (kw + vw) * 4, t -> {
             SequenceCache seq = s.seqs()[t];
             int p = s.positions()[t];
-            System.arraycopy(b.k, t * kw, seq.keyPages(layer)[p >> seq.pageShift()], seq.offset(p) * kw, kw);
-            System.arraycopy(b.v, t * vw, seq.valuePages(layer)[p >> seq.pageShift()], seq.offset(p) * vw, vw);
-        }
+            rows.store(b.k, t * kw, seq.keyPages(layer)[p >> seq.pageShift()], seq.offset(p) * kw, kw);
+            rows.store(b.v, t * vw, seq.valuePages(layer)[p >> seq.pageShift()], seq.offset(p) * vw, vw);
+        });
     }
 
     /** Causal grouped-query attention of every (token, head) over its sequence's visible cached positions into {@code att}. */
@@ -141,14 +143,15 @@ final class ForwardOps {
         float cap = spec.softcap();
         long span = spec.window() > 0 ? Math.min(maxPos + 1, spec.window()) : maxPos + 1;
         long workPerItem = span * (hk + hv);
+        KvRows rows = s.rows();
         pool.forRange(n * heads, minItems(workPerItem, n * heads), (worker, from, to) -> {
             float[] sc = scores[worker];
             for (int item = from; item < to; item++) {
                 int t = item / heads;
                 int h = item % heads;
                 SequenceCache seq = s.seqs()[t];
-                float[][] keys = seq.keyPages(layer);
-                float[][] values = seq.valuePages(layer);
+                Object[] keys = seq.keyPages(layer);
+                Object[] values = seq.valuePages(layer);
                 int shift = seq.pageShift();
                 int pos = positions[t];
                 int first = spec.firstVisible(pos);
@@ -157,7 +160,7 @@ final class ForwardOps {
                 int vOff = (h / group) * hv;
                 int qOff = t * qw + h * hk;
                 for (int j = first; j <= pos; j++) {
-                    sc[j - first] = kernels.dot(b.q, qOff, keys[j >> shift], seq.offset(j) * kw + kOff, hk) * scale;
+                    sc[j - first] = rows.dot(b.q, qOff, keys[j >> shift], seq.offset(j) * kw + kOff, hk) * scale;
                 }
                 if (cap > 0f) {
                     float inv = 1f / cap;
@@ -169,7 +172,50 @@ final class ForwardOps {
                 int outOff = t * heads * hv + h * hv;
                 Arrays.fill(b.att, outOff, outOff + hv, 0f);
                 for (int j = first; j <= pos; j++) {
-                    kernels.axpy(sc[j - first], values[j >> shift], seq.offset(j) * vw + vOff, b.att, outOff, hv);
+                    rows.axpy(sc[j - first], values[j >> shift], seq.offset(j) * vw + vOff, b.att, outOff, hv);
+                }
+            }
+        });
+    }
+
+    /**
+     * Bidirectional attention (encoders): every token of the micro-batch attends to all the tokens of its own
+     * sequence, those in {@code [first[t], end[t])}, whose keys and values are in {@code k} and {@code v}, scores
+     * times {@code scale}, into {@code att}. Several texts share one micro-batch without seeing each other.
+     */
+    void attendAll(int n, int[] first, int[] end, float scale) {
+        int heads = c.headCount();
+        int group = heads / c.headCountKv();
+        int hk = c.keyLength();
+        int hv = c.valueLength();
+        int kw = c.keyWidth();
+        int vw = c.valueWidth();
+        int longest = 0;
+        for (int t = 0; t < n; t++) {
+            longest = Math.max(longest, end[t] - first[t]);
+        }
+        for (int i = 0; i < scores.length; i++) {
+            if (scores[i].length < longest) {
+                scores[i] = new float[longest];
+            }
+        }
+        pool.forRange(n * heads, minItems((long) longest * (hk + hv), n * heads), (worker, from, to) -> {
+            float[] sc = scores[worker];
+            for (int item = from; item < to; item++) {
+                int t = item / heads;
+                int h = item % heads;
+                int qOff = t * c.queryWidth() + h * hk;
+                int kOff = (h / group) * hk;
+                int vOff = (h / group) * hv;
+                int count = end[t] - first[t];
+                for (int j = 0; j < count; j++) {
+                    sc[j] = kernels.dot(b.q, qOff, b.k, (first[t] + j) * kw + kOff, hk) * scale;
+                }
+                kernels.softmax(sc, 0, count);
+                int outOff = t * heads * hv + h * hv;
+                Arrays.fill(b.att, outOff, outOff + hv, 0f);
+                for (int j = 0; j < count; j++) {
+                    kernels.axpy(sc[j], b.v, (first[t] + j) * vw + vOff, b.att, outOff, hv);
                 }
             }
         });
@@ -197,6 +243,49 @@ final class ForwardOps {
         });
         matmul(w.wDown(), b.hb, n, b.xb2);
         addBias(w.bDown(), b.xb2, n);
+    }
+
+    /** {@code xb2 = down . gelu(up . xb + up bias) + down bias}: BERT's feed-forward, no gate. */
+    void geluFeedForward(LayerWeights w, int n) {
+        int ff = w.wUp().rows();
+        matmul(w.wUp(), b.xb, n, b.hb);
+        forTokens(n, (long) ff * 8, t -> {
+            if (w.bUp() != null) {
+                kernels.add(w.bUp(), 0, b.hb, t * ff, ff);
+            }
+            for (int i = t * ff; i < (t + 1) * ff; i++) {
+                b.hb[i] = geluTanh(b.hb[i]);
+            }
+        });
+        matmul(w.wDown(), b.hb, n, b.xb2);
+        addBias(w.bDown(), b.xb2, n);
+    }
+
+    /**
+     * {@code rows[t] = (rows[t] - mean) / sqrt(var + eps) * weight + bias} in place (LayerNorm, as ggml's
+     * {@code ggml_norm}: sums in double, the scale in float).
+     */
+    void layerNormRows(float[] rows, float[] weight, float[] bias, int n) {
+        int width = c.embeddingLength();
+        float eps = c.rmsEpsilon();
+        forTokens(n, (long) width * 4, t -> {
+            int off = t * width;
+            double sum = 0;
+            for (int i = off; i < off + width; i++) {
+                sum += rows[i];
+            }
+            float mean = (float) (sum / width);
+            double sq = 0;
+            for (int i = off; i < off + width; i++) {
+                float d = rows[i] - mean;
+                rows[i] = d;
+                sq += (double) d * d;
+            }
+            float scale = (float) (1.0 / Math.sqrt((float) (sq / width) + eps));
+            for (int i = 0; i < width; i++) {
+                rows[off + i] = rows[off + i] * scale * weight[i] + (bias == null ? 0f : bias[i]);
+            }
+        });
     }
 
     /** {@code gate[i] = act(gate[i]) * up[i]}. */

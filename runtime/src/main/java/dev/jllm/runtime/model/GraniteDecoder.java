@@ -10,17 +10,12 @@ final class GraniteDecoder extends Decoder {
 
     private final RopeTable rope;
     private final AttentionSpec attention;
-    private final float residualScale;
-    private final float logitScale;
 
     GraniteDecoder(ModelConfig c, ModelWeights w, ForwardOps ops) {
         super(c, w, ops);
-        ArchParams p = c.params();
-        this.rope = p.rope() ? new RopeTable(new Rope(c, w.ropeFreqs())) : null;
-        float scale = p.attentionScale() == 0f ? (float) (1.0 / Math.sqrt((float) c.keyLength())) : p.attentionScale();
-        this.attention = new AttentionSpec(scale, 0f, 0);
-        this.residualScale = p.residualScale();
-        this.logitScale = p.logitScale();
+        float scale = c.params().attentionScale();
+        this.rope = c.params().rope() ? new RopeTable(new Rope(c, w.ropeFreqs())) : null;
+        this.attention = new AttentionSpec(scale == 0f ? (float) (1.0 / Math.sqrt((float) c.keyLength())) : scale, 0f, 0);
     }
 
     @Override
@@ -32,23 +27,12 @@ final class GraniteDecoder extends Decoder {
 
     @Override
     void layer(int l, Step s) {
-        LayerWeights lw = w.layers()[l];
-        ForwardBuffers b = ops.b;
-        int n = s.n();
-        ops.rmsnormRows(b.x, b.xb, lw.attnNorm(), n);
-        ops.projectQkv(lw, n);
-        ops.normRopeScale(lw, rope, 1f, n);
-        ops.storeKv(l, s);
-        ops.attention(l, s, attention);
-        ops.attentionOutput(lw, n);
-        ops.addToResidual(residualScale, n);
-        ops.rmsnormRows(b.x, b.xb, lw.ffnNorm(), n);
-        feedForward(lw, ForwardOps.Activation.SILU, n);
-        ops.addToResidual(residualScale, n);
+        block(l, s, rope, 1f, attention, c.params().residualScale(), ForwardOps.Activation.SILU, false);
     }
 
     @Override
     void finishLogits(float[] logits, int off, int vocab) {
+        float logitScale = c.params().logitScale();
         if (logitScale != 0f) {
             float inv = 1f / logitScale;
             for (int i = off; i < off + vocab; i++) {

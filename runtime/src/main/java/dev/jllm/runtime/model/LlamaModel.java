@@ -3,6 +3,7 @@ package dev.jllm.runtime.model;
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.runtime.kv.KvCache;
 import dev.jllm.runtime.kv.KvLayout;
+import dev.jllm.runtime.kv.KvType;
 import dev.jllm.runtime.kv.SequenceCache;
 import dev.jllm.runtime.parallel.WorkerPool;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.Map;
  * A decoder-only transformer over the weights of a GGUF file, for every {@link Architecture} (the name is
  * historical): this class checks batches, manages the KV cache and micro-batches, looks up embeddings and
  * computes the output logits; the layers are computed by the architecture family's {@link Decoder}
- * ({@link LlamaDecoder}, {@link Phi3Decoder}, {@link Gemma2Decoder}, {@link Gemma3Decoder},
+ * ({@link LlamaDecoder}, {@link Phi3Decoder}, {@link GemmaDecoder},
  * {@link GraniteDecoder}) from the shared {@link ForwardOps} and {@link MoeFeedForward}.
  *
  * <p>{@link #forward} evaluates a {@link Batch} of tokens of one or several sequences in one pass: each
@@ -26,7 +27,7 @@ import java.util.Map;
  * <p>The model does not own the {@link GgufFile}: keep it open while the model is used. One forward pass
  * runs at a time (calls are serialised).
  */
-public final class LlamaModel implements AutoCloseable {
+public final class LlamaModel implements Embedder, AutoCloseable {
 
     /** Larger batches are evaluated in micro-batches of this many tokens, bounding the activation buffers. */
     public static final int MAX_MICRO_BATCH = 512;
@@ -66,9 +67,14 @@ public final class LlamaModel implements AutoCloseable {
      * Builds the model from any weight source (a GGUF file, a Hugging Face checkpoint, a quantizing view): the
      * config says what to compute, the source gives the tensors by their GGUF names.
      *
-     * @throws dev.jllm.models.ModelFormatException for an unsupported weight type or missing / misshapen tensors
+     * @throws dev.jllm.models.ModelFormatException for an encoder, an unsupported weight type or missing / misshapen
+     *                                              tensors
      */
     public static LlamaModel load(WeightSource weights, ModelConfig config, EngineOptions options) {
+        if (config.architecture().encoder()) {
+            throw new dev.jllm.models.ModelFormatException(config.architecture().ggufName() + " is an embedding model"
+                    + " (an encoder): it embeds texts (EncoderModel) and does not generate");
+        }
         return new LlamaModel(config, ModelWeights.load(weights, config, options.vectorized()), options);
     }
 
@@ -80,15 +86,32 @@ public final class LlamaModel implements AutoCloseable {
         return options;
     }
 
-    /** A KV cache for the model's full training context, within half of the maximum heap. */
+    /** An F32 KV cache for the model's full training context, within half of the maximum heap. */
     public KvCache newKvCache() {
         return newKvCache(config.contextLength(), Runtime.getRuntime().maxMemory() / 2);
     }
 
-    /** A KV cache limiting each sequence to {@code maxContext} positions and all pages to {@code maxBytes}. */
+    /** An F32 KV cache limiting each sequence to {@code maxContext} positions and all pages to {@code maxBytes}. */
     public KvCache newKvCache(int maxContext, long maxBytes) {
-        return new KvCache(new KvLayout(config.blockCount(), config.keyWidth(), config.valueWidth(), maxContext,
-                KvLayout.DEFAULT_PAGE_SIZE, maxBytes));
+        return newKvCache(maxContext, maxBytes, KvType.F32);
+    }
+
+    /**
+     * A KV cache of {@code type} limiting each sequence to {@code maxContext} positions and all pages to
+     * {@code maxBytes}.
+     *
+     * @throws IllegalArgumentException when the model's head width is not a multiple of the type's block (Q8_0
+     *                                  needs multiples of 32, as in llama.cpp)
+     */
+    public KvCache newKvCache(int maxContext, long maxBytes, KvType type) {
+        return new KvCache(kvLayout(maxContext, maxBytes, type));
+    }
+
+    /** The layout of a KV cache of {@code type} for this model (what a position costs: {@link KvLayout#positionBytes()}). */
+    public KvLayout kvLayout(int maxContext, long maxBytes, KvType type) {
+        type.checkHeads(config.keyLength(), config.valueLength());
+        return new KvLayout(config.blockCount(), config.keyWidth(), config.valueWidth(), maxContext,
+                KvLayout.DEFAULT_PAGE_SIZE, maxBytes, type);
     }
 
     /**
@@ -123,9 +146,8 @@ public final class LlamaModel implements AutoCloseable {
         }
         int page = KvLayout.DEFAULT_PAGE_SIZE;
         int context = (tokens.length + page - 1) / page * page;
-        long bytes = (long) context * config.blockCount() * (config.keyWidth() + config.valueWidth()) * Float.BYTES;
-        KvCache kv = newKvCache(context, bytes + (long) page * config.blockCount()
-                * (config.keyWidth() + config.valueWidth()) * Float.BYTES);
+        KvLayout exact = kvLayout(context, 1, KvType.F32);
+        KvCache kv = newKvCache(context, (long) (exact.maxPages() + 1) * exact.layers() * exact.pageBytes());
         float[] sum = new float[config.embeddingLength()];
         Batch batch = new Batch(tokens.length);
         for (int i = 0; i < tokens.length; i++) {
@@ -136,6 +158,17 @@ public final class LlamaModel implements AutoCloseable {
             sum[i] /= tokens.length;
         }
         return sum;
+    }
+
+    @Override
+    public int embeddingLength() {
+        return config.embeddingLength();
+    }
+
+    /** {@link #meanPooled}: decoders embed by the mean of their final states. */
+    @Override
+    public float[] embed(int[] tokens) {
+        return meanPooled(tokens);
     }
 
     /** {@link #forward}, also adding every token's final-normed hidden state into {@code pooled} when given. */
@@ -185,6 +218,7 @@ public final class LlamaModel implements AutoCloseable {
                 || layout.valueWidth() != config.valueWidth()) {
             throw new IllegalArgumentException("KV cache layout " + layout + " does not fit this model");
         }
+        layout.type().checkHeads(config.keyLength(), config.valueLength());
     }
 
     /** Checks tokens and positions; returns each sequence's length after the batch, in order of appearance. */
@@ -226,7 +260,7 @@ public final class LlamaModel implements AutoCloseable {
                 }
             }
         }
-        Step step = new Step(n, seqs, positions);
+        Step step = new Step(n, seqs, positions, kv.layout().rows(options.vectorized()));
         decoder.prepare(step, kv.layout().maxContext());
         for (int l = 0; l < c.blockCount(); l++) {
             decoder.layer(l, step);

@@ -17,7 +17,7 @@ import dev.jllm.runtime.tensor.RopeOrder;
  * @param headCountKv        key/value heads (grouped-query attention when fewer than {@code headCount})
  * @param keyLength          per-head width of queries and keys ({@code attention.key_length}, default width / heads)
  * @param valueLength        per-head width of values ({@code attention.value_length}, same default)
- * @param rmsEpsilon         {@code attention.layer_norm_rms_epsilon}
+ * @param rmsEpsilon         {@code attention.layer_norm_rms_epsilon} (encoders: their LayerNorm's {@code layer_norm_epsilon})
  * @param ropeDimensions     leading elements of each q/k head that RoPE rotates ({@code rope.dimension_count})
  * @param ropeFreqBase       {@code rope.freq_base} (default 10000)
  * @param ropeOrder          which elements RoPE pairs (from the architecture)
@@ -121,10 +121,12 @@ public record ModelConfig(Architecture architecture, int embeddingLength, int bl
         }
         int keyLength = gguf.integer(p + "attention.key_length", width / heads);
         int valueLength = gguf.integer(p + "attention.value_length", width / heads);
-        if (!gguf.has(p + "attention.layer_norm_rms_epsilon")) {
-            throw new ModelFormatException(gguf.path() + ": metadata '" + p + "attention.layer_norm_rms_epsilon' is missing");
+        // encoders normalise with LayerNorm, whose epsilon has its own key
+        String epsKey = p + (arch.encoder() ? "attention.layer_norm_epsilon" : "attention.layer_norm_rms_epsilon");
+        if (!gguf.has(epsKey)) {
+            throw new ModelFormatException(gguf.path() + ": metadata '" + epsKey + "' is missing");
         }
-        float eps = gguf.float32(p + "attention.layer_norm_rms_epsilon", 0f);
+        float eps = gguf.float32(epsKey, 0f);
         int ropeDims = gguf.integer(p + "rope.dimension_count", keyLength);
         float freqBase = gguf.float32(p + "rope.freq_base", 10000f);
         int context = required(gguf, p + "context_length");

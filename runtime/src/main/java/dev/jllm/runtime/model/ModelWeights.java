@@ -97,7 +97,7 @@ record ModelWeights(WeightTensor tokenEmbedding, float[] outputNorm, WeightTenso
     }
 
     /** Reads tensors by name, checking each shape (GGUF order: the row length first). */
-    private record Loader(WeightSource source, boolean vectorized) {
+    record Loader(WeightSource source, boolean vectorized) {
 
         WeightSource.Tensor require(String name) {
             return source.tensor(name).orElseThrow(() -> new ModelFormatException(source.describe()

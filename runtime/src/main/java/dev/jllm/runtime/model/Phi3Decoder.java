@@ -36,18 +36,6 @@ final class Phi3Decoder extends Decoder {
 
     @Override
     void layer(int l, Step s) {
-        LayerWeights lw = w.layers()[l];
-        ForwardBuffers b = ops.b;
-        int n = s.n();
-        ops.rmsnormRows(b.x, b.xb, lw.attnNorm(), n);
-        ops.projectQkv(lw, n);
-        ops.normRopeScale(lw, current, queryScale, n);
-        ops.storeKv(l, s);
-        ops.attention(l, s, attention);
-        ops.attentionOutput(lw, n);
-        ops.addToResidual(1f, n);
-        ops.rmsnormRows(b.x, b.xb, lw.ffnNorm(), n);
-        feedForward(lw, ForwardOps.Activation.SILU, n);
-        ops.addToResidual(1f, n);
+        block(l, s, current, queryScale, attention, 1f, ForwardOps.Activation.SILU, false);
     }
 }

@@ -1,6 +1,7 @@
 package dev.jllm.runtime.perf;
 
 import dev.jllm.runtime.kv.KvCache;
+import dev.jllm.runtime.kv.KvType;
 import dev.jllm.runtime.model.Batch;
 import dev.jllm.runtime.model.LlamaModel;
 import java.util.SplittableRandom;
@@ -10,6 +11,10 @@ import java.util.SplittableRandom;
  * {@code p} tokens as one batch, {@code tg} evaluates {@code n} tokens one at a time (each with its logits),
  * both from an empty cache; untimed warm-up runs, then {@code runs} timed runs. Tokens are random (seeded), since
  * speed does not depend on them.
+ *
+ * <p>With a depth {@code d} (llama-bench's {@code -d}), each run starts from a cache already holding {@code d}
+ * positions (evaluated untimed), so {@code tg} measures decoding at a long context, where attention over the KV
+ * cache of {@link KvType} weighs most.
  *
  * <p>The warm-up repeats until two consecutive runs agree within {@value #SETTLED} (at most {@value #MAX_WARMUPS}
  * runs): the JIT compiles the kernels during the first runs (a TinyLlama pp128 ran at 35-41 tok/s, then 68-86,
@@ -23,20 +28,35 @@ public final class ModelBench {
 
     private final LlamaModel model;
     private final int[] tokens;
+    private final KvType kvType;
+    private final int depth;
+    private KvCache cache;
+    private int nextSequence = 1;
 
+    /** An F32 cache, no depth. */
     public ModelBench(LlamaModel model, int maxTokens) {
+        this(model, maxTokens, KvType.F32, 0);
+    }
+
+    /** Caches of {@code kvType}, each run after {@code depth} positions evaluated untimed. */
+    public ModelBench(LlamaModel model, int maxTokens, KvType kvType, int depth) {
+        if (depth < 0) {
+            throw new IllegalArgumentException("depth must be 0 or more, got " + depth);
+        }
         this.model = model;
+        this.kvType = kvType;
+        this.depth = depth;
         SplittableRandom rnd = new SplittableRandom(42);
-        this.tokens = new int[maxTokens];
-        for (int i = 0; i < maxTokens; i++) {
+        this.tokens = new int[maxTokens + depth];
+        for (int i = 0; i < tokens.length; i++) {
             tokens[i] = rnd.nextInt(model.config().vocabSize());
         }
     }
 
     /** {@code p} or {@code n} of 0 skips that test (its result is null). */
     public Result run(int p, int n, int runs) {
-        if (p < 0 || n < 0 || runs < 1 || Math.max(p, n) > tokens.length) {
-            throw new IllegalArgumentException("need 0 <= p, n <= " + tokens.length + " and runs >= 1");
+        if (p < 0 || n < 0 || runs < 1 || Math.max(p, n) > tokens.length - depth) {
+            throw new IllegalArgumentException("need 0 <= p, n <= " + (tokens.length - depth) + " and runs >= 1");
         }
         Throughput pp = p == 0 ? null : measure(p, runs, true);
         Throughput tg = n == 0 ? null : measure(n, runs, false);
@@ -65,8 +85,34 @@ public final class ModelBench {
         return Throughput.of(count, seconds);
     }
 
-    private KvCache cache(int positions) {
-        return model.newKvCache(positions, Long.MAX_VALUE);
+    /**
+     * A new sequence of the bench's cache starting with the {@code depth} positions: they are evaluated once, on
+     * first use, and shared by every run's sequence (copy-on-write), so only the measured tokens are evaluated again.
+     */
+    private int start() {
+        if (cache == null) {
+            cache = model.newKvCache(tokens.length, Long.MAX_VALUE, kvType);
+            if (depth > 0) {
+                Batch b = new Batch(depth);
+                for (int i = 0; i < depth; i++) {
+                    b.add(tokens[tokens.length - depth + i], i, 0, i == depth - 1);
+                }
+                model.forward(b, cache);
+            }
+        }
+        int id = nextSequence++;
+        if (depth > 0) {
+            cache.share(0, id, depth);
+        }
+        return id;
+    }
+
+    /**
+     * Bytes of KV pages the bench's cache holds between runs: the {@code depth} positions' pages (0 before the first
+     * run or without depth), what that context costs in the bench's KV type.
+     */
+    public long kvUsedBytes() {
+        return cache == null ? 0 : cache.usedBytes();
     }
 
     /** Seconds to evaluate a {@code p}-token prompt as one batch from an empty cache (one timed run). */
@@ -80,24 +126,28 @@ public final class ModelBench {
     }
 
     private long prompt(int p) {
-        KvCache kv = cache(p);
+        int seq = start();
         Batch b = new Batch();
         for (int i = 0; i < p; i++) {
-            b.add(tokens[i], i, 0, i == p - 1);
+            b.add(tokens[i], depth + i, seq, i == p - 1);
         }
         long start = System.nanoTime();
-        model.forward(b, kv);
-        return System.nanoTime() - start;
+        model.forward(b, cache);
+        long nanos = System.nanoTime() - start;
+        cache.drop(seq);
+        return nanos;
     }
 
     private long generate(int n) {
-        KvCache kv = cache(n);
+        int seq = start();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             Batch b = new Batch();
-            b.add(tokens[i], i, 0, true);
-            model.forward(b, kv);
+            b.add(tokens[i], depth + i, seq, true);
+            model.forward(b, cache);
         }
-        return System.nanoTime() - start;
+        long nanos = System.nanoTime() - start;
+        cache.drop(seq);
+        return nanos;
     }
 }

@@ -98,7 +98,7 @@ public final class Scheduler implements AutoCloseable {
         this.endOfGeneration = Set.copyOf(endOfGeneration);
         this.config = config;
         this.vocabSize = net.config().vocabSize();
-        this.kv = net.newKvCache(config.contextSize(), config.kvMemoryBytes());
+        this.kv = net.newKvCache(config.contextSize(), config.kvMemoryBytes(), config.kvType());
         this.prefixes = new PrefixCache(kv, config.prefixEntries());
         publishStats();
         if (start) {

@@ -1,5 +1,7 @@
 package dev.jllm.runtime.scheduler;
 
+import dev.jllm.runtime.kv.KvType;
+
 /**
  * How a {@link Scheduler} shares one model among requests.
  *
@@ -14,9 +16,16 @@ package dev.jllm.runtime.scheduler;
  * @param contextSize    positions per sequence: prompt and generated tokens together
  * @param kvMemoryBytes  memory for the keys and values of all sequences, running and cached prefixes together
  * @param prefixEntries  finished sequences kept for prefix reuse at most (fewer when memory runs short)
+ * @param kvType         element type of the KV cache (F32 exact, F16 half the memory, Q8_0 about a quarter)
  */
 public record SchedulerConfig(int slots, int maxQueue, int chunkTokens, int interleaveTokens, int contextSize,
-                              long kvMemoryBytes, int prefixEntries) {
+                              long kvMemoryBytes, int prefixEntries, KvType kvType) {
+
+    /** An F32 KV cache. */
+    public SchedulerConfig(int slots, int maxQueue, int chunkTokens, int interleaveTokens, int contextSize,
+                           long kvMemoryBytes, int prefixEntries) {
+        this(slots, maxQueue, chunkTokens, interleaveTokens, contextSize, kvMemoryBytes, prefixEntries, KvType.F32);
+    }
 
     /** Enough cached conversations for many clients, few enough that a prefix lookup stays cheap. */
     public static final int DEFAULT_PREFIX_ENTRIES = 64;
@@ -53,5 +62,6 @@ public record SchedulerConfig(int slots, int maxQueue, int chunkTokens, int inte
         if (prefixEntries < 0) {
             throw new IllegalArgumentException("prefixEntries must be 0 or more, got " + prefixEntries);
         }
+        java.util.Objects.requireNonNull(kvType, "kvType");
     }
 }

@@ -1,8 +1,8 @@
 package dev.jllm.runtime.scheduler;
 
+import dev.jllm.api.text.StopMatcher;
 import dev.jllm.runtime.sampling.Logprobs;
 import dev.jllm.runtime.sampling.Sampler;
-import dev.jllm.runtime.sampling.StopMatcher;
 import dev.jllm.runtime.sampling.grammar.GrammarMatcher;
 import dev.jllm.runtime.tokenizer.StreamingDecoder;
 

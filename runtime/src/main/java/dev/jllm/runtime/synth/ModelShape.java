@@ -58,7 +58,13 @@ public record ModelShape(String name, String architecture, int width, int layers
             new ModelShape("qwen3moe-small", "qwen3moe", 64, 2, 4, 2, 96, 512, 256, 1000000f, 1e-6f, false, false,
                     ShapeExtras.qwen3Moe(16, 8, 2, 64)),
             new ModelShape("mixtral-small", "llama", 64, 2, 4, 2, 96, 512, 256, 10000f, 1e-5f, false, false,
-                    ShapeExtras.mixtral(4, 2)));
+                    ShapeExtras.mixtral(4, 2)),
+            // encoders (embeddings only; they need a WordPiece vocabulary such as ggml-vocab-bert-bge.gguf)
+            new ModelShape("bge-small-en", "bert", 384, 12, 12, 12, 1536, 30522, 512, 10000f, 1e-12f, true, true),
+            new ModelShape("nomic-embed-text", "nomic-bert", 768, 12, 12, 12, 3072, 30522, 2048, 1000f, 1e-12f, true,
+                    false),
+            new ModelShape("bert-small", "bert", 32, 2, 4, 4, 64, 512, 64, 10000f, 1e-12f, true, true),
+            new ModelShape("nomic-bert-small", "nomic-bert", 32, 2, 4, 4, 48, 512, 128, 1000f, 1e-12f, true, false));
 
     /** Per-head width of queries and keys. */
     public int headDim() {

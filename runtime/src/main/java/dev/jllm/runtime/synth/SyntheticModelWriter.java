@@ -4,6 +4,8 @@ import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.models.gguf.GgufValueType;
 import dev.jllm.models.gguf.GgufWriter;
+import dev.jllm.runtime.hf.GgufHyperparameters;
+import dev.jllm.runtime.model.Pooling;
 import dev.jllm.runtime.tensor.Quantizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,10 +30,20 @@ public final class SyntheticModelWriter {
     private final WeightMix mix;
     private final long seed;
     private final GgufFile vocab;
+    private final Pooling pooling;
 
     /** {@code vocab}: a GGUF whose {@code tokenizer.*} metadata is copied (its vocabulary size wins), or null. */
     public SyntheticModelWriter(ModelShape shape, WeightMix mix, long seed, GgufFile vocab) {
+        this(shape, mix, seed, vocab, null);
+    }
+
+    /**
+     * With the {@code pooling_type} an encoder shape ({@code bert}, {@code nomic-bert}) writes; null for its
+     * family's usual one (bge's CLS for BERT, nomic-embed-text's mean). Encoders need a WordPiece {@code vocab}.
+     */
+    public SyntheticModelWriter(ModelShape shape, WeightMix mix, long seed, GgufFile vocab, Pooling pooling) {
         this.vocab = vocab;
+        this.pooling = pooling;
         this.shape = vocab == null ? shape : shape.withVocab(vocab.strings("tokenizer.ggml.tokens").length);
         this.mix = mix;
         this.seed = seed;
@@ -41,29 +53,27 @@ public final class SyntheticModelWriter {
         return shape;
     }
 
+    WeightMix mix() {
+        return mix;
+    }
+
+    /** The GGUF whose tokenizer is copied, or null. */
+    GgufFile vocab() {
+        return vocab;
+    }
+
     public void write(Path target) throws IOException {
+        if (EncoderTensors.isEncoder(shape)) {
+            new EncoderTensors(this, pooling).write(target);
+            return;
+        }
         ModelShape s = shape;
         ShapeExtras x = s.extras();
         String arch = s.architecture();
         String a = arch + ".";
-        GgufWriter w = new GgufWriter()
-                .putString("general.architecture", arch)
-                .putString("general.name", "synthetic " + s.name() + " " + mix.name() + " seed " + seed)
-                .putUInt32("general.file_type", mix.fileType())
-                .putUInt32("general.quantization_version", 2)
-                .putUInt32(a + "context_length", s.context())
-                .putUInt32(a + "embedding_length", s.width())
-                .putUInt32(a + "block_count", s.layers())
-                .putUInt32(a + "feed_forward_length", s.feedForward())
-                .putUInt32(a + "attention.head_count", s.heads())
-                .putUInt32(a + "attention.head_count_kv", s.kvHeads())
-                .putUInt32(a + "rope.dimension_count", s.ropeDims())
-                .putFloat32(a + "rope.freq_base", s.ropeBase())
-                .putFloat32(a + "attention.layer_norm_rms_epsilon", s.rmsEpsilon())
-                .putUInt32(a + "vocab_size", s.vocab());
-        if (x.headDim() > 0) {
-            w.putUInt32(a + "attention.key_length", x.headDim()).putUInt32(a + "attention.value_length", x.headDim());
-        }
+        GgufWriter w = general();
+        new GgufHyperparameters(arch, s.context(), s.width(), s.layers(), s.feedForward(), s.heads(), s.kvHeads(),
+                x.headDim(), x.headDim(), s.ropeDims(), s.ropeBase(), s.rmsEpsilon(), s.vocab()).writeTo(w);
         if (x.experts() > 0) {
             w.putUInt32(a + "expert_count", x.experts()).putUInt32(a + "expert_used_count", x.expertsUsed());
             if (x.expertFf() > 0) {
@@ -161,6 +171,26 @@ public final class SyntheticModelWriter {
         w.write(target);
     }
 
+    /** The metadata every family writes: {@code general.*} and the core sizes under the architecture's prefix. */
+    /** The {@code general.*} keys every file starts with. */
+    private GgufWriter general() {
+        return new GgufWriter()
+                .putString("general.architecture", shape.architecture())
+                .putString("general.name", "synthetic " + shape.name() + " " + mix.name() + " seed " + seed)
+                .putUInt32("general.file_type", mix.fileType())
+                .putUInt32("general.quantization_version", 2);
+    }
+
+    GgufWriter header() {
+        String a = shape.architecture() + ".";
+        return general()
+                .putUInt32(a + "context_length", shape.context())
+                .putUInt32(a + "embedding_length", shape.width())
+                .putUInt32(a + "block_count", shape.layers())
+                .putUInt32(a + "feed_forward_length", shape.feedForward())
+                .putUInt32(a + "attention.head_count", shape.heads());
+    }
+
     /** LongRoPE's magnitude factor as the Phi-3 converter writes it: sqrt(1 + ln(ctx / original) / ln(original)). */
     private static float longRopeAttnFactor(int context, int original) {
         double scale = (double) context / original;
@@ -180,7 +210,7 @@ public final class SyntheticModelWriter {
         return (float) (1 / Math.sqrt(rowLength));
     }
 
-    private void copyTokenizer(GgufWriter w) {
+    void copyTokenizer(GgufWriter w) {
         for (Map.Entry<String, Object> e : vocab.metadata().entrySet()) {
             String key = e.getKey();
             if (!key.startsWith("tokenizer.")) {
@@ -243,7 +273,7 @@ public final class SyntheticModelWriter {
         w.addTensor(name, new long[] {n}, v);
     }
 
-    private void bias(GgufWriter w, String name, int n) {
+    void bias(GgufWriter w, String name, int n) {
         SplittableRandom rnd = random(name);
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
@@ -252,7 +282,7 @@ public final class SyntheticModelWriter {
         w.addTensor(name, new long[] {n}, v);
     }
 
-    private SplittableRandom random(String tensor) {
+    SplittableRandom random(String tensor) {
         return new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ tensor.hashCode());
     }
 
@@ -297,7 +327,7 @@ public final class SyntheticModelWriter {
     }
 
     /** A {@code rows x cols} matrix of {@link #values} as {@code type}. */
-    private void matrix(GgufWriter w, String name, GgmlType type, int cols, int rows) {
+    void matrix(GgufWriter w, String name, GgmlType type, int cols, int rows) {
         tensor(w, name, type, new long[] {cols, rows}, cols, rows);
     }
 

@@ -14,14 +14,7 @@ record Gpt2Splitter() implements Splitter {
 
     @Override
     public IntList split(SplitText text, IntList segments) {
-        IntList out = new IntList(segments.size() * 4 + 4);
-        int start = 0;
-        for (int s = 0; s < segments.size(); s++) {
-            int end = start + segments.get(s);
-            splitSegment(text, start, end, out);
-            start = end;
-        }
-        return out;
+        return Splitter.eachSegment(segments, (start, end, out) -> splitSegment(text, start, end, out));
     }
 
     private static void splitSegment(SplitText t, int ini, int end, IntList out) {
@@ -32,21 +25,11 @@ record Gpt2Splitter() implements Splitter {
             int flags = t.flags[pos];
             int from = pos;
 
-            if (cp == '\'' && pos + 1 < end) {
-                int next = cps[pos + 1];
-                if (next == 's' || next == 't' || next == 'm' || next == 'd') {
-                    pos += 2;
-                    out.add(pos - from);
-                    continue;
-                }
-                if (pos + 2 < end) {
-                    int next2 = cps[pos + 2];
-                    if ((next == 'r' && next2 == 'e') || (next == 'v' && next2 == 'e') || (next == 'l' && next2 == 'l')) {
-                        pos += 3;
-                        out.add(pos - from);
-                        continue;
-                    }
-                }
+            int contraction = contractionLength(cps, pos, end, false);
+            if (contraction > 0) {
+                pos += contraction;
+                out.add(contraction);
+                continue;
             }
 
             int f2 = cp == ' ' ? flagsAt(t, pos + 1, end) : flags;
@@ -79,13 +62,7 @@ record Gpt2Splitter() implements Splitter {
             while (isWhitespace(flagsAt(t, pos + spaces, end))) {
                 spaces++;
             }
-            if (spaces > 1 && pos + spaces < end) {               // "\s+(?!\S)": leave one for the next word
-                pos += spaces - 1;
-            } else if (spaces > 0) {                              // "\s+"
-                pos += spaces;
-            } else {
-                pos++;
-            }
+            pos = whitespaceEnd(pos, spaces, end);
             out.add(pos - from);
         }
     }
@@ -93,6 +70,38 @@ record Gpt2Splitter() implements Splitter {
     /** Neither whitespace, letter nor number, and inside the segment. */
     private static boolean isOther(int flags) {
         return flags != CodepointFlags.NONE && !isWhitespace(flags) && !isLetter(flags) && !isNumber(flags);
+    }
+
+    /**
+     * Where the last alternatives, {@code \s+(?!\S)|\s+}, end for a run of {@code spaces} whitespace code points at
+     * {@code pos}: a run followed by a word leaves its last one to prefix that word; no run takes one code point.
+     */
+    static int whitespaceEnd(int pos, int spaces, int end) {
+        if (spaces > 1 && pos + spaces < end) {
+            return pos + spaces - 1;
+        }
+        return pos + Math.max(1, spaces);
+    }
+
+    /**
+     * The length of the contraction {@code 's|'t|'re|'ve|'m|'ll|'d} at {@code pos} (case-insensitive for GPT-4's
+     * pattern), or 0.
+     */
+    static int contractionLength(int[] cps, int pos, int end, boolean ignoreCase) {
+        if (cps[pos] != '\'' || pos + 1 >= end) {
+            return 0;
+        }
+        int next = ignoreCase ? Character.toLowerCase(cps[pos + 1]) : cps[pos + 1];
+        if (next == 's' || next == 't' || next == 'm' || next == 'd') {
+            return 2;
+        }
+        if (pos + 2 < end) {
+            int next2 = ignoreCase ? Character.toLowerCase(cps[pos + 2]) : cps[pos + 2];
+            if ((next == 'r' && next2 == 'e') || (next == 'v' && next2 == 'e') || (next == 'l' && next2 == 'l')) {
+                return 3;
+            }
+        }
+        return 0;
     }
 
     static int flagsAt(SplitText t, int pos, int end) {

@@ -22,14 +22,7 @@ record Gpt4Splitter(int maxDigits, boolean lettersTakeMarks) implements Splitter
 
     @Override
     public IntList split(SplitText text, IntList segments) {
-        IntList out = new IntList(segments.size() * 4 + 4);
-        int start = 0;
-        for (int s = 0; s < segments.size(); s++) {
-            int end = start + segments.get(s);
-            splitSegment(text, start, end, out);
-            start = end;
-        }
-        return out;
+        return Splitter.eachSegment(segments, (start, end, out) -> splitSegment(text, start, end, out));
     }
 
     private void splitSegment(SplitText t, int ini, int end, IntList out) {
@@ -40,21 +33,11 @@ record Gpt4Splitter(int maxDigits, boolean lettersTakeMarks) implements Splitter
             int flags = t.flags[pos];
             int from = pos;
 
-            if (cp == '\'' && pos + 1 < end) {                   // contractions, case-insensitive
-                int next = Character.toLowerCase(cps[pos + 1]);
-                if (next == 's' || next == 't' || next == 'm' || next == 'd') {
-                    pos += 2;
-                    out.add(pos - from);
-                    continue;
-                }
-                if (pos + 2 < end) {
-                    int next2 = Character.toLowerCase(cps[pos + 2]);
-                    if ((next == 'r' && next2 == 'e') || (next == 'v' && next2 == 'e') || (next == 'l' && next2 == 'l')) {
-                        pos += 3;
-                        out.add(pos - from);
-                        continue;
-                    }
-                }
+            int contraction = Gpt2Splitter.contractionLength(cps, pos, end, true);
+            if (contraction > 0) {
+                pos += contraction;
+                out.add(contraction);
+                continue;
             }
 
             // "[^\r\n\p{L}\p{N}]?\p{L}+": any one non-newline, non-number character may lead a letter run
@@ -107,15 +90,8 @@ record Gpt4Splitter(int maxDigits, boolean lettersTakeMarks) implements Splitter
                 }
                 spaces++;
             }
-            if (afterLastNewline >= 0) {                         // "\s*[\r\n]+"
-                pos = afterLastNewline;
-            } else if (spaces > 1 && pos + spaces < end) {       // "\s+(?!\S)"
-                pos += spaces - 1;
-            } else if (spaces > 0) {                             // "\s+"
-                pos += spaces;
-            } else {
-                pos++;
-            }
+            // "\s*[\r\n]+", else "\s+(?!\S)|\s+"
+            pos = afterLastNewline >= 0 ? afterLastNewline : Gpt2Splitter.whitespaceEnd(pos, spaces, end);
             out.add(pos - from);
         }
     }

@@ -5,10 +5,7 @@ record NewlineSplitter() implements Splitter {
 
     @Override
     public IntList split(SplitText text, IntList segments) {
-        IntList out = new IntList(segments.size() * 2 + 4);
-        int start = 0;
-        for (int s = 0; s < segments.size(); s++) {
-            int end = start + segments.get(s);
+        return Splitter.eachSegment(segments, (start, end, out) -> {
             int pos = start;
             while (pos < end) {
                 boolean newline = text.cps[pos] == '\n';
@@ -18,8 +15,6 @@ record NewlineSplitter() implements Splitter {
                 }
                 out.add(pos - from);
             }
-            start = end;
-        }
-        return out;
+        });
     }
 }

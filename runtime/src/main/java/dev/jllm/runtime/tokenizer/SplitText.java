@@ -7,12 +7,13 @@ package dev.jllm.runtime.tokenizer;
 final class SplitText {
     /** Stand-in for non-ASCII whitespace in both regex subjects: std::regex's {@code \s} is ASCII-only. */
     static final char COLLAPSED_WHITESPACE = 0x0B;
-    static final char COLLAPSED_OTHER = 0xD0;
-    static final char COLLAPSED_NUMBER = 0xD1;
-    static final char COLLAPSED_LETTER = 0xD2;
-    static final char COLLAPSED_PUNCTUATION = 0xD3;
-    static final char COLLAPSED_MARK = 0xD4;
-    static final char COLLAPSED_SYMBOL = 0xD5;
+
+    /**
+     * The marker of each category, indexed by its flag's bit ({@link CodepointFlags}: undefined, number, letter,
+     * separator, mark, punctuation, symbol, control), as llama.cpp collapses them: 0xD1 numbers, 0xD2 letters,
+     * 0xD3 punctuation, 0xD4 marks, 0xD5 symbols, 0xD0 the rest. {@link RegexSplitter} writes the same markers.
+     */
+    private static final String COLLAPSED_BY_CATEGORY = "\u00D0\u00D1\u00D2\u00D0\u00D4\u00D3\u00D5\u00D0";
 
     final int[] cps;
     final int[] flags;
@@ -88,13 +89,7 @@ final class SplitText {
         if (CodepointFlags.isWhitespace(f)) {
             return COLLAPSED_WHITESPACE;
         }
-        return switch (f & CodepointFlags.CATEGORY_MASK) {
-            case CodepointFlags.NUMBER -> COLLAPSED_NUMBER;
-            case CodepointFlags.LETTER -> COLLAPSED_LETTER;
-            case CodepointFlags.PUNCTUATION -> COLLAPSED_PUNCTUATION;
-            case CodepointFlags.MARK -> COLLAPSED_MARK;
-            case CodepointFlags.SYMBOL -> COLLAPSED_SYMBOL;
-            default -> COLLAPSED_OTHER;
-        };
+        int category = f & CodepointFlags.CATEGORY_MASK;
+        return COLLAPSED_BY_CATEGORY.charAt(category == 0 ? 0 : Integer.numberOfTrailingZeros(category));
     }
 }

@@ -12,4 +12,22 @@ sealed interface Splitter permits Gpt2Splitter, Gpt4Splitter, RegexSplitter, New
      * @return the refined segment lengths
      */
     IntList split(SplitText text, IntList segments);
+
+    /** Splits one segment, code points {@code [start, end)}, adding the lengths of its parts to {@code out}. */
+    @FunctionalInterface
+    interface SegmentSplitter {
+        void split(int start, int end, IntList out);
+    }
+
+    /** {@link #split} for a stage that looks at each segment on its own. */
+    static IntList eachSegment(IntList segments, SegmentSplitter splitter) {
+        IntList out = new IntList(segments.size() * 4 + 4);
+        int start = 0;
+        for (int s = 0; s < segments.size(); s++) {
+            int end = start + segments.get(s);
+            splitter.split(start, end, out);
+            start = end;
+        }
+        return out;
+    }
 }

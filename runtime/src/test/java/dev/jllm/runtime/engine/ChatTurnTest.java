@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ChatTurnTest {
 
     private static String template(String name) throws IOException {
-        try (InputStream in = ChatTurnTest.class.getResourceAsStream("/dev/jllm/runtime/chat/templates/" + name)) {
+        try (InputStream in = ChatTurnTest.class.getResourceAsStream("/dev/jllm/template/templates/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

@@ -1,22 +1,15 @@
 package dev.jllm.runtime.engine;
 
 import dev.jllm.api.LlmException;
-import dev.jllm.api.LocalConfig;
 import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.openai.EmbeddingResponse;
-import dev.jllm.models.testing.TestData;
-import dev.jllm.providers.LlmServiceMain;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,27 +21,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * issue's bar), and no value off by 1e-3 or more (measured: cosine 1.0000000, largest difference about 1e-4, from
  * the order of float sums).
  */
-class EmbeddingsTest {
+class EmbeddingsTest extends StoriesServiceFixture {
 
     static final List<String> TEXTS = List.of("Once upon a time", "Lily went to the park with her mom.",
             "The little dog was happy and wagged its tail.");
 
-    @TempDir
-    Path home;
-    LlmServiceMain service;
-    String model;
 
-    @BeforeEach
-    void start() {
-        model = TestData.stories260k().toString();
-        service = new LlmServiceMain(home);
-        service.create("s", LocalConfig.of(model).withThreads(2));
-    }
-
-    @AfterEach
-    void stop() {
-        service.close();
-    }
 
     @Test
     void meanPooledEmbeddingsAgreeWithLlamaCpp() throws Exception {
@@ -66,20 +44,11 @@ class EmbeddingsTest {
             JsonArray want = ((JsonObject) reference.get(i)).getJsonArray("embedding");
             float[] got = ours.data().get(i).embedding();
             assertThat(ours.data().get(i).index()).isEqualTo(i);
-            assertThat(got).hasSize(want.size());
-            double dot = 0, a = 0, b = 0, maxDiff = 0;
-            for (int k = 0; k < got.length; k++) {
-                double w = want.getJsonNumber(k).doubleValue();
-                dot += got[k] * w;
-                a += (double) got[k] * got[k];
-                b += w * w;
-                maxDiff = Math.max(maxDiff, Math.abs(got[k] - w));
-            }
-            double cosine = dot / Math.sqrt(a * b);
-            System.out.printf("embedding %d: cosine %.7f, max |diff| %.2e%n", i, cosine, maxDiff);
-            assertThat(cosine).isGreaterThan(1 - 1e-3);
-            assertThat(maxDiff).isLessThan(1e-3);
-            assertThat(Math.sqrt(a)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+            var agreement = dev.jllm.runtime.EmbeddingAgreement.of(got, want);
+            System.out.printf("embedding %d: cosine %.7f, max |diff| %.2e%n", i, agreement.cosine(), agreement.maxDiff());
+            assertThat(agreement.cosine()).isGreaterThan(1 - 1e-3);
+            assertThat(agreement.maxDiff()).isLessThan(1e-3);
+            assertThat(agreement.norm()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
         }
     }
 

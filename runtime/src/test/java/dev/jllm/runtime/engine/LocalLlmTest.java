@@ -9,12 +9,8 @@ import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.ContentPart;
-import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.models.testing.TestData;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,25 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The local instance type reached as users reach it: through the main-mode service and the provider SPI. */
-class LocalLlmTest {
-    @TempDir
-    Path home;
+class LocalLlmTest extends StoriesServiceFixture {
 
-    LlmServiceMain service;
-    String model;
-
-    @BeforeEach
-    void start() {
-        model = TestData.require("stories260K/stories260K.gguf").toString();
-        service = new LlmServiceMain(home);
-        service.create("s", LocalConfig.of(model).withThreads(2));
-        service.setCurrentModel(model, "local", "s");
-    }
-
-    @AfterEach
-    void stop() {
-        service.close();
-    }
 
     private ChatCompletionRequest.Builder request(String text) {
         return ChatCompletionRequest.builder().model(model).temperature(0.0).maxTokens(40)
@@ -163,10 +142,9 @@ class LocalLlmTest {
     }
 
     @Test
-    void aLoneRawMessageIsContinuedWithoutTheChatTemplate() {
-        ChatCompletion c = service.chatCompletion(ChatCompletionRequest.builder().model(model).temperature(0.0)
-                .maxTokens(12).messages(new ChatMessage(LocalLlm.RAW_ROLE,
-                        new dev.jllm.api.openai.MessageContent.Text("Once upon a time"), null, null, null, null)).build());
+    void aRawCompletionIsContinuedWithoutTheChatTemplate() {
+        ChatCompletion c = service.complete("s", dev.jllm.api.openai.CompletionRequest.of("Once upon a time",
+                ChatCompletionRequest.builder().model(model).temperature(0.0).maxTokens(12).build()));
         // llama.cpp's greedy continuation of this prompt (the first line of golden.jsonl) begins so.
         String golden;
         try {
@@ -245,7 +223,11 @@ class LocalLlmTest {
                 .isInstanceOf(LlmException.class).hasMessageContaining("kvmemory").hasMessageContaining("kv_memory");
         service.create("budget", LocalConfig.of(model).withOption("kv_memory", "64m"));
         assertThat(service.info("budget").details()).containsEntry("kv_memory", Long.toString(64L << 20))
-                .containsEntry("parallel", "4").containsEntry("max_queue", "16");
+                .containsEntry("parallel", "4").containsEntry("max_queue", "16").containsEntry("kv_type", "f16");
+        service.create("exact", LocalConfig.of(model).withKvType("f32"));
+        assertThat(service.info("exact").details()).containsEntry("kv_type", "f32");
+        assertThatThrownBy(() -> service.create("bad", LocalConfig.of(model).withKvType("int4")))
+                .isInstanceOf(LlmException.class).hasMessageContaining("kv_type 'int4'");
     }
 
     @Test
@@ -318,7 +300,11 @@ class LocalLlmTest {
 
     @Test
     void aChatTemplateFileLetsTheModelTakeTools() throws Exception {
-        Path template = Path.of(getClass().getResource("/dev/jllm/runtime/chat/templates/qwen2.5-instruct.jinja").toURI());
+        // the template module's test-jar holds it; copied out because a jar entry is not a file
+        Path template = home.resolve("qwen2.5-instruct.jinja");
+        try (var in = getClass().getResourceAsStream("/dev/jllm/template/templates/qwen2.5-instruct.jinja")) {
+            java.nio.file.Files.copy(in, template);
+        }
         service.create("withTools", LocalConfig.of(model).withThreads(2)
                 .withOption(LocalSettings.CHAT_TEMPLATE_FILE, template.toString()));
         dev.jllm.api.openai.Tool tool = dev.jllm.api.openai.Tool.function(dev.jllm.api.openai.FunctionDefinition.of(

@@ -10,13 +10,8 @@ import dev.jllm.api.openai.FunctionDefinition;
 import dev.jllm.api.openai.ResponseFormat;
 import dev.jllm.api.openai.Tool;
 import dev.jllm.api.openai.ToolChoice;
-import dev.jllm.models.testing.TestData;
-import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.runtime.sampling.grammar.JsonCheck;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -26,12 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Constrained decoding end to end on stories260K: whatever the weights, the answer follows the grammar. */
-class StructuredOutputTest {
-    @TempDir
-    Path home;
-
-    LlmServiceMain service;
-    String model;
+class StructuredOutputTest extends StoriesServiceFixture {
 
     static final String SCHEMA = """
             {"type":"object","properties":{
@@ -45,18 +35,6 @@ class StructuredOutputTest {
              "$defs":{"pet":{"type":"object","properties":{"kind":{"const":"cat"},"legs":{"type":"integer",
                "exclusiveMinimum":0,"maximum":4}},"required":["kind"]}}}""";
 
-    @BeforeEach
-    void start() {
-        model = TestData.require("stories260K/stories260K.gguf").toString();
-        service = new LlmServiceMain(home);
-        service.create("s", LocalConfig.of(model).withThreads(2));
-        service.setCurrentModel(model, "local", "s");
-    }
-
-    @AfterEach
-    void stop() {
-        service.close();
-    }
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> schema() {

@@ -11,6 +11,14 @@ class KvCacheTest {
         return new KvCache(new KvLayout(2, 6, 4, maxContext, 8, maxBytes));
     }
 
+    /** Sequence {@code id} with {@code length} positions reserved and committed, as after a forward pass. */
+    private static SequenceCache written(KvCache kv, int id, int length) {
+        SequenceCache s = kv.sequence(id);
+        s.reserve(length);
+        s.commit(length);
+        return s;
+    }
+
     @Test
     void sequencesGrowPageByPageAndReportTheirLength() {
         KvCache kv = cache(100, 1 << 20);
@@ -26,8 +34,8 @@ class KvCacheTest {
         s.reserve(20);
         assertThat(s.capacity()).isEqualTo(24);
         assertThat(kv.usedBytes()).isEqualTo(3 * page);
-        assertThat(s.keyPages(1)[2]).hasSize(8 * 6);
-        assertThat(s.valuePages(0)[2]).hasSize(8 * 4);
+        assertThat((float[]) s.keyPages(1)[2]).hasSize(8 * 6);
+        assertThat((float[]) s.valuePages(0)[2]).hasSize(8 * 4);
         assertThat(s.length()).isZero();
         s.commit(20);
         assertThat(kv.length(3)).isEqualTo(20);
@@ -39,9 +47,7 @@ class KvCacheTest {
     @Test
     void overflowIsAnExplicitErrorAndChangesNothing() {
         KvCache kv = cache(16, 1 << 20);
-        SequenceCache s = kv.sequence(0);
-        s.reserve(16);
-        s.commit(16);
+        SequenceCache s = written(kv, 0, 16);
         long used = kv.usedBytes();
         assertThatThrownBy(() -> s.reserve(17))
                 .isInstanceOfSatisfying(ContextOverflowException.class, e -> {
@@ -71,14 +77,12 @@ class KvCacheTest {
     @Test
     void truncateKeepsAPrefixAndFreesWholePagesBeyondIt() {
         KvCache kv = cache(100, 1 << 20);
-        SequenceCache s = kv.sequence(1);
-        s.reserve(30);
-        s.commit(30);
-        s.keyPages(0)[0][5] = 42f;
+        SequenceCache s = written(kv, 1, 30);
+        ((float[]) s.keyPages(0)[0])[5] = 42f;
         kv.truncate(1, 9);
         assertThat(s.length()).isEqualTo(9);
         assertThat(s.capacity()).isEqualTo(16);
-        assertThat(s.keyPages(0)[0][5]).isEqualTo(42f);
+        assertThat(((float[]) s.keyPages(0)[0])[5]).isEqualTo(42f);
         assertThat(s.keyPages(0)[2]).isNull();
         assertThatThrownBy(() -> kv.truncate(1, 10)).isInstanceOf(IllegalArgumentException.class);
         kv.truncate(1, 0);

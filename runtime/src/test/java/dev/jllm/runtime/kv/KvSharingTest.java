@@ -23,19 +23,19 @@ class KvSharingTest {
         s.reserve(to);
         for (int p = from; p < to; p++) {
             for (int l = 0; l < 2; l++) {
-                s.keyPages(l)[p >> s.pageShift()][s.offset(p) * 6] = base + p;
-                s.valuePages(l)[p >> s.pageShift()][s.offset(p) * 4] = -(base + p);
+                ((float[]) s.keyPages(l)[p >> s.pageShift()])[s.offset(p) * 6] = base + p;
+                ((float[]) s.valuePages(l)[p >> s.pageShift()])[s.offset(p) * 4] = -(base + p);
             }
         }
         s.commit(to);
     }
 
     private static float key(SequenceCache s, int layer, int p) {
-        return s.keyPages(layer)[p >> s.pageShift()][s.offset(p) * 6];
+        return ((float[]) s.keyPages(layer)[p >> s.pageShift()])[s.offset(p) * 6];
     }
 
     private static float value(SequenceCache s, int layer, int p) {
-        return s.valuePages(layer)[p >> s.pageShift()][s.offset(p) * 4];
+        return ((float[]) s.valuePages(layer)[p >> s.pageShift()])[s.offset(p) * 4];
     }
 
     @Test

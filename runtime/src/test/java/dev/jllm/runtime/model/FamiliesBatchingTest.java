@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.runtime.kv.KvCache;
+import dev.jllm.runtime.kv.KvType;
 import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.runtime.synth.ModelShape;
 import dev.jllm.runtime.synth.SyntheticModelWriter;
@@ -16,12 +17,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The engine's invariant for the new families: a token's logits are bit-identical whether its sequence runs alone
  * or in one batch with others (MoE tokens grouped by expert with other sequences' tokens, sliding windows, LongRoPE),
- * for 1 or 3 threads, on the vector and the scalar path; and {@code --quantize} reaches MoE expert tensors.
+ * for 1 or 3 threads, on the vector and the scalar path, with each KV cache type (Q8_0 where the heads fit its
+ * blocks); and {@code --quantize} reaches MoE expert tensors.
  */
 class FamiliesBatchingTest {
 
@@ -34,9 +36,11 @@ class FamiliesBatchingTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest
-    @ValueSource(strings = {"phi3-small", "gemma2-small", "gemma3-small", "granite-small", "qwen3moe-small", "mixtral-small"})
-    void batchedEqualsAloneForEveryThreadCountAndPath(String shape) throws IOException {
+    @ParameterizedTest(name = "{0} kv {1}")
+    @CsvSource({"phi3-small, f32", "gemma2-small, f32", "gemma3-small, f32", "granite-small, f32", "qwen3moe-small, f32",
+            "mixtral-small, f32", "mixtral-small, f16", "qwen3moe-small, f16", "gemma2-small, q8_0", "gemma3-small, q8_0"})
+    void batchedEqualsAloneForEveryThreadCountAndPath(String shape, String kvType) throws IOException {
+        KvType type = KvType.parse(kvType);
         Path file = dir.resolve(shape + ".gguf");
         new SyntheticModelWriter(ModelShape.named(shape), WeightMix.parse("Q8_0"), 7, null).write(file);
         try (GgufFile gguf = GgufFile.open(file)) {
@@ -44,11 +48,11 @@ class FamiliesBatchingTest {
                 List<List<float[]>> alone = new ArrayList<>();
                 try (LlamaModel model = LlamaModel.load(gguf, new EngineOptions(1, vectorized, 16_384))) {
                     for (int[] prompt : PROMPTS) {
-                        alone.add(alone(model, prompt));
+                        alone.add(alone(model, prompt, type));
                     }
                 }
                 try (LlamaModel model = LlamaModel.load(gguf, new EngineOptions(3, vectorized, 1))) {
-                    List<List<float[]>> together = together(model);
+                    List<List<float[]>> together = together(model, type);
                     for (int s = 0; s < PROMPTS.length; s++) {
                         for (int step = 0; step < STEPS; step++) {
                             assertThat(together.get(s).get(step)).as("%s vector %s sequence %d step %d", shape, vectorized, s, step)
@@ -61,20 +65,20 @@ class FamiliesBatchingTest {
     }
 
     /** Prompt, then greedy steps of one sequence by itself: the logits after the prompt and after each step. */
-    private static List<float[]> alone(LlamaModel model, int[] prompt) {
-        KvCache kv = model.newKvCache(512, 16L << 20);
+    private static List<float[]> alone(LlamaModel model, int[] prompt, KvType type) {
+        KvCache kv = model.newKvCache(512, 16L << 20, type);
         List<float[]> out = new ArrayList<>();
         float[] logits = model.forward(Batch.ofPrompt(prompt, 0, 0), kv).get(prompt.length - 1);
         for (int step = 0; step < STEPS; step++) {
             out.add(logits);
-            logits = model.forward(new Batch().add(argmax(logits), prompt.length + step, 0, true), kv).get(0);
+            logits = model.forward(new Batch().add(GreedyDecoder.argmax(logits), prompt.length + step, 0, true), kv).get(0);
         }
         return out;
     }
 
     /** All prompts in one batch, then every step of all sequences in one batch. */
-    private static List<List<float[]>> together(LlamaModel model) {
-        KvCache kv = model.newKvCache(512, 16L << 20);
+    private static List<List<float[]>> together(LlamaModel model, KvType type) {
+        KvCache kv = model.newKvCache(512, 16L << 20, type);
         Batch prompts = new Batch();
         for (int s = 0; s < PROMPTS.length; s++) {
             for (int i = 0; i < PROMPTS[s].length; i++) {
@@ -94,7 +98,7 @@ class FamiliesBatchingTest {
             Batch b = new Batch();
             for (int s = 0; s < PROMPTS.length; s++) {
                 out.get(s).add(current[s]);
-                b.add(argmax(current[s]), PROMPTS[s].length + step, s, true);
+                b.add(GreedyDecoder.argmax(current[s]), PROMPTS[s].length + step, s, true);
             }
             Logits l = model.forward(b, kv);
             for (int s = 0; s < PROMPTS.length; s++) {
@@ -120,18 +124,9 @@ class FamiliesBatchingTest {
                     .isEqualTo(GgmlType.F32);
             try (LlamaModel fromF32 = LlamaModel.load(quantized, ModelConfig.fromGguf(a), options);
                  LlamaModel fromQ8 = LlamaModel.load(b, options)) {
-                assertThat(alone(fromF32, prompt).getLast()).containsExactly(alone(fromQ8, prompt).getLast());
+                assertThat(alone(fromF32, prompt, KvType.F32).getLast())
+                        .containsExactly(alone(fromQ8, prompt, KvType.F32).getLast());
             }
         }
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

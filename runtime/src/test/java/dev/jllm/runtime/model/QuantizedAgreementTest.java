@@ -40,7 +40,7 @@ class QuantizedAgreementTest {
         double refSq = 0;
         double maxErr = 0;
         for (int i = 0; i < reference.length; i++) {
-            if (argmax(reference[i]) == argmax(quantized[i])) {
+            if (GreedyDecoder.argmax(reference[i]) == GreedyDecoder.argmax(quantized[i])) {
                 agree++;
             }
             for (int v = 0; v < reference[i].length; v++) {
@@ -136,15 +136,4 @@ class QuantizedAgreementTest {
             return out;
         }
     }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
 }

@@ -2,6 +2,7 @@ package dev.jllm.runtime.model;
 
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.gguf.GgufWriter;
+import dev.jllm.runtime.hf.GgufHyperparameters;
 import dev.jllm.runtime.tensor.TestTensors;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -60,19 +61,9 @@ final class SyntheticModel {
     void write(Path file) throws IOException {
         Random rnd = new Random(seed);
         String p = architecture + ".";
-        GgufWriter w = new GgufWriter()
-                .putString("general.architecture", architecture)
-                .putUInt32(p + "embedding_length", width)
-                .putUInt32(p + "block_count", blocks)
-                .putUInt32(p + "feed_forward_length", ff)
-                .putUInt32(p + "attention.head_count", heads)
-                .putUInt32(p + "attention.head_count_kv", kvHeads)
-                .putUInt32(p + "attention.key_length", headDim)
-                .putUInt32(p + "attention.value_length", headDim)
-                .putUInt32(p + "rope.dimension_count", ropeDims)
-                .putFloat32(p + "rope.freq_base", freqBase)
-                .putFloat32(p + "attention.layer_norm_rms_epsilon", 1e-6f)
-                .putUInt32(p + "context_length", context);
+        GgufWriter w = new GgufHyperparameters(architecture, context, width, blocks, ff, heads, kvHeads, headDim,
+                headDim, ropeDims, freqBase, 1e-6f, vocab).writeTo(new GgufWriter()
+                .putString("general.architecture", architecture));
         if (ropeScalingType != null) {
             w.putString(p + "rope.scaling.type", ropeScalingType);
             w.putFloat32(p + "rope.scaling.factor", ropeScalingFactor);

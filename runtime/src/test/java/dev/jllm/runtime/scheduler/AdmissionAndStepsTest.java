@@ -4,27 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jllm.api.LlmException;
-import java.io.IOException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Slots, the bounded queue, cancellation, chunked prefill beside running decodes, context limits, slow readers. */
-class AdmissionAndStepsTest {
-    private static Stories stories;
+class AdmissionAndStepsTest extends StoriesFixture {
 
-    @BeforeAll
-    static void load() throws IOException {
-        stories = Stories.load();
-    }
-
-    @AfterAll
-    static void close() {
-        if (stories != null) {
-            stories.close();
-        }
-    }
 
     @Test
     void aFullQueueFailsAtOnceWithRateLimited() {

@@ -2,34 +2,27 @@ package dev.jllm.runtime.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jllm.runtime.kv.KvType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A greedy sequence produces the same tokens alone or batched with others, whatever the batch's composition: all
  * golden prompts of stories260K at once give llama.cpp's tokens for each, also with prompts evaluated in small
  * chunks, with fewer slots than requests, and when KV memory is so short that sequences are preempted and
- * evaluated again.
+ * evaluated again; with an F32 and an F16 KV cache (stories260K's greedy tokens are llama.cpp's with both).
  */
-class BatchedDeterminismTest {
-    private static Stories stories;
+class BatchedDeterminismTest extends StoriesFixture {
     private static List<Stories.Golden> goldens;
 
     @BeforeAll
-    static void load() throws IOException {
-        stories = Stories.load();
+    static void loadGoldens() throws IOException {
         goldens = Stories.goldens();
-    }
-
-    @AfterAll
-    static void close() {
-        if (stories != null) {
-            stories.close();
-        }
     }
 
     private List<Stories.Reader> submitAll(Scheduler s) {
@@ -49,10 +42,11 @@ class BatchedDeterminismTest {
         }
     }
 
-    @Test
-    void allGoldenPromptsAtOnceGiveTheGoldenTokens() {
+    @ParameterizedTest
+    @EnumSource(value = KvType.class, names = {"F32", "F16"})
+    void allGoldenPromptsAtOnceGiveTheGoldenTokens(KvType type) {
         assertThat(goldens).hasSize(6);
-        Scheduler s = stories.manual(6, 0, 512);
+        Scheduler s = stories.manual(new SchedulerConfig(6, 0, 512, 512, 256, 64L << 20, 16, type));
         List<Stories.Reader> readers = submitAll(s);
         s.step();
         // one forward pass evaluated all six prompts together
@@ -77,11 +71,12 @@ class BatchedDeterminismTest {
         s.close();
     }
 
-    @Test
-    void preemptedSequencesResumeWithIdenticalTokens() {
-        // 5 pages of KV memory for six sequences of two pages each
-        long page = 64L * 5 * (32 + 32) * Float.BYTES;
-        Scheduler s = stories.manual(new SchedulerConfig(6, 0, 512, 512, 256, 5 * page, 16));
+    @ParameterizedTest
+    @EnumSource(value = KvType.class, names = {"F32", "F16"})
+    void preemptedSequencesResumeWithIdenticalTokens(KvType type) {
+        // 5 pages of KV memory for six sequences of two pages each (64 positions, 5 layers, 32 + 32 elements)
+        long page = 64L * 5 * type.bytes(32 + 32);
+        Scheduler s = stories.manual(new SchedulerConfig(6, 0, 512, 512, 256, 5 * page, 16, type));
         List<Stories.Reader> readers = submitAll(s);
         Stories.runUntilDone(s, readers, 5000);
         assertGolden(readers);

@@ -4,28 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jllm.runtime.sampling.SamplingParams;
 import dev.jllm.runtime.kv.PrefixCache;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A prompt that starts with tokens already in the KV cache reuses them, with results identical to a fresh start. */
-class PrefixReuseTest {
-    private static Stories stories;
+class PrefixReuseTest extends StoriesFixture {
 
-    @BeforeAll
-    static void load() throws IOException {
-        stories = Stories.load();
-    }
-
-    @AfterAll
-    static void close() {
-        if (stories != null) {
-            stories.close();
-        }
-    }
 
     private static SequenceRequest withLogprobs(int[] prompt, int maxTokens) {
         return new SequenceRequest(prompt, SamplingParams.greedy(), maxTokens, 5);

@@ -2,7 +2,6 @@ package dev.jllm.runtime.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,25 +10,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The scheduler on its own thread with many callers submitting, reading and cancelling at once. */
-class ThreadedSchedulerTest {
-    private static Stories stories;
+class ThreadedSchedulerTest extends StoriesFixture {
 
-    @BeforeAll
-    static void load() throws IOException {
-        stories = Stories.load();
-    }
-
-    @AfterAll
-    static void close() {
-        if (stories != null) {
-            stories.close();
-        }
-    }
 
     @Test
     void concurrentCallersAllGetTheirAnswerOrTheirCancellation() throws Exception {

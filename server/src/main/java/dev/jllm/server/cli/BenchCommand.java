@@ -4,6 +4,7 @@ import dev.jllm.api.json.Json;
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.runtime.hf.OpenNetwork;
 import dev.jllm.models.gguf.GgufSummary;
+import dev.jllm.runtime.kv.KvType;
 import dev.jllm.runtime.model.EngineOptions;
 import dev.jllm.runtime.perf.ModelBench;
 import dev.jllm.runtime.perf.Throughput;
@@ -12,10 +13,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code jllm bench}: prompt and generation speed of a model, measured like llama-bench ({@code pp}: a prompt
@@ -23,7 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure prompt processing (pp) and token generation (tg) speed, like llama-bench.")
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand extends PrintingCommand {
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "GGUF file or model in the store.")
     String model;
@@ -41,18 +40,24 @@ final class BenchCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = {"-r", "--repetitions"}, defaultValue = "3", paramLabel = "N",
-            description = "Timed runs of each test, after untimed warm-up runs until two agree within 10%, at most 5 "
+            description = "Timed runs of each test, after untimed warm-up runs until two agree within 10%%, at most 5 "
                     + "(default: ${DEFAULT-VALUE}).")
     int runs;
+
+    @Option(names = {"-d", "--n-depth"}, defaultValue = "0", paramLabel = "N",
+            description = "Positions already in the KV cache before each test, as llama-bench -d: tg at a long context"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int depth;
+
+    @Option(names = "--kv-type", defaultValue = "auto", paramLabel = "TYPE",
+            description = KvType.HELP + " (default: ${DEFAULT-VALUE}).")
+    String kvType;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text or json (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
+    int run(PrintWriter out) throws Exception {
         boolean json = switch (format) {
             case "json" -> true;
             case "text" -> false;
@@ -67,28 +72,48 @@ final class BenchCommand implements Callable<Integer> {
         if (threads < 0) {
             throw new UserError("-t must be 0 (one per physical core) or more");
         }
+        if (depth < 0) {
+            throw new UserError("-d must be 0 or more");
+        }
+        KvType kv;
+        try {
+            kv = KvType.parse(kvType);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
         Path file = ModelPaths.resolve(model);
         EngineOptions options = EngineOptions.defaults();
         if (threads > 0) {
             options = options.withThreads(threads);
         }
-        PrintWriter out = spec.commandLine().getOut();
         // A GGUF file or a Hugging Face directory, as everywhere a model is accepted.
         try (OpenNetwork net = OpenNetwork.open(file, options, null)) {
             String type = net.source() instanceof GgufFile gguf ? typeName(gguf) : "safetensors";
-            ModelBench.Result r = new ModelBench(net.network(), Math.max(prompt, gen)).run(prompt, gen, runs);
+            ModelBench bench;
+            ModelBench.Result r;
+            try {
+                bench = new ModelBench(net.network(), Math.max(prompt, gen), kv, depth);
+                r = bench.run(prompt, gen, runs);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            String at = depth > 0 ? " @ d" + depth : "";
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("model", file.getFileName().toString());
                 o.put("type", type);
                 o.put("threads", options.threads());
+                o.put("kv_type", kv.id());
+                o.put("depth", depth);
+                o.put("kv_depth_bytes", bench.kvUsedBytes());
                 o.put("pp", result(r.pp()));
                 o.put("tg", result(r.tg()));
                 out.println(Json.toJson(o));
             } else {
-                out.printf(Locale.ROOT, "| %-40s | %-8s | %7s | %6s | %20s |%n", "model", "type", "threads", "test", "t/s");
-                line(out, file, type, options.threads(), "pp" + prompt, r.pp());
-                line(out, file, type, options.threads(), "tg" + gen, r.tg());
+                out.printf(Locale.ROOT, "| %-40s | %-8s | %7s | %4s | %14s | %20s |%n", "model", "type", "threads", "kv",
+                        "test", "t/s");
+                line(out, file, type, options.threads(), kv, "pp" + prompt + at, r.pp());
+                line(out, file, type, options.threads(), kv, "tg" + gen + at, r.tg());
             }
             out.flush();
         }
@@ -141,10 +166,11 @@ final class BenchCommand implements Callable<Integer> {
         return Math.round(v * 100) / 100.0;
     }
 
-    private static void line(PrintWriter out, Path file, String type, int threads, String test, Throughput t) {
+    private static void line(PrintWriter out, Path file, String type, int threads, KvType kv, String test,
+                             Throughput t) {
         if (t != null) {
-            out.printf(Locale.ROOT, "| %-40s | %-8s | %7d | %6s | %20s |%n", file.getFileName(), type, threads, test,
-                    String.format(Locale.ROOT, "%.2f ± %.2f", t.tps(), t.sd()));
+            out.printf(Locale.ROOT, "| %-40s | %-8s | %7d | %4s | %14s | %20s |%n", file.getFileName(), type, threads,
+                    kv, test, String.format(Locale.ROOT, "%.2f ± %.2f", t.tps(), t.sd()));
         }
     }
 }

@@ -8,7 +8,6 @@ import dev.jllm.runtime.hf.HfCheckpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,13 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /** {@code jllm convert DIR --type TYPE --out FILE.gguf}: a Hugging Face checkpoint as an equivalent GGUF file. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Convert a Hugging Face model directory (config.json, safetensors, tokenizer.json) to a GGUF file.")
-final class ConvertCommand implements Callable<Integer> {
+final class ConvertCommand extends PrintingCommand {
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The Hugging Face model directory.")
     Path dir;
@@ -37,11 +35,8 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite FILE if it exists.")
     boolean force;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws IOException {
+    int run(PrintWriter o) throws IOException {
         GgmlType ggml = GgufConversion.TYPES.stream().filter(t -> t.name().equalsIgnoreCase(type)).findFirst()
                 .orElseThrow(() -> new UserError("--type must be one of " + GgufConversion.TYPES.stream()
                         .map(t -> t.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")) + ", got '" + type + "'"));
@@ -51,7 +46,6 @@ final class ConvertCommand implements Callable<Integer> {
         if (Files.exists(out) && !force) {
             throw new UserError(out + " exists; use --force to overwrite it");
         }
-        PrintWriter o = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         try (HfCheckpoint hf = HfCheckpoint.open(dir)) {
             GgufConversion.Summary s = GgufConversion.convert(hf, ggml, out);
@@ -64,7 +58,6 @@ final class ConvertCommand implements Callable<Integer> {
         } catch (ModelFormatException e) {
             throw new UserError("cannot convert " + dir + ": " + e.getMessage());
         }
-        o.flush();
         return 0;
     }
 }

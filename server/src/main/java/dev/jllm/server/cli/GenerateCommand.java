@@ -1,14 +1,13 @@
 package dev.jllm.server.cli;
 
 import dev.jllm.api.json.Json;
-import dev.jllm.models.gguf.GgmlType;
-import dev.jllm.runtime.quant.QuantizingWeightSource;
 import dev.jllm.runtime.engine.GenerationOptions;
 import dev.jllm.runtime.engine.GenerationResult;
 import dev.jllm.runtime.engine.Generator;
 import dev.jllm.runtime.engine.LocalModel;
 import dev.jllm.runtime.sampling.SamplingParams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -51,15 +50,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Seed for a reproducible run (default: random).")
     Long seed;
 
-    @Option(names = {"-t", "--threads"}, defaultValue = "0", paramLabel = "N", description = "Kernel threads; 0 = all processors (default).")
-    int threads;
-
-    @Option(names = {"-c", "--ctx"}, defaultValue = "0", paramLabel = "N", description = "Context size in tokens; 0 = the model's (default).")
-    int ctx;
-
-    @Option(names = "--quantize", paramLabel = "TYPE",
-            description = "Quantize float weights at load time: q8_0 or q4_0 (faster and smaller, not exact).")
-    String quantize;
+    @Mixin
+    EngineHereOptions engine;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
             description = "text (stream the generated text) or json (one object at the end) (default: ${DEFAULT-VALUE}).")
@@ -87,14 +79,10 @@ final class GenerateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
+        engine.check();
         PrintWriter out = spec.commandLine().getOut();
-        GgmlType quantizeType;
-        try {
-            quantizeType = quantize == null ? null : QuantizingWeightSource.parseType(quantize);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--" + e.getMessage());
-        }
-        try (LocalModel m = LocalModel.load(model, ModelPaths.resolve(model), threads, ctx, quantizeType)) {
+        try (LocalModel m = LocalModel.load(model, ModelPaths.resolve(model), engine.settings(),
+                engine.quantizeType())) {
             int[] tokens = m.tokenizer().encode(prompt, true, false);
             GenerationResult r = Generator.generate(m, tokens, new GenerationOptions(maxTokens, sampling, -1),
                     (text, token, lp) -> {

@@ -2,6 +2,7 @@ package dev.jllm.server.cli;
 
 import dev.jllm.models.hf.HumanBytes;
 import dev.jllm.models.store.ModelStore;
+import dev.jllm.models.store.PartialPull;
 import dev.jllm.models.store.StoredModel;
 import picocli.CommandLine.Command;
 
@@ -12,29 +13,21 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 
 /** {@code jllm ls}: the models in the store, like {@code ollama ls}. */
 @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true,
-        description = "List the models in the store: name, size, quantization, architecture, when pulled.")
-final class ListCommand implements Callable<Integer> {
+        description = "List the models in the store: name, size, quantization, architecture, when pulled; then"
+                + " the pulls that stopped midway (resume them with `jllm pull`, remove them with `jllm rm`).")
+final class ListCommand extends StoreCommand {
     private static final String[] HEADER = {"NAME", "SIZE", "QUANTIZATION", "ARCHITECTURE", "PULLED"};
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    Supplier<ModelStore> stores = ModelStore::openDefault;
-
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        ModelStore store = stores.get();
+    void run(ModelStore store, PrintWriter out) {
         List<StoredModel> models = store.list();
-        if (models.isEmpty()) {
+        List<PartialPull> partials = store.partials();
+        if (models.isEmpty() && partials.isEmpty()) {
             out.println("no models in " + store.root() + "; pull one with `jllm pull hf.co/OWNER/REPO[:QUANT]`");
-            out.flush();
-            return 0;
+            return;
         }
         Instant now = Instant.now();
         List<String[]> rows = new ArrayList<>();
@@ -42,6 +35,10 @@ final class ListCommand implements Callable<Integer> {
         for (StoredModel m : models) {
             rows.add(new String[] {m.name(), HumanBytes.format(m.size()), orDash(m.manifest().quantization()),
                     orDash(m.manifest().architecture()), ago(m.manifest().pulledAt(), now)});
+        }
+        for (PartialPull p : partials) {
+            // what a stopped pull left is shown for what it is, so that nothing in the store goes unseen
+            rows.add(new String[] {p.name(), HumanBytes.format(p.bytesOnDisk()), "-", "-", p.describe()});
         }
         int[] widths = new int[HEADER.length];
         for (String[] r : rows) {
@@ -56,8 +53,6 @@ final class ListCommand implements Callable<Integer> {
             }
             out.println(b.toString().stripTrailing());
         }
-        out.flush();
-        return 0;
     }
 
     private static String orDash(String s) {

@@ -9,21 +9,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code jllm ps}: the models a running server has loaded, as {@code ollama ps} shows them. */
 @Command(name = "ps", mixinStandardHelpOptions = true,
         description = {"List the models a running jllm server has loaded (the server at JLLM_HOST, default"
                 + " 127.0.0.1:8080; JLLM_API_KEY if it needs a key)."})
-final class PsCommand implements Callable<Integer> {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+final class PsCommand extends PrintingCommand {
 
     @Override
-    public Integer call() {
+    int run(PrintWriter out) {
         JsonObject ps = ServerClient.fromEnvironment().get("/api/ps");
-        PrintWriter out = spec.commandLine().getOut();
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NAME", "SIZE", "CONTEXT", "UNTIL"});
         for (JsonValue v : ps.getJsonArray("models")) {
@@ -40,7 +35,6 @@ final class PsCommand implements Callable<Integer> {
         for (String[] r : rows) {
             out.printf("%-" + w[0] + "s   %" + w[1] + "s   %" + w[2] + "s   %s%n", r[0], r[1], r[2], r[3]);
         }
-        out.flush();
         return 0;
     }
 

@@ -7,32 +7,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /** {@code jllm pull REF}: download a model from Hugging Face into the store, with progress and resume. */
 @Command(name = "pull", mixinStandardHelpOptions = true,
         description = {"Download a model from Hugging Face into the store (JLLM_HOME, default ~/.jllm).",
                 "REF: hf.co/OWNER/REPO[:QUANT] or OWNER/REPO[:QUANT] (GGUF of that quantization, default Q4_K_M), "
                         + "OWNER/REPO/FILE.gguf, or OWNER/REPO:safetensors.",
-                "An interrupted pull resumes where it stopped. HF_TOKEN is used for gated repos, HF_ENDPOINT for "
-                        + "mirrors."})
-final class PullCommand implements Callable<Integer> {
+                "An interrupted pull resumes where it stopped (`jllm ls` shows it as partial, `jllm rm` removes it)."
+                        + " HF_TOKEN is used for gated repos, HF_ENDPOINT for mirrors. A download slower than"
+                        + " JLLM_PULL_MIN_RATE bytes/s (default 1k; 64k, 1m, 0 for none) for a minute times out."})
+final class PullCommand extends StoreCommand {
 
     @Parameters(index = "0", paramLabel = "REF", description = "The model to pull.")
     String ref;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    /** A seam for tests; the real store lives under JLLM_HOME. */
-    Supplier<ModelStore> stores = ModelStore::openDefault;
-
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    void run(ModelStore store, PrintWriter out) {
         PullProgressPrinter printer = PullProgressPrinter.forStdout(out);
         CancelToken cancel = new CancelToken();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -50,11 +42,9 @@ final class PullCommand implements Callable<Integer> {
         }, "jllm-pull-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            StoredModel m = stores.get().pull(ref, printer, cancel);
+            StoredModel m = store.pull(ref, printer, cancel);
             printer.finishLine();
             out.println("model file: " + m.primaryPath());
-            out.flush();
-            return 0;
         } finally {
             printer.finishLine();
             stopped.countDown();

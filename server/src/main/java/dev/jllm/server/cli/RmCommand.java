@@ -2,6 +2,8 @@ package dev.jllm.server.cli;
 
 import dev.jllm.models.hf.HumanBytes;
 import dev.jllm.models.store.ModelStore;
+import dev.jllm.models.store.ModelStoreException;
+import dev.jllm.models.store.PartialPull;
 import dev.jllm.models.store.StoredModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -9,13 +11,12 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 
 /** {@code jllm rm REF...}: delete models from the store. */
 @Command(name = "rm", mixinStandardHelpOptions = true,
-        description = "Delete models from the store. Only models in the store can be deleted (never other paths).")
-final class RmCommand implements Callable<Integer> {
+        description = "Delete models from the store, or what a pull that stopped midway left (`jllm ls` shows it"
+                + " as partial). Only models in the store can be deleted (never other paths).")
+final class RmCommand extends StoreCommand {
 
     @Parameters(arity = "1..*", paramLabel = "REF", description = "Models as `jllm ls` names them (or any "
             + "reference to them).")
@@ -24,20 +25,20 @@ final class RmCommand implements Callable<Integer> {
     @Option(names = {"-f", "--force"}, description = "Delete even a model that is loaded.")
     boolean force;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    Supplier<ModelStore> stores = ModelStore::openDefault;
-
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        ModelStore store = stores.get();
+    void run(ModelStore store, PrintWriter out) {
         for (String ref : refs) {
-            StoredModel m = store.remove(ref, force);
+            StoredModel m;
+            try {
+                m = store.remove(ref, force);
+            } catch (ModelStoreException notAModel) {
+                PartialPull p = store.removePartial(ref).orElseThrow(() -> notAModel);
+                out.println("deleted partial pull " + p.name() + " (" + HumanBytes.format(p.bytesOnDisk()) + ")");
+                out.flush();
+                continue;
+            }
             out.println("deleted " + m.name() + " (" + HumanBytes.format(m.size()) + ")");
             out.flush();
         }
-        return 0;
     }
 }

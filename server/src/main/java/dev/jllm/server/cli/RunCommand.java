@@ -1,9 +1,7 @@
 package dev.jllm.server.cli;
 
 import dev.jllm.api.LlmException;
-import dev.jllm.api.LocalConfig;
-import dev.jllm.providers.JllmHome;
-import dev.jllm.runtime.engine.LocalLlm;
+import dev.jllm.api.JllmHome;
 import dev.jllm.server.cli.repl.ChatBackend;
 import dev.jllm.server.cli.repl.Conversation;
 import dev.jllm.server.cli.repl.LineSource;
@@ -16,14 +14,13 @@ import dev.jllm.server.cli.repl.ServerAddress;
 import dev.jllm.server.cli.repl.StreamLines;
 import dev.jllm.server.cli.repl.TerminalLines;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /**
  * {@code jllm run MODEL [PROMPT]}: chat with a model in the terminal, like {@code ollama run}. Answers come from
@@ -45,7 +42,7 @@ import java.util.concurrent.Callable;
         footer = {"  JLLM_HOST      a running jllm serve: HOST[:PORT] or http://HOST:PORT",
                 "  JLLM_API_KEY   its API key, if it wants one",
                 "  JLLM_HOME      where the history and the model store are (default ~/.jllm)"})
-final class RunCommand implements Callable<Integer> {
+final class RunCommand extends PrintingCommand {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file, model in the store, or Hugging Face reference (pulled when missing).")
     String model;
@@ -68,29 +65,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--local", description = "Run the model in this process even when a server answers at JLLM_HOST.")
     boolean local;
 
-    @Option(names = {"-t", "--threads"}, defaultValue = "0", paramLabel = "N", description = "Kernel threads; 0 = all processors (default). In-process only.")
-    int threads;
-
-    @Option(names = {"-c", "--ctx"}, defaultValue = "0", paramLabel = "N", description = "Context size in tokens; 0 = the model's (default). In-process only.")
-    int ctx;
-
-    @Option(names = "--quantize", paramLabel = "TYPE",
-            description = "Quantize float weights at load time: q8_0 or q4_0 (faster and smaller, not exact). In-process only.")
-    String quantize;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin
+    EngineHereOptions engine;
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    int run(PrintWriter out) {
         PrintWriter err = spec.commandLine().getErr();
         ChatParameters params = parameters();
-        if (threads < 0 || ctx < 0) {
-            throw new UserError("--threads and --ctx must not be negative");
-        }
+        engine.check();
         boolean terminal = prompt == null && System.console() != null && System.console().isTerminal();
-        LineSource io = terminal ? TerminalLines.open(JllmHome.resolve().resolve("history")) : new StreamLines(System.in, out);
+        LineSource io = terminal ? TerminalLines.open(JllmHome.resolve().history()) : new StreamLines(System.in, out);
         try (io; ChatBackend backend = backend(err, terminal ? new ServeProgressPrinter(err, true, io::width)
                 : new ServeProgressPrinter(err))) {
             Conversation conversation = new Conversation(system);
@@ -138,9 +122,9 @@ final class RunCommand implements Callable<Integer> {
                 throw new UserError(e.getMessage());
             }
             if (remote.isPresent()) {
-                if (ctx != 0 || threads != 0 || quantize != null) {
+                if (engine.anyGiven()) {
                     remote.get().close();
-                    throw new UserError("--ctx, --threads and --quantize set up the engine in this process, but "
+                    throw new UserError("--ctx, --threads, --quantize and --kv-type set up the engine in this process, but "
                             + base + " serves " + model + " with its own settings: add --local to run it here");
                 }
                 err.println("jllm: " + remote.get().describe());
@@ -151,12 +135,8 @@ final class RunCommand implements Callable<Integer> {
         }
         err.println("jllm: running in this process (" + why + ")");
         err.flush();
-        LocalConfig config = LocalConfig.defaults().withThreads(threads).withContextSize(ctx);
-        if (quantize != null) {
-            config = config.withOption(LocalLlm.QUANTIZE, quantize);
-        }
         try {
-            LocalBackend b = new LocalBackend(config, model, progress);
+            LocalBackend b = new LocalBackend(engine.localConfig(), model, progress);
             progress.finishLine();
             return b;
         } catch (RuntimeException e) {

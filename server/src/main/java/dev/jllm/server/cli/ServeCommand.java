@@ -1,13 +1,16 @@
 package dev.jllm.server.cli;
 
+import dev.jllm.runtime.engine.ByteSize;
+import dev.jllm.runtime.kv.KvType;
+
 import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.server.JllmServer;
-import dev.jllm.server.ModelSpec;
-import dev.jllm.server.Readiness;
-import dev.jllm.server.OnDemandConfig;
-import dev.jllm.server.ServerConfig;
+import dev.jllm.server.admission.Readiness;
+import dev.jllm.server.config.JobLimits;
+import dev.jllm.server.config.ModelSpec;
+import dev.jllm.server.config.OnDemandConfig;
+import dev.jllm.server.config.ServerConfig;
 import dev.jllm.server.ondemand.Durations;
-import dev.jllm.server.jobs.JobLimits;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
@@ -24,8 +27,8 @@ import java.util.concurrent.CountDownLatch;
  * given models load while the server already answers ({@code /health} says when they are ready).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve models over an OpenAI-compatible and an Ollama-compatible HTTP API (and the jobs API"
-                + " proxies use).",
+        description = {"Serve models over an OpenAI-compatible (Chat Completions, Responses), an Anthropic Messages"
+                + " and an Ollama-compatible HTTP API, with llama-server's routes (and the jobs API proxies use).",
                 "Without --model every model in the store (JLLM_HOME) is served: a request naming one loads it, and"
                         + " it is unloaded after --keep-alive without use. --model preloads and pins models; the first"
                         + " becomes the current model.",
@@ -77,6 +80,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"--ctx", "--context-length"}, defaultValue = "${env:JLLM_CONTEXT_LENGTH:-0}", paramLabel = "N",
             description = "Context size in tokens per sequence (env JLLM_CONTEXT_LENGTH; default: the model's).")
     int ctx;
+
+    @Option(names = "--kv-type", defaultValue = "${env:JLLM_KV_CACHE_TYPE:-auto}", paramLabel = "TYPE",
+            description = KvType.HELP + " (env JLLM_KV_CACHE_TYPE; default: ${DEFAULT-VALUE}).")
+    String kvType;
 
     @Option(names = {"--parallel", "--num-parallel"}, defaultValue = "${env:JLLM_NUM_PARALLEL:-4}",
             paramLabel = "N", description = "Generations at once per model; more wait in line (env"
@@ -188,6 +195,11 @@ final class ServeCommand implements Callable<Integer> {
         if (parallel < 1) {
             throw new UserError("--parallel must be at least 1, got " + parallel);
         }
+        try {
+            KvType.parse(kvType);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
         if (orphanTimeout < 1) {
             throw new UserError("--orphan-timeout must be at least 1 second, got " + orphanTimeout);
         }
@@ -209,7 +221,7 @@ final class ServeCommand implements Callable<Integer> {
                     .withKeepAlive(Durations.parse(keepAlive))
                     .withMaxLoaded(maxLoaded)
                     .withMemoryBudget(memoryBudget == null || memoryBudget.isBlank() ? 0
-                            : Durations.bytes(memoryBudget))
+                            : ByteSize.parse(memoryBudget))
                     .withModelsDirs(dirs)
                     .withPull(OnDemandConfig.Pull.parse(pull));
             for (java.nio.file.Path d : dirs) {
@@ -223,7 +235,7 @@ final class ServeCommand implements Callable<Integer> {
         List<String> origins = corsOrigins.isEmpty() ? fromEnv("JLLM_ORIGINS", ",") : corsOrigins;
         try {
             return ServerConfig.defaults().withHost(listen.host()).withPort(port).withModels(specs)
-                    .withThreads(threads).withContextSize(ctx).withParallel(parallel).withApiKey(apiKey)
+                    .withThreads(threads).withContextSize(ctx).withKvType(kvType).withParallel(parallel).withApiKey(apiKey)
                     .withCorsOrigins(origins).withMaxBodyBytes((long) maxBodyMb << 20).withOnDemand(onDemand)
                     .withJobs(JobLimits.defaults().withOrphanTimeout(java.time.Duration.ofSeconds(orphanTimeout)));
         } catch (IllegalArgumentException e) {

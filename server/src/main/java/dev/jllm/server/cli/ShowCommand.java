@@ -10,23 +10,18 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /** {@code jllm show MODEL}: what is in a model file, like {@code ollama show}. */
 @Command(name = "show", mixinStandardHelpOptions = true,
         description = "Show a model's architecture, size, context length, weight types, tokenizer and template.")
-final class ShowCommand implements Callable<Integer> {
+final class ShowCommand extends PrintingCommand {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "Path to a GGUF model file or a Hugging Face model directory.")
     String model;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+    int run(PrintWriter out) throws Exception {
         java.nio.file.Path path = ModelPaths.resolve(model);
         if (java.nio.file.Files.isDirectory(path)) {
             try {
@@ -40,7 +35,6 @@ final class ShowCommand implements Callable<Integer> {
             out.println("  jlama");
             row(out, "kernels", dev.jllm.jlama.JlamaEngine.kernels());
             row(out, "runs here", dev.jllm.jlama.JlamaEngine.whyNot(path).map(why -> "no: " + why).orElse("yes"));
-            out.flush();
             return 0;
         }
         try (GgufFile g = GgufFile.open(path)) {
@@ -64,7 +58,8 @@ final class ShowCommand implements Callable<Integer> {
             row(out, "model", s.tokenizerModel());
             row(out, "pre-tokenizer", s.tokenizerPre());
             row(out, "vocabulary", Integer.toString(s.vocabSize()));
-            row(out, "chat template", s.hasChatTemplate() ? "yes" : "no (a default is used)");
+            row(out, "chat template", dev.jllm.runtime.model.Architecture.isEncoder(s.architecture())
+                    ? "none (an embedding model)" : chatTemplate(g));
             out.flush();
         }
         return 0;
@@ -78,6 +73,11 @@ final class ShowCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             row(out, "runs here", "no: " + e.getMessage());
             return;
+        }
+        if (c.architecture().encoder()) {
+            row(out, "embedding model", "yes: embeddings only (no chat or completion), pooling "
+                    + dev.jllm.runtime.model.EncoderModel.poolingOf(g, c.architecture()).cliName()
+                    + " (" + c.architecture().ggufName() + ".pooling_type), normalized");
         }
         ArchParams p = c.params();
         if (p.hasExperts()) {
@@ -98,6 +98,20 @@ final class ShowCommand implements Callable<Integer> {
         }
         if (c.ropeDimensions() < c.keyLength()) {
             row(out, "rotary dimensions", c.ropeDimensions() + " of " + c.keyLength() + " per head");
+        }
+    }
+
+    /** Whether the file's chat template is used: it is tried as a load would, within its render budget. */
+    private static String chatTemplate(GgufFile g) {
+        String source = g.string("tokenizer.chat_template", null);
+        if (source == null) {
+            return "no (a default is used)";
+        }
+        try {
+            dev.jllm.template.ChatTemplate.of(source, null, null);
+            return "yes";
+        } catch (dev.jllm.template.ChatTemplateException e) {
+            return "not used, a generic one is (" + e.getMessage() + ")";
         }
     }
 

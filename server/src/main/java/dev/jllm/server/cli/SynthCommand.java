@@ -2,27 +2,27 @@ package dev.jllm.server.cli;
 
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.runtime.synth.ModelShape;
+import dev.jllm.runtime.model.Pooling;
 import dev.jllm.runtime.synth.SyntheticModelWriter;
 import dev.jllm.runtime.synth.WeightMix;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code jllm synth}: a GGUF model of a real shape with seeded random weights, for benchmarks. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Write a model of a real shape with seeded random weights (for benchmarks).")
-final class SynthCommand implements Callable<Integer> {
+final class SynthCommand extends PrintingCommand {
 
     @Option(names = "--shape", required = true, paramLabel = "NAME",
             description = "A real layout: stories260k, tinyllama-1.1b, llama-3.2-1b, qwen2.5-0.5b, phi-3-mini, "
                     + "gemma-2-2b, gemma-3-1b, granite-3-2b, qwen3-30b-a3b, qwen3-moe-bench (16 experts, 2 active), "
                     + "qwen3-dense-bench (its dense twin); or a tiny one per family for tests: phi3-small, "
-                    + "gemma2-small, gemma3-small, granite-small, qwen3moe-small, mixtral-small.")
+                    + "gemma2-small, gemma3-small, granite-small, qwen3moe-small, mixtral-small; encoders (with --vocab"
+                    + " ggml-vocab-bert-bge.gguf): bge-small-en, nomic-embed-text, bert-small, nomic-bert-small.")
     String shape;
 
     @Option(names = "--type", required = true, paramLabel = "TYPE",
@@ -34,17 +34,31 @@ final class SynthCommand implements Callable<Integer> {
             description = "Copy the tokenizer from this GGUF (its vocabulary size replaces the shape's).")
     Path vocab;
 
+    @Option(names = "--pooling", paramLabel = "TYPE",
+            description = "Encoder shapes (bert, nomic-bert): the pooling_type to write: mean, cls or last (default:"
+                    + " the family's usual one, cls for bert, mean for nomic-bert).")
+    String pooling;
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The GGUF file to write.")
     Path out;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Weight seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    private Pooling poolingType() {
+        if (pooling == null) {
+            return null;
+        }
+        return switch (pooling.toLowerCase(java.util.Locale.ROOT)) {
+            case "mean" -> Pooling.MEAN;
+            case "cls" -> Pooling.CLS;
+            case "last" -> Pooling.LAST;
+            default -> throw new UserError("--pooling must be mean, cls or last, got '" + pooling + "'");
+        };
+    }
 
     @Override
-    public Integer call() throws IOException {
+    int run(PrintWriter o) throws IOException {
         ModelShape s;
         WeightMix mix;
         try {
@@ -56,18 +70,20 @@ final class SynthCommand implements Callable<Integer> {
         if (vocab != null && !Files.isRegularFile(vocab)) {
             throw new UserError("vocab file not found: " + vocab);
         }
-        PrintWriter o = spec.commandLine().getOut();
         long start = System.nanoTime();
         try (GgufFile v = vocab == null ? null : GgufFile.open(vocab)) {
             if (v != null && !v.has("tokenizer.ggml.tokens")) {
                 throw new UserError(vocab + " has no tokenizer.ggml.tokens");
             }
-            SyntheticModelWriter writer = new SyntheticModelWriter(s, mix, seed, v);
-            writer.write(out);
+            SyntheticModelWriter writer = new SyntheticModelWriter(s, mix, seed, v, poolingType());
+            try {
+                writer.write(out);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
             o.printf("wrote %s: %s, %s, seed %d, %.1f MiB in %.1f s%n", out, writer.shape(), mix.name(), seed,
                     Files.size(out) / 1048576.0, (System.nanoTime() - start) / 1e9);
         }
-        o.flush();
         return 0;
     }
 }

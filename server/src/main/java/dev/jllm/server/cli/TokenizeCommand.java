@@ -7,14 +7,12 @@ import dev.jllm.runtime.tokenizer.Tokenizers;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /**
@@ -23,7 +21,7 @@ import java.util.stream.Collectors;
  */
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
         description = "Print the token ids of text as a JSON array (one per line with --jsonl).")
-final class TokenizeCommand implements Callable<Integer> {
+final class TokenizeCommand extends PrintingCommand {
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model (or vocabulary) file.")
     String model;
@@ -45,11 +43,8 @@ final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--parse-special", description = "Recognise the text of special tokens such as <|im_end|> (default: no).")
     boolean parseSpecial;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
+    int run(PrintWriter out) throws Exception {
         Tokenizer tokenizer;
         java.nio.file.Path path = ModelPaths.resolve(model);
         if (java.nio.file.Files.isDirectory(path)) {
@@ -61,10 +56,8 @@ final class TokenizeCommand implements Callable<Integer> {
                 tokenizer = Tokenizers.fromGguf(g);
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
         if (!input.jsonl) {
             out.println(ids(tokenizer.encode(input.text, addSpecial, parseSpecial)));
-            out.flush();
             return 0;
         }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

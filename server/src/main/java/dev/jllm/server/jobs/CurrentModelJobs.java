@@ -2,7 +2,7 @@ package dev.jllm.server.jobs;
 
 import dev.jllm.api.CurrentModel;
 import dev.jllm.api.LlmService;
-import dev.jllm.server.routing.OpenAiWire;
+import dev.jllm.server.openai.OpenAiWire;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -16,7 +16,7 @@ final class CurrentModelJobs {
 
     private CurrentModelJobs() { }
 
-    static void register(Map<String, JobType> into, LlmService service) {
+    static void register(Map<String, JobType> into, LlmService service, ModelGate gate) {
         into.put("current_model.get", p -> {
             p.allowOnly(Set.of());
             return ctx -> wrap(service.currentModel());
@@ -26,7 +26,8 @@ final class CurrentModelJobs {
             String modelId = p.requiredString("model_id");
             String provider = p.string("provider");
             String serviceName = p.requiredString("service_name");
-            return ctx -> wrap(Optional.of(service.setCurrentModel(modelId, provider, serviceName)));
+            return ctx -> wrap(Optional.of(service.setCurrentModel(service.has(serviceName)
+                    ? gate.admitFor(service, serviceName, modelId, false) : modelId, provider, serviceName)));
         });
         into.put("current_model.clear", p -> {
             p.allowOnly(Set.of());

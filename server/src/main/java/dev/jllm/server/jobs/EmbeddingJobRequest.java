@@ -3,8 +3,8 @@ package dev.jllm.server.jobs;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.json.Json;
 import dev.jllm.api.openai.EmbeddingRequest;
-import dev.jllm.server.routing.ApiException;
-import dev.jllm.server.routing.JsonFields;
+import dev.jllm.server.openai.ApiException;
+import dev.jllm.server.openai.JsonFields;
 
 import java.util.Set;
 

@@ -6,9 +6,9 @@ import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmService;
 import dev.jllm.api.ProgressEvent;
 import dev.jllm.server.metrics.Metrics;
-import dev.jllm.server.routing.ApiError;
-import dev.jllm.server.routing.ApiException;
-import dev.jllm.server.routing.OpenAiWire;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
+import dev.jllm.server.openai.OpenAiWire;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 
@@ -20,18 +20,19 @@ final class InstanceJobs {
 
     private InstanceJobs() { }
 
-    static void register(Map<String, JobType> into, LlmService service, Metrics metrics) {
+    static void register(Map<String, JobType> into, LlmService service, Metrics metrics, ModelGate gate) {
         into.put("instance.create", p -> {
             p.allowOnly(Set.of("name", "type", "config"));
             String name = p.requiredString("name");
             String type = p.requiredString("type");
-            LlmConfig config;
+            LlmConfig asked;
             try {
-                config = LlmConfig.fromMap(type, JobParams.options(p, "config"));
+                asked = LlmConfig.fromMap(type, JobParams.options(p, "config"));
             } catch (LlmException e) {
                 throw new ApiException(ApiError.invalid(e.getMessage(), p.param("config")));
             }
             return ctx -> {
+                LlmConfig config = gate.admit(asked);
                 ctx.progress(ProgressEvent.of("creating", "creating " + type + " instance '" + name + "'"));
                 long t0 = System.nanoTime();
                 Llm llm = service.create(name, config);

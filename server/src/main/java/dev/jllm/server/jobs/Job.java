@@ -2,7 +2,7 @@ package dev.jllm.server.jobs;
 
 import dev.jllm.api.LlmException;
 import dev.jllm.api.ProgressEvent;
-import dev.jllm.server.routing.ApiError;
+import dev.jllm.server.openai.ApiError;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -140,20 +140,31 @@ public final class Job implements JobContext {
 
     void succeed(JsonValue value, Instant now) {
         synchronized (lock) {
-            if (status.isFinal()) {
-                return;
+            if (settle(JobStatus.SUCCEEDED, now)) {
+                result = value;
+                events.append(JobEvent.RESULT, value.toString());
             }
-            if (cancelRequested) {
-                // The work finished, but the client asked to cancel first; cancelled is what it expects to see.
-                finishCancelled(now);
-                return;
-            }
-            result = value;
-            status = JobStatus.SUCCEEDED;
-            finishedAt = now;
-            runner = null;
-            events.append(JobEvent.RESULT, value.toString());
         }
+    }
+
+    /**
+     * Ends the job with {@code outcome} unless it already ended. A cancel asked for first wins: the work finished,
+     * but cancelled is what the client expects to see. Call holding {@link #lock}.
+     *
+     * @return true if the job now has {@code outcome} (the caller records its result or error)
+     */
+    private boolean settle(JobStatus outcome, Instant now) {
+        if (status.isFinal()) {
+            return false;
+        }
+        if (cancelRequested) {
+            finishCancelled(now);
+            return false;
+        }
+        status = outcome;
+        finishedAt = now;
+        runner = null;
+        return true;
     }
 
     private JsonObject errorOrigin = JsonValue.EMPTY_JSON_OBJECT;
@@ -168,18 +179,10 @@ public final class Job implements JobContext {
 
     void fail(ApiError e, Instant now) {
         synchronized (lock) {
-            if (status.isFinal()) {
-                return;
+            if (settle(JobStatus.FAILED, now)) {
+                error = e;
+                events.append(JobEvent.ERROR, Json.createObjectBuilder().add("error", errorJson(e)).build().toString());
             }
-            if (cancelRequested) {
-                finishCancelled(now);
-                return;
-            }
-            error = e;
-            status = JobStatus.FAILED;
-            finishedAt = now;
-            runner = null;
-            events.append(JobEvent.ERROR, Json.createObjectBuilder().add("error", errorJson(e)).build().toString());
         }
     }
 

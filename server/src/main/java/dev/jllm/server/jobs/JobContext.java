@@ -2,7 +2,7 @@ package dev.jllm.server.jobs;
 
 import dev.jllm.api.ProgressEvent;
 import dev.jllm.api.ProgressListener;
-import dev.jllm.server.routing.OpenAiWire;
+import dev.jllm.server.openai.OpenAiWire;
 
 /** What a running job can do: report progress and stream chunks to its event log, and learn of cancellation. */
 public interface JobContext {

@@ -1,10 +1,11 @@
 package dev.jllm.server.jobs;
 
+import dev.jllm.server.config.JobLimits;
 import dev.jllm.server.metrics.Metrics;
-import dev.jllm.server.routing.ApiError;
-import dev.jllm.server.routing.ApiException;
-import dev.jllm.server.routing.Errors;
-import dev.jllm.server.routing.JsonFields;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
+import dev.jllm.server.openai.Errors;
+import dev.jllm.server.openai.JsonFields;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 

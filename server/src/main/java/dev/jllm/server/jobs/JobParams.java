@@ -1,8 +1,8 @@
 package dev.jllm.server.jobs;
 
 import dev.jllm.api.LlmService;
-import dev.jllm.server.routing.ApiException;
-import dev.jllm.server.routing.JsonFields;
+import dev.jllm.server.openai.ApiException;
+import dev.jllm.server.openai.JsonFields;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

@@ -1,6 +1,6 @@
 package dev.jllm.server.jobs;
 
-import dev.jllm.server.routing.JsonFields;
+import dev.jllm.server.openai.JsonFields;
 
 /**
  * One kind of job. {@link #prepare} checks the parameters when the job is submitted, so that a bad request is a
@@ -8,6 +8,6 @@ import dev.jllm.server.routing.JsonFields;
  */
 @FunctionalInterface
 public interface JobType {
-    /** @throws dev.jllm.server.routing.ApiException for bad parameters */
+    /** @throws dev.jllm.server.openai.ApiException for bad parameters */
     JobHandler prepare(JsonFields params);
 }

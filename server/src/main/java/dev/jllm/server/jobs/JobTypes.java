@@ -1,7 +1,7 @@
 package dev.jllm.server.jobs;
 
 import dev.jllm.api.LlmService;
-import dev.jllm.server.GenerationSlots;
+import dev.jllm.server.admission.GenerationSlots;
 import dev.jllm.server.metrics.Metrics;
 
 import java.util.Map;
@@ -26,12 +26,14 @@ public final class JobTypes {
         return type == null ? null : ALIASES.getOrDefault(type, type);
     }
 
-    public static Map<String, JobType> all(LlmService service, GenerationSlots slots, Metrics metrics) {
+    /** @param gate what model names given to jobs may reach on engine instances (the HTTP routes' rule) */
+    public static Map<String, JobType> all(LlmService service, GenerationSlots slots, Metrics metrics,
+                                           ModelGate gate) {
         Map<String, JobType> types = new TreeMap<>();
-        InstanceJobs.register(types, service, metrics);
-        ModelJobs.register(types, service, metrics);
-        CurrentModelJobs.register(types, service);
-        ChatJob.register(types, service, slots, metrics);
+        InstanceJobs.register(types, service, metrics, gate);
+        ModelJobs.register(types, service, metrics, gate);
+        CurrentModelJobs.register(types, service, gate);
+        ChatJob.register(types, service, slots, metrics, gate);
         return types;
     }
 }

@@ -3,9 +3,9 @@ package dev.jllm.server.ollama;
 import dev.jllm.models.store.ModelManifest;
 import dev.jllm.models.store.ModelStoreException;
 import dev.jllm.models.store.StoredModel;
-import dev.jllm.server.ServerContext;
 import dev.jllm.server.ondemand.ModelNames;
 import dev.jllm.server.ondemand.OnDemandModels;
+import dev.jllm.server.routing.ServerContext;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

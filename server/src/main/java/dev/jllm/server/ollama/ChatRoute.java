@@ -2,12 +2,8 @@ package dev.jllm.server.ollama;
 
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
-import dev.jllm.server.ServerContext;
-import dev.jllm.server.routing.JsonFields;
-import dev.jllm.server.routing.ModelRouter;
-import dev.jllm.server.routing.Readiness503;
-import dev.jllm.server.routing.RequestBodies;
-import io.helidon.webserver.http.ServerRequest;
+import dev.jllm.server.openai.JsonFields;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.util.List;
@@ -18,24 +14,16 @@ import java.util.Set;
  * options and format become the OpenAI request the engine takes for {@code /v1/chat/completions}; no messages
  * loads the model (or, with {@code keep_alive} 0, unloads it).
  */
-final class ChatRoute implements OllamaHandler.Body {
+final class ChatRoute {
 
     static final Set<String> FIELDS = Set.of("model", "messages", "stream", "format", "keep_alive", "tools",
             "options", "think");
 
-    private final ServerContext ctx;
+    private ChatRoute() { }
 
-    ChatRoute(ServerContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public void handle(ServerRequest req, ServerResponse res) {
-        long t0 = System.nanoTime();
-        Readiness503.check(ctx.readiness());
-        JsonFields body = JsonFields.of(RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
-        OllamaRequests.allowOnly(body, FIELDS, "/api/chat");
-        OllamaRequests.Common c = OllamaRequests.common(body);
+    /** An {@link OllamaGeneration.Generate}: the request's members are within {@link #FIELDS}. */
+    static void generate(ServerContext ctx, ServerResponse res, JsonFields body, OllamaRequests.Common c,
+                                 long t0) {
         List<ChatMessage> messages = OllamaRequests.messages(body);
         ChatCompletionRequest.Builder b = ChatCompletionRequest.builder().messages(messages)
                 .tools(OllamaRequests.tools(body));
@@ -44,13 +32,6 @@ final class ChatRoute implements OllamaHandler.Body {
             OllamaModels.loadOrUnload(ctx, res, c.model(), c.numCtx(), c.keepAlive(), OllamaGeneration.CHAT);
             return;
         }
-        ModelRouter.Routed routed = OllamaModels.route(ctx, c.model(), c.numCtx());
-        try {
-            long load = routed.loaded() == null ? 0 : routed.loaded().loadNanos();
-            OllamaGeneration.run(ctx, res, routed, c.model(), b.build(), c.stream(),
-                    new OllamaGeneration.Clock(t0, load), OllamaGeneration.CHAT);
-        } finally {
-            OllamaModels.release(ctx, routed, c.keepAlive());
-        }
+        OllamaGeneration.routeAndRun(ctx, res, c, b.build(), null, t0, OllamaGeneration.CHAT);
     }
 }

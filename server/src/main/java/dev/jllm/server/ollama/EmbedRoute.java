@@ -3,11 +3,10 @@ package dev.jllm.server.ollama;
 import dev.jllm.api.openai.Embedding;
 import dev.jllm.api.openai.EmbeddingRequest;
 import dev.jllm.api.openai.EmbeddingResponse;
-import dev.jllm.server.ServerContext;
-import dev.jllm.server.routing.JsonFields;
+import dev.jllm.server.openai.JsonFields;
 import dev.jllm.server.routing.ModelRouter;
 import dev.jllm.server.routing.Readiness503;
-import dev.jllm.server.routing.RequestBodies;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -50,9 +49,8 @@ final class EmbedRoute implements OllamaHandler.Body {
     public void handle(ServerRequest req, ServerResponse res) {
         long t0 = System.nanoTime();
         Readiness503.check(ctx.readiness());
-        JsonFields body = JsonFields.of(RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
         String route = legacy ? "/api/embeddings" : "/api/embed";
-        OllamaRequests.allowOnly(body, legacy ? EMBEDDINGS_FIELDS : EMBED_FIELDS, route);
+        JsonFields body = OllamaRequests.body(req, ctx, legacy ? EMBEDDINGS_FIELDS : EMBED_FIELDS, route);
         String model = OllamaRequests.model(body);
         Duration keepAlive = OllamaRequests.keepAlive(body);
         List<String> inputs = legacy ? List.of(prompt(body)) : inputs(body);

@@ -2,13 +2,8 @@ package dev.jllm.server.ollama;
 
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
-import dev.jllm.server.ServerContext;
-import dev.jllm.server.routing.JsonFields;
-import dev.jllm.server.routing.ModelRouter;
-import dev.jllm.server.routing.RawPrompt;
-import dev.jllm.server.routing.Readiness503;
-import dev.jllm.server.routing.RequestBodies;
-import io.helidon.webserver.http.ServerRequest;
+import dev.jllm.server.openai.JsonFields;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.JsonArray;
 
@@ -26,26 +21,18 @@ import java.util.regex.Pattern;
  * {@code context} (token ids of an earlier answer, deprecated in Ollama), {@code suffix} (fill-in-the-middle)
  * and images are refused with the reason.
  */
-final class GenerateRoute implements OllamaHandler.Body {
+final class GenerateRoute {
 
     static final Set<String> FIELDS = Set.of("model", "prompt", "suffix", "system", "template", "context",
             "stream", "raw", "format", "keep_alive", "images", "options", "think");
     /** One placeholder of an Ollama template, with its optional whitespace trimming markers. */
     private static final Pattern ACTION = Pattern.compile("\\{\\{(-?)\\s*(.*?)\\s*(-?)}}", Pattern.DOTALL);
 
-    private final ServerContext ctx;
+    private GenerateRoute() { }
 
-    GenerateRoute(ServerContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public void handle(ServerRequest req, ServerResponse res) {
-        long t0 = System.nanoTime();
-        Readiness503.check(ctx.readiness());
-        JsonFields body = JsonFields.of(RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
-        OllamaRequests.allowOnly(body, FIELDS, "/api/generate");
-        OllamaRequests.Common c = OllamaRequests.common(body);
+    /** An {@link OllamaGeneration.Generate}: the request's members are within {@link #FIELDS}. */
+    static void generate(ServerContext ctx, ServerResponse res, JsonFields body, OllamaRequests.Common c,
+                                 long t0) {
         String prompt = body.string("prompt");
         String system = body.string("system");
         String template = body.string("template");
@@ -73,10 +60,11 @@ final class GenerateRoute implements OllamaHandler.Body {
             OllamaModels.loadOrUnload(ctx, res, c.model(), c.numCtx(), c.keepAlive(), OllamaGeneration.GENERATE);
             return;
         }
+        String rawPrompt = null;
         if (raw) {
-            b.messages(List.of(RawPrompt.message(prompt)));
+            rawPrompt = prompt;
         } else if (template != null && !template.isEmpty()) {
-            b.messages(List.of(RawPrompt.message(fill(template, system == null ? "" : system, prompt))));
+            rawPrompt = fill(template, system == null ? "" : system, prompt);
         } else {
             List<ChatMessage> messages = new ArrayList<>();
             if (system != null && !system.isEmpty()) {
@@ -85,20 +73,7 @@ final class GenerateRoute implements OllamaHandler.Body {
             messages.add(ChatMessage.user(prompt));
             b.messages(messages);
         }
-        ModelRouter.Routed routed = OllamaModels.route(ctx, c.model(), c.numCtx());
-        try {
-            if (raw || template != null && !template.isEmpty()) {
-                if (!RawPrompt.supported(ctx.service().get(routed.target().instance()))) {
-                    throw OllamaException.badRequest("\"" + c.model() + "\" is served by a remote instance, which"
-                            + " takes no raw prompts");
-                }
-            }
-            long load = routed.loaded() == null ? 0 : routed.loaded().loadNanos();
-            OllamaGeneration.run(ctx, res, routed, c.model(), b.build(), c.stream(),
-                    new OllamaGeneration.Clock(t0, load), OllamaGeneration.GENERATE);
-        } finally {
-            OllamaModels.release(ctx, routed, c.keepAlive());
-        }
+        OllamaGeneration.routeAndRun(ctx, res, c, b.build(), rawPrompt, t0, OllamaGeneration.GENERATE);
     }
 
     /**

@@ -1,9 +1,8 @@
 package dev.jllm.server.ollama;
 
-import dev.jllm.server.ServerContext;
 import dev.jllm.server.ondemand.OnDemandModels;
-import dev.jllm.server.routing.JsonFields;
-import dev.jllm.server.routing.RequestBodies;
+import dev.jllm.server.openai.JsonFields;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -65,13 +64,14 @@ final class InfoRoutes {
     }
 
     void show(ServerRequest req, ServerResponse res) {
-        JsonFields body = JsonFields.of(RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
-        OllamaRequests.allowOnly(body, Set.of("model", "name", "verbose", "system", "template", "options"),
-                "/api/show");
+        JsonFields body = OllamaRequests.body(req, ctx,
+                Set.of("model", "name", "verbose", "system", "template", "options"), "/api/show");
         String model = OllamaRequests.model(body);
         Catalog.Entry e = catalog.find(model).orElseThrow(() -> OllamaException.modelNotFound(model));
         ModelFacts f = facts(e);
-        JsonArrayBuilder caps = Json.createArrayBuilder().add("completion");
+        // an encoder (BERT family) only embeds, as Ollama reports its embedding models
+        boolean embedding = dev.jllm.runtime.model.Architecture.isEncoder(f.details().getString("family", ""));
+        JsonArrayBuilder caps = Json.createArrayBuilder().add(embedding ? "embedding" : "completion");
         if (f.template().contains("tools")) {
             caps.add("tools");
         }

@@ -1,12 +1,11 @@
 package dev.jllm.server.ollama;
 
 import dev.jllm.models.store.ModelStoreException;
-import dev.jllm.server.ServerContext;
 import dev.jllm.server.ondemand.Aliases;
 import dev.jllm.server.ondemand.ModelNames;
 import dev.jllm.server.ondemand.OnDemandModels;
-import dev.jllm.server.routing.JsonFields;
-import dev.jllm.server.routing.RequestBodies;
+import dev.jllm.server.openai.JsonFields;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -26,8 +25,7 @@ final class ManageRoutes {
     }
 
     void copy(ServerRequest req, ServerResponse res) {
-        JsonFields body = JsonFields.of(RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
-        OllamaRequests.allowOnly(body, Set.of("source", "destination"), "/api/copy");
+        JsonFields body = OllamaRequests.body(req, ctx, Set.of("source", "destination"), "/api/copy");
         String source = body.string("source");
         String destination = body.string("destination");
         if (source == null || source.isBlank() || destination == null || destination.isBlank()) {
@@ -58,8 +56,7 @@ final class ManageRoutes {
     }
 
     void delete(ServerRequest req, ServerResponse res) {
-        JsonFields body = JsonFields.of(RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
-        OllamaRequests.allowOnly(body, Set.of("model", "name"), "/api/delete");
+        JsonFields body = OllamaRequests.body(req, ctx, Set.of("model", "name"), "/api/delete");
         String model = OllamaRequests.model(body);
         ModelNames names = ctx.router().onDemand().names();
         if (names.aliases().remove(model)) {
@@ -70,6 +67,11 @@ final class ManageRoutes {
         boolean pinned = od.loaded().stream().anyMatch(l -> l.pinned() && l.instance().equals(model));
         Optional<ModelNames.Found> found = pinned ? Optional.empty() : names.find(model, false);
         if (!pinned && found.isEmpty()) {
+            // what a pull that stopped midway left (`jllm ls` shows it as partial) is removable too
+            if (names.store().removePartial(model).isPresent()) {
+                res.status(Status.OK_200).send();
+                return;
+            }
             throw OllamaException.modelNotFound(model);
         }
         String canonical = pinned ? null : found.get().canonical();

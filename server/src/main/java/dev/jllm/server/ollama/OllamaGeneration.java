@@ -3,18 +3,22 @@ package dev.jllm.server.ollama;
 import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.ChunkChoice;
 import dev.jllm.api.openai.StreamOptions;
 import dev.jllm.api.openai.ToolCall;
 import dev.jllm.api.openai.Usage;
-import dev.jllm.server.GenerationSlots;
-import dev.jllm.server.ServerContext;
+import dev.jllm.server.admission.GenerationSlots;
 import dev.jllm.server.metrics.GenerationTimer;
-import dev.jllm.server.routing.ClientGoneException;
-import dev.jllm.server.routing.Errors;
+import dev.jllm.server.openai.ClientGoneException;
+import dev.jllm.server.openai.Errors;
+import dev.jllm.server.openai.JsonFields;
 import dev.jllm.server.routing.ModelRouter;
+import dev.jllm.server.routing.Readiness503;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -24,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -57,14 +62,58 @@ final class OllamaGeneration {
     /** The start of a request, for its durations. */
     record Clock(long startNanos, long loadNanos) { }
 
+    /** What {@code /api/chat} or {@code /api/generate} does with a request whose members were checked. */
+    @FunctionalInterface
+    interface Generate {
+        void run(ServerContext ctx, ServerResponse res, JsonFields body, OllamaRequests.Common c, long startNanos);
+    }
+
+    /**
+     * A generation route: once the server is ready, the body (no member outside {@code fields}) and its common
+     * members go to {@code generate}, with the time the request came in for its durations.
+     */
+    record Route(ServerContext ctx, Set<String> fields, String path, Generate generate) implements OllamaHandler.Body {
+        @Override
+        public void handle(ServerRequest req, ServerResponse res) {
+            long t0 = System.nanoTime();
+            Readiness503.check(ctx.readiness());
+            JsonFields body = OllamaRequests.body(req, ctx, fields, path);
+            generate.run(ctx, res, body, OllamaRequests.common(body), t0);
+        }
+    }
+
+    /**
+     * Routes {@code c.model()} (loading it on demand), {@linkplain #run runs} the generation there, and releases the
+     * model after it, kept loaded for {@code c.keepAlive()}.
+     *
+     * @param startNanos when the request came in, for its durations
+     */
+    static void routeAndRun(ServerContext ctx, ServerResponse res, OllamaRequests.Common c,
+                            ChatCompletionRequest request, String rawPrompt, long startNanos, Shape shape) {
+        ModelRouter.Routed routed = OllamaModels.route(ctx, c.model(), c.numCtx());
+        try {
+            long load = routed.loaded() == null ? 0 : routed.loaded().loadNanos();
+            run(ctx, res, routed, c.model(), request, rawPrompt, c.stream(), new Clock(startNanos, load), shape);
+        } finally {
+            OllamaModels.release(ctx, routed, c.keepAlive());
+        }
+    }
+
+    /**
+     * @param request   the chat request, or for a raw prompt its sampling fields
+     * @param rawPrompt a prompt continued as it is ({@code Llm.complete}: generate's raw mode or its own
+     *                  template), or null to render {@code request}'s messages with the model's template
+     */
     static void run(ServerContext ctx, ServerResponse res, ModelRouter.Routed routed, String shownModel,
-                    ChatCompletionRequest request, boolean stream, Clock clock, Shape shape) {
+                    ChatCompletionRequest request, String rawPrompt, boolean stream, Clock clock, Shape shape) {
         ModelRouter.Target target = routed.target();
         ChatCompletionRequest r = request.withModel(target.modelId()).toBuilder().stream(true)
                 .streamOptions(StreamOptions.INCLUDE_USAGE).build();
         GenerationTimer timer = new GenerationTimer(ctx.metrics(), target.instance());
         try (GenerationSlots.Slot _ = ctx.slots().acquire(target.instance());
-             ChatCompletionStream s = ctx.service().chatCompletionStream(target.instance(), r)) {
+             ChatCompletionStream s = rawPrompt != null
+                     ? ctx.service().completeStream(target.instance(), CompletionRequest.of(rawPrompt, r))
+                     : ctx.service().chatCompletionStream(target.instance(), r)) {
             Iterator<ChatCompletionChunk> it = s.iterator();
             long evalStart = System.nanoTime();
             it.hasNext(); // waits for the first chunk, or throws what failed before it (with its status)

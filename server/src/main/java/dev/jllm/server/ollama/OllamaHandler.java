@@ -1,10 +1,10 @@
 package dev.jllm.server.ollama;
 
 import dev.jllm.api.LlmException;
-import dev.jllm.server.routing.ApiError;
-import dev.jllm.server.routing.ApiException;
-import dev.jllm.server.routing.ClientGoneException;
-import dev.jllm.server.routing.Errors;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
+import dev.jllm.server.openai.ClientGoneException;
+import dev.jllm.server.openai.Errors;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;

@@ -1,11 +1,11 @@
 package dev.jllm.server.ollama;
 
 import dev.jllm.models.store.ModelStoreException;
-import dev.jllm.server.ServerContext;
 import dev.jllm.server.ondemand.ModelNames;
 import dev.jllm.server.ondemand.OnDemandModels;
-import dev.jllm.server.routing.ApiException;
+import dev.jllm.server.openai.ApiException;
 import dev.jllm.server.routing.ModelRouter;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;

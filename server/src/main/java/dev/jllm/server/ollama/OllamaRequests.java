@@ -7,8 +7,11 @@ import dev.jllm.api.openai.MessageContent;
 import dev.jllm.api.openai.ResponseFormat;
 import dev.jllm.api.openai.Tool;
 import dev.jllm.api.openai.ToolCall;
+import dev.jllm.server.http.RequestBodies;
 import dev.jllm.server.ondemand.Durations;
-import dev.jllm.server.routing.JsonFields;
+import dev.jllm.server.openai.JsonFields;
+import dev.jllm.server.routing.ServerContext;
+import io.helidon.webserver.http.ServerRequest;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -80,6 +83,13 @@ final class OllamaRequests {
         }
         Integer n = o.integer("num_ctx", 1, Integer.MAX_VALUE);
         return n == null ? 0 : n;
+    }
+
+    /** A request's body: size-limited JSON, with no member outside {@code known} ({@link #allowOnly}). */
+    static JsonFields body(ServerRequest req, ServerContext ctx, Set<String> known, String route) {
+        JsonFields body = JsonFields.of(RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
+        allowOnly(body, known, route);
+        return body;
     }
 
     /** Refuses members jllm does not know, naming them (Ollama would ignore them; jllm never ignores a field). */

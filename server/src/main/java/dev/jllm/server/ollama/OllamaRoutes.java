@@ -1,11 +1,11 @@
 package dev.jllm.server.ollama;
 
-import dev.jllm.server.ServerContext;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.webserver.http.HttpRouting;
 
 import java.util.List;
 
-import static dev.jllm.server.routing.RouteLabel.named;
+import static dev.jllm.server.metrics.RouteLabel.named;
 
 /**
  * Ollama's native API ({@code /api/...}) on jllm's server, for the clients that speak it (Open WebUI, Continue,
@@ -24,8 +24,12 @@ public final class OllamaRoutes {
         Catalog catalog = new Catalog(ctx);
         InfoRoutes info = new InfoRoutes(ctx, catalog);
         ManageRoutes manage = new ManageRoutes(ctx, catalog);
-        routing.post("/api/chat", named("/api/chat", OllamaHandler.of(new ChatRoute(ctx))))
-                .post("/api/generate", named("/api/generate", OllamaHandler.of(new GenerateRoute(ctx))))
+        OllamaGeneration.Route chat = new OllamaGeneration.Route(ctx, ChatRoute.FIELDS, "/api/chat",
+                ChatRoute::generate);
+        OllamaGeneration.Route generate = new OllamaGeneration.Route(ctx, GenerateRoute.FIELDS, "/api/generate",
+                GenerateRoute::generate);
+        routing.post("/api/chat", named("/api/chat", OllamaHandler.of(chat)))
+                .post("/api/generate", named("/api/generate", OllamaHandler.of(generate)))
                 .get("/api/tags", named("/api/tags", OllamaHandler.of(info::tags)))
                 .head("/api/tags", named("/api/tags", OllamaHandler.of(info::tags)))
                 .get("/api/ps", named("/api/ps", OllamaHandler.of(info::ps)))

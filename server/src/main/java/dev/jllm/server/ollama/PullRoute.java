@@ -6,11 +6,10 @@ import dev.jllm.models.hf.ModelReference;
 import dev.jllm.models.store.PullProgress;
 import dev.jllm.models.store.PullStage;
 import dev.jllm.models.store.StoredModel;
-import dev.jllm.server.OnDemandConfig;
-import dev.jllm.server.ServerContext;
-import dev.jllm.server.routing.ClientGoneException;
-import dev.jllm.server.routing.JsonFields;
-import dev.jllm.server.routing.RequestBodies;
+import dev.jllm.server.config.OnDemandConfig;
+import dev.jllm.server.openai.ClientGoneException;
+import dev.jllm.server.openai.JsonFields;
+import dev.jllm.server.routing.ServerContext;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.Json;
@@ -43,9 +42,8 @@ final class PullRoute implements OllamaHandler.Body {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        JsonFields body = JsonFields.of(RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
-        OllamaRequests.allowOnly(body, Set.of("model", "name", "stream", "insecure", "username", "password"),
-                "/api/pull");
+        JsonFields body = OllamaRequests.body(req, ctx,
+                Set.of("model", "name", "stream", "insecure", "username", "password"), "/api/pull");
         String model = OllamaRequests.model(body);
         Boolean streamField = body.bool("stream");
         boolean stream = streamField == null || streamField;

@@ -1,5 +1,6 @@
 package dev.jllm.server.ondemand;
 
+import dev.jllm.api.AtomicFiles;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -13,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -116,10 +116,7 @@ public final class Aliases {
         JsonObjectBuilder b = Json.createObjectBuilder();
         byName.forEach(b::add);
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, b.build().toString(), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.replace(file, b.build().toString(), false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -1,19 +1,17 @@
 package dev.jllm.server.ondemand;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Keep-alive durations and memory sizes as Ollama users write them. A duration is Go's {@code 5m}, {@code 1h30m},
+ * Keep-alive durations as Ollama users write them. A duration is Go's {@code 5m}, {@code 1h30m},
  * {@code 45s}, {@code 500ms}, or a plain number of seconds; a negative one means "forever" (kept as -1s).
  */
 public final class Durations {
 
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)");
-    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(i?b)?");
     /** What a negative duration becomes. */
     public static final Duration FOREVER = Duration.ofSeconds(-1);
 
@@ -56,26 +54,5 @@ public final class Durations {
             throw new IllegalArgumentException("keep_alive must be a finite number of seconds");
         }
         return s < 0 ? FOREVER : Duration.ofNanos((long) (s * 1e9));
-    }
-
-    /** {@code 512m}, {@code 8g}, {@code 8GiB}, {@code 1073741824} (binary units). */
-    public static long bytes(String text) {
-        String s = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
-        Matcher m = SIZE.matcher(s);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a memory size (e.g. 512m, 8g, 1073741824)");
-        }
-        int shift = switch (m.group(2)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            case "t" -> 40;
-            default -> 0;
-        };
-        double b = Double.parseDouble(m.group(1)) * (1L << shift);
-        if (b >= Long.MAX_VALUE) {
-            throw new IllegalArgumentException("'" + text + "' is too large");
-        }
-        return (long) b;
     }
 }

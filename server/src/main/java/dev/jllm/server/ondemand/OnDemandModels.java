@@ -5,12 +5,12 @@ import dev.jllm.api.LlmService;
 import dev.jllm.api.LocalConfig;
 import dev.jllm.models.hf.HubException;
 import dev.jllm.models.store.StoredModel;
-import dev.jllm.server.GenerationSlots;
-import dev.jllm.server.OnDemandConfig;
-import dev.jllm.server.ServerConfig;
+import dev.jllm.server.admission.GenerationSlots;
+import dev.jllm.server.config.OnDemandConfig;
+import dev.jllm.server.config.ServerConfig;
 import dev.jllm.server.metrics.Metrics;
-import dev.jllm.server.routing.ApiError;
-import dev.jllm.server.routing.ApiException;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -180,7 +180,7 @@ public final class OnDemandModels implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "loading " + f.canonical() + " on demand as '" + instance + "'");
             try {
                 LocalConfig local = LocalConfig.of(f.canonical()).withThreads(config.threads()).withContextSize(ctx)
-                        .withParallel(config.parallel());
+                        .withKvType(config.kvType()).withParallel(config.parallel());
                 // An on-demand model is the server's own doing: not an instance to bring back after a restart.
                 if (service instanceof dev.jllm.providers.LlmServiceMain main) {
                     main.createUnsaved(instance, local);

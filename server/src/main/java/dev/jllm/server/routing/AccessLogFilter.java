@@ -1,6 +1,7 @@
 package dev.jllm.server.routing;
 
 import dev.jllm.server.metrics.Metrics;
+import dev.jllm.server.metrics.RouteLabel;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;

@@ -5,14 +5,14 @@ import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.StreamOptions;
-import dev.jllm.server.GenerationSlots;
-import dev.jllm.server.ServerContext;
+import dev.jllm.server.http.ClientWatch;
 import dev.jllm.server.metrics.GenerationTimer;
-import io.helidon.webserver.http.Handler;
+import dev.jllm.server.openai.ChatRequestValidator;
+import dev.jllm.server.openai.ChunkNormalizer;
+import dev.jllm.server.openai.OpenAiWire;
+import dev.jllm.server.openai.Responses;
 import io.helidon.webserver.http.ServerRequest;
-import jakarta.json.JsonObject;
 import io.helidon.webserver.http.ServerResponse;
-
 
 /**
  * {@code POST /v1/chat/completions}, whole or streamed. The request is checked, routed to an instance, and given
@@ -21,45 +21,29 @@ import io.helidon.webserver.http.ServerResponse;
  * After that, a failure is sent as a {@code data: {"error":...}} event. A client that disconnects closes the
  * instance's stream, which cancels the generation and frees the slot.
  */
-public final class ChatCompletionsRoute implements Handler {
-
-    private final ServerContext ctx;
+public final class ChatCompletionsRoute extends GenerationRoute<ChatCompletionRequest> {
 
     public ChatCompletionsRoute(ServerContext ctx) {
-        this.ctx = ctx;
+        super(ctx, PromptSize::checkChat, ChatRequestValidator::parse, ChatCompletionRequest::model,
+                ChatCompletionRequest::isStream);
     }
 
     @Override
-    public void handle(ServerRequest req, ServerResponse res) {
-        Readiness503.check(ctx.readiness());
-        JsonObject body = RequestBodies.jsonObject(req, ctx.config().maxBodyBytes());
-        PromptSize.checkChat(ctx, body);
-        ChatCompletionRequest request = ChatRequestValidator.parse(body);
-        ModelRouter.Target target = ctx.router().resolve(request.model());
-        ChatCompletionRequest forInstance = request.withModel(target.modelId());
-        try (GenerationSlots.Slot _ = ctx.slots().acquire(target.instance())) {
-            if (request.isStream()) {
-                stream(res, request, forInstance, target);
-            } else {
-                whole(res, request, forInstance, target);
-            }
-        }
-    }
-
-    private void whole(ServerResponse res, ChatCompletionRequest asked, ChatCompletionRequest request,
-                       ModelRouter.Target target) {
+    void whole(ServerRequest req, ServerResponse res, ChatCompletionRequest asked, ModelRouter.Target target) {
+        ChatCompletionRequest request = asked.withModel(target.modelId());
         GenerationTimer timer = new GenerationTimer(ctx.metrics(), target.instance());
-        ChatCompletion c = ctx.service().chatCompletion(target.instance(), request.withStream(false));
+        ChatCompletion c = ClientWatch.whileConnected(req,
+                () -> ctx.service().chatCompletion(target.instance(), request.withStream(false)));
         timer.finished(c.usage());
         Responses.json(res, 200, OpenAiWire.completion(WholeAnswers.normalized(c,
                 target.shownModel(asked.model()))));
     }
 
-    private void stream(ServerResponse res, ChatCompletionRequest asked, ChatCompletionRequest forInstance,
-                        ModelRouter.Target target) {
+    @Override
+    void stream(ServerResponse res, ChatCompletionRequest asked, ModelRouter.Target target) {
         // The instance is always asked for usage: the metrics count tokens; the client gets it only if it asked.
-        ChatCompletionRequest r = forInstance.toBuilder().stream(true).streamOptions(StreamOptions.INCLUDE_USAGE)
-                .build();
+        ChatCompletionRequest r = asked.withModel(target.modelId()).toBuilder().stream(true)
+                .streamOptions(StreamOptions.INCLUDE_USAGE).build();
         boolean usageMember = asked.includeUsage();
         GenerationTimer timer = new GenerationTimer(ctx.metrics(), target.instance());
         try (ChatCompletionStream stream = ctx.service().chatCompletionStream(target.instance(), r)) {

@@ -2,15 +2,20 @@ package dev.jllm.server.routing;
 
 import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.Llm;
+import dev.jllm.api.LlmException;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChunkChoice;
-import dev.jllm.server.GenerationSlots;
-import dev.jllm.server.ServerContext;
+import dev.jllm.server.http.ClientWatch;
 import dev.jllm.server.metrics.GenerationTimer;
-import io.helidon.webserver.http.Handler;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
+import dev.jllm.server.openai.ChunkNormalizer;
+import dev.jllm.server.openai.CompletionRequestValidator;
+import dev.jllm.server.openai.LegacyCompletion;
+import dev.jllm.server.openai.Responses;
+import dev.jllm.server.openai.TextCompletionWire;
 import io.helidon.webserver.http.ServerRequest;
-import jakarta.json.JsonObject;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.util.HashMap;
@@ -20,55 +25,45 @@ import java.util.Set;
 
 /**
  * {@code POST /v1/completions}, the legacy text completion: the prompt is continued as-is, without a chat
- * template, through a {@link RawPrompt} chat request. Only instances that declare raw-prompt support get such
- * requests; for the others the answer is 501, since a chat template around the prompt would be a different
- * request from the one asked. Streaming, errors and cancellation work as for chat completions.
+ * template ({@code Llm.complete}). An instance that cannot do that refuses (NOT_SUPPORTED) and the answer is 501,
+ * since a chat template around the prompt would be a different request from the one asked. Streaming, errors and cancellation work as for chat completions.
  */
-public final class CompletionsRoute implements Handler {
-
-    private final ServerContext ctx;
+public final class CompletionsRoute extends GenerationRoute<LegacyCompletion> {
 
     public CompletionsRoute(ServerContext ctx) {
-        this.ctx = ctx;
+        super(ctx, PromptSize::checkRaw, CompletionRequestValidator::parse, LegacyCompletion::model,
+                LegacyCompletion::stream);
     }
 
     @Override
-    public void handle(ServerRequest req, ServerResponse res) {
-        Readiness503.check(ctx.readiness());
-        JsonObject body = RequestBodies.jsonObject(req, ctx.config().maxBodyBytes());
-        PromptSize.checkRaw(ctx, body);
-        CompletionRequest request = CompletionRequestValidator.parse(body);
-        ModelRouter.Target target = ctx.router().resolve(request.model());
+    RuntimeException refusal(LlmException e, ModelRouter.Target target) {
         Llm llm = ctx.service().get(target.instance());
-        if (!RawPrompt.supported(llm)) {
-            throw new ApiException(new ApiError(501, "not_supported_error", "instance '" + target.instance()
-                    + "' (type " + llm.type() + ") cannot continue a raw prompt, which /v1/completions needs;"
-                    + " use /v1/chat/completions", null, "raw_prompt_not_supported", null));
-        }
-        try (GenerationSlots.Slot _ = ctx.slots().acquire(target.instance())) {
-            if (request.stream()) {
-                stream(res, request, target);
-            } else {
-                whole(res, request, target);
-            }
-        }
+        return e.getMessage().equals(llm.rawPromptsNotSupported().getMessage()) ? notSupported(e) : e;
     }
 
-    private void whole(ServerResponse res, CompletionRequest request, ModelRouter.Target target) {
+    /** An instance without raw completions: 501, with the code clients have seen for it since the first release. */
+    private static ApiException notSupported(LlmException e) {
+        return new ApiException(new ApiError(501, "not_supported_error", e.getMessage() + ", which /v1/completions"
+                + " needs: use /v1/chat/completions", null, "raw_prompt_not_supported", null));
+    }
+
+    @Override
+    void whole(ServerRequest req, ServerResponse res, LegacyCompletion request, ModelRouter.Target target) {
         GenerationTimer timer = new GenerationTimer(ctx.metrics(), target.instance());
-        ChatCompletion c = ctx.service().chatCompletion(target.instance(),
-                request.chat().withModel(target.modelId()));
+        ChatCompletion c = ClientWatch.whileConnected(req,
+                () -> ctx.service().complete(target.instance(), request.request().withModel(target.modelId())));
         timer.finished(c.usage());
         String model = target.shownModel(request.model());
         Responses.json(res, 200, TextCompletionWire.whole(c, WholeAnswers.newId("cmpl-"), model,
                 request.echo() ? request.prompt() : null));
     }
 
-    private void stream(ServerResponse res, CompletionRequest request, ModelRouter.Target target) {
+    @Override
+    void stream(ServerResponse res, LegacyCompletion request, ModelRouter.Target target) {
         GenerationTimer timer = new GenerationTimer(ctx.metrics(), target.instance());
         String id = WholeAnswers.newId("cmpl-");
-        try (ChatCompletionStream stream = ctx.service().chatCompletionStream(target.instance(),
-                request.chat().withModel(target.modelId()))) {
+        try (ChatCompletionStream stream = ctx.service().completeStream(target.instance(),
+                request.request().withModel(target.modelId()))) {
             ChunkNormalizer norm = new ChunkNormalizer(id, System.currentTimeMillis() / 1000,
                     target.shownModel(request.model()));
             SseGeneration.send(res, stream, norm, request.includeUsage(), timer, new TextChunks(request, id),
@@ -78,12 +73,12 @@ public final class CompletionsRoute implements Handler {
 
     /** Chat chunks as text_completion chunks: the prompt first when echoing, text offsets counted per choice. */
     private static final class TextChunks implements SseGeneration.Encoder {
-        private final CompletionRequest request;
+        private final LegacyCompletion request;
         private final String id;
         private final Set<Integer> echoed = new HashSet<>();
         private final Map<Integer, Integer> offsets = new HashMap<>();
 
-        TextChunks(CompletionRequest request, String id) {
+        TextChunks(LegacyCompletion request, String id) {
             this.request = request;
             this.id = id;
         }

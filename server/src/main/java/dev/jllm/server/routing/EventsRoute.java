@@ -3,6 +3,8 @@ package dev.jllm.server.routing;
 import dev.jllm.api.CurrentModel;
 import dev.jllm.api.LlmService;
 import dev.jllm.api.Subscription;
+import dev.jllm.server.openai.ClientGoneException;
+import dev.jllm.server.openai.OpenAiWire;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

@@ -1,5 +1,7 @@
 package dev.jllm.server.routing;
 
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.Responses;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

@@ -1,6 +1,7 @@
 package dev.jllm.server.routing;
 
-import dev.jllm.server.Readiness;
+import dev.jllm.server.admission.Readiness;
+import dev.jllm.server.openai.Responses;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;

@@ -1,9 +1,15 @@
 package dev.jllm.server.routing;
 
+import dev.jllm.server.http.RequestBodies;
 import dev.jllm.server.jobs.Job;
 import dev.jllm.server.jobs.JobEvent;
 import dev.jllm.server.jobs.JobEventLog;
 import dev.jllm.server.jobs.JobManager;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
+import dev.jllm.server.openai.ClientGoneException;
+import dev.jllm.server.openai.JsonFields;
+import dev.jllm.server.openai.Responses;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;

@@ -1,6 +1,6 @@
 package dev.jllm.server.routing;
 
-import dev.jllm.server.GenerationSlots;
+import dev.jllm.server.admission.GenerationSlots;
 import dev.jllm.server.metrics.Metrics;
 import dev.jllm.server.metrics.PrometheusText;
 import io.helidon.http.HeaderNames;

@@ -4,10 +4,12 @@ import dev.jllm.api.CurrentModel;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmService;
 import dev.jllm.api.openai.Model;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
 
 import dev.jllm.models.store.ModelStoreException;
 import dev.jllm.models.store.StoredModel;
-import dev.jllm.server.OnDemandConfig;
+import dev.jllm.server.config.OnDemandConfig;
 import dev.jllm.server.ondemand.ModelNames;
 import dev.jllm.server.ondemand.OnDemandModels;
 

@@ -1,6 +1,10 @@
 package dev.jllm.server.routing;
 
 import dev.jllm.api.openai.ModelList;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
+import dev.jllm.server.openai.OpenAiWire;
+import dev.jllm.server.openai.Responses;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 

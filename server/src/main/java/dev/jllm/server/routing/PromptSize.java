@@ -2,7 +2,8 @@ package dev.jllm.server.routing;
 
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmInfo;
-import dev.jllm.server.ServerContext;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

@@ -1,6 +1,8 @@
 package dev.jllm.server.routing;
 
-import dev.jllm.server.Readiness;
+import dev.jllm.server.admission.Readiness;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
 
 import java.time.Duration;
 

@@ -3,6 +3,9 @@ package dev.jllm.server.routing;
 import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.server.metrics.GenerationTimer;
+import dev.jllm.server.openai.ChunkNormalizer;
+import dev.jllm.server.openai.ClientGoneException;
+import dev.jllm.server.openai.Errors;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.util.Iterator;

@@ -1,13 +1,8 @@
 package dev.jllm.server.routing;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
+import dev.jllm.server.openai.ClientGoneException;
+import dev.jllm.server.http.StreamingBody;
 import io.helidon.webserver.http.ServerResponse;
-
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Writes a {@code text/event-stream} answer by hand, flushing after every event so that each reaches the client at
@@ -17,27 +12,15 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SseWriter implements AutoCloseable {
 
-    private final OutputStream out;
-    private boolean closed;
+    private final StreamingBody body;
 
-    private SseWriter(OutputStream out) {
-        this.out = out;
+    private SseWriter(StreamingBody body) {
+        this.body = body;
     }
 
     /** Sends the 200 status and the event-stream headers and opens the body. */
     public static SseWriter start(ServerResponse res) {
-        res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        // Reverse proxies (nginx) buffer answers unless told not to, which would hold tokens back.
-        res.header("X-Accel-Buffering", "no");
-        try {
-            SseWriter w = new SseWriter(res.outputStream());
-            w.out.flush(); // the headers go out now, before the first event: clients see the stream has begun
-            return w;
-        } catch (IOException | UncheckedIOException e) {
-            throw new ClientGoneException(e);
-        }
+        return new SseWriter(StreamingBody.start(res, "text/event-stream; charset=utf-8"));
     }
 
     /** {@code data: <payload>\n\n}. */
@@ -91,33 +74,12 @@ public final class SseWriter implements AutoCloseable {
     }
 
     private void write(String s) {
-        if (closed) {
-            throw new ClientGoneException(new IOException("the event stream is closed"));
-        }
-        try {
-            out.write(s.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException | UncheckedIOException e) {
-            closed = true;
-            throw new ClientGoneException(e);
-        } catch (RuntimeException e) {
-            // Helidon reports a closed connection with its own unchecked exceptions.
-            closed = true;
-            throw new ClientGoneException(e);
-        }
+        body.write(s);
     }
 
     /** Ends the answer; a failure here means the client left, which no longer matters. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            out.close();
-        } catch (IOException | RuntimeException ignored) {
-            // the client is gone; there is no one left to tell
-        }
+        body.close();
     }
 }

@@ -1,8 +1,14 @@
 package dev.jllm.server.routing;
 
+import dev.jllm.server.openai.ChatRequestValidator;
 import dev.jllm.api.Llm;
 import dev.jllm.runtime.engine.LocalLlm;
-import dev.jllm.server.ServerContext;
+import dev.jllm.server.http.RequestBodies;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.ApiException;
+import dev.jllm.server.openai.JsonFields;
+import dev.jllm.server.openai.OpenAiWire;
+import dev.jllm.server.openai.Responses;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.Json;
@@ -21,7 +27,7 @@ import java.util.Set;
 /**
  * llama-server's utility routes, for the tools written against it: {@code POST /tokenize} ({@code content},
  * {@code add_special}, {@code parse_special}, {@code with_pieces}), {@code POST /detokenize} ({@code tokens}) and
- * {@code GET /props}. They name a model as chat requests do ({@code model} member, or {@code ?model=} on
+ * {@code GET /props}, {@code POST /apply-template}. They name a model as chat requests do ({@code model} member, or {@code ?model=} on
  * {@code /props}; the current model when absent) and need a local instance: remote ones answer 501.
  */
 public final class UtilityRoutes {
@@ -70,6 +76,19 @@ public final class UtilityRoutes {
         Local local = local(f.string("model"));
         String text = local.llm.detokenize(local.model, tokens);
         Responses.json(res, 200, Json.createObjectBuilder().add("content", text).build().toString());
+    }
+
+    /**
+     * llama-server's {@code POST /apply-template}: the prompt the model's chat template makes of a chat request
+     * (messages, tools, the thinking switch), as {@code {"prompt": ...}}, without generating anything.
+     */
+    public void applyTemplate(ServerRequest req, ServerResponse res) {
+        Readiness503.check(ctx.readiness());
+        dev.jllm.api.openai.ChatCompletionRequest r = ChatRequestValidator.parse(
+                RequestBodies.jsonObject(req, ctx.config().maxBodyBytes()));
+        Local local = local(r.model());
+        String prompt = local.llm.applyTemplate(r.withModel(local.model));
+        Responses.json(res, 200, Json.createObjectBuilder().add("prompt", prompt).build().toString());
     }
 
     public void props(ServerRequest req, ServerResponse res) {

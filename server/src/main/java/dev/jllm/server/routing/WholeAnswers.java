@@ -1,5 +1,6 @@
 package dev.jllm.server.routing;
 
+import dev.jllm.server.openai.SystemFingerprint;
 import dev.jllm.api.openai.ChatCompletion;
 
 import java.security.SecureRandom;
@@ -24,7 +25,7 @@ final class WholeAnswers {
         String id = c.id() == null || c.id().isBlank() ? newId("chatcmpl-") : c.id();
         long created = c.created() > 0 ? c.created() : System.currentTimeMillis() / 1000;
         String m = model != null ? model : c.model();
-        return new ChatCompletion(id, ChatCompletion.OBJECT, created, m, c.systemFingerprint(), c.choices(),
+        return new ChatCompletion(id, ChatCompletion.OBJECT, created, m, SystemFingerprint.or(c.systemFingerprint()), c.choices(),
                 c.usage());
     }
 }

@@ -1,8 +1,8 @@
 package dev.jllm.server.ui;
 
-import dev.jllm.server.routing.ApiError;
-import dev.jllm.server.routing.Responses;
-import dev.jllm.server.routing.RouteLabel;
+import dev.jllm.server.metrics.RouteLabel;
+import dev.jllm.server.openai.ApiError;
+import dev.jllm.server.openai.Responses;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;

@@ -132,6 +132,26 @@ class ModelCommandsTest {
     }
 
     @Test
+    void generateAndRunRefuseTheSameEngineSettingsInTheSameWords() {
+        for (String command : new String[] {"generate", "run"}) {
+            String[] model = command.equals("generate") ? new String[] {"--model", model(), "--prompt", "Once"}
+                    : new String[] {model(), "Once", "--local"};
+            Run negative = run(concat(new String[] {command, "--threads", "-1"}, model));
+            assertThat(negative.exit()).as(command).isEqualTo(1);
+            assertThat(negative.err()).as(command).contains("--threads and --ctx must not be negative");
+            Run quantize = run(concat(new String[] {command, "--quantize", "q5_k"}, model));
+            assertThat(quantize.exit()).as(command).isEqualTo(1);
+            assertThat(quantize.err()).as(command).contains("--quantize").contains("q5_k");
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void missingAndMalformedModelsAreOneLineErrors() throws Exception {
         Run missing = run("generate", "-m", "/nonexistent/model.gguf", "-p", "x");
         assertThat(missing.exit()).isEqualTo(1);

@@ -36,6 +36,7 @@ class StoreCommandsTest {
     HttpServer server;
     byte[] model;
     ModelStore store;
+    volatile boolean dropMidFile;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -56,7 +57,8 @@ class StoreCommandsTest {
         });
         server.createContext("/acme/Tiny-GGUF/resolve/main/Tiny-Q8_0.gguf", ex -> {
             ex.sendResponseHeaders(200, model.length);
-            ex.getResponseBody().write(model);
+            // a dropped connection: half the file, then the socket closes
+            ex.getResponseBody().write(model, 0, dropMidFile ? model.length / 2 : model.length);
             ex.close();
         });
         server.start();
@@ -109,6 +111,30 @@ class StoreCommandsTest {
                 .contains("deleted hf.co/acme/Tiny-GGUF:Q8_0");
         assertThat(file).doesNotExist();
         assertThat(run(ls)).contains("no models in");
+    }
+
+    @Test
+    void aPullThatStoppedMidFileIsListedAsPartialAndRemovable() {
+        ModelStore flaky = new ModelStore(dir.resolve("models"), new HubClient(HubConfig.of(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()), null)
+                .withRetries(2, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(10))), n -> false);
+        dropMidFile = true;
+        PullCommand pull = new PullCommand();
+        pull.stores = () -> flaky;
+        assertThat(run(pull, "acme/Tiny-GGUF:Q8_0")).startsWith("1\n").contains("run the pull again to resume");
+
+        ListCommand ls = new ListCommand();
+        ls.stores = () -> flaky;
+        String[] lines = run(ls).split("\n");
+        assertThat(lines[2]).matches("hf\\.co/acme/Tiny-GGUF:Q8_0 +\\d+(\\.\\d)? KiB +- +- +partial, (49|50)% — resume"
+                + " with jllm pull hf\\.co/acme/Tiny-GGUF:Q8_0");
+
+        RmCommand rm = new RmCommand();
+        rm.stores = () -> flaky;
+        assertThat(run(rm, "hf.co/acme/Tiny-GGUF:Q8_0")).startsWith("0\n")
+                .contains("deleted partial pull hf.co/acme/Tiny-GGUF:Q8_0");
+        assertThat(run(ls)).contains("no models in");
+        assertThat(dir.resolve("models/hf.co")).doesNotExist();
     }
 
     @Test

@@ -45,14 +45,46 @@ class SynthAndBenchCommandsTest {
         try (JsonReader r = jakarta.json.Json.createReader(new StringReader(b.out()))) {
             o = r.readObject();
         }
-        assertThat(o.keySet()).containsExactly("model", "type", "threads", "pp", "tg");
+        assertThat(o.keySet()).containsExactly("model", "type", "threads", "kv_type", "depth", "kv_depth_bytes", "pp",
+                "tg");
         assertThat(o.getString("model")).isEqualTo("s.gguf");
+        assertThat(o.getString("kv_type")).as("auto is f16, as llama-bench's default").isEqualTo("f16");
         assertThat(o.getString("type")).isEqualTo("Q8_0");
         assertThat(o.getInt("threads")).isEqualTo(1);
         assertThat(o.getJsonObject("pp").getInt("n")).isEqualTo(16);
         assertThat(o.getJsonObject("tg").getInt("n")).isEqualTo(4);
         assertThat(o.getJsonObject("pp").getJsonNumber("tps").doubleValue()).isPositive();
         assertThat(o.getJsonObject("tg").getJsonNumber("sd").doubleValue()).isNotNegative();
+    }
+
+    @Test
+    void synthWritesAnEncoderThatShowReportsAsAnEmbeddingModel() throws Exception {
+        Path file = dir.resolve("bert.gguf");
+        ModelCommandsTest.Run noVocab = ModelCommandsTest.run("synth", "--shape", "bert-small", "--type", "F32",
+                "--out", file.toString());
+        assertThat(noVocab.exit()).isNotZero();
+        assertThat(noVocab.err()).contains("WordPiece vocabulary").doesNotContain("Exception");
+        ModelCommandsTest.Run badPooling = ModelCommandsTest.run("synth", "--shape", "bert-small", "--type", "F32",
+                "--pooling", "rank", "--out", file.toString());
+        assertThat(badPooling.err()).contains("--pooling must be mean, cls or last");
+        ModelCommandsTest.Run s = ModelCommandsTest.run("synth", "--shape", "bert-small", "--type", "F32",
+                "--pooling", "mean", "--vocab", TestData.require("vocab/ggml-vocab-bert-bge.gguf").toString(),
+                "--out", file.toString());
+        assertThat(s.exit()).as(s.err()).isZero();
+        try (GgufFile g = GgufFile.open(file)) {
+            assertThat(g.string("general.architecture")).contains("bert");
+            assertThat(g.longValue("bert.pooling_type", -1)).isEqualTo(1);
+            assertThat(g.bool("bert.attention.causal", true)).isFalse();
+            assertThat(g.requireTensor("position_embd.weight").shape().toArray()).containsExactly(32, 64);
+        }
+        ModelCommandsTest.Run show = ModelCommandsTest.run("show", file.toString());
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.out()).contains("architecture         bert")
+                .contains("embedding model      yes: embeddings only (no chat or completion), pooling mean")
+                .contains("chat template        none (an embedding model)");
+        ModelCommandsTest.Run bench = ModelCommandsTest.run("bench", "--model", file.toString(), "-p", "8", "-n", "2");
+        assertThat(bench.exit()).isNotZero();
+        assertThat(bench.err()).contains("bert is an embedding model").doesNotContain("Exception");
     }
 
     @Test
@@ -85,9 +117,19 @@ class SynthAndBenchCommandsTest {
             assertThat(g.requireTensor("blk.0.attn_q.weight").type()).isEqualTo(GgmlType.IQ4_NL);
         }
         ModelCommandsTest.Run b = ModelCommandsTest.run("bench", "--model", file.toString(), "-p", "4", "-n", "2",
-                "-r", "1", "-t", "1", "--format", "json");
+                "-r", "1", "-t", "1", "-d", "70", "--kv-type", "f32", "--format", "json");
         assertThat(b.exit()).as(b.err()).isZero();
-        assertThat(b.out()).contains("\"type\":\"IQ4_XS\"");
+        // 70 positions take two pages of 64: 128 x 5 layers x (32 + 32) floats
+        assertThat(b.out()).contains("\"type\":\"IQ4_XS\"").contains("\"kv_type\":\"f32\"").contains("\"depth\":70")
+                .contains("\"kv_depth_bytes\":" + 128 * 5 * 64 * 4);
+        ModelCommandsTest.Run q8 = ModelCommandsTest.run("bench", "--model", file.toString(), "-p", "4", "-n", "2",
+                "-r", "1", "-t", "1", "--kv-type", "q8_0");
+        assertThat(q8.exit()).isEqualTo(1);
+        assertThat(q8.err()).contains("kv_type q8_0").contains("head width of 8");
+        assertThat(q8.err().lines().count()).isEqualTo(1);
+        ModelCommandsTest.Run bogus = ModelCommandsTest.run("bench", "--model", file.toString(), "--kv-type", "q2");
+        assertThat(bogus.exit()).isEqualTo(1);
+        assertThat(bogus.err()).contains("kv_type 'q2' is not a KV cache type; accepted: auto, f32, f16, q8_0");
     }
 
     @Test

@@ -2,8 +2,9 @@ package dev.jllm.server.jobs;
 
 import dev.jllm.api.LlmException;
 import dev.jllm.api.ProgressEvent;
+import dev.jllm.server.config.JobLimits;
 import dev.jllm.server.metrics.Metrics;
-import dev.jllm.server.routing.ApiException;
+import dev.jllm.server.openai.ApiException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,6 @@
 package dev.jllm.server.ondemand;
 
+import dev.jllm.runtime.engine.ByteSize;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,7 +10,10 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Keep-alive durations as Ollama reads them, memory sizes, and copies' names kept across restarts. */
+/**
+ * Keep-alive durations as Ollama reads them, memory sizes as {@code --memory-budget} reads them, and copies' names
+ * kept across restarts.
+ */
 class DurationsAndAliasesTest {
 
     @Test
@@ -27,9 +31,9 @@ class DurationsAndAliasesTest {
             assertThatThrownBy(() -> Durations.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("not a duration");
         }
-        assertThat(Durations.bytes("8g")).isEqualTo(8L << 30);
-        assertThat(Durations.bytes("512MiB")).isEqualTo(512L << 20);
-        assertThatThrownBy(() -> Durations.bytes("lots")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ByteSize.parse("8g")).isEqualTo(8L << 30);
+        assertThat(ByteSize.parse("512MiB")).isEqualTo(512L << 20);
+        assertThatThrownBy(() -> ByteSize.parse("lots")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.jllm.tests.behaviour;
 
+import dev.jllm.tests.support.ServerProcess;
 import dev.jllm.api.Llm;
 import dev.jllm.api.ProviderConfig;
 import dev.jllm.api.openai.ChatCompletionRequest;

@@ -1,17 +1,18 @@
 package dev.jllm.tests.behaviour;
 
+import dev.jllm.tests.support.Closeables;
 import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
+import dev.jllm.api.LlmProviderFactory;
 import dev.jllm.api.LlmService;
 import dev.jllm.api.LocalConfig;
-import dev.jllm.api.spi.LlmProviderFactory;
-import dev.jllm.api.spi.Providers;
+import dev.jllm.api.Providers;
 import dev.jllm.models.hf.HubClient;
 import dev.jllm.models.hf.HubConfig;
 import dev.jllm.models.store.ModelStore;
+import dev.jllm.models.testing.TestData;
 import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.runtime.engine.LocalLlm;
-import dev.jllm.models.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,12 +64,7 @@ class MainModeBehaviourTest extends LlmServiceBehaviour {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
+        Closeables.closeAll(service, hub);
     }
 
     @Override
@@ -84,10 +80,5 @@ class MainModeBehaviourTest extends LlmServiceBehaviour {
     @Override
     MiniHub hub() {
         return hub;
-    }
-
-    @Override
-    Path model() {
-        return model;
     }
 }

@@ -40,6 +40,8 @@ final class MiniHub implements AutoCloseable {
     private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicInteger downloads = new AtomicInteger();
     private volatile CountDownLatch hold;
+    /** Where a held download stops: at its first byte, or after that many bytes of the file. */
+    private volatile long holdAt;
 
     MiniHub(Path model) {
         try {
@@ -71,7 +73,13 @@ final class MiniHub implements AutoCloseable {
 
     /** Makes downloads wait before their first byte until the returned latch is counted down. */
     CountDownLatch holdDownloads() {
+        return holdDownloadsAt(0);
+    }
+
+    /** Makes downloads send the file up to about {@code offset} (whole pieces), then wait for the latch. */
+    CountDownLatch holdDownloadsAt(long offset) {
         CountDownLatch l = new CountDownLatch(1);
+        holdAt = offset;
         hold = l;
         return l;
     }
@@ -126,17 +134,18 @@ final class MiniHub implements AutoCloseable {
         OutputStream out = ex.getResponseBody();
         out.flush();
         CountDownLatch h = hold;
-        if (h != null) {
-            try {
-                if (!h.await(60, TimeUnit.SECONDS)) {
+        for (int off = start; off < content.length; off += PIECE) {
+            if (h != null && off >= holdAt) {
+                try {
+                    if (!h.await(60, TimeUnit.SECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     return;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                h = null;
             }
-        }
-        for (int off = start; off < content.length; off += PIECE) {
             out.write(content, off, Math.min(PIECE, content.length - off));
             out.flush();
         }

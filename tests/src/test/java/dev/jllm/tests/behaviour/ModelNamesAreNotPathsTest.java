@@ -1,7 +1,9 @@
 package dev.jllm.tests.behaviour;
 
+import dev.jllm.tests.support.ServerProcess;
 import dev.jllm.models.testing.TestData;
 import dev.jllm.tests.support.Http;
+import dev.jllm.tests.support.Jobs;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.AfterAll;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -49,13 +52,17 @@ class ModelNamesAreNotPathsTest {
         }
     }
 
-    @Test
-    void namesOutsideTheAllowedPlacesAreOneAndTheSame404() {
-        List<String> names = List.of("stories260K//etc/shadow", "stories260K/" + secret, "stories260K/../private",
+    /** Names that must not load anything: server files outside the models directory, or nothing at all. */
+    private static List<String> hostileNames() {
+        return List.of("stories260K//etc/shadow", "stories260K/" + secret, "stories260K/../private",
                 "/etc/shadow", "/etc/passwd", "/no/such/file.gguf", secret.toString(), "../private/secret.gguf",
                 "models/../private/secret.gguf", "link-out.gguf", tmp.resolve("models/link-out.gguf").toString(),
                 "hf.co/../etc/passwd", "./stories.gguf/../../private/secret.gguf", "no-such-model");
-        for (String name : names) {
+    }
+
+    @Test
+    void namesOutsideTheAllowedPlacesAreOneAndTheSame404() {
+        for (String name : hostileNames()) {
             HttpResponse<String> openAi = server.http().post("/v1/chat/completions", Http.chat(name, "Once"));
             assertThat(openAi.statusCode()).as(name + ": " + openAi.body()).isEqualTo(404);
             assertThat(openAi.body().replace(jsonText(name), "NAME")).as(name)
@@ -97,6 +104,74 @@ class ModelNamesAreNotPathsTest {
         assertThat(viaCopy.statusCode()).as(viaCopy.body()).isEqualTo(200);
         assertThat(loaded()).containsExactlyInAnyOrder("stories260K", "stories.gguf");
     }
+
+    /**
+     * The jobs API follows the same rule: every job that takes a model name and reaches an engine instance
+     * ({@code instance.create}, {@code model.serve}, {@code chat.completion}, {@code embeddings},
+     * {@code current_model.set}, {@code model.delete}) fails with the HTTP routes' 404 for the names above, the
+     * same for all of them, and serves the models
+     * directory's files by their names.
+     */
+    @Test
+    void jobsCannotReachServerPathsEither() throws Exception {
+        Jobs jobs = new Jobs(server.http());
+        assertThat(run(jobs, "instance.create", "{\"name\":\"engine\",\"type\":\"local\",\"config\":"
+                + "{\"threads\":\"1\"}}").getString("status")).isEqualTo("succeeded");
+        try {
+            for (String name : hostileNames()) {
+                String n = jsonString(name);
+                for (String instance : List.of("engine", "stories260K")) {
+                    refused(name, run(jobs, "chat.completion", "{\"instance\":\"" + instance + "\",\"request\":"
+                            + "{\"model\":" + n + ",\"messages\":[{\"role\":\"user\",\"content\":\"Once\"}]}}"));
+                    refused(name, run(jobs, "model.serve", "{\"instance\":\"" + instance + "\",\"model\":" + n
+                            + "}"));
+                    refused(name, run(jobs, "embeddings", "{\"instance\":\"" + instance + "\",\"request\":"
+                            + "{\"model\":" + n + ",\"input\":\"Once\"}}"));
+                    refused(name, run(jobs, "current_model.set", "{\"model_id\":" + n + ",\"service_name\":\""
+                            + instance + "\"}"));
+                    refused(name, run(jobs, "model.delete", "{\"instance\":\"" + instance + "\",\"model\":" + n
+                            + "}"));
+                }
+                refused(name, run(jobs, "instance.create", "{\"name\":\"made\",\"type\":\"local\",\"config\":"
+                        + "{\"model\":" + n + "}}"));
+            }
+            assertThat(REFUSALS).hasSize(1);
+            JsonObject instances = run(jobs, "instance.list", "{}").getJsonObject("result");
+            assertThat(instances.toString()).doesNotContain("\"made\"");
+            assertThat(run(jobs, "models.list", "{\"instance\":\"engine\"}").toString())
+                    .doesNotContain("secret").doesNotContain("shadow");
+
+            // the models directory's file, by its name: served, and answered
+            assertThat(run(jobs, "model.serve", "{\"instance\":\"engine\",\"model\":\"stories.gguf\"}")
+                    .getString("status")).isEqualTo("succeeded");
+            JsonObject chat = run(jobs, "chat.completion", "{\"instance\":\"engine\",\"request\":{\"model\":"
+                    + "\"stories.gguf\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"Once\"}]}}");
+            assertThat(chat.getString("status")).as(chat.toString()).isEqualTo("succeeded");
+            JsonObject made = run(jobs, "instance.create", "{\"name\":\"made\",\"type\":\"local\",\"config\":"
+                    + "{\"model\":\"stories.gguf\",\"threads\":\"1\"}}");
+            assertThat(made.getString("status")).as(made.toString()).isEqualTo("succeeded");
+        } finally {
+            run(jobs, "instance.remove", "{\"name\":\"engine\"}");
+            run(jobs, "instance.remove", "{\"name\":\"made\"}");
+        }
+    }
+
+    private static JsonObject run(Jobs jobs, String type, String params) throws InterruptedException {
+        return jobs.await(jobs.submit(type, params).getString("id"), Duration.ofSeconds(60));
+    }
+
+    /** Failed with the HTTP routes' 404 and message, word for word, as a model that is not there. */
+    private static void refused(String name, JsonObject job) {
+        assertThat(job.getString("status")).as(name + ": " + job).isEqualTo("failed");
+        JsonObject error = job.getJsonObject("error");
+        assertThat(error.getInt("http_status")).as(name + ": " + job).isEqualTo(404);
+        assertThat(error.getString("message")).isEqualTo("The model '" + name + "' does not exist");
+        assertThat(error.getString("load_failure")).isEqualTo("model_not_found");
+        REFUSALS.add(error.toString().replace(jsonText(name), "NAME"));
+    }
+
+    /** Every refusal of a job, its name taken out: one and the same, so none tells anything about the disk. */
+    private static final java.util.Set<String> REFUSALS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static List<String> loaded() {
         JsonObject ps = Http.json(server.http().get("/api/ps"));

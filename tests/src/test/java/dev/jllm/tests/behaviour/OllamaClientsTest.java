@@ -1,10 +1,13 @@
 package dev.jllm.tests.behaviour;
 
+import dev.jllm.langchain4j.testing.StreamedResponse;
+import dev.jllm.tests.support.Closeables;
+import dev.jllm.tests.support.JllmCli;
+import dev.jllm.tests.support.ServerProcess;
 import dev.jllm.models.testing.TestData;
 import dev.jllm.tests.support.Http;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.ollama.OllamaEmbeddingModel;
 import dev.langchain4j.model.ollama.OllamaLanguageModel;
@@ -30,7 +33,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -69,12 +71,7 @@ class OllamaClientsTest {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
+        Closeables.closeAll(server, hub);
     }
 
     @Test
@@ -192,25 +189,10 @@ class OllamaClientsTest {
 
         OllamaStreamingChatModel streaming = OllamaStreamingChatModel.builder().baseUrl(base).modelName(MODEL)
                 .temperature(0.0).numPredict(8).timeout(Duration.ofMinutes(2)).build();
-        List<String> pieces = new ArrayList<>();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-        streaming.chat(List.of(UserMessage.from("Once upon a time")), new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(String partial) {
-                pieces.add(partial);
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                done.complete(response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        });
-        ChatResponse streamed = done.get(2, TimeUnit.MINUTES);
+        StreamedResponse handler = new StreamedResponse();
+        streaming.chat(List.of(UserMessage.from("Once upon a time")), handler);
+        ChatResponse streamed = handler.await(Duration.ofMinutes(2));
+        List<String> pieces = handler.pieces();
         assertThat(pieces.size()).isGreaterThan(2);
         assertThat(String.join("", pieces)).isEqualTo(answer.aiMessage().text()).isEqualTo(streamed.aiMessage().text());
 
@@ -325,23 +307,13 @@ class OllamaClientsTest {
     }
 
     /** {@code jllm ARGS} as a user runs it, with JLLM_HOST pointing at the test server. */
-    private static String cli(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Xmx256m", "-cp", classPath(), "dev.jllm.server.cli.JllmCli"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("JLLM_HOST", "127.0.0.1:" + server.port());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("jllm " + String.join(" ", args) + ": " + out).isZero();
-        return out;
+    private static String cli(String... args) {
+        JllmCli.Result r = JllmCli.run(Map.of("JLLM_HOST", "127.0.0.1:" + server.port()), Duration.ofMinutes(1),
+                args);
+        assertThat(r.exit()).as("jllm " + String.join(" ", args) + ": " + r.output()).isZero();
+        return r.output();
     }
 
-    private static String classPath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
-    }
 
     private static String run(Path dir, List<String> cmd, Duration limit) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();

@@ -1,5 +1,7 @@
 package dev.jllm.tests.behaviour;
 
+import dev.jllm.tests.support.Closeables;
+import dev.jllm.tests.support.ServerProcess;
 import dev.jllm.api.CurrentModel;
 import dev.jllm.api.Llm;
 import dev.jllm.api.LlmConfig;
@@ -49,15 +51,7 @@ class ProxyModeBehaviourTest extends LlmServiceBehaviour {
 
     @AfterAll
     static void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
+        Closeables.closeAll(proxy, server, hub);
     }
 
     @Override
@@ -89,10 +83,6 @@ class ProxyModeBehaviourTest extends LlmServiceBehaviour {
         return hub;
     }
 
-    @Override
-    Path model() {
-        return model;
-    }
 
     // ------------------------------------------------------------------ other clients of the same server
 

@@ -1,5 +1,6 @@
 package dev.jllm.tests.behaviour;
 
+import dev.jllm.tests.support.ServerProcess;
 import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmException.Kind;

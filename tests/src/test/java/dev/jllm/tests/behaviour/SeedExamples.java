@@ -1,5 +1,6 @@
 package dev.jllm.tests.behaviour;
 
+import dev.jllm.models.testing.TestData;
 import dev.jllm.api.ChatCompletionStream;
 import dev.jllm.api.Llm;
 import dev.jllm.api.LlmException;
@@ -39,7 +40,9 @@ abstract class SeedExamples {
     abstract String expectedMode();
 
     /** The stories260K file, where the engine runs. */
-    abstract Path model();
+    Path model() {
+        return TestData.stories260k();
+    }
 
     /** A directory for files this test writes, readable where the engine runs. */
     abstract Path scratch();

@@ -2,7 +2,6 @@ package dev.jllm.tests.behaviour;
 
 import dev.jllm.api.LlmService;
 import dev.jllm.api.LlmServices;
-import dev.jllm.models.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,11 +48,6 @@ class SeedExamplesMainTest extends SeedExamples {
     @Override
     String expectedMode() {
         return "main";
-    }
-
-    @Override
-    Path model() {
-        return TestData.stories260k();
     }
 
     @Override

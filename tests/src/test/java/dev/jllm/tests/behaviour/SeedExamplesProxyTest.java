@@ -1,5 +1,8 @@
 package dev.jllm.tests.behaviour;
 
+import dev.jllm.tests.support.Closeables;
+import dev.jllm.tests.support.ServerProcess;
+import dev.jllm.tests.support.TestModelDirs;
 import dev.jllm.api.LlmException;
 import dev.jllm.api.LlmException.Origin;
 import dev.jllm.api.LlmService;
@@ -46,21 +49,15 @@ class SeedExamplesProxyTest extends SeedExamples {
     @BeforeAll
     static void start() {
         hub = new MiniHub(TestData.stories260k());
-        server = ServerProcess.start(home.resolve("server-home"), Map.of("HF_ENDPOINT", hub.endpoint()), 0);
+        // The examples hand the server files they wrote in their scratch directory: the operator allows it.
+        server = ServerProcess.start(home.resolve("server-home"), Map.of("HF_ENDPOINT", hub.endpoint(),
+                "JLLM_MODELS_DIR", TestModelDirs.env() + java.io.File.pathSeparator + home), 0);
         service = LlmServices.fromEnvironment(Map.of("JLLM_SERVER_URL", server.baseUrl()));
     }
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
+        Closeables.closeAll(service, server, hub);
     }
 
     @Override
@@ -71,11 +68,6 @@ class SeedExamplesProxyTest extends SeedExamples {
     @Override
     String expectedMode() {
         return "proxy";
-    }
-
-    @Override
-    Path model() {
-        return TestData.stories260k();
     }
 
     @Override

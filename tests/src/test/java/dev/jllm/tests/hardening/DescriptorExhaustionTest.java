@@ -1,5 +1,6 @@
 package dev.jllm.tests.hardening;
 
+import dev.jllm.tests.support.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,7 @@ class DescriptorExhaustionTest {
 
     @Test
     void aConnectionFloodBeyondTheDescriptorLimitIsSurvived(@TempDir Path home) throws Exception {
-        try (ServeChild server = ServeChild.start(home, "ulimit -n 256", List.of())) {
+        try (ServerProcess server = ServerProcess.start(home, "ulimit -n 256", List.of(), java.util.Map.of())) {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             URI health = URI.create("http://127.0.0.1:" + server.port() + "/health");
             assertThat(client.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString())

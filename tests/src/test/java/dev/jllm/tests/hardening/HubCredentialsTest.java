@@ -1,13 +1,14 @@
 package dev.jllm.tests.hardening;
 
+import dev.jllm.tests.support.JllmCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,21 +23,12 @@ class HubCredentialsTest {
         }
         for (String endpoint : List.of("http://hubuser:s3cr3t-pw@127.0.0.1:" + closedPort,
                 "ftp://hubuser:s3cr3t-pw@127.0.0.1/", "http://hubuser:s3cr3t-pw@[bad")) {
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", classPath(), "dev.jllm.server.cli.JllmCli", "pull", "hf.co/owner/repo:Q4_0")
-                    .redirectErrorStream(true);
-            pb.environment().put("JLLM_HOME", home.toString());
-            pb.environment().put("HF_ENDPOINT", endpoint);
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as(out).isNotZero();
+            JllmCli.Result r = JllmCli.run(Map.of("JLLM_HOME", home.toString(), "HF_ENDPOINT", endpoint),
+                    Duration.ofMinutes(2), "pull", "hf.co/owner/repo:Q4_0");
+            String out = r.output();
+            assertThat(r.exit()).as(out).isNotZero();
             assertThat(out).as(endpoint).doesNotContain("s3cr3t-pw").doesNotContain("at dev.jllm");
         }
     }
 
-    private static String classPath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
-    }
 }

@@ -1,7 +1,7 @@
 package dev.jllm.tests.hardening;
 
 import dev.jllm.models.testing.TestData;
-import dev.jllm.server.ModelSpec;
+import dev.jllm.server.config.ModelSpec;
 import dev.jllm.tests.support.Http;
 import dev.jllm.tests.support.TestServer;
 import jakarta.json.Json;

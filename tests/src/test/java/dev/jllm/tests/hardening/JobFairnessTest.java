@@ -1,6 +1,6 @@
 package dev.jllm.tests.hardening;
 
-import dev.jllm.server.jobs.JobLimits;
+import dev.jllm.server.config.JobLimits;
 import dev.jllm.tests.support.Http;
 import dev.jllm.tests.support.Jobs;
 import dev.jllm.tests.support.TestServer;
@@ -17,8 +17,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Control jobs never wait behind generations (their own runner lane), a chat job nobody follows is cancelled
- * after the orphan timeout unless detached, and a chat job waiting for a generation slot has a deadline.
+ * Control jobs never wait behind generations or downloads (their own runner lane), a chat job nobody follows is
+ * cancelled after the orphan timeout unless detached, and a chat job waiting for a generation slot has a deadline.
  */
 class JobFairnessTest {
 
@@ -30,18 +30,25 @@ class JobFairnessTest {
     }
 
     @Test
-    void controlJobsDoNotWaitBehindAFullQueueOfChats() throws Exception {
+    void controlJobsDoNotWaitBehindAFullQueueOfChatsAndDownloads() throws Exception {
         try (TestServer server = TestServer.start(c -> c.withJobs(JobLimits.defaults().withMaxRunning(2)))) {
             Http http = server.http();
             Jobs jobs = new Jobs(http);
-            List<String> chats = new ArrayList<>();
-            for (int i = 0; i < 8; i++) { // 2 running, 6 waiting for a runner
-                HttpResponse<String> r = http.post("/v1/jobs", chatJob(true));
+            String puller = jobs.submit("instance.create", "{\"name\":\"puller\",\"type\":\"ollama\","
+                    + "\"config\":{\"base_url\":\"" + server.upstream().baseUrl() + "\"}}").getString("id");
+            assertThat(jobs.await(puller, Duration.ofSeconds(20)).getString("status")).isEqualTo("succeeded");
+            List<String> work = new ArrayList<>();
+            for (int i = 0; i < 8; i++) { // 2 downloads running; 2 more and 4 chats waiting for a runner
+                HttpResponse<String> r = http.post("/v1/jobs", i < 4
+                        ? "{\"type\":\"model.serve\",\"params\":{\"instance\":\"puller\",\"model\":\"slow-" + i + "\"}}"
+                        : chatJob(true));
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-                chats.add(Http.json(r).getString("id"));
+                work.add(Http.json(r).getString("id"));
             }
             Thread.sleep(300);
-            assertThat(jobs.get(chats.getLast()).getString("status")).isEqualTo("queued");
+            assertThat(jobs.get(work.getFirst()).getString("type")).isEqualTo("model.serve");
+            assertThat(jobs.get(work.getFirst()).getString("status")).isEqualTo("running");
+            assertThat(jobs.get(work.getLast()).getString("status")).isEqualTo("queued");
             List<Double> seconds = new ArrayList<>();
             for (String type : List.of("service.info", "instance.list", "current_model.get", "models.list")) {
                 long t0 = System.nanoTime();
@@ -49,9 +56,10 @@ class JobFairnessTest {
                 seconds.add((System.nanoTime() - t0) / 1e9);
                 assertThat(done.getString("status")).as(type + ": " + done).isEqualTo("succeeded");
             }
-            System.out.println("control job latency behind 2 running + 6 queued chat jobs (s): " + seconds);
+            System.out.println("control job latency behind 2 running downloads + 2 queued downloads + 4 queued chat"
+                    + " jobs (s): " + seconds);
             assertThat(seconds).allSatisfy(s -> assertThat(s).isLessThan(2.0));
-            for (String id : chats) {
+            for (String id : work) {
                 http.delete("/v1/jobs/" + id);
             }
         }

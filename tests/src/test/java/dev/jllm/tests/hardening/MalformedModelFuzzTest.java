@@ -28,7 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Seeded mutations of the shared test models (the stories260K GGUF; its Hugging Face directory's config.json,
  * tokenizer.json and safetensors header): loading each one and generating two tokens either works or ends in one
- * clear line, an {@link LlmException} with a message. Any other exception type is a finding. Sized to run in
+ * clear line, an {@link LlmException} with a message. Any other exception type is a finding, and so is a file
+ * that passes the load checks and then fails while generating (a late failure: the load checks missed it). Sized
+ * to run in
  * about a minute; the seeds are fixed, so a failure names a case that can be replayed.
  */
 class MalformedModelFuzzTest {
@@ -79,7 +81,7 @@ class MalformedModelFuzzTest {
             for (GgmlType wrong : new GgmlType[] {GgmlType.I32, GgmlType.I8, GgmlType.F16}) {
                 for (String tensor : new String[] {"blk.0.attn_norm.weight", "token_embd.weight"}) {
                     record(outcomes, findings, tensor + " as " + wrong, rewrite(source,
-                            work.resolve("type.gguf"), w -> w, tensor, wrong));
+                            work.resolve("type.gguf"), w -> w, tensor, wrong), true);
                 }
             }
         }
@@ -165,8 +167,14 @@ class MalformedModelFuzzTest {
             if (mustRefuse && e.kind() != LlmException.Kind.INVALID_REQUEST) {
                 findings.add(name + ": not refused at load (" + e.kind() + "): " + e.getMessage());
             }
-            outcome = e.kind() == LlmException.Kind.INTERNAL ? "failed in generation with a message (INTERNAL)"
-                    : "refused (" + e.kind() + ")";
+            if (e.kind() == LlmException.Kind.INTERNAL) {
+                // passed the load checks and failed while generating: the load checks missed it
+                findings.add(name + ": failed in generation: " + e.getMessage());
+                outcome = "failed in generation (INTERNAL)";
+            } else {
+                outcome = "refused (" + e.kind() + (e.getMessage().contains("not a finite number")
+                        ? ": a tensor value that is not finite" : "") + ")";
+            }
         } catch (Throwable t) {
             findings.add(name + ": " + t.getClass().getName() + ": " + t.getMessage());
             outcome = "unexpected " + t.getClass().getSimpleName();

@@ -32,7 +32,7 @@ class ProxyStateTest {
         try (FakeUpstream up = new FakeUpstream();
              LlmServiceProxy proxy = LlmServiceProxy.builder(url).connectTimeout(Duration.ofSeconds(2))
                      .reconnectWindow(Duration.ofSeconds(1)).build()) {
-            for (String type : new String[] {"openai", "lmstudio"}) {
+            for (String type : new String[] {"openai", "ollama", "lmstudio"}) {
                 String name = "offline-" + type;
                 proxy.create(name, LlmConfig.fromMap(type, Map.of("base_url", up.baseUrl(), "api_key", "k")));
                 var answer = proxy.chatCompletion(name, ChatCompletionRequest.builder().model(FakeUpstream.MODEL)

@@ -1,5 +1,6 @@
 package dev.jllm.tests.hardening;
 
+import dev.jllm.tests.support.ServerProcess;
 import dev.jllm.api.CurrentModel;
 import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
@@ -87,7 +88,7 @@ class StatePersistenceTest {
     @Test
     void serverInstancesFromTheJobsApiAndTheCurrentModelSurviveARestart(@TempDir Path home) throws Exception {
         try (FakeUpstream up = new FakeUpstream()) {
-            try (ServeChild server = ServeChild.start(home, "true", List.of(), Map.of("JLLM_API_KEY", "k-env"))) {
+            try (ServerProcess server = ServerProcess.start(home, null, List.of(), Map.of("JLLM_API_KEY", "k-env"))) {
                 Http anonymous = new Http("http://127.0.0.1:" + server.port(), null);
                 assertThat(anonymous.get("/v1/models").statusCode()).as("--api-key from JLLM_API_KEY")
                         .isEqualTo(401);
@@ -104,7 +105,7 @@ class StatePersistenceTest {
                         + FakeUpstream.MODEL + "\",\"service_name\":\"cloud\"}").getString("id"), Duration.ofSeconds(30));
                 assertThat(set.getString("status")).isEqualTo("succeeded");
             }
-            try (ServeChild server = ServeChild.start(home, "true", List.of("--api-key", "k2"))) {
+            try (ServerProcess server = ServerProcess.start(home, null, List.of("--api-key", "k2"), Map.of())) {
                 Http http = new Http("http://127.0.0.1:" + server.port(), "k2");
                 Jobs jobs = new Jobs(http);
                 JsonObject list = jobs.await(jobs.submit("instance.list", "{}").getString("id"),

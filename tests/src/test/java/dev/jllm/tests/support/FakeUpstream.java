@@ -56,6 +56,7 @@ public final class FakeUpstream implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/v1/models", ex -> handle(ex, this::models));
         server.createContext("/v1/chat/completions", ex -> handle(ex, this::chat));
+        server.createContext("/v1/completions", ex -> handle(ex, this::completion));
         server.createContext("/api/pull", ex -> handle(ex, this::pull));
         server.createContext("/api/generate", ex -> handle(ex, e -> json(e, 200, "{\"done\":true}")));
         server.createContext("/api/ps", ex -> handle(ex, e -> json(e, 200, "{\"models\":[]}")));
@@ -111,6 +112,37 @@ public final class FakeUpstream implements AutoCloseable {
                 + "{\"id\":\"" + MODEL + "\",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"fake\"},"
                 + "{\"id\":\"" + OTHER_MODEL + "\",\"object\":\"model\",\"created\":1700000001,\"owned_by\":\"fake\"}"
                 + "]}");
+    }
+
+    /** The legacy text completion: the story's words continue the prompt, whole or as text_completion chunks. */
+    private void completion(HttpExchange ex) throws IOException {
+        JsonObject req = parse(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        String model = req.getString("model", "");
+        int n = Math.min(STORY.size(), req.containsKey("max_tokens") ? req.getInt("max_tokens") : STORY.size());
+        String finish = n < STORY.size() ? "length" : "stop";
+        String head = "{\"id\":\"cmpl-fake\",\"object\":\"text_completion\",\"created\":1700000100,"
+                + "\"model\":\"" + model + "\",";
+        String usage = "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":" + n + ",\"total_tokens\":"
+                + (3 + n) + "}";
+        if (!req.getBoolean("stream", false)) {
+            json(ex, 200, head + "\"choices\":[{\"index\":0,\"text\":"
+                    + quote(String.join("", STORY.subList(0, n))) + ",\"logprobs\":null,\"finish_reason\":\""
+                    + finish + "\"}]," + usage + "}");
+            return;
+        }
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        for (int i = 0; i < n; i++) {
+            String fr = i == n - 1 ? "\"" + finish + "\"" : "null";
+            send(out, head + "\"choices\":[{\"index\":0,\"text\":" + quote(STORY.get(i))
+                    + ",\"logprobs\":null,\"finish_reason\":" + fr + "}]}");
+        }
+        JsonObject so = req.getJsonObject("stream_options");
+        if (so != null && so.getBoolean("include_usage", false)) {
+            send(out, head + "\"choices\":[]," + usage + "}");
+        }
+        send(out, "[DONE]");
     }
 
     private void chat(HttpExchange ex) throws IOException {
@@ -198,7 +230,7 @@ public final class FakeUpstream implements AutoCloseable {
         for (int done = 0; done <= 1000; done += 250) {
             line(out, "{\"status\":\"pulling 0123abcd\",\"digest\":\"sha256:0123abcd\",\"total\":1000,"
                     + "\"completed\":" + done + "}");
-            pause(20);
+            pause(model.contains("slow") ? 2000 : 20); // a "slow" model is a long download: 10 s
         }
         line(out, "{\"status\":\"verifying sha256 digest\"}");
         line(out, model.contains("broken") ? "{\"error\":\"pull failed: manifest unknown\"}"

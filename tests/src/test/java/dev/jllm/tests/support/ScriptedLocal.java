@@ -1,41 +1,34 @@
 package dev.jllm.tests.support;
 
 import dev.jllm.api.ChatCompletionStream;
-import dev.jllm.api.Llm;
-import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
-import dev.jllm.api.LlmInfo;
+import dev.jllm.api.LlmProviderFactory;
 import dev.jllm.api.LocalConfig;
-import dev.jllm.api.ProgressListener;
 import dev.jllm.api.QueuedChatCompletionStream;
 import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
+import dev.jllm.api.openai.CompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
-import dev.jllm.api.openai.Choice;
 import dev.jllm.api.openai.ChoiceLogprobs;
 import dev.jllm.api.openai.ChunkChoice;
-import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.TokenLogprob;
 import dev.jllm.api.openai.TopLogprob;
 import dev.jllm.api.openai.Usage;
-import dev.jllm.api.spi.LlmProviderFactory;
-import dev.jllm.server.routing.RawPrompt;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A test double of the {@code local} instance type, for what the real engine cannot show on demand: a model load
  * that takes as long as a test wants ({@link #gate}), one that fails, and raw-prompt support
- * ({@link RawPrompt}). Its answers are scripted: a raw prompt is continued with {@link #RAW_WORDS}, a chat with
+ * ({@code Llm.complete}). Its answers are scripted: a raw prompt is continued with {@link #RAW_WORDS}, a chat with
  * {@link #CHAT_WORDS}, as many as max_tokens allows; usage counts words.
  */
-public final class ScriptedLocal implements LlmProviderFactory {
+public final class ScriptedLocal extends ScriptedFactory {
 
     public static final List<String> RAW_WORDS = List.of(" one", " two", " three", " four", " five", " six");
     public static final List<String> CHAT_WORDS = List.of("Chat", " answer");
@@ -48,13 +41,7 @@ public final class ScriptedLocal implements LlmProviderFactory {
     }
 
     @Override
-    public String type() {
-        return LlmConfig.LOCAL;
-    }
-
-    @Override
-    public Llm create(String name, LlmConfig config) {
-        LocalConfig c = (LocalConfig) config;
+    ScriptedInstance create(String name, LocalConfig c) {
         if (gate != null) {
             try {
                 if (!gate.await(30, TimeUnit.SECONDS)) {
@@ -71,46 +58,38 @@ public final class ScriptedLocal implements LlmProviderFactory {
         return new Instance(name, c);
     }
 
-    private static final class Instance implements Llm {
-        private final String name;
-        private final LocalConfig config;
+    private static final class Instance extends ScriptedInstance {
 
         Instance(String name, LocalConfig config) {
-            this.name = name;
-            this.config = config;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public LlmConfig config() {
-            return config;
-        }
-
-        @Override
-        public List<Model> models() {
-            return List.of(Model.of(config.model() == null ? "scripted" : config.model(), 1700000000, "test"));
-        }
-
-        @Override
-        public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-            return chatCompletionStream(request.withStream(false)).collect();
+            super(name, config, config.model() == null ? "scripted" : config.model());
         }
 
         @Override
         public ChatCompletionStream chatCompletionStream(ChatCompletionRequest request) {
-            boolean raw = request.messages().size() == 1
-                    && request.messages().getFirst().role().equals(RawPrompt.ROLE);
-            List<String> words = raw ? RAW_WORDS : CHAT_WORDS;
-            int max = request.effectiveMaxTokens() == null ? words.size()
-                    : Math.min(words.size(), request.effectiveMaxTokens());
             int prompt = 0;
             for (ChatMessage m : request.messages()) {
-                prompt += m.text().isBlank() ? 0 : m.text().strip().split("\\s+").length;
+                prompt += words(m.text());
             }
+            return scripted(request, CHAT_WORDS, prompt);
+        }
+
+        @Override
+        public ChatCompletion complete(CompletionRequest request) {
+            return completeStream(request.withStream(false, null)).collect();
+        }
+
+        @Override
+        public ChatCompletionStream completeStream(CompletionRequest request) {
+            return scripted(request.sampling(), RAW_WORDS, words(request.prompt()));
+        }
+
+        private static int words(String text) {
+            return text.isBlank() ? 0 : text.strip().split("\\s+").length;
+        }
+
+        private static ChatCompletionStream scripted(ChatCompletionRequest request, List<String> words, int prompt) {
+            int max = request.effectiveMaxTokens() == null ? words.size()
+                    : Math.min(words.size(), request.effectiveMaxTokens());
             boolean logprobs = Boolean.TRUE.equals(request.logprobs());
             List<ChatCompletionChunk> chunks = new ArrayList<>();
             String id = "chatcmpl-scripted";
@@ -134,35 +113,6 @@ public final class ScriptedLocal implements LlmProviderFactory {
             chunks.forEach(s::emit);
             s.complete();
             return s;
-        }
-
-        @Override
-        public void serve(String model, ProgressListener progress) {
-            throw LlmException.notSupported("scripted instances serve nothing");
-        }
-
-        @Override
-        public void unload(String model) {
-            throw LlmException.notSupported("scripted instances unload nothing");
-        }
-
-        @Override
-        public void deleteModel(String model) {
-            throw LlmException.notSupported("scripted instances delete nothing");
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public LlmInfo info() {
-            return new LlmInfo(name, type(), true, "in-process", List.of(), Map.of(RawPrompt.CAPABILITY, "true"));
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

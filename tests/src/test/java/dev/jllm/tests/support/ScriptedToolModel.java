@@ -1,26 +1,20 @@
 package dev.jllm.tests.support;
 
 import dev.jllm.api.ChatCompletionStream;
-import dev.jllm.api.Llm;
-import dev.jllm.api.LlmConfig;
 import dev.jllm.api.LlmException;
-import dev.jllm.api.LlmInfo;
+import dev.jllm.api.LlmProviderFactory;
 import dev.jllm.api.LocalConfig;
-import dev.jllm.api.ProgressListener;
 import dev.jllm.api.QueuedChatCompletionStream;
-import dev.jllm.api.openai.ChatCompletion;
 import dev.jllm.api.openai.ChatCompletionChunk;
 import dev.jllm.api.openai.ChatCompletionDelta;
 import dev.jllm.api.openai.ChatCompletionRequest;
 import dev.jllm.api.openai.ChatMessage;
 import dev.jllm.api.openai.ChunkChoice;
-import dev.jllm.api.openai.Model;
 import dev.jllm.api.openai.Tool;
 import dev.jllm.api.openai.ToolChoice;
 import dev.jllm.api.openai.Usage;
-import dev.jllm.api.spi.LlmProviderFactory;
-import dev.jllm.runtime.chat.ChatTemplate;
-import dev.jllm.runtime.chat.Message;
+import dev.jllm.template.ChatTemplate;
+import dev.jllm.template.Message;
 import dev.jllm.runtime.chat.tools.AssistantOutputParser;
 import dev.jllm.runtime.chat.tools.OutputDelta;
 import dev.jllm.runtime.chat.tools.ThinkingSplitter;
@@ -47,7 +41,7 @@ import java.util.Map;
  * it; to the message "think", {@link #THOUGHT} (read as reasoning where the template has thinking blocks);
  * without tools, {@link #PLAIN}.
  */
-public final class ScriptedToolModel implements LlmProviderFactory {
+public final class ScriptedToolModel extends ScriptedFactory {
 
     public static final String PLAIN = "Hello from the scripted model.";
     /** The answer to "think", as a Qwen3 model writes it with thinking on. */
@@ -60,13 +54,7 @@ public final class ScriptedToolModel implements LlmProviderFactory {
     }
 
     @Override
-    public String type() {
-        return LlmConfig.LOCAL;
-    }
-
-    @Override
-    public Llm create(String name, LlmConfig config) {
-        LocalConfig c = (LocalConfig) config;
+    ScriptedInstance create(String name, LocalConfig c) {
         String file = c.options().get("chat_template_file");
         if (file == null) {
             throw LlmException.invalid("the scripted tool model needs chat_template_file");
@@ -78,16 +66,17 @@ public final class ScriptedToolModel implements LlmProviderFactory {
         }
     }
 
-    private record Instance(String name, LocalConfig config, ChatTemplate template) implements Llm {
+    private static final class Instance extends ScriptedInstance {
+        private final ChatTemplate template;
 
-        @Override
-        public List<Model> models() {
-            return List.of(Model.of(config.model(), 1700000000, "test"));
+        Instance(String name, LocalConfig config, ChatTemplate template) {
+            super(name, config, config.model());
+            this.template = template;
         }
 
         @Override
-        public ChatCompletion chatCompletion(ChatCompletionRequest request) {
-            return chatCompletionStream(request.withStream(false)).collect();
+        protected List<String> loaded() {
+            return List.of(model());
         }
 
         @Override
@@ -156,9 +145,9 @@ public final class ScriptedToolModel implements LlmProviderFactory {
         private static List<Message> messages(List<ChatMessage> in) {
             List<Message> out = new ArrayList<>();
             for (ChatMessage m : in) {
-                List<dev.jllm.runtime.chat.ToolCall> calls = new ArrayList<>();
+                List<dev.jllm.template.ToolCall> calls = new ArrayList<>();
                 if (m.toolCalls() != null) {
-                    m.toolCalls().forEach(c -> calls.add(dev.jllm.runtime.chat.ToolCall.ofJsonArguments(c.id(),
+                    m.toolCalls().forEach(c -> calls.add(dev.jllm.template.ToolCall.ofJsonArguments(c.id(),
                             c.function().name(), c.function().arguments())));
                 }
                 out.add(new Message(m.role(), m.text(), null, m.name(), calls, m.toolCallId(), null));
@@ -166,38 +155,9 @@ public final class ScriptedToolModel implements LlmProviderFactory {
             return out;
         }
 
-        private static List<dev.jllm.runtime.chat.Tool> tools(List<Tool> in) {
-            return in.stream().map(t -> new dev.jllm.runtime.chat.Tool(t.function().name(), t.function().description(),
+        private static List<dev.jllm.template.Tool> tools(List<Tool> in) {
+            return in.stream().map(t -> new dev.jllm.template.Tool(t.function().name(), t.function().description(),
                     t.function().parameters())).toList();
-        }
-
-        @Override
-        public void serve(String model, ProgressListener progress) {
-            throw LlmException.notSupported("scripted instances serve nothing");
-        }
-
-        @Override
-        public void unload(String model) {
-            throw LlmException.notSupported("scripted instances unload nothing");
-        }
-
-        @Override
-        public void deleteModel(String model) {
-            throw LlmException.notSupported("scripted instances delete nothing");
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public LlmInfo info() {
-            return new LlmInfo(name, type(), true, "in-process", List.of(config.model()), Map.of());
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

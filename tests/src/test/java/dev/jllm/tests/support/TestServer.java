@@ -1,11 +1,11 @@
 package dev.jllm.tests.support;
 
 import dev.jllm.api.LlmConfig;
-import dev.jllm.api.spi.LlmProviderFactory;
-import dev.jllm.api.spi.Providers;
+import dev.jllm.api.LlmProviderFactory;
+import dev.jllm.api.Providers;
 import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.server.JllmServer;
-import dev.jllm.server.ServerConfig;
+import dev.jllm.server.config.ServerConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,21 +25,9 @@ import java.util.stream.Stream;
  * instance named {@value #INSTANCE} whose {@code fake-model} is the current model. State lives in a temporary
  * jllm home, removed on close.
  */
-public final class TestServer implements AutoCloseable {
+public record TestServer(FakeUpstream upstream, Path home, JllmServer server, Http http) implements AutoCloseable {
 
     public static final String INSTANCE = "fake";
-
-    private final FakeUpstream upstream;
-    private final Path home;
-    private final JllmServer server;
-    private final Http http;
-
-    private TestServer(FakeUpstream upstream, Path home, JllmServer server, String apiKey) {
-        this.upstream = upstream;
-        this.home = home;
-        this.server = server;
-        this.http = new Http("http://127.0.0.1:" + server.port(), apiKey);
-    }
 
     public static TestServer start() {
         return start(c -> c);
@@ -75,7 +63,9 @@ public final class TestServer implements AutoCloseable {
         service.create(INSTANCE, LlmConfig.fromMap("openai", Map.of("base_url", upstream.baseUrl(),
                 "api_key", "upstream-key", "idle_timeout", "30s")));
         service.setCurrentModel(FakeUpstream.MODEL, null, INSTANCE);
-        ServerConfig config = tweak.apply(ServerConfig.defaults().withPort(0));
+        ServerConfig defaults = ServerConfig.defaults().withPort(0);
+        ServerConfig config = tweak.apply(defaults.withOnDemand(defaults.onDemand()
+                .withModelsDirs(TestModelDirs.all())));
         JllmServer server = JllmServer.start(config, service);
         try {
             if (awaitLoaded && !server.awaitLoaded(Duration.ofSeconds(60))) {
@@ -85,19 +75,7 @@ public final class TestServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return new TestServer(upstream, home, server, config.apiKey());
-    }
-
-    public Http http() {
-        return http;
-    }
-
-    public FakeUpstream upstream() {
-        return upstream;
-    }
-
-    public JllmServer server() {
-        return server;
+        return new TestServer(upstream, home, server, new Http("http://127.0.0.1:" + server.port(), config.apiKey()));
     }
 
     public int port() {

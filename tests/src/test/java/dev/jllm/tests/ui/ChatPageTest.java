@@ -1,5 +1,6 @@
 package dev.jllm.tests.ui;
 
+import dev.jllm.tests.support.Closeables;
 import dev.jllm.models.testing.FakeHub;
 import dev.jllm.models.testing.TestData;
 import dev.jllm.tests.support.Http;
@@ -73,15 +74,7 @@ class ChatPageTest {
 
     @AfterAll
     void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
+        Closeables.closeAll(browser, server, hub);
     }
 
     @Test

@@ -26,21 +26,11 @@ import java.util.stream.Stream;
  * the binary, tests using it are skipped with a message, except under CI ({@code JLLM_REQUIRE_TESTDATA=1}), where
  * {@code .ci/run} installs it and its absence is a failure.
  */
-final class Chromium implements AutoCloseable {
+record Chromium(Process process, Path profile, DevTools devTools) implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://\\S+)");
     private static final List<String> CANDIDATES = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
             "/usr/bin/google-chrome");
-
-    private final Process process;
-    private final Path profile;
-    private final DevTools devTools;
-
-    private Chromium(Process process, Path profile, DevTools devTools) {
-        this.process = process;
-        this.profile = profile;
-        this.devTools = devTools;
-    }
 
     /** The browser binary: {@code JLLM_CHROMIUM}, else the usual Debian places; skips (or fails in CI) without. */
     static Path require() {

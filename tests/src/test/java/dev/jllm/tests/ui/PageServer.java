@@ -1,17 +1,17 @@
 package dev.jllm.tests.ui;
 
 import dev.jllm.api.LlmConfig;
+import dev.jllm.api.LlmProviderFactory;
 import dev.jllm.api.LocalConfig;
-import dev.jllm.api.spi.LlmProviderFactory;
-import dev.jllm.api.spi.Providers;
+import dev.jllm.api.Providers;
 import dev.jllm.models.hf.HubClient;
 import dev.jllm.models.hf.HubConfig;
 import dev.jllm.models.store.ModelStore;
 import dev.jllm.providers.LlmServiceMain;
 import dev.jllm.runtime.engine.LocalLlm;
 import dev.jllm.server.JllmServer;
-import dev.jllm.server.ModelSpec;
-import dev.jllm.server.ServerConfig;
+import dev.jllm.server.config.ModelSpec;
+import dev.jllm.server.config.ServerConfig;
 import dev.jllm.tests.support.Http;
 
 import java.io.IOException;
@@ -31,17 +31,7 @@ import java.util.stream.Stream;
  * pulling from the given Hub endpoint (what {@code HF_ENDPOINT} does for the CLI; the environment of a running
  * JVM cannot be changed, so the {@code local} instance type gets its store explicitly).
  */
-final class PageServer implements AutoCloseable {
-
-    private final Path home;
-    private final JllmServer server;
-    private final String apiKey;
-
-    private PageServer(Path home, JllmServer server, String apiKey) {
-        this.home = home;
-        this.server = server;
-        this.apiKey = apiKey;
-    }
+record PageServer(Path home, JllmServer server, String apiKey) implements AutoCloseable {
 
     /**
      * @param model  loaded at start as the current model (null: an empty server)

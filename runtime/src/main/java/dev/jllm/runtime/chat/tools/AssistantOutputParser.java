@@ -1,5 +1,6 @@
 package dev.jllm.runtime.chat.tools;
 
+import dev.jllm.template.ChatJson;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,9 +13,12 @@ import java.util.Set;
  * adds up to the whole one.
  *
  * <p>Content streams as it comes, except text that might begin a call region (a marker being written, the
- * whitespace before it, an opening '{' for bare-JSON families), which is held until decided. From the first
- * call region on, the rest of the output is held to the end and then parsed: well-formed calls become
- * {@link OutputDelta.CallStart} / {@link OutputDelta.CallArguments} deltas; malformed ones are plain content.
+ * whitespace before it, an opening '{' for bare-JSON families), which is held until decided. In a call region,
+ * each call is announced ({@link OutputDelta.CallStart}) as soon as its name and the start of its arguments are
+ * written, and its arguments follow in pieces ({@link OutputDelta.CallArguments}) as the model writes them,
+ * as OpenAI streams them ({@link CallStreamer}). At the end the region is parsed by the format: calls it finds
+ * that were not streamed follow whole; a region with no call at all is plain content; a streamed call stays a
+ * call even when the model stopped in its arguments (max_tokens), as OpenAI's do.
  * Not thread-safe: one per generated choice.
  */
 public final class AssistantOutputParser {
@@ -22,6 +26,7 @@ public final class AssistantOutputParser {
   private final ThinkingSplitter thinking;
   private final ToolCallFormat format;
   private final int maxCalls;
+  private final CallStreamer streamer;
   private final StringBuilder text = new StringBuilder();
   private int emitted;
   private int regionStart = -1;
@@ -43,6 +48,7 @@ public final class AssistantOutputParser {
     this.thinking = thinking;
     this.format = format;
     this.maxCalls = Math.max(1, maxCalls);
+    this.streamer = format != null && format.streamsArguments() ? new CallStreamer(format, this.maxCalls) : null;
   }
 
   /** The deltas this piece of output completes (possibly none while text is held back). */
@@ -79,14 +85,22 @@ public final class AssistantOutputParser {
       return out;
     }
     ParsedOutput parsed = format.parse(all.substring(regionStart));
-    if (parsed.calls().isEmpty()) {
+    List<CallStreamer.Call> streamed = streamer == null ? List.of() : streamer.calls();
+    if (parsed.calls().isEmpty() && streamed.isEmpty()) {
       emitContent(all.substring(emitted), out);
       return out;
     }
+    Set<String> ids = new HashSet<>();
+    for (CallStreamer.Call call : streamed) {
+      ids.add(call.id);
+      calls.add(new ToolCallResult(call.id, call.name, call.arguments.toString()));
+    }
+    if (!agrees(parsed, streamed)) {
+      return out; // the region went wrong after its calls were streamed: they stand as sent
+    }
     // The whitespace held before the calls is dropped; text after them is content.
     emitContent(parsed.content(), out);
-    Set<String> ids = new HashSet<>();
-    for (ParsedCall call : parsed.calls()) {
+    for (ParsedCall call : parsed.calls().subList(streamed.size(), parsed.calls().size())) {
       if (calls.size() == maxCalls) {
         break;
       }
@@ -102,6 +116,28 @@ public final class AssistantOutputParser {
       out.add(new OutputDelta.CallArguments(index, call.arguments()));
     }
     return out;
+  }
+
+  /** Whether the parsed calls begin with the streamed ones: same names, same (whole) arguments. */
+  private static boolean agrees(ParsedOutput parsed, List<CallStreamer.Call> streamed) {
+    if (parsed.calls().size() < streamed.size()) {
+      return false;
+    }
+    for (int i = 0; i < streamed.size(); i++) {
+      CallStreamer.Call s = streamed.get(i);
+      ParsedCall p = parsed.calls().get(i);
+      if (!s.complete || !s.name.equals(p.name())) {
+        return false;
+      }
+      try {
+        if (!ChatJson.parse(s.arguments.toString()).equals(ChatJson.parse(p.arguments()))) {
+          return false;
+        }
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void route(OutputDelta d, List<OutputDelta> out) {
@@ -123,6 +159,7 @@ public final class AssistantOutputParser {
       return;
     }
     if (regionStart >= 0) {
+      streamCalls(out);
       return;
     }
     // Only the tail not yet sent can hold a call's start: everything before it was decided to be content.
@@ -143,6 +180,15 @@ public final class AssistantOutputParser {
     if (until > 0) {
       emitContent(tail.substring(0, until), out);
       emitted += until;
+    }
+    if (regionStart >= 0) {
+      streamCalls(out);
+    }
+  }
+
+  private void streamCalls(List<OutputDelta> out) {
+    if (streamer != null) {
+      streamer.read(text, regionStart, out);
     }
   }
 

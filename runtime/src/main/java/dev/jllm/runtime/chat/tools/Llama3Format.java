@@ -1,6 +1,6 @@
 package dev.jllm.runtime.chat.tools;
 
-import dev.jllm.runtime.chat.ChatJson;
+import dev.jllm.template.ChatJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.jllm.runtime.chat.tools;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -10,24 +9,19 @@ import java.util.List;
  * {@code [CALL_ID]id} before {@code [ARGS]}, once per call. Mistral's templates refuse call ids that are not
  * nine letters or digits, so that is what {@link #newCallId} makes.
  */
-public final class MistralFormat implements ToolCallFormat {
+public final class MistralFormat extends MarkedFormat {
 
   static final String MARKER = "[TOOL_CALLS]";
   static final String ARGS = "[ARGS]";
   static final String CALL_ID = "[CALL_ID]";
 
-  @Override
-  public String name() {
-    return "mistral";
+  public MistralFormat() {
+    super("mistral", MARKER);
   }
 
+  /** Mistral's models write their calls' ids themselves, after the arguments: calls are parsed whole. */
   @Override
-  public List<String> markers() {
-    return List.of(MARKER);
-  }
-
-  @Override
-  public boolean jsonAtStart() {
+  public boolean streamsArguments() {
     return false;
   }
 
@@ -37,60 +31,49 @@ public final class MistralFormat implements ToolCallFormat {
   }
 
   @Override
-  public ParsedOutput parse(String text) {
-    int first = text.indexOf(MARKER);
-    if (first < 0) {
-      return ParsedOutput.text(text);
+  int readCall(String text, int pos, List<ParsedCall> calls) {
+    if (!text.startsWith(MARKER, pos)) {
+      return END;
     }
-    List<ParsedCall> calls = new ArrayList<>();
-    int pos = first;
-    while (true) {
-      pos = JsonScan.skipSpace(text, pos);
-      if (!text.startsWith(MARKER, pos)) {
-        break;
+    int body = JsonScan.skipSpace(text, pos + MARKER.length());
+    if (body < text.length() && text.charAt(body) == '[') {
+      int end = JsonScan.valueEnd(text, body);
+      List<ParsedCall> some = end < 0 ? null : CallObjects.parseObjectOrArray(text.substring(body, end));
+      if (some == null) {
+        return MALFORMED;
       }
-      int body = JsonScan.skipSpace(text, pos + MARKER.length());
-      if (body < text.length() && text.charAt(body) == '[') {
-        int end = JsonScan.valueEnd(text, body);
-        List<ParsedCall> some = end < 0 ? null : CallObjects.parseObjectOrArray(text.substring(body, end));
-        if (some == null) {
-          return ParsedOutput.text(text);
-        }
-        calls.addAll(some);
-        pos = end;
-        continue;
-      }
-      int args = text.indexOf(ARGS, body);
-      if (args < 0) {
-        return ParsedOutput.text(text);
-      }
-      String name = text.substring(body, args);
-      String id = null;
-      int idAt = name.indexOf(CALL_ID);
-      if (idAt >= 0) {
-        id = name.substring(idAt + CALL_ID.length()).strip();
-        name = name.substring(0, idAt);
-      }
-      name = name.strip();
-      int json = JsonScan.skipSpace(text, args + ARGS.length());
-      if (name.isEmpty() || !name.matches("[A-Za-z0-9_.-]+") || json >= text.length() || text.charAt(json) != '{') {
-        return ParsedOutput.text(text);
-      }
-      int end = JsonScan.valueEnd(text, json);
-      String arguments = null;
-      if (end > 0) {
-        try {
-          arguments = CallObjects.arguments(dev.jllm.runtime.chat.ChatJson.parse(text.substring(json, end)));
-        } catch (IllegalArgumentException e) {
-          arguments = null;
-        }
-      }
-      if (arguments == null) {
-        return ParsedOutput.text(text);
-      }
-      calls.add(new ParsedCall(name, arguments, id == null || id.isEmpty() ? null : id));
-      pos = end;
+      calls.addAll(some);
+      return end;
     }
-    return new ParsedOutput(text.substring(0, first) + text.substring(pos), calls);
+    int args = text.indexOf(ARGS, body);
+    if (args < 0) {
+      return MALFORMED;
+    }
+    String name = text.substring(body, args);
+    String id = null;
+    int idAt = name.indexOf(CALL_ID);
+    if (idAt >= 0) {
+      id = name.substring(idAt + CALL_ID.length()).strip();
+      name = name.substring(0, idAt);
+    }
+    name = name.strip();
+    int json = JsonScan.skipSpace(text, args + ARGS.length());
+    if (name.isEmpty() || !name.matches("[A-Za-z0-9_.-]+") || json >= text.length() || text.charAt(json) != '{') {
+      return MALFORMED;
+    }
+    int end = JsonScan.valueEnd(text, json);
+    String arguments = null;
+    if (end > 0) {
+      try {
+        arguments = CallObjects.arguments(dev.jllm.template.ChatJson.parse(text.substring(json, end)));
+      } catch (IllegalArgumentException e) {
+        arguments = null;
+      }
+    }
+    if (arguments == null) {
+      return MALFORMED;
+    }
+    calls.add(new ParsedCall(name, arguments, id == null || id.isEmpty() ? null : id));
+    return end;
   }
 }

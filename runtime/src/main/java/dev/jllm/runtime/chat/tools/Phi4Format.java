@@ -1,68 +1,44 @@
 package dev.jllm.runtime.chat.tools;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Phi-4-mini: calls as a JSON list, {@code <|tool_call|>[{"name": ..., "arguments": {...}}]<|/tool_call|>}
  * (the special tokens of its vocabulary), or as {@code functools[{...}, ...]}, which the model also writes
  * (the form vLLM and SGLang parse). Its template takes the tools from the system message, not from
- * {@code tools}; {@link dev.jllm.runtime.chat.ChatTemplate} puts them there.
+ * {@code tools}; {@link dev.jllm.template.ChatTemplate} puts them there.
  */
-public final class Phi4Format implements ToolCallFormat {
+public final class Phi4Format extends MarkedFormat {
 
   static final String OPEN = "<|tool_call|>";
   static final String CLOSE = "<|/tool_call|>";
   static final String FUNCTOOLS = "functools[";
 
-  @Override
-  public String name() {
-    return "phi4";
+  public Phi4Format() {
+    super("phi4", OPEN, FUNCTOOLS);
   }
 
   @Override
-  public List<String> markers() {
-    return List.of(OPEN, FUNCTOOLS);
-  }
-
-  @Override
-  public boolean jsonAtStart() {
-    return false;
-  }
-
-  @Override
-  public ParsedOutput parse(String text) {
-    int first = findStart(text);
-    if (first < 0) {
-      return ParsedOutput.text(text);
+  int readCall(String text, int pos, List<ParsedCall> calls) {
+    int json;
+    boolean tagged = text.startsWith(OPEN, pos);
+    if (tagged) {
+      json = JsonScan.skipSpace(text, pos + OPEN.length());
+    } else if (text.startsWith(FUNCTOOLS, pos)) {
+      json = pos + FUNCTOOLS.length() - 1;
+    } else {
+      return END;
     }
-    List<ParsedCall> calls = new ArrayList<>();
-    int pos = first;
-    while (true) {
-      pos = JsonScan.skipSpace(text, pos);
-      int json;
-      boolean tagged = text.startsWith(OPEN, pos);
-      if (tagged) {
-        json = JsonScan.skipSpace(text, pos + OPEN.length());
-      } else if (text.startsWith(FUNCTOOLS, pos)) {
-        json = pos + FUNCTOOLS.length() - 1;
-      } else {
-        break;
-      }
-      if (json >= text.length() || (text.charAt(json) != '[' && text.charAt(json) != '{')) {
-        return ParsedOutput.text(text);
-      }
-      int end = JsonScan.valueEnd(text, json);
-      List<ParsedCall> some = end < 0 ? null : CallObjects.parseObjectOrArray(text.substring(json, end));
-      if (some == null) {
-        return ParsedOutput.text(text);
-      }
-      calls.addAll(some);
-      pos = JsonScan.skipSpace(text, end);
-      if (tagged && text.startsWith(CLOSE, pos)) {
-        pos += CLOSE.length();
-      }
+    if (json >= text.length() || (text.charAt(json) != '[' && text.charAt(json) != '{')) {
+      return MALFORMED;
     }
-    return new ParsedOutput(text.substring(0, first) + text.substring(pos), calls);
+    int end = JsonScan.valueEnd(text, json);
+    List<ParsedCall> some = end < 0 ? null : CallObjects.parseObjectOrArray(text.substring(json, end));
+    if (some == null) {
+      return MALFORMED;
+    }
+    calls.addAll(some);
+    int after = JsonScan.skipSpace(text, end);
+    return tagged && text.startsWith(CLOSE, after) ? after + CLOSE.length() : after;
   }
 }

@@ -24,6 +24,14 @@ public interface ToolCallFormat {
   /** Splits output into content and calls; malformed calls leave all of it as content. */
   ParsedOutput parse(String text);
 
+  /**
+   * Whether calls can be streamed while they are written ({@link CallStreamer}): true where the name comes before
+   * the arguments and the call's id is the server's to give.
+   */
+  default boolean streamsArguments() {
+    return true;
+  }
+
   /** A fresh call id of the shape this family's template accepts back. */
   default String newCallId() {
     return "call_" + CallIds.random(24);

@@ -130,7 +130,7 @@ public final class JsonSchemaGrammar {
             return primitive("value");
         }
         if (!(schema instanceof Map<?, ?> raw)) {
-            throw new GrammarException("invalid '" + param + "': the schema at " + path + " must be an object or a boolean");
+            throw new GrammarException(param, "the schema at " + path + " must be an object or a boolean");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> s = (Map<String, Object>) raw;
@@ -145,7 +145,7 @@ public final class JsonSchemaGrammar {
         if (s.containsKey("enum")) {
             checkOnly(s, path, Set.of("enum", "type"));
             if (!(s.get("enum") instanceof List<?> values) || values.isEmpty()) {
-                throw new GrammarException("invalid '" + param + "': 'enum' at " + path + " must be a non-empty array");
+                throw new GrammarException(param, "'enum' at " + path + " must be a non-empty array");
             }
             List<String> alts = new ArrayList<>();
             for (Object v : values) {
@@ -191,7 +191,7 @@ public final class JsonSchemaGrammar {
                 return primitive("value");
             }
         } else {
-            throw new GrammarException("invalid '" + param + "': 'type' at " + path + " must be a string or an array");
+            throw new GrammarException(param, "'type' at " + path + " must be a string or an array");
         }
         if (nullable && !types.contains("null")) {
             types.add("null");
@@ -209,7 +209,7 @@ public final class JsonSchemaGrammar {
                     yield primitive("boolean");
                 }
                 case "null" -> primitive("null");
-                default -> throw new GrammarException("invalid '" + param + "': unknown type '" + t + "' at " + path);
+                default -> throw new GrammarException(param, "unknown type '" + t + "' at " + path);
             });
         }
         return alts.size() == 1 ? alts.getFirst() : "(" + String.join(" | ", alts) + ")";
@@ -224,7 +224,7 @@ public final class JsonSchemaGrammar {
         if (s.get("properties") instanceof Map<?, ?> m) {
             m.forEach((k, v) -> props.put(String.valueOf(k), v));
         } else if (s.containsKey("properties")) {
-            throw new GrammarException("invalid '" + param + "': 'properties' at " + path + " must be an object");
+            throw new GrammarException(param, "'properties' at " + path + " must be an object");
         }
         Set<String> required = new LinkedHashSet<>();
         if (s.get("required") instanceof List<?> l) {
@@ -280,7 +280,7 @@ public final class JsonSchemaGrammar {
         long min = count(s, "minItems", path, 0);
         long max = s.containsKey("maxItems") ? count(s, "maxItems", path, 0) : -1;
         if (max >= 0 && max < min) {
-            throw new GrammarException("invalid '" + param + "': 'maxItems' is below 'minItems' at " + path);
+            throw new GrammarException(param, "'maxItems' is below 'minItems' at " + path);
         }
         primitive("space");
         if (s.containsKey("prefixItems")) {
@@ -327,7 +327,7 @@ public final class JsonSchemaGrammar {
         long min = count(s, "minLength", path, 0);
         long max = s.containsKey("maxLength") ? count(s, "maxLength", path, 0) : -1;
         if (max >= 0 && max < min) {
-            throw new GrammarException("invalid '" + param + "': 'maxLength' is below 'minLength' at " + path);
+            throw new GrammarException(param, "'maxLength' is below 'minLength' at " + path);
         }
         if (min == 0 && max < 0) {
             return primitive("string");
@@ -340,9 +340,9 @@ public final class JsonSchemaGrammar {
     }
 
     private String integer(Map<String, Object> s, String path) {
-        checkOnly(s, path, Set.of("type", "nullable", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"));
-        Bound lo = bound(s, "minimum", "exclusiveMinimum", path, true);
-        Bound hi = bound(s, "maximum", "exclusiveMaximum", path, false);
+        Bound[] bounds = bounds(s, path);
+        Bound lo = bounds[0];
+        Bound hi = bounds[1];
         if (lo == null && hi == null) {
             return primitive("integer");
         }
@@ -353,15 +353,15 @@ public final class JsonSchemaGrammar {
                 ? hi.value.setScale(0, java.math.RoundingMode.CEILING).subtract(BigDecimal.ONE)
                 : hi.value.setScale(0, java.math.RoundingMode.FLOOR), path);
         if (min != null && max != null && min > max) {
-            throw new GrammarException("invalid '" + param + "': no integer lies within the bounds at " + path);
+            throw new GrammarException(param, "no integer lies within the bounds at " + path);
         }
         return IntegerRanges.range(min, max);
     }
 
     private String number(Map<String, Object> s, String path) {
-        checkOnly(s, path, Set.of("type", "nullable", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"));
-        Bound lo = bound(s, "minimum", "exclusiveMinimum", path, true);
-        Bound hi = bound(s, "maximum", "exclusiveMaximum", path, false);
+        Bound[] bounds = bounds(s, path);
+        Bound lo = bounds[0];
+        Bound hi = bounds[1];
         if (lo == null && hi == null) {
             return primitive("number");
         }
@@ -376,13 +376,20 @@ public final class JsonSchemaGrammar {
 
     private record Bound(BigDecimal value, boolean exclusive) { }
 
+    /** An integer's or number's schema checked for what jllm can honour: its lower and upper bound, or nulls. */
+    private Bound[] bounds(Map<String, Object> s, String path) {
+        checkOnly(s, path, Set.of("type", "nullable", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"));
+        return new Bound[] {bound(s, "minimum", "exclusiveMinimum", path, true),
+                bound(s, "maximum", "exclusiveMaximum", path, false)};
+    }
+
     /** The tighter of {@code minimum}/{@code exclusiveMinimum} (or maximum); draft 4's boolean form included. */
     private Bound bound(Map<String, Object> s, String inclusiveKey, String exclusiveKey, String path, boolean lower) {
         Bound inc = s.containsKey(inclusiveKey) ? new Bound(decimal(s.get(inclusiveKey), inclusiveKey, path), false) : null;
         Object ex = s.get(exclusiveKey);
         if (ex instanceof Boolean b) {
             if (inc == null) {
-                throw new GrammarException("invalid '" + param + "': '" + exclusiveKey + "' true needs '" + inclusiveKey
+                throw new GrammarException(param, "'" + exclusiveKey + "' true needs '" + inclusiveKey
                         + "' at " + path);
             }
             return b ? new Bound(inc.value, true) : inc;
@@ -400,7 +407,7 @@ public final class JsonSchemaGrammar {
 
     private BigDecimal decimal(Object v, String key, String path) {
         if (!(v instanceof Number n)) {
-            throw new GrammarException("invalid '" + param + "': '" + key + "' at " + path + " must be a number");
+            throw new GrammarException(param, "'" + key + "' at " + path + " must be a number");
         }
         return new BigDecimal(n.toString());
     }
@@ -424,7 +431,7 @@ public final class JsonSchemaGrammar {
         }
         if (!(v instanceof Number n) || new BigDecimal(n.toString()).signum() < 0
                 || new BigDecimal(n.toString()).stripTrailingZeros().scale() > 0) {
-            throw new GrammarException("invalid '" + param + "': '" + key + "' at " + path
+            throw new GrammarException(param, "'" + key + "' at " + path
                     + " must be a non-negative integer");
         }
         return new BigDecimal(n.toString()).min(BigDecimal.valueOf(Long.MAX_VALUE / 2)).longValue();
@@ -432,7 +439,7 @@ public final class JsonSchemaGrammar {
 
     private List<?> list(Map<String, Object> s, String key, String path) {
         if (!(s.get(key) instanceof List<?> l) || l.isEmpty()) {
-            throw new GrammarException("invalid '" + param + "': '" + key + "' at " + path + " must be a non-empty array");
+            throw new GrammarException(param, "'" + key + "' at " + path + " must be a non-empty array");
         }
         return l;
     }
@@ -466,7 +473,7 @@ public final class JsonSchemaGrammar {
             } else if (node instanceof List<?> l && key.matches("\\d+") && Integer.parseInt(key) < l.size()) {
                 node = l.get(Integer.parseInt(key));
             } else {
-                throw new GrammarException("invalid '" + param + "': '$ref' " + target + " at " + path
+                throw new GrammarException(param, "'$ref' " + target + " at " + path
                         + " points to nothing");
             }
         }
@@ -562,19 +569,13 @@ public final class JsonSchemaGrammar {
     static String literal(String text) {
         StringBuilder b = new StringBuilder("\"");
         text.codePoints().forEach(c -> {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7F) {
-                        b.append(String.format("\\x%02X", c));
-                    } else {
-                        b.appendCodePoint(c);
-                    }
-                }
+            if (JsonText.sharedEscape(c, b)) {
+                return;
+            }
+            if (c < 0x20 || c == 0x7F) {
+                b.append(String.format("\\x%02X", c));
+            } else {
+                b.appendCodePoint(c);
             }
         });
         return b.append('"').toString();
@@ -594,7 +595,7 @@ public final class JsonSchemaGrammar {
     }
 
     private GrammarException unsupported(String path, String what) {
-        return new GrammarException("invalid '" + param + "': the JSON schema feature " + what + " at " + path
+        return new GrammarException(param, "the JSON schema feature " + what + " at " + path
                 + " is not supported by constrained decoding");
     }
 }

@@ -50,16 +50,30 @@ final class JsonText {
         }
     }
 
+    /** The escapes a JSON string and a GBNF literal share, appended to {@code b}; false for other characters. */
+    static boolean sharedEscape(int c, StringBuilder b) {
+        String escape = switch (c) {
+            case '"' -> "\\\"";
+            case '\\' -> "\\\\";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            default -> null;
+        };
+        if (escape != null) {
+            b.append(escape);
+        }
+        return escape != null;
+    }
+
     static void string(String s, StringBuilder b) {
         b.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (sharedEscape(c, b)) {
+                continue;
+            }
             switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
                 case '\b' -> b.append("\\b");
                 case '\f' -> b.append("\\f");
                 default -> {

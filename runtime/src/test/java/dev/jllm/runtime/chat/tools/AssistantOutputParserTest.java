@@ -32,6 +32,19 @@ class AssistantOutputParserTest {
     return s.toString();
   }
 
+  /** The calls' deltas grouped per call: its start, then its argument pieces joined. */
+  private static List<String> callsOf(List<OutputDelta> deltas) {
+    List<String> calls = new ArrayList<>();
+    for (OutputDelta d : deltas) {
+      if (d instanceof OutputDelta.CallStart c) {
+        calls.add(c.index() + ":" + c.name() + ":");
+      } else if (d instanceof OutputDelta.CallArguments a) {
+        calls.set(a.index(), calls.get(a.index()) + a.arguments());
+      }
+    }
+    return calls;
+  }
+
   @Test
   void hermesCallsStreamAsOpenAiDeltas() {
     String text = "Let me check.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>\n"
@@ -40,19 +53,54 @@ class AssistantOutputParserTest {
       AssistantOutputParser p = new AssistantOutputParser(null, new HermesFormat(), 8);
       List<OutputDelta> deltas = feed(p, text, size);
       assertThat(contentOf(deltas)).isEqualTo("Let me check.");
-      List<OutputDelta> calls = deltas.stream().filter(d -> !(d instanceof OutputDelta.Content)).toList();
-      assertThat(calls).hasSize(4);
-      OutputDelta.CallStart first = (OutputDelta.CallStart) calls.get(0);
-      OutputDelta.CallStart second = (OutputDelta.CallStart) calls.get(2);
-      assertThat(first.index()).isZero();
-      assertThat(first.name()).isEqualTo("get_weather");
-      assertThat(first.id()).matches("call_[A-Za-z0-9]{24}");
-      assertThat(((OutputDelta.CallArguments) calls.get(1)).arguments()).isEqualTo("{\"city\":\"Paris\"}");
-      assertThat(second.index()).isEqualTo(1);
-      assertThat(second.id()).isNotEqualTo(first.id());
+      assertThat(callsOf(deltas)).containsExactly("0:get_weather:{\"city\":\"Paris\"}", "1:get_time:{}");
+      List<OutputDelta.CallStart> starts = deltas.stream().filter(d -> d instanceof OutputDelta.CallStart)
+          .map(d -> (OutputDelta.CallStart) d).toList();
+      assertThat(starts.get(0).id()).matches("call_[A-Za-z0-9]{24}");
+      assertThat(starts.get(1).id()).isNotEqualTo(starts.get(0).id());
       assertThat(p.calls()).extracting(AssistantOutputParser.ToolCallResult::name).containsExactly("get_weather", "get_time");
+      assertThat(p.calls()).extracting(AssistantOutputParser.ToolCallResult::arguments)
+          .containsExactly("{\"city\":\"Paris\"}", "{}");
       assertThat(p.content()).isEqualTo("Let me check.");
     }
+  }
+
+  @Test
+  void argumentsStreamInPiecesAsTheModelWritesThem() {
+    AssistantOutputParser p = new AssistantOutputParser(null, new HermesFormat(), 8);
+    assertThat(p.accept("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {")).isEmpty();
+    List<OutputDelta> first = p.accept("\"ci");
+    assertThat(first.getFirst()).isInstanceOfSatisfying(OutputDelta.CallStart.class, c -> {
+      assertThat(c.index()).isZero();
+      assertThat(c.name()).isEqualTo("get_weather");
+    });
+    assertThat(first.subList(1, first.size())).containsExactly(new OutputDelta.CallArguments(0, "{\""),
+        new OutputDelta.CallArguments(0, "c"), new OutputDelta.CallArguments(0, "i"));
+    assertThat(p.accept("ty\": \"Oslo\"")).extracting(d -> ((OutputDelta.CallArguments) d).arguments())
+        .containsExactly("t", "y", "\"", ":", "\"", "O", "s", "l", "o", "\"");
+    assertThat(p.accept("}}\n</tool_call>")).containsExactly(new OutputDelta.CallArguments(0, "}"));
+    assertThat(p.finish()).isEmpty();
+    assertThat(p.calls()).extracting(AssistantOutputParser.ToolCallResult::arguments).containsExactly("{\"city\":\"Oslo\"}");
+  }
+
+  @Test
+  void aCallCutShortStaysACallWithTheArgumentsSoFar() {
+    AssistantOutputParser p = new AssistantOutputParser(null, new HermesFormat(), 8);
+    List<OutputDelta> deltas = feed(p, "<tool_call>\n{\"name\": \"f\", \"arguments\": {\"a\": [1, 2", 3);
+    assertThat(callsOf(deltas)).containsExactly("0:f:{\"a\":[1,2");
+    assertThat(contentOf(deltas)).isEmpty();
+    assertThat(p.calls()).extracting(AssistantOutputParser.ToolCallResult::arguments).containsExactly("{\"a\":[1,2");
+  }
+
+  @Test
+  void argumentsBeforeTheNameAndLlamaParametersAreParsedAtTheEnd() {
+    AssistantOutputParser p = new AssistantOutputParser(null, new HermesFormat(), 8);
+    List<OutputDelta> deltas = feed(p, "<tool_call>{\"arguments\": {\"x\": 1}, \"name\": \"f\"}</tool_call>", 2);
+    assertThat(callsOf(deltas)).containsExactly("0:f:{\"x\":1}");
+    AssistantOutputParser llama = new AssistantOutputParser(null, new Llama3Format(), 8);
+    deltas = feed(llama, "{\"type\": \"function\", \"name\": \"g\", \"parameters\": {\"q\": \"a b\"}}", 1);
+    assertThat(callsOf(deltas)).containsExactly("0:g:{\"q\":\"a b\"}");
+    assertThat(deltas.stream().filter(d -> d instanceof OutputDelta.CallArguments).count()).isGreaterThan(5);
   }
 
   @Test

@@ -2,11 +2,11 @@ package dev.jllm.runtime.chat.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jllm.runtime.chat.ChatJson;
-import dev.jllm.runtime.chat.ChatTemplate;
-import dev.jllm.runtime.chat.Message;
-import dev.jllm.runtime.chat.Tool;
-import dev.jllm.runtime.chat.ToolCall;
+import dev.jllm.template.ChatJson;
+import dev.jllm.template.ChatTemplate;
+import dev.jllm.template.Message;
+import dev.jllm.template.Tool;
+import dev.jllm.template.ToolCall;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +51,7 @@ class ToolTemplatesRoundTripTest {
     assertThat(cases).hasSize(4);
     for (Map<String, Object> c : cases) {
       String name = (String) c.get("template");
-      ChatTemplate template = ChatTemplate.of(resource("../templates/" + name), "<s>", "</s>");
+      ChatTemplate template = ChatTemplate.of(resource("/dev/jllm/template/templates/" + name), "<s>", "</s>");
       assertThat(template.canCarryTools()).as(name).isTrue();
 
       ToolCallFormat format = ToolCallFormats.detect(template.source());
@@ -79,7 +79,7 @@ class ToolTemplatesRoundTripTest {
   void templatesWithoutToolsSayWhatTheyCannotCarry() throws IOException {
     for (String name : List.of("llama-2-chat.jinja", "gemma-2-it.jinja", "zephyr-tinyllama.jinja",
         "phi-3.5-mini-instruct.jinja", "mistral-7b-instruct-v0.1.jinja")) {
-      assertThat(ChatTemplate.of(resource("../templates/" + name), "<s>", "</s>").canCarryTools()).as(name).isFalse();
+      assertThat(ChatTemplate.of(resource("/dev/jllm/template/templates/" + name), "<s>", "</s>").canCarryTools()).as(name).isFalse();
     }
   }
 

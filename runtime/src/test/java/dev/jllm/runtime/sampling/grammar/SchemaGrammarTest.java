@@ -131,12 +131,8 @@ class SchemaGrammarTest {
         // order: declared order, optional ones may be left out
         Grammar g = JsonSchemaGrammar.compile(schema("""
                 {"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"string"}},"required":["b"]}"""), "p");
-        assertTrue(GbnfGrammarTest.matches(g, "{\"a\": 1, \"b\": \"x\"}"));
-        assertTrue(GbnfGrammarTest.matches(g, "{\"b\":\"x\"}"));
-        assertFalse(GbnfGrammarTest.matches(g, "{\"b\":\"x\",\"a\":1}"));
-        assertFalse(GbnfGrammarTest.matches(g, "{\"a\":1}"));
-        assertFalse(GbnfGrammarTest.matches(g, "{\"b\":\"x\",\"z\":1}"));
-        assertFalse(GbnfGrammarTest.matches(g, "{,\"b\":\"x\"}"));
+        accepts(g, "{\"a\": 1, \"b\": \"x\"}", "{\"b\":\"x\"}");
+        rejects(g, "{\"b\":\"x\",\"a\":1}", "{\"a\":1}", "{\"b\":\"x\",\"z\":1}", "{,\"b\":\"x\"}");
     }
 
     @Test
@@ -145,9 +141,8 @@ class SchemaGrammarTest {
                 {"type":"object","properties":{"ab":{"type":"integer"}},"additionalProperties":{"type":"number"}}""");
         Grammar g = JsonSchemaGrammar.compile(schema("""
                 {"type":"object","properties":{"ab":{"type":"integer"}},"additionalProperties":true}"""), "p");
-        assertTrue(GbnfGrammarTest.matches(g, "{\"ab\":1,\"a\":[1],\"abc\":null}"));
-        assertTrue(GbnfGrammarTest.matches(g, "{\"x\":{}}"));
-        assertFalse(GbnfGrammarTest.matches(g, "{\"ab\":1,\"ab\":2}"));
+        accepts(g, "{\"ab\":1,\"a\":[1],\"abc\":null}", "{\"x\":{}}");
+        rejects(g, "{\"ab\":1,\"ab\":2}");
     }
 
     @Test
@@ -159,11 +154,8 @@ class SchemaGrammarTest {
                  "maxLength":4},"t":{"type":"array","prefixItems":[{"type":"integer"},{"type":"string"}]}},
                  "required":["k","s","t"]}""");
         Grammar g = JsonSchemaGrammar.compile(schema("{\"type\":\"string\",\"minLength\":2,\"maxLength\":3}"), "p");
-        assertTrue(GbnfGrammarTest.matches(g, "\"ab\""));
-        assertTrue(GbnfGrammarTest.matches(g, "\"a\\nb\""));
-        assertTrue(GbnfGrammarTest.matches(g, "\"日本語\""));
-        assertFalse(GbnfGrammarTest.matches(g, "\"a\""));
-        assertFalse(GbnfGrammarTest.matches(g, "\"abcd\""));
+        accepts(g, "\"ab\"", "\"a\\nb\"", "\"日本語\"");
+        rejects(g, "\"a\"", "\"abcd\"");
     }
 
     @Test
@@ -178,8 +170,7 @@ class SchemaGrammarTest {
                 boolean inRange = JsonCheck.validate(new java.math.BigDecimal(v), sc).isEmpty();
                 assertEquals(inRange, GbnfGrammarTest.matches(g, Integer.toString(v)), schema + " at " + v);
             }
-            assertFalse(GbnfGrammarTest.matches(g, "007"));
-            assertFalse(GbnfGrammarTest.matches(g, "-0"));
+            rejects(g, "007", "-0");
         }
     }
 
@@ -218,18 +209,15 @@ class SchemaGrammarTest {
                 {"type":"object","properties":{"d":{"type":"string","format":"date"},
                  "u":{"type":"string","format":"uuid"}},"required":["d","u"]}""");
         Grammar g = JsonSchemaGrammar.compile(schema("{\"type\":\"string\",\"format\":\"date-time\"}"), "p");
-        assertTrue(GbnfGrammarTest.matches(g, "\"2024-02-29T12:30:00Z\""));
-        assertTrue(GbnfGrammarTest.matches(g, "\"2024-02-29T12:30:00.123+01:00\""));
-        assertFalse(GbnfGrammarTest.matches(g, "\"2024-13-29T12:30:00Z\""));
+        accepts(g, "\"2024-02-29T12:30:00Z\"", "\"2024-02-29T12:30:00.123+01:00\"");
+        rejects(g, "\"2024-13-29T12:30:00Z\"");
     }
 
     @Test
     void jsonObjectModeTakesAnyObject() {
         Grammar g = Grammar.parse(JsonSchemaGrammar.anyObject());
-        assertTrue(GbnfGrammarTest.matches(g, "{}"));
-        assertTrue(GbnfGrammarTest.matches(g, "{\"a\": [1, {\"b\": null}], \"c\": \"日\"}"));
-        assertFalse(GbnfGrammarTest.matches(g, "[1]"));
-        assertFalse(GbnfGrammarTest.matches(g, "\"x\""));
+        accepts(g, "{}", "{\"a\": [1, {\"b\": null}], \"c\": \"日\"}");
+        rejects(g, "[1]", "\"x\"");
         for (String d : generate(g, 40, 3)) {
             assertTrue(JsonCheck.isJsonObject(d), d);
         }
@@ -283,6 +271,20 @@ class SchemaGrammarTest {
                 assertTrue(m.acceptToken(t));
                 history.add(t);
             }
+        }
+    }
+
+    /** Each text matches the grammar. */
+    private static void accepts(Grammar g, String... texts) {
+        for (String text : texts) {
+            assertTrue(GbnfGrammarTest.matches(g, text), text);
+        }
+    }
+
+    /** No text matches the grammar. */
+    private static void rejects(Grammar g, String... texts) {
+        for (String text : texts) {
+            assertFalse(GbnfGrammarTest.matches(g, text), text);
         }
     }
 }

@@ -31,7 +31,8 @@ def conversation(call_id):
 cases = []
 for name, call_id in [("qwen2.5-instruct.jinja", "call_abc"), ("qwen3.jinja", "call_abc"),
                       ("llama-3.1-instruct.jinja", "call_abc"), ("mistral-7b-instruct-v0.3.jinja", "abcdefghi")]:
-    source = open("../templates/" + name).read()
+    # the real templates live in the chat-template module
+    source = open("../../../../../../../../../chat-template/src/test/resources/dev/jllm/template/templates/" + name).read()
     out = env.from_string(source).render(messages=conversation(call_id), tools=tools, add_generation_prompt=True,
                                          bos_token="<s>", eos_token="</s>")
     cases.append({"template": name, "call_id": call_id, "expected": out})

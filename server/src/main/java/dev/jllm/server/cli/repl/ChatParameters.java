@@ -1,5 +1,7 @@
 package dev.jllm.server.cli.repl;
 
+import dev.jllm.api.contract.OpenAiRules;
+import dev.jllm.api.contract.Range;
 import dev.jllm.api.openai.ChatCompletionRequest;
 
 import java.util.ArrayList;
@@ -42,10 +44,12 @@ public final class ChatParameters {
         }
         String v = words.getFirst();
         Object parsed = switch (key) {
-            case "temperature" -> number(key, v, 0, 2);
-            case "top_p", "min_p" -> number(key, v, 0, 1);
-            case "presence_penalty", "frequency_penalty" -> number(key, v, -2, 2);
-            case "repeat_penalty" -> positive(key, v);
+            case "temperature" -> number(OpenAiRules.TEMPERATURE, v);
+            case "top_p" -> number(OpenAiRules.TOP_P, v);
+            case "min_p" -> number(OpenAiRules.MIN_P, v);
+            case "presence_penalty" -> number(OpenAiRules.PRESENCE_PENALTY, v);
+            case "frequency_penalty" -> number(OpenAiRules.FREQUENCY_PENALTY, v);
+            case "repeat_penalty" -> number(OpenAiRules.REPEAT_PENALTY, v);
             case "top_k" -> integer(key, v, 0);
             case "num_predict" -> numPredict(v);
             case "num_ctx" -> integer(key, v, 1);
@@ -102,18 +106,11 @@ public final class ChatParameters {
         return b;
     }
 
-    private static double number(String key, String v, double lo, double hi) {
-        double d = parseDouble(key, v);
-        if (d < lo || d > hi) {
-            throw new ReplError(key + " must be between " + fmt(lo) + " and " + fmt(hi) + ", got " + v);
-        }
-        return d;
-    }
-
-    private static double positive(String key, String v) {
-        double d = parseDouble(key, v);
-        if (!(d > 0)) {
-            throw new ReplError(key + " must be positive (1 = off), got " + v);
+    /** A number held to the same rule the server and the engines apply (dev.jllm.api.contract). */
+    private static double number(Range rule, String v) {
+        double d = parseDouble(rule.name(), v);
+        if (!rule.allows(d)) {
+            throw new ReplError(rule.name() + " " + rule.expectation() + ", got " + v);
         }
         return d;
     }
@@ -162,9 +159,5 @@ public final class ChatParameters {
         } catch (NumberFormatException e) {
             throw new ReplError("seed must be a whole number, got '" + v + "'");
         }
-    }
-
-    private static String fmt(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 }
