@@ -1,8 +1,10 @@
 package dev.jllm.runtime.tensor;
 
 import static dev.jllm.runtime.tensor.Simd.F;
+import static dev.jllm.runtime.tensor.Simd.I;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -51,10 +53,40 @@ final class Q4_0Packed extends PackedRows {
                     acc16 = acc16.add(w.and((short) 0xF).mul(pair(pairs, p + 2 * k)))
                             .add(w.lanewise(VectorOperators.LSHR, 4).mul(pair(pairs, p + 2 * k + 1)));
                 }
-                FloatVector isum = (FloatVector) rowSums(acc16).sub(8 * a.sums[b * 8 + j]).convert(VectorOperators.I2F, 0);
-                acc = acc.add(FloatVector.fromMemorySegment(F, packed, at + 4L * j * G, LE).mul(ad).mul(isum));
+                acc = acc.add(blockSum(FloatVector.fromMemorySegment(F, packed, at + 4L * j * G, LE), ad,
+                        rowSums(acc16).sub(8 * a.sums[b * 8 + j])));
             }
         }
         acc.intoArray(out, off);
+    }
+
+    @Override
+    int subBlock() {
+        return 32;
+    }
+
+    @Override
+    void decodeWeights(int g, int b, float[] w) {
+        decodeNibbles(at(g, b) + QS, w);
+    }
+
+    @Override
+    void combine4(int g, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride) {
+        long at = at(g, b);
+        for (int u = 0; u < 4; u++) {
+            Q8KActivations x = a[t + u];
+            int o = off + u * stride;
+            FloatVector acc = FloatVector.fromArray(F, out, o);
+            for (int j = 0; j < 8; j++) {
+                acc = acc.add(blockSum(FloatVector.fromMemorySegment(F, packed, at + 4L * j * G, LE), x.d[b],
+                        subSum(sums, u, j).sub(8 * x.sums[b * 8 + j])));
+            }
+            acc.intoArray(out, o);
+        }
+    }
+
+    /** A block's share: {@code (d * ad) * isum}, each operation rounded. */
+    private static FloatVector blockSum(FloatVector d, float ad, IntVector isum) {
+        return d.mul(ad).mul((FloatVector) isum.convert(VectorOperators.I2F, 0));
     }
 }

@@ -67,12 +67,43 @@ final class Q4_KPacked extends PackedRows {
                 sumi = sumi.add(rowSums(acc16).mul(perRow(at + SCALES + j * G, false)));
                 summ = summ.add(perRow(at + MINS + j * G, false).mul(a.sums[b * 8 + j]));
             }
-            float ad = a.d[b];
-            FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE).mul(ad);
-            FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE).mul(ad);
-            acc = acc.add(d.mul((FloatVector) sumi.convert(VectorOperators.I2F, 0))
-                    .sub(dmin.mul((FloatVector) summ.convert(VectorOperators.I2F, 0))));
+            acc = acc.add(superSum(FloatVector.fromMemorySegment(F, packed, at, LE),
+                    FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE), a.d[b], sumi, summ));
         }
         acc.intoArray(out, off);
+    }
+
+    @Override
+    int subBlock() {
+        return 32;
+    }
+
+    @Override
+    void decodeWeights(int g, int b, float[] w) {
+        decodeNibbles(at(g, b) + QS, w);
+    }
+
+    @Override
+    void combine4(int g, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride) {
+        long at = at(g, b);
+        FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
+        FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);
+        for (int u = 0; u < 4; u++) {
+            Q8KActivations x = a[t + u];
+            IntVector sumi = IntVector.zero(I);
+            IntVector summ = IntVector.zero(I);
+            for (int j = 0; j < 8; j++) {
+                sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, false)));
+                summ = summ.add(perRow(at + MINS + j * G, false).mul(x.sums[b * 8 + j]));
+            }
+            int o = off + u * stride;
+            FloatVector.fromArray(F, out, o).add(superSum(d, dmin, x.d[b], sumi, summ)).intoArray(out, o);
+        }
+    }
+
+    /** A super-block's share: {@code (d * ad) * sumi - (dmin * ad) * summ}, each operation rounded. */
+    private static FloatVector superSum(FloatVector d, FloatVector dmin, float ad, IntVector sumi, IntVector summ) {
+        return d.mul(ad).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0))
+                .sub(dmin.mul(ad).mul((FloatVector) summ.convert(VectorOperators.I2F, 0)));
     }
 }

@@ -60,4 +60,30 @@ final class Q6_KPacked extends PackedRows {
         }
         acc.intoArray(out, off);
     }
+
+    @Override
+    int subBlock() {
+        return 16;
+    }
+
+    @Override
+    void decodeWeights(int g, int b, float[] w) {
+        decodeBytes(at(g, b) + QS, w);
+    }
+
+    @Override
+    void combine4(int g, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride) {
+        long at = at(g, b);
+        FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
+        for (int u = 0; u < 4; u++) {
+            IntVector sumi = IntVector.zero(I);
+            for (int j = 0; j < 16; j++) {
+                sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, true)));
+            }
+            int o = off + u * stride;
+            FloatVector.fromArray(F, out, o).add(d.mul(a[t + u].d[b]).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0)))
+                    .intoArray(out, o);
+        }
+    }
+
 }

@@ -24,6 +24,8 @@ public final class Q8KActivations {
     int cols;
     /** {@code (q[2i] & 0xFFFF) | q[2i + 1] << 16}. */
     int[] pairs = new int[0];
+    /** The same values as floats (exact: small integers), for the several-token path of {@link PackedRows}. */
+    float[] values = new float[0];
     /** Scale of each block. */
     float[] d = new float[0];
     /** Sum of each sub-block's values. */
@@ -37,6 +39,7 @@ public final class Q8KActivations {
         this.cols = cols;
         if (pairs.length < cols / 2) {
             pairs = new int[cols / 2];
+            values = new float[cols];
             d = new float[cols / BLOCK];
             sums = new int[cols / SUB];
         }
@@ -46,6 +49,7 @@ public final class Q8KActivations {
             if (max == 0) {
                 d[b] = 0;
                 java.util.Arrays.fill(pairs, b * BLOCK / 2, (b + 1) * BLOCK / 2, 0);
+                java.util.Arrays.fill(values, b * BLOCK, (b + 1) * BLOCK, 0f);
                 java.util.Arrays.fill(sums, b * BLOCK / SUB, (b + 1) * BLOCK / SUB, 0);
                 continue;
             }
@@ -57,6 +61,8 @@ public final class Q8KActivations {
                     int q0 = Math.min(127, (int) Math.rint(iscale * x[i]));
                     int q1 = Math.min(127, (int) Math.rint(iscale * x[i + 1]));
                     pairs[(b * BLOCK + s * SUB + j) / 2] = (q0 & 0xFFFF) | (q1 << 16);
+                    values[b * BLOCK + s * SUB + j] = q0;
+                    values[b * BLOCK + s * SUB + j + 1] = q1;
                     sum += q0 + q1;
                 }
                 sums[b * (BLOCK / SUB) + s] = sum;

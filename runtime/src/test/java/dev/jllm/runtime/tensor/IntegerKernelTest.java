@@ -25,7 +25,7 @@ class IntegerKernelTest {
         try (Arena arena = Arena.ofConfined()) {
             WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, true);
             WeightTensor scalar = w.withVectorized(false);
-            for (int n : new int[] {1, 2, 5}) {
+            for (int n : new int[] {1, 2, 5, 9}) {
                 float[] x = TestTensors.randomFloats(n * cols + 3, rnd);
                 int outStride = rows + 1;
                 for (int[] range : new int[][] {{0, rows}, {rows / 3, rows}, {0, Math.max(1, rows - 2)}}) {
