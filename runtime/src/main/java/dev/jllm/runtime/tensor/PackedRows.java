@@ -46,6 +46,10 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
 
     final MemorySegment packed;
     final int blocks;
+    /** Byte offset of the weight planes within a super-block. */
+    private final int planes;
+    /** Whether the planes hold nibbles (Q4_0, Q4_K: sub-blocks of 32) or signed bytes (Q6_K: sub-blocks of 16). */
+    private final boolean nibbles;
     private final long groupBytes;
 
     /** A row's share of one super-block in the packed layout, written by {@link #of}. */
@@ -54,8 +58,10 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         void pack(long at, int r, byte[] sb);
     }
 
-    PackedRows(WeightTensor t, int superBytes, RowPacker packer) {
+    PackedRows(WeightTensor t, int superBytes, int planes, boolean nibbles, RowPacker packer) {
         this.blocks = t.cols() / 256;
+        this.planes = planes;
+        this.nibbles = nibbles;
         this.groupBytes = (long) blocks * superBytes;
         int groups = (t.rows() + G - 1) / G;
         // off-heap, freed when this object is unreachable; about the file's bytes for these rows plus the margin of
@@ -88,18 +94,21 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     // measured no faster than four single-token passes (MatmulBenchmark, tokens=16: 13.3 ms against 4.7 ms for
     // the float GEMM), while this path runs at the float GEMM's rate.
 
-    /** Columns per sub-block (each sub-block's integer sum is computed on its own): 32, or 16 for Q6_K. */
-    abstract int subBlock();
-
     /** Writes the integer weights of super-block {@code b} of group {@code g} as floats, {@code w[c * G + r]}. */
-    abstract void decodeWeights(int g, int b, float[] w);
+    private void decodeWeights(int g, int b, float[] w) {
+        if (nibbles) {
+            decodeNibbles(at(g, b) + planes, w);
+        } else {
+            decodeBytes(at(g, b) + planes, w);
+        }
+    }
 
     /**
-     * Adds super-block {@code b}'s share of group {@code g} to the results of tokens {@code t .. t + 3}
+     * Adds super-block {@code b}'s share (its bytes at {@code at}) of a group to the results of tokens {@code t .. t + 3}
      * ({@code out[off + u * stride ..]}), from the tokens' sub-block sums {@code sums[(u * 16 + s) * G + r]}: the
      * operations and order of {@link #group} for that super-block.
      */
-    abstract void combine4(int g, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride);
+    abstract void combine4(long at, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride);
 
     /** Byte offset of super-block {@code b} of group {@code g}. */
     final long at(int g, int b) {
@@ -145,7 +154,7 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
                     decodeWeights(g, b, s.w);
                     for (int t = 0; t < quads; t += 4) {
                         subSums4(s.w, a, t, b, s.sums);
-                        combine4(g, b, s.sums, a, t, dst, off + t * stride, stride);
+                        combine4(at(g, b), b, s.sums, a, t, dst, off + t * stride, stride);
                     }
                 }
                 if (!whole) {
@@ -172,7 +181,7 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         float[] q1 = a[t + 1].values;
         float[] q2 = a[t + 2].values;
         float[] q3 = a[t + 3].values;
-        int width = subBlock();
+        int width = nibbles ? 32 : 16;
         int base = 256 * b;
         for (int sb = 0; sb < 256 / width; sb++) {
             FloatVector s0 = FloatVector.zero(F);
@@ -209,7 +218,7 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     }
 
     /** The 256 columns of nibble planes at {@code qs} (plane {@code p}: columns {@code 4 p + e}, {@code 4 p + 2 + e}). */
-    final void decodeNibbles(long qs, float[] w) {
+    private void decodeNibbles(long qs, float[] w) {
         for (int p = 0; p < 64; p++) {
             ShortVector v = plane(qs + p * 2L * G, false);
             storeColumns(v.and((short) 0xF), w, 4 * p);
@@ -218,7 +227,7 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     }
 
     /** The 256 columns of signed byte planes at {@code qs} (plane {@code p}: columns {@code 2 p + e}). */
-    final void decodeBytes(long qs, float[] w) {
+    private void decodeBytes(long qs, float[] w) {
         for (int p = 0; p < 128; p++) {
             storeColumns(plane(qs + p * 2L * G, true), w, 2 * p);
         }

@@ -25,7 +25,7 @@ final class Q4_0Packed extends PackedRows {
     private static final int SUPER = QS + 128 * G;
 
     Q4_0Packed(Q4_0Tensor t) {
-        super(t, SUPER, (at, r, sb) -> {
+        super(t, SUPER, QS, true, (at, r, sb) -> {
             for (int j = 0; j < 8; j++) {
                 long block = at + (long) j * Q4_0Tensor.BLOCK_BYTES;
                 putFloat(sb, 4 * (j * G + r), t.half(block));
@@ -61,18 +61,7 @@ final class Q4_0Packed extends PackedRows {
     }
 
     @Override
-    int subBlock() {
-        return 32;
-    }
-
-    @Override
-    void decodeWeights(int g, int b, float[] w) {
-        decodeNibbles(at(g, b) + QS, w);
-    }
-
-    @Override
-    void combine4(int g, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride) {
-        long at = at(g, b);
+    void combine4(long at, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride) {
         for (int u = 0; u < 4; u++) {
             Q8KActivations x = a[t + u];
             int o = off + u * stride;

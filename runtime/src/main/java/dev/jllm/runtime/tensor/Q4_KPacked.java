@@ -29,7 +29,7 @@ final class Q4_KPacked extends PackedRows {
     private static final int SUPER = QS + 128 * G;
 
     Q4_KPacked(Q4_KTensor t) {
-        super(t, SUPER, (at, r, sb) -> {
+        super(t, SUPER, QS, true, (at, r, sb) -> {
             putFloat(sb, 4 * r, t.half(at));
             putFloat(sb, 4 * (G + r), t.half(at + 2));
             int[] s = new int[12];
@@ -74,18 +74,7 @@ final class Q4_KPacked extends PackedRows {
     }
 
     @Override
-    int subBlock() {
-        return 32;
-    }
-
-    @Override
-    void decodeWeights(int g, int b, float[] w) {
-        decodeNibbles(at(g, b) + QS, w);
-    }
-
-    @Override
-    void combine4(int g, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride) {
-        long at = at(g, b);
+    void combine4(long at, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride) {
         FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
         FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);
         for (int u = 0; u < 4; u++) {

@@ -26,7 +26,7 @@ final class Q6_KPacked extends PackedRows {
     private static final int SUPER = QS + 256 * G;
 
     Q6_KPacked(Q6_KTensor t) {
-        super(t, SUPER, (at, r, sb) -> {
+        super(t, SUPER, QS, false, (at, r, sb) -> {
             putFloat(sb, 4 * r, t.half(at + 208));
             for (int j = 0; j < 16; j++) {
                 sb[SCALES + j * G + r] = (byte) t.scale(at, j);
@@ -62,18 +62,7 @@ final class Q6_KPacked extends PackedRows {
     }
 
     @Override
-    int subBlock() {
-        return 16;
-    }
-
-    @Override
-    void decodeWeights(int g, int b, float[] w) {
-        decodeBytes(at(g, b) + QS, w);
-    }
-
-    @Override
-    void combine4(int g, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride) {
-        long at = at(g, b);
+    void combine4(long at, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride) {
         FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
         for (int u = 0; u < 4; u++) {
             IntVector sumi = IntVector.zero(I);
