@@ -220,7 +220,7 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     /** The 256 columns of nibble planes at {@code qs} (plane {@code p}: columns {@code 4 p + e}, {@code 4 p + 2 + e}). */
     private void decodeNibbles(long qs, float[] w) {
         for (int p = 0; p < 64; p++) {
-            ShortVector v = plane(qs + p * 2L * G, false);
+            ShortVector v = planeU(qs + p * 2L * G);
             storeColumns(v.and((short) 0xF), w, 4 * p);
             storeColumns(v.lanewise(VectorOperators.LSHR, 4), w, 4 * p + 2);
         }
@@ -229,7 +229,7 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     /** The 256 columns of signed byte planes at {@code qs} (plane {@code p}: columns {@code 2 p + e}). */
     private void decodeBytes(long qs, float[] w) {
         for (int p = 0; p < 128; p++) {
-            storeColumns(plane(qs + p * 2L * G, true), w, 2 * p);
+            storeColumns(planeS(qs + p * 2L * G), w, 2 * p);
         }
     }
 
@@ -267,10 +267,18 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
                 .convertShape(signed ? VectorOperators.B2I : VectorOperators.ZERO_EXTEND_B2I, I, 0);
     }
 
-    /** One plane of {@code 2 G} bytes at {@code at} widened to 16-bit lanes, zero- or sign-extended. */
-    final ShortVector plane(long at, boolean signed) {
+    // Two plane loads, not one with a flag: each call site knows its extension, and each method stays within
+    // MaxInlineSize (35 bytes of bytecode), so inlining it does not depend on the call-site profile.
+
+    /** One plane of {@code 2 G} bytes at {@code at} widened to 16-bit lanes, zero-extended. */
+    final ShortVector planeU(long at) {
         return (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at, LE)
-                .convertShape(signed ? VectorOperators.B2S : VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+    }
+
+    /** One plane of {@code 2 G} bytes at {@code at} widened to 16-bit lanes, sign-extended. */
+    final ShortVector planeS(long at) {
+        return (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at, LE).convertShape(VectorOperators.B2S, S, 0);
     }
 
     static void putFloat(byte[] b, int at, float v) {

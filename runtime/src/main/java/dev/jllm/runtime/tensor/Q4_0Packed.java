@@ -49,7 +49,7 @@ final class Q4_0Packed extends PackedRows {
                 long q = at + QS + j * 16L * G;
                 int p = (b * 256 + j * 32) / 2;
                 for (int k = 0; k < 8; k++) {
-                    ShortVector w = plane(q + k * 2L * G, false);
+                    ShortVector w = planeU(q + k * 2L * G);
                     acc16 = acc16.add(w.and((short) 0xF).mul(pair(pairs, p + 2 * k)))
                             .add(w.lanewise(VectorOperators.LSHR, 4).mul(pair(pairs, p + 2 * k + 1)));
                 }

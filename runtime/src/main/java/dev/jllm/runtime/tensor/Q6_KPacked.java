@@ -50,8 +50,8 @@ final class Q6_KPacked extends PackedRows {
                 long q = at + QS + j * 16L * G;
                 int p = (b * 256 + j * 16) / 2;
                 for (int k = 0; k < 4; k++) {
-                    acc16 = acc16.add(plane(q + k * 4L * G, true).mul(pair(pairs, p + 2 * k)))
-                            .add(plane(q + k * 4L * G + 2L * G, true).mul(pair(pairs, p + 2 * k + 1)));
+                    acc16 = acc16.add(planeS(q + k * 4L * G).mul(pair(pairs, p + 2 * k)))
+                            .add(planeS(q + k * 4L * G + 2L * G).mul(pair(pairs, p + 2 * k + 1)));
                 }
                 sumi = sumi.add(rowSums(acc16).mul(perRow(at + SCALES + j * G, true)));
             }
