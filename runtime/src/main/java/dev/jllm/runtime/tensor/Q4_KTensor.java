@@ -84,19 +84,16 @@ public final class Q4_KTensor extends IntegerKernelTensor {
         return s;
     }
 
+    // Both decoders walk the eight sub-blocks of 32 (factors dm[2 s], dm[2 s + 1]): sub-block s is the low (s even)
+    // or high nibbles of the 32 qs bytes at 16 + 32 (s / 2).
+
     @Override
     protected void decodeScalar(long at, float[] out, int off) {
         float[] dm = new float[16];
         KScales.factors(data, at, dm);
-        for (int g = 0; g < 4; g++) {
-            float d1 = dm[4 * g];
-            float m1 = dm[4 * g + 1];
-            float d2 = dm[4 * g + 2];
-            float m2 = dm[4 * g + 3];
+        for (int s = 0; s < 8; s++) {
             for (int l = 0; l < 32; l++) {
-                int q = u8(at + 16 + 32 * g + l);
-                out[off + 64 * g + l] = d1 * (q & 0xF) - m1;
-                out[off + 64 * g + 32 + l] = d2 * (q >>> 4) - m2;
+                out[off + 32 * s + l] = dm[2 * s] * ((u8(at + 16 + 32 * (s >> 1) + l) >>> (4 * (s & 1))) & 0xF) - dm[2 * s + 1];
             }
         }
     }
@@ -106,20 +103,11 @@ public final class Q4_KTensor extends IntegerKernelTensor {
         float[] dm = new float[16];
         for (int b = 0; b < count; b++, at += 144, off += 256) {
             KScales.factors(data, at, dm);
-            for (int g = 0; g < 4; g++) {
-                float d1 = dm[4 * g];
-                float m1 = dm[4 * g + 1];
-                float d2 = dm[4 * g + 2];
-                float m2 = dm[4 * g + 3];
-                // 32 bytes of qs: low nibbles are sub-block 2g, high nibbles 2g + 1; one store site in the loop
-                // keeps C2's graph small enough to inline the vector helpers
-                for (int k = 0; k < 4; k++) {
-                    int h = k & 1;
-                    int nibble = k >> 1;
-                    ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 16 + 32 * g + 16 * h, LE);
-                    storeFieldMulSub(q, 4 * nibble, 0xF, nibble == 0 ? d1 : d2, nibble == 0 ? m1 : m2, out,
-                            off + 64 * g + 32 * nibble + 16 * h);
-                }
+            // one store site in the loop keeps C2's graph small enough to inline the vector helpers
+            for (int k = 0; k < 16; k++) {
+                int s = k >> 1;
+                ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 16 + 32 * (s >> 1) + 16 * (k & 1), LE);
+                storeFieldMulSub(q, 4 * (s & 1), 0xF, dm[2 * s], dm[2 * s + 1], out, off + 16 * k);
             }
         }
     }
