@@ -79,8 +79,56 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         }
     }
 
-    /** Writes the {@link #G} results of group {@code g} times {@code a} to {@code out[off ..]}. */
-    abstract void group(int g, Q8KActivations a, float[] out, int off);
+    /**
+     * Writes the {@link #G} results of group {@code g} times {@code a} to {@code out[off ..]}: per super-block, the
+     * 16-bit integer kernel's sub-block sums, then {@link #combine}, the same float steps as the several-token path.
+     */
+    final void group(int g, Q8KActivations a, float[] out, int off) {
+        int[] sums = SCRATCH.get().sums;
+        java.util.Arrays.fill(out, off, off + G, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long at = at(g, b);
+            if (nibbles) {
+                nibbleSubSums(at + planes, b, a.pairs, sums);
+            } else {
+                byteSubSums(at + planes, b, a.pairs, sums);
+            }
+            combine(at, b, sums, 0, a, out, off);
+        }
+    }
+
+    /**
+     * The sub-block sums {@code sum_c q_c a_c} of the nibble planes at {@code qs} (super-block {@code b}) times one
+     * token's pairs, to {@code sums[s * G + r]}: per 32 columns, 16 products per 16-bit lane (at most 15 * 127
+     * each: no overflow), folded to one int per row.
+     */
+    private void nibbleSubSums(long qs, int b, int[] pairs, int[] sums) {
+        for (int j = 0; j < 8; j++) {
+            ShortVector acc16 = ShortVector.zero(S);
+            long q = qs + j * 16L * G;
+            int p = (b * 256 + j * 32) / 2;
+            for (int k = 0; k < 8; k++) {
+                ShortVector w = planeU(q + k * 2L * G);
+                acc16 = acc16.add(w.and((short) 0xF).mul(pair(pairs, p + 2 * k)))
+                        .add(w.lanewise(VectorOperators.LSHR, 4).mul(pair(pairs, p + 2 * k + 1)));
+            }
+            rowSums(acc16).intoArray(sums, j * G);
+        }
+    }
+
+    /** As {@link #nibbleSubSums} for signed byte planes, per 16 columns (8 products of at most 32 * 127 per lane). */
+    private void byteSubSums(long qs, int b, int[] pairs, int[] sums) {
+        for (int j = 0; j < 16; j++) {
+            ShortVector acc16 = ShortVector.zero(S);
+            long q = qs + j * 16L * G;
+            int p = (b * 256 + j * 16) / 2;
+            for (int k = 0; k < 4; k++) {
+                acc16 = acc16.add(planeS(q + k * 4L * G).mul(pair(pairs, p + 2 * k)))
+                        .add(planeS(q + k * 4L * G + 2L * G).mul(pair(pairs, p + 2 * k + 1)));
+            }
+            rowSums(acc16).intoArray(sums, j * G);
+        }
+    }
 
     // Several tokens (a prompt): the same integers from float arithmetic. Each super-block of a group is decoded
     // once per matmul to the integer weights as floats (w[c * G + r], column c of row r: the values the integer
@@ -104,11 +152,12 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     }
 
     /**
-     * Adds super-block {@code b}'s share (its bytes at {@code at}) of a group to the results of tokens {@code t .. t + 3}
-     * ({@code out[off + u * stride ..]}), from the tokens' sub-block sums {@code sums[(u * 16 + s) * G + r]}: the
-     * operations and order of {@link #group} for that super-block.
+     * Adds super-block {@code b}'s share (its bytes at {@code at}) of a group to token {@code x}'s results
+     * ({@code out[o ..]}), from its sub-block sums {@code sums[(u * 16 + s) * G + r]}: the scales, minimums and
+     * float steps of the type, in a fixed order. One method for one token and for several, so their results are
+     * the same bits by construction.
      */
-    abstract void combine4(long at, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride);
+    abstract void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o);
 
     /** Byte offset of super-block {@code b} of group {@code g}. */
     final long at(int g, int b) {
@@ -154,7 +203,9 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
                     decodeWeights(g, b, s.w);
                     for (int t = 0; t < quads; t += 4) {
                         subSums4(s.w, a, t, b, s.sums);
-                        combine4(at(g, b), b, s.sums, a, t, dst, off + t * stride, stride);
+                        for (int u = 0; u < 4; u++) {
+                            combine(at(g, b), b, s.sums, u, a[t + u], dst, off + (t + u) * stride);
+                        }
                     }
                 }
                 if (!whole) {

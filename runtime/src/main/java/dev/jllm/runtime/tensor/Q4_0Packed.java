@@ -1,11 +1,9 @@
 package dev.jllm.runtime.tensor;
 
 import static dev.jllm.runtime.tensor.Simd.F;
-import static dev.jllm.runtime.tensor.Simd.I;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -38,40 +36,13 @@ final class Q4_0Packed extends PackedRows {
     }
 
     @Override
-    void group(int g, Q8KActivations a, float[] out, int off) {
-        int[] pairs = a.pairs;
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long at = at(g, b);
-            float ad = a.d[b];
-            for (int j = 0; j < 8; j++) {
-                ShortVector acc16 = ShortVector.zero(S);
-                long q = at + QS + j * 16L * G;
-                int p = (b * 256 + j * 32) / 2;
-                for (int k = 0; k < 8; k++) {
-                    ShortVector w = planeU(q + k * 2L * G);
-                    acc16 = acc16.add(w.and((short) 0xF).mul(pair(pairs, p + 2 * k)))
-                            .add(w.lanewise(VectorOperators.LSHR, 4).mul(pair(pairs, p + 2 * k + 1)));
-                }
-                acc = acc.add(blockSum(FloatVector.fromMemorySegment(F, packed, at + 4L * j * G, LE), ad,
-                        rowSums(acc16).sub(8 * a.sums[b * 8 + j])));
-            }
+    void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o) {
+        FloatVector acc = FloatVector.fromArray(F, out, o);
+        for (int j = 0; j < 8; j++) {
+            acc = acc.add(blockSum(FloatVector.fromMemorySegment(F, packed, at + 4L * j * G, LE), x.d[b],
+                    subSum(sums, u, j).sub(8 * x.sums[b * 8 + j])));
         }
-        acc.intoArray(out, off);
-    }
-
-    @Override
-    void combine4(long at, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride) {
-        for (int u = 0; u < 4; u++) {
-            Q8KActivations x = a[t + u];
-            int o = off + u * stride;
-            FloatVector acc = FloatVector.fromArray(F, out, o);
-            for (int j = 0; j < 8; j++) {
-                acc = acc.add(blockSum(FloatVector.fromMemorySegment(F, packed, at + 4L * j * G, LE), x.d[b],
-                        subSum(sums, u, j).sub(8 * x.sums[b * 8 + j])));
-            }
-            acc.intoArray(out, o);
-        }
+        acc.intoArray(out, o);
     }
 
     /** A block's share: {@code (d * ad) * isum}, each operation rounded. */

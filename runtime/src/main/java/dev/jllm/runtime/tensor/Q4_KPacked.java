@@ -3,10 +3,8 @@ package dev.jllm.runtime.tensor;
 import static dev.jllm.runtime.tensor.Simd.F;
 import static dev.jllm.runtime.tensor.Simd.I;
 
-import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -48,46 +46,15 @@ final class Q4_KPacked extends PackedRows {
     }
 
     @Override
-    void group(int g, Q8KActivations a, float[] out, int off) {
-        int[] pairs = a.pairs;
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long at = at(g, b);
-            IntVector sumi = IntVector.zero(I);
-            IntVector summ = IntVector.zero(I);
-            for (int j = 0; j < 8; j++) {
-                ShortVector acc16 = ShortVector.zero(S);
-                long q = at + QS + j * 16L * G;
-                int p = (b * 256 + j * 32) / 2;
-                for (int k = 0; k < 8; k++) {
-                    ShortVector w = planeU(q + k * 2L * G);
-                    acc16 = acc16.add(w.and((short) 0xF).mul(pair(pairs, p + 2 * k)))
-                            .add(w.lanewise(VectorOperators.LSHR, 4).mul(pair(pairs, p + 2 * k + 1)));
-                }
-                sumi = sumi.add(rowSums(acc16).mul(perRow(at + SCALES + j * G, false)));
-                summ = summ.add(perRow(at + MINS + j * G, false).mul(a.sums[b * 8 + j]));
-            }
-            acc = acc.add(superSum(FloatVector.fromMemorySegment(F, packed, at, LE),
-                    FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE), a.d[b], sumi, summ));
+    void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o) {
+        IntVector sumi = IntVector.zero(I);
+        IntVector summ = IntVector.zero(I);
+        for (int j = 0; j < 8; j++) {
+            sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, false)));
+            summ = summ.add(perRow(at + MINS + j * G, false).mul(x.sums[b * 8 + j]));
         }
-        acc.intoArray(out, off);
-    }
-
-    @Override
-    void combine4(long at, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride) {
-        FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
-        FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);
-        for (int u = 0; u < 4; u++) {
-            Q8KActivations x = a[t + u];
-            IntVector sumi = IntVector.zero(I);
-            IntVector summ = IntVector.zero(I);
-            for (int j = 0; j < 8; j++) {
-                sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, false)));
-                summ = summ.add(perRow(at + MINS + j * G, false).mul(x.sums[b * 8 + j]));
-            }
-            int o = off + u * stride;
-            FloatVector.fromArray(F, out, o).add(superSum(d, dmin, x.d[b], sumi, summ)).intoArray(out, o);
-        }
+        FloatVector.fromArray(F, out, o).add(superSum(FloatVector.fromMemorySegment(F, packed, at, LE),
+                FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE), x.d[b], sumi, summ)).intoArray(out, o);
     }
 
     /** A super-block's share: {@code (d * ad) * sumi - (dmin * ad) * summ}, each operation rounded. */

@@ -5,7 +5,6 @@ import static dev.jllm.runtime.tensor.Simd.I;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -39,40 +38,13 @@ final class Q6_KPacked extends PackedRows {
     }
 
     @Override
-    void group(int g, Q8KActivations a, float[] out, int off) {
-        int[] pairs = a.pairs;
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long at = at(g, b);
-            IntVector sumi = IntVector.zero(I);
-            for (int j = 0; j < 16; j++) {
-                ShortVector acc16 = ShortVector.zero(S);
-                long q = at + QS + j * 16L * G;
-                int p = (b * 256 + j * 16) / 2;
-                for (int k = 0; k < 4; k++) {
-                    acc16 = acc16.add(planeS(q + k * 4L * G).mul(pair(pairs, p + 2 * k)))
-                            .add(planeS(q + k * 4L * G + 2L * G).mul(pair(pairs, p + 2 * k + 1)));
-                }
-                sumi = sumi.add(rowSums(acc16).mul(perRow(at + SCALES + j * G, true)));
-            }
-            FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE).mul(a.d[b]);
-            acc = acc.add(d.mul((FloatVector) sumi.convert(VectorOperators.I2F, 0)));
+    void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o) {
+        IntVector sumi = IntVector.zero(I);
+        for (int j = 0; j < 16; j++) {
+            sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, true)));
         }
-        acc.intoArray(out, off);
-    }
-
-    @Override
-    void combine4(long at, int b, int[] sums, Q8KActivations[] a, int t, float[] out, int off, int stride) {
         FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
-        for (int u = 0; u < 4; u++) {
-            IntVector sumi = IntVector.zero(I);
-            for (int j = 0; j < 16; j++) {
-                sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, true)));
-            }
-            int o = off + u * stride;
-            FloatVector.fromArray(F, out, o).add(d.mul(a[t + u].d[b]).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0)))
-                    .intoArray(out, o);
-        }
+        FloatVector.fromArray(F, out, o).add(d.mul(x.d[b]).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0)))
+                .intoArray(out, o);
     }
-
 }
