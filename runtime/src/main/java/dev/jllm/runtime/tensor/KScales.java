@@ -87,20 +87,9 @@ final class KScales {
     static void quantize(float[] x, int s, byte[] out, int at, int levels, boolean fifthBit) {
         float[] steps = new float[8];
         float[] mins = new float[8];
-        float maxStep = 0;
-        float maxMin = 0;
-        for (int j = 0; j < 8; j++) {
-            float lo = 0;
-            float hi = 0;
-            for (int l = 0; l < 32; l++) {
-                lo = Math.min(lo, x[s + 32 * j + l]);
-                hi = Math.max(hi, x[s + 32 * j + l]);
-            }
-            steps[j] = (hi - lo) / levels;
-            mins[j] = -lo;
-            maxStep = Math.max(maxStep, steps[j]);
-            maxMin = Math.max(maxMin, mins[j]);
-        }
+        float[] max = Quantizer.subBlockRanges(x, s, 8, 32, levels, steps, mins);
+        float maxStep = max[0];
+        float maxMin = max[1];
         float d = Float.float16ToFloat(Float.floatToFloat16(maxStep / 63f));
         float dmin = Float.float16ToFloat(Float.floatToFloat16(maxMin / 63f));
         int[] sc = new int[8];

@@ -104,20 +104,9 @@ public final class Q2_KTensor extends DecodingTensor {
     static void encode(float[] x, int s, byte[] out, int at) {
         float[] steps = new float[16];
         float[] mins = new float[16];
-        float maxStep = 0;
-        float maxMin = 0;
-        for (int k = 0; k < 16; k++) {
-            float lo = 0;
-            float hi = 0;
-            for (int l = 0; l < 16; l++) {
-                lo = Math.min(lo, x[s + 16 * k + l]);
-                hi = Math.max(hi, x[s + 16 * k + l]);
-            }
-            steps[k] = (hi - lo) / 3;
-            mins[k] = -lo;
-            maxStep = Math.max(maxStep, steps[k]);
-            maxMin = Math.max(maxMin, mins[k]);
-        }
+        float[] max = Quantizer.subBlockRanges(x, s, 16, 16, 3, steps, mins);
+        float maxStep = max[0];
+        float maxMin = max[1];
         float d = Float.float16ToFloat(Float.floatToFloat16(maxStep / 15f));
         float dmin = Float.float16ToFloat(Float.floatToFloat16(maxMin / 15f));
         byte[] block = new byte[84];

@@ -191,29 +191,19 @@ public final class Q6_KTensor extends IntegerKernelTensor {
                 long ql = at + 64 * n + 32 * (f & 1);
                 long qh = at + 128 + 32 * n;
                 int xi = xOff + blk * 256 + 32 * nf;
-                FloatVector dv = FloatVector.broadcast(F, ds[si]);
-                FloatVector mv = FloatVector.broadcast(F, ms[si]);
-                ByteVector lowBits = ByteVector.fromMemorySegment(B16, data, ql, LE);
-                ByteVector highBits = ByteVector.fromMemorySegment(B16, data, qh, LE);
-                for (int p = 0; p < Simd.PARTS_PER_16; p++) {
-                    IntVector lo = ((IntVector) lowBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
-                            .lanewise(VectorOperators.LSHR, lowShift).and(0xF);
-                    IntVector hi = ((IntVector) highBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
-                            .lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4);
-                    acc = ((FloatVector) lo.or(hi).convert(VectorOperators.I2F, 0)).fma(dv, mv)
-                            .fma(FloatVector.fromArray(F, x, xi + p * L), acc);
-                }
-                dv = FloatVector.broadcast(F, ds[si + 1]);
-                mv = FloatVector.broadcast(F, ms[si + 1]);
-                lowBits = ByteVector.fromMemorySegment(B16, data, ql + 16, LE);
-                highBits = ByteVector.fromMemorySegment(B16, data, qh + 16, LE);
-                for (int p = 0; p < Simd.PARTS_PER_16; p++) {
-                    IntVector lo = ((IntVector) lowBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
-                            .lanewise(VectorOperators.LSHR, lowShift).and(0xF);
-                    IntVector hi = ((IntVector) highBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
-                            .lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4);
-                    acc = ((FloatVector) lo.or(hi).convert(VectorOperators.I2F, 0)).fma(dv, mv)
-                            .fma(FloatVector.fromArray(F, x, xi + 16 + p * L), acc);
+                for (int h = 0; h < 2; h++) { // sub-row h: bytes 16 h .. 16 h + 15 of ql and qh
+                    FloatVector dv = FloatVector.broadcast(F, ds[si + h]);
+                    FloatVector mv = FloatVector.broadcast(F, ms[si + h]);
+                    ByteVector lowBits = ByteVector.fromMemorySegment(B16, data, ql + 16 * h, LE);
+                    ByteVector highBits = ByteVector.fromMemorySegment(B16, data, qh + 16 * h, LE);
+                    for (int p = 0; p < Simd.PARTS_PER_16; p++) {
+                        IntVector lo = ((IntVector) lowBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
+                                .lanewise(VectorOperators.LSHR, lowShift).and(0xF);
+                        IntVector hi = ((IntVector) highBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
+                                .lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4);
+                        acc = ((FloatVector) lo.or(hi).convert(VectorOperators.I2F, 0)).fma(dv, mv)
+                                .fma(FloatVector.fromArray(F, x, xi + 16 * h + p * L), acc);
+                    }
                 }
             }
         }

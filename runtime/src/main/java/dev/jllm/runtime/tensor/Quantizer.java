@@ -142,4 +142,26 @@ public final class Quantizer {
         return signedMaxStep;
     }
 
+    /**
+     * The asymmetric ranges of {@code count} sub-blocks of {@code width} values from {@code x[s]}: over
+     * {@code [min(0, lo), max(0, hi)]}, {@code steps[k] = (hi - lo) / levels} and {@code mins[k] = -lo}. Returns the
+     * largest step and the largest minimum, which the super-block's {@code d} and {@code dmin} scale.
+     */
+    static float[] subBlockRanges(float[] x, int s, int count, int width, float levels, float[] steps, float[] mins) {
+        float maxStep = 0;
+        float maxMin = 0;
+        for (int k = 0; k < count; k++) {
+            float lo = 0;
+            float hi = 0;
+            for (int l = 0; l < width; l++) {
+                lo = Math.min(lo, x[s + width * k + l]);
+                hi = Math.max(hi, x[s + width * k + l]);
+            }
+            steps[k] = (hi - lo) / levels;
+            mins[k] = -lo;
+            maxStep = Math.max(maxStep, steps[k]);
+            maxMin = Math.max(maxMin, mins[k]);
+        }
+        return new float[] {maxStep, maxMin};
+    }
 }
