@@ -52,14 +52,19 @@ final class KScales {
     static void factors(MemorySegment data, long at, float[] dm) {
         float d = Float.float16ToFloat(data.get(DecodingTensor.SHORT_LE, at));
         float dmin = Float.float16ToFloat(data.get(DecodingTensor.SHORT_LE, at + 2));
-        int[] s = new int[12];
-        for (int i = 0; i < 12; i++) {
-            s[i] = data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at + 4 + i) & 0xFF;
-        }
+        // the scales and minimums as the bytes of two longs: no per-block array (this runs once per super-block
+        // in the float GEMM's decoding)
+        long scales = scales(data, at + 4);
+        long mins = mins(data, at + 4);
         for (int j = 0; j < 8; j++) {
-            dm[2 * j] = d * scale(s, j);
-            dm[2 * j + 1] = dmin * min(s, j);
+            dm[2 * j] = factor(d, scales, j);
+            dm[2 * j + 1] = factor(dmin, mins, j);
         }
+    }
+
+    /** {@code d} times byte {@code j} of {@code bytes} ({@link #scales} or {@link #mins}): one of {@link #factors}. */
+    static float factor(float d, long bytes, int j) {
+        return d * (int) ((bytes >>> (8 * j)) & 0xFF);
     }
 
     /** Packs eight scales and minimums (each 0..63) into the 12-byte layout. */

@@ -100,14 +100,18 @@ public final class Q4_KTensor extends IntegerKernelTensor {
 
     @Override
     protected void decodeVector(long at, int count, float[] out, int off) {
-        float[] dm = new float[16];
         for (int b = 0; b < count; b++, at += 144, off += 256) {
-            KScales.factors(data, at, dm);
+            // the factors of KScales.factors, computed where used (no array per super-block)
+            float d = half(at);
+            float dmin = half(at + 2);
+            long scales = KScales.scales(data, at + 4);
+            long mins = KScales.mins(data, at + 4);
             // one store site in the loop keeps C2's graph small enough to inline the vector helpers
             for (int k = 0; k < 16; k++) {
                 int s = k >> 1;
                 ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 16 + 32 * (s >> 1) + 16 * (k & 1), LE);
-                storeFieldMulSub(q, 4 * (s & 1), 0xF, dm[2 * s], dm[2 * s + 1], out, off + 16 * k);
+                storeFieldMulSub(q, 4 * (s & 1), 0xF, KScales.factor(d, scales, s), KScales.factor(dmin, mins, s), out,
+                        off + 16 * k);
             }
         }
     }

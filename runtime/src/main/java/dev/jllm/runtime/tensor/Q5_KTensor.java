@@ -50,9 +50,12 @@ public final class Q5_KTensor extends DecodingTensor {
 
     @Override
     protected void decodeVector(long at, int count, float[] out, int off) {
-        float[] dm = new float[16];
         for (int b = 0; b < count; b++, at += 176, off += 256) {
-            KScales.factors(data, at, dm);
+            // the factors of KScales.factors, computed where used (no array per super-block)
+            float d = half(at);
+            float dmin = half(at + 2);
+            long scales = KScales.scales(data, at + 4);
+            long mins = KScales.mins(data, at + 4);
             // one store site in the loop keeps C2's graph small enough to inline the vector helpers
             for (int k = 0; k < 16; k++) {
                 int s = k >> 1;
@@ -61,7 +64,8 @@ public final class Q5_KTensor extends DecodingTensor {
                 ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 48 + 32 * (s >> 1) + 16 * h, LE);
                 ByteVector v = q.lanewise(VectorOperators.LSHR, 4 * (s & 1)).and((byte) 0xF)
                         .or(qh.lanewise(VectorOperators.LSHR, s).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
-                storeMulSub(v, dm[2 * s], dm[2 * s + 1], out, off + 16 * k);
+                storeMulSub(v, KScales.factor(d, scales, s), KScales.factor(dmin, mins, s), out,
+                        off + 16 * k);
             }
         }
     }
