@@ -20,6 +20,7 @@ STREAMS="${STREAMS:-1}"
 VOCAB=../shared/testdata/vocab/ggml-vocab-llama-spm.gguf
 [ -x "$LLAMA_BENCH" ] || { echo "side-by-side: no llama-bench at $LLAMA_BENCH (set LLAMA_BENCH)" >&2; exit 1; }
 log="$(mktemp -d)"
+: > "$log/table.md"
 echo "side-by-side: raw outputs in $log; load at start: $(uptime | sed 's/.*load average: //')" >&2
 
 # "<test> <mean>" for each row of a llama-bench-style markdown table (jllm bench prints the same columns).
@@ -62,12 +63,14 @@ if [ "$STORIES" = 1 ]; then
   compare "stories260K, 1 thread" ../shared/testdata/stories260K/stories260K.gguf -p 0 -n 64 -t 1
 fi
 
-echo
-echo "jllm vs llama.cpp ($(basename "$LLAMA_BENCH"), -r 3 per run, $ROUNDS alternating rounds; t/s as mean (rounds)):"
-echo
-echo "| file | test | jllm t/s | llama.cpp t/s | jllm / llama.cpp |"
-echo "|---|---|---|---|---|"
-cat "$log/table.md"
+if [ -s "$log/table.md" ]; then
+  echo
+  echo "jllm vs llama.cpp ($(basename "$LLAMA_BENCH"), -r 3 per run, $ROUNDS alternating rounds; t/s as mean (rounds)):"
+  echo
+  echo "| file | test | jllm t/s | llama.cpp t/s | jllm / llama.cpp |"
+  echo "|---|---|---|---|---|"
+  cat "$log/table.md"
+fi
 
 if [ "$STREAMS" = 1 ]; then
   f="target/tl/tl-Q4_0.gguf"
