@@ -1,6 +1,7 @@
 package dev.jllm.bench;
 
 import dev.jllm.models.gguf.GgmlType;
+import dev.jllm.runtime.tensor.IntegerKernelTensor;
 import dev.jllm.runtime.tensor.Quantizer;
 import dev.jllm.runtime.tensor.WeightTensor;
 import java.lang.foreign.Arena;
@@ -36,9 +37,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class MatmulBenchmark {
 
-    @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_NL",
-            "IQ4_XS"})
+    /** A weight type; {@code Q4_0_float}, {@code Q4_K_float} and {@code Q6_K_float} run the float kernels the integer ones replaced. */
+    @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q4_K_float", "Q5_K", "Q6_K", "Q6_K_float", "Q4_0_float",
+            "IQ4_NL", "IQ4_XS"})
     public String type;
+
+    /** Matrix rows: 5632 (TinyLlama's FFN; 4-bit types fit in L3) or e.g. 32768 (streams from memory). */
+    @Param({"5632"})
+    public int rows;
 
     @Param({"1", "16"})
     public int tokens;
@@ -46,7 +52,6 @@ public class MatmulBenchmark {
     @Param({"true"})
     public boolean vectorized;
 
-    static final int ROWS = 5632;
     static final int COLS = 2048;
 
     private Arena arena;
@@ -56,9 +61,10 @@ public class MatmulBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        GgmlType t = GgmlType.valueOf(type);
+        boolean floatKernel = type.endsWith("_float");
+        GgmlType t = GgmlType.valueOf(floatKernel ? type.substring(0, type.length() - "_float".length()) : type);
         SplittableRandom rnd = new SplittableRandom(1);
-        float[] values = new float[ROWS * COLS];
+        float[] values = new float[rows * COLS];
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (rnd.nextDouble() - 0.5);
         }
@@ -66,12 +72,15 @@ public class MatmulBenchmark {
         arena = Arena.ofShared();
         MemorySegment seg = arena.allocate(bytes.length, 64);
         MemorySegment.copy(MemorySegment.ofArray(bytes), 0, seg, 0, bytes.length);
-        w = WeightTensor.of(t, seg, ROWS, COLS, vectorized);
+        w = WeightTensor.of(t, seg, rows, COLS, vectorized);
+        if (floatKernel) {
+            w = ((IntegerKernelTensor) w).withFloatKernel();
+        }
         x = new float[tokens * COLS];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (rnd.nextDouble() - 0.5);
         }
-        out = new float[tokens * ROWS];
+        out = new float[tokens * rows];
     }
 
     @TearDown(Level.Trial)
@@ -81,7 +90,7 @@ public class MatmulBenchmark {
 
     @Benchmark
     public float[] matmul() {
-        w.matmul(0, ROWS, x, COLS, tokens, out, ROWS);
+        w.matmul(0, rows, x, COLS, tokens, out, rows);
         return out;
     }
 }

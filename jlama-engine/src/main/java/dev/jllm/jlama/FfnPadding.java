@@ -66,7 +66,7 @@ final class FfnPadding {
                 String name = e.getKey();
                 var info = e.getValue().info();
                 MemorySegment data = e.getValue().data();
-                long[] shape = info.shape();
+                long[] shape = info.shape().toArray();
                 boolean rows = name.endsWith("mlp.gate_proj.weight") || name.endsWith("mlp.up_proj.weight");
                 boolean cols = name.endsWith("mlp.down_proj.weight");
                 if ((rows || cols) && (shape.length != 2 || shape[rows ? 0 : 1] != width)) {

@@ -45,11 +45,11 @@ class GgufFileTest {
 
             GgufTensorInfo embd = g.requireTensor("token_embd.weight");
             assertThat(embd.type()).isEqualTo(GgmlType.F32);
-            assertThat(embd.shape()).containsExactly(64, 512);
+            assertThat(embd.shape().toArray()).containsExactly(64, 512);
             assertThat(embd.rows()).isEqualTo(512);
             assertThat(embd.byteSize()).isEqualTo(64L * 512 * 4);
             assertThat(embd.offset() % g.alignment()).isZero();
-            assertThat(g.requireTensor("blk.4.ffn_down.weight").shape()).containsExactly(172, 64);
+            assertThat(g.requireTensor("blk.4.ffn_down.weight").shape().toArray()).containsExactly(172, 64);
             for (GgufTensorInfo t : g.tensors()) {
                 assertThat(t.type()).isEqualTo(GgmlType.F32);
                 assertThat(t.offset() + t.byteSize()).isLessThanOrEqualTo(g.mapping().byteSize());

@@ -76,7 +76,7 @@ class GgufWriterTest {
             assertThat(g.arrayElementType("u8s")).isEqualTo(GgufValueType.UINT8);
 
             GgufTensorInfo ft = g.requireTensor("f");
-            assertThat(ft.shape()).containsExactly(5, 3);
+            assertThat(ft.shape().toArray()).containsExactly(5, 3);
             float[] back = g.data(ft).toArray(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN));
             assertThat(back).containsExactly(f);
             GgufTensorInfo qt = g.requireTensor("q");
@@ -93,7 +93,7 @@ class GgufWriterTest {
         try (GgufFile g = GgufFile.open(src)) {
             GgufWriter w = new GgufWriter().copyMetadata(g);
             for (GgufTensorInfo t : g.tensors()) {
-                w.addTensor(t.name(), t.type(), t.shape(), g.data(t));
+                w.addTensor(t.name(), t.type(), t.shape().toArray(), g.data(t));
             }
             w.write(copy);
         }

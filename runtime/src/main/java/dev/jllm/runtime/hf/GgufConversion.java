@@ -83,7 +83,7 @@ public final class GgufConversion {
                 outType = GgmlType.F16;
                 fallbacks[0]++;
             }
-            w.addTensor(name, outType, t.shape(), writer(t, outType, permuteRows ? heads : 0, c.keyLength()));
+            w.addTensor(name, outType, t.shape().toArray(), writer(t, outType, permuteRows ? heads : 0, c.keyLength()));
             count++;
         }
         w.write(target);

@@ -53,7 +53,7 @@ public record HfModelConfig(ModelConfig config, float[] ropeFreqFactors, boolean
         }
         HfModelDirectory.TensorRef embedding = dir.tensor("model.embed_tokens.weight").orElseThrow(() ->
                 new ModelFormatException(dir.path() + ": tensor 'model.embed_tokens.weight' is missing"));
-        long[] shape = embedding.info().shape();
+        long[] shape = embedding.info().shape().toArray();
         if (shape.length != 2 || shape[1] != width || shape[0] > Integer.MAX_VALUE) {
             throw new ModelFormatException(dir.path() + ": model.embed_tokens.weight has shape "
                     + java.util.Arrays.toString(shape) + ", expected [vocabulary size, " + width + "]");

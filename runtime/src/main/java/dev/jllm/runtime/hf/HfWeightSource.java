@@ -56,7 +56,7 @@ public record HfWeightSource(HfModelDirectory dir, HfModelConfig config) impleme
                     + t.dtype() + " (supported: F32, F16, BF16)");
         };
         // safetensors lists the slowest dimension first, ggml the fastest
-        long[] shape = t.shape();
+        long[] shape = t.shape().toArray();
         long[] ggml = new long[shape.length];
         for (int i = 0; i < shape.length; i++) {
             ggml[i] = shape[shape.length - 1 - i];

@@ -148,7 +148,7 @@ public record ModelConfig(Architecture architecture, int embeddingLength, int bl
 
         GgufTensorInfo embeddings = gguf.requireTensor("token_embd.weight");
         if (embeddings.dims() != 2 || embeddings.dim(0) != width || embeddings.dim(1) > Integer.MAX_VALUE) {
-            throw new ModelFormatException("token_embd.weight has shape " + java.util.Arrays.toString(embeddings.shape())
+            throw new ModelFormatException("token_embd.weight has shape " + embeddings.shape()
                     + ", expected [" + width + ", vocabulary size]");
         }
         int vocab = (int) embeddings.dim(1);

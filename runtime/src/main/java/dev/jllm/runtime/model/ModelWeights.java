@@ -174,7 +174,7 @@ record ModelWeights(WeightTensor tokenEmbedding, float[] outputNorm, WeightTenso
 
         private ModelFormatException shapeError(WeightSource.Tensor t, String expected) {
             return new ModelFormatException(source.describe() + ": tensor '" + t.name() + "' has shape "
-                    + Arrays.toString(t.shape()) + ", expected " + expected);
+                    + t.shape() + ", expected " + expected);
         }
     }
 }

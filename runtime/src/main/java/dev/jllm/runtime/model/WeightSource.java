@@ -1,5 +1,6 @@
 package dev.jllm.runtime.model;
 
+import dev.jllm.models.TensorShape;
 import dev.jllm.models.gguf.GgmlType;
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.models.gguf.GgufTensorInfo;
@@ -16,34 +17,12 @@ public interface WeightSource {
     /**
      * One tensor.
      *
-     * @param shape dimensions in ggml order: {@code shape[0]} is the row length
+     * @param shape dimensions in ggml order: {@code shape.dim(0)} is the row length
      * @param data  the bytes in the file layout of {@code type} (a slice of a mapping where possible)
      */
-    record Tensor(String name, GgmlType type, long[] shape, MemorySegment data) {
-        public Tensor {
-            shape = shape.clone();
-        }
-
-        @Override
-        public long[] shape() {
-            return shape.clone();
-        }
-
-        public int dims() {
-            return shape.length;
-        }
-
-        /** Size of dimension {@code i}, 1 beyond the rank (as ggml pads shapes). */
-        public long dim(int i) {
-            return i < shape.length ? shape[i] : 1;
-        }
-
-        public long elements() {
-            long n = 1;
-            for (long d : shape) {
-                n *= d;
-            }
-            return n;
+    record Tensor(String name, GgmlType type, TensorShape shape, MemorySegment data) implements TensorShape.Shaped {
+        public Tensor(String name, GgmlType type, long[] shape, MemorySegment data) {
+            this(name, type, TensorShape.of(shape), data);
         }
     }
 

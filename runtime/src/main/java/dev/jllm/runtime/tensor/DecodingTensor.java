@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorOperators;
  * into one accumulator, folded in the fixed lane order of {@link Simd}; rows are whole blocks, so there is no tail.
  */
 public abstract sealed class DecodingTensor extends WeightTensor
-        permits Q4_1Tensor, Q5_0Tensor, Q5_1Tensor, Q2_KTensor, Q3_KTensor, Q4_KTensor, Q5_KTensor, Q6_KTensor,
+        permits Q4_1Tensor, Q5_0Tensor, Q5_1Tensor, Q2_KTensor, Q3_KTensor, IntegerKernelTensor, Q5_KTensor,
                 IQ4_NLTensor, IQ4_XSTensor {
 
     /** Elements decoded per call: one virtual call per chunk, not per (possibly 32-element) block. */
@@ -98,7 +98,7 @@ public abstract sealed class DecodingTensor extends WeightTensor
     }
 
     @Override
-    public final float dotScalar(int row, float[] x, int xOff) {
+    public float dotScalar(int row, float[] x, int xOff) {
         long base = row * rowBytes;
         float[] w = new float[block];
         float sum = 0f;

@@ -80,4 +80,11 @@ public final class IQ4_NLTensor extends DecodingTensor {
         acc = acc.add(acc.rearrange(Simd.FOLD2));
         return acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
     }
+
+    /** IQ4_NL: the block's scale from {@link Iq4Values#scale}, rounded to F16, then the nearest table entries. */
+    static void encode(float[] x, int s, byte[] out, int at) {
+        short d = Float.floatToFloat16(Iq4Values.scale(x, s, 32));
+        Quantizer.putShort(out, at, d);
+        Iq4Values.pack(x, s, Float.float16ToFloat(d), out, at + 2);
+    }
 }

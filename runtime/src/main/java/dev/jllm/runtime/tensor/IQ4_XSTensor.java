@@ -108,4 +108,34 @@ public final class IQ4_XSTensor extends DecodingTensor {
         acc = acc.add(acc.rearrange(Simd.FOLD2));
         return acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
     }
+
+    /**
+     * IQ4_XS: the eight sub-block scales from {@link Iq4Values#scale}, stored as 6-bit multiples {@code ls - 32} of the
+     * super-block's {@code d} (the largest one at exactly -32), then the nearest table entries for each sub-block
+     * scale {@code d * (ls - 32)} as the decoder computes it.
+     */
+    static void encode(float[] x, int s, byte[] out, int at) {
+        float[] scales = new float[8];
+        float maxScale = 0;
+        for (int ib = 0; ib < 8; ib++) {
+            scales[ib] = Iq4Values.scale(x, s + 32 * ib, 32);
+            if (Math.abs(scales[ib]) > Math.abs(maxScale)) {
+                maxScale = scales[ib];
+            }
+        }
+        float d = Float.float16ToFloat(Float.floatToFloat16(maxScale / -32f));
+        Quantizer.putShort(out, at, Float.floatToFloat16(d));
+        int scalesH = 0;
+        for (int i = 0; i < 4; i++) {
+            out[at + 4 + i] = 0;
+        }
+        for (int ib = 0; ib < 8; ib++) {
+            int l = d != 0 ? Math.max(-32, Math.min(31, Math.round(scales[ib] / d))) : 0;
+            int ls = l + 32;
+            out[at + 4 + ib / 2] |= (byte) ((ls & 0xF) << (4 * (ib % 2)));
+            scalesH |= (ls >>> 4) << (2 * ib);
+            Iq4Values.pack(x, s + 32 * ib, d * (ls - 32), out, at + 8 + 16 * ib);
+        }
+        Quantizer.putShort(out, at + 2, (short) scalesH);
+    }
 }

@@ -60,4 +60,52 @@ final class Iq4Values {
         }
         return v - VALUES[lo] <= VALUES[hi] - v ? lo : hi;
     }
+
+    /**
+     * The scale {@code s} (element {@code ~ s * T[i]}, {@link Iq4Values}) that fits {@code x[from .. from + n)}
+     * best in the least-squares sense among a few candidates: the element of largest magnitude mapped near
+     * either end of the table, each refined once by the least-squares scale of its nearest-entry assignment.
+     * Signed: a negative scale mirrors the (asymmetric) table.
+     */
+    static float scale(float[] x, int from, int n) {
+        float max = Quantizer.signedMax(x, from, n);
+        if (max == 0) {
+            return 0;
+        }
+        float best = 0;
+        double bestErr = Double.POSITIVE_INFINITY;
+        for (int end : new int[] {-127, -119, -111, 113, 105}) {
+            float s = max / end;
+            // least-squares refit of the scale for the nearest entries under s
+            double sxq = 0;
+            double sqq = 0;
+            for (int j = 0; j < n; j++) {
+                int q = VALUES[nearest(x[from + j] / s)];
+                sxq += (double) x[from + j] * q;
+                sqq += (double) q * q;
+            }
+            for (float candidate : new float[] {s, (float) (sxq / sqq)}) {
+                double err = 0;
+                for (int j = 0; j < n; j++) {
+                    float v = x[from + j];
+                    double e = v - (double) candidate * VALUES[nearest(v / candidate)];
+                    err += e * e;
+                }
+                if (err < bestErr) {
+                    bestErr = err;
+                    best = candidate;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The 4-bit indices of {@code x[from .. from + 32)} for the element scale {@code dl}, packed as ggml does. */
+    static void pack(float[] x, int from, float dl, byte[] out, int at) {
+        for (int j = 0; j < 16; j++) {
+            int lo = nearest(dl != 0 ? x[from + j] / dl : 0);
+            int hi = nearest(dl != 0 ? x[from + 16 + j] / dl : 0);
+            out[at + j] = (byte) (lo | hi << 4);
+        }
+    }
 }

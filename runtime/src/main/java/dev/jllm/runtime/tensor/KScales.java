@@ -45,6 +45,28 @@ final class KScales {
         return (low & 0xFFFFFFFFL) | ((long) high << 32);
     }
 
+    /**
+     * The float factors of the Q4_K / Q5_K super-block at {@code at}: {@code dm[2 j] = d * scale_j} and
+     * {@code dm[2 j + 1] = dmin * min_j} for its eight sub-blocks ({@code d}, {@code dmin} the F16 fields).
+     */
+    static void factors(MemorySegment data, long at, float[] dm) {
+        float d = Float.float16ToFloat(data.get(DecodingTensor.SHORT_LE, at));
+        float dmin = Float.float16ToFloat(data.get(DecodingTensor.SHORT_LE, at + 2));
+        // the scales and minimums as the bytes of two longs: no per-block array (this runs once per super-block
+        // in the float GEMM's decoding)
+        long scales = scales(data, at + 4);
+        long mins = mins(data, at + 4);
+        for (int j = 0; j < 8; j++) {
+            dm[2 * j] = factor(d, scales, j);
+            dm[2 * j + 1] = factor(dmin, mins, j);
+        }
+    }
+
+    /** {@code d} times byte {@code j} of {@code bytes} ({@link #scales} or {@link #mins}): one of {@link #factors}. */
+    static float factor(float d, long bytes, int j) {
+        return d * (int) ((bytes >>> (8 * j)) & 0xFF);
+    }
+
     /** Packs eight scales and minimums (each 0..63) into the 12-byte layout. */
     static void pack(int[] scales, int[] mins, byte[] out, int off) {
         for (int i = 0; i < 12; i++) {
@@ -58,6 +80,57 @@ final class KScales {
                 out[off + j + 4] = (byte) ((scales[j] & 0xF) | ((mins[j] & 0xF) << 4));
                 out[off + j - 4] |= (byte) ((scales[j] >>> 4) << 6);
                 out[off + j] |= (byte) ((mins[j] >>> 4) << 6);
+            }
+        }
+    }
+
+    /**
+     * Q4_K ({@code levels} 15) and Q5_K ({@code levels} 31): per 32-element sub-block the range
+     * {@code [min(0, lo), hi]} split into {@code levels} steps; the eight steps and minimums are then stored
+     * as 6-bit multiples of the super-block's {@code d} and {@code dmin}.
+     */
+    static void quantize(float[] x, int s, byte[] out, int at, int levels, boolean fifthBit) {
+        float[] steps = new float[8];
+        float[] mins = new float[8];
+        float[] max = Quantizer.subBlockRanges(x, s, 8, 32, levels, steps, mins);
+        float maxStep = max[0];
+        float maxMin = max[1];
+        float d = Float.float16ToFloat(Float.floatToFloat16(maxStep / 63f));
+        float dmin = Float.float16ToFloat(Float.floatToFloat16(maxMin / 63f));
+        int[] sc = new int[8];
+        int[] m = new int[8];
+        for (int j = 0; j < 8; j++) {
+            sc[j] = d > 0 ? Math.min(63, Math.round(steps[j] / d)) : 0;
+            m[j] = dmin > 0 ? Math.min(63, Math.round(mins[j] / dmin)) : 0;
+        }
+        Quantizer.putShort(out, at, Float.floatToFloat16(d));
+        Quantizer.putShort(out, at + 2, Float.floatToFloat16(dmin));
+        byte[] scales = new byte[12];
+        pack(sc, m, scales, 0);
+        System.arraycopy(scales, 0, out, at + 4, 12);
+        int[] q = new int[256];
+        for (int j = 0; j < 8; j++) {
+            float step = d * sc[j];
+            float shift = dmin * m[j];
+            for (int l = 0; l < 32; l++) {
+                int v = step > 0 ? Math.round((x[s + 32 * j + l] + shift) / step) : 0;
+                q[32 * j + l] = Math.max(0, Math.min(levels, v));
+            }
+        }
+        int qs = at + (fifthBit ? 48 : 16);
+        if (fifthBit) {
+            for (int l = 0; l < 32; l++) {
+                out[at + 16 + l] = 0;
+            }
+        }
+        for (int g = 0; g < 4; g++) {
+            for (int l = 0; l < 32; l++) {
+                int lo = q[64 * g + l];
+                int hi = q[64 * g + 32 + l];
+                out[qs + 32 * g + l] = (byte) ((lo & 0xF) | (hi & 0xF) << 4);
+                if (fifthBit) {
+                    out[at + 16 + l] |= (byte) (((lo >>> 4) & 1) << (2 * g) | ((hi >>> 4) & 1) << (2 * g + 1));
+                }
             }
         }
     }

@@ -94,4 +94,71 @@ public final class Q2_KTensor extends DecodingTensor {
         acc = acc.add(acc.rearrange(Simd.FOLD2));
         return acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
     }
+
+    /**
+     * Q2_K: per 16 elements the range {@code [min(0, lo), hi]} split into 3 steps; the sixteen steps and minimums
+     * are stored as 4-bit multiples of the super-block's {@code d} and {@code dmin}. Four bits are coarse, so each
+     * sub-block tries the two nearest scales and the two nearest minimums and keeps the pair whose round-to-nearest
+     * values have the smallest squared error.
+     */
+    static void encode(float[] x, int s, byte[] out, int at) {
+        float[] steps = new float[16];
+        float[] mins = new float[16];
+        float[] max = Quantizer.subBlockRanges(x, s, 16, 16, 3, steps, mins);
+        float maxStep = max[0];
+        float maxMin = max[1];
+        float d = Float.float16ToFloat(Float.floatToFloat16(maxStep / 15f));
+        float dmin = Float.float16ToFloat(Float.floatToFloat16(maxMin / 15f));
+        byte[] block = new byte[84];
+        for (int k = 0; k < 16; k++) {
+            double bestErr = Double.POSITIVE_INFINITY;
+            int bestSc = 0;
+            int bestM = 0;
+            for (int sc : nearestMultiples(steps[k], d, 15)) {
+                for (int m : nearestMultiples(mins[k], dmin, 15)) {
+                    float dl = d * sc;
+                    float ml = dmin * m;
+                    double err = 0;
+                    for (int l = 0; l < 16; l++) {
+                        float v = x[s + 16 * k + l];
+                        double e = dl * q2(v, dl, ml) - ml - v;
+                        err += e * e;
+                    }
+                    if (err < bestErr) {
+                        bestErr = err;
+                        bestSc = sc;
+                        bestM = m;
+                    }
+                }
+            }
+            block[k] = (byte) (bestSc | bestM << 4);
+            float dl = d * bestSc;
+            float ml = dmin * bestM;
+            // element 16k + l: bits 2j of qs[32n + 16h + l], k = 8n + 2j + h
+            int n = k >> 3;
+            int j = (k >> 1) & 3;
+            int h = k & 1;
+            for (int l = 0; l < 16; l++) {
+                block[16 + 32 * n + 16 * h + l] |= (byte) (q2(x[s + 16 * k + l], dl, ml) << (2 * j));
+            }
+        }
+        System.arraycopy(block, 0, out, at, 80);
+        Quantizer.putShort(out, at + 80, Float.floatToFloat16(d));
+        Quantizer.putShort(out, at + 82, Float.floatToFloat16(dmin));
+    }
+
+    /** The 2-bit value nearest to {@code v} for {@code dl * q - ml}. */
+    static int q2(float v, float dl, float ml) {
+        return dl > 0 ? Math.max(0, Math.min(3, Math.round((v + ml) / dl))) : 0;
+    }
+
+    /** The integers {@code c} in {@code [0, max]} whose {@code c * unit} are nearest below and above {@code v}. */
+    static int[] nearestMultiples(float v, float unit, int max) {
+        if (!(unit > 0)) {
+            return new int[] {0};
+        }
+        int below = Math.max(0, Math.min(max, (int) Math.floor(v / unit)));
+        int above = Math.min(max, below + 1);
+        return below == above ? new int[] {below} : new int[] {below, above};
+    }
 }

@@ -116,4 +116,35 @@ public final class Q3_KTensor extends DecodingTensor {
         acc = acc.add(acc.rearrange(Simd.FOLD2));
         return acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
     }
+
+    /**
+     * Q3_K: per 16 elements a signed step (largest magnitude / -4, so values run -4..3), stored as 6-bit signed
+     * multiples of {@code d} (the largest step at -32, as Q6_K keeps its largest at -128).
+     */
+    static void encode(float[] x, int s, byte[] out, int at) {
+        float[] steps = new float[16];
+        float signedMaxStep = Quantizer.subBlockSteps(x, s, -4f, steps);
+        float d = Float.float16ToFloat(Float.floatToFloat16(signedMaxStep / -32f));
+        byte[] block = new byte[110];
+        for (int k = 0; k < 16; k++) {
+            int sc = d != 0 ? Math.max(-32, Math.min(31, Math.round(steps[k] / d))) : 0;
+            int stored = sc + 32;
+            // scale k: low 4 bits in byte k % 8 (nibble k / 8), top 2 bits at bit 2 (k / 4) of byte 8 + k % 4
+            block[96 + k % 8] |= (byte) ((stored & 0xF) << (4 * (k / 8)));
+            block[96 + 8 + k % 4] |= (byte) ((stored >>> 4) << (2 * (k / 4)));
+            float step = d * sc;
+            // element 16k + l: bits 2j of qs[32n + 16h + l], bit 4n + j of hmask[16h + l], k = 8n + 2j + h
+            int n = k >> 3;
+            int j = (k >> 1) & 3;
+            int h = k & 1;
+            for (int l = 0; l < 16; l++) {
+                int v = step != 0 ? Math.round(x[s + 16 * k + l] / step) : 0;
+                int u = Math.max(-4, Math.min(3, v)) + 4; // 0..7: value u - 4, high bit set when u >= 4
+                block[32 + 32 * n + 16 * h + l] |= (byte) ((u & 3) << (2 * j));
+                block[16 * h + l] |= (byte) ((u >>> 2) << (4 * n + j));
+            }
+        }
+        System.arraycopy(block, 0, out, at, 108);
+        Quantizer.putShort(out, at + 108, Float.floatToFloat16(d));
+    }
 }

@@ -8,7 +8,6 @@ import static dev.jllm.runtime.tensor.Simd.PARTS_PER_16;
 import dev.jllm.models.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -19,17 +18,17 @@ import jdk.incubator.vector.VectorOperators;
  * bytes {@code qs}; element {@code j < 16} is {@code ((qs[j] & 0xF) - 8) * d} and element
  * {@code j >= 16} is {@code ((qs[j - 16] >> 4) - 8) * d}.
  */
-public final class Q4_0Tensor extends WeightTensor {
+public final class Q4_0Tensor extends IntegerKernelTensor {
 
     public static final int BLOCK = 32;
     public static final int BLOCK_BYTES = 18;
 
-    private static final ValueLayout.OfShort SHORT_LE =
-            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-
     public Q4_0Tensor(MemorySegment data, int rows, int cols, boolean vectorized) {
-        super(data, rows, cols, vectorized);
+        this(data, rows, cols, vectorized, REPACK);
+    }
+
+    private Q4_0Tensor(MemorySegment data, int rows, int cols, boolean vectorized, boolean integer) {
+        super(data, rows, cols, vectorized, integer);
     }
 
     @Override
@@ -39,32 +38,60 @@ public final class Q4_0Tensor extends WeightTensor {
 
     @Override
     public Q4_0Tensor withVectorized(boolean vectorized) {
-        return new Q4_0Tensor(data, rows, cols, vectorized);
-    }
-
-    /** The signed 4-bit value of element {@code j} (0..31) of a block: low nibbles first, then high nibbles. */
-    private int quant(long block, int j) {
-        int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + (j & 15)) & 0xFF;
-        return (j < 16 ? packed & 0xF : packed >>> 4) - 8;
-    }
-
-    private float scale(long block) {
-        return Float.float16ToFloat(data.get(SHORT_LE, block));
+        return new Q4_0Tensor(data, rows, cols, vectorized, integer);
     }
 
     @Override
-    public float dotScalar(int row, float[] x, int xOff) {
+    public Q4_0Tensor withFloatKernel() {
+        return new Q4_0Tensor(data, rows, cols, vectorized(), false);
+    }
+
+    @Override
+    Q4_0Packed repack() {
+        return new Q4_0Packed(this);
+    }
+
+    /** The 4-bit value (0..15, 8 meaning zero) of element {@code j} (0..31) of a block: low nibbles, then high. */
+    static int nibble(MemorySegment data, long block, int j) {
+        int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + (j & 15)) & 0xFF;
+        return j < 16 ? packed & 0xF : packed >>> 4;
+    }
+
+    @Override
+    float integerDotScalar(int row, Q8KActivations a) {
         long base = row * rowBytes;
         float sum = 0f;
-        for (int b = 0, xi = xOff; b < cols / BLOCK; b++, xi += BLOCK) {
+        for (int b = 0; b < cols / BLOCK; b++) {
             long block = base + (long) b * BLOCK_BYTES;
-            float blockSum = 0f;
+            int isum = 0;
             for (int j = 0; j < BLOCK; j++) {
-                blockSum += quant(block, j) * x[xi + j];
+                isum += (nibble(data, block, j) - 8) * a.q(BLOCK * b + j);
             }
-            sum += blockSum * scale(block);
+            sum += (half(block) * a.scale(b / 8)) * (float) isum;
         }
         return sum;
+    }
+
+    @Override
+    protected void decodeScalar(long at, float[] out, int off) {
+        float d = half(at);
+        for (int j = 0; j < BLOCK; j++) {
+            out[off + j] = (nibble(data, at, j) - 8) * d;
+        }
+    }
+
+    @Override
+    protected void decodeVector(long at, int count, float[] out, int off) {
+        for (int blk = 0; blk < count; blk++, at += BLOCK_BYTES, off += BLOCK) {
+            float d = half(at);
+            FloatVector dv = FloatVector.broadcast(F, d);
+            FloatVector mv = FloatVector.broadcast(F, -8f * d);
+            ByteVector packed = ByteVector.fromMemorySegment(B16, data, at + 2, LE);
+            for (int p = 0; p < PARTS_PER_16; p++) {
+                nibbles(packed, p, 0xF, 0).fma(dv, mv).intoArray(out, off + p * L);
+                nibbles(packed, p, 0xF0, 4).fma(dv, mv).intoArray(out, off + 16 + p * L);
+            }
+        }
     }
 
     // Vector layout: the operation order of WeightTensor. Each element is decoded as fma(nibble, d, -8d), which
@@ -72,14 +99,14 @@ public final class Q4_0Tensor extends WeightTensor {
     // (elements 0..15) then its high nibbles (16..31).
 
     @Override
-    public float dotVector(int row, float[] x, int xOff) {
+    float floatDotVector(int row, float[] x, int xOff) {
         long base = row * rowBytes;
         int blocks = cols / BLOCK;
         FloatVector a = FloatVector.zero(F);
         for (int blk = 0; blk < blocks; blk++) {
             long block = base + (long) blk * BLOCK_BYTES;
             int xi = xOff + blk * BLOCK;
-            float d = scale(block);
+            float d = half(block);
             FloatVector dv = FloatVector.broadcast(F, d);
             FloatVector mv = FloatVector.broadcast(F, -8f * d);
             ByteVector packed = ByteVector.fromMemorySegment(B16, data, block + 2, LE);
@@ -104,24 +131,6 @@ public final class Q4_0Tensor extends WeightTensor {
         return a.add(a.rearrange(Simd.FOLD1)).lane(0);
     }
 
-    @Override
-    public void decodeRowVector(int row, float[] out, int outOff) {
-        checkRow(row);
-        long base = row * rowBytes;
-        for (int blk = 0; blk < cols / BLOCK; blk++) {
-            long block = base + (long) blk * BLOCK_BYTES;
-            int o = outOff + blk * BLOCK;
-            float d = scale(block);
-            FloatVector dv = FloatVector.broadcast(F, d);
-            FloatVector mv = FloatVector.broadcast(F, -8f * d);
-            ByteVector packed = ByteVector.fromMemorySegment(B16, data, block + 2, LE);
-            for (int p = 0; p < PARTS_PER_16; p++) {
-                nibbles(packed, p, 0xF, 0).fma(dv, mv).intoArray(out, o + p * L);
-                nibbles(packed, p, 0xF0, 4).fma(dv, mv).intoArray(out, o + 16 + p * L);
-            }
-        }
-    }
-
     // Nibbles are split on int lanes: x86 has no byte shifts, and C2's emulation of them cost more than the
     // rest of the kernel (measured 2x on AVX-512). The values, hence the results, are the same either way.
 
@@ -131,16 +140,15 @@ public final class Q4_0Tensor extends WeightTensor {
         return (FloatVector) v.and(mask).lanewise(VectorOperators.LSHR, shift).convert(VectorOperators.I2F, 0);
     }
 
-    @Override
-    public void dequantizeRow(int row, float[] out, int outOff) {
-        checkRow(row);
-        long base = row * rowBytes;
-        for (int b = 0; b < cols / BLOCK; b++) {
-            long block = base + (long) b * BLOCK_BYTES;
-            float d = scale(block);
-            for (int j = 0; j < BLOCK; j++) {
-                out[outOff + b * BLOCK + j] = quant(block, j) * d;
-            }
+    /** One block of 32 values in this layout, as ggml's {@code quantize_row_q4_0_ref}. */
+    static void encode(float[] x, int s, byte[] out, int at) {
+        float d = Quantizer.signedMax(x, s, 32) / -8f;
+        float id = d != 0 ? 1f / d : 0f;
+        Quantizer.putShort(out, at, Float.floatToFloat16(d));
+        for (int j = 0; j < 16; j++) {
+            int lo = Math.min(15, (int) (x[s + j] * id + 8.5f));
+            int hi = Math.min(15, (int) (x[s + 16 + j] * id + 8.5f));
+            out[at + 2 + j] = (byte) (lo | hi << 4);
         }
     }
 }

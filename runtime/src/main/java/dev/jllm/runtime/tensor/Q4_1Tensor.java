@@ -50,4 +50,16 @@ public final class Q4_1Tensor extends DecodingTensor {
             }
         }
     }
+
+    /** One block of 32 values in this layout, as ggml's {@code quantize_row_q4_1_ref}. */
+    static void encode(float[] x, int s, byte[] out, int at) {
+        float[] minAndInverse = Quantizer.minBlockHeader(x, s, 15f, out, at);
+        float min = minAndInverse[0];
+        float id = minAndInverse[1];
+        for (int j = 0; j < 16; j++) {
+            int lo = Math.min(15, (int) ((x[s + j] - min) * id + 0.5f));
+            int hi = Math.min(15, (int) ((x[s + 16 + j] - min) * id + 0.5f));
+            out[at + 4 + j] = (byte) (lo | hi << 4);
+        }
+    }
 }

@@ -17,10 +17,14 @@ import jdk.incubator.vector.VectorOperators;
  * of 64 sharing 32 bytes of {@code qs}: the low nibbles are sub-block {@code 2g}, the high nibbles sub-block
  * {@code 2g + 1}; element value {@code (d * sc) * q - (dmin * m)}.
  */
-public final class Q4_KTensor extends DecodingTensor {
+public final class Q4_KTensor extends IntegerKernelTensor {
 
     public Q4_KTensor(MemorySegment data, int rows, int cols, boolean vectorized) {
-        super(data, rows, cols, vectorized);
+        this(data, rows, cols, vectorized, REPACK);
+    }
+
+    private Q4_KTensor(MemorySegment data, int rows, int cols, boolean vectorized, boolean integer) {
+        super(data, rows, cols, vectorized, integer);
     }
 
     @Override
@@ -30,7 +34,46 @@ public final class Q4_KTensor extends DecodingTensor {
 
     @Override
     public Q4_KTensor withVectorized(boolean vectorized) {
-        return new Q4_KTensor(data, rows, cols, vectorized);
+        return new Q4_KTensor(data, rows, cols, vectorized, integer);
+    }
+
+    @Override
+    public Q4_KTensor withFloatKernel() {
+        return new Q4_KTensor(data, rows, cols, vectorized(), false);
+    }
+
+    @Override
+    Q4_KPacked repack() {
+        return new Q4_KPacked(this);
+    }
+
+    /** Nibble (0..15) of element {@code c} (0..255) of the super-block at byte {@code at} of {@code data}. */
+    static int nibble(MemorySegment data, long at, int c) {
+        int b = data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at + 16 + 32 * (c / 64) + c % 32) & 0xFF;
+        return (c % 64) < 32 ? b & 0xF : b >>> 4;
+    }
+
+    @Override
+    float integerDotScalar(int row, Q8KActivations a) {
+        long base = row * rowBytes;
+        float sum = 0f;
+        for (int b = 0; b < cols / 256; b++) {
+            long at = base + 144L * b;
+            int[] s = scaleBytes(at);
+            int sumi = 0;
+            int summ = 0;
+            for (int j = 0; j < 8; j++) {
+                int isum = 0;
+                for (int c = 32 * j; c < 32 * j + 32; c++) {
+                    isum += nibble(data, at, c) * a.q(256 * b + c);
+                }
+                sumi += KScales.scale(s, j) * isum;
+                summ += KScales.min(s, j) * a.subSum(8 * b + j);
+            }
+            float ad = a.scale(b);
+            sum += (half(at) * ad) * (float) sumi - (half(at + 2) * ad) * (float) summ;
+        }
+        return sum;
     }
 
     private int[] scaleBytes(long at) {
@@ -41,47 +84,34 @@ public final class Q4_KTensor extends DecodingTensor {
         return s;
     }
 
+    // Both decoders walk the eight sub-blocks of 32 (factors dm[2 s], dm[2 s + 1]): sub-block s is the low (s even)
+    // or high nibbles of the 32 qs bytes at 16 + 32 (s / 2).
+
     @Override
     protected void decodeScalar(long at, float[] out, int off) {
-        float d = half(at);
-        float dmin = half(at + 2);
-        int[] s = scaleBytes(at);
-        for (int g = 0; g < 4; g++) {
-            float d1 = d * KScales.scale(s, 2 * g);
-            float m1 = dmin * KScales.min(s, 2 * g);
-            float d2 = d * KScales.scale(s, 2 * g + 1);
-            float m2 = dmin * KScales.min(s, 2 * g + 1);
+        float[] dm = new float[16];
+        KScales.factors(data, at, dm);
+        for (int s = 0; s < 8; s++) {
             for (int l = 0; l < 32; l++) {
-                int q = u8(at + 16 + 32 * g + l);
-                out[off + 64 * g + l] = d1 * (q & 0xF) - m1;
-                out[off + 64 * g + 32 + l] = d2 * (q >>> 4) - m2;
+                out[off + 32 * s + l] = dm[2 * s] * ((u8(at + 16 + 32 * (s >> 1) + l) >>> (4 * (s & 1))) & 0xF) - dm[2 * s + 1];
             }
         }
     }
 
     @Override
     protected void decodeVector(long at, int count, float[] out, int off) {
-        int[] s = new int[12];
         for (int b = 0; b < count; b++, at += 144, off += 256) {
+            // the factors of KScales.factors, computed where used (no array per super-block)
             float d = half(at);
             float dmin = half(at + 2);
-            for (int i = 0; i < 12; i++) {
-                s[i] = u8(at + 4 + i);
-            }
-            for (int g = 0; g < 4; g++) {
-                float d1 = d * KScales.scale(s, 2 * g);
-                float m1 = dmin * KScales.min(s, 2 * g);
-                float d2 = d * KScales.scale(s, 2 * g + 1);
-                float m2 = dmin * KScales.min(s, 2 * g + 1);
-                // 32 bytes of qs: low nibbles are sub-block 2g, high nibbles 2g + 1; one store site in the loop
-                // keeps C2's graph small enough to inline the vector helpers
-                for (int k = 0; k < 4; k++) {
-                    int h = k & 1;
-                    int nibble = k >> 1;
-                    ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 16 + 32 * g + 16 * h, LE);
-                    storeFieldMulSub(q, 4 * nibble, 0xF, nibble == 0 ? d1 : d2, nibble == 0 ? m1 : m2, out,
-                            off + 64 * g + 32 * nibble + 16 * h);
-                }
+            long scales = KScales.scales(data, at + 4);
+            long mins = KScales.mins(data, at + 4);
+            // one store site in the loop keeps C2's graph small enough to inline the vector helpers
+            for (int k = 0; k < 16; k++) {
+                int s = k >> 1;
+                ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 16 + 32 * (s >> 1) + 16 * (k & 1), LE);
+                storeFieldMulSub(q, 4 * (s & 1), 0xF, KScales.factor(d, scales, s), KScales.factor(dmin, mins, s), out,
+                        off + 16 * k);
             }
         }
     }
@@ -97,7 +127,7 @@ public final class Q4_KTensor extends DecodingTensor {
     // is a table lookup (vpermd), two operations fewer per chunk than converting and scaling every nibble.
 
     @Override
-    public float dotVector(int row, float[] x, int xOff) {
+    float floatDotVector(int row, float[] x, int xOff) {
         long at = row * rowBytes;
         int blocks = cols / 256;
         FloatVector acc = FloatVector.zero(F);

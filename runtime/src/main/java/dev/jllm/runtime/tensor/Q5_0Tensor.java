@@ -56,4 +56,20 @@ public final class Q5_0Tensor extends DecodingTensor {
             }
         }
     }
+
+    /** One block of 32 values in this layout, as ggml's {@code quantize_row_q5_0_ref}. */
+    static void encode(float[] x, int s, byte[] out, int at) {
+        float d = Quantizer.signedMax(x, s, 32) / -16f;
+        float id = d != 0 ? 1f / d : 0f;
+        Quantizer.putShort(out, at, Float.floatToFloat16(d));
+        int qh = 0;
+        for (int j = 0; j < 16; j++) {
+            int lo = Math.min(31, (int) (x[s + j] * id + 16.5f));
+            int hi = Math.min(31, (int) (x[s + 16 + j] * id + 16.5f));
+            out[at + 6 + j] = (byte) ((lo & 0xF) | (hi & 0xF) << 4);
+            qh |= ((lo >>> 4) & 1) << j;
+            qh |= ((hi >>> 4) & 1) << (j + 16);
+        }
+        Quantizer.putInt(out, at + 2, qh);
+    }
 }

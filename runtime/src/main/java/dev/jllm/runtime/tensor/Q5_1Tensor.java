@@ -57,4 +57,20 @@ public final class Q5_1Tensor extends DecodingTensor {
             }
         }
     }
+
+    /** One block of 32 values in this layout, as ggml's {@code quantize_row_q5_1_ref}. */
+    static void encode(float[] x, int s, byte[] out, int at) {
+        float[] minAndInverse = Quantizer.minBlockHeader(x, s, 31f, out, at);
+        float min = minAndInverse[0];
+        float id = minAndInverse[1];
+        int qh = 0;
+        for (int j = 0; j < 16; j++) {
+            int lo = Math.min(31, (int) ((x[s + j] - min) * id + 0.5f));
+            int hi = Math.min(31, (int) ((x[s + 16 + j] - min) * id + 0.5f));
+            out[at + 8 + j] = (byte) ((lo & 0xF) | (hi & 0xF) << 4);
+            qh |= ((lo >>> 4) & 1) << j;
+            qh |= ((hi >>> 4) & 1) << (j + 16);
+        }
+        Quantizer.putInt(out, at + 4, qh);
+    }
 }

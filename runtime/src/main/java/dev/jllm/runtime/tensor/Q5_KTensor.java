@@ -33,54 +33,39 @@ public final class Q5_KTensor extends DecodingTensor {
         return new Q5_KTensor(data, rows, cols, vectorized);
     }
 
+    // Both decoders walk the eight sub-blocks of 32 (factors dm[2 s], dm[2 s + 1]): sub-block s is the low (s even)
+    // or high nibbles of the 32 qs bytes at 48 + 32 (s / 2), plus bit s of qh (bytes 16..47) times 16.
+
     @Override
     protected void decodeScalar(long at, float[] out, int off) {
-        float d = half(at);
-        float dmin = half(at + 2);
-        int[] s = new int[12];
-        for (int i = 0; i < 12; i++) {
-            s[i] = u8(at + 4 + i);
-        }
-        for (int g = 0; g < 4; g++) {
-            float d1 = d * KScales.scale(s, 2 * g);
-            float m1 = dmin * KScales.min(s, 2 * g);
-            float d2 = d * KScales.scale(s, 2 * g + 1);
-            float m2 = dmin * KScales.min(s, 2 * g + 1);
+        float[] dm = new float[16];
+        KScales.factors(data, at, dm);
+        for (int s = 0; s < 8; s++) {
             for (int l = 0; l < 32; l++) {
-                int q = u8(at + 48 + 32 * g + l);
-                int h = u8(at + 16 + l);
-                out[off + 64 * g + l] = d1 * ((q & 0xF) + ((h >>> (2 * g)) & 1) * 16) - m1;
-                out[off + 64 * g + 32 + l] = d2 * ((q >>> 4) + ((h >>> (2 * g + 1)) & 1) * 16) - m2;
+                int q = (u8(at + 48 + 32 * (s >> 1) + l) >>> (4 * (s & 1))) & 0xF;
+                out[off + 32 * s + l] = dm[2 * s] * (q + ((u8(at + 16 + l) >>> s) & 1) * 16) - dm[2 * s + 1];
             }
         }
     }
 
     @Override
     protected void decodeVector(long at, int count, float[] out, int off) {
-        int[] s = new int[12];
         for (int b = 0; b < count; b++, at += 176, off += 256) {
+            // the factors of KScales.factors, computed where used (no array per super-block)
             float d = half(at);
             float dmin = half(at + 2);
-            for (int i = 0; i < 12; i++) {
-                s[i] = u8(at + 4 + i);
-            }
-            for (int g = 0; g < 4; g++) {
-                float d1 = d * KScales.scale(s, 2 * g);
-                float m1 = dmin * KScales.min(s, 2 * g);
-                float d2 = d * KScales.scale(s, 2 * g + 1);
-                float m2 = dmin * KScales.min(s, 2 * g + 1);
-                // one store site in the loop keeps C2's graph small enough to inline the vector helpers
-                for (int k = 0; k < 4; k++) {
-                    int h = k & 1;
-                    int nibble = k >> 1;
-                    ByteVector qh = ByteVector.fromMemorySegment(B16, data, at + 16 + 16 * h, LE);
-                    ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 48 + 32 * g + 16 * h, LE);
-                    ByteVector v = q.lanewise(VectorOperators.LSHR, 4 * nibble).and((byte) 0xF)
-                            .or(qh.lanewise(VectorOperators.LSHR, 2 * g + nibble).and((byte) 1)
-                                    .lanewise(VectorOperators.LSHL, 4));
-                    storeMulSub(v, nibble == 0 ? d1 : d2, nibble == 0 ? m1 : m2, out,
-                            off + 64 * g + 32 * nibble + 16 * h);
-                }
+            long scales = KScales.scales(data, at + 4);
+            long mins = KScales.mins(data, at + 4);
+            // one store site in the loop keeps C2's graph small enough to inline the vector helpers
+            for (int k = 0; k < 16; k++) {
+                int s = k >> 1;
+                int h = k & 1;
+                ByteVector qh = ByteVector.fromMemorySegment(B16, data, at + 16 + 16 * h, LE);
+                ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 48 + 32 * (s >> 1) + 16 * h, LE);
+                ByteVector v = q.lanewise(VectorOperators.LSHR, 4 * (s & 1)).and((byte) 0xF)
+                        .or(qh.lanewise(VectorOperators.LSHR, s).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
+                storeMulSub(v, KScales.factor(d, scales, s), KScales.factor(dmin, mins, s), out,
+                        off + 16 * k);
             }
         }
     }

@@ -20,10 +20,14 @@ import jdk.incubator.vector.VectorOperators;
  * {@code ql[l+32]}, the high nibble of {@code ql[l]}, the high nibble of {@code ql[l+32]}, and bits 0-1, 2-3,
  * 4-5, 6-7 of {@code qh[l]}; the value is {@code (d * scale) * (q - 32)}.
  */
-public final class Q6_KTensor extends DecodingTensor {
+public final class Q6_KTensor extends IntegerKernelTensor {
 
     public Q6_KTensor(MemorySegment data, int rows, int cols, boolean vectorized) {
-        super(data, rows, cols, vectorized);
+        this(data, rows, cols, vectorized, REPACK);
+    }
+
+    private Q6_KTensor(MemorySegment data, int rows, int cols, boolean vectorized, boolean integer) {
+        super(data, rows, cols, vectorized, integer);
     }
 
     @Override
@@ -33,11 +37,51 @@ public final class Q6_KTensor extends DecodingTensor {
 
     @Override
     public Q6_KTensor withVectorized(boolean vectorized) {
-        return new Q6_KTensor(data, rows, cols, vectorized);
+        return new Q6_KTensor(data, rows, cols, vectorized, integer);
     }
 
-    private int scale(long at, int i) {
+    @Override
+    public Q6_KTensor withFloatKernel() {
+        return new Q6_KTensor(data, rows, cols, vectorized(), false);
+    }
+
+    @Override
+    Q6_KPacked repack() {
+        return new Q6_KPacked(this);
+    }
+
+    /** Signed scale {@code i} (0..15) of the super-block at byte {@code at}. */
+    int scale(long at, int i) {
         return data.get(ValueLayout.JAVA_BYTE, at + 192 + i);
+    }
+
+    /** The 6-bit value (0..63) of element {@code c} (0..255) of the super-block at byte {@code at} of {@code data}. */
+    static int q(MemorySegment data, long at, int c) {
+        int n = c / 128;
+        int f = (c % 128) / 32;
+        int l = c % 32;
+        int low = data.get(ValueLayout.JAVA_BYTE, at + 64 * n + 32 * (f & 1) + l) & 0xFF;
+        int high = data.get(ValueLayout.JAVA_BYTE, at + 128 + 32 * n + l) & 0xFF;
+        return ((f < 2 ? low : low >>> 4) & 0xF) | ((high >>> (2 * f)) & 3) << 4;
+    }
+
+    @Override
+    float integerDotScalar(int row, Q8KActivations a) {
+        long base = row * rowBytes;
+        float sum = 0f;
+        for (int b = 0; b < cols / 256; b++) {
+            long at = base + 210L * b;
+            int sumi = 0;
+            for (int j = 0; j < 16; j++) {
+                int isum = 0;
+                for (int c = 16 * j; c < 16 * j + 16; c++) {
+                    isum += (q(data, at, c) - 32) * a.q(256 * b + c);
+                }
+                sumi += scale(at, j) * isum;
+            }
+            sum += (half(at + 208) * a.scale(b)) * (float) sumi;
+        }
+        return sum;
     }
 
     @Override
@@ -96,7 +140,7 @@ public final class Q6_KTensor extends DecodingTensor {
     // line boxes its vectors.
 
     @Override
-    public float dotVector(int row, float[] x, int xOff) {
+    float floatDotVector(int row, float[] x, int xOff) {
         long at = row * rowBytes;
         int blocks = cols / 256;
         float[] ds = new float[16];
@@ -147,29 +191,19 @@ public final class Q6_KTensor extends DecodingTensor {
                 long ql = at + 64 * n + 32 * (f & 1);
                 long qh = at + 128 + 32 * n;
                 int xi = xOff + blk * 256 + 32 * nf;
-                FloatVector dv = FloatVector.broadcast(F, ds[si]);
-                FloatVector mv = FloatVector.broadcast(F, ms[si]);
-                ByteVector lowBits = ByteVector.fromMemorySegment(B16, data, ql, LE);
-                ByteVector highBits = ByteVector.fromMemorySegment(B16, data, qh, LE);
-                for (int p = 0; p < Simd.PARTS_PER_16; p++) {
-                    IntVector lo = ((IntVector) lowBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
-                            .lanewise(VectorOperators.LSHR, lowShift).and(0xF);
-                    IntVector hi = ((IntVector) highBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
-                            .lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4);
-                    acc = ((FloatVector) lo.or(hi).convert(VectorOperators.I2F, 0)).fma(dv, mv)
-                            .fma(FloatVector.fromArray(F, x, xi + p * L), acc);
-                }
-                dv = FloatVector.broadcast(F, ds[si + 1]);
-                mv = FloatVector.broadcast(F, ms[si + 1]);
-                lowBits = ByteVector.fromMemorySegment(B16, data, ql + 16, LE);
-                highBits = ByteVector.fromMemorySegment(B16, data, qh + 16, LE);
-                for (int p = 0; p < Simd.PARTS_PER_16; p++) {
-                    IntVector lo = ((IntVector) lowBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
-                            .lanewise(VectorOperators.LSHR, lowShift).and(0xF);
-                    IntVector hi = ((IntVector) highBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
-                            .lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4);
-                    acc = ((FloatVector) lo.or(hi).convert(VectorOperators.I2F, 0)).fma(dv, mv)
-                            .fma(FloatVector.fromArray(F, x, xi + 16 + p * L), acc);
+                for (int h = 0; h < 2; h++) { // sub-row h: bytes 16 h .. 16 h + 15 of ql and qh
+                    FloatVector dv = FloatVector.broadcast(F, ds[si + h]);
+                    FloatVector mv = FloatVector.broadcast(F, ms[si + h]);
+                    ByteVector lowBits = ByteVector.fromMemorySegment(B16, data, ql + 16 * h, LE);
+                    ByteVector highBits = ByteVector.fromMemorySegment(B16, data, qh + 16 * h, LE);
+                    for (int p = 0; p < Simd.PARTS_PER_16; p++) {
+                        IntVector lo = ((IntVector) lowBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
+                                .lanewise(VectorOperators.LSHR, lowShift).and(0xF);
+                        IntVector hi = ((IntVector) highBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
+                                .lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4);
+                        acc = ((FloatVector) lo.or(hi).convert(VectorOperators.I2F, 0)).fma(dv, mv)
+                                .fma(FloatVector.fromArray(F, x, xi + 16 * h + p * L), acc);
+                    }
                 }
             }
         }
@@ -183,5 +217,35 @@ public final class Q6_KTensor extends DecodingTensor {
     private IntVector widen(long at) {
         return (IntVector) ByteVector.fromMemorySegment(B16, data, at, LE)
                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
+    }
+
+    /** Q6_K: per 16 elements a signed step (largest magnitude / -32), stored as 8-bit multiples of {@code d}. */
+    static void encode(float[] x, int s, byte[] out, int at) {
+        float[] steps = new float[16];
+        float signedMaxStep = Quantizer.subBlockSteps(x, s, -32f, steps);
+        // ggml keeps the largest step at scale -128 (the full int8 range)
+        float d = Float.float16ToFloat(Float.floatToFloat16(signedMaxStep / -128f));
+        int[] q = new int[256];
+        for (int j = 0; j < 16; j++) {
+            int sc = d != 0 ? Math.max(-128, Math.min(127, Math.round(steps[j] / d))) : 0;
+            out[at + 192 + j] = (byte) sc;
+            float step = d * sc;
+            for (int l = 0; l < 16; l++) {
+                int v = step != 0 ? Math.round(x[s + 16 * j + l] / step) : 0;
+                q[16 * j + l] = Math.max(-32, Math.min(31, v)) + 32;
+            }
+        }
+        Quantizer.putShort(out, at + 208, Float.floatToFloat16(d));
+        for (int n = 0; n < 2; n++) {
+            for (int l = 0; l < 32; l++) {
+                int q1 = q[128 * n + l];
+                int q2 = q[128 * n + 32 + l];
+                int q3 = q[128 * n + 64 + l];
+                int q4 = q[128 * n + 96 + l];
+                out[at + 64 * n + l] = (byte) ((q1 & 0xF) | (q3 & 0xF) << 4);
+                out[at + 64 * n + 32 + l] = (byte) ((q2 & 0xF) | (q4 & 0xF) << 4);
+                out[at + 128 + 32 * n + l] = (byte) ((q1 >>> 4) | (q2 >>> 4) << 2 | (q3 >>> 4) << 4 | (q4 >>> 4) << 6);
+            }
+        }
     }
 }

@@ -119,4 +119,15 @@ public final class Q8_0Tensor extends WeightTensor {
             }
         }
     }
+
+    /** One block of 32 values in this layout, as ggml's {@code quantize_row_q8_0_ref}. */
+    static void encode(float[] x, int s, byte[] out, int at) {
+        float amax = Math.abs(Quantizer.signedMax(x, s, 32));
+        float d = amax / 127f;
+        float id = d != 0 ? 1f / d : 0f;
+        Quantizer.putShort(out, at, Float.floatToFloat16(d));
+        for (int j = 0; j < 32; j++) {
+            out[at + 2 + j] = (byte) Quantizer.roundHalfAway(x[s + j] * id);
+        }
+    }
 }

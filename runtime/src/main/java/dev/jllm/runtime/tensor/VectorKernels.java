@@ -59,22 +59,10 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void rmsnorm(float[] out, int outOff, float[] x, int xOff, float[] weight, int n, float eps) {
-        FloatVector acc = FloatVector.zero(F);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            acc = v.fma(v, acc);
-        }
-        acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        acc = acc.add(acc.rearrange(Simd.FOLD2));
-        float sumSquares = acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
-        for (; i < n; i++) {
-            sumSquares = Math.fma(x[xOff + i], x[xOff + i], sumSquares);
-        }
-        float mean = sumSquares / n;
+        // the sum of squares is x . x: the same chunked fma order and lane fold as dot
+        float mean = dot(x, xOff, x, xOff, n) / n;
         float scale = 1f / (float) Math.sqrt(mean + eps);
-        i = 0;
+        int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector.fromArray(F, x, xOff + i).mul(scale).mul(FloatVector.fromArray(F, weight, i))
                     .intoArray(out, outOff + i);

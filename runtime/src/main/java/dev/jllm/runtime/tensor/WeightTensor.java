@@ -23,7 +23,7 @@ import java.util.Objects;
  *
  * <p>Adding a weight type means one new subclass (usually of {@link DecodingTensor}) and one line in {@link #of}.
  */
-public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, DecodingTensor {
+public abstract sealed class WeightTensor permits FloatTensor, Q8_0Tensor, DecodingTensor {
 
     /** Dequantized floats of one matmul row tile: kept in L2 while every group of four tokens passes over it. */
     private static final int TILE_FLOATS = 64 * 1024;
@@ -35,15 +35,23 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
     private final boolean vectorized;
 
     protected WeightTensor(MemorySegment data, int rows, int cols, boolean vectorized) {
-        // type() returns a constant, so calling it from the constructor is safe.
-        int blockSize = type().blockSize();
-        int blockBytes = type().typeSize();
+        this(null, data, rows, cols, vectorized);
+    }
+
+    /**
+     * For a class holding several types, {@code type} is this tensor's; {@code null} means the class's constant
+     * {@link #type()} (it returns a constant, so calling it from the constructor is safe).
+     */
+    protected WeightTensor(GgmlType type, MemorySegment data, int rows, int cols, boolean vectorized) {
+        GgmlType t = type != null ? type : type();
+        int blockSize = t.blockSize();
+        int blockBytes = t.typeSize();
         this.data = Objects.requireNonNull(data, "data");
         if (rows <= 0 || cols <= 0) {
-            throw new IllegalArgumentException(type() + " tensor needs positive dimensions, got " + rows + "x" + cols);
+            throw new IllegalArgumentException(t + " tensor needs positive dimensions, got " + rows + "x" + cols);
         }
         if (cols % blockSize != 0) {
-            throw new IllegalArgumentException(type() + " rows must be a multiple of " + blockSize
+            throw new IllegalArgumentException(t + " rows must be a multiple of " + blockSize
                     + " elements, got " + cols);
         }
         this.rows = rows;
@@ -51,7 +59,7 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
         this.rowBytes = (long) (cols / blockSize) * blockBytes;
         long needed = rowBytes * rows;
         if (data.byteSize() < needed) {
-            throw new IllegalArgumentException(type() + " tensor " + rows + "x" + cols + " needs " + needed
+            throw new IllegalArgumentException(t + " tensor " + rows + "x" + cols + " needs " + needed
                     + " bytes, the segment has " + data.byteSize());
         }
         this.vectorized = vectorized;
@@ -73,9 +81,7 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
      */
     public static WeightTensor of(GgmlType type, MemorySegment data, int rows, int cols, boolean vectorized) {
         return switch (type) {
-            case F32 -> new F32Tensor(data, rows, cols, vectorized);
-            case F16 -> new F16Tensor(data, rows, cols, vectorized);
-            case BF16 -> new BF16Tensor(data, rows, cols, vectorized);
+            case F32, F16, BF16 -> new FloatTensor(type, data, rows, cols, vectorized);
             case Q8_0 -> new Q8_0Tensor(data, rows, cols, vectorized);
             case Q4_0 -> new Q4_0Tensor(data, rows, cols, vectorized);
             case Q4_1 -> new Q4_1Tensor(data, rows, cols, vectorized);
@@ -157,6 +163,16 @@ public abstract sealed class WeightTensor permits F32Tensor, F16Tensor, BF16Tens
             }
             return;
         }
+        matmulVector(rowFrom, rowTo, x, xStride, n, out, outStride);
+    }
+
+    /**
+     * {@link #matmul}'s vector path (arguments checked): one token runs {@link #dotVector} per row; several
+     * dequantize a tile of rows once and multiply it with every group of four tokens ({@link Gemm}). A type
+     * with its own matrix kernel overrides this, keeping each row's result independent of {@code n} and the
+     * row range.
+     */
+    protected void matmulVector(int rowFrom, int rowTo, float[] x, int xStride, int n, float[] out, int outStride) {
         if (n == 1) {
             for (int r = rowFrom; r < rowTo; r++) {
                 out[r] = dotVector(r, x, 0);

@@ -149,9 +149,9 @@ class HfModelConfigTest {
             for (var t : st.tensors().values()) {
                 byte[] bytes = st.data(t).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
                 if (t.name().equals("model.layers.1.mlp.up_proj.weight")) {
-                    w.add(t.name(), SafetensorsDType.I8, t.shape(), new byte[(int) t.elements()]);
+                    w.add(t.name(), SafetensorsDType.I8, t.shape().toArray(), new byte[(int) t.elements()]);
                 } else {
-                    w.add(t.name(), t.dtype(), t.shape(), bytes);
+                    w.add(t.name(), t.dtype(), t.shape().toArray(), bytes);
                 }
             }
             w.write(d.resolve("model2.safetensors"));

@@ -36,7 +36,7 @@ class ShardedCheckpointTest {
             int i = 0;
             for (SafetensorsTensorInfo t : single.tensors().values()) {
                 int shard = i++ % 3;
-                shards[shard].add(t.name(), t.dtype(), t.shape(), single.data(t).toArray(ValueLayout.JAVA_BYTE));
+                shards[shard].add(t.name(), t.dtype(), t.shape().toArray(), single.data(t).toArray(ValueLayout.JAVA_BYTE));
                 map.add(t.name(), name(shard));
             }
         }

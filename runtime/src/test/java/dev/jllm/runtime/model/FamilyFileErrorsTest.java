@@ -51,7 +51,7 @@ class FamilyFileErrorsTest {
             }
             for (GgufTensorInfo t : src.tensors()) {
                 if (!t.name().equals(missing)) {
-                    w.addTensor(t.name(), t.type(), t.shape(), src.data(t));
+                    w.addTensor(t.name(), t.type(), t.shape().toArray(), src.data(t));
                 }
             }
             w.write(broken);

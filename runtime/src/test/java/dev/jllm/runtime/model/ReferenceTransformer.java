@@ -2,6 +2,8 @@ package dev.jllm.runtime.model;
 
 import dev.jllm.models.gguf.GgufFile;
 import dev.jllm.models.gguf.GgufTensorInfo;
+import dev.jllm.runtime.tensor.IntegerKernelTensor;
+import dev.jllm.runtime.tensor.Q8KActivations;
 import dev.jllm.runtime.tensor.WeightTensor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,9 +29,31 @@ final class ReferenceTransformer {
     }
 
     private final Map<String, double[][]> matrices = new HashMap<>();
+    /** Matrices whose engine kernels multiply activations quantized to Q8_K (the integer kernels). */
+    private final java.util.Set<double[][]> roundsActivations = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private double[][] matrix(String name) {
         return matrices.computeIfAbsent(name, this::readMatrix);
+    }
+
+    /**
+     * {@code w . x}: for a matrix of an integer-kernel type, {@code x} first rounded as the engine (and llama.cpp)
+     * rounds activations for it, to the values of {@link Q8KActivations} (the products are then exact sums).
+     */
+    private double[] matvec(double[][] w, double[] x, double[] bias) {
+        if (!roundsActivations.contains(w) || x.length % Q8KActivations.BLOCK != 0) {
+            return matvecExact(w, x, bias);
+        }
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            f[i] = (float) x[i];
+        }
+        Q8KActivations a = new Q8KActivations().quantize(f, 0, f.length);
+        double[] rounded = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            rounded[i] = (double) a.scale(i / Q8KActivations.BLOCK) * a.q(i);
+        }
+        return matvecExact(w, rounded, bias);
     }
 
     private double[][] readMatrix(String name) {
@@ -38,6 +62,9 @@ final class ReferenceTransformer {
         int rows = (int) t.dim(1);
         WeightTensor w = WeightTensor.of(t.type(), gguf.data(t), rows, cols, false);
         double[][] m = new double[rows][cols];
+        if (w instanceof IntegerKernelTensor i && i.integerKernel()) {
+            roundsActivations.add(m);
+        }
         float[] row = new float[cols];
         for (int r = 0; r < rows; r++) {
             w.dequantizeRow(r, row, 0);
@@ -63,7 +90,7 @@ final class ReferenceTransformer {
         return v;
     }
 
-    private static double[] matvec(double[][] w, double[] x, double[] bias) {
+    private static double[] matvecExact(double[][] w, double[] x, double[] bias) {
         double[] out = new double[w.length];
         for (int r = 0; r < w.length; r++) {
             double s = bias == null ? 0 : bias[r];

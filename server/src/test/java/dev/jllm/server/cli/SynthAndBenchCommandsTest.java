@@ -75,7 +75,7 @@ class SynthAndBenchCommandsTest {
             assertThat(g.string("general.architecture")).contains("bert");
             assertThat(g.longValue("bert.pooling_type", -1)).isEqualTo(1);
             assertThat(g.bool("bert.attention.causal", true)).isFalse();
-            assertThat(g.requireTensor("position_embd.weight").shape()).containsExactly(32, 64);
+            assertThat(g.requireTensor("position_embd.weight").shape().toArray()).containsExactly(32, 64);
         }
         ModelCommandsTest.Run show = ModelCommandsTest.run("show", file.toString());
         assertThat(show.exit()).as(show.err()).isZero();
@@ -141,7 +141,7 @@ class SynthAndBenchCommandsTest {
         assertThat(s.exit()).as(s.err()).isZero();
         try (GgufFile g = GgufFile.open(file); GgufFile v = GgufFile.open(vocab)) {
             assertThat(g.strings("tokenizer.ggml.tokens")).isEqualTo(v.strings("tokenizer.ggml.tokens"));
-            assertThat(g.requireTensor("token_embd.weight").shape()[1]).isEqualTo(v.strings("tokenizer.ggml.tokens").length);
+            assertThat(g.requireTensor("token_embd.weight").dim(1)).isEqualTo(v.strings("tokenizer.ggml.tokens").length);
         }
     }
 

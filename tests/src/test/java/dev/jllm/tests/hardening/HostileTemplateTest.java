@@ -127,7 +127,7 @@ class HostileTemplateTest {
         try (GgufFile in = GgufFile.open(source)) {
             GgufWriter w = new GgufWriter().copyMetadata(in).putString("tokenizer.chat_template", template);
             for (GgufTensorInfo t : in.tensors()) {
-                w.addTensor(t.name(), t.type(), t.shape(), in.data(t));
+                w.addTensor(t.name(), t.type(), t.shape().toArray(), in.data(t));
             }
             w.write(target);
         }

@@ -113,7 +113,7 @@ class MalformedModelFuzzTest {
         meta.apply(w);
         for (GgufTensorInfo t : source.tensors()) {
             GgmlType declared = t.type();
-            long[] shape = t.shape();
+            long[] shape = t.shape().toArray();
             if (t.name().equals(tensor)) {
                 declared = type; // same shape, another element type
             }

@@ -1,0 +1,146 @@
+package dev.jllm.runtime.tensor;
+
+import static dev.jllm.runtime.tensor.Simd.F;
+import static dev.jllm.runtime.tensor.Simd.L;
+import static dev.jllm.runtime.tensor.Simd.S_HALF;
+
+import dev.jllm.models.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+
+/**
+ * Unquantized weights, any row length: GGML F32 (little-endian IEEE floats), F16 (IEEE half floats) or BF16
+ * (the top 16 bits of a float). One class for the three because only the element load differs; the width is a
+ * final field: the single-token dot has one loop per width, the cold paths test it per load in {@link #w} (a
+ * virtual element load per type would box the vector whenever a call site saw more than two types).
+ */
+public final class FloatTensor extends WeightTensor {
+
+    private static final ValueLayout.OfShort SHORT_LE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat FLOAT_LE =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private final GgmlType type;
+    private final boolean f32;
+    private final boolean bf16;
+
+    public FloatTensor(GgmlType type, MemorySegment data, int rows, int cols, boolean vectorized) {
+        super(checked(type), data, rows, cols, vectorized);
+        this.type = type;
+        this.f32 = type == GgmlType.F32;
+        this.bf16 = type == GgmlType.BF16;
+    }
+
+    private static GgmlType checked(GgmlType type) {
+        if (type != GgmlType.F32 && type != GgmlType.F16 && type != GgmlType.BF16) {
+            throw new IllegalArgumentException("FloatTensor holds F32, F16 or BF16, not " + type);
+        }
+        return type;
+    }
+
+    @Override
+    public GgmlType type() {
+        return type;
+    }
+
+    @Override
+    public FloatTensor withVectorized(boolean vectorized) {
+        return new FloatTensor(type, data, rows, cols, vectorized);
+    }
+
+    /** Element {@code i} of the row starting at byte {@code base}. */
+    private float scalar(long base, int i) {
+        if (f32) {
+            return data.get(FLOAT_LE, base + 4L * i);
+        }
+        short h = data.get(SHORT_LE, base + 2L * i);
+        return bf16 ? Float.intBitsToFloat(h << 16) : Float.float16ToFloat(h);
+    }
+
+    private ShortVector halves(long base, int i) {
+        return ShortVector.fromMemorySegment(S_HALF, data, base + 2L * i, LE);
+    }
+
+    /** Elements {@code [i, i + L)} of the row starting at byte {@code base}. */
+    private FloatVector w(long base, int i) {
+        if (f32) {
+            return FloatVector.fromMemorySegment(F, data, base + 4L * i, LE);
+        }
+        ShortVector h = ShortVector.fromMemorySegment(S_HALF, data, base + 2L * i, LE);
+        return bf16 ? Simd.bf16ToFloat(h) : Simd.halfToFloat(h);
+    }
+
+    @Override
+    public float dotScalar(int row, float[] x, int xOff) {
+        long base = row * rowBytes;
+        float sum = 0f;
+        for (int i = 0; i < cols; i++) {
+            sum += scalar(base, i) * x[xOff + i];
+        }
+        return sum;
+    }
+
+    // Vector layout: the operation order of WeightTensor (one accumulator, fixed-order lane fold, then a scalar
+    // fma tail of under L elements).
+
+    @Override
+    public float dotVector(int row, float[] x, int xOff) {
+        long base = row * rowBytes;
+        FloatVector a = FloatVector.zero(F);
+        int i = 0;
+        int bound = F.loopBound(cols);
+        // one loop per width, so the hot loop has no type test in it
+        if (f32) {
+            for (; i < bound; i += L) {
+                a = FloatVector.fromMemorySegment(F, data, base + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), a);
+            }
+        } else if (bf16) {
+            for (; i < bound; i += L) {
+                a = Simd.bf16ToFloat(halves(base, i)).fma(FloatVector.fromArray(F, x, xOff + i), a);
+            }
+        } else {
+            for (; i < bound; i += L) {
+                a = Simd.halfToFloat(halves(base, i)).fma(FloatVector.fromArray(F, x, xOff + i), a);
+            }
+        }
+        a = a.add(a.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a = a.add(a.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a = a.add(a.rearrange(Simd.FOLD2));
+        float sum = a.add(a.rearrange(Simd.FOLD1)).lane(0);
+        for (; i < cols; i++) {
+            sum = Math.fma(scalar(base, i), x[xOff + i], sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public void decodeRowVector(int row, float[] out, int outOff) {
+        checkRow(row);
+        long base = row * rowBytes;
+        int i = 0;
+        for (int bound = F.loopBound(cols); i < bound; i += L) {
+            w(base, i).intoArray(out, outOff + i);
+        }
+        for (; i < cols; i++) {
+            out[outOff + i] = scalar(base, i);
+        }
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] out, int outOff) {
+        checkRow(row);
+        long base = row * rowBytes;
+        if (f32) {
+            MemorySegment.copy(data, FLOAT_LE, base, out, outOff, cols);
+            return;
+        }
+        for (int i = 0; i < cols; i++) {
+            out[outOff + i] = scalar(base, i);
+        }
+    }
+}

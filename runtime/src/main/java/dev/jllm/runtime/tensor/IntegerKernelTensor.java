@@ -1,0 +1,96 @@
+package dev.jllm.runtime.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A weight type with an integer kernel: its vector dot products and matmuls run over a copy repacked at the
+ * first use ({@link PackedRows}) against activations quantized once per token ({@link Q8KActivations}), as
+ * llama.cpp's CPU kernels multiply k-quants by Q8_K. The scalar oracle ({@link #integerDotScalar}) computes the
+ * same integers and float steps from the file layout, so vector and scalar results are equal bit for bit (a
+ * stricter rule than the float kernels' shared operation order), whatever the token count or row range.
+ *
+ * <p>With {@code -Djllm.repack=false} (or {@link #withFloatKernel}) the type keeps the float kernels of
+ * {@link DecodingTensor} over the file mapping and makes no copy.
+ */
+public abstract sealed class IntegerKernelTensor extends DecodingTensor permits Q4_0Tensor, Q4_KTensor, Q6_KTensor {
+
+    /** System property: {@code false} keeps these types in the file mapping with the float kernels. */
+    public static final String REPACK_PROPERTY = "jllm.repack";
+    static final boolean REPACK = !"false".equalsIgnoreCase(System.getProperty(REPACK_PROPERTY, "").strip());
+
+    /** Whether this tensor uses the integer kernel. */
+    final boolean integer;
+    private volatile PackedRows packed;
+
+    IntegerKernelTensor(MemorySegment data, int rows, int cols, boolean vectorized, boolean integer) {
+        super(data, rows, cols, vectorized);
+        // Q8_K activations come in blocks of 256: rows of 32-element blocks that are not whole blocks of 256
+        // (rare) keep the float kernels
+        this.integer = integer && cols % Q8KActivations.BLOCK == 0;
+    }
+
+    /** Whether this tensor uses the integer kernel (multiplies activations rounded to {@link Q8KActivations}). */
+    public final boolean integerKernel() {
+        return integer;
+    }
+
+    /**
+     * The same weights with the float kernels (weights decoded to floats, times float activations): the design
+     * the integer kernel replaced, kept as its measured baseline and as the float-path reference.
+     */
+    public abstract IntegerKernelTensor withFloatKernel();
+
+    /** The repacked copy of this tensor's rows. */
+    abstract PackedRows repack();
+
+    /** The oracle of the integer kernel: row {@code row} times {@code a}, in scalar code from the file layout. */
+    abstract float integerDotScalar(int row, Q8KActivations a);
+
+    /** The float kernel's fused vector dot (by default {@link DecodingTensor}'s decode-then-multiply). */
+    float floatDotVector(int row, float[] x, int xOff) {
+        return super.dotVector(row, x, xOff);
+    }
+
+    private PackedRows packed() {
+        PackedRows p = packed;
+        if (p == null) {
+            synchronized (this) {
+                p = packed;
+                if (p == null) {
+                    p = repack();
+                    packed = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    @Override
+    public final float dotScalar(int row, float[] x, int xOff) {
+        if (!integer) {
+            return super.dotScalar(row, x, xOff);
+        }
+        return integerDotScalar(row, Q8KActivations.scratch(1)[0].quantize(x, xOff, cols));
+    }
+
+    @Override
+    public final float dotVector(int row, float[] x, int xOff) {
+        if (!integer) {
+            return floatDotVector(row, x, xOff);
+        }
+        return packed().dot(row, Q8KActivations.scratch(1)[0].quantize(x, xOff, cols));
+    }
+
+    @Override
+    protected final void matmulVector(int rowFrom, int rowTo, float[] x, int xStride, int n, float[] out, int outStride) {
+        if (!integer) {
+            super.matmulVector(rowFrom, rowTo, x, xStride, n, out, outStride);
+            return;
+        }
+        Q8KActivations[] a = Q8KActivations.scratch(n);
+        for (int t = 0; t < n; t++) {
+            a[t].quantize(x, t * xStride, cols);
+        }
+        packed().matmul(rowFrom, rowTo, a, n, out, outStride, Gemm.Scratch.get().tmp);
+    }
+}

@@ -1,0 +1,341 @@
+package dev.jllm.runtime.tensor;
+
+import static dev.jllm.runtime.tensor.Simd.F;
+import static dev.jllm.runtime.tensor.Simd.I;
+import static dev.jllm.runtime.tensor.Simd.L;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Weights repacked once (at the first vector matmul) for integer kernels that compute {@link #G} rows at a time,
+ * one row per lane, against {@link Q8KActivations}: no per-row horizontal sum, no float decoding, each weight
+ * byte read once per token. Rows come in groups of {@code G}; a group's super-blocks (256 columns each) are
+ * {@code superBytes} apiece, one after the other. Within them, weights are arranged by quads of columns
+ * {@code c .. c + 3}: {@code 2 G} bytes per plane, byte {@code 2 r + e} for row {@code r} and column
+ * {@code c + e} (and, in a second nibble or plane, {@code c + 2 + e}). Widened to 16-bit lanes, lane
+ * {@code 2 r + e} meets the activation pair {@code (a[c], a[c + 1])} broadcast as one int, so one 16-bit
+ * multiply and add per plane suffice; lanes {@code 2 r} and {@code 2 r + 1} are folded into one int per row at
+ * the end of each scale's sub-block, before any 16-bit sum can overflow.
+ *
+ * <p>The row results are exact integer sums combined in float in super-block order, per lane; each type's
+ * scalar oracle computes the same from the file layout, bit for bit. A row's result does not depend on the
+ * token count or the row range.
+ */
+abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
+
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Rows per group: one per float lane. */
+    static final int G = L;
+    /** 16-bit lanes: two per row. */
+    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, F.vectorShape());
+    /** One plane of a quad ({@code 2 G} bytes): widened, it fills {@link #S}. */
+    static final VectorSpecies<Byte> QUAD = VectorSpecies.of(byte.class, VectorShape.forBitSize(16 * G));
+    /** One byte per row (at least 64 bits): the scales or minimums of one sub-block, widened to ints. */
+    static final VectorSpecies<Byte> PER_ROW = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * G)));
+
+    final MemorySegment packed;
+    final int blocks;
+    /** Byte offset of the weight planes within a super-block. */
+    private final int planes;
+    /** Whether the planes hold nibbles (Q4_0, Q4_K: sub-blocks of 32) or signed bytes (Q6_K: sub-blocks of 16). */
+    private final boolean nibbles;
+    private final long groupBytes;
+
+    /** A row's share of one super-block in the packed layout, written by {@link #of}. */
+    interface RowPacker {
+        /** Writes row {@code r} (0 .. G-1) of the 256 columns at byte {@code at} of the file into {@code sb}. */
+        void pack(long at, int r, byte[] sb);
+    }
+
+    PackedRows(WeightTensor t, int superBytes, int planes, boolean nibbles, RowPacker packer) {
+        this.blocks = t.cols() / 256;
+        this.planes = planes;
+        this.nibbles = nibbles;
+        this.groupBytes = (long) blocks * superBytes;
+        int groups = (t.rows() + G - 1) / G;
+        // off-heap, freed when this object is unreachable; about the file's bytes for these rows plus the margin of
+        // the unpacked scales
+        this.packed = Arena.ofAuto().allocate(groups * groupBytes, 64);
+        byte[] sb = new byte[superBytes];
+        for (int g = 0; g < groups; g++) {
+            for (int b = 0; b < blocks; b++) {
+                java.util.Arrays.fill(sb, (byte) 0);
+                for (int r = 0; r < G && g * G + r < t.rows(); r++) {
+                    packer.pack((g * G + r) * t.rowBytes() + b * t.type().byteSize(256), r, sb);
+                }
+                MemorySegment.copy(sb, 0, packed, ValueLayout.JAVA_BYTE, g * groupBytes + (long) b * superBytes, superBytes);
+            }
+        }
+    }
+
+    /**
+     * Writes the {@link #G} results of group {@code g} times {@code a} to {@code out[off ..]}: per super-block, the
+     * 16-bit integer kernel's sub-block sums, then {@link #combine}, the same float steps as the several-token path.
+     */
+    final void group(int g, Q8KActivations a, float[] out, int off) {
+        int[] sums = SCRATCH.get().sums;
+        java.util.Arrays.fill(out, off, off + G, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long at = at(g, b);
+            if (nibbles) {
+                nibbleSubSums(at + planes, b, a.pairs, sums);
+            } else {
+                byteSubSums(at + planes, b, a.pairs, sums);
+            }
+            combine(at, b, sums, 0, a, out, off);
+        }
+    }
+
+    /**
+     * The sub-block sums {@code sum_c q_c a_c} of the nibble planes at {@code qs} (super-block {@code b}) times one
+     * token's pairs, to {@code sums[s * G + r]}: per 32 columns, 16 products per 16-bit lane (at most 15 * 127
+     * each: no overflow), folded to one int per row.
+     */
+    private void nibbleSubSums(long qs, int b, int[] pairs, int[] sums) {
+        for (int j = 0; j < 8; j++) {
+            ShortVector acc16 = ShortVector.zero(S);
+            long q = qs + j * 16L * G;
+            int p = (b * 256 + j * 32) / 2;
+            for (int k = 0; k < 8; k++) {
+                ShortVector w = planeU(q + k * 2L * G);
+                acc16 = acc16.add(w.and((short) 0xF).mul(pair(pairs, p + 2 * k)))
+                        .add(w.lanewise(VectorOperators.LSHR, 4).mul(pair(pairs, p + 2 * k + 1)));
+            }
+            rowSums(acc16).intoArray(sums, j * G);
+        }
+    }
+
+    /** As {@link #nibbleSubSums} for signed byte planes, per 16 columns (8 products of at most 32 * 127 per lane). */
+    private void byteSubSums(long qs, int b, int[] pairs, int[] sums) {
+        for (int j = 0; j < 16; j++) {
+            ShortVector acc16 = ShortVector.zero(S);
+            long q = qs + j * 16L * G;
+            int p = (b * 256 + j * 16) / 2;
+            for (int k = 0; k < 4; k++) {
+                acc16 = acc16.add(planeS(q + k * 4L * G).mul(pair(pairs, p + 2 * k)))
+                        .add(planeS(q + k * 4L * G + 2L * G).mul(pair(pairs, p + 2 * k + 1)));
+            }
+            rowSums(acc16).intoArray(sums, j * G);
+        }
+    }
+
+    // Several tokens (a prompt): the same integers from float arithmetic. Each super-block of a group is decoded
+    // once per matmul to the integer weights as floats (w[c * G + r], column c of row r: the values the integer
+    // kernel multiplies), and every four tokens' Q8_K values (as floats) run fused multiply-adds over it, one per
+    // column and token, 16 rows a lane. Each sub-block's sum is an integer below 2^24 (at most 32 products of at
+    // most 32 * 127), so every product and partial sum is exact in float and the sum equals the integer kernel's
+    // whatever the order; converted to int, the rest of the row (scales, minimums, the float combination in
+    // super-block order) is the single-token kernel's, so a token's results are the same bits alone or batched.
+    // The integer kernel itself gains nothing from sharing a plane between tokens: its 16-bit multiply and add
+    // are two operations for 32 products where one 512-bit FMA does 16, so four tokens over one widened plane
+    // measured no faster than four single-token passes (MatmulBenchmark, tokens=16: 13.3 ms against 4.7 ms for
+    // the float GEMM), while this path runs at the float GEMM's rate.
+
+    /** Writes the integer weights of super-block {@code b} of group {@code g} as floats, {@code w[c * G + r]}. */
+    private void decodeWeights(int g, int b, float[] w) {
+        if (nibbles) {
+            decodeNibbles(at(g, b) + planes, w);
+        } else {
+            decodeBytes(at(g, b) + planes, w);
+        }
+    }
+
+    /**
+     * Adds super-block {@code b}'s share (its bytes at {@code at}) of a group to token {@code x}'s results
+     * ({@code out[o ..]}), from its sub-block sums {@code sums[(u * 16 + s) * G + r]}: the scales, minimums and
+     * float steps of the type, in a fixed order. One method for one token and for several, so their results are
+     * the same bits by construction.
+     */
+    abstract void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o);
+
+    /** Byte offset of super-block {@code b} of group {@code g}. */
+    final long at(int g, int b) {
+        return g * groupBytes + (long) b * (groupBytes / blocks);
+    }
+
+    /** Per-thread buffers of the several-token path. */
+    private static final class Scratch {
+        final float[] w = new float[256 * G];
+        final int[] sums = new int[4 * 16 * G];
+        float[] part = new float[0];
+
+        float[] part(int n) {
+            if (part.length < n * G) {
+                part = new float[n * G];
+            }
+            return part;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * {@code out[t * outStride + r]} for rows {@code [rowFrom, rowTo)} and the {@code n} tokens of {@code a}:
+     * whole fours of tokens through the decoded-weights path above, the rest through {@link #group}. A group cut
+     * by the range is computed whole into a buffer ({@code lanes}: at least {@code G} floats, for one token) and
+     * only its rows in the range copied.
+     */
+    final void matmul(int rowFrom, int rowTo, Q8KActivations[] a, int n, float[] out, int outStride, float[] lanes) {
+        int quads = n & ~3;
+        Scratch s = quads > 0 ? SCRATCH.get() : null;
+        for (int g = rowFrom / G; g * G < rowTo; g++) {
+            int r0 = g * G;
+            boolean whole = r0 >= rowFrom && r0 + G <= rowTo;
+            if (quads > 0) {
+                float[] dst = whole ? out : s.part(quads);
+                int off = whole ? r0 : 0;
+                int stride = whole ? outStride : G;
+                for (int t = 0; t < quads; t++) {
+                    java.util.Arrays.fill(dst, off + t * stride, off + t * stride + G, 0f);
+                }
+                for (int b = 0; b < blocks; b++) {
+                    decodeWeights(g, b, s.w);
+                    for (int t = 0; t < quads; t += 4) {
+                        subSums4(s.w, a, t, b, s.sums);
+                        for (int u = 0; u < 4; u++) {
+                            combine(at(g, b), b, s.sums, u, a[t + u], dst, off + (t + u) * stride);
+                        }
+                    }
+                }
+                if (!whole) {
+                    copyInRange(dst, r0, rowFrom, rowTo, quads, out, 0, outStride);
+                }
+            }
+            for (int t = quads; t < n; t++) {
+                if (whole) {
+                    group(g, a[t], out, t * outStride + r0);
+                } else {
+                    group(g, a[t], lanes, 0);
+                    copyInRange(lanes, r0, rowFrom, rowTo, 1, out, t * outStride, outStride);
+                }
+            }
+        }
+    }
+
+    /**
+     * The sub-block sums of super-block {@code b} for tokens {@code t .. t + 3}: {@code sums[(u * 16 + s) * G + r]}
+     * = sum over sub-block {@code s}'s columns {@code c} of {@code w[c * G + r] * q_c}, exact (see above).
+     */
+    private void subSums4(float[] w, Q8KActivations[] a, int t, int b, int[] sums) {
+        float[] q0 = a[t].values;
+        float[] q1 = a[t + 1].values;
+        float[] q2 = a[t + 2].values;
+        float[] q3 = a[t + 3].values;
+        int width = nibbles ? 32 : 16;
+        int base = 256 * b;
+        for (int sb = 0; sb < 256 / width; sb++) {
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            for (int c = sb * width; c < sb * width + width; c++) {
+                FloatVector wc = FloatVector.fromArray(F, w, c * G);
+                s0 = wc.fma(FloatVector.broadcast(F, q0[base + c]), s0);
+                s1 = wc.fma(FloatVector.broadcast(F, q1[base + c]), s1);
+                s2 = wc.fma(FloatVector.broadcast(F, q2[base + c]), s2);
+                s3 = wc.fma(FloatVector.broadcast(F, q3[base + c]), s3);
+            }
+            ((IntVector) s0.convert(VectorOperators.F2I, 0)).intoArray(sums, sb * G);
+            ((IntVector) s1.convert(VectorOperators.F2I, 0)).intoArray(sums, (16 + sb) * G);
+            ((IntVector) s2.convert(VectorOperators.F2I, 0)).intoArray(sums, (32 + sb) * G);
+            ((IntVector) s3.convert(VectorOperators.F2I, 0)).intoArray(sums, (48 + sb) * G);
+        }
+    }
+
+    /** Token {@code u}'s sum of sub-block {@code s} from {@link #subSums4}. */
+    static IntVector subSum(int[] sums, int u, int s) {
+        return IntVector.fromArray(I, sums, (u * 16 + s) * G);
+    }
+
+    /** Lanes {@code 0 .. 2G} of a widened plane, even lanes (row {@code r} at {@code 2 r}) first, then odd ones. */
+    private static final VectorShuffle<Short> SPLIT = VectorShuffle.fromOp(S, i -> i < G ? 2 * i : 2 * (i - G) + 1);
+
+    /** Columns {@code c} and {@code c + 1} of a widened plane (lane {@code 2 r + e}: column {@code c + e}) as floats. */
+    static void storeColumns(ShortVector v, float[] w, int c) {
+        ShortVector split = v.rearrange(SPLIT);
+        ((FloatVector) split.convertShape(VectorOperators.S2F, F, 0)).intoArray(w, c * G);
+        ((FloatVector) split.convertShape(VectorOperators.S2F, F, 1)).intoArray(w, (c + 1) * G);
+    }
+
+    /** The 256 columns of nibble planes at {@code qs} (plane {@code p}: columns {@code 4 p + e}, {@code 4 p + 2 + e}). */
+    private void decodeNibbles(long qs, float[] w) {
+        for (int p = 0; p < 64; p++) {
+            ShortVector v = planeU(qs + p * 2L * G);
+            storeColumns(v.and((short) 0xF), w, 4 * p);
+            storeColumns(v.lanewise(VectorOperators.LSHR, 4), w, 4 * p + 2);
+        }
+    }
+
+    /** The 256 columns of signed byte planes at {@code qs} (plane {@code p}: columns {@code 2 p + e}). */
+    private void decodeBytes(long qs, float[] w) {
+        for (int p = 0; p < 128; p++) {
+            storeColumns(planeS(qs + p * 2L * G), w, 2 * p);
+        }
+    }
+
+    /** Copies the rows of {@code [rowFrom, rowTo)} among the group's {@code r0 ..} for {@code n} tokens. */
+    private static void copyInRange(float[] lanes, int r0, int rowFrom, int rowTo, int n, float[] out, int off, int stride) {
+        for (int i = 0; i < n; i++) {
+            for (int r = Math.max(r0, rowFrom); r < Math.min(r0 + G, rowTo); r++) {
+                out[off + i * stride + r] = lanes[i * G + r - r0];
+            }
+        }
+    }
+
+    /** Row {@code row}'s dot product with {@code a}. */
+    final float dot(int row, Q8KActivations a) {
+        float[] lanes = new float[G];
+        group(row / G, a, lanes, 0);
+        return lanes[row % G];
+    }
+
+    /** The activation pair {@code (a[2 i], a[2 i + 1])} in every pair of 16-bit lanes. */
+    static ShortVector pair(int[] pairs, int i) {
+        return IntVector.broadcast(I, pairs[i]).reinterpretAsShorts();
+    }
+
+    /** Lanes {@code 2 r} and {@code 2 r + 1} of {@code acc} (row {@code r}, even and odd columns) as one int. */
+    static IntVector rowSums(ShortVector acc) {
+        IntVector both = acc.reinterpretAsInts();
+        return both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(both.lanewise(VectorOperators.ASHR, 16));
+    }
+
+    /** The {@link #G} bytes at {@code at} as ints, zero- or sign-extended. */
+    final IntVector perRow(long at, boolean signed) {
+        return (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at, LE)
+                .convertShape(signed ? VectorOperators.B2I : VectorOperators.ZERO_EXTEND_B2I, I, 0);
+    }
+
+    // Two plane loads, not one with a flag: each call site knows its extension, and each method stays within
+    // MaxInlineSize (35 bytes of bytecode), so inlining it does not depend on the call-site profile.
+
+    /** One plane of {@code 2 G} bytes at {@code at} widened to 16-bit lanes, zero-extended. */
+    final ShortVector planeU(long at) {
+        return (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at, LE)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+    }
+
+    /** One plane of {@code 2 G} bytes at {@code at} widened to 16-bit lanes, sign-extended. */
+    final ShortVector planeS(long at) {
+        return (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at, LE).convertShape(VectorOperators.B2S, S, 0);
+    }
+
+    static void putFloat(byte[] b, int at, float v) {
+        int bits = Float.floatToRawIntBits(v);
+        for (int i = 0; i < 4; i++) {
+            b[at + i] = (byte) (bits >>> (8 * i));
+        }
+    }
+}

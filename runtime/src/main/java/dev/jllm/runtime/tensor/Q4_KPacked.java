@@ -1,0 +1,65 @@
+package dev.jllm.runtime.tensor;
+
+import static dev.jllm.runtime.tensor.Simd.F;
+import static dev.jllm.runtime.tensor.Simd.I;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q4_K rows repacked for the integer kernel ({@link PackedRows}). Per group and super-block, {@code 152 G}
+ * bytes (the file's 144 per row plus 8 for unpacked scales): {@code d[G]} and {@code dmin[G]} as floats, the
+ * eight 6-bit scales as {@code sc[8][G]} bytes, the minimums as {@code m[8][G]}, then per sub-block {@code j}
+ * (32 columns) and quad {@code k} one plane of {@code 2 G} bytes: column {@code 32 j + 4 k + e} in the low
+ * nibble of byte {@code 2 r + e}, column {@code 32 j + 4 k + 2 + e} in its high nibble. Each 16-bit lane sums 16
+ * products of at most 15 * 127 per sub-block (30480: no overflow).
+ *
+ * <p>Per row and super-block: {@code sumi = sum_j sc_j * sum_(c in j) q_c a_c},
+ * {@code summ = sum_j m_j * sums_j}, and the result adds {@code (d * a.d) * (float) sumi - (dmin * a.d) *
+ * (float) summ}, each operation rounded, never fused ({@link Q4_KTensor#integerDotScalar} from the file layout).
+ */
+final class Q4_KPacked extends PackedRows {
+
+    private static final int SCALES = 8 * G;
+    private static final int MINS = SCALES + 8 * G;
+    private static final int QS = MINS + 8 * G;
+    private static final int SUPER = QS + 128 * G;
+
+    Q4_KPacked(Q4_KTensor t) {
+        super(t, SUPER, QS, true, (at, r, sb) -> {
+            putFloat(sb, 4 * r, t.half(at));
+            putFloat(sb, 4 * (G + r), t.half(at + 2));
+            int[] s = new int[12];
+            for (int i = 0; i < 12; i++) {
+                s[i] = t.u8(at + 4 + i);
+            }
+            for (int j = 0; j < 8; j++) {
+                sb[SCALES + j * G + r] = (byte) KScales.scale(s, j);
+                sb[MINS + j * G + r] = (byte) KScales.min(s, j);
+            }
+            for (int c = 0; c < 256; c++) {
+                // c = 32 j + 4 k + 2 h + e: plane (j, k), byte 2 r + e, nibble h
+                sb[QS + (c / 4) * 2 * G + 2 * r + (c & 1)] |= (byte) (Q4_KTensor.nibble(t.data, at, c) << (4 * ((c >> 1) & 1)));
+            }
+        });
+    }
+
+    @Override
+    void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o) {
+        IntVector sumi = IntVector.zero(I);
+        IntVector summ = IntVector.zero(I);
+        for (int j = 0; j < 8; j++) {
+            sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, false)));
+            summ = summ.add(perRow(at + MINS + j * G, false).mul(x.sums[b * 8 + j]));
+        }
+        FloatVector.fromArray(F, out, o).add(superSum(FloatVector.fromMemorySegment(F, packed, at, LE),
+                FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE), x.d[b], sumi, summ)).intoArray(out, o);
+    }
+
+    /** A super-block's share: {@code (d * ad) * sumi - (dmin * ad) * summ}, each operation rounded. */
+    private static FloatVector superSum(FloatVector d, FloatVector dmin, float ad, IntVector sumi, IntVector summ) {
+        return d.mul(ad).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0))
+                .sub(dmin.mul(ad).mul((FloatVector) summ.convert(VectorOperators.I2F, 0)));
+    }
+}

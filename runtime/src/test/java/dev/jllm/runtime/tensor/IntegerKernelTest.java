@@ -1,0 +1,115 @@
+package dev.jllm.runtime.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jllm.models.gguf.GgmlType;
+import java.lang.foreign.Arena;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The integer kernels of Q4_0, Q4_K and Q6_K (repacked rows, activations quantized to Q8_K): the vector kernel equals the scalar
+ * oracle bit for bit, for any token count and row range; the oracle is the float dot of the dequantized weights
+ * with the dequantized activations (exact integer arithmetic, float rounding only in the per-block combination);
+ * and the activations follow ggml's {@code quantize_row_q8_K_ref}.
+ */
+class IntegerKernelTest {
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @CsvSource({"Q4_0,1,256", "Q4_0,17,768", "Q4_0,40,512", "Q4_K,1,256", "Q4_K,5,768", "Q4_K,16,512", "Q4_K,17,256", "Q4_K,40,1024", "Q4_K,3,2048",
+            "Q6_K,1,256", "Q6_K,5,768", "Q6_K,17,512", "Q6_K,40,1024", "Q6_K,3,2048"})
+    void vectorKernelEqualsTheScalarOracleForAnyTokenCountAndRowRange(GgmlType type, int rows, int cols) {
+        Random rnd = new Random(rows * 31L + cols);
+        try (Arena arena = Arena.ofConfined()) {
+            WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, true);
+            WeightTensor scalar = w.withVectorized(false);
+            for (int n : new int[] {1, 2, 5, 9}) {
+                float[] x = TestTensors.randomFloats(n * cols + 3, rnd);
+                int outStride = rows + 1;
+                for (int[] range : new int[][] {{0, rows}, {rows / 3, rows}, {0, Math.max(1, rows - 2)}}) {
+                    float[] out = new float[n * outStride];
+                    w.matmul(range[0], range[1], x, cols, n, out, outStride);
+                    for (int t = 0; t < n; t++) {
+                        for (int r = 0; r < rows; r++) {
+                            float expected = r >= range[0] && r < range[1] ? scalar.dot(r, x, t * cols) : 0f;
+                            assertThat(Float.floatToRawIntBits(out[t * outStride + r]))
+                                    .as("n=%d range %d..%d token %d row %d", n, range[0], range[1], t, r)
+                                    .isEqualTo(Float.floatToRawIntBits(expected));
+                        }
+                    }
+                }
+                for (int r = 0; r < rows; r++) {
+                    assertThat(Float.floatToRawIntBits(w.dot(r, x, 3)))
+                            .isEqualTo(Float.floatToRawIntBits(scalar.dot(r, x, 3)));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Q4_0", "Q4_K", "Q6_K"})
+    void oracleIsTheDotOfDequantizedWeightsAndActivations(GgmlType type) {
+        Random rnd = new Random(5);
+        int rows = 7;
+        int cols = 1024;
+        try (Arena arena = Arena.ofConfined()) {
+            WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, false);
+            float[] x = TestTensors.randomFloats(cols, rnd);
+            Q8KActivations a = new Q8KActivations().quantize(x, 0, cols);
+            float[] deq = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                w.dequantizeRow(r, deq, 0);
+                double exact = 0;
+                double sumAbs = 0;
+                double fromFloats = 0;
+                double quantizationError = 0;
+                for (int i = 0; i < cols; i++) {
+                    double xa = (double) a.scale(i / 256) * a.q(i);
+                    exact += deq[i] * xa;
+                    sumAbs += Math.abs(deq[i] * xa);
+                    fromFloats += (double) deq[i] * x[i];
+                    quantizationError += Math.abs(deq[i]) * Math.abs(x[i] - xa);
+                }
+                float dot = w.dot(r, x, 0);
+                // the integer sums are exact; what is left is float rounding of d * sc, the per-block products and
+                // the block sum (a few ulps of the magnitudes involved)
+                assertThat((double) dot).as("row %d", r).isCloseTo(exact,
+                        org.assertj.core.data.Offset.offset(TestTensors.dotErrorBound(cols, sumAbs)));
+                // and against float activations, the activations' rounding (at most half a step each) bounds it
+                assertThat((double) dot).as("row %d", r).isCloseTo(fromFloats,
+                        org.assertj.core.data.Offset.offset(quantizationError + TestTensors.dotErrorBound(cols, sumAbs)));
+            }
+        }
+    }
+
+    @Test
+    void activationsFollowGgmlsQ8KReference() {
+        float[] x = new float[512];
+        Random rnd = new Random(9);
+        for (int i = 0; i < 256; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        x[17] = -4f;
+        x[40] = 4f; // equal magnitude later: the first one (negative) sets the sign of d
+        Q8KActivations a = new Q8KActivations().quantize(x, 0, 512);
+        assertThat(a.scale(0)).isEqualTo(1 / (-127f / -4f));
+        assertThat(a.q(17)).isEqualTo(-127);
+        assertThat(a.q(40)).isEqualTo(127);
+        int sum = 0;
+        for (int i = 0; i < 256; i++) {
+            assertThat(a.q(i)).isBetween(-127, 127).isEqualTo(Math.min(127, (int) Math.rint(x[i] * (-127f / -4f))));
+            sum += a.q(i);
+            if (i % 32 == 31) {
+                assertThat(a.subSum(i / 32)).isEqualTo(sum);
+                sum = 0;
+            }
+        }
+        // an all-zero block: scale 0, values 0
+        assertThat(a.scale(1)).isZero();
+        for (int i = 256; i < 512; i++) {
+            assertThat(a.q(i)).isZero();
+        }
+    }
+}
