@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class MatmulBenchmark {
 
-    /** A weight type; {@code Q4_0_float}, {@code Q4_K_float} and {@code Q6_K_float} run the float kernels the integer ones replaced. */
+    /** A weight type; Q4_0, Q4_K and Q6_K run their integer kernels (Q4_0 only when asked, in use: {@code -Djllm.repack}), {@code Q4_0_float}, {@code Q4_K_float} and {@code Q6_K_float} the float kernels. */
     @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q4_K_float", "Q5_K", "Q6_K", "Q6_K_float", "Q4_0_float",
             "IQ4_NL", "IQ4_XS"})
     public String type;
@@ -73,8 +73,8 @@ public class MatmulBenchmark {
         MemorySegment seg = arena.allocate(bytes.length, 64);
         MemorySegment.copy(MemorySegment.ofArray(bytes), 0, seg, 0, bytes.length);
         w = WeightTensor.of(t, seg, rows, COLS, vectorized);
-        if (floatKernel) {
-            w = ((IntegerKernelTensor) w).withFloatKernel();
+        if (w instanceof IntegerKernelTensor k) {
+            w = k.withIntegerKernel(!floatKernel); // whatever -Djllm.repack chose for the type by default
         }
         x = new float[tokens * COLS];
         for (int i = 0; i < x.length; i++) {

@@ -9,14 +9,27 @@ import java.lang.foreign.MemorySegment;
  * same integers and float steps from the file layout, so vector and scalar results are equal bit for bit (a
  * stricter rule than the float kernels' shared operation order), whatever the token count or row range.
  *
- * <p>With {@code -Djllm.repack=false} (or {@link #withFloatKernel}) the type keeps the float kernels of
+ * <p>Which types repack is {@code -Djllm.repack}: {@code auto} (the default) repacks Q4_K and Q6_K and keeps Q4_0 on
+ * the float kernels, {@code true} repacks all three, {@code false} none. Q4_0 is left out by default because,
+ * measured end to end on TinyLlama-shaped files (bench/README.md, issue #18), its integer kernel loses to the float
+ * one once the matrix streams from memory (decode 18-22 against 23-24 tok/s, prefill 64-82 against 92-102). A type
+ * that does not repack ({@link #withIntegerKernel}{@code (false)}) keeps the float kernels of
  * {@link DecodingTensor} over the file mapping and makes no copy.
  */
 public abstract sealed class IntegerKernelTensor extends DecodingTensor permits Q4_0Tensor, Q4_KTensor, Q6_KTensor {
 
-    /** System property: {@code false} keeps these types in the file mapping with the float kernels. */
+    /** System property: {@code auto} (default), {@code true} (all three types) or {@code false} (none). */
     public static final String REPACK_PROPERTY = "jllm.repack";
-    static final boolean REPACK = !"false".equalsIgnoreCase(System.getProperty(REPACK_PROPERTY, "").strip());
+    private static final String REPACK = System.getProperty(REPACK_PROPERTY, "auto").strip().toLowerCase(java.util.Locale.ROOT);
+
+    /** Whether a new tensor of a type uses its integer kernel: {@code byDefault} unless the property says. */
+    static boolean repacks(boolean byDefault) {
+        return switch (REPACK) {
+            case "true", "all" -> true;
+            case "false", "none" -> false;
+            default -> byDefault;
+        };
+    }
 
     /** Whether this tensor uses the integer kernel. */
     final boolean integer;
@@ -38,7 +51,12 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
      * The same weights with the float kernels (weights decoded to floats, times float activations): the design
      * the integer kernel replaced, kept as its measured baseline and as the float-path reference.
      */
-    public abstract IntegerKernelTensor withFloatKernel();
+    public final IntegerKernelTensor withFloatKernel() {
+        return withIntegerKernel(false);
+    }
+
+    /** The same weights with the integer kernel on or off, whatever {@code -Djllm.repack} chose. */
+    public abstract IntegerKernelTensor withIntegerKernel(boolean on);
 
     /** The repacked copy of this tensor's rows. */
     abstract PackedRows repack();

@@ -24,7 +24,7 @@ public final class Q4_0Tensor extends IntegerKernelTensor {
     public static final int BLOCK_BYTES = 18;
 
     public Q4_0Tensor(MemorySegment data, int rows, int cols, boolean vectorized) {
-        this(data, rows, cols, vectorized, REPACK);
+        this(data, rows, cols, vectorized, repacks(false));
     }
 
     private Q4_0Tensor(MemorySegment data, int rows, int cols, boolean vectorized, boolean integer) {
@@ -42,8 +42,8 @@ public final class Q4_0Tensor extends IntegerKernelTensor {
     }
 
     @Override
-    public Q4_0Tensor withFloatKernel() {
-        return new Q4_0Tensor(data, rows, cols, vectorized(), false);
+    public Q4_0Tensor withIntegerKernel(boolean on) {
+        return new Q4_0Tensor(data, rows, cols, vectorized(), on);
     }
 
     @Override

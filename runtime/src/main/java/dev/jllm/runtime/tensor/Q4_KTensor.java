@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorOperators;
 public final class Q4_KTensor extends IntegerKernelTensor {
 
     public Q4_KTensor(MemorySegment data, int rows, int cols, boolean vectorized) {
-        this(data, rows, cols, vectorized, REPACK);
+        this(data, rows, cols, vectorized, repacks(true));
     }
 
     private Q4_KTensor(MemorySegment data, int rows, int cols, boolean vectorized, boolean integer) {
@@ -38,8 +38,8 @@ public final class Q4_KTensor extends IntegerKernelTensor {
     }
 
     @Override
-    public Q4_KTensor withFloatKernel() {
-        return new Q4_KTensor(data, rows, cols, vectorized(), false);
+    public Q4_KTensor withIntegerKernel(boolean on) {
+        return new Q4_KTensor(data, rows, cols, vectorized(), on);
     }
 
     @Override

@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorOperators;
 public final class Q6_KTensor extends IntegerKernelTensor {
 
     public Q6_KTensor(MemorySegment data, int rows, int cols, boolean vectorized) {
-        this(data, rows, cols, vectorized, REPACK);
+        this(data, rows, cols, vectorized, repacks(true));
     }
 
     private Q6_KTensor(MemorySegment data, int rows, int cols, boolean vectorized, boolean integer) {
@@ -41,8 +41,8 @@ public final class Q6_KTensor extends IntegerKernelTensor {
     }
 
     @Override
-    public Q6_KTensor withFloatKernel() {
-        return new Q6_KTensor(data, rows, cols, vectorized(), false);
+    public Q6_KTensor withIntegerKernel(boolean on) {
+        return new Q6_KTensor(data, rows, cols, vectorized(), on);
     }
 
     @Override

@@ -23,7 +23,7 @@ class IntegerKernelTest {
     void vectorKernelEqualsTheScalarOracleForAnyTokenCountAndRowRange(GgmlType type, int rows, int cols) {
         Random rnd = new Random(rows * 31L + cols);
         try (Arena arena = Arena.ofConfined()) {
-            WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, true);
+            WeightTensor w = integer(TestTensors.random(type, rows, cols, rnd, arena, true));
             WeightTensor scalar = w.withVectorized(false);
             for (int n : new int[] {1, 2, 5, 9}) {
                 float[] x = TestTensors.randomFloats(n * cols + 3, rnd);
@@ -55,7 +55,7 @@ class IntegerKernelTest {
         int rows = 7;
         int cols = 1024;
         try (Arena arena = Arena.ofConfined()) {
-            WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, false);
+            WeightTensor w = integer(TestTensors.random(type, rows, cols, rnd, arena, false));
             float[] x = TestTensors.randomFloats(cols, rnd);
             Q8KActivations a = new Q8KActivations().quantize(x, 0, cols);
             float[] deq = new float[cols];
@@ -111,5 +111,10 @@ class IntegerKernelTest {
         for (int i = 256; i < 512; i++) {
             assertThat(a.q(i)).isZero();
         }
+    }
+
+    /** The tensor with its integer kernel, which Q4_0 uses only when asked ({@code -Djllm.repack}). */
+    private static WeightTensor integer(WeightTensor w) {
+        return ((IntegerKernelTensor) w).withIntegerKernel(true);
     }
 }
