@@ -16,9 +16,12 @@ import java.util.SplittableRandom;
  * positions (evaluated untimed), so {@code tg} measures decoding at a long context, where attention over the KV
  * cache of {@link KvType} weighs most.
  *
- * <p>The warm-up repeats until two consecutive runs agree within {@value #SETTLED} (at most {@value #MAX_WARMUPS}
- * runs): the JIT compiles the kernels during the first runs (a TinyLlama pp128 ran at 35-41 tok/s, then 68-86,
- * then steady at 84), and the speed of interest is the warm one a running server has.
+ * <p>The warm-up repeats until two consecutive runs agree within {@value #SETTLED} and it has lasted
+ * {@value #MIN_WARMUP_MILLIS} ms (beyond {@value #MAX_WARMUPS} runs, the time alone ends it): the JIT compiles the
+ * kernels during the first runs (a TinyLlama pp128 ran at 35-41 tok/s, then 68-86, then steady at 84), and the
+ * speed of interest is the warm one a running server has. The time floor is for tiny models: stories260K's tg64
+ * takes milliseconds, so two runs still in the interpreter or C1 can agree long before C2 has compiled the forward
+ * pass (tg64 1,966 t/s after five such runs, 12,957 warm).
  */
 public final class ModelBench {
 
@@ -65,16 +68,23 @@ public final class ModelBench {
 
     /** Relative difference under which two consecutive warm-up runs count as settled. */
     static final double SETTLED = 0.1;
-    /** Most untimed warm-up runs of a test. */
+    /** Untimed warm-up runs of a test after which the time floor alone ends the warm-up. */
     static final int MAX_WARMUPS = 5;
+    /** Least time a test's warm-up lasts. */
+    static final long MIN_WARMUP_MILLIS = 2000;
 
     private Throughput measure(int count, int runs, boolean prompt) {
+        long started = System.nanoTime();
         long previous = prompt ? prompt(count) : generate(count);
-        for (int w = 1; w < MAX_WARMUPS; w++) {
+        for (int w = 1; ; w++) {
+            boolean longEnough = System.nanoTime() - started >= MIN_WARMUP_MILLIS * 1_000_000;
+            if (w >= MAX_WARMUPS && longEnough) {
+                break;
+            }
             long t = prompt ? prompt(count) : generate(count);
             boolean settled = Math.abs(t - previous) <= SETTLED * previous;
             previous = t;
-            if (settled) {
+            if (settled && longEnough) {
                 break;
             }
         }
