@@ -40,8 +40,8 @@ final class BenchCommand extends PrintingCommand {
     int threads;
 
     @Option(names = {"-r", "--repetitions"}, defaultValue = "3", paramLabel = "N",
-            description = "Timed runs of each test, after untimed warm-up runs until two agree within 10%%, at most 5 "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Timed runs of each test, after untimed warm-up runs until two agree within 10%% and 2 s "
+                    + "have passed (past 5 runs, the time alone) (default: ${DEFAULT-VALUE}).")
     int runs;
 
     @Option(names = {"-d", "--n-depth"}, defaultValue = "0", paramLabel = "N",
