@@ -222,6 +222,17 @@ public class LlmException extends RuntimeException {
                 new ContextOverflow(promptTokens, contextSize));
     }
 
+    /**
+     * This failure as CONTEXT_LENGTH_EXCEEDED with the counts another server reported (llama-server's
+     * {@code n_prompt_tokens} and {@code n_ctx}), keeping message, status, origin and cause.
+     */
+    public LlmException withContextOverflow(int promptTokens, int contextSize) {
+        LlmException e = new LlmException(Kind.CONTEXT_LENGTH_EXCEEDED, getMessage(), status, getCause(), origin,
+                loadFailure, param, new ContextOverflow(promptTokens, contextSize));
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
     /** The token counts of a prompt too long for the context, where they were known when this was raised. */
     public Optional<ContextOverflow> contextOverflow() {
         return Optional.ofNullable(contextOverflow);

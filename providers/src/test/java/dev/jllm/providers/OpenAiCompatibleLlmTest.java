@@ -267,6 +267,19 @@ class OpenAiCompatibleLlmTest {
     }
 
     @Test
+    void llamaServersContextOverflowCountsAreKept() {
+        server.route("/v1/chat/completions", (ex, body) -> FakeServer.json(ex, 400,
+                "{\"error\":{\"code\":400,\"message\":\"the request exceeds the available context size, try "
+                        + "increasing it\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":5000,"
+                        + "\"n_ctx\":4096}}"));
+        LlmException e = catchThrowableOfType(LlmException.class, () -> openai().chatCompletion(HELLO));
+        assertThat(e.kind()).isEqualTo(Kind.CONTEXT_LENGTH_EXCEEDED);
+        assertThat(e.httpStatus()).isEqualTo(400);
+        assertThat(e.contextOverflow()).contains(new LlmException.ContextOverflow(5000, 4096));
+        assertThat(e).hasMessageContaining("exceeds the available context size");
+    }
+
+    @Test
     void ollamaStyleStringErrorsAndContextLengthCodesAreUnderstood() {
         server.route("/v1/chat/completions", (ex, body) -> FakeServer.json(ex, 400,
                 "{\"error\":{\"message\":\"too many tokens\",\"type\":\"invalid_request_error\","

@@ -6,6 +6,7 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 
 import static dev.jllm.providers.http.HttpErrors.text;
+import static dev.jllm.providers.http.HttpErrors.withReportedOverflow;
 
 /**
  * Turns a job's final {@code error} or {@code cancelled} event back into the {@link LlmException} the service
@@ -49,7 +50,7 @@ final class JobFailures {
         if (origin != LlmException.Origin.UPSTREAM) {
             origin = LlmException.Origin.JOB;
         }
-        return new LlmException(kind, message, seen, null, origin, null, param);
+        return withReportedOverflow(new LlmException(kind, message, seen, null, origin, null, param), e);
     }
 
     static LlmException cancelledOnServer(String jobId) {

@@ -183,9 +183,7 @@ final class RemoteCall {
     /** A fresh exception per throw, so the caller's stack shows where it waited; the original is the cause. */
     static LlmException rethrown(Throwable t) {
         if (t instanceof LlmException e) {
-            Integer status = e.seenStatus().isPresent() ? e.seenStatus().getAsInt() : null;
-            return new LlmException(e.kind(), e.getMessage(), status, e, e.origin(), e.loadFailure().orElse(null),
-                e.param().orElse(null));
+            return e.reraised(); // every detail kept: status seen, origin, param, context-overflow counts
         }
         return LlmException.wrap(t);
     }

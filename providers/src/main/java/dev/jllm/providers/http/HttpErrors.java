@@ -52,12 +52,14 @@ public final class HttpErrors {
         String message = null;
         String code = null;
         String type = null;
+        JsonObject details = null;
         if (e instanceof JsonString s) {
             message = s.getString();
         } else if (e instanceof JsonObject eo) {
             message = text(eo.get("message"));
             code = text(eo.get("code"));
             type = text(eo.get("type"));
+            details = eo;
         }
         if (message == null || message.isBlank()) {
             message = status > 0 ? "HTTP " + status : "the server reported an error: " + o;
@@ -74,7 +76,21 @@ public final class HttpErrors {
         } else {
             kind = Kind.UPSTREAM;
         }
-        return new LlmException(kind, message, status > 0 ? status : null, null);
+        LlmException failure = new LlmException(kind, message, status > 0 ? status : null, null);
+        return details == null ? failure : withReportedOverflow(failure, details);
+    }
+
+    /**
+     * {@code failure} with the context-overflow counts an error object reports (llama-server's and jllm's
+     * {@code n_prompt_tokens} and {@code n_ctx}), for clients that shorten a conversation by them; unchanged when it
+     * reports none.
+     */
+    public static LlmException withReportedOverflow(LlmException failure, JsonObject error) {
+        if (error.get("n_prompt_tokens") instanceof JsonNumber prompt && error.get("n_ctx") instanceof JsonNumber context
+                && prompt.isIntegral() && context.isIntegral()) {
+            return failure.withContextOverflow(prompt.intValue(), context.intValue());
+        }
+        return failure;
     }
 
     /** The parsed object if {@code json} is a JSON object with an "error" member and no completion, else null. */

@@ -387,6 +387,14 @@ abstract class LlmServiceBehaviour {
                 Kind.INVALID_REQUEST);
         ChatCompletionRequest longPrompt = ask(path, "once upon a time ".repeat(40), 4);
         assertKind(() -> s.chatCompletion(TINY, longPrompt), Kind.CONTEXT_LENGTH_EXCEEDED);
+        // by how much, as counts a client can shorten the conversation by (in proxy mode: through the jobs API),
+        // once the prompt was tokenized (one too long in characters alone is refused before that, without counts)
+        ChatCompletionRequest overByTokens = ask(path, "once upon a time ".repeat(10), 4);
+        assertThatThrownBy(() -> s.chatCompletion(TINY, overByTokens)).isInstanceOfSatisfying(LlmException.class,
+                e -> assertThat(e.contextOverflow()).hasValueSatisfying(o -> {
+                    assertThat(o.contextSize()).isEqualTo(32);
+                    assertThat(o.promptTokens()).isGreaterThan(32);
+                }));
         // A stream that cannot start fails in the call, before any chunk, as an HTTP provider's does.
         assertKind(() -> s.chatCompletionStream(TINY, longPrompt), Kind.CONTEXT_LENGTH_EXCEEDED);
         assertKind(() -> s.serve(TINY, "hf.co/jllm-test/no-such-repo:F32", ProgressListener.NONE), Kind.NOT_FOUND);
