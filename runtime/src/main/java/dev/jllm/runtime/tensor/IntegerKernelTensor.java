@@ -20,13 +20,28 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
 
     /** System property: {@code auto} (default), {@code true} (all three types) or {@code false} (none). */
     public static final String REPACK_PROPERTY = "jllm.repack";
-    private static final String REPACK = System.getProperty(REPACK_PROPERTY, "auto").strip().toLowerCase(java.util.Locale.ROOT);
+    private static final String REPACK = repackSetting(System.getProperty(REPACK_PROPERTY, "auto"));
+
+    /** The property's value as one of auto / true / false; anything else is said once in the log, and auto used. */
+    private static String repackSetting(String value) {
+        String v = value.strip().toLowerCase(java.util.Locale.ROOT);
+        return switch (v) {
+            case "auto", "" -> "auto";
+            case "true", "all" -> "true";
+            case "false", "none" -> "false";
+            default -> {
+                System.getLogger(IntegerKernelTensor.class.getName()).log(System.Logger.Level.WARNING,
+                        "-D" + REPACK_PROPERTY + "=" + value + " is not auto, true or false: auto is used");
+                yield "auto";
+            }
+        };
+    }
 
     /** Whether a new tensor of a type uses its integer kernel: {@code byDefault} unless the property says. */
     static boolean repacks(boolean byDefault) {
         return switch (REPACK) {
-            case "true", "all" -> true;
-            case "false", "none" -> false;
+            case "true" -> true;
+            case "false" -> false;
             default -> byDefault;
         };
     }
