@@ -11,9 +11,11 @@ import java.util.concurrent.locks.LockSupport;
  * is worker 0 and does its share; workers {@code 1 .. threads-1} wait between jobs by spinning
  * briefly (a forward pass issues jobs back to back) and then parking.
  *
- * <p>A job over {@code [0, count)} is cut into contiguous parts, part {@code i} going to worker
- * {@code i}. Every item is computed whole by one thread with the same code, so results do not depend
- * on the number of threads.
+ * <p>A job over {@code [0, count)} is cut into up to {@link #CHUNKS_PER_THREAD} contiguous chunks per thread
+ * taking part: chunk {@code i} goes to worker {@code i} (every thread taking part gets work), the rest to
+ * whichever thread is free first, in order. So a thread that the operating system (or, on a virtual machine, the
+ * host) stalls for a while holds up a job by at most a chunk, not by half of it. Every item is computed whole by
+ * one thread with the same code, so results depend neither on the number of threads nor on who ran what.
  *
  * <p>One job at a time: {@link #forRange} is not reentrant and must not be called concurrently.
  */
@@ -28,12 +30,17 @@ public final class WorkerPool implements AutoCloseable {
     /** How long an idle thread spins before parking: long enough to bridge consecutive jobs of one pass. */
     private static final long SPIN_NANOS = 50_000;
 
+    /** Chunks per thread taking part in a job (fewer when the job has fewer items than that). */
+    static final int CHUNKS_PER_THREAD = 4;
+
     private final int threads;
     private final Thread[] workers;
     private final AtomicReferenceArray<Thread> parkedWorkers;
 
     private final AtomicInteger generation = new AtomicInteger();
     private final AtomicInteger pending = new AtomicInteger();
+    /** The next chunk a free thread takes (chunks below {@link #parts} are the workers' own first chunks). */
+    private final AtomicInteger nextChunk = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile boolean closed;
@@ -43,6 +50,7 @@ public final class WorkerPool implements AutoCloseable {
     private RangeTask task;
     private int count;
     private int parts;
+    private int chunks;
 
     /** A pool of {@code threads} threads in all, the caller included ({@code threads - 1} are started). */
     public WorkerPool(int threads) {
@@ -102,6 +110,8 @@ public final class WorkerPool implements AutoCloseable {
             this.task = task;
             this.count = count;
             this.parts = k;
+            this.chunks = (int) Math.min((long) k * CHUNKS_PER_THREAD, Math.max(k, count / Math.max(1, (long) minPerThread)));
+            nextChunk.set(k);
             pending.set(threads - 1);
             generation.incrementAndGet();
             for (int i = 1; i < threads; i++) {
@@ -132,10 +142,12 @@ public final class WorkerPool implements AutoCloseable {
         if (index >= parts) {
             return;
         }
-        int from = (int) ((long) index * count / parts);
-        int to = (int) ((long) (index + 1) * count / parts);
         try {
-            task.run(index, from, to);
+            for (int c = index; c < chunks; c = nextChunk.getAndIncrement()) {
+                int from = (int) ((long) c * count / chunks);
+                int to = (int) ((long) (c + 1) * count / chunks);
+                task.run(index, from, to);
+            }
         } catch (Throwable t) {
             failure.compareAndSet(null, t);
         }

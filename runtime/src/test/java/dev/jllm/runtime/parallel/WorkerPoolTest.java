@@ -57,6 +57,31 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aStalledThreadHoldsUpAJobByOneChunkOnly() {
+        try (WorkerPool pool = new WorkerPool(2)) {
+            int count = 2 * WorkerPool.CHUNKS_PER_THREAD * 10;
+            int[] ranBy = new int[count];
+            pool.forRange(count, (worker, from, to) -> {
+                if (worker == 1) {
+                    try {
+                        Thread.sleep(300); // stalled, e.g. descheduled by the host
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                for (int i = from; i < to; i++) {
+                    ranBy[i] = worker + 1;
+                }
+            });
+            int chunk = count / (2 * WorkerPool.CHUNKS_PER_THREAD);
+            // worker 1 ran its own first chunk (chunk 1) only; the caller took every other chunk meanwhile
+            for (int i = 0; i < count; i++) {
+                assertThat(ranBy[i]).as("item %d", i).isEqualTo(i / chunk == 1 ? 2 : 1);
+            }
+        }
+    }
+
+    @Test
     void aFailureInAWorkerReachesTheCallerAndThePoolStaysUsable() {
         try (WorkerPool pool = new WorkerPool(3)) {
             assertThatThrownBy(() -> pool.forRange(3, (worker, from, to) -> {
