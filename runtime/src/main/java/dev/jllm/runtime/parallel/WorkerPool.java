@@ -2,6 +2,7 @@ package dev.jllm.runtime.parallel;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
@@ -11,11 +12,13 @@ import java.util.concurrent.locks.LockSupport;
  * is worker 0 and does its share; workers {@code 1 .. threads-1} wait between jobs by spinning
  * briefly (a forward pass issues jobs back to back) and then parking.
  *
- * <p>A job over {@code [0, count)} is cut into up to {@link #CHUNKS_PER_THREAD} contiguous chunks per thread
- * taking part: chunk {@code i} goes to worker {@code i} (every thread taking part gets work), the rest to
- * whichever thread is free first, in order. So a thread that the operating system (or, on a virtual machine, the
- * host) stalls for a while holds up a job by at most a chunk, not by half of it. Every item is computed whole by
- * one thread with the same code, so results depend neither on the number of threads nor on who ran what.
+ * <p>A job over {@code [0, count)} is cut into up to {@link #CHUNKS_PER_THREAD} contiguous chunks per thread it
+ * can use, which the threads take in order, each as soon as it is free; the caller waits for the chunks, not for
+ * the threads. So a thread that the operating system (or, on a virtual machine, the host) has not scheduled
+ * holds a job up by nothing if it had not started a chunk, and by one chunk if it had: with a static half per
+ * thread, every job of a forward pass waited for a descheduled worker, which made two threads on a busy machine
+ * twenty times slower than one. Every item is computed whole by one thread with the same code, so results
+ * depend neither on the number of threads nor on which thread ran what.
  *
  * <p>One job at a time: {@link #forRange} is not reentrant and must not be called concurrently.
  */
@@ -38,9 +41,10 @@ public final class WorkerPool implements AutoCloseable {
     private final AtomicReferenceArray<Thread> parkedWorkers;
 
     private final AtomicInteger generation = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
-    /** The next chunk a free thread takes (chunks below {@link #parts} are the workers' own first chunks). */
-    private final AtomicInteger nextChunk = new AtomicInteger();
+    /** The job's generation (high 32 bits) and its next chunk (low 32 bits): a thread takes a chunk by CAS. */
+    private final AtomicLong cursor = new AtomicLong();
+    /** Chunks of the current job finished (or failed). */
+    private final AtomicInteger done = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile boolean closed;
@@ -49,7 +53,6 @@ public final class WorkerPool implements AutoCloseable {
     // Written by the caller before the generation bump (a volatile write), read by workers after reading it.
     private RangeTask task;
     private int count;
-    private int parts;
     private int chunks;
 
     /** A pool of {@code threads} threads in all, the caller included ({@code threads - 1} are started). */
@@ -109,19 +112,19 @@ public final class WorkerPool implements AutoCloseable {
         try {
             this.task = task;
             this.count = count;
-            this.parts = k;
             this.chunks = (int) Math.min((long) k * CHUNKS_PER_THREAD, Math.max(k, count / Math.max(1, (long) minPerThread)));
-            nextChunk.set(k);
-            pending.set(threads - 1);
-            generation.incrementAndGet();
+            done.set(0);
+            int gen = generation.get() + 1;
+            cursor.set((long) gen << 32);
+            generation.set(gen);
             for (int i = 1; i < threads; i++) {
                 Thread t = parkedWorkers.get(i);
                 if (t != null) {
                     LockSupport.unpark(t);
                 }
             }
-            runPart(0);
-            awaitWorkers();
+            runChunks(0, gen);
+            awaitChunks();
             this.task = null;
             Throwable t = failure.getAndSet(null);
             if (t != null) {
@@ -138,32 +141,51 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void runPart(int index) {
-        if (index >= parts) {
-            return;
-        }
-        try {
-            for (int c = index; c < chunks; c = nextChunk.getAndIncrement()) {
-                int from = (int) ((long) c * count / chunks);
-                int to = (int) ((long) (c + 1) * count / chunks);
-                task.run(index, from, to);
+    /** Takes and runs chunks of job {@code gen} on worker {@code index} until none is left. */
+    private void runChunks(int index, int gen) {
+        int c;
+        while ((c = take(gen)) >= 0) {
+            // chunk c of job gen is not finished, so the caller is still in that job and its fields are that job's
+            int total = chunks;
+            try {
+                task.run(index, (int) ((long) c * count / total), (int) ((long) (c + 1) * count / total));
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
             }
-        } catch (Throwable t) {
-            failure.compareAndSet(null, t);
+            if (done.incrementAndGet() == total) {
+                Thread caller = parkedCaller;
+                if (caller != null) {
+                    LockSupport.unpark(caller);
+                }
+            }
         }
     }
 
-    private void awaitWorkers() {
+    /** The next chunk of job {@code gen}, or -1 when that job has none left (or is over). */
+    private int take(int gen) {
+        while (true) {
+            long c = cursor.get();
+            if ((int) (c >>> 32) != gen || (int) c >= chunks) {
+                return -1;
+            }
+            if (cursor.compareAndSet(c, c + 1)) {
+                return (int) c;
+            }
+        }
+    }
+
+    private void awaitChunks() {
         long spinUntil = System.nanoTime() + SPIN_NANOS;
         int spins = 0;
-        while (pending.get() != 0) {
+        while (done.get() != chunks) {
             if ((++spins & 63) != 0 || System.nanoTime() < spinUntil) {
                 Thread.onSpinWait();
                 continue;
             }
-            // Publish that we park, then re-check (the last worker checks parkedCaller after its decrement).
+            // Publish that we park, then re-check (the thread finishing the last chunk checks parkedCaller after
+            // its increment).
             parkedCaller = Thread.currentThread();
-            if (pending.get() != 0) {
+            if (done.get() != chunks) {
                 LockSupport.park(this);
             }
             parkedCaller = null;
@@ -196,13 +218,7 @@ public final class WorkerPool implements AutoCloseable {
             if (closed) {
                 return;
             }
-            runPart(index);
-            if (pending.decrementAndGet() == 0) {
-                Thread caller = parkedCaller;
-                if (caller != null) {
-                    LockSupport.unpark(caller);
-                }
-            }
+            runChunks(index, current);
         }
     }
 
