@@ -54,9 +54,12 @@ public final class IQ4_NLTensor extends DecodingTensor {
     }
 
     // Fused vector dot with 16 lanes: the block's 16 possible values d * T[i] (the same products decodeScalar
-    // rounds) are one register, and each 16-element chunk is a table lookup (vpermd) fused into the accumulator
-    // in element order: low nibbles (elements 0..15), then high nibbles (16..31). Narrower species decode
-    // through the buffer of DecodingTensor.
+    // rounds) are one register, and each 16-element chunk is a table lookup (vpermd) fused in element order into
+    // the four accumulators of WeightTensor's operation order: low nibbles (elements 0..15), then high nibbles
+    // (16..31), of an even block into accumulators 0 and 1, of an odd block into 2 and 3. The chunks target a0 and
+    // a1 and the pairs then swap; after an odd number of blocks the pairs end swapped, which the sum
+    // (a0 + a1) + (a2 + a3) does not see (IEEE addition is commutative). Narrower species decode through the
+    // buffer of DecodingTensor.
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
@@ -65,16 +68,23 @@ public final class IQ4_NLTensor extends DecodingTensor {
         }
         long at = row * rowBytes;
         int blocks = cols / 32;
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int blk = 0; blk < blocks; blk++, at += 18) {
             int xb = xOff + 32 * blk;
             IntVector t = Iq4Values.FLOATS.mul(half(at)).reinterpretAsInts();
             ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 2, LE);
             IntVector v = (IntVector) q.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
-            acc = v.and(0xF).selectFrom(t).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xb), acc);
-            acc = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(F, x, xb + 16), acc);
+            a0 = v.and(0xF).selectFrom(t).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xb), a0);
+            a1 = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(F, x, xb + 16), a1);
+            FloatVector next = a2;
+            a2 = a0;
+            a0 = next;
+            next = a3;
+            a3 = a1;
+            a1 = next;
         }
+        FloatVector acc = a0.add(a1).add(a2.add(a3));
         acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD2));

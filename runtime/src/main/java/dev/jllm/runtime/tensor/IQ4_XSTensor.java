@@ -78,8 +78,10 @@ public final class IQ4_XSTensor extends DecodingTensor {
     }
 
     // Fused vector dot with 16 lanes, as IQ4_NLTensor's: per sub-block the 16 values dl * T[i] are one register
-    // and each 16-element chunk (low nibbles, then high) is a vpermd lookup fused in element order. Narrower
-    // species decode through the buffer of DecodingTensor.
+    // and each 16-element chunk (low nibbles, then high) is a vpermd lookup fused in element order, sub-block ib's
+    // into accumulators 2 (ib % 2) and 2 (ib % 2) + 1 of WeightTensor's operation order (the chunks target a0 and
+    // a1 and the pairs then swap: eight swaps per super-block). Narrower species decode through the buffer of
+    // DecodingTensor.
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
@@ -88,7 +90,7 @@ public final class IQ4_XSTensor extends DecodingTensor {
         }
         long at = row * rowBytes;
         int blocks = cols / 256;
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int blk = 0; blk < blocks; blk++, at += 136) {
             float d = half(at);
             int scalesH = data.get(SHORT_LE, at + 2) & 0xFFFF;
@@ -98,11 +100,18 @@ public final class IQ4_XSTensor extends DecodingTensor {
                 IntVector t = Iq4Values.FLOATS.mul(subScale(d, scalesH, scalesL, ib)).reinterpretAsInts();
                 ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 8 + 16 * ib, LE);
                 IntVector v = (IntVector) q.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
-                acc = v.and(0xF).selectFrom(t).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xb), acc);
-                acc = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t).reinterpretAsFloats()
-                        .fma(FloatVector.fromArray(F, x, xb + 16), acc);
+                a0 = v.and(0xF).selectFrom(t).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xb), a0);
+                a1 = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, x, xb + 16), a1);
+                FloatVector next = a2;
+                a2 = a0;
+                a0 = next;
+                next = a3;
+                a3 = a1;
+                a1 = next;
             }
         }
+        FloatVector acc = a0.add(a1).add(a2.add(a3));
         acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD2));
