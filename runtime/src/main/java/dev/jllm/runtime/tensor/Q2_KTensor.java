@@ -67,9 +67,9 @@ public final class Q2_KTensor extends DecodingTensor {
 
     // Fused vector dot: decodes each 16-element sub-block in registers (dl * q - ml rounded after the multiply
     // and after the subtraction, exactly like decodeScalar) and multiply-adds it at once, in element order, into
-    // the four accumulators of WeightTensor's operation order: sub-block k into accumulator k % 4. The FMA always
-    // targets a0 and the four then rotate by one, so each helper keeps one call site (C2 inlines each call site on
-    // its own); sixteen rotations per super-block bring every accumulator back to its name.
+    // the four accumulators of WeightTensor's operation order: sub-block k into accumulator k % 4. The four rotate
+    // by one before each sub-block, which then always goes to a3, so each helper keeps one call site (C2 inlines
+    // each call site on its own); sixteen rotations per super-block bring every accumulator back to its name.
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
@@ -86,15 +86,15 @@ public final class Q2_KTensor extends DecodingTensor {
                 FloatVector mv = FloatVector.broadcast(F, dmin * (sc >>> 4));
                 ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 16 + 32 * (k >> 3) + 16 * (k & 1), LE);
                 int shift = 2 * ((k >> 1) & 3);
-                for (int p = 0; p < Simd.PARTS_PER_16; p++) {
-                    a0 = Simd.fieldToFloat(q, p, shift, 3).mul(dv).sub(mv)
-                            .fma(FloatVector.fromArray(F, x, xb + 16 * k + p * L), a0);
-                }
-                FloatVector next = a1;
+                FloatVector first = a0;
+                a0 = a1;
                 a1 = a2;
                 a2 = a3;
-                a3 = a0;
-                a0 = next;
+                a3 = first;
+                for (int p = 0; p < Simd.PARTS_PER_16; p++) {
+                    a3 = Simd.fieldToFloat(q, p, shift, 3).mul(dv).sub(mv)
+                            .fma(FloatVector.fromArray(F, x, xb + 16 * k + p * L), a3);
+                }
             }
         }
         FloatVector acc = a0.add(a1).add(a2.add(a3));

@@ -83,9 +83,9 @@ public final class Q3_KTensor extends DecodingTensor {
 
     // Fused vector dot: decodes each 16-element sub-block in registers (dl * (q - 4 + 4 * highBit), one rounded
     // multiply of an exact integer, exactly like decodeScalar) and multiply-adds it at once, in element order, into
-    // the four accumulators of WeightTensor's operation order: sub-block k into accumulator k % 4. The FMA always
-    // targets a0 and the four then rotate by one (one call site per helper, as in Q2_KTensor); sixteen rotations
-    // per super-block bring every accumulator back to its name.
+    // the four accumulators of WeightTensor's operation order: sub-block k into accumulator k % 4. The four rotate
+    // by one before each sub-block, which then always goes to a3 (one call site per helper, as in Q2_KTensor);
+    // sixteen rotations per super-block bring every accumulator back to its name.
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
@@ -106,17 +106,17 @@ public final class Q3_KTensor extends DecodingTensor {
                 ByteVector hm = h == 0 ? hm0 : hm1;
                 int shift = 2 * j;
                 int bit = 4 * n + j;
+                FloatVector first = a0;
+                a0 = a1;
+                a1 = a2;
+                a2 = a3;
+                a3 = first;
                 for (int p = 0; p < Simd.PARTS_PER_16; p++) {
                     IntVector v = Simd.field(q, p, shift, 3)
                             .or(Simd.field(hm, p, bit, 1).lanewise(VectorOperators.LSHL, 2)).sub(4);
-                    a0 = ((FloatVector) v.convert(VectorOperators.I2F, 0)).mul(dv)
-                            .fma(FloatVector.fromArray(F, x, xb + 16 * k + p * L), a0);
+                    a3 = ((FloatVector) v.convert(VectorOperators.I2F, 0)).mul(dv)
+                            .fma(FloatVector.fromArray(F, x, xb + 16 * k + p * L), a3);
                 }
-                FloatVector next = a1;
-                a1 = a2;
-                a2 = a3;
-                a3 = a0;
-                a0 = next;
             }
         }
         FloatVector acc = a0.add(a1).add(a2.add(a3));

@@ -160,22 +160,22 @@ public final class Q4_KTensor extends IntegerKernelTensor {
                     continue;
                 }
                 // narrower vectors: convert and scale each nibble (one call site per helper: C2 inlines each
-                // call site on its own, and four copies of the body can push it past its node budget). The FMA
-                // targets a0 and the accumulators rotate by one after each chunk: four rotations per group of 64
-                // bring every accumulator back to its name.
+                // call site on its own, and four copies of the body can push it past its node budget). The
+                // accumulators rotate by one before each chunk, which then goes to a3: four rotations per group of
+                // 64 bring every accumulator back to its name.
                 for (int k = 0; k < 4; k++) {
                     ByteVector q = (k & 1) == 0 ? q0 : q1;
                     FloatVector dv = k < 2 ? d1 : d2;
                     FloatVector mv = k < 2 ? m1 : m2;
-                    for (int p = 0; p < Simd.PARTS_PER_16; p++) {
-                        a0 = Simd.fieldToFloat(q, p, 4 * (k >> 1), 0xF).mul(dv).sub(mv)
-                                .fma(FloatVector.fromArray(F, x, xg + 16 * k + p * L), a0);
-                    }
-                    FloatVector next = a1;
+                    FloatVector first = a0;
+                    a0 = a1;
                     a1 = a2;
                     a2 = a3;
-                    a3 = a0;
-                    a0 = next;
+                    a3 = first;
+                    for (int p = 0; p < Simd.PARTS_PER_16; p++) {
+                        a3 = Simd.fieldToFloat(q, p, 4 * (k >> 1), 0xF).mul(dv).sub(mv)
+                                .fma(FloatVector.fromArray(F, x, xg + 16 * k + p * L), a3);
+                    }
                 }
             }
         }
