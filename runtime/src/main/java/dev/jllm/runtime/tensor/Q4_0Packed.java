@@ -23,7 +23,7 @@ final class Q4_0Packed extends PackedRows {
     private static final int SUPER = QS + 128 * G;
 
     Q4_0Packed(Q4_0Tensor t) {
-        super(t, SUPER, QS, true, (at, r, sb) -> {
+        super(t, SUPER, QS, true, -1, -1, (at, r, sb) -> {
             for (int j = 0; j < 8; j++) {
                 long block = at + (long) j * Q4_0Tensor.BLOCK_BYTES;
                 putFloat(sb, 4 * (j * G + r), t.half(block));

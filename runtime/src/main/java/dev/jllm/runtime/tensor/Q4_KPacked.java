@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorOperators;
  * {@code summ = sum_j m_j * sums_j}, and the result adds {@code (d * a.d) * (float) sumi - (dmin * a.d) *
  * (float) summ}, each operation rounded, never fused ({@link Q4_KTensor#integerDotScalar} from the file layout).
  */
-final class Q4_KPacked extends PackedRows {
+final class Q4_KPacked extends PackedRows implements PackedRows.ScaledSums {
 
     private static final int SCALES = 8 * G;
     private static final int MINS = SCALES + 8 * G;
@@ -27,7 +27,7 @@ final class Q4_KPacked extends PackedRows {
     private static final int SUPER = QS + 128 * G;
 
     Q4_KPacked(Q4_KTensor t) {
-        super(t, SUPER, QS, true, (at, r, sb) -> {
+        super(t, SUPER, QS, true, SCALES, MINS, (at, r, sb) -> {
             putFloat(sb, 4 * r, t.half(at));
             putFloat(sb, 4 * (G + r), t.half(at + 2));
             int[] s = new int[12];
@@ -53,8 +53,25 @@ final class Q4_KPacked extends PackedRows {
             sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, false)));
             summ = summ.add(perRow(at + MINS + j * G, false).mul(x.sums[b * 8 + j]));
         }
+        add(at, x.d[b], sumi, summ, out, o);
+    }
+
+    @Override
+    public void combineScaled(int g0, int ng, int b, int[] sumi, int[] summ, Q8KActivations[] a, int t, float[] out) {
+        for (int u = 0; u < 4; u++) {
+            float ad = a[t + u].d[b];
+            for (int g = 0; g < ng; g++) {
+                int k = (4 * u + g) * G;
+                add(at(g0 + g, b), ad, IntVector.fromArray(I, sumi, k), IntVector.fromArray(I, summ, k), out,
+                        (4 * (t + u) + g) * G);
+            }
+        }
+    }
+
+    /** {@code out[o ..] += (d * ad) * sumi - (dmin * ad) * summ}, each operation rounded. */
+    private void add(long at, float ad, IntVector sumi, IntVector summ, float[] out, int o) {
         FloatVector.fromArray(F, out, o).add(superSum(FloatVector.fromMemorySegment(F, packed, at, LE),
-                FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE), x.d[b], sumi, summ)).intoArray(out, o);
+                FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE), ad, sumi, summ)).intoArray(out, o);
     }
 
     /** A super-block's share: {@code (d * ad) * sumi - (dmin * ad) * summ}, each operation rounded. */

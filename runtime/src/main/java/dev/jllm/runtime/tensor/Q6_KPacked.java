@@ -18,14 +18,14 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Per row and super-block: {@code sumi = sum_j sc_j * sum_(c in j) (q_c - 32) a_c}, and the result adds
  * {@code (d * a.d) * (float) sumi}, each operation rounded ({@link Q6_KTensor#integerDotScalar}).
  */
-final class Q6_KPacked extends PackedRows {
+final class Q6_KPacked extends PackedRows implements PackedRows.ScaledSums {
 
     private static final int SCALES = 4 * G;
     private static final int QS = SCALES + 16 * G;
     private static final int SUPER = QS + 256 * G;
 
     Q6_KPacked(Q6_KTensor t) {
-        super(t, SUPER, QS, false, (at, r, sb) -> {
+        super(t, SUPER, QS, false, SCALES, -1, (at, r, sb) -> {
             putFloat(sb, 4 * r, t.half(at + 208));
             for (int j = 0; j < 16; j++) {
                 sb[SCALES + j * G + r] = (byte) t.scale(at, j);
@@ -43,8 +43,23 @@ final class Q6_KPacked extends PackedRows {
         for (int j = 0; j < 16; j++) {
             sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, true)));
         }
+        add(at, x.d[b], sumi, out, o);
+    }
+
+    @Override
+    public void combineScaled(int g0, int ng, int b, int[] sumi, int[] summ, Q8KActivations[] a, int t, float[] out) {
+        for (int u = 0; u < 4; u++) {
+            float ad = a[t + u].d[b];
+            for (int g = 0; g < ng; g++) {
+                add(at(g0 + g, b), ad, IntVector.fromArray(I, sumi, (4 * u + g) * G), out, (4 * (t + u) + g) * G);
+            }
+        }
+    }
+
+    /** {@code out[o ..] += (d * ad) * sumi}, each operation rounded. */
+    private void add(long at, float ad, IntVector sumi, float[] out, int o) {
         FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
-        FloatVector.fromArray(F, out, o).add(d.mul(x.d[b]).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0)))
+        FloatVector.fromArray(F, out, o).add(d.mul(ad).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0)))
                 .intoArray(out, o);
     }
 }

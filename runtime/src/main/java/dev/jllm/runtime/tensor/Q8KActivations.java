@@ -30,6 +30,8 @@ public final class Q8KActivations {
     float[] d = new float[0];
     /** Sum of each sub-block's values. */
     int[] sums = new int[0];
+    /** The same sums as floats (exact), the activations of Q4_K's minimums in the several-token path. */
+    float[] subSums = new float[0];
 
     /** Quantizes {@code x[off .. off + cols)} ({@code cols} a multiple of {@link #BLOCK}) into this buffer. */
     public Q8KActivations quantize(float[] x, int off, int cols) {
@@ -42,6 +44,7 @@ public final class Q8KActivations {
             values = new float[cols];
             d = new float[cols / BLOCK];
             sums = new int[cols / SUB];
+            subSums = new float[cols / SUB];
         }
         for (int b = 0; b < cols / BLOCK; b++) {
             int from = off + b * BLOCK;
@@ -51,6 +54,7 @@ public final class Q8KActivations {
                 java.util.Arrays.fill(pairs, b * BLOCK / 2, (b + 1) * BLOCK / 2, 0);
                 java.util.Arrays.fill(values, b * BLOCK, (b + 1) * BLOCK, 0f);
                 java.util.Arrays.fill(sums, b * BLOCK / SUB, (b + 1) * BLOCK / SUB, 0);
+                java.util.Arrays.fill(subSums, b * BLOCK / SUB, (b + 1) * BLOCK / SUB, 0f);
                 continue;
             }
             float iscale = -127f / max;
@@ -66,6 +70,7 @@ public final class Q8KActivations {
                     sum += q0 + q1;
                 }
                 sums[b * (BLOCK / SUB) + s] = sum;
+                subSums[b * (BLOCK / SUB) + s] = sum;
             }
             d[b] = 1 / iscale;
         }

@@ -19,30 +19,84 @@ class IntegerKernelTest {
 
     @ParameterizedTest(name = "{0} {1}x{2}")
     @CsvSource({"Q4_0,1,256", "Q4_0,17,768", "Q4_0,40,512", "Q4_K,1,256", "Q4_K,5,768", "Q4_K,16,512", "Q4_K,17,256", "Q4_K,40,1024", "Q4_K,3,2048",
-            "Q6_K,1,256", "Q6_K,5,768", "Q6_K,17,512", "Q6_K,40,1024", "Q6_K,3,2048"})
+            "Q4_K,100,512", "Q6_K,1,256", "Q6_K,5,768", "Q6_K,17,512", "Q6_K,40,1024", "Q6_K,3,2048", "Q6_K,70,768"})
     void vectorKernelEqualsTheScalarOracleForAnyTokenCountAndRowRange(GgmlType type, int rows, int cols) {
         Random rnd = new Random(rows * 31L + cols);
         try (Arena arena = Arena.ofConfined()) {
             WeightTensor w = integer(TestTensors.random(type, rows, cols, rnd, arena, true));
             WeightTensor scalar = w.withVectorized(false);
-            for (int n : new int[] {1, 2, 5, 9}) {
+            for (int n : new int[] {1, 2, 5, 9, 12}) {
                 float[] x = TestTensors.randomFloats(n * cols + 3, rnd);
-                int outStride = rows + 1;
-                for (int[] range : new int[][] {{0, rows}, {rows / 3, rows}, {0, Math.max(1, rows - 2)}}) {
-                    float[] out = new float[n * outStride];
-                    w.matmul(range[0], range[1], x, cols, n, out, outStride);
-                    for (int t = 0; t < n; t++) {
-                        for (int r = 0; r < rows; r++) {
-                            float expected = r >= range[0] && r < range[1] ? scalar.dot(r, x, t * cols) : 0f;
-                            assertThat(Float.floatToRawIntBits(out[t * outStride + r]))
-                                    .as("n=%d range %d..%d token %d row %d", n, range[0], range[1], t, r)
-                                    .isEqualTo(Float.floatToRawIntBits(expected));
-                        }
-                    }
-                }
+                assertMatmulEqualsOracle(w, scalar, x, n);
                 for (int r = 0; r < rows; r++) {
                     assertThat(Float.floatToRawIntBits(w.dot(r, x, 3)))
                             .isEqualTo(Float.floatToRawIntBits(scalar.dot(r, x, 3)));
+                }
+            }
+        }
+    }
+
+    /**
+     * Weights and activations at the extremes of their ranges (Q4_K: every scale, minimum and nibble at its
+     * maximum; Q6_K: every scale -128 and every value -32), in some super-blocks of some rows, against activations
+     * all of one magnitude: the several-token path's float sums would leave the exact range over whole
+     * super-blocks, so they must be cut into narrower windows and still equal the oracle bit for bit.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Q4_K", "Q6_K"})
+    void severalTokensStayExactAtTheExtremes(GgmlType type) {
+        Random rnd = new Random(11);
+        int rows = 80;
+        int cols = 1024;
+        try (Arena arena = Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment data = TestTensors.randomData(type, rows, cols, rnd, arena);
+            int blockBytes = type.typeSize();
+            for (int r = 0; r < rows; r++) {
+                for (int b = 0; b < cols / 256; b++) {
+                    if ((r + b) % 3 == 0) {
+                        continue; // random super-blocks between the extreme ones
+                    }
+                    long at = (long) (r * (cols / 256) + b) * blockBytes;
+                    if (type == GgmlType.Q4_K) {
+                        data.asSlice(at + 4, 140).fill((byte) 0xFF);
+                    } else {
+                        // values -32 or -31 (the low bit of each nibble of ql random), scales -128 or -127: odd
+                        // products, so a float sum beyond 2^24 would round
+                        for (int i = 0; i < 192; i++) {
+                            data.set(java.lang.foreign.ValueLayout.JAVA_BYTE, at + i, (byte) (i < 128 ? rnd.nextInt(256) & 0x11 : 0));
+                        }
+                        for (int j = 0; j < 16; j++) {
+                            data.set(java.lang.foreign.ValueLayout.JAVA_BYTE, at + 192 + j, (byte) (0x80 + (j & 1)));
+                        }
+                    }
+                }
+            }
+            WeightTensor w = integer(WeightTensor.of(type, data, rows, cols, true));
+            WeightTensor scalar = w.withVectorized(false);
+            int n = 8;
+            float[] x = TestTensors.randomFloats(n * cols + 3, rnd);
+            for (int i = 0; i < 4 * cols; i++) {
+                // two tokens of one magnitude (every value quantizes to +-127), two of one sign near it
+                x[i] = i < cols ? 1f : i < 2 * cols ? -1f : 0.75f + 0.25f * rnd.nextFloat();
+            }
+            assertMatmulEqualsOracle(w, scalar, x, n);
+        }
+    }
+
+    /** Every range's matmul of {@code n} tokens equals the scalar oracle's dot per token and row, bit for bit. */
+    private static void assertMatmulEqualsOracle(WeightTensor w, WeightTensor scalar, float[] x, int n) {
+        int rows = w.rows();
+        int cols = w.cols();
+        int outStride = rows + 1;
+        for (int[] range : new int[][] {{0, rows}, {rows / 3, rows}, {0, Math.max(1, rows - 2)}}) {
+            float[] out = new float[n * outStride];
+            w.matmul(range[0], range[1], x, cols, n, out, outStride);
+            for (int t = 0; t < n; t++) {
+                for (int r = 0; r < rows; r++) {
+                    float expected = r >= range[0] && r < range[1] ? scalar.dot(r, x, t * cols) : 0f;
+                    assertThat(Float.floatToRawIntBits(out[t * outStride + r]))
+                            .as("n=%d range %d..%d token %d row %d", n, range[0], range[1], t, r)
+                            .isEqualTo(Float.floatToRawIntBits(expected));
                 }
             }
         }
