@@ -86,6 +86,26 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
                 MemorySegment.copy(sb, 0, packed, ValueLayout.JAVA_BYTE, g * groupBytes + (long) b * superBytes, superBytes);
             }
         }
+        this.chunks = scales >= 0 ? windowChunks(groups) : null;
+    }
+
+    /**
+     * Per group and super-block ({@code g * blocks + b}), the 32-column chunks a window of the several-token path may
+     * span: 8, 4, 2 or 1 (see {@link #windowChunks(float[], int)}); null for a type without integer scales.
+     */
+    private final byte[] chunks;
+
+    /** Every group's and super-block's window width, from its decoded weights (once, after the repacking). */
+    private byte[] windowChunks(int groups) {
+        byte[] c = new byte[groups * blocks];
+        float[] w = new float[264 * ExactGemm.COLUMN];
+        for (int g = 0; g < groups; g++) {
+            for (int b = 0; b < blocks; b++) {
+                decodeGroupScaled(at(g, b), w, 0);
+                c[g * blocks + b] = (byte) windowChunks(w, 0);
+            }
+        }
+        return c;
     }
 
     /**
@@ -179,8 +199,6 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         final int[] sums = new int[4 * 16 * G];
         /** Decoded weights of four groups, scales folded in, then the minimums (Q4_K): 264 columns. */
         final float[] wide = new float[264 * ExactGemm.COLUMN];
-        /** Per group, 32-column chunk and row: the sum of the weights' magnitudes. */
-        final float[] bounds = new float[4 * 8 * G];
         final int[] sumi = new int[16 * G];
         final int[] summ = new int[16 * G];
         final float[] tmp = new float[16 * G];
@@ -274,7 +292,7 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
             int ng = Math.min(4, gTo - g0);
             java.util.Arrays.fill(part, 0, 4 * quads * G, 0f);
             for (int b = 0; b < blocks; b++) {
-                int width = decodeScaled(g0, ng, b, s.wide, s.bounds);
+                int width = decodeScaled(g0, ng, b, s.wide);
                 for (int t = 0; t < quads; t += 4) {
                     Q8KActivations x0 = a[t], x1 = a[t + 1], x2 = a[t + 2], x3 = a[t + 3];
                     for (int c = 0; c < 256; c += width) {
@@ -301,41 +319,43 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
 
     /**
      * Writes super-block {@code b} of groups {@code g0 .. g0 + ng - 1} ({@code ng <= 4}; the other places zero)
-     * with the sub-block scales folded in: {@code w[c * COLUMN + g * G + r] = sc_j(c) * q_c} for the 256 columns,
-     * then the minimums {@code m_j} as columns {@code 256 + j}; returns the window width in columns.
+     * with the sub-block scales folded in (see {@link #decodeGroupScaled}); returns the window width in columns
+     * that all of them allow.
      */
-    private int decodeScaled(int g0, int ng, int b, float[] w, float[] bounds) {
+    private int decodeScaled(int g0, int ng, int b, float[] w) {
+        int width = 8;
         for (int g = 0; g < 4; g++) {
             int o = g * G;
-            if (g >= ng) {
+            if (g < ng) {
+                decodeGroupScaled(at(g0 + g, b), w, o);
+                width = Math.min(width, chunks[(g0 + g) * blocks + b]);
+            } else {
                 for (int c = 0; c < 264; c++) {
                     FloatVector.zero(F).intoArray(w, c * ExactGemm.COLUMN + o);
                 }
-                java.util.Arrays.fill(bounds, 8 * o, 8 * o + 8 * G, 0f);
-                continue;
-            }
-            long at = at(g0 + g, b);
-            if (nibbles) {
-                decodeNibblesScaled(at, w, o);
-            } else {
-                decodeBytesScaled(at, w, o);
-            }
-            if (mins >= 0) {
-                for (int j = 0; j < 8; j++) {
-                    ((FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + mins + (long) j * G, LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0))
-                            .intoArray(w, (256 + j) * ExactGemm.COLUMN + o);
-                }
-            }
-            for (int k = 0; k < 8; k++) {
-                FloatVector sum = FloatVector.zero(F);
-                for (int c = 32 * k; c < 32 * k + 32; c++) {
-                    sum = sum.add(FloatVector.fromArray(F, w, c * ExactGemm.COLUMN + o).abs());
-                }
-                sum.intoArray(bounds, (8 * g + k) * G);
             }
         }
-        return 32 * windowChunks(bounds);
+        return 32 * width;
+    }
+
+    /**
+     * One group's super-block (bytes at {@code at}) with the sub-block scales folded in:
+     * {@code w[c * COLUMN + o + r] = sc_j(c) * q_c} for the 256 columns, then the minimums {@code m_j} as columns
+     * {@code 256 + j} (Q4_K).
+     */
+    private void decodeGroupScaled(long at, float[] w, int o) {
+        if (nibbles) {
+            decodeNibblesScaled(at, w, o);
+        } else {
+            decodeBytesScaled(at, w, o);
+        }
+        if (mins >= 0) {
+            for (int j = 0; j < 8; j++) {
+                ((FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + mins + (long) j * G, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0))
+                        .intoArray(w, (256 + j) * ExactGemm.COLUMN + o);
+            }
+        }
     }
 
     // The two decoders write the vector expressions out rather than call helpers that take or return vectors:
@@ -343,42 +363,54 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
 
     /** Q4_K's planes of one group and super-block (bytes at {@code at}), scales folded in, to {@code w[.. + o]}. */
     private void decodeNibblesScaled(long at, float[] w, int o) {
-        for (int p = 0; p < 64; p++) {
-            // sub-block p / 8: 8 planes of 4 columns
-            FloatVector sc = (FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + scales + (p >> 3) * G, LE)
+        for (int j = 0; j < 8; j++) {
+            // sub-block j: 8 planes of 4 columns
+            FloatVector sc = (FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + scales + (long) j * G, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
-            ShortVector v = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at + planes + p * 2L * G, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).rearrange(SPLIT);
-            ShortVector lo = v.and((short) 0xF);
-            ShortVector hi = v.lanewise(VectorOperators.LSHR, 4);
-            int c = 4 * p * ExactGemm.COLUMN + o;
-            ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 0)).mul(sc).intoArray(w, c);
-            ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 1)).mul(sc).intoArray(w, c + ExactGemm.COLUMN);
-            ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0)).mul(sc).intoArray(w, c + 2 * ExactGemm.COLUMN);
-            ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 1)).mul(sc).intoArray(w, c + 3 * ExactGemm.COLUMN);
+            for (int p = 8 * j; p < 8 * j + 8; p++) {
+                ShortVector v = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at + planes + p * 2L * G, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).rearrange(SPLIT);
+                ShortVector lo = v.and((short) 0xF);
+                ShortVector hi = v.lanewise(VectorOperators.LSHR, 4);
+                int c = 4 * p * ExactGemm.COLUMN + o;
+                ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 0)).mul(sc).intoArray(w, c);
+                ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 1)).mul(sc).intoArray(w, c + ExactGemm.COLUMN);
+                ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0)).mul(sc).intoArray(w, c + 2 * ExactGemm.COLUMN);
+                ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 1)).mul(sc).intoArray(w, c + 3 * ExactGemm.COLUMN);
+            }
         }
     }
 
     /** Q6_K's planes of one group and super-block, scales folded in, as {@link #decodeNibblesScaled}. */
     private void decodeBytesScaled(long at, float[] w, int o) {
-        for (int p = 0; p < 128; p++) {
-            // sub-block p / 8: 8 planes of 2 columns
-            FloatVector sc = (FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + scales + (p >> 3) * G, LE)
+        for (int j = 0; j < 16; j++) {
+            // sub-block j: 8 planes of 2 columns
+            FloatVector sc = (FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + scales + (long) j * G, LE)
                     .convertShape(VectorOperators.B2I, I, 0).convert(VectorOperators.I2F, 0);
-            ShortVector v = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at + planes + p * 2L * G, LE)
-                    .convertShape(VectorOperators.B2S, S, 0)).rearrange(SPLIT);
-            int c = 2 * p * ExactGemm.COLUMN + o;
-            ((FloatVector) v.convertShape(VectorOperators.S2F, F, 0)).mul(sc).intoArray(w, c);
-            ((FloatVector) v.convertShape(VectorOperators.S2F, F, 1)).mul(sc).intoArray(w, c + ExactGemm.COLUMN);
+            for (int p = 8 * j; p < 8 * j + 8; p++) {
+                ShortVector v = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at + planes + p * 2L * G, LE)
+                        .convertShape(VectorOperators.B2S, S, 0)).rearrange(SPLIT);
+                int c = 2 * p * ExactGemm.COLUMN + o;
+                ((FloatVector) v.convertShape(VectorOperators.S2F, F, 0)).mul(sc).intoArray(w, c);
+                ((FloatVector) v.convertShape(VectorOperators.S2F, F, 1)).mul(sc).intoArray(w, c + ExactGemm.COLUMN);
+            }
         }
     }
 
     /**
-     * The most 32-column chunks (8, 4, 2 or 1) a window may span: every row's sum of weight magnitudes over every
-     * window within {@link ExactGemm#LIMIT} ({@code bounds[(8 g + k) * G + r]}: chunk {@code k}'s sum). The sums
-     * are exact (integers below 2^21).
+     * The most 32-column chunks (8, 4, 2 or 1) a window may span over one group's decoded super-block
+     * ({@code w[c * COLUMN + o + r]}): every row's sum of weight magnitudes over every window within
+     * {@link ExactGemm#LIMIT}. The sums are exact (integers below 2^21).
      */
-    private static int windowChunks(float[] bounds) {
+    private static int windowChunks(float[] w, int o) {
+        float[] bounds = new float[8 * G];
+        for (int k = 0; k < 8; k++) {
+            FloatVector sum = FloatVector.zero(F);
+            for (int c = 32 * k; c < 32 * k + 32; c++) {
+                sum = sum.add(FloatVector.fromArray(F, w, c * ExactGemm.COLUMN + o).abs());
+            }
+            sum.intoArray(bounds, k * G);
+        }
         for (int width = 8; width > 1; width /= 2) {
             if (fits(bounds, width)) {
                 return width;
@@ -387,16 +419,15 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         return 1;
     }
 
+    /** Whether every window of {@code width} chunks stays within the limit in every row. */
     private static boolean fits(float[] bounds, int width) {
-        for (int g = 0; g < 4; g++) {
-            for (int k0 = 0; k0 < 8; k0 += width) {
-                FloatVector sum = FloatVector.zero(F);
-                for (int k = k0; k < k0 + width; k++) {
-                    sum = sum.add(FloatVector.fromArray(F, bounds, (8 * g + k) * G));
-                }
-                if (sum.reduceLanes(VectorOperators.MAX) > ExactGemm.LIMIT) {
-                    return false;
-                }
+        for (int k0 = 0; k0 < 8; k0 += width) {
+            FloatVector sum = FloatVector.zero(F);
+            for (int k = k0; k < k0 + width; k++) {
+                sum = sum.add(FloatVector.fromArray(F, bounds, k * G));
+            }
+            if (sum.reduceLanes(VectorOperators.MAX) > ExactGemm.LIMIT) {
+                return false;
             }
         }
         return true;
