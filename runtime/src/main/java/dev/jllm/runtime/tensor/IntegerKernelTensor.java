@@ -110,7 +110,7 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
         if (!integer) {
             return super.dotScalar(row, x, xOff);
         }
-        return integerDotScalar(row, Q8KActivations.scratch(1)[0].quantize(x, xOff, cols));
+        return integerDotScalar(row, Q8KActivations.scratch(1)[0].quantizeScalar(x, xOff, cols));
     }
 
     @Override

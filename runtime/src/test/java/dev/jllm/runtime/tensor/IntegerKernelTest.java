@@ -167,6 +167,48 @@ class IntegerKernelTest {
         }
     }
 
+    @Test
+    void vectorQuantizationEqualsTheScalarOne() {
+        Random rnd = new Random(13);
+        int blocks = 12;
+        float[] x = new float[blocks * 256 + 5];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian() * (1 + rnd.nextInt(100));
+        }
+        // block 1: ties (max 127 makes the scale -1, so every x.5 is a tie rounded to even)
+        for (int i = 256; i < 512; i++) {
+            x[5 + i] = (rnd.nextInt(254) - 127) / 2f;
+        }
+        x[5 + 300] = 127f;
+        // block 2: zeros; block 3: the largest magnitude twice, positive first; block 4: NaN; block 5: infinity;
+        // block 6: subnormals; block 7: one value
+        java.util.Arrays.fill(x, 5 + 512, 5 + 768, 0f);
+        x[5 + 800] = 3e4f;
+        x[5 + 900] = -3e4f;
+        x[5 + 1100] = Float.NaN;
+        x[5 + 1300] = Float.NEGATIVE_INFINITY;
+        for (int i = 1536; i < 1792; i++) {
+            x[5 + i] = Float.MIN_VALUE * rnd.nextInt(1000);
+        }
+        java.util.Arrays.fill(x, 5 + 1792, 5 + 2048, 0f);
+        x[5 + 1900] = -0.001f;
+        Q8KActivations vector = new Q8KActivations().quantize(x, 5, blocks * 256);
+        Q8KActivations scalar = new Q8KActivations().quantizeScalar(x, 5, blocks * 256);
+        for (int b = 0; b < blocks; b++) {
+            assertThat(Float.floatToRawIntBits(vector.scale(b))).as("block %d", b)
+                    .isEqualTo(Float.floatToRawIntBits(scalar.scale(b)));
+        }
+        for (int i = 0; i < blocks * 256; i++) {
+            assertThat(vector.q(i)).as("value %d", i).isEqualTo(scalar.q(i));
+            assertThat(Float.floatToRawIntBits(vector.values[i])).as("value %d", i)
+                    .isEqualTo(Float.floatToRawIntBits(scalar.values[i]));
+        }
+        for (int s = 0; s < blocks * 8; s++) {
+            assertThat(vector.subSum(s)).isEqualTo(scalar.subSum(s));
+            assertThat(vector.subSums[s]).isEqualTo(scalar.subSums[s]);
+        }
+    }
+
     /** The tensor with its integer kernel, which Q4_0 uses only when asked ({@code -Djllm.repack}). */
     private static WeightTensor integer(WeightTensor w) {
         return ((IntegerKernelTensor) w).withIntegerKernel(true);
