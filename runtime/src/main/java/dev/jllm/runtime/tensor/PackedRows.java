@@ -61,8 +61,18 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
 
     /** A row's share of one super-block in the packed layout, written by {@link #of}. */
     interface RowPacker {
-        /** Writes row {@code r} (0 .. G-1) of the 256 columns at byte {@code at} of the file into {@code sb}. */
-        void pack(long at, int r, byte[] sb);
+        /**
+         * Writes row {@code r} (0 .. G-1) of 256 columns, whose file bytes {@code src} holds from 0, into {@code sb};
+         * a type with integer scales also adds to {@code mag[k]} the magnitude of every weight of the 32-column chunk
+         * {@code k} with its scale folded in ({@code |sc_j * q_c|}) to {@code mag[8 r + k]}, which bounds the several-token
+         * path's windows.
+         */
+        void pack(MemorySegment src, int r, byte[] sb, int[] mag);
+    }
+
+    /** The F16 value at byte {@code at} of {@code src} as a float. */
+    static float half(MemorySegment src, long at) {
+        return Float.float16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE), at));
     }
 
     PackedRows(WeightTensor t, int superBytes, int planes, boolean nibbles, int scales, int mins, RowPacker packer) {
@@ -76,37 +86,37 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         // off-heap, freed when this object is unreachable; about the file's bytes for these rows plus the margin of
         // the unpacked scales
         this.packed = Arena.ofAuto().allocate(groups * groupBytes, 64);
+        boolean scaled = scales >= 0;
+        this.chunks = scaled ? new byte[groups * blocks] : null;
+        // each row's super-block is copied to a small heap array first: the packers read it element by element,
+        // cheaper there than through the file mapping's checks
+        int srcBytes = (int) t.type().byteSize(256);
+        byte[] src = new byte[srcBytes];
+        MemorySegment srcSegment = MemorySegment.ofArray(src);
         byte[] sb = new byte[superBytes];
+        int[] mag = new int[8 * G];
         for (int g = 0; g < groups; g++) {
             for (int b = 0; b < blocks; b++) {
                 java.util.Arrays.fill(sb, (byte) 0);
+                java.util.Arrays.fill(mag, 0);
                 for (int r = 0; r < G && g * G + r < t.rows(); r++) {
-                    packer.pack((g * G + r) * t.rowBytes() + b * t.type().byteSize(256), r, sb);
+                    MemorySegment.copy(t.data, ValueLayout.JAVA_BYTE, (g * G + r) * t.rowBytes() + (long) b * srcBytes,
+                            src, 0, srcBytes);
+                    packer.pack(srcSegment, r, sb, mag);
                 }
                 MemorySegment.copy(sb, 0, packed, ValueLayout.JAVA_BYTE, g * groupBytes + (long) b * superBytes, superBytes);
+                if (scaled) {
+                    chunks[g * blocks + b] = (byte) windowChunks(mag);
+                }
             }
         }
-        this.chunks = scales >= 0 ? windowChunks(groups) : null;
     }
 
     /**
      * Per group and super-block ({@code g * blocks + b}), the 32-column chunks a window of the several-token path may
-     * span: 8, 4, 2 or 1 (see {@link #windowChunks(float[], int)}); null for a type without integer scales.
+     * span: 8, 4, 2 or 1 (see {@link #windowChunks(int[])}); null for a type without integer scales.
      */
     private final byte[] chunks;
-
-    /** Every group's and super-block's window width, from its decoded weights (once, after the repacking). */
-    private byte[] windowChunks(int groups) {
-        byte[] c = new byte[groups * blocks];
-        float[] w = new float[264 * ExactGemm.COLUMN];
-        for (int g = 0; g < groups; g++) {
-            for (int b = 0; b < blocks; b++) {
-                decodeGroupScaled(at(g, b), w, 0);
-                c[g * blocks + b] = (byte) windowChunks(w, 0);
-            }
-        }
-        return c;
-    }
 
     /**
      * Writes the {@link #G} results of group {@code g} times {@code a} to {@code out[off ..]}: per super-block, the
@@ -398,36 +408,29 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     }
 
     /**
-     * The most 32-column chunks (8, 4, 2 or 1) a window may span over one group's decoded super-block
-     * ({@code w[c * COLUMN + o + r]}): every row's sum of weight magnitudes over every window within
-     * {@link ExactGemm#LIMIT}. The sums are exact (integers below 2^21).
+     * The most 32-column chunks (8, 4, 2 or 1) a window may span in a group's super-block: every row's sum of weight
+     * magnitudes over every window ({@code mag[8 r + k]}: chunk {@code k} of row {@code r}) within
+     * {@link ExactGemm#LIMIT}.
      */
-    private static int windowChunks(float[] w, int o) {
-        float[] bounds = new float[8 * G];
-        for (int k = 0; k < 8; k++) {
-            FloatVector sum = FloatVector.zero(F);
-            for (int c = 32 * k; c < 32 * k + 32; c++) {
-                sum = sum.add(FloatVector.fromArray(F, w, c * ExactGemm.COLUMN + o).abs());
-            }
-            sum.intoArray(bounds, k * G);
-        }
+    private static int windowChunks(int[] mag) {
         for (int width = 8; width > 1; width /= 2) {
-            if (fits(bounds, width)) {
+            if (fits(mag, width)) {
                 return width;
             }
         }
         return 1;
     }
 
-    /** Whether every window of {@code width} chunks stays within the limit in every row. */
-    private static boolean fits(float[] bounds, int width) {
-        for (int k0 = 0; k0 < 8; k0 += width) {
-            FloatVector sum = FloatVector.zero(F);
-            for (int k = k0; k < k0 + width; k++) {
-                sum = sum.add(FloatVector.fromArray(F, bounds, k * G));
-            }
-            if (sum.reduceLanes(VectorOperators.MAX) > ExactGemm.LIMIT) {
-                return false;
+    private static boolean fits(int[] mag, int width) {
+        for (int r = 0; r < G; r++) {
+            for (int k0 = 0; k0 < 8; k0 += width) {
+                int sum = 0;
+                for (int k = k0; k < k0 + width; k++) {
+                    sum += mag[8 * r + k];
+                }
+                if (sum > ExactGemm.LIMIT) {
+                    return false;
+                }
             }
         }
         return true;

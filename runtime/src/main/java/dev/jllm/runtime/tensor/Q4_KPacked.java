@@ -3,6 +3,7 @@ package dev.jllm.runtime.tensor;
 import static dev.jllm.runtime.tensor.Simd.F;
 import static dev.jllm.runtime.tensor.Simd.I;
 
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -27,12 +28,12 @@ final class Q4_KPacked extends PackedRows implements PackedRows.ScaledSums {
     private static final int SUPER = QS + 128 * G;
 
     Q4_KPacked(Q4_KTensor t) {
-        super(t, SUPER, QS, true, SCALES, MINS, (at, r, sb) -> {
-            putFloat(sb, 4 * r, t.half(at));
-            putFloat(sb, 4 * (G + r), t.half(at + 2));
+        super(t, SUPER, QS, true, SCALES, MINS, (src, r, sb, mag) -> {
+            putFloat(sb, 4 * r, half(src, 0));
+            putFloat(sb, 4 * (G + r), half(src, 2));
             int[] s = new int[12];
             for (int i = 0; i < 12; i++) {
-                s[i] = t.u8(at + 4 + i);
+                s[i] = src.get(ValueLayout.JAVA_BYTE, 4 + i) & 0xFF;
             }
             for (int j = 0; j < 8; j++) {
                 sb[SCALES + j * G + r] = (byte) KScales.scale(s, j);
@@ -40,7 +41,9 @@ final class Q4_KPacked extends PackedRows implements PackedRows.ScaledSums {
             }
             for (int c = 0; c < 256; c++) {
                 // c = 32 j + 4 k + 2 h + e: plane (j, k), byte 2 r + e, nibble h
-                sb[QS + (c / 4) * 2 * G + 2 * r + (c & 1)] |= (byte) (Q4_KTensor.nibble(t.data, at, c) << (4 * ((c >> 1) & 1)));
+                int q = Q4_KTensor.nibble(src, 0, c);
+                sb[QS + (c / 4) * 2 * G + 2 * r + (c & 1)] |= (byte) (q << (4 * ((c >> 1) & 1)));
+                mag[8 * r + c / 32] += KScales.scale(s, c / 32) * q;
             }
         });
     }

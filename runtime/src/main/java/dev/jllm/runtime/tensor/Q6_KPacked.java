@@ -3,6 +3,7 @@ package dev.jllm.runtime.tensor;
 import static dev.jllm.runtime.tensor.Simd.F;
 import static dev.jllm.runtime.tensor.Simd.I;
 
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -25,14 +26,16 @@ final class Q6_KPacked extends PackedRows implements PackedRows.ScaledSums {
     private static final int SUPER = QS + 256 * G;
 
     Q6_KPacked(Q6_KTensor t) {
-        super(t, SUPER, QS, false, SCALES, -1, (at, r, sb) -> {
-            putFloat(sb, 4 * r, t.half(at + 208));
+        super(t, SUPER, QS, false, SCALES, -1, (src, r, sb, mag) -> {
+            putFloat(sb, 4 * r, half(src, 208));
             for (int j = 0; j < 16; j++) {
-                sb[SCALES + j * G + r] = (byte) t.scale(at, j);
+                sb[SCALES + j * G + r] = src.get(ValueLayout.JAVA_BYTE, 192 + j);
             }
             for (int c = 0; c < 256; c++) {
                 // c = 16 j + 4 k + 2 h + e: plane 2 (4 j + k) + h, byte 2 r + e
-                sb[QS + ((c / 4) * 2 + ((c >> 1) & 1)) * 2 * G + 2 * r + (c & 1)] = (byte) (Q6_KTensor.q(t.data, at, c) - 32);
+                int q = Q6_KTensor.q(src, 0, c) - 32;
+                sb[QS + ((c / 4) * 2 + ((c >> 1) & 1)) * 2 * G + 2 * r + (c & 1)] = (byte) q;
+                mag[8 * r + c / 32] += Math.abs(src.get(ValueLayout.JAVA_BYTE, 192 + c / 16) * q);
             }
         });
     }
