@@ -225,13 +225,22 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
-     * {@code out[t * outStride + r]} for rows {@code [rowFrom, rowTo)} and the {@code n} tokens of {@code a}:
-     * whole fours of tokens through the decoded-weights path above, the rest through {@link #group}. A group cut
-     * by the range is computed whole into a buffer ({@code lanes}: at least {@code G} floats, for one token) and
-     * only its rows in the range copied.
+     * Fewer tokens than this run the single-token kernel once per token: decoding four groups' super-blocks costs
+     * about as much as four tokens' passes of the 16-bit kernel over the packed bytes (5632 x 2048 Q4_K, one thread,
+     * side by side: 4 tokens 2.9 ms through the decoded path against 1.9 ms in single-token passes; 8 tokens 3.4
+     * against 3.8-4.0; 16 tokens 7.2 against 11.4).
+     */
+    static final int MIN_SEVERAL = 8;
+
+    /**
+     * {@code out[t * outStride + r]} for rows {@code [rowFrom, rowTo)} and the {@code n} tokens of {@code a}: from
+     * {@link #MIN_SEVERAL} tokens on, whole fours of tokens through a decoded-weights path ({@link #matmulScaled}
+     * for Q4_K and Q6_K, per group below for Q4_0), the rest through {@link #group}. A group cut by the range is
+     * computed whole into a buffer ({@code lanes}: at least {@code G} floats, for one token) and only its rows in
+     * the range copied.
      */
     final void matmul(int rowFrom, int rowTo, Q8KActivations[] a, int n, float[] out, int outStride, float[] lanes) {
-        int quads = n & ~3;
+        int quads = n < MIN_SEVERAL ? 0 : n & ~3;
         boolean scaled = quads > 0 && this instanceof ScaledSums;
         if (scaled) {
             matmulScaled((ScaledSums) this, rowFrom, rowTo, a, quads, out, outStride);
