@@ -63,9 +63,9 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     interface RowPacker {
         /**
          * Writes row {@code r} (0 .. G-1) of 256 columns, whose file bytes {@code src} holds from 0, into {@code sb};
-         * a type with integer scales also adds to {@code mag[k]} the magnitude of every weight of the 32-column chunk
-         * {@code k} with its scale folded in ({@code |sc_j * q_c|}) to {@code mag[8 r + k]}, which bounds the several-token
-         * path's windows.
+         * a type with integer scales also adds the magnitude of every weight of 32-column chunk {@code k} with its
+         * scale folded in ({@code |sc_j * q_c|}) to {@code mag[8 r + k]}, which bounds the several-token path's
+         * windows.
          */
         void pack(MemorySegment src, int r, byte[] sb, int[] mag);
     }
@@ -169,10 +169,10 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         }
     }
 
-    // Several tokens (a prompt): the same integers from float arithmetic. Each super-block of a group is decoded
-    // once per matmul to the integer weights as floats (w[c * G + r], column c of row r: the values the integer
-    // kernel multiplies), and every four tokens' Q8_K values (as floats) run fused multiply-adds over it, one per
-    // column and token, 16 rows a lane. Each sub-block's sum is an integer below 2^24 (at most 32 products of at
+    // Several tokens (a prompt) of Q4_0 (Q4_K and Q6_K: matmulScaled, below): the same integers from float
+    // arithmetic. Each super-block of a group is decoded once per matmul to the integer weights as floats
+    // (w[c * G + r], column c of row r: the values the integer kernel multiplies), and every four tokens' Q8_K
+    // values (as floats) run fused multiply-adds over it, one per column and token, 16 rows a lane. Each sub-block's sum is an integer below 2^24 (at most 32 products of at
     // most 32 * 127), so every product and partial sum is exact in float and the sum equals the integer kernel's
     // whatever the order; converted to int, the rest of the row (scales, minimums, the float combination in
     // super-block order) is the single-token kernel's, so a token's results are the same bits alone or batched.
