@@ -20,7 +20,8 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
 
     /** System property: {@code auto} (default), {@code true} (all three types) or {@code false} (none). */
     public static final String REPACK_PROPERTY = "jllm.repack";
-    private static final String REPACK = repackSetting(System.getProperty(REPACK_PROPERTY, "auto"));
+    /** The last value said to be wrong in the log (said once, not once per tensor). */
+    private static volatile String reported;
 
     /** The property's value as one of auto / true / false; anything else is said once in the log, and auto used. */
     private static String repackSetting(String value) {
@@ -30,16 +31,22 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
             case "true", "all" -> "true";
             case "false", "none" -> "false";
             default -> {
-                System.getLogger(IntegerKernelTensor.class.getName()).log(System.Logger.Level.WARNING,
-                        "-D" + REPACK_PROPERTY + "=" + value + " is not auto, true or false: auto is used");
+                if (!value.equals(reported)) {
+                    reported = value;
+                    System.getLogger(IntegerKernelTensor.class.getName()).log(System.Logger.Level.WARNING,
+                            "-D" + REPACK_PROPERTY + "=" + value + " is not auto, true or false: auto is used");
+                }
                 yield "auto";
             }
         };
     }
 
-    /** Whether a new tensor of a type uses its integer kernel: {@code byDefault} unless the property says. */
+    /**
+     * Whether a new tensor of a type uses its integer kernel: {@code byDefault} unless the property says. Read per
+     * tensor, so one process can load a model each way (bench's {@code PrefillRace} compares them side by side).
+     */
     static boolean repacks(boolean byDefault) {
-        return switch (REPACK) {
+        return switch (repackSetting(System.getProperty(REPACK_PROPERTY, "auto"))) {
             case "true" -> true;
             case "false" -> false;
             default -> byDefault;
@@ -103,7 +110,7 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
         if (!integer) {
             return super.dotScalar(row, x, xOff);
         }
-        return integerDotScalar(row, Q8KActivations.scratch(1)[0].quantize(x, xOff, cols));
+        return integerDotScalar(row, Q8KActivations.scratch(1)[0].quantizeScalar(x, xOff, cols));
     }
 
     @Override

@@ -50,34 +50,73 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     private final int planes;
     /** Whether the planes hold nibbles (Q4_0, Q4_K: sub-blocks of 32) or signed bytes (Q6_K: sub-blocks of 16). */
     private final boolean nibbles;
+    /**
+     * Byte offset of the integer sub-block scales ({@code sc[j][G]}, unsigned for nibbles, signed for bytes), or
+     * -1 for a type without them (Q4_0: float scales per block of 32), which keeps the per-sub-block path.
+     */
+    private final int scales;
+    /** Byte offset of the integer sub-block minimums ({@code m[8][G]}, unsigned), or -1 for none. */
+    private final int mins;
     private final long groupBytes;
 
     /** A row's share of one super-block in the packed layout, written by {@link #of}. */
     interface RowPacker {
-        /** Writes row {@code r} (0 .. G-1) of the 256 columns at byte {@code at} of the file into {@code sb}. */
-        void pack(long at, int r, byte[] sb);
+        /**
+         * Writes row {@code r} (0 .. G-1) of 256 columns, whose file bytes {@code src} holds from 0, into {@code sb};
+         * a type with integer scales also adds the magnitude of every weight of 32-column chunk {@code k} with its
+         * scale folded in ({@code |sc_j * q_c|}) to {@code mag[8 r + k]}, which bounds the several-token path's
+         * windows.
+         */
+        void pack(MemorySegment src, int r, byte[] sb, int[] mag);
     }
 
-    PackedRows(WeightTensor t, int superBytes, int planes, boolean nibbles, RowPacker packer) {
+    /** The F16 value at byte {@code at} of {@code src} as a float. */
+    static float half(MemorySegment src, long at) {
+        return Float.float16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE), at));
+    }
+
+    PackedRows(WeightTensor t, int superBytes, int planes, boolean nibbles, int scales, int mins, RowPacker packer) {
         this.blocks = t.cols() / 256;
         this.planes = planes;
         this.nibbles = nibbles;
+        this.scales = scales;
+        this.mins = mins;
         this.groupBytes = (long) blocks * superBytes;
         int groups = (t.rows() + G - 1) / G;
         // off-heap, freed when this object is unreachable; about the file's bytes for these rows plus the margin of
         // the unpacked scales
         this.packed = Arena.ofAuto().allocate(groups * groupBytes, 64);
+        boolean scaled = scales >= 0;
+        this.chunks = scaled ? new byte[groups * blocks] : null;
+        // each row's super-block is copied to a small heap array first: the packers read it element by element,
+        // cheaper there than through the file mapping's checks
+        int srcBytes = (int) t.type().byteSize(256);
+        byte[] src = new byte[srcBytes];
+        MemorySegment srcSegment = MemorySegment.ofArray(src);
         byte[] sb = new byte[superBytes];
+        int[] mag = new int[8 * G];
         for (int g = 0; g < groups; g++) {
             for (int b = 0; b < blocks; b++) {
                 java.util.Arrays.fill(sb, (byte) 0);
+                java.util.Arrays.fill(mag, 0);
                 for (int r = 0; r < G && g * G + r < t.rows(); r++) {
-                    packer.pack((g * G + r) * t.rowBytes() + b * t.type().byteSize(256), r, sb);
+                    MemorySegment.copy(t.data, ValueLayout.JAVA_BYTE, (g * G + r) * t.rowBytes() + (long) b * srcBytes,
+                            src, 0, srcBytes);
+                    packer.pack(srcSegment, r, sb, mag);
                 }
                 MemorySegment.copy(sb, 0, packed, ValueLayout.JAVA_BYTE, g * groupBytes + (long) b * superBytes, superBytes);
+                if (scaled) {
+                    chunks[g * blocks + b] = (byte) windowChunks(mag);
+                }
             }
         }
     }
+
+    /**
+     * Per group and super-block ({@code g * blocks + b}), the 32-column chunks a window of the several-token path may
+     * span: 8, 4, 2 or 1 (see {@link #windowChunks(int[])}); null for a type without integer scales.
+     */
+    private final byte[] chunks;
 
     /**
      * Writes the {@link #G} results of group {@code g} times {@code a} to {@code out[off ..]}: per super-block, the
@@ -130,10 +169,10 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         }
     }
 
-    // Several tokens (a prompt): the same integers from float arithmetic. Each super-block of a group is decoded
-    // once per matmul to the integer weights as floats (w[c * G + r], column c of row r: the values the integer
-    // kernel multiplies), and every four tokens' Q8_K values (as floats) run fused multiply-adds over it, one per
-    // column and token, 16 rows a lane. Each sub-block's sum is an integer below 2^24 (at most 32 products of at
+    // Several tokens (a prompt) of Q4_0 (Q4_K and Q6_K: matmulScaled, below): the same integers from float
+    // arithmetic. Each super-block of a group is decoded once per matmul to the integer weights as floats
+    // (w[c * G + r], column c of row r: the values the integer kernel multiplies), and every four tokens' Q8_K
+    // values (as floats) run fused multiply-adds over it, one per column and token, 16 rows a lane. Each sub-block's sum is an integer below 2^24 (at most 32 products of at
     // most 32 * 127), so every product and partial sum is exact in float and the sum equals the integer kernel's
     // whatever the order; converted to int, the rest of the row (scales, minimums, the float combination in
     // super-block order) is the single-token kernel's, so a token's results are the same bits alone or batched.
@@ -168,6 +207,11 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     private static final class Scratch {
         final float[] w = new float[256 * G];
         final int[] sums = new int[4 * 16 * G];
+        /** Decoded weights of four groups, scales folded in, then the minimums (Q4_K): 264 columns. */
+        final float[] wide = new float[264 * ExactGemm.COLUMN];
+        final int[] sumi = new int[16 * G];
+        final int[] summ = new int[16 * G];
+        final float[] tmp = new float[16 * G];
         float[] part = new float[0];
 
         float[] part(int n) {
@@ -181,18 +225,31 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
-     * {@code out[t * outStride + r]} for rows {@code [rowFrom, rowTo)} and the {@code n} tokens of {@code a}:
-     * whole fours of tokens through the decoded-weights path above, the rest through {@link #group}. A group cut
-     * by the range is computed whole into a buffer ({@code lanes}: at least {@code G} floats, for one token) and
-     * only its rows in the range copied.
+     * Fewer tokens than this run the single-token kernel once per token: decoding four groups' super-blocks costs
+     * about as much as four tokens' passes of the 16-bit kernel over the packed bytes (5632 x 2048 Q4_K, one thread,
+     * side by side: 4 tokens 2.9 ms through the decoded path against 1.9 ms in single-token passes; 8 tokens 3.4
+     * against 3.8-4.0; 16 tokens 7.2 against 11.4).
+     */
+    static final int MIN_SEVERAL = 8;
+
+    /**
+     * {@code out[t * outStride + r]} for rows {@code [rowFrom, rowTo)} and the {@code n} tokens of {@code a}: from
+     * {@link #MIN_SEVERAL} tokens on, whole fours of tokens through a decoded-weights path ({@link #matmulScaled}
+     * for Q4_K and Q6_K, per group below for Q4_0), the rest through {@link #group}. A group cut by the range is
+     * computed whole into a buffer ({@code lanes}: at least {@code G} floats, for one token) and only its rows in
+     * the range copied.
      */
     final void matmul(int rowFrom, int rowTo, Q8KActivations[] a, int n, float[] out, int outStride, float[] lanes) {
-        int quads = n & ~3;
+        int quads = n < MIN_SEVERAL ? 0 : n & ~3;
+        boolean scaled = quads > 0 && this instanceof ScaledSums;
+        if (scaled) {
+            matmulScaled((ScaledSums) this, rowFrom, rowTo, a, quads, out, outStride);
+        }
         Scratch s = quads > 0 ? SCRATCH.get() : null;
         for (int g = rowFrom / G; g * G < rowTo; g++) {
             int r0 = g * G;
             boolean whole = r0 >= rowFrom && r0 + G <= rowTo;
-            if (quads > 0) {
+            if (quads > 0 && !scaled) {
                 float[] dst = whole ? out : s.part(quads);
                 int off = whole ? r0 : 0;
                 int stride = whole ? outStride : G;
@@ -221,6 +278,171 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
                 }
             }
         }
+    }
+
+    // Q4_K and Q6_K (types with integer sub-block scales): the scales are folded into the decoded weights
+    // (sc_j * q, at most 945 or 4096 in magnitude, exact as floats), so a token's sumi = sum_j sc_j * sum_(c in j)
+    // q_c a_c is one exact sum over a window of columns instead of one per sub-block, and four groups of rows
+    // (64 with 512-bit vectors) share each token's broadcast: the 4 x 4 register block of ExactGemm, which
+    // measured faster than four tokens over one group (four accumulators: one load per fused multiply-add, and
+    // four chains of the multiply-add's latency) and the per-sub-block conversions and scale products it replaces.
+    // A window is as wide as the weights allow: the widest of 256, 128, 64 or 32 columns whose every row's sum of
+    // magnitudes is within ExactGemm.LIMIT (32 columns always are: 32 * 945 and 32 * 4096 are). Q4_K's minimums
+    // are eight more columns (m_j times the token's sub-block sums, at most 8 * 63 * 4064 in all: exact).
+
+    /** The float steps of a type with integer sub-block scales, from its exact sums. */
+    interface ScaledSums {
+        /**
+         * Adds super-block {@code b}'s share of groups {@code g0 .. g0 + ng - 1} to tokens {@code t .. t + 3}'s
+         * results, {@code out[(4 (t + u) + g) * G ..]}, from {@code sumi[(4 u + g) * G ..]} (and, for a type with
+         * minimums, {@code summ}): the same float steps as {@link #combine}.
+         */
+        void combineScaled(int g0, int ng, int b, int[] sumi, int[] summ, Q8KActivations[] a, int t, float[] out);
+    }
+
+    /** {@link #matmul}'s whole fours of tokens for a {@link ScaledSums} type, four groups of rows at a time. */
+    private void matmulScaled(ScaledSums type, int rowFrom, int rowTo, Q8KActivations[] a, int quads, float[] out,
+            int outStride) {
+        Scratch s = SCRATCH.get();
+        float[] part = s.part(4 * quads);
+        int extra = mins >= 0 ? 8 : 0;
+        int gTo = (rowTo + G - 1) / G;
+        for (int g0 = rowFrom / G; g0 < gTo; g0 += 4) {
+            int ng = Math.min(4, gTo - g0);
+            java.util.Arrays.fill(part, 0, 4 * quads * G, 0f);
+            for (int b = 0; b < blocks; b++) {
+                int width = decodeScaled(g0, ng, b, s.wide);
+                for (int t = 0; t < quads; t += 4) {
+                    Q8KActivations x0 = a[t], x1 = a[t + 1], x2 = a[t + 2], x3 = a[t + 3];
+                    for (int c = 0; c < 256; c += width) {
+                        ExactGemm.sums4x4(s.wide, c * ExactGemm.COLUMN, width, x0.values, x1.values, x2.values,
+                                x3.values, 256 * b + c, s.sumi, c > 0, s.tmp);
+                    }
+                    if (extra > 0) {
+                        ExactGemm.sums4x4(s.wide, 256 * ExactGemm.COLUMN, extra, x0.subSums, x1.subSums, x2.subSums,
+                                x3.subSums, extra * b, s.summ, false, s.tmp);
+                    }
+                    type.combineScaled(g0, ng, b, s.sumi, s.summ, a, t, part);
+                }
+            }
+            for (int t = 0; t < quads; t++) {
+                for (int g = 0; g < ng; g++) {
+                    int r0 = (g0 + g) * G;
+                    int lo = Math.max(r0, rowFrom);
+                    int hi = Math.min(r0 + G, rowTo);
+                    System.arraycopy(part, (4 * t + g) * G + lo - r0, out, t * outStride + lo, hi - lo);
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes super-block {@code b} of groups {@code g0 .. g0 + ng - 1} ({@code ng <= 4}; the other places zero)
+     * with the sub-block scales folded in (see {@link #decodeGroupScaled}); returns the window width in columns
+     * that all of them allow.
+     */
+    private int decodeScaled(int g0, int ng, int b, float[] w) {
+        int width = 8;
+        for (int g = 0; g < 4; g++) {
+            int o = g * G;
+            if (g < ng) {
+                decodeGroupScaled(at(g0 + g, b), w, o);
+                width = Math.min(width, chunks[(g0 + g) * blocks + b]);
+            } else {
+                for (int c = 0; c < 264; c++) {
+                    FloatVector.zero(F).intoArray(w, c * ExactGemm.COLUMN + o);
+                }
+            }
+        }
+        return 32 * width;
+    }
+
+    /**
+     * One group's super-block (bytes at {@code at}) with the sub-block scales folded in:
+     * {@code w[c * COLUMN + o + r] = sc_j(c) * q_c} for the 256 columns, then the minimums {@code m_j} as columns
+     * {@code 256 + j} (Q4_K).
+     */
+    private void decodeGroupScaled(long at, float[] w, int o) {
+        if (nibbles) {
+            decodeNibblesScaled(at, w, o);
+        } else {
+            decodeBytesScaled(at, w, o);
+        }
+        if (mins >= 0) {
+            for (int j = 0; j < 8; j++) {
+                ((FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + mins + (long) j * G, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0))
+                        .intoArray(w, (256 + j) * ExactGemm.COLUMN + o);
+            }
+        }
+    }
+
+    // The two decoders write the vector expressions out rather than call helpers that take or return vectors:
+    // with several such calls in one method C2 leaves some out of line, and those box their vectors.
+
+    /** Q4_K's planes of one group and super-block (bytes at {@code at}), scales folded in, to {@code w[.. + o]}. */
+    private void decodeNibblesScaled(long at, float[] w, int o) {
+        for (int j = 0; j < 8; j++) {
+            // sub-block j: 8 planes of 4 columns
+            FloatVector sc = (FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + scales + (long) j * G, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
+            for (int p = 8 * j; p < 8 * j + 8; p++) {
+                ShortVector v = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at + planes + p * 2L * G, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).rearrange(SPLIT);
+                ShortVector lo = v.and((short) 0xF);
+                ShortVector hi = v.lanewise(VectorOperators.LSHR, 4);
+                int c = 4 * p * ExactGemm.COLUMN + o;
+                ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 0)).mul(sc).intoArray(w, c);
+                ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 1)).mul(sc).intoArray(w, c + ExactGemm.COLUMN);
+                ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0)).mul(sc).intoArray(w, c + 2 * ExactGemm.COLUMN);
+                ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 1)).mul(sc).intoArray(w, c + 3 * ExactGemm.COLUMN);
+            }
+        }
+    }
+
+    /** Q6_K's planes of one group and super-block, scales folded in, as {@link #decodeNibblesScaled}. */
+    private void decodeBytesScaled(long at, float[] w, int o) {
+        for (int j = 0; j < 16; j++) {
+            // sub-block j: 8 planes of 2 columns
+            FloatVector sc = (FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + scales + (long) j * G, LE)
+                    .convertShape(VectorOperators.B2I, I, 0).convert(VectorOperators.I2F, 0);
+            for (int p = 8 * j; p < 8 * j + 8; p++) {
+                ShortVector v = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at + planes + p * 2L * G, LE)
+                        .convertShape(VectorOperators.B2S, S, 0)).rearrange(SPLIT);
+                int c = 2 * p * ExactGemm.COLUMN + o;
+                ((FloatVector) v.convertShape(VectorOperators.S2F, F, 0)).mul(sc).intoArray(w, c);
+                ((FloatVector) v.convertShape(VectorOperators.S2F, F, 1)).mul(sc).intoArray(w, c + ExactGemm.COLUMN);
+            }
+        }
+    }
+
+    /**
+     * The most 32-column chunks (8, 4, 2 or 1) a window may span in a group's super-block: every row's sum of weight
+     * magnitudes over every window ({@code mag[8 r + k]}: chunk {@code k} of row {@code r}) within
+     * {@link ExactGemm#LIMIT}.
+     */
+    private static int windowChunks(int[] mag) {
+        for (int width = 8; width > 1; width /= 2) {
+            if (fits(mag, width)) {
+                return width;
+            }
+        }
+        return 1;
+    }
+
+    private static boolean fits(int[] mag, int width) {
+        for (int r = 0; r < G; r++) {
+            for (int k0 = 0; k0 < 8; k0 += width) {
+                int sum = 0;
+                for (int k = k0; k < k0 + width; k++) {
+                    sum += mag[8 * r + k];
+                }
+                if (sum > ExactGemm.LIMIT) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -261,26 +483,31 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     /** Lanes {@code 0 .. 2G} of a widened plane, even lanes (row {@code r} at {@code 2 r}) first, then odd ones. */
     private static final VectorShuffle<Short> SPLIT = VectorShuffle.fromOp(S, i -> i < G ? 2 * i : 2 * (i - G) + 1);
 
-    /** Columns {@code c} and {@code c + 1} of a widened plane (lane {@code 2 r + e}: column {@code c + e}) as floats. */
-    static void storeColumns(ShortVector v, float[] w, int c) {
+    /**
+     * Two columns of a widened plane (lane {@code 2 r + e}: the column {@code e}) as floats times {@code scale}, to
+     * {@code w[at ..]} and {@code w[at + stride ..]}.
+     */
+    static void storeColumns(ShortVector v, FloatVector scale, float[] w, int at, int stride) {
         ShortVector split = v.rearrange(SPLIT);
-        ((FloatVector) split.convertShape(VectorOperators.S2F, F, 0)).intoArray(w, c * G);
-        ((FloatVector) split.convertShape(VectorOperators.S2F, F, 1)).intoArray(w, (c + 1) * G);
+        ((FloatVector) split.convertShape(VectorOperators.S2F, F, 0)).mul(scale).intoArray(w, at);
+        ((FloatVector) split.convertShape(VectorOperators.S2F, F, 1)).mul(scale).intoArray(w, at + stride);
     }
+
+    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
 
     /** The 256 columns of nibble planes at {@code qs} (plane {@code p}: columns {@code 4 p + e}, {@code 4 p + 2 + e}). */
     private void decodeNibbles(long qs, float[] w) {
         for (int p = 0; p < 64; p++) {
             ShortVector v = planeU(qs + p * 2L * G);
-            storeColumns(v.and((short) 0xF), w, 4 * p);
-            storeColumns(v.lanewise(VectorOperators.LSHR, 4), w, 4 * p + 2);
+            storeColumns(v.and((short) 0xF), ONE, w, 4 * p * G, G);
+            storeColumns(v.lanewise(VectorOperators.LSHR, 4), ONE, w, (4 * p + 2) * G, G);
         }
     }
 
     /** The 256 columns of signed byte planes at {@code qs} (plane {@code p}: columns {@code 2 p + e}). */
     private void decodeBytes(long qs, float[] w) {
         for (int p = 0; p < 128; p++) {
-            storeColumns(planeS(qs + p * 2L * G), w, 2 * p);
+            storeColumns(planeS(qs + p * 2L * G), ONE, w, 2 * p * G, G);
         }
     }
 

@@ -23,13 +23,13 @@ final class Q4_0Packed extends PackedRows {
     private static final int SUPER = QS + 128 * G;
 
     Q4_0Packed(Q4_0Tensor t) {
-        super(t, SUPER, QS, true, (at, r, sb) -> {
+        super(t, SUPER, QS, true, -1, -1, (src, r, sb, mag) -> {
             for (int j = 0; j < 8; j++) {
-                long block = at + (long) j * Q4_0Tensor.BLOCK_BYTES;
-                putFloat(sb, 4 * (j * G + r), t.half(block));
+                long block = (long) j * Q4_0Tensor.BLOCK_BYTES;
+                putFloat(sb, 4 * (j * G + r), half(src, block));
                 for (int i = 0; i < 32; i++) {
                     int c = 32 * j + i;
-                    sb[QS + (c / 4) * 2 * G + 2 * r + (c & 1)] |= (byte) (Q4_0Tensor.nibble(t.data, block, i) << (4 * ((c >> 1) & 1)));
+                    sb[QS + (c / 4) * 2 * G + 2 * r + (c & 1)] |= (byte) (Q4_0Tensor.nibble(src, block, i) << (4 * ((c >> 1) & 1)));
                 }
             }
         });

@@ -3,6 +3,7 @@ package dev.jllm.runtime.tensor;
 import static dev.jllm.runtime.tensor.Simd.F;
 import static dev.jllm.runtime.tensor.Simd.I;
 
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -19,7 +20,7 @@ import jdk.incubator.vector.VectorOperators;
  * {@code summ = sum_j m_j * sums_j}, and the result adds {@code (d * a.d) * (float) sumi - (dmin * a.d) *
  * (float) summ}, each operation rounded, never fused ({@link Q4_KTensor#integerDotScalar} from the file layout).
  */
-final class Q4_KPacked extends PackedRows {
+final class Q4_KPacked extends PackedRows implements PackedRows.ScaledSums {
 
     private static final int SCALES = 8 * G;
     private static final int MINS = SCALES + 8 * G;
@@ -27,12 +28,12 @@ final class Q4_KPacked extends PackedRows {
     private static final int SUPER = QS + 128 * G;
 
     Q4_KPacked(Q4_KTensor t) {
-        super(t, SUPER, QS, true, (at, r, sb) -> {
-            putFloat(sb, 4 * r, t.half(at));
-            putFloat(sb, 4 * (G + r), t.half(at + 2));
+        super(t, SUPER, QS, true, SCALES, MINS, (src, r, sb, mag) -> {
+            putFloat(sb, 4 * r, half(src, 0));
+            putFloat(sb, 4 * (G + r), half(src, 2));
             int[] s = new int[12];
             for (int i = 0; i < 12; i++) {
-                s[i] = t.u8(at + 4 + i);
+                s[i] = src.get(ValueLayout.JAVA_BYTE, 4 + i) & 0xFF;
             }
             for (int j = 0; j < 8; j++) {
                 sb[SCALES + j * G + r] = (byte) KScales.scale(s, j);
@@ -40,7 +41,9 @@ final class Q4_KPacked extends PackedRows {
             }
             for (int c = 0; c < 256; c++) {
                 // c = 32 j + 4 k + 2 h + e: plane (j, k), byte 2 r + e, nibble h
-                sb[QS + (c / 4) * 2 * G + 2 * r + (c & 1)] |= (byte) (Q4_KTensor.nibble(t.data, at, c) << (4 * ((c >> 1) & 1)));
+                int q = Q4_KTensor.nibble(src, 0, c);
+                sb[QS + (c / 4) * 2 * G + 2 * r + (c & 1)] |= (byte) (q << (4 * ((c >> 1) & 1)));
+                mag[8 * r + c / 32] += KScales.scale(s, c / 32) * q;
             }
         });
     }
@@ -53,8 +56,25 @@ final class Q4_KPacked extends PackedRows {
             sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, false)));
             summ = summ.add(perRow(at + MINS + j * G, false).mul(x.sums[b * 8 + j]));
         }
+        add(at, x.d[b], sumi, summ, out, o);
+    }
+
+    @Override
+    public void combineScaled(int g0, int ng, int b, int[] sumi, int[] summ, Q8KActivations[] a, int t, float[] out) {
+        for (int u = 0; u < 4; u++) {
+            float ad = a[t + u].d[b];
+            for (int g = 0; g < ng; g++) {
+                int k = (4 * u + g) * G;
+                add(at(g0 + g, b), ad, IntVector.fromArray(I, sumi, k), IntVector.fromArray(I, summ, k), out,
+                        (4 * (t + u) + g) * G);
+            }
+        }
+    }
+
+    /** {@code out[o ..] += (d * ad) * sumi - (dmin * ad) * summ}, each operation rounded. */
+    private void add(long at, float ad, IntVector sumi, IntVector summ, float[] out, int o) {
         FloatVector.fromArray(F, out, o).add(superSum(FloatVector.fromMemorySegment(F, packed, at, LE),
-                FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE), x.d[b], sumi, summ)).intoArray(out, o);
+                FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE), ad, sumi, summ)).intoArray(out, o);
     }
 
     /** A super-block's share: {@code (d * ad) * sumi - (dmin * ad) * summ}, each operation rounded. */

@@ -3,6 +3,7 @@ package dev.jllm.runtime.tensor;
 import static dev.jllm.runtime.tensor.Simd.F;
 import static dev.jllm.runtime.tensor.Simd.I;
 
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -18,21 +19,23 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Per row and super-block: {@code sumi = sum_j sc_j * sum_(c in j) (q_c - 32) a_c}, and the result adds
  * {@code (d * a.d) * (float) sumi}, each operation rounded ({@link Q6_KTensor#integerDotScalar}).
  */
-final class Q6_KPacked extends PackedRows {
+final class Q6_KPacked extends PackedRows implements PackedRows.ScaledSums {
 
     private static final int SCALES = 4 * G;
     private static final int QS = SCALES + 16 * G;
     private static final int SUPER = QS + 256 * G;
 
     Q6_KPacked(Q6_KTensor t) {
-        super(t, SUPER, QS, false, (at, r, sb) -> {
-            putFloat(sb, 4 * r, t.half(at + 208));
+        super(t, SUPER, QS, false, SCALES, -1, (src, r, sb, mag) -> {
+            putFloat(sb, 4 * r, half(src, 208));
             for (int j = 0; j < 16; j++) {
-                sb[SCALES + j * G + r] = (byte) t.scale(at, j);
+                sb[SCALES + j * G + r] = src.get(ValueLayout.JAVA_BYTE, 192 + j);
             }
             for (int c = 0; c < 256; c++) {
                 // c = 16 j + 4 k + 2 h + e: plane 2 (4 j + k) + h, byte 2 r + e
-                sb[QS + ((c / 4) * 2 + ((c >> 1) & 1)) * 2 * G + 2 * r + (c & 1)] = (byte) (Q6_KTensor.q(t.data, at, c) - 32);
+                int q = Q6_KTensor.q(src, 0, c) - 32;
+                sb[QS + ((c / 4) * 2 + ((c >> 1) & 1)) * 2 * G + 2 * r + (c & 1)] = (byte) q;
+                mag[8 * r + c / 32] += Math.abs(src.get(ValueLayout.JAVA_BYTE, 192 + c / 16) * q);
             }
         });
     }
@@ -43,8 +46,23 @@ final class Q6_KPacked extends PackedRows {
         for (int j = 0; j < 16; j++) {
             sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, true)));
         }
+        add(at, x.d[b], sumi, out, o);
+    }
+
+    @Override
+    public void combineScaled(int g0, int ng, int b, int[] sumi, int[] summ, Q8KActivations[] a, int t, float[] out) {
+        for (int u = 0; u < 4; u++) {
+            float ad = a[t + u].d[b];
+            for (int g = 0; g < ng; g++) {
+                add(at(g0 + g, b), ad, IntVector.fromArray(I, sumi, (4 * u + g) * G), out, (4 * (t + u) + g) * G);
+            }
+        }
+    }
+
+    /** {@code out[o ..] += (d * ad) * sumi}, each operation rounded. */
+    private void add(long at, float ad, IntVector sumi, float[] out, int o) {
         FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
-        FloatVector.fromArray(F, out, o).add(d.mul(x.d[b]).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0)))
+        FloatVector.fromArray(F, out, o).add(d.mul(ad).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0)))
                 .intoArray(out, o);
     }
 }

@@ -48,7 +48,7 @@ final class ReferenceTransformer {
         for (int i = 0; i < x.length; i++) {
             f[i] = (float) x[i];
         }
-        Q8KActivations a = new Q8KActivations().quantize(f, 0, f.length);
+        Q8KActivations a = new Q8KActivations().quantizeScalar(f, 0, f.length);
         double[] rounded = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             rounded[i] = (double) a.scale(i / Q8KActivations.BLOCK) * a.q(i);

@@ -19,30 +19,84 @@ class IntegerKernelTest {
 
     @ParameterizedTest(name = "{0} {1}x{2}")
     @CsvSource({"Q4_0,1,256", "Q4_0,17,768", "Q4_0,40,512", "Q4_K,1,256", "Q4_K,5,768", "Q4_K,16,512", "Q4_K,17,256", "Q4_K,40,1024", "Q4_K,3,2048",
-            "Q6_K,1,256", "Q6_K,5,768", "Q6_K,17,512", "Q6_K,40,1024", "Q6_K,3,2048"})
+            "Q4_K,100,512", "Q6_K,1,256", "Q6_K,5,768", "Q6_K,17,512", "Q6_K,40,1024", "Q6_K,3,2048", "Q6_K,70,768"})
     void vectorKernelEqualsTheScalarOracleForAnyTokenCountAndRowRange(GgmlType type, int rows, int cols) {
         Random rnd = new Random(rows * 31L + cols);
         try (Arena arena = Arena.ofConfined()) {
             WeightTensor w = integer(TestTensors.random(type, rows, cols, rnd, arena, true));
             WeightTensor scalar = w.withVectorized(false);
-            for (int n : new int[] {1, 2, 5, 9}) {
+            for (int n : new int[] {1, 2, 5, 9, 12}) {
                 float[] x = TestTensors.randomFloats(n * cols + 3, rnd);
-                int outStride = rows + 1;
-                for (int[] range : new int[][] {{0, rows}, {rows / 3, rows}, {0, Math.max(1, rows - 2)}}) {
-                    float[] out = new float[n * outStride];
-                    w.matmul(range[0], range[1], x, cols, n, out, outStride);
-                    for (int t = 0; t < n; t++) {
-                        for (int r = 0; r < rows; r++) {
-                            float expected = r >= range[0] && r < range[1] ? scalar.dot(r, x, t * cols) : 0f;
-                            assertThat(Float.floatToRawIntBits(out[t * outStride + r]))
-                                    .as("n=%d range %d..%d token %d row %d", n, range[0], range[1], t, r)
-                                    .isEqualTo(Float.floatToRawIntBits(expected));
-                        }
-                    }
-                }
+                assertMatmulEqualsOracle(w, scalar, x, n);
                 for (int r = 0; r < rows; r++) {
                     assertThat(Float.floatToRawIntBits(w.dot(r, x, 3)))
                             .isEqualTo(Float.floatToRawIntBits(scalar.dot(r, x, 3)));
+                }
+            }
+        }
+    }
+
+    /**
+     * Weights and activations at the extremes of their ranges (Q4_K: every scale, minimum and nibble at its
+     * maximum; Q6_K: every scale -128 and every value -32), in some super-blocks of some rows, against activations
+     * all of one magnitude: the several-token path's float sums would leave the exact range over whole
+     * super-blocks, so they must be cut into narrower windows and still equal the oracle bit for bit.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Q4_K", "Q6_K"})
+    void severalTokensStayExactAtTheExtremes(GgmlType type) {
+        Random rnd = new Random(11);
+        int rows = 80;
+        int cols = 1024;
+        try (Arena arena = Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment data = TestTensors.randomData(type, rows, cols, rnd, arena);
+            int blockBytes = type.typeSize();
+            for (int r = 0; r < rows; r++) {
+                for (int b = 0; b < cols / 256; b++) {
+                    if ((r + b) % 3 == 0) {
+                        continue; // random super-blocks between the extreme ones
+                    }
+                    long at = (long) (r * (cols / 256) + b) * blockBytes;
+                    if (type == GgmlType.Q4_K) {
+                        data.asSlice(at + 4, 140).fill((byte) 0xFF);
+                    } else {
+                        // values -32 or -31 (the low bit of each nibble of ql random), scales -128 or -127: odd
+                        // products, so a float sum beyond 2^24 would round
+                        for (int i = 0; i < 192; i++) {
+                            data.set(java.lang.foreign.ValueLayout.JAVA_BYTE, at + i, (byte) (i < 128 ? rnd.nextInt(256) & 0x11 : 0));
+                        }
+                        for (int j = 0; j < 16; j++) {
+                            data.set(java.lang.foreign.ValueLayout.JAVA_BYTE, at + 192 + j, (byte) (0x80 + (j & 1)));
+                        }
+                    }
+                }
+            }
+            WeightTensor w = integer(WeightTensor.of(type, data, rows, cols, true));
+            WeightTensor scalar = w.withVectorized(false);
+            int n = 8;
+            float[] x = TestTensors.randomFloats(n * cols + 3, rnd);
+            for (int i = 0; i < 4 * cols; i++) {
+                // two tokens of one magnitude (every value quantizes to +-127), two of one sign near it
+                x[i] = i < cols ? 1f : i < 2 * cols ? -1f : 0.75f + 0.25f * rnd.nextFloat();
+            }
+            assertMatmulEqualsOracle(w, scalar, x, n);
+        }
+    }
+
+    /** Every range's matmul of {@code n} tokens equals the scalar oracle's dot per token and row, bit for bit. */
+    private static void assertMatmulEqualsOracle(WeightTensor w, WeightTensor scalar, float[] x, int n) {
+        int rows = w.rows();
+        int cols = w.cols();
+        int outStride = rows + 1;
+        for (int[] range : new int[][] {{0, rows}, {rows / 3, rows}, {0, Math.max(1, rows - 2)}}) {
+            float[] out = new float[n * outStride];
+            w.matmul(range[0], range[1], x, cols, n, out, outStride);
+            for (int t = 0; t < n; t++) {
+                for (int r = 0; r < rows; r++) {
+                    float expected = r >= range[0] && r < range[1] ? scalar.dot(r, x, t * cols) : 0f;
+                    assertThat(Float.floatToRawIntBits(out[t * outStride + r]))
+                            .as("n=%d range %d..%d token %d row %d", n, range[0], range[1], t, r)
+                            .isEqualTo(Float.floatToRawIntBits(expected));
                 }
             }
         }
@@ -110,6 +164,48 @@ class IntegerKernelTest {
         assertThat(a.scale(1)).isZero();
         for (int i = 256; i < 512; i++) {
             assertThat(a.q(i)).isZero();
+        }
+    }
+
+    @Test
+    void vectorQuantizationEqualsTheScalarOne() {
+        Random rnd = new Random(13);
+        int blocks = 12;
+        float[] x = new float[blocks * 256 + 5];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian() * (1 + rnd.nextInt(100));
+        }
+        // block 1: ties (max 127 makes the scale -1, so every x.5 is a tie rounded to even)
+        for (int i = 256; i < 512; i++) {
+            x[5 + i] = (rnd.nextInt(254) - 127) / 2f;
+        }
+        x[5 + 300] = 127f;
+        // block 2: zeros; block 3: the largest magnitude twice, positive first; block 4: NaN; block 5: infinity;
+        // block 6: subnormals; block 7: one value
+        java.util.Arrays.fill(x, 5 + 512, 5 + 768, 0f);
+        x[5 + 800] = 3e4f;
+        x[5 + 900] = -3e4f;
+        x[5 + 1100] = Float.NaN;
+        x[5 + 1300] = Float.NEGATIVE_INFINITY;
+        for (int i = 1536; i < 1792; i++) {
+            x[5 + i] = Float.MIN_VALUE * rnd.nextInt(1000);
+        }
+        java.util.Arrays.fill(x, 5 + 1792, 5 + 2048, 0f);
+        x[5 + 1900] = -0.001f;
+        Q8KActivations vector = new Q8KActivations().quantize(x, 5, blocks * 256);
+        Q8KActivations scalar = new Q8KActivations().quantizeScalar(x, 5, blocks * 256);
+        for (int b = 0; b < blocks; b++) {
+            assertThat(Float.floatToRawIntBits(vector.scale(b))).as("block %d", b)
+                    .isEqualTo(Float.floatToRawIntBits(scalar.scale(b)));
+        }
+        for (int i = 0; i < blocks * 256; i++) {
+            assertThat(vector.q(i)).as("value %d", i).isEqualTo(scalar.q(i));
+            assertThat(Float.floatToRawIntBits(vector.values[i])).as("value %d", i)
+                    .isEqualTo(Float.floatToRawIntBits(scalar.values[i]));
+        }
+        for (int s = 0; s < blocks * 8; s++) {
+            assertThat(vector.subSum(s)).isEqualTo(scalar.subSum(s));
+            assertThat(vector.subSums[s]).isEqualTo(scalar.subSums[s]);
         }
     }
 
