@@ -36,12 +36,19 @@ public final class WorkerPool implements AutoCloseable {
     /** Chunks per thread taking part in a job (fewer when the job has fewer items than that). */
     static final int CHUNKS_PER_THREAD = 4;
 
+    /** The most threads a pool may have: a job's chunk count must fit in 16 bits of {@link #cursor}. */
+    static final int MAX_THREADS = 0xFFFF / CHUNKS_PER_THREAD;
+
     private final int threads;
     private final Thread[] workers;
     private final AtomicReferenceArray<Thread> parkedWorkers;
 
     private final AtomicInteger generation = new AtomicInteger();
-    /** The job's generation (high 32 bits) and its next chunk (low 32 bits): a thread takes a chunk by CAS. */
+    /**
+     * The job's generation (bits 32..63), its chunk count (16..31) and its next chunk (0..15), in one word so that a
+     * thread tests all three in one read and takes a chunk by CAS: a thread still in an earlier job can neither
+     * take a chunk of the current one nor read the current job's count as its own.
+     */
     private final AtomicLong cursor = new AtomicLong();
     /** Chunks of the current job finished (or failed). */
     private final AtomicInteger done = new AtomicInteger();
@@ -57,8 +64,8 @@ public final class WorkerPool implements AutoCloseable {
 
     /** A pool of {@code threads} threads in all, the caller included ({@code threads - 1} are started). */
     public WorkerPool(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("a worker pool needs at least one thread, got " + threads);
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("a worker pool needs 1 to " + MAX_THREADS + " threads, got " + threads);
         }
         this.threads = threads;
         this.workers = new Thread[threads];
@@ -115,7 +122,7 @@ public final class WorkerPool implements AutoCloseable {
             this.chunks = (int) Math.min((long) k * CHUNKS_PER_THREAD, Math.max(k, count / Math.max(1, (long) minPerThread)));
             done.set(0);
             int gen = generation.get() + 1;
-            cursor.set((long) gen << 32);
+            cursor.set((long) gen << 32 | (long) chunks << 16);
             generation.set(gen);
             for (int i = 1; i < threads; i++) {
                 Thread t = parkedWorkers.get(i);
@@ -143,12 +150,13 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Takes and runs chunks of job {@code gen} on worker {@code index} until none is left. */
     private void runChunks(int index, int gen) {
-        int c;
+        long c;
         while ((c = take(gen)) >= 0) {
             // chunk c of job gen is not finished, so the caller is still in that job and its fields are that job's
-            int total = chunks;
+            int chunk = (int) (c & 0xFFFF);
+            int total = (int) (c >>> 16 & 0xFFFF);
             try {
-                task.run(index, (int) ((long) c * count / total), (int) ((long) (c + 1) * count / total));
+                task.run(index, (int) ((long) chunk * count / total), (int) ((long) (chunk + 1) * count / total));
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);
             }
@@ -161,15 +169,15 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    /** The next chunk of job {@code gen}, or -1 when that job has none left (or is over). */
-    private int take(int gen) {
+    /** The cursor word with the chunk taken of job {@code gen}, or -1 when that job has none left (or is over). */
+    private long take(int gen) {
         while (true) {
             long c = cursor.get();
-            if ((int) (c >>> 32) != gen || (int) c >= chunks) {
+            if ((int) (c >>> 32) != gen || (c & 0xFFFF) >= (c >>> 16 & 0xFFFF)) {
                 return -1;
             }
             if (cursor.compareAndSet(c, c + 1)) {
-                return (int) c;
+                return c & 0xFFFFFFFFL;
             }
         }
     }

@@ -62,6 +62,24 @@ class WorkerPoolTest {
     }
 
     @Test
+    void manyJobsBackToBackEachRunEveryItemOnce() {
+        // Threads still leaving one job while the caller publishes the next: a thread of the old job once took a
+        // chunk beyond the old job's end, counted against the new one, and the pool hung within ~100,000 jobs.
+        for (int threads = 2; threads <= 3; threads++) {
+            try (WorkerPool pool = new WorkerPool(threads)) {
+                java.util.concurrent.atomic.AtomicLong items = new java.util.concurrent.atomic.AtomicLong();
+                long expected = 0;
+                for (int i = 0; i < 300_000; i++) {
+                    int count = 2 + i % 40;
+                    expected += count;
+                    pool.forRange(count, (worker, from, to) -> items.addAndGet(to - from));
+                }
+                assertThat(items.get()).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void aStalledThreadHoldsUpAJobByOneChunkAtMost() {
         try (WorkerPool pool = new WorkerPool(2)) {
             int count = 2 * WorkerPool.CHUNKS_PER_THREAD * 10;
