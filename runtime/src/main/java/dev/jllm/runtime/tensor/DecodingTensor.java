@@ -21,8 +21,7 @@ import jdk.incubator.vector.VectorOperators;
  * never fused), so the two agree exactly and {@link #dequantizeRow} is the value the dot products use.
  *
  * <p>The vector dot follows the operation order of {@link WeightTensor}: fused multiply-adds of the chunks in order
- * into four accumulators by 16-element group, combined and folded in the fixed order of {@link Simd}; rows are
- * whole blocks, so there is no tail.
+ * into one accumulator, folded in the fixed lane order of {@link Simd}; rows are whole blocks, so there is no tail.
  */
 public abstract sealed class DecodingTensor extends WeightTensor
         permits Q4_1Tensor, Q5_0Tensor, Q5_1Tensor, Q2_KTensor, Q3_KTensor, IntegerKernelTensor, Q5_KTensor,
@@ -135,42 +134,21 @@ public abstract sealed class DecodingTensor extends WeightTensor
         long base = row * rowBytes;
         int blocks = cols / block;
         float[] w = new float[blocksPerChunk * block];
-        // the four accumulators of WeightTensor's operation order, by 16-element group; a chunk of blocks starts
-        // at a multiple of 256 elements, so group m of the buffer is group m of the row
-        float[] acc = new float[4 * L];
+        float[] acc = new float[L];
         for (int b = 0; b < blocks; b += blocksPerChunk) {
             int count = Math.min(blocksPerChunk, blocks - b);
             decodeVector(base + (long) b * blockBytes, count, w, 0);
             int xi = xOff + b * block;
-            FloatVector a0 = FloatVector.fromArray(F, acc, 0);
-            FloatVector a1 = FloatVector.fromArray(F, acc, L);
-            FloatVector a2 = FloatVector.fromArray(F, acc, 2 * L);
-            FloatVector a3 = FloatVector.fromArray(F, acc, 3 * L);
-            int n = count * block;
-            int i = 0;
-            for (; i + 64 <= n; i += 64) {
-                for (int k = i; k < i + 16; k += L) {
-                    a0 = FloatVector.fromArray(F, w, k).fma(FloatVector.fromArray(F, x, xi + k), a0);
-                    a1 = FloatVector.fromArray(F, w, k + 16).fma(FloatVector.fromArray(F, x, xi + k + 16), a1);
-                    a2 = FloatVector.fromArray(F, w, k + 32).fma(FloatVector.fromArray(F, x, xi + k + 32), a2);
-                    a3 = FloatVector.fromArray(F, w, k + 48).fma(FloatVector.fromArray(F, x, xi + k + 48), a3);
-                }
+            FloatVector a = FloatVector.fromArray(F, acc, 0);
+            for (int i = 0, n = count * block; i < n; i += L) {
+                a = FloatVector.fromArray(F, w, i).fma(FloatVector.fromArray(F, x, xi + i), a);
             }
-            for (; i < n; i += L) {
-                FloatVector v = FloatVector.fromArray(F, w, i);
-                FloatVector xv = FloatVector.fromArray(F, x, xi + i);
-                switch ((i >> 4) & 3) {
-                    case 0 -> a0 = v.fma(xv, a0);
-                    case 1 -> a1 = v.fma(xv, a1);
-                    case 2 -> a2 = v.fma(xv, a2);
-                    default -> a3 = v.fma(xv, a3);
-                }
-            }
-            a0.intoArray(acc, 0);
-            a1.intoArray(acc, L);
-            a2.intoArray(acc, 2 * L);
-            a3.intoArray(acc, 3 * L);
+            a.intoArray(acc, 0);
         }
-        return Gemm.foldGroups(acc, 0);
+        FloatVector a = FloatVector.fromArray(F, acc, 0);
+        a = a.add(a.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        a = a.add(a.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        a = a.add(a.rearrange(Simd.FOLD2));
+        return a.add(a.rearrange(Simd.FOLD1)).lane(0);
     }
 }

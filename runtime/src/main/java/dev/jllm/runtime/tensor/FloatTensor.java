@@ -85,61 +85,34 @@ public final class FloatTensor extends WeightTensor {
         return sum;
     }
 
-    // Vector layout: the operation order of WeightTensor (four accumulators by 16-element group, combined and
-    // folded in a fixed order, then a scalar fma tail of under L elements).
+    // Vector layout: the operation order of WeightTensor (one accumulator, fixed-order lane fold, then a scalar
+    // fma tail of under L elements).
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
         long base = row * rowBytes;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector a = FloatVector.zero(F);
+        int i = 0;
         int bound = F.loopBound(cols);
-        int whole = bound & ~63;
         // one loop per width, so the hot loop has no type test in it
         if (f32) {
-            for (int i = 0; i < whole; i += 64) {
-                for (int k = i; k < i + 16; k += L) {
-                    a0 = FloatVector.fromMemorySegment(F, data, base + 4L * k, LE).fma(FloatVector.fromArray(F, x, xOff + k), a0);
-                    a1 = FloatVector.fromMemorySegment(F, data, base + 4L * (k + 16), LE).fma(FloatVector.fromArray(F, x, xOff + k + 16), a1);
-                    a2 = FloatVector.fromMemorySegment(F, data, base + 4L * (k + 32), LE).fma(FloatVector.fromArray(F, x, xOff + k + 32), a2);
-                    a3 = FloatVector.fromMemorySegment(F, data, base + 4L * (k + 48), LE).fma(FloatVector.fromArray(F, x, xOff + k + 48), a3);
-                }
+            for (; i < bound; i += L) {
+                a = FloatVector.fromMemorySegment(F, data, base + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), a);
             }
         } else if (bf16) {
-            for (int i = 0; i < whole; i += 64) {
-                for (int k = i; k < i + 16; k += L) {
-                    a0 = Simd.bf16ToFloat(halves(base, k)).fma(FloatVector.fromArray(F, x, xOff + k), a0);
-                    a1 = Simd.bf16ToFloat(halves(base, k + 16)).fma(FloatVector.fromArray(F, x, xOff + k + 16), a1);
-                    a2 = Simd.bf16ToFloat(halves(base, k + 32)).fma(FloatVector.fromArray(F, x, xOff + k + 32), a2);
-                    a3 = Simd.bf16ToFloat(halves(base, k + 48)).fma(FloatVector.fromArray(F, x, xOff + k + 48), a3);
-                }
+            for (; i < bound; i += L) {
+                a = Simd.bf16ToFloat(halves(base, i)).fma(FloatVector.fromArray(F, x, xOff + i), a);
             }
         } else {
-            for (int i = 0; i < whole; i += 64) {
-                for (int k = i; k < i + 16; k += L) {
-                    a0 = Simd.halfToFloat(halves(base, k)).fma(FloatVector.fromArray(F, x, xOff + k), a0);
-                    a1 = Simd.halfToFloat(halves(base, k + 16)).fma(FloatVector.fromArray(F, x, xOff + k + 16), a1);
-                    a2 = Simd.halfToFloat(halves(base, k + 32)).fma(FloatVector.fromArray(F, x, xOff + k + 32), a2);
-                    a3 = Simd.halfToFloat(halves(base, k + 48)).fma(FloatVector.fromArray(F, x, xOff + k + 48), a3);
-                }
+            for (; i < bound; i += L) {
+                a = Simd.halfToFloat(halves(base, i)).fma(FloatVector.fromArray(F, x, xOff + i), a);
             }
         }
-        // the last chunks of a row whose length is not a multiple of 64, each into its group's accumulator
-        for (int i = whole; i < bound; i += L) {
-            FloatVector v = w(base, i);
-            FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
-            switch ((i >> 4) & 3) {
-                case 0 -> a0 = v.fma(xv, a0);
-                case 1 -> a1 = v.fma(xv, a1);
-                case 2 -> a2 = v.fma(xv, a2);
-                default -> a3 = v.fma(xv, a3);
-            }
-        }
-        FloatVector a = a0.add(a1).add(a2.add(a3));
         a = a.add(a.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         a = a.add(a.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
         a = a.add(a.rearrange(Simd.FOLD2));
         float sum = a.add(a.rearrange(Simd.FOLD1)).lane(0);
-        for (int i = bound; i < cols; i++) {
+        for (; i < cols; i++) {
             sum = Math.fma(scalar(base, i), x[xOff + i], sum);
         }
         return sum;

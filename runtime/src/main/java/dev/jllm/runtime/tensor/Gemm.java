@@ -10,14 +10,12 @@ import jdk.incubator.vector.FloatVector;
  * the matrix x matrix half of {@link WeightTensor#matmul}, used whenever more than one token is evaluated.
  *
  * <p>Every kernel computes each (row, token) dot product with the one operation order all weight types share
- * (see {@link WeightTensor}): the vector chunks of {@code L} elements are fused-multiply-added in order into four
- * accumulators (elements {@code [64 j + 16 m, 64 j + 16 m + 16)} into accumulator {@code m}), combined as
- * {@code (a0 + a1) + (a2 + a3)}, whose lanes are folded in the fixed order of {@link Simd}, then the
- * {@code cols % L} tail elements are fused in one at a time. So a row's result does not depend on which kernel
- * ran it, nor on how many tokens were evaluated together. The 4 x 4 block runs one pass per accumulator group,
- * keeping 16 accumulators in registers and loading one vector per two fused multiply-adds (measured: 92% of the
- * FMA peak of a Zen 4 core, against 60% for 2 x 4 blocks with two accumulators each); the single-token kernels
- * need the four independent chains because one chain of dependent FMAs runs at the FMA's latency, not its rate.
+ * (see {@link WeightTensor}): the vector chunks of {@code L} elements are fused-multiply-added in order into one
+ * accumulator, whose lanes are folded in the fixed order of {@link Simd}, then the {@code cols % L} tail elements
+ * are fused in one at a time. So a row's result does not depend on which kernel ran it, nor on how many tokens
+ * were evaluated together. One accumulator per (row, token) lets a 4 x 4 block keep 16 accumulators in
+ * registers and load one vector per two fused multiply-adds (measured: 92% of the FMA peak of a Zen 4 core,
+ * against 60% for 2 x 4 blocks with two accumulators each).
  *
  * <p>The kernels keep their accumulators in named locals (C2 keeps them in registers; arrays of vectors would
  * live in memory) and never pass vectors to calls (a call C2 does not inline boxes them).
@@ -37,7 +35,7 @@ final class Gemm {
 
         private float[] tile = new float[0];
         private float[] panels = new float[0];
-        final float[] tmp = new float[64 * L];
+        final float[] tmp = new float[16 * L];
 
         static Scratch get() {
             return CURRENT.get();
@@ -81,166 +79,123 @@ final class Gemm {
 
     /**
      * Four weight rows ({@code w[w0 + r * cols ..]}, {@code r < 4}) times four tokens packed by {@link #pack4} at
-     * {@code xp[p ..]}: {@code out[o + t * os + r]}. Four passes, one per accumulator group {@code m} (the chunks
-     * of elements {@code [64 j + 16 m, 64 j + 16 m + 16)}), each with the 16 accumulators of the block in
-     * registers; the partial vectors go to {@code tmp} (at least {@code 64 * L} floats) and are combined there.
+     * {@code xp[p ..]}: {@code out[o + t * os + r]}.
      */
     static void kernel4x4(float[] w, int w0, int cols, float[] xp, int p, float[] out, int o, int os, float[] tmp) {
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00,
+                a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
         int w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols;
         int bound = cols / L * L;
-        for (int m = 0; m < 4; m++) {
-            FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00,
-                    a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-            for (int g = 16 * m; g < bound; g += 64) {
-                for (int i = g, end = Math.min(g + 16, bound); i < end; i += L) {
-                    FloatVector v0 = FloatVector.fromArray(F, w, w0 + i), v1 = FloatVector.fromArray(F, w, w1 + i);
-                    FloatVector v2 = FloatVector.fromArray(F, w, w2 + i), v3 = FloatVector.fromArray(F, w, w3 + i);
-                    int q = p + 4 * i;
-                    FloatVector x = FloatVector.fromArray(F, xp, q);
-                    a00 = v0.fma(x, a00);
-                    a10 = v1.fma(x, a10);
-                    a20 = v2.fma(x, a20);
-                    a30 = v3.fma(x, a30);
-                    x = FloatVector.fromArray(F, xp, q + L);
-                    a01 = v0.fma(x, a01);
-                    a11 = v1.fma(x, a11);
-                    a21 = v2.fma(x, a21);
-                    a31 = v3.fma(x, a31);
-                    x = FloatVector.fromArray(F, xp, q + 2 * L);
-                    a02 = v0.fma(x, a02);
-                    a12 = v1.fma(x, a12);
-                    a22 = v2.fma(x, a22);
-                    a32 = v3.fma(x, a32);
-                    x = FloatVector.fromArray(F, xp, q + 3 * L);
-                    a03 = v0.fma(x, a03);
-                    a13 = v1.fma(x, a13);
-                    a23 = v2.fma(x, a23);
-                    a33 = v3.fma(x, a33);
-                }
-            }
-            // partial of (row r, token t) for group m at tmp[((4 * r + t) * 4 + m) * L]
-            int s = m * L;
-            a00.intoArray(tmp, s);
-            a01.intoArray(tmp, s + 4 * L);
-            a02.intoArray(tmp, s + 8 * L);
-            a03.intoArray(tmp, s + 12 * L);
-            a10.intoArray(tmp, s + 16 * L);
-            a11.intoArray(tmp, s + 20 * L);
-            a12.intoArray(tmp, s + 24 * L);
-            a13.intoArray(tmp, s + 28 * L);
-            a20.intoArray(tmp, s + 32 * L);
-            a21.intoArray(tmp, s + 36 * L);
-            a22.intoArray(tmp, s + 40 * L);
-            a23.intoArray(tmp, s + 44 * L);
-            a30.intoArray(tmp, s + 48 * L);
-            a31.intoArray(tmp, s + 52 * L);
-            a32.intoArray(tmp, s + 56 * L);
-            a33.intoArray(tmp, s + 60 * L);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector v0 = FloatVector.fromArray(F, w, w0 + i), v1 = FloatVector.fromArray(F, w, w1 + i);
+            FloatVector v2 = FloatVector.fromArray(F, w, w2 + i), v3 = FloatVector.fromArray(F, w, w3 + i);
+            int q = p + 4 * i;
+            FloatVector x = FloatVector.fromArray(F, xp, q);
+            a00 = v0.fma(x, a00);
+            a10 = v1.fma(x, a10);
+            a20 = v2.fma(x, a20);
+            a30 = v3.fma(x, a30);
+            x = FloatVector.fromArray(F, xp, q + L);
+            a01 = v0.fma(x, a01);
+            a11 = v1.fma(x, a11);
+            a21 = v2.fma(x, a21);
+            a31 = v3.fma(x, a31);
+            x = FloatVector.fromArray(F, xp, q + 2 * L);
+            a02 = v0.fma(x, a02);
+            a12 = v1.fma(x, a12);
+            a22 = v2.fma(x, a22);
+            a32 = v3.fma(x, a32);
+            x = FloatVector.fromArray(F, xp, q + 3 * L);
+            a03 = v0.fma(x, a03);
+            a13 = v1.fma(x, a13);
+            a23 = v2.fma(x, a23);
+            a33 = v3.fma(x, a33);
         }
+        a00.intoArray(tmp, 0);
+        a01.intoArray(tmp, L);
+        a02.intoArray(tmp, 2 * L);
+        a03.intoArray(tmp, 3 * L);
+        a10.intoArray(tmp, 4 * L);
+        a11.intoArray(tmp, 5 * L);
+        a12.intoArray(tmp, 6 * L);
+        a13.intoArray(tmp, 7 * L);
+        a20.intoArray(tmp, 8 * L);
+        a21.intoArray(tmp, 9 * L);
+        a22.intoArray(tmp, 10 * L);
+        a23.intoArray(tmp, 11 * L);
+        a30.intoArray(tmp, 12 * L);
+        a31.intoArray(tmp, 13 * L);
+        a32.intoArray(tmp, 14 * L);
+        a33.intoArray(tmp, 15 * L);
         int tail = cols - bound;
         int tp = p + 4 * bound;
         for (int r = 0; r < 4; r++) {
             int wr = w0 + r * cols + bound;
             for (int t = 0; t < 4; t++) {
-                out[o + t * os + r] = tail(foldGroups(tmp, (4 * r + t) * 4 * L), w, wr, xp, tp + t * tail, tail);
+                out[o + t * os + r] = tail(foldLanes(tmp, (4 * r + t) * L), w, wr, xp, tp + t * tail, tail);
             }
         }
     }
 
     /** One weight row times four tokens packed by {@link #pack4}: {@code out[o + t * os]}. */
     static void kernel1x4(float[] w, int w0, int cols, float[] xp, int p, float[] out, int o, int os, float[] tmp) {
-        int bound = cols / L * L;
-        for (int m = 0; m < 4; m++) {
-            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-            for (int g = 16 * m; g < bound; g += 64) {
-                for (int i = g, end = Math.min(g + 16, bound); i < end; i += L) {
-                    FloatVector v = FloatVector.fromArray(F, w, w0 + i);
-                    int q = p + 4 * i;
-                    a0 = v.fma(FloatVector.fromArray(F, xp, q), a0);
-                    a1 = v.fma(FloatVector.fromArray(F, xp, q + L), a1);
-                    a2 = v.fma(FloatVector.fromArray(F, xp, q + 2 * L), a2);
-                    a3 = v.fma(FloatVector.fromArray(F, xp, q + 3 * L), a3);
-                }
-            }
-            a0.intoArray(tmp, m * L);
-            a1.intoArray(tmp, (4 + m) * L);
-            a2.intoArray(tmp, (8 + m) * L);
-            a3.intoArray(tmp, (12 + m) * L);
-        }
-        int tail = cols - bound;
-        int tp = p + 4 * bound;
-        for (int t = 0; t < 4; t++) {
-            out[o + t * os] = tail(foldGroups(tmp, t * 4 * L), w, w0 + bound, xp, tp + t * tail, tail);
-        }
-    }
-
-    /** Four weight rows ({@code w[w0 + r * cols ..]}) times one token at {@code x[x0 ..]}: {@code out[o + r]}. */
-    static void kernel4x1(float[] w, int w0, int cols, float[] x, int x0, float[] out, int o, float[] tmp) {
-        int w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols;
-        int bound = cols / L * L;
-        for (int m = 0; m < 4; m++) {
-            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-            for (int g = 16 * m; g < bound; g += 64) {
-                for (int i = g, end = Math.min(g + 16, bound); i < end; i += L) {
-                    FloatVector v = FloatVector.fromArray(F, x, x0 + i);
-                    a0 = FloatVector.fromArray(F, w, w0 + i).fma(v, a0);
-                    a1 = FloatVector.fromArray(F, w, w1 + i).fma(v, a1);
-                    a2 = FloatVector.fromArray(F, w, w2 + i).fma(v, a2);
-                    a3 = FloatVector.fromArray(F, w, w3 + i).fma(v, a3);
-                }
-            }
-            a0.intoArray(tmp, m * L);
-            a1.intoArray(tmp, (4 + m) * L);
-            a2.intoArray(tmp, (8 + m) * L);
-            a3.intoArray(tmp, (12 + m) * L);
-        }
-        int tail = cols - bound;
-        for (int r = 0; r < 4; r++) {
-            out[o + r] = tail(foldGroups(tmp, r * 4 * L), w, w0 + r * cols + bound, x, x0 + bound, tail);
-        }
-    }
-
-    /** One weight row times one token. */
-    static float kernel1x1(float[] w, int w0, int cols, float[] x, int x0, float[] tmp) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int bound = cols / L * L;
-        int i = 0;
-        for (; i + 64 <= bound; i += 64) {
-            for (int j = i; j < i + 16; j += L) {
-                a0 = FloatVector.fromArray(F, w, w0 + j).fma(FloatVector.fromArray(F, x, x0 + j), a0);
-            }
-            for (int j = i + 16; j < i + 32; j += L) {
-                a1 = FloatVector.fromArray(F, w, w0 + j).fma(FloatVector.fromArray(F, x, x0 + j), a1);
-            }
-            for (int j = i + 32; j < i + 48; j += L) {
-                a2 = FloatVector.fromArray(F, w, w0 + j).fma(FloatVector.fromArray(F, x, x0 + j), a2);
-            }
-            for (int j = i + 48; j < i + 64; j += L) {
-                a3 = FloatVector.fromArray(F, w, w0 + j).fma(FloatVector.fromArray(F, x, x0 + j), a3);
-            }
-        }
-        for (; i < bound; i += L) {
-            switch ((i >> 4) & 3) {
-                case 0 -> a0 = FloatVector.fromArray(F, w, w0 + i).fma(FloatVector.fromArray(F, x, x0 + i), a0);
-                case 1 -> a1 = FloatVector.fromArray(F, w, w0 + i).fma(FloatVector.fromArray(F, x, x0 + i), a1);
-                case 2 -> a2 = FloatVector.fromArray(F, w, w0 + i).fma(FloatVector.fromArray(F, x, x0 + i), a2);
-                default -> a3 = FloatVector.fromArray(F, w, w0 + i).fma(FloatVector.fromArray(F, x, x0 + i), a3);
-            }
+        for (int i = 0; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, w, w0 + i);
+            int q = p + 4 * i;
+            a0 = v.fma(FloatVector.fromArray(F, xp, q), a0);
+            a1 = v.fma(FloatVector.fromArray(F, xp, q + L), a1);
+            a2 = v.fma(FloatVector.fromArray(F, xp, q + 2 * L), a2);
+            a3 = v.fma(FloatVector.fromArray(F, xp, q + 3 * L), a3);
         }
         a0.intoArray(tmp, 0);
         a1.intoArray(tmp, L);
         a2.intoArray(tmp, 2 * L);
         a3.intoArray(tmp, 3 * L);
-        return tail(foldGroups(tmp, 0), w, w0 + bound, x, x0 + bound, cols - bound);
+        int tail = cols - bound;
+        int tp = p + 4 * bound;
+        for (int t = 0; t < 4; t++) {
+            out[o + t * os] = tail(foldLanes(tmp, t * L), w, w0 + bound, xp, tp + t * tail, tail);
+        }
     }
 
-    /**
-     * The four group accumulators stored at {@code v[off ..]} ({@code L} floats each, group 0 first) combined as
-     * {@code (a0 + a1) + (a2 + a3)}, then their lanes summed in the fixed order of {@link Simd}.
-     */
-    static float foldGroups(float[] v, int off) {
-        FloatVector a = FloatVector.fromArray(F, v, off).add(FloatVector.fromArray(F, v, off + L))
-                .add(FloatVector.fromArray(F, v, off + 2 * L).add(FloatVector.fromArray(F, v, off + 3 * L)));
+    /** Four weight rows ({@code w[w0 + r * cols ..]}) times one token at {@code x[x0 ..]}: {@code out[o + r]}. */
+    static void kernel4x1(float[] w, int w0, int cols, float[] x, int x0, float[] out, int o, float[] tmp) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols;
+        int bound = cols / L * L;
+        for (int i = 0; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, x0 + i);
+            a0 = FloatVector.fromArray(F, w, w0 + i).fma(v, a0);
+            a1 = FloatVector.fromArray(F, w, w1 + i).fma(v, a1);
+            a2 = FloatVector.fromArray(F, w, w2 + i).fma(v, a2);
+            a3 = FloatVector.fromArray(F, w, w3 + i).fma(v, a3);
+        }
+        a0.intoArray(tmp, 0);
+        a1.intoArray(tmp, L);
+        a2.intoArray(tmp, 2 * L);
+        a3.intoArray(tmp, 3 * L);
+        int tail = cols - bound;
+        for (int r = 0; r < 4; r++) {
+            out[o + r] = tail(foldLanes(tmp, r * L), w, w0 + r * cols + bound, x, x0 + bound, tail);
+        }
+    }
+
+    /** One weight row times one token. */
+    static float kernel1x1(float[] w, int w0, int cols, float[] x, int x0, float[] tmp) {
+        FloatVector a = FloatVector.zero(F);
+        int bound = cols / L * L;
+        for (int i = 0; i < bound; i += L) {
+            a = FloatVector.fromArray(F, w, w0 + i).fma(FloatVector.fromArray(F, x, x0 + i), a);
+        }
+        a.intoArray(tmp, 0);
+        return tail(foldLanes(tmp, 0), w, w0 + bound, x, x0 + bound, cols - bound);
+    }
+
+    /** The lanes of the vector stored at {@code v[off ..]}, summed in the fixed order of {@link Simd}. */
+    static float foldLanes(float[] v, int off) {
+        FloatVector a = FloatVector.fromArray(F, v, off);
         a = a.add(a.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         a = a.add(a.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
         a = a.add(a.rearrange(Simd.FOLD2));

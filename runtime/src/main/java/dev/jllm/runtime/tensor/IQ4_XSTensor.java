@@ -77,47 +77,32 @@ public final class IQ4_XSTensor extends DecodingTensor {
         }
     }
 
+    // Fused vector dot with 16 lanes, as IQ4_NLTensor's: per sub-block the 16 values dl * T[i] are one register
+    // and each 16-element chunk (low nibbles, then high) is a vpermd lookup fused in element order. Narrower
+    // species decode through the buffer of DecodingTensor.
+
     @Override
     public float dotVector(int row, float[] x, int xOff) {
-        return L == 16 ? fusedDot(data, row * rowBytes, cols, true, x, xOff) : super.dotVector(row, x, xOff);
-    }
-
-    /**
-     * The fused vector dot of IQ4_XS ({@code superBlocks}) and IQ4_NL rows for 16 lanes, from byte {@code at} of
-     * {@code data}: an IQ4_NL block is an IQ4_XS sub-block with its own F16 scale, so one kernel serves both. Per
-     * 32-element (sub-)block the 16 values {@code dl * T[i]} (the same products decodeScalar rounds) are one
-     * register, and each 16-element chunk (low nibbles, then high) is a table lookup (vpermd) fused in element
-     * order into the four accumulators of WeightTensor's operation order: an even (sub-)block's into accumulators 0
-     * and 1, an odd one's into 2 and 3. The pairs swap before each (sub-)block, which then goes to a2 and a3; after
-     * an odd number of IQ4_NL blocks the pairs end swapped, which the sum {@code (a0 + a1) + (a2 + a3)} does not
-     * see (IEEE addition is commutative). Narrower species decode through the buffer of DecodingTensor.
-     */
-    static float fusedDot(MemorySegment data, long at, int cols, boolean superBlocks, float[] x, int xOff) {
-        int unitBytes = superBlocks ? 136 : 18;
-        int perUnit = superBlocks ? 8 : 1; // 32-element (sub-)blocks per super-block or block
-        int qs = superBlocks ? 8 : 2;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        int xb = xOff;
-        for (long end = at + (long) (cols / (32 * perUnit)) * unitBytes; at < end; at += unitBytes) {
-            float d = Float.float16ToFloat(data.get(SHORT_LE, at));
-            int scalesH = superBlocks ? data.get(SHORT_LE, at + 2) & 0xFFFF : 0;
-            int scalesL = superBlocks ? data.get(INT_LE, at + 4) : 0;
-            for (int ib = 0; ib < perUnit; ib++, xb += 32) {
-                float dl = superBlocks ? subScale(d, scalesH, scalesL, ib) : d;
-                FloatVector first = a0, second = a1;
-                a0 = a2;
-                a1 = a3;
-                a2 = first;
-                a3 = second;
-                IntVector t = Iq4Values.FLOATS.mul(dl).reinterpretAsInts();
-                ByteVector q = ByteVector.fromMemorySegment(B16, data, at + qs + 16 * ib, LE);
+        if (L != 16) {
+            return super.dotVector(row, x, xOff);
+        }
+        long at = row * rowBytes;
+        int blocks = cols / 256;
+        FloatVector acc = FloatVector.zero(F);
+        for (int blk = 0; blk < blocks; blk++, at += 136) {
+            float d = half(at);
+            int scalesH = data.get(SHORT_LE, at + 2) & 0xFFFF;
+            int scalesL = data.get(INT_LE, at + 4);
+            for (int ib = 0; ib < 8; ib++) {
+                int xb = xOff + 256 * blk + 32 * ib;
+                IntVector t = Iq4Values.FLOATS.mul(subScale(d, scalesH, scalesL, ib)).reinterpretAsInts();
+                ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 8 + 16 * ib, LE);
                 IntVector v = (IntVector) q.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
-                a2 = v.and(0xF).selectFrom(t).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xb), a2);
-                a3 = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t).reinterpretAsFloats()
-                        .fma(FloatVector.fromArray(F, x, xb + 16), a3);
+                acc = v.and(0xF).selectFrom(t).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xb), acc);
+                acc = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, x, xb + 16), acc);
             }
         }
-        FloatVector acc = a0.add(a1).add(a2.add(a3));
         acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD2));

@@ -66,16 +66,13 @@ public final class Q2_KTensor extends DecodingTensor {
     }
 
     // Fused vector dot: decodes each 16-element sub-block in registers (dl * q - ml rounded after the multiply
-    // and after the subtraction, exactly like decodeScalar) and multiply-adds it at once, in element order, into
-    // the four accumulators of WeightTensor's operation order: sub-block k into accumulator k % 4. The four rotate
-    // by one before each sub-block, which then always goes to a3, so each helper keeps one call site (C2 inlines
-    // each call site on its own); sixteen rotations per super-block bring every accumulator back to its name.
+    // and after the subtraction, exactly like decodeScalar) and multiply-adds it at once, in element order.
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
         long at = row * rowBytes;
         int blocks = cols / 256;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector acc = FloatVector.zero(F);
         for (int blk = 0; blk < blocks; blk++, at += 84) {
             int xb = xOff + blk * 256;
             float d = half(at + 80);
@@ -86,18 +83,12 @@ public final class Q2_KTensor extends DecodingTensor {
                 FloatVector mv = FloatVector.broadcast(F, dmin * (sc >>> 4));
                 ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 16 + 32 * (k >> 3) + 16 * (k & 1), LE);
                 int shift = 2 * ((k >> 1) & 3);
-                FloatVector first = a0;
-                a0 = a1;
-                a1 = a2;
-                a2 = a3;
-                a3 = first;
                 for (int p = 0; p < Simd.PARTS_PER_16; p++) {
-                    a3 = Simd.fieldToFloat(q, p, shift, 3).mul(dv).sub(mv)
-                            .fma(FloatVector.fromArray(F, x, xb + 16 * k + p * L), a3);
+                    acc = Simd.fieldToFloat(q, p, shift, 3).mul(dv).sub(mv)
+                            .fma(FloatVector.fromArray(F, x, xb + 16 * k + p * L), acc);
                 }
             }
         }
-        FloatVector acc = a0.add(a1).add(a2.add(a3));
         acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD2));

@@ -81,55 +81,36 @@ public final class Q3_KTensor extends DecodingTensor {
         }
     }
 
-    // Fused vector dot: decodes each 16-element sub-block in registers as fma(u, dl, -4 dl) with u = q + 4 * highBit
-    // (0..7), i.e. dl * (u - 4) rounded once (-4 dl is exact): exactly the float of decodeScalar. The scales come
-    // from the scale field read once per block (a long and an int), not byte by byte per sub-block. Each sub-block
-    // is multiply-added at once, in element order, into the four accumulators of WeightTensor's operation order:
-    // sub-block k into accumulator k % 4. The four rotate by one before each sub-block, which then always goes to
-    // a3 (one call site per helper, as in Q2_KTensor); sixteen rotations per super-block bring every accumulator
-    // back to its name.
+    // Fused vector dot: decodes each 16-element sub-block in registers (dl * (q - 4 + 4 * highBit), one rounded
+    // multiply of an exact integer, exactly like decodeScalar) and multiply-adds it at once, in element order.
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
         long at = row * rowBytes;
         int blocks = cols / 256;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector acc = FloatVector.zero(F);
         for (int blk = 0; blk < blocks; blk++, at += 110) {
             int xb = xOff + blk * 256;
             float d = half(at + 108);
-            // the scale field read once per block, as a long (low nibbles) and an int (top bits)
-            long low = data.get(LONG_LE, at + 96);
-            int high = data.get(INT_LE, at + 104);
             ByteVector hm0 = ByteVector.fromMemorySegment(B16, data, at, LE);
             ByteVector hm1 = ByteVector.fromMemorySegment(B16, data, at + 16, LE);
             for (int k = 0; k < 16; k++) {
                 int n = k >> 3;
                 int j = (k >> 1) & 3;
                 int h = k & 1;
-                // scale k: bits 4n.. of byte k % 8 (low 4 bits), bits 2 (k / 4).. of byte 8 + k % 4 (top 2)
-                int sc = (int) ((low >>> (8 * (k & 7) + 4 * n)) & 0xF)
-                        | ((high >>> (8 * (k & 3) + 2 * (k >> 2))) & 3) << 4;
-                float dl = d * (sc - 32);
-                FloatVector dv = FloatVector.broadcast(F, dl);
-                FloatVector mv = FloatVector.broadcast(F, -4f * dl);
+                FloatVector dv = FloatVector.broadcast(F, d * scale(at, k));
                 ByteVector q = ByteVector.fromMemorySegment(B16, data, at + 32 + 32 * n + 16 * h, LE);
                 ByteVector hm = h == 0 ? hm0 : hm1;
                 int shift = 2 * j;
                 int bit = 4 * n + j;
-                FloatVector first = a0;
-                a0 = a1;
-                a1 = a2;
-                a2 = a3;
-                a3 = first;
                 for (int p = 0; p < Simd.PARTS_PER_16; p++) {
                     IntVector v = Simd.field(q, p, shift, 3)
-                            .or(Simd.field(hm, p, bit, 1).lanewise(VectorOperators.LSHL, 2));
-                    a3 = ((FloatVector) v.convert(VectorOperators.I2F, 0)).fma(dv, mv)
-                            .fma(FloatVector.fromArray(F, x, xb + 16 * k + p * L), a3);
+                            .or(Simd.field(hm, p, bit, 1).lanewise(VectorOperators.LSHL, 2)).sub(4);
+                    acc = ((FloatVector) v.convert(VectorOperators.I2F, 0)).mul(dv)
+                            .fma(FloatVector.fromArray(F, x, xb + 16 * k + p * L), acc);
                 }
             }
         }
-        FloatVector acc = a0.add(a1).add(a2.add(a3));
         acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD2));

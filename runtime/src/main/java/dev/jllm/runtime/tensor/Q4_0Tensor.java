@@ -95,65 +95,40 @@ public final class Q4_0Tensor extends IntegerKernelTensor {
     }
 
     // Vector layout: the operation order of WeightTensor. Each element is decoded as fma(nibble, d, -8d), which
-    // is (nibble - 8) * d rounded once: exactly the float of dequantizeRow. A block's 16-element groups are its
-    // low nibbles (elements 0..15) then its high nibbles (16..31): an even block's go to accumulators 0 and 1, an
-    // odd block's to 2 and 3.
+    // is (nibble - 8) * d rounded once: exactly the float of dequantizeRow. A block's chunks are its low nibbles
+    // (elements 0..15) then its high nibbles (16..31).
 
     @Override
     float floatDotVector(int row, float[] x, int xOff) {
         long base = row * rowBytes;
         int blocks = cols / BLOCK;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        int blk = 0;
-        for (; blk + 2 <= blocks; blk += 2) {
-            long block = base + (long) blk * BLOCK_BYTES;
-            long next = block + BLOCK_BYTES;
-            int xi = xOff + blk * BLOCK;
-            float d = half(block);
-            float e = half(next);
-            FloatVector dv = FloatVector.broadcast(F, d);
-            FloatVector mv = FloatVector.broadcast(F, -8f * d);
-            FloatVector ev = FloatVector.broadcast(F, e);
-            FloatVector nv = FloatVector.broadcast(F, -8f * e);
-            ByteVector packed = ByteVector.fromMemorySegment(B16, data, block + 2, LE);
-            ByteVector packed2 = ByteVector.fromMemorySegment(B16, data, next + 2, LE);
-            for (int p = 0; p < PARTS_PER_16; p++) {
-                IntVector v = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p);
-                IntVector u = (IntVector) packed2.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p);
-                a0 = low(v).fma(dv, mv).fma(FloatVector.fromArray(F, x, xi + p * L), a0);
-                a1 = high(v).fma(dv, mv).fma(FloatVector.fromArray(F, x, xi + 16 + p * L), a1);
-                a2 = low(u).fma(ev, nv).fma(FloatVector.fromArray(F, x, xi + 32 + p * L), a2);
-                a3 = high(u).fma(ev, nv).fma(FloatVector.fromArray(F, x, xi + 48 + p * L), a3);
-            }
-        }
-        if (blk < blocks) {
+        FloatVector a = FloatVector.zero(F);
+        for (int blk = 0; blk < blocks; blk++) {
             long block = base + (long) blk * BLOCK_BYTES;
             int xi = xOff + blk * BLOCK;
             float d = half(block);
             FloatVector dv = FloatVector.broadcast(F, d);
             FloatVector mv = FloatVector.broadcast(F, -8f * d);
             ByteVector packed = ByteVector.fromMemorySegment(B16, data, block + 2, LE);
-            for (int p = 0; p < PARTS_PER_16; p++) {
-                IntVector v = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p);
-                a0 = low(v).fma(dv, mv).fma(FloatVector.fromArray(F, x, xi + p * L), a0);
-                a1 = high(v).fma(dv, mv).fma(FloatVector.fromArray(F, x, xi + 16 + p * L), a1);
+            if (PARTS_PER_16 == 1) {
+                IntVector v = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
+                FloatVector lo = (FloatVector) v.and(0xF).convert(VectorOperators.I2F, 0);
+                FloatVector hi = (FloatVector) v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+                a = lo.fma(dv, mv).fma(FloatVector.fromArray(F, x, xi), a);
+                a = hi.fma(dv, mv).fma(FloatVector.fromArray(F, x, xi + 16), a);
+            } else {
+                for (int p = 0; p < PARTS_PER_16; p++) {
+                    a = nibbles(packed, p, 0xF, 0).fma(dv, mv).fma(FloatVector.fromArray(F, x, xi + p * L), a);
+                }
+                for (int p = 0; p < PARTS_PER_16; p++) {
+                    a = nibbles(packed, p, 0xF0, 4).fma(dv, mv).fma(FloatVector.fromArray(F, x, xi + 16 + p * L), a);
+                }
             }
         }
-        FloatVector a = a0.add(a1).add(a2.add(a3));
         a = a.add(a.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         a = a.add(a.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
         a = a.add(a.rearrange(Simd.FOLD2));
         return a.add(a.rearrange(Simd.FOLD1)).lane(0);
-    }
-
-    /** The low nibbles of bytes widened to int lanes, as floats. */
-    private static FloatVector low(IntVector v) {
-        return (FloatVector) v.and(0xF).convert(VectorOperators.I2F, 0);
-    }
-
-    /** The high nibbles of bytes widened to int lanes, as floats. */
-    private static FloatVector high(IntVector v) {
-        return (FloatVector) v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
     }
 
     // Nibbles are split on int lanes: x86 has no byte shifts, and C2's emulation of them cost more than the

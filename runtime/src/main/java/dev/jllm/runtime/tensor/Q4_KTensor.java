@@ -120,8 +120,7 @@ public final class Q4_KTensor extends IntegerKernelTensor {
     private static final FloatVector NIBBLES = FloatVector.fromArray(F,
             new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, 0);
 
-    // Fused vector dot: decodes each 16-element chunk in registers and multiply-adds it at once, in element order,
-    // into the four accumulators of WeightTensor's operation order (chunk k of a group of 64 into accumulator k):
+    // Fused vector dot: decodes each 16-element chunk in registers and multiply-adds it at once, in element order:
     // per group of 64, the low nibbles of qs bytes 0..15 and 16..31, then their high nibbles. A value is
     // d1 * q - m1, rounded after the multiply and after the subtraction, exactly like decodeScalar. With 16 lanes
     // the 16 possible values of a sub-block are computed once (a 16-entry table in one register) and each chunk
@@ -131,7 +130,7 @@ public final class Q4_KTensor extends IntegerKernelTensor {
     float floatDotVector(int row, float[] x, int xOff) {
         long at = row * rowBytes;
         int blocks = cols / 256;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector acc = FloatVector.zero(F);
         for (int blk = 0; blk < blocks; blk++, at += 144) {
             int xb = xOff + blk * 256;
             float d = half(at);
@@ -151,35 +150,28 @@ public final class Q4_KTensor extends IntegerKernelTensor {
                     IntVector t2 = NIBBLES.mul(d2).sub(m2).reinterpretAsInts();
                     IntVector v0 = (IntVector) q0.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
                     IntVector v1 = (IntVector) q1.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
-                    a0 = v0.and(0xF).selectFrom(t1).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xg), a0);
-                    a1 = v1.and(0xF).selectFrom(t1).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xg + 16), a1);
-                    a2 = v0.lanewise(VectorOperators.LSHR, 4).selectFrom(t2).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(F, x, xg + 32), a2);
-                    a3 = v1.lanewise(VectorOperators.LSHR, 4).selectFrom(t2).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(F, x, xg + 48), a3);
+                    acc = v0.and(0xF).selectFrom(t1).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xg), acc);
+                    acc = v1.and(0xF).selectFrom(t1).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(F, x, xg + 16), acc);
+                    acc = v0.lanewise(VectorOperators.LSHR, 4).selectFrom(t2).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(F, x, xg + 32), acc);
+                    acc = v1.lanewise(VectorOperators.LSHR, 4).selectFrom(t2).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(F, x, xg + 48), acc);
                     continue;
                 }
                 // narrower vectors: convert and scale each nibble (one call site per helper: C2 inlines each
-                // call site on its own, and four copies of the body can push it past its node budget). The
-                // accumulators rotate by one before each chunk, which then goes to a3: four rotations per group of
-                // 64 bring every accumulator back to its name.
+                // call site on its own, and four copies of the body can push it past its node budget)
                 for (int k = 0; k < 4; k++) {
                     ByteVector q = (k & 1) == 0 ? q0 : q1;
                     FloatVector dv = k < 2 ? d1 : d2;
                     FloatVector mv = k < 2 ? m1 : m2;
-                    FloatVector first = a0;
-                    a0 = a1;
-                    a1 = a2;
-                    a2 = a3;
-                    a3 = first;
                     for (int p = 0; p < Simd.PARTS_PER_16; p++) {
-                        a3 = Simd.fieldToFloat(q, p, 4 * (k >> 1), 0xF).mul(dv).sub(mv)
-                                .fma(FloatVector.fromArray(F, x, xg + 16 * k + p * L), a3);
+                        acc = Simd.fieldToFloat(q, p, 4 * (k >> 1), 0xF).mul(dv).sub(mv)
+                                .fma(FloatVector.fromArray(F, x, xg + 16 * k + p * L), acc);
                     }
                 }
             }
         }
-        FloatVector acc = a0.add(a1).add(a2.add(a3));
         acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD2));

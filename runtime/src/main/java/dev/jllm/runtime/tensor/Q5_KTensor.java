@@ -73,14 +73,13 @@ public final class Q5_KTensor extends DecodingTensor {
     // Fused vector dot: decodes each 16-element chunk in registers (d1 * q - m1 rounded after the multiply and
     // after the subtraction, exactly like decodeScalar) and multiply-adds it at once, in element order: per group
     // g of 64, the low nibbles of qs bytes 0..15 and 16..31 (fifth bit: bit 2g of qh), then their high nibbles
-    // (bit 2g + 1). Chunk k of a group goes to accumulator k of WeightTensor's operation order: the four rotate by
-    // one before each chunk, which then goes to a3, so four rotations per group bring each back to its name.
+    // (bit 2g + 1).
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
         long at = row * rowBytes;
         int blocks = cols / 256;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector acc = FloatVector.zero(F);
         for (int blk = 0; blk < blocks; blk++, at += 176) {
             int xb = xOff + blk * 256;
             float d = half(at);
@@ -104,19 +103,13 @@ public final class Q5_KTensor extends DecodingTensor {
                     ByteVector h = (k & 1) == 0 ? h0 : h1;
                     FloatVector dv = k < 2 ? d1 : d2;
                     FloatVector mv = k < 2 ? m1 : m2;
-                    FloatVector first = a0;
-                    a0 = a1;
-                    a1 = a2;
-                    a2 = a3;
-                    a3 = first;
                     for (int p = 0; p < Simd.PARTS_PER_16; p++) {
-                        a3 = fifth(q, h, p, 4 * (k >> 1), 2 * g + (k >> 1)).mul(dv).sub(mv)
-                                .fma(FloatVector.fromArray(F, x, xg + 16 * k + p * L), a3);
+                        acc = fifth(q, h, p, 4 * (k >> 1), 2 * g + (k >> 1)).mul(dv).sub(mv)
+                                .fma(FloatVector.fromArray(F, x, xg + 16 * k + p * L), acc);
                     }
                 }
             }
         }
-        FloatVector acc = a0.add(a1).add(a2.add(a3));
         acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD2));

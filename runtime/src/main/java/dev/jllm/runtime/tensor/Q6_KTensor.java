@@ -133,10 +133,7 @@ public final class Q6_KTensor extends IntegerKernelTensor {
     }
 
     // Fused vector dot: decodes each 16-element chunk in registers and multiply-adds it at once, in element order
-    // (chunk k = 8n + 2f + h: half n, field f, sub-row h; the two sub-rows written out), into accumulator k % 4 of
-    // WeightTensor's operation order: the accumulators rotate before each chunk (by one) or field (by two, a swap of
-    // the pairs) and the chunks go to the last (a3, or a2 and a3), so that each operation keeps one site; every
-    // half-block's rotations bring them back to their names. A value is
+    // (chunk k = 8n + 2f + h: half n, field f, sub-row h; the two sub-rows written out). A value is
     // fma(q, ds, -32 * ds), (q - 32) * ds rounded once: exactly the float of decodeScalar (-32 * ds is exact). The
     // 16 products d * scale of a block are made by one vector multiply and read back as broadcasts. Flat loops
     // with few helper calls: nested loops with helpers went past C2's inlining depth, and an operation left out of
@@ -148,7 +145,7 @@ public final class Q6_KTensor extends IntegerKernelTensor {
         int blocks = cols / 256;
         float[] ds = new float[16];
         float[] ms = new float[16];
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector acc = FloatVector.zero(F);
         for (int blk = 0; blk < blocks; blk++, at += 210) {
             FloatVector d = FloatVector.broadcast(F, half(at + 208));
             ByteVector scales = ByteVector.fromMemorySegment(B16, data, at + 192, LE);
@@ -168,25 +165,19 @@ public final class Q6_KTensor extends IntegerKernelTensor {
                     IntVector h0 = widen(qh), h1 = widen(qh + 16);
                     int xn = xOff + blk * 256 + 128 * n;
                     for (int f = 0; f < 4; f++) {
-                        // chunks 2f and 2f + 1 go to accumulators 2 (f % 2) and 2 (f % 2) + 1
-                        FloatVector first = a0, second = a1;
-                        a0 = a2;
-                        a1 = a3;
-                        a2 = first;
-                        a3 = second;
                         int lowShift = 4 * (f >> 1);
                         int highShift = 2 * f;
                         int si = 8 * n + 2 * f;
                         IntVector q = ((f & 1) == 0 ? l00 : l10).lanewise(VectorOperators.LSHR, lowShift).and(0xF)
                                 .or(h0.lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4));
-                        a2 = ((FloatVector) q.convert(VectorOperators.I2F, 0))
+                        acc = ((FloatVector) q.convert(VectorOperators.I2F, 0))
                                 .fma(FloatVector.broadcast(F, ds[si]), FloatVector.broadcast(F, ms[si]))
-                                .fma(FloatVector.fromArray(F, x, xn + 32 * f), a2);
+                                .fma(FloatVector.fromArray(F, x, xn + 32 * f), acc);
                         q = ((f & 1) == 0 ? l01 : l11).lanewise(VectorOperators.LSHR, lowShift).and(0xF)
                                 .or(h1.lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4));
-                        a3 = ((FloatVector) q.convert(VectorOperators.I2F, 0))
+                        acc = ((FloatVector) q.convert(VectorOperators.I2F, 0))
                                 .fma(FloatVector.broadcast(F, ds[si + 1]), FloatVector.broadcast(F, ms[si + 1]))
-                                .fma(FloatVector.fromArray(F, x, xn + 32 * f + 16), a3);
+                                .fma(FloatVector.fromArray(F, x, xn + 32 * f + 16), acc);
                     }
                 }
                 continue;
@@ -205,23 +196,17 @@ public final class Q6_KTensor extends IntegerKernelTensor {
                     FloatVector mv = FloatVector.broadcast(F, ms[si + h]);
                     ByteVector lowBits = ByteVector.fromMemorySegment(B16, data, ql + 16 * h, LE);
                     ByteVector highBits = ByteVector.fromMemorySegment(B16, data, qh + 16 * h, LE);
-                    FloatVector first = a0;
-                    a0 = a1;
-                    a1 = a2;
-                    a2 = a3;
-                    a3 = first;
                     for (int p = 0; p < Simd.PARTS_PER_16; p++) {
                         IntVector lo = ((IntVector) lowBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
                                 .lanewise(VectorOperators.LSHR, lowShift).and(0xF);
                         IntVector hi = ((IntVector) highBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
                                 .lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4);
-                        a3 = ((FloatVector) lo.or(hi).convert(VectorOperators.I2F, 0)).fma(dv, mv)
-                                .fma(FloatVector.fromArray(F, x, xi + 16 * h + p * L), a3);
+                        acc = ((FloatVector) lo.or(hi).convert(VectorOperators.I2F, 0)).fma(dv, mv)
+                                .fma(FloatVector.fromArray(F, x, xi + 16 * h + p * L), acc);
                     }
                 }
             }
         }
-        FloatVector acc = a0.add(a1).add(a2.add(a3));
         acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
         acc = acc.add(acc.rearrange(Simd.FOLD2));

@@ -59,44 +59,31 @@ public final class Q8_0Tensor extends WeightTensor {
     }
 
     // Vector layout: the operation order of WeightTensor, each element decoded as q * d (exactly the float of
-    // dequantizeRow). A block is two 16-element groups: an even block's go to accumulators 0 and 1, an odd
-    // block's to 2 and 3.
+    // dequantizeRow).
 
     @Override
     public float dotVector(int row, float[] x, int xOff) {
         long base = row * rowBytes;
         int blocks = cols / BLOCK;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        int blk = 0;
-        for (; blk + 2 <= blocks; blk += 2) {
-            long block = base + (long) blk * BLOCK_BYTES;
-            long next = block + BLOCK_BYTES;
-            int xi = xOff + blk * BLOCK;
-            FloatVector dv = FloatVector.broadcast(F, scale(block));
-            FloatVector ev = FloatVector.broadcast(F, scale(next));
-            ByteVector q0 = ByteVector.fromMemorySegment(B16, data, block + 2, LE);
-            ByteVector q1 = ByteVector.fromMemorySegment(B16, data, block + 18, LE);
-            ByteVector q2 = ByteVector.fromMemorySegment(B16, data, next + 2, LE);
-            ByteVector q3 = ByteVector.fromMemorySegment(B16, data, next + 18, LE);
-            for (int p = 0; p < PARTS_PER_16; p++) {
-                a0 = Simd.bytesToFloat(q0, p).mul(dv).fma(FloatVector.fromArray(F, x, xi + p * L), a0);
-                a1 = Simd.bytesToFloat(q1, p).mul(dv).fma(FloatVector.fromArray(F, x, xi + 16 + p * L), a1);
-                a2 = Simd.bytesToFloat(q2, p).mul(ev).fma(FloatVector.fromArray(F, x, xi + 32 + p * L), a2);
-                a3 = Simd.bytesToFloat(q3, p).mul(ev).fma(FloatVector.fromArray(F, x, xi + 48 + p * L), a3);
-            }
-        }
-        if (blk < blocks) {
+        FloatVector a = FloatVector.zero(F);
+        for (int blk = 0; blk < blocks; blk++) {
             long block = base + (long) blk * BLOCK_BYTES;
             int xi = xOff + blk * BLOCK;
             FloatVector dv = FloatVector.broadcast(F, scale(block));
             ByteVector q0 = ByteVector.fromMemorySegment(B16, data, block + 2, LE);
             ByteVector q1 = ByteVector.fromMemorySegment(B16, data, block + 18, LE);
-            for (int p = 0; p < PARTS_PER_16; p++) {
-                a0 = Simd.bytesToFloat(q0, p).mul(dv).fma(FloatVector.fromArray(F, x, xi + p * L), a0);
-                a1 = Simd.bytesToFloat(q1, p).mul(dv).fma(FloatVector.fromArray(F, x, xi + 16 + p * L), a1);
+            if (PARTS_PER_16 == 1) {
+                a = Simd.bytesToFloat(q0, 0).mul(dv).fma(FloatVector.fromArray(F, x, xi), a);
+                a = Simd.bytesToFloat(q1, 0).mul(dv).fma(FloatVector.fromArray(F, x, xi + 16), a);
+            } else {
+                for (int p = 0; p < PARTS_PER_16; p++) {
+                    a = Simd.bytesToFloat(q0, p).mul(dv).fma(FloatVector.fromArray(F, x, xi + p * L), a);
+                }
+                for (int p = 0; p < PARTS_PER_16; p++) {
+                    a = Simd.bytesToFloat(q1, p).mul(dv).fma(FloatVector.fromArray(F, x, xi + 16 + p * L), a);
+                }
             }
         }
-        FloatVector a = a0.add(a1).add(a2.add(a3));
         a = a.add(a.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
         a = a.add(a.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
         a = a.add(a.rearrange(Simd.FOLD2));

@@ -18,11 +18,8 @@ import java.util.Objects;
  * <p>All vector kernels share one operation order, so a row's result is bit-identical whether its token was
  * evaluated alone or inside a batch of any size: the row's weights are dequantized to exactly the floats of
  * {@link #dequantizeRow}; the vector chunks (elements {@code [c * L, c * L + L)}) are fused-multiply-added in
- * order into four accumulators, the chunks of elements {@code [64 j + 16 m, 64 j + 16 m + 16)} into accumulator
- * {@code m} (whatever {@code L}); the four are combined as {@code (a0 + a1) + (a2 + a3)} and the lanes folded in
- * the fixed order of {@link Simd}; the {@code cols % L} tail elements are then fused in one at a time. Four
- * independent chains because a single-token dot with one accumulator waits on the FMA's latency at every chunk:
- * four ran 1.4x (one thread) and 1.65x (two threads) faster over a Q8_0 matrix streaming from memory.
+ * order into one accumulator; its lanes are folded in the fixed order of {@link Simd}; the {@code cols % L} tail
+ * elements are then fused in one at a time.
  *
  * <p>Adding a weight type means one new subclass (usually of {@link DecodingTensor}) and one line in {@link #of}.
  */

@@ -91,23 +91,17 @@ class WeightTensorKernelsTest {
     }
 
     /**
-     * WeightTensor's operation order written out lane by lane: the chunks fused in order into four accumulators
-     * (elements [64j + 16m, 64j + 16m + 16) into accumulator m), combined as (a0 + a1) + (a2 + a3), the lane fold
-     * of Simd (i^8, i^4, i^2, i^1), then the fused scalar tail.
+     * WeightTensor's operation order written out lane by lane: the chunks fused in order into one accumulator,
+     * the lane fold of Simd (i^8, i^4, i^2, i^1), then the fused scalar tail.
      */
     private static float contractDot(float[] w, float[] x, int xOff) {
         int l = Simd.L;
-        float[][] acc = new float[4][l];
+        float[] v = new float[l];
         int chunks = w.length / l;
         for (int c = 0; c < chunks; c++) {
-            float[] a = acc[(c * l / 16) % 4];
             for (int j = 0; j < l; j++) {
-                a[j] = Math.fma(w[c * l + j], x[xOff + c * l + j], a[j]);
+                v[j] = Math.fma(w[c * l + j], x[xOff + c * l + j], v[j]);
             }
-        }
-        float[] v = new float[l];
-        for (int j = 0; j < l; j++) {
-            v[j] = (acc[0][j] + acc[1][j]) + (acc[2][j] + acc[3][j]);
         }
         for (int step = 8; step >= 1; step /= 2) {
             if (step >= l) {
