@@ -39,13 +39,8 @@ final class ForwardOps {
     void matmul(WeightTensor w, float[] in, int n, float[] out) {
         int rows = w.rows();
         int cols = w.cols();
-        int min = minItems((long) cols * n, rows);
-        if (n > 1) {
-            // several tokens: one part per thread. Each call packs every token's activations and keeps its row tiles
-            // in its own core's L2; cut into more chunks, a prompt measured 6% slower (Q8_0 pp128, 2 threads).
-            min = Math.max(min, (rows + pool.threads() - 1) / pool.threads());
-        }
-        pool.forRange(rows, min, (worker, from, to) -> w.matmul(from, to, in, cols, n, out, rows));
+        pool.forRange(rows, minItems((long) cols * n, rows),
+                (worker, from, to) -> w.matmul(from, to, in, cols, n, out, rows));
     }
 
     /** {@code out[t] = rmsnorm(in[t]) * weight} over rows of the model width. */

@@ -2,7 +2,6 @@ package dev.jllm.runtime.parallel;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
@@ -12,13 +11,9 @@ import java.util.concurrent.locks.LockSupport;
  * is worker 0 and does its share; workers {@code 1 .. threads-1} wait between jobs by spinning
  * briefly (a forward pass issues jobs back to back) and then parking.
  *
- * <p>A job over {@code [0, count)} is cut into up to {@link #CHUNKS_PER_THREAD} contiguous chunks per thread it
- * can use, which the threads take in order, each as soon as it is free; the caller waits for the chunks, not for
- * the threads. So a thread that the operating system (or, on a virtual machine, the host) has not scheduled
- * holds a job up by nothing if it had not started a chunk, and by one chunk if it had: with a static half per
- * thread, every job of a forward pass waited for a descheduled worker, which made two threads on a busy machine
- * twenty times slower than one. Every item is computed whole by one thread with the same code, so results
- * depend neither on the number of threads nor on which thread ran what.
+ * <p>A job over {@code [0, count)} is cut into contiguous parts, part {@code i} going to worker
+ * {@code i}. Every item is computed whole by one thread with the same code, so results do not depend
+ * on the number of threads.
  *
  * <p>One job at a time: {@link #forRange} is not reentrant and must not be called concurrently.
  */
@@ -33,25 +28,12 @@ public final class WorkerPool implements AutoCloseable {
     /** How long an idle thread spins before parking: long enough to bridge consecutive jobs of one pass. */
     private static final long SPIN_NANOS = 50_000;
 
-    /** Chunks per thread taking part in a job (fewer when the job has fewer items than that). */
-    static final int CHUNKS_PER_THREAD = 4;
-
-    /** The most threads a pool may have: a job's chunk count must fit in 16 bits of {@link #cursor}. */
-    static final int MAX_THREADS = 0xFFFF / CHUNKS_PER_THREAD;
-
     private final int threads;
     private final Thread[] workers;
     private final AtomicReferenceArray<Thread> parkedWorkers;
 
     private final AtomicInteger generation = new AtomicInteger();
-    /**
-     * The job's generation (bits 32..63), its chunk count (16..31) and its next chunk (0..15), in one word so that a
-     * thread tests all three in one read and takes a chunk by CAS: a thread still in an earlier job can neither
-     * take a chunk of the current one nor read the current job's count as its own.
-     */
-    private final AtomicLong cursor = new AtomicLong();
-    /** Chunks of the current job finished (or failed). */
-    private final AtomicInteger done = new AtomicInteger();
+    private final AtomicInteger pending = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile boolean closed;
@@ -60,12 +42,12 @@ public final class WorkerPool implements AutoCloseable {
     // Written by the caller before the generation bump (a volatile write), read by workers after reading it.
     private RangeTask task;
     private int count;
-    private int chunks;
+    private int parts;
 
     /** A pool of {@code threads} threads in all, the caller included ({@code threads - 1} are started). */
     public WorkerPool(int threads) {
-        if (threads < 1 || threads > MAX_THREADS) {
-            throw new IllegalArgumentException("a worker pool needs 1 to " + MAX_THREADS + " threads, got " + threads);
+        if (threads < 1) {
+            throw new IllegalArgumentException("a worker pool needs at least one thread, got " + threads);
         }
         this.threads = threads;
         this.workers = new Thread[threads];
@@ -119,19 +101,17 @@ public final class WorkerPool implements AutoCloseable {
         try {
             this.task = task;
             this.count = count;
-            this.chunks = (int) Math.min((long) k * CHUNKS_PER_THREAD, Math.max(k, count / Math.max(1, (long) minPerThread)));
-            done.set(0);
-            int gen = generation.get() + 1;
-            cursor.set((long) gen << 32 | (long) chunks << 16);
-            generation.set(gen);
+            this.parts = k;
+            pending.set(threads - 1);
+            generation.incrementAndGet();
             for (int i = 1; i < threads; i++) {
                 Thread t = parkedWorkers.get(i);
                 if (t != null) {
                     LockSupport.unpark(t);
                 }
             }
-            runChunks(0, gen);
-            awaitChunks();
+            runPart(0);
+            awaitWorkers();
             this.task = null;
             Throwable t = failure.getAndSet(null);
             if (t != null) {
@@ -148,52 +128,30 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    /** Takes and runs chunks of job {@code gen} on worker {@code index} until none is left. */
-    private void runChunks(int index, int gen) {
-        long c;
-        while ((c = take(gen)) >= 0) {
-            // chunk c of job gen is not finished, so the caller is still in that job and its fields are that job's
-            int chunk = (int) (c & 0xFFFF);
-            int total = (int) (c >>> 16 & 0xFFFF);
-            try {
-                task.run(index, (int) ((long) chunk * count / total), (int) ((long) (chunk + 1) * count / total));
-            } catch (Throwable t) {
-                failure.compareAndSet(null, t);
-            }
-            if (done.incrementAndGet() == total) {
-                Thread caller = parkedCaller;
-                if (caller != null) {
-                    LockSupport.unpark(caller);
-                }
-            }
+    private void runPart(int index) {
+        if (index >= parts) {
+            return;
+        }
+        int from = (int) ((long) index * count / parts);
+        int to = (int) ((long) (index + 1) * count / parts);
+        try {
+            task.run(index, from, to);
+        } catch (Throwable t) {
+            failure.compareAndSet(null, t);
         }
     }
 
-    /** The cursor word with the chunk taken of job {@code gen}, or -1 when that job has none left (or is over). */
-    private long take(int gen) {
-        while (true) {
-            long c = cursor.get();
-            if ((int) (c >>> 32) != gen || (c & 0xFFFF) >= (c >>> 16 & 0xFFFF)) {
-                return -1;
-            }
-            if (cursor.compareAndSet(c, c + 1)) {
-                return c & 0xFFFFFFFFL;
-            }
-        }
-    }
-
-    private void awaitChunks() {
+    private void awaitWorkers() {
         long spinUntil = System.nanoTime() + SPIN_NANOS;
         int spins = 0;
-        while (done.get() != chunks) {
+        while (pending.get() != 0) {
             if ((++spins & 63) != 0 || System.nanoTime() < spinUntil) {
                 Thread.onSpinWait();
                 continue;
             }
-            // Publish that we park, then re-check (the thread finishing the last chunk checks parkedCaller after
-            // its increment).
+            // Publish that we park, then re-check (the last worker checks parkedCaller after its decrement).
             parkedCaller = Thread.currentThread();
-            if (done.get() != chunks) {
+            if (pending.get() != 0) {
                 LockSupport.park(this);
             }
             parkedCaller = null;
@@ -226,7 +184,13 @@ public final class WorkerPool implements AutoCloseable {
             if (closed) {
                 return;
             }
-            runChunks(index, current);
+            runPart(index);
+            if (pending.decrementAndGet() == 0) {
+                Thread caller = parkedCaller;
+                if (caller != null) {
+                    LockSupport.unpark(caller);
+                }
+            }
         }
     }
 
