@@ -72,8 +72,11 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
 
     /** The F16 value at byte {@code at} of {@code src} as a float. */
     static float half(MemorySegment src, long at) {
-        return Float.float16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE), at));
+        return Float.float16ToFloat(src.get(HALF, at));
     }
+
+    /** Built once: {@code withOrder} makes a new layout per call, which the repack then hashed and boxed per half. */
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
     PackedRows(WeightTensor t, int superBytes, int planes, boolean nibbles, int scales, int mins, RowPacker packer) {
         this.blocks = t.cols() / 256;

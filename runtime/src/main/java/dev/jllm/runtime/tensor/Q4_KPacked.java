@@ -56,7 +56,10 @@ final class Q4_KPacked extends PackedRows implements PackedRows.ScaledSums {
             sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, false)));
             summ = summ.add(perRow(at + MINS + j * G, false).mul(x.sums[b * 8 + j]));
         }
-        add(at, x.d[b], sumi, summ, out, o);
+        // written out here, not through add(): a helper taking vectors that C2 leaves out of line (it does when this
+        // method is inlined into group() beside Q6_K's) boxes them on every super-block of the decode path
+        FloatVector.fromArray(F, out, o).add(superSum(FloatVector.fromMemorySegment(F, packed, at, LE),
+                FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE), x.d[b], sumi, summ)).intoArray(out, o);
     }
 
     @Override
@@ -65,16 +68,19 @@ final class Q4_KPacked extends PackedRows implements PackedRows.ScaledSums {
             float ad = a[t + u].d[b];
             for (int g = 0; g < ng; g++) {
                 int k = (4 * u + g) * G;
-                add(at(g0 + g, b), ad, IntVector.fromArray(I, sumi, k), IntVector.fromArray(I, summ, k), out,
-                        (4 * (t + u) + g) * G);
+                add(at(g0 + g, b), ad, sumi, summ, k, out, (4 * (t + u) + g) * G);
             }
         }
     }
 
-    /** {@code out[o ..] += (d * ad) * sumi - (dmin * ad) * summ}, each operation rounded. */
-    private void add(long at, float ad, IntVector sumi, IntVector summ, float[] out, int o) {
+    /**
+     * {@code out[o ..] += (d * ad) * sumi[k ..] - (dmin * ad) * summ[k ..]}, each operation rounded. Takes arrays,
+     * not vectors, so nothing is boxed should C2 not inline it.
+     */
+    private void add(long at, float ad, int[] sumi, int[] summ, int k, float[] out, int o) {
         FloatVector.fromArray(F, out, o).add(superSum(FloatVector.fromMemorySegment(F, packed, at, LE),
-                FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE), ad, sumi, summ)).intoArray(out, o);
+                FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE), ad, IntVector.fromArray(I, sumi, k),
+                IntVector.fromArray(I, summ, k))).intoArray(out, o);
     }
 
     /** A super-block's share: {@code (d * ad) * sumi - (dmin * ad) * summ}, each operation rounded. */

@@ -46,7 +46,11 @@ final class Q6_KPacked extends PackedRows implements PackedRows.ScaledSums {
         for (int j = 0; j < 16; j++) {
             sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, true)));
         }
-        add(at, x.d[b], sumi, out, o);
+        // written out here, not through add(): a helper taking vectors that C2 leaves out of line (it did when this
+        // method was inlined into group() beside Q4_K's: NodeCountInliningCutoff) boxes them on every super-block
+        FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
+        FloatVector.fromArray(F, out, o).add(d.mul(x.d[b]).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0)))
+                .intoArray(out, o);
     }
 
     @Override
@@ -54,15 +58,16 @@ final class Q6_KPacked extends PackedRows implements PackedRows.ScaledSums {
         for (int u = 0; u < 4; u++) {
             float ad = a[t + u].d[b];
             for (int g = 0; g < ng; g++) {
-                add(at(g0 + g, b), ad, IntVector.fromArray(I, sumi, (4 * u + g) * G), out, (4 * (t + u) + g) * G);
+                add(at(g0 + g, b), ad, sumi, (4 * u + g) * G, out, (4 * (t + u) + g) * G);
             }
         }
     }
 
-    /** {@code out[o ..] += (d * ad) * sumi}, each operation rounded. */
-    private void add(long at, float ad, IntVector sumi, float[] out, int o) {
+    /** {@code out[o ..] += (d * ad) * sumi[k ..]}, each operation rounded (arrays in: nothing boxed if not inlined). */
+    private void add(long at, float ad, int[] sumi, int k, float[] out, int o) {
         FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
-        FloatVector.fromArray(F, out, o).add(d.mul(ad).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0)))
+        FloatVector.fromArray(F, out, o).add(d.mul(ad).mul((FloatVector) IntVector.fromArray(I, sumi, k)
+                .convert(VectorOperators.I2F, 0)))
                 .intoArray(out, o);
     }
 }
