@@ -38,15 +38,13 @@ final class Q4_0Packed extends PackedRows {
     @Override
     void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o) {
         FloatVector acc = FloatVector.fromArray(F, out, o);
+        // a block's share, (d * ad) * isum with each operation rounded, written out: a helper taking vectors boxes
+        // them whenever C2 leaves it out of line (see Q4_KPacked.combine)
         for (int j = 0; j < 8; j++) {
-            acc = acc.add(blockSum(FloatVector.fromMemorySegment(F, packed, at + 4L * j * G, LE), x.d[b],
-                    subSum(sums, u, j).sub(8 * x.sums[b * 8 + j])));
+            IntVector isum = subSum(sums, u, j).sub(8 * x.sums[b * 8 + j]);
+            acc = acc.add(FloatVector.fromMemorySegment(F, packed, at + 4L * j * G, LE).mul(x.d[b])
+                    .mul((FloatVector) isum.convert(VectorOperators.I2F, 0)));
         }
         acc.intoArray(out, o);
-    }
-
-    /** A block's share: {@code (d * ad) * isum}, each operation rounded. */
-    private static FloatVector blockSum(FloatVector d, float ad, IntVector isum) {
-        return d.mul(ad).mul((FloatVector) isum.convert(VectorOperators.I2F, 0));
     }
 }

@@ -58,8 +58,11 @@ final class Q4_KPacked extends PackedRows implements PackedRows.ScaledSums {
         }
         // written out here, not through add(): a helper taking vectors that C2 leaves out of line (it does when this
         // method is inlined into group() beside Q6_K's) boxes them on every super-block of the decode path
-        FloatVector.fromArray(F, out, o).add(superSum(FloatVector.fromMemorySegment(F, packed, at, LE),
-                FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE), x.d[b], sumi, summ)).intoArray(out, o);
+        float ad = x.d[b];
+        FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
+        FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);
+        FloatVector.fromArray(F, out, o).add(d.mul(ad).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0))
+                .sub(dmin.mul(ad).mul((FloatVector) summ.convert(VectorOperators.I2F, 0)))).intoArray(out, o);
     }
 
     @Override
@@ -78,14 +81,11 @@ final class Q4_KPacked extends PackedRows implements PackedRows.ScaledSums {
      * not vectors, so nothing is boxed should C2 not inline it.
      */
     private void add(long at, float ad, int[] sumi, int[] summ, int k, float[] out, int o) {
-        FloatVector.fromArray(F, out, o).add(superSum(FloatVector.fromMemorySegment(F, packed, at, LE),
-                FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE), ad, IntVector.fromArray(I, sumi, k),
-                IntVector.fromArray(I, summ, k))).intoArray(out, o);
-    }
-
-    /** A super-block's share: {@code (d * ad) * sumi - (dmin * ad) * summ}, each operation rounded. */
-    private static FloatVector superSum(FloatVector d, FloatVector dmin, float ad, IntVector sumi, IntVector summ) {
-        return d.mul(ad).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0))
-                .sub(dmin.mul(ad).mul((FloatVector) summ.convert(VectorOperators.I2F, 0)));
+        // the same steps as combine's, written out for the same reason
+        FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
+        FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);
+        FloatVector.fromArray(F, out, o).add(d.mul(ad).mul((FloatVector) IntVector.fromArray(I, sumi, k)
+                .convert(VectorOperators.I2F, 0)).sub(dmin.mul(ad).mul((FloatVector) IntVector.fromArray(I, summ, k)
+                .convert(VectorOperators.I2F, 0)))).intoArray(out, o);
     }
 }
