@@ -89,10 +89,14 @@ public final class ModelBench {
             }
         }
         double[] seconds = new double[runs];
+        long allocatedBefore = HeapAllocation.total();
         for (int r = 0; r < runs; r++) {
             seconds[r] = (prompt ? prompt(count) : generate(count)) / 1e9;
         }
-        return Throughput.of(count, seconds);
+        long allocatedAfter = HeapAllocation.total();
+        long perToken = allocatedBefore < 0 || allocatedAfter < 0 ? -1
+                : (allocatedAfter - allocatedBefore) / ((long) count * runs);
+        return Throughput.of(count, seconds, perToken);
     }
 
     /**

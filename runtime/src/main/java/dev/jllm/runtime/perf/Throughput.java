@@ -8,10 +8,20 @@ import java.util.Locale;
  * @param tokens tokens per run
  * @param tps    mean tokens per second
  * @param sd     sample standard deviation of the runs' tokens per second (0 for one run)
+ * @param bytesPerToken heap bytes the JVM allocated per token during the timed runs (all threads), or -1 where it
+ *                      cannot tell
  */
-public record Throughput(int tokens, double tps, double sd) {
+public record Throughput(int tokens, double tps, double sd, long bytesPerToken) {
 
-    static Throughput of(int tokens, double[] seconds) {
+    /** Heap allocation per token above which a warm run is not as it should be (see {@link HeapAllocation}). */
+    public static final long ALLOCATION_WARNING_BYTES = 1 << 20;
+
+    /** Whether the timed runs allocated more than {@link #ALLOCATION_WARNING_BYTES} per token. */
+    public boolean allocates() {
+        return bytesPerToken > ALLOCATION_WARNING_BYTES;
+    }
+
+    static Throughput of(int tokens, double[] seconds, long bytesPerToken) {
         double[] rates = new double[seconds.length];
         double mean = 0;
         for (int i = 0; i < seconds.length; i++) {
@@ -24,7 +34,7 @@ public record Throughput(int tokens, double tps, double sd) {
             var += (r - mean) * (r - mean);
         }
         double sd = rates.length > 1 ? Math.sqrt(var / (rates.length - 1)) : 0;
-        return new Throughput(tokens, mean, sd);
+        return new Throughput(tokens, mean, sd, bytesPerToken);
     }
 
     @Override

@@ -150,11 +150,16 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
             long q = qs + j * 16L * G;
             int p = (b * 256 + j * 32) / 2;
             for (int k = 0; k < 8; k++) {
-                ShortVector w = planeU(q + k * 2L * G);
-                acc16 = acc16.add(w.and((short) 0xF).mul(pair(pairs, p + 2 * k)))
-                        .add(w.lanewise(VectorOperators.LSHR, 4).mul(pair(pairs, p + 2 * k + 1)));
+                ShortVector w = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 2L * G, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                acc16 = acc16.add(w.and((short) 0xF).mul(IntVector.broadcast(I, pairs[p + 2 * k]).reinterpretAsShorts()))
+                        .add(w.lanewise(VectorOperators.LSHR, 4)
+                                .mul(IntVector.broadcast(I, pairs[p + 2 * k + 1]).reinterpretAsShorts()));
             }
-            rowSums(acc16).intoArray(sums, j * G);
+            // lanes 2 r and 2 r + 1 (row r's even and odd columns) summed into one int
+            IntVector both = acc16.reinterpretAsInts();
+            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, j * G);
         }
     }
 
@@ -165,10 +170,16 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
             long q = qs + j * 16L * G;
             int p = (b * 256 + j * 16) / 2;
             for (int k = 0; k < 4; k++) {
-                acc16 = acc16.add(planeS(q + k * 4L * G).mul(pair(pairs, p + 2 * k)))
-                        .add(planeS(q + k * 4L * G + 2L * G).mul(pair(pairs, p + 2 * k + 1)));
+                ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 4L * G, LE)
+                        .convertShape(VectorOperators.B2S, S, 0);
+                ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 4L * G + 2L * G, LE)
+                        .convertShape(VectorOperators.B2S, S, 0);
+                acc16 = acc16.add(w0.mul(IntVector.broadcast(I, pairs[p + 2 * k]).reinterpretAsShorts()))
+                        .add(w1.mul(IntVector.broadcast(I, pairs[p + 2 * k + 1]).reinterpretAsShorts()));
             }
-            rowSums(acc16).intoArray(sums, j * G);
+            IntVector both = acc16.reinterpretAsInts();
+            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, j * G);
         }
     }
 
@@ -478,39 +489,30 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         }
     }
 
-    /** Token {@code u}'s sum of sub-block {@code s} from {@link #subSums4}. */
-    static IntVector subSum(int[] sums, int u, int s) {
-        return IntVector.fromArray(I, sums, (u * 16 + s) * G);
-    }
-
     /** Lanes {@code 0 .. 2G} of a widened plane, even lanes (row {@code r} at {@code 2 r}) first, then odd ones. */
     private static final VectorShuffle<Short> SPLIT = VectorShuffle.fromOp(S, i -> i < G ? 2 * i : 2 * (i - G) + 1);
-
-    /**
-     * Two columns of a widened plane (lane {@code 2 r + e}: the column {@code e}) as floats times {@code scale}, to
-     * {@code w[at ..]} and {@code w[at + stride ..]}.
-     */
-    static void storeColumns(ShortVector v, FloatVector scale, float[] w, int at, int stride) {
-        ShortVector split = v.rearrange(SPLIT);
-        ((FloatVector) split.convertShape(VectorOperators.S2F, F, 0)).mul(scale).intoArray(w, at);
-        ((FloatVector) split.convertShape(VectorOperators.S2F, F, 1)).mul(scale).intoArray(w, at + stride);
-    }
-
-    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
 
     /** The 256 columns of nibble planes at {@code qs} (plane {@code p}: columns {@code 4 p + e}, {@code 4 p + 2 + e}). */
     private void decodeNibbles(long qs, float[] w) {
         for (int p = 0; p < 64; p++) {
-            ShortVector v = planeU(qs + p * 2L * G);
-            storeColumns(v.and((short) 0xF), ONE, w, 4 * p * G, G);
-            storeColumns(v.lanewise(VectorOperators.LSHR, 4), ONE, w, (4 * p + 2) * G, G);
+            ShortVector v = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, qs + p * 2L * G, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).rearrange(SPLIT);
+            ShortVector lo = v.and((short) 0xF);
+            ShortVector hi = v.lanewise(VectorOperators.LSHR, 4);
+            ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 0)).intoArray(w, 4 * p * G);
+            ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 1)).intoArray(w, (4 * p + 1) * G);
+            ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0)).intoArray(w, (4 * p + 2) * G);
+            ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 1)).intoArray(w, (4 * p + 3) * G);
         }
     }
 
     /** The 256 columns of signed byte planes at {@code qs} (plane {@code p}: columns {@code 2 p + e}). */
     private void decodeBytes(long qs, float[] w) {
         for (int p = 0; p < 128; p++) {
-            storeColumns(planeS(qs + p * 2L * G), ONE, w, 2 * p * G, G);
+            ShortVector v = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, qs + p * 2L * G, LE)
+                    .convertShape(VectorOperators.B2S, S, 0)).rearrange(SPLIT);
+            ((FloatVector) v.convertShape(VectorOperators.S2F, F, 0)).intoArray(w, 2 * p * G);
+            ((FloatVector) v.convertShape(VectorOperators.S2F, F, 1)).intoArray(w, (2 * p + 1) * G);
         }
     }
 
@@ -528,38 +530,6 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         float[] lanes = new float[G];
         group(row / G, a, lanes, 0);
         return lanes[row % G];
-    }
-
-    /** The activation pair {@code (a[2 i], a[2 i + 1])} in every pair of 16-bit lanes. */
-    static ShortVector pair(int[] pairs, int i) {
-        return IntVector.broadcast(I, pairs[i]).reinterpretAsShorts();
-    }
-
-    /** Lanes {@code 2 r} and {@code 2 r + 1} of {@code acc} (row {@code r}, even and odd columns) as one int. */
-    static IntVector rowSums(ShortVector acc) {
-        IntVector both = acc.reinterpretAsInts();
-        return both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(both.lanewise(VectorOperators.ASHR, 16));
-    }
-
-    /** The {@link #G} bytes at {@code at} as ints, zero- or sign-extended. */
-    final IntVector perRow(long at, boolean signed) {
-        return (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at, LE)
-                .convertShape(signed ? VectorOperators.B2I : VectorOperators.ZERO_EXTEND_B2I, I, 0);
-    }
-
-    // Two plane loads, not one with a flag: each call site knows its extension, and each method stays within
-    // MaxInlineSize (35 bytes of bytecode), so inlining it does not depend on the call-site profile.
-
-    /** One plane of {@code 2 G} bytes at {@code at} widened to 16-bit lanes, zero-extended. */
-    final ShortVector planeU(long at) {
-        return (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at, LE)
-                .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-    }
-
-    /** One plane of {@code 2 G} bytes at {@code at} widened to 16-bit lanes, sign-extended. */
-    final ShortVector planeS(long at) {
-        return (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at, LE).convertShape(VectorOperators.B2S, S, 0);
     }
 
     static void putFloat(byte[] b, int at, float v) {

@@ -1,6 +1,7 @@
 package dev.jllm.runtime.tensor;
 
 import static dev.jllm.runtime.tensor.Simd.F;
+import static dev.jllm.runtime.tensor.Simd.I;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -41,7 +42,7 @@ final class Q4_0Packed extends PackedRows {
         // a block's share, (d * ad) * isum with each operation rounded, written out: a helper taking vectors boxes
         // them whenever C2 leaves it out of line (see Q4_KPacked.combine)
         for (int j = 0; j < 8; j++) {
-            IntVector isum = subSum(sums, u, j).sub(8 * x.sums[b * 8 + j]);
+            IntVector isum = IntVector.fromArray(I, sums, (u * 16 + j) * G).sub(8 * x.sums[b * 8 + j]);
             acc = acc.add(FloatVector.fromMemorySegment(F, packed, at + 4L * j * G, LE).mul(x.d[b])
                     .mul((FloatVector) isum.convert(VectorOperators.I2F, 0)));
         }

@@ -4,6 +4,7 @@ import static dev.jllm.runtime.tensor.Simd.F;
 import static dev.jllm.runtime.tensor.Simd.I;
 
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -53,11 +54,15 @@ final class Q4_KPacked extends PackedRows implements PackedRows.ScaledSums {
         IntVector sumi = IntVector.zero(I);
         IntVector summ = IntVector.zero(I);
         for (int j = 0; j < 8; j++) {
-            sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, false)));
-            summ = summ.add(perRow(at + MINS + j * G, false).mul(x.sums[b * 8 + j]));
+            IntVector sc = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + SCALES + j * G, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            IntVector m = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + MINS + j * G, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            sumi = sumi.add(IntVector.fromArray(I, sums, (u * 16 + j) * G).mul(sc));
+            summ = summ.add(m.mul(x.sums[b * 8 + j]));
         }
-        // written out here, not through add(): a helper taking vectors that C2 leaves out of line (it does when this
-        // method is inlined into group() beside Q6_K's) boxes them on every super-block of the decode path
+        // all written out, no helper taking or returning vectors: one that C2 leaves out of line (it does when this
+        // method is inlined into group() beside Q6_K's) boxes its vectors on every super-block of the decode path
         float ad = x.d[b];
         FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
         FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);

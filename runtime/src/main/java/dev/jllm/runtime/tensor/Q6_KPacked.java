@@ -4,6 +4,7 @@ import static dev.jllm.runtime.tensor.Simd.F;
 import static dev.jllm.runtime.tensor.Simd.I;
 
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -44,9 +45,11 @@ final class Q6_KPacked extends PackedRows implements PackedRows.ScaledSums {
     void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o) {
         IntVector sumi = IntVector.zero(I);
         for (int j = 0; j < 16; j++) {
-            sumi = sumi.add(subSum(sums, u, j).mul(perRow(at + SCALES + j * G, true)));
+            IntVector sc = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + SCALES + j * G, LE)
+                    .convertShape(VectorOperators.B2I, I, 0);
+            sumi = sumi.add(IntVector.fromArray(I, sums, (u * 16 + j) * G).mul(sc));
         }
-        // written out here, not through add(): a helper taking vectors that C2 leaves out of line (it did when this
+        // all written out, no helper taking or returning vectors: one that C2 leaves out of line (it did when this
         // method was inlined into group() beside Q4_K's: NodeCountInliningCutoff) boxes them on every super-block
         FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
         FloatVector.fromArray(F, out, o).add(d.mul(x.d[b]).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0)))

@@ -115,6 +115,8 @@ final class BenchCommand extends PrintingCommand {
                 line(out, file, type, options.threads(), kv, "pp" + prompt + at, r.pp());
                 line(out, file, type, options.threads(), kv, "tg" + gen + at, r.tg());
             }
+            warnIfAllocating(spec.commandLine().getErr(), "pp", r.pp());
+            warnIfAllocating(spec.commandLine().getErr(), "tg", r.tg());
             out.flush();
         }
         return 0;
@@ -159,7 +161,21 @@ final class BenchCommand extends PrintingCommand {
         o.put("n", t.tokens());
         o.put("tps", round(t.tps()));
         o.put("sd", round(t.sd()));
+        o.put("bytes_per_token", t.bytesPerToken());
         return o;
+    }
+
+    /**
+     * A warm forward pass allocates next to nothing; megabytes per token mean boxed Vector API values (a kernel
+     * helper the JIT left out of line), and a speed well below what the machine allows. Said, not hidden.
+     */
+    private static void warnIfAllocating(PrintWriter err, String test, Throughput t) {
+        if (t != null && t.allocates()) {
+            err.printf(Locale.ROOT, "jllm bench: the %s runs allocated %.1f MB of heap per token (a warm run allocates "
+                    + "almost none): the JIT boxed vector values in a kernel, so this speed is below the machine's; "
+                    + "run again, and report it if it persists%n", test, t.bytesPerToken() / 1e6);
+            err.flush();
+        }
     }
 
     private static double round(double v) {

@@ -55,6 +55,9 @@ class SynthAndBenchCommandsTest {
         assertThat(o.getJsonObject("tg").getInt("n")).isEqualTo(4);
         assertThat(o.getJsonObject("pp").getJsonNumber("tps").doubleValue()).isPositive();
         assertThat(o.getJsonObject("tg").getJsonNumber("sd").doubleValue()).isNotNegative();
+        // measured in this JVM (it has jdk.management): heap bytes per token of the timed runs, not -1
+        assertThat(o.getJsonObject("pp").getJsonNumber("bytes_per_token").longValue()).isNotNegative();
+        assertThat(o.getJsonObject("tg").getJsonNumber("bytes_per_token").longValue()).isNotNegative();
     }
 
     @Test
