@@ -9,16 +9,15 @@ import java.lang.foreign.MemorySegment;
  * same integers and float steps from the file layout, so vector and scalar results are equal bit for bit (a
  * stricter rule than the float kernels' shared operation order), whatever the token count or row range.
  *
- * <p>Which types repack is {@code -Djllm.repack}: {@code auto} (the default) repacks Q4_K and Q6_K and keeps Q4_0 on
- * the float kernels, {@code true} repacks all three, {@code false} none. Q4_0 is left out by default because,
- * measured end to end on TinyLlama-shaped files (bench/README.md, issue #18), its integer kernel loses to the float
- * one once the matrix streams from memory (decode 18-22 against 23-24 tok/s, prefill 64-82 against 92-102). A type
+ * <p>Which types repack is {@code -Djllm.repack}: {@code auto} (the default) and {@code true} repack all three,
+ * {@code false} none. (Q4_0 was left out by default until its packed layout kept the F16 scales: with float ones
+ * the kernel lost to the float kernel once the matrix streamed from memory; bench/README.md, issue #18.) A type
  * that does not repack ({@link #withIntegerKernel}{@code (false)}) keeps the float kernels of
  * {@link DecodingTensor} over the file mapping and makes no copy.
  */
 public abstract sealed class IntegerKernelTensor extends DecodingTensor permits Q4_0Tensor, Q4_KTensor, Q6_KTensor {
 
-    /** System property: {@code auto} (default), {@code true} (all three types) or {@code false} (none). */
+    /** System property: {@code auto} (default: each type's own choice, today all three), {@code true} or {@code false}. */
     public static final String REPACK_PROPERTY = "jllm.repack";
     /** The last value said to be wrong in the log (said once, not once per tensor). */
     private static volatile String reported;

@@ -52,7 +52,7 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     private final boolean nibbles;
     /**
      * Byte offset of the integer sub-block scales ({@code sc[j][G]}, unsigned for nibbles, signed for bytes), or
-     * -1 for a type without them (Q4_0: float scales per block of 32), which keeps the per-sub-block path.
+     * -1 for a type without them (Q4_0: float scales per block of 32), whose several-token path combines per block.
      */
     private final int scales;
     /** Byte offset of the integer sub-block minimums ({@code m[8][G]}, unsigned), or -1 for none. */
@@ -183,27 +183,6 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         }
     }
 
-    // Several tokens (a prompt) of Q4_0 (Q4_K and Q6_K: matmulScaled, below): the same integers from float
-    // arithmetic. Each super-block of a group is decoded once per matmul to the integer weights as floats
-    // (w[c * G + r], column c of row r: the values the integer kernel multiplies), and every four tokens' Q8_K
-    // values (as floats) run fused multiply-adds over it, one per column and token, 16 rows a lane. Each sub-block's sum is an integer below 2^24 (at most 32 products of at
-    // most 32 * 127), so every product and partial sum is exact in float and the sum equals the integer kernel's
-    // whatever the order; converted to int, the rest of the row (scales, minimums, the float combination in
-    // super-block order) is the single-token kernel's, so a token's results are the same bits alone or batched.
-    // The integer kernel itself gains nothing from sharing a plane between tokens: its 16-bit multiply and add
-    // are two operations for 32 products where one 512-bit FMA does 16, so four tokens over one widened plane
-    // measured no faster than four single-token passes (MatmulBenchmark, tokens=16: 13.3 ms against 4.7 ms for
-    // the float GEMM), while this path runs at the float GEMM's rate.
-
-    /** Writes the integer weights of super-block {@code b} of group {@code g} as floats, {@code w[c * G + r]}. */
-    private void decodeWeights(int g, int b, float[] w) {
-        if (nibbles) {
-            decodeNibbles(at(g, b) + planes, w);
-        } else {
-            decodeBytes(at(g, b) + planes, w);
-        }
-    }
-
     /**
      * Adds super-block {@code b}'s share (its bytes at {@code at}) of a group to token {@code x}'s results
      * ({@code out[o ..]}), from its sub-block sums {@code sums[(u * 16 + s) * G + r]}: the scales, minimums and
@@ -219,8 +198,7 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
 
     /** Per-thread buffers of the several-token path. */
     private static final class Scratch {
-        final float[] w = new float[256 * G];
-        final int[] sums = new int[4 * 16 * G];
+        final int[] sums = new int[16 * G];
         /** Decoded weights of four groups, scales folded in, then the minimums (Q4_K): 264 columns. */
         final float[] wide = new float[264 * ExactGemm.COLUMN];
         final int[] sumi = new int[16 * G];
@@ -248,41 +226,19 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
 
     /**
      * {@code out[t * outStride + r]} for rows {@code [rowFrom, rowTo)} and the {@code n} tokens of {@code a}: from
-     * {@link #MIN_SEVERAL} tokens on, whole fours of tokens through a decoded-weights path ({@link #matmulScaled}
-     * for Q4_K and Q6_K, per group below for Q4_0), the rest through {@link #group}. A group cut by the range is
+     * {@link #MIN_SEVERAL} tokens on, whole fours of tokens through the decoded-weights path
+     * ({@link #matmulScaled}), the rest through {@link #group}. A group cut by the range is
      * computed whole into a buffer ({@code lanes}: at least {@code G} floats, for one token) and only its rows in
      * the range copied.
      */
     final void matmul(int rowFrom, int rowTo, Q8KActivations[] a, int n, float[] out, int outStride, float[] lanes) {
         int quads = n < MIN_SEVERAL ? 0 : n & ~3;
-        boolean scaled = quads > 0 && this instanceof ScaledSums;
-        if (scaled) {
+        if (quads > 0) {
             matmulScaled((ScaledSums) this, rowFrom, rowTo, a, quads, out, outStride);
         }
-        Scratch s = quads > 0 ? SCRATCH.get() : null;
         for (int g = rowFrom / G; g * G < rowTo; g++) {
             int r0 = g * G;
             boolean whole = r0 >= rowFrom && r0 + G <= rowTo;
-            if (quads > 0 && !scaled) {
-                float[] dst = whole ? out : s.part(quads);
-                int off = whole ? r0 : 0;
-                int stride = whole ? outStride : G;
-                for (int t = 0; t < quads; t++) {
-                    java.util.Arrays.fill(dst, off + t * stride, off + t * stride + G, 0f);
-                }
-                for (int b = 0; b < blocks; b++) {
-                    decodeWeights(g, b, s.w);
-                    for (int t = 0; t < quads; t += 4) {
-                        subSums4(s.w, a, t, b, s.sums);
-                        for (int u = 0; u < 4; u++) {
-                            combine(at(g, b), b, s.sums, u, a[t + u], dst, off + (t + u) * stride);
-                        }
-                    }
-                }
-                if (!whole) {
-                    copyInRange(dst, r0, rowFrom, rowTo, quads, out, 0, outStride);
-                }
-            }
             for (int t = quads; t < n; t++) {
                 if (whole) {
                     group(g, a[t], out, t * outStride + r0);
@@ -304,14 +260,31 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     // magnitudes is within ExactGemm.LIMIT (32 columns always are: 32 * 945 and 32 * 4096 are). Q4_K's minimums
     // are eight more columns (m_j times the token's sub-block sums, at most 8 * 63 * 4064 in all: exact).
 
-    /** The float steps of a type with integer sub-block scales, from its exact sums. */
+    // Q4_0 (a float scale per block of 32 columns, no integer scales) runs the same register block over windows of
+    // one block (q at most 15, so 32 * 15 * 127 is exact) and combines each block as it comes: the float steps of
+    // combine, block by block in the same order.
+
+    /** The float steps of a packed type, from its exact sums. */
     interface ScaledSums {
         /**
          * Adds super-block {@code b}'s share of groups {@code g0 .. g0 + ng - 1} to tokens {@code t .. t + 3}'s
          * results, {@code out[(4 (t + u) + g) * G ..]}, from {@code sumi[(4 u + g) * G ..]} (and, for a type with
-         * minimums, {@code summ}): the same float steps as {@link #combine}.
+         * minimums, {@code summ}): the same float steps as {@link #combine}. For a type with integer sub-block
+         * scales (Q4_K, Q6_K); {@code sumi} sums every window of the super-block.
          */
-        void combineScaled(int g0, int ng, int b, int[] sumi, int[] summ, Q8KActivations[] a, int t, float[] out);
+        default void combineScaled(int g0, int ng, int b, int[] sumi, int[] summ, Q8KActivations[] a, int t,
+                float[] out) {
+            throw new UnsupportedOperationException("a type with a float scale per block combines per block");
+        }
+
+        /**
+         * As {@link #combineScaled} for block {@code j} (columns {@code 32 j ..}) of super-block {@code b} alone, for a
+         * type with a float scale per block of 32 (Q4_0); called for the blocks in order. The exact sums come as the
+         * floats they were summed in ({@code sums[(4 u + g) * G ..]}: integers below 2^24, so the same values).
+         */
+        default void combineBlock(int g0, int ng, int b, int j, float[] sums, Q8KActivations[] a, int t, float[] out) {
+            throw new UnsupportedOperationException("a type with integer sub-block scales combines per super-block");
+        }
     }
 
     /** {@link #matmul}'s whole fours of tokens for a {@link ScaledSums} type, four groups of rows at a time. */
@@ -328,6 +301,14 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
                 int width = decodeScaled(g0, ng, b, s.wide);
                 for (int t = 0; t < quads; t += 4) {
                     Q8KActivations x0 = a[t], x1 = a[t + 1], x2 = a[t + 2], x3 = a[t + 3];
+                    if (scales < 0) {
+                        for (int j = 0; j < 8; j++) {
+                            ExactGemm.sums4x4(s.wide, 32 * j * ExactGemm.COLUMN, 32, x0.values, x1.values, x2.values,
+                                    x3.values, 256 * b + 32 * j, null, false, s.tmp);
+                            type.combineBlock(g0, ng, b, j, s.tmp, a, t, part);
+                        }
+                        continue;
+                    }
                     for (int c = 0; c < 256; c += width) {
                         ExactGemm.sums4x4(s.wide, c * ExactGemm.COLUMN, width, x0.values, x1.values, x2.values,
                                 x3.values, 256 * b + c, s.sumi, c > 0, s.tmp);
@@ -361,7 +342,7 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
             int o = g * G;
             if (g < ng) {
                 decodeGroupScaled(at(g0 + g, b), w, o);
-                width = Math.min(width, chunks[(g0 + g) * blocks + b]);
+                width = chunks == null ? 1 : Math.min(width, chunks[(g0 + g) * blocks + b]);
             } else {
                 for (int c = 0; c < 264; c++) {
                     FloatVector.zero(F).intoArray(w, c * ExactGemm.COLUMN + o);
@@ -373,8 +354,8 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
 
     /**
      * One group's super-block (bytes at {@code at}) with the sub-block scales folded in:
-     * {@code w[c * COLUMN + o + r] = sc_j(c) * q_c} for the 256 columns, then the minimums {@code m_j} as columns
-     * {@code 256 + j} (Q4_K).
+     * {@code w[c * COLUMN + o + r] = sc_j(c) * q_c} for the 256 columns (Q4_0, without integer scales: {@code q_c}),
+     * then the minimums {@code m_j} as columns {@code 256 + j} (Q4_K).
      */
     private void decodeGroupScaled(long at, float[] w, int o) {
         if (nibbles) {
@@ -394,12 +375,14 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     // The two decoders write the vector expressions out rather than call helpers that take or return vectors:
     // with several such calls in one method C2 leaves some out of line, and those box their vectors.
 
-    /** Q4_K's planes of one group and super-block (bytes at {@code at}), scales folded in, to {@code w[.. + o]}. */
+    /** Q4_K's or Q4_0's planes of one group and super-block (bytes at {@code at}), scales folded in, to {@code w[.. + o]}. */
     private void decodeNibblesScaled(long at, float[] w, int o) {
         for (int j = 0; j < 8; j++) {
             // sub-block j: 8 planes of 4 columns
-            FloatVector sc = (FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + scales + (long) j * G, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
+            // Q4_0 has no integer scales: times one, exact
+            FloatVector sc = scales < 0 ? FloatVector.broadcast(F, 1f)
+                    : (FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + scales + (long) j * G, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
             for (int p = 8 * j; p < 8 * j + 8; p++) {
                 ShortVector v = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at + planes + p * 2L * G, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).rearrange(SPLIT);
@@ -459,62 +442,8 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         return true;
     }
 
-    /**
-     * The sub-block sums of super-block {@code b} for tokens {@code t .. t + 3}: {@code sums[(u * 16 + s) * G + r]}
-     * = sum over sub-block {@code s}'s columns {@code c} of {@code w[c * G + r] * q_c}, exact (see above).
-     */
-    private void subSums4(float[] w, Q8KActivations[] a, int t, int b, int[] sums) {
-        float[] q0 = a[t].values;
-        float[] q1 = a[t + 1].values;
-        float[] q2 = a[t + 2].values;
-        float[] q3 = a[t + 3].values;
-        int width = nibbles ? 32 : 16;
-        int base = 256 * b;
-        for (int sb = 0; sb < 256 / width; sb++) {
-            FloatVector s0 = FloatVector.zero(F);
-            FloatVector s1 = s0;
-            FloatVector s2 = s0;
-            FloatVector s3 = s0;
-            for (int c = sb * width; c < sb * width + width; c++) {
-                FloatVector wc = FloatVector.fromArray(F, w, c * G);
-                s0 = wc.fma(FloatVector.broadcast(F, q0[base + c]), s0);
-                s1 = wc.fma(FloatVector.broadcast(F, q1[base + c]), s1);
-                s2 = wc.fma(FloatVector.broadcast(F, q2[base + c]), s2);
-                s3 = wc.fma(FloatVector.broadcast(F, q3[base + c]), s3);
-            }
-            ((IntVector) s0.convert(VectorOperators.F2I, 0)).intoArray(sums, sb * G);
-            ((IntVector) s1.convert(VectorOperators.F2I, 0)).intoArray(sums, (16 + sb) * G);
-            ((IntVector) s2.convert(VectorOperators.F2I, 0)).intoArray(sums, (32 + sb) * G);
-            ((IntVector) s3.convert(VectorOperators.F2I, 0)).intoArray(sums, (48 + sb) * G);
-        }
-    }
-
     /** Lanes {@code 0 .. 2G} of a widened plane, even lanes (row {@code r} at {@code 2 r}) first, then odd ones. */
     private static final VectorShuffle<Short> SPLIT = VectorShuffle.fromOp(S, i -> i < G ? 2 * i : 2 * (i - G) + 1);
-
-    /** The 256 columns of nibble planes at {@code qs} (plane {@code p}: columns {@code 4 p + e}, {@code 4 p + 2 + e}). */
-    private void decodeNibbles(long qs, float[] w) {
-        for (int p = 0; p < 64; p++) {
-            ShortVector v = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, qs + p * 2L * G, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).rearrange(SPLIT);
-            ShortVector lo = v.and((short) 0xF);
-            ShortVector hi = v.lanewise(VectorOperators.LSHR, 4);
-            ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 0)).intoArray(w, 4 * p * G);
-            ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 1)).intoArray(w, (4 * p + 1) * G);
-            ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0)).intoArray(w, (4 * p + 2) * G);
-            ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 1)).intoArray(w, (4 * p + 3) * G);
-        }
-    }
-
-    /** The 256 columns of signed byte planes at {@code qs} (plane {@code p}: columns {@code 2 p + e}). */
-    private void decodeBytes(long qs, float[] w) {
-        for (int p = 0; p < 128; p++) {
-            ShortVector v = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, qs + p * 2L * G, LE)
-                    .convertShape(VectorOperators.B2S, S, 0)).rearrange(SPLIT);
-            ((FloatVector) v.convertShape(VectorOperators.S2F, F, 0)).intoArray(w, 2 * p * G);
-            ((FloatVector) v.convertShape(VectorOperators.S2F, F, 1)).intoArray(w, (2 * p + 1) * G);
-        }
-    }
 
     /** Copies the rows of {@code [rowFrom, rowTo)} among the group's {@code r0 ..} for {@code n} tokens. */
     private static void copyInRange(float[] lanes, int r0, int rowFrom, int rowTo, int n, float[] out, int off, int stride) {

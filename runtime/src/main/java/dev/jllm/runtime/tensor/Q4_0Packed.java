@@ -28,7 +28,7 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Per row and block: {@code isum = sum_c q_c a_c - 8 * sums_j} (exactly {@code sum_c (q_c - 8) a_c}), and the
  * result adds {@code (d * a.d) * (float) isum}, each operation rounded ({@link Q4_0Tensor#integerDotScalar}).
  */
-final class Q4_0Packed extends PackedRows {
+final class Q4_0Packed extends PackedRows implements PackedRows.ScaledSums {
 
     private static final int QS = 16 * G;
     private static final int SUPER = QS + 128 * G;
@@ -67,6 +67,28 @@ final class Q4_0Packed extends PackedRows {
             acc = acc.add(d.mul(x.d[b]).mul((FloatVector) isum.convert(VectorOperators.I2F, 0)));
         }
         acc.intoArray(out, o);
+    }
+
+    @Override
+    public void combineBlock(int g0, int ng, int b, int j, float[] sums, Q8KActivations[] a, int t, float[] out) {
+        for (int g = 0; g < ng; g++) {
+            long at = at(g0 + g, b) + 2L * j * G;
+            // combine's steps for block j, written out as there; each token's isum = sum - 8 sums_j is computed in
+            // float, exactly (integers below 2^24), so it equals combine's int converted to float
+            IntVector bits = (IntVector) ShortVector.fromMemorySegment(S_HALF, packed, at, LE).castShape(I, 0);
+            IntVector magnitude = bits.lanewise(VectorOperators.LSHL, 13).and(0x0FFFE000);
+            FloatVector d = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .or(bits.and(0x80000000)).reinterpretAsFloats();
+            if (magnitude.compare(VectorOperators.GE, 0x7C00 << 13).anyTrue()) {
+                d = specialScales(at);
+            }
+            for (int u = 0; u < 4; u++) {
+                Q8KActivations x = a[t + u];
+                int o = (4 * (t + u) + g) * G;
+                FloatVector isum = FloatVector.fromArray(F, sums, (4 * u + g) * G).sub(8 * x.sums[b * 8 + j]);
+                FloatVector.fromArray(F, out, o).add(d.mul(x.d[b]).mul(isum)).intoArray(out, o);
+            }
+        }
     }
 
     /** The G scales at {@code at} one by one, for blocks holding an infinite or NaN scale. */

@@ -24,7 +24,7 @@ public final class Q4_0Tensor extends IntegerKernelTensor {
     public static final int BLOCK_BYTES = 18;
 
     public Q4_0Tensor(MemorySegment data, int rows, int cols, boolean vectorized) {
-        this(data, rows, cols, vectorized, repacks(false));
+        this(data, rows, cols, vectorized, repacks(true));
     }
 
     private Q4_0Tensor(MemorySegment data, int rows, int cols, boolean vectorized, boolean integer) {

@@ -209,7 +209,7 @@ class IntegerKernelTest {
         }
     }
 
-    /** The tensor with its integer kernel, which Q4_0 uses only when asked ({@code -Djllm.repack}). */
+    /** The tensor with its integer kernel, whatever {@code -Djllm.repack} says. */
     private static WeightTensor integer(WeightTensor w) {
         return ((IntegerKernelTensor) w).withIntegerKernel(true);
     }
