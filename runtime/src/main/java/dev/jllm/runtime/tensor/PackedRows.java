@@ -140,6 +140,102 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     }
 
     /**
+     * {@link #group} for tokens {@code t .. t + 3} of {@code a}, token {@code u}'s results to
+     * {@code out[off + u * stride ..]}: each plane is loaded and widened once for the four, the rest per token as in
+     * {@link #group} (the same integer sums, then {@link #combine}), so the same bits as four calls of it.
+     */
+    final void group4(int g, Q8KActivations[] a, int t, float[] out, int off, int stride) {
+        int[] sums = SCRATCH.get().sums4;
+        for (int u = 0; u < 4; u++) {
+            java.util.Arrays.fill(out, off + u * stride, off + u * stride + G, 0f);
+        }
+        for (int b = 0; b < blocks; b++) {
+            long at = at(g, b);
+            if (nibbles) {
+                nibbleSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums);
+            } else {
+                byteSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums);
+            }
+            for (int u = 0; u < 4; u++) {
+                combine(at, b, sums, u, a[t + u], out, off + u * stride);
+            }
+        }
+    }
+
+    /** {@link #nibbleSubSums} for four tokens, token {@code u}'s sums to {@code sums[(u * 16 + s) * G + r]}. */
+    private void nibbleSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums) {
+        for (int j = 0; j < 8; j++) {
+            ShortVector acc0 = ShortVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            long q = qs + j * 16L * G;
+            int p = (b * 256 + j * 32) / 2;
+            for (int k = 0; k < 8; k++) {
+                ShortVector w = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 2L * G, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector lo = w.and((short) 0xF);
+                ShortVector hi = w.lanewise(VectorOperators.LSHR, 4);
+                int e = p + 2 * k;
+                acc0 = acc0.add(lo.mul(IntVector.broadcast(I, p0[e]).reinterpretAsShorts()))
+                        .add(hi.mul(IntVector.broadcast(I, p0[e + 1]).reinterpretAsShorts()));
+                acc1 = acc1.add(lo.mul(IntVector.broadcast(I, p1[e]).reinterpretAsShorts()))
+                        .add(hi.mul(IntVector.broadcast(I, p1[e + 1]).reinterpretAsShorts()));
+                acc2 = acc2.add(lo.mul(IntVector.broadcast(I, p2[e]).reinterpretAsShorts()))
+                        .add(hi.mul(IntVector.broadcast(I, p2[e + 1]).reinterpretAsShorts()));
+                acc3 = acc3.add(lo.mul(IntVector.broadcast(I, p3[e]).reinterpretAsShorts()))
+                        .add(hi.mul(IntVector.broadcast(I, p3[e + 1]).reinterpretAsShorts()));
+            }
+            // as in nibbleSubSums: lanes 2 r and 2 r + 1 summed into one int per row, written out per token
+            IntVector both = acc0.reinterpretAsInts();
+            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, j * G);
+            both = acc1.reinterpretAsInts();
+            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (16 + j) * G);
+            both = acc2.reinterpretAsInts();
+            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (32 + j) * G);
+            both = acc3.reinterpretAsInts();
+            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (48 + j) * G);
+        }
+    }
+
+    /** {@link #byteSubSums} for four tokens, token {@code u}'s sums to {@code sums[(u * 16 + s) * G + r]}. */
+    private void byteSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums) {
+        for (int j = 0; j < 16; j++) {
+            ShortVector acc0 = ShortVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            long q = qs + j * 16L * G;
+            int p = (b * 256 + j * 16) / 2;
+            for (int k = 0; k < 4; k++) {
+                ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 4L * G, LE)
+                        .convertShape(VectorOperators.B2S, S, 0);
+                ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 4L * G + 2L * G, LE)
+                        .convertShape(VectorOperators.B2S, S, 0);
+                int e = p + 2 * k;
+                acc0 = acc0.add(w0.mul(IntVector.broadcast(I, p0[e]).reinterpretAsShorts()))
+                        .add(w1.mul(IntVector.broadcast(I, p0[e + 1]).reinterpretAsShorts()));
+                acc1 = acc1.add(w0.mul(IntVector.broadcast(I, p1[e]).reinterpretAsShorts()))
+                        .add(w1.mul(IntVector.broadcast(I, p1[e + 1]).reinterpretAsShorts()));
+                acc2 = acc2.add(w0.mul(IntVector.broadcast(I, p2[e]).reinterpretAsShorts()))
+                        .add(w1.mul(IntVector.broadcast(I, p2[e + 1]).reinterpretAsShorts()));
+                acc3 = acc3.add(w0.mul(IntVector.broadcast(I, p3[e]).reinterpretAsShorts()))
+                        .add(w1.mul(IntVector.broadcast(I, p3[e + 1]).reinterpretAsShorts()));
+            }
+            IntVector both = acc0.reinterpretAsInts();
+            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, j * G);
+            both = acc1.reinterpretAsInts();
+            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (16 + j) * G);
+            both = acc2.reinterpretAsInts();
+            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (32 + j) * G);
+            both = acc3.reinterpretAsInts();
+            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (48 + j) * G);
+        }
+    }
+
+    /**
      * The sub-block sums {@code sum_c q_c a_c} of the nibble planes at {@code qs} (super-block {@code b}) times one
      * token's pairs, to {@code sums[s * G + r]}: per 32 columns, 16 products per 16-bit lane (at most 15 * 127
      * each: no overflow), folded to one int per row.
@@ -199,6 +295,8 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     /** Per-thread buffers of the several-token path. */
     private static final class Scratch {
         final int[] sums = new int[16 * G];
+        /** Four tokens' sub-block sums for {@link #group4}. */
+        final int[] sums4 = new int[4 * 16 * G];
         /** Decoded weights of four groups, scales folded in, then the minimums (Q4_K): 264 columns. */
         final float[] wide = new float[264 * ExactGemm.COLUMN];
         final int[] sumi = new int[16 * G];
@@ -239,7 +337,14 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         for (int g = rowFrom / G; g * G < rowTo; g++) {
             int r0 = g * G;
             boolean whole = r0 >= rowFrom && r0 + G <= rowTo;
-            for (int t = quads; t < n; t++) {
+            int t = quads;
+            if (whole) {
+                // fours of tokens share each plane's load (a decode step of several sequences)
+                for (; t + 4 <= n; t += 4) {
+                    group4(g, a, t, out, t * outStride + r0, outStride);
+                }
+            }
+            for (; t < n; t++) {
                 if (whole) {
                     group(g, a[t], out, t * outStride + r0);
                 } else {
