@@ -37,8 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class MatmulBenchmark {
 
-    /** A weight type; Q4_0, Q4_K and Q6_K run their integer kernels (unless {@code -Djllm.repack=false}), {@code Q4_0_float}, {@code Q4_K_float} and {@code Q6_K_float} the float kernels. */
-    @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q4_K_float", "Q5_K", "Q6_K", "Q6_K_float", "Q4_0_float",
+    /** A weight type; Q4_0, Q4_K, Q6_K and Q8_0 run their integer kernels, {@code Q4_0_float}, {@code Q4_K_float}, {@code Q6_K_float} and {@code Q8_0_float} the float kernels. */
+    @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q4_K_float", "Q5_K", "Q6_K", "Q6_K_float", "Q4_0_float", "Q8_0_float",
             "IQ4_NL", "IQ4_XS"})
     public String type;
 

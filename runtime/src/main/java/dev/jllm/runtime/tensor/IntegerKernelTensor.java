@@ -9,15 +9,16 @@ import java.lang.foreign.MemorySegment;
  * same integers and float steps from the file layout, so vector and scalar results are equal bit for bit (a
  * stricter rule than the float kernels' shared operation order), whatever the token count or row range.
  *
- * <p>Which types repack is {@code -Djllm.repack}: {@code auto} (the default) and {@code true} repack all three,
- * {@code false} none. (Q4_0 was left out by default until its packed layout kept the F16 scales: with float ones
- * the kernel lost to the float kernel once the matrix streamed from memory; bench/README.md, issue #18.) A type
+ * <p>Which types repack is {@code -Djllm.repack}: {@code auto} (the default) repacks Q4_0, Q4_K and Q6_K,
+ * {@code true} Q8_0 too, {@code false} none. (Q4_0 was left out by default until its packed layout kept the F16
+ * scales: with float ones the kernel lost to the float kernel once the matrix streamed from memory; Q8_0 is left out
+ * for the reasons in {@link Q8_0Tensor}; bench/README.md, issue #18.) A type
  * that does not repack ({@link #withIntegerKernel}{@code (false)}) keeps the float kernels of
  * {@link DecodingTensor} over the file mapping and makes no copy.
  */
-public abstract sealed class IntegerKernelTensor extends DecodingTensor permits Q4_0Tensor, Q4_KTensor, Q6_KTensor {
+public abstract sealed class IntegerKernelTensor extends DecodingTensor permits Q4_0Tensor, Q4_KTensor, Q6_KTensor, Q8_0Tensor {
 
-    /** System property: {@code auto} (default: each type's own choice, today all three), {@code true} or {@code false}. */
+    /** System property: {@code auto} (default: each type's own choice), {@code true} (all four) or {@code false} (none). */
     public static final String REPACK_PROPERTY = "jllm.repack";
     /** The last value said to be wrong in the log (said once, not once per tensor). */
     private static volatile String reported;

@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar oracle computes the same from the file layout, bit for bit. A row's result does not depend on the
  * token count or the row range.
  */
-abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
+abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked, Q8_0Packed {
 
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Rows per group: one per float lane. */
@@ -50,6 +50,11 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     private final int planes;
     /** Whether the planes hold nibbles (Q4_0, Q4_K: sub-blocks of 32) or signed bytes (Q6_K: sub-blocks of 16). */
     private final boolean nibbles;
+    /**
+     * Whether a second set of nibble planes follows the first ({@code 128 G} bytes on): the high nibbles of Q8_0's
+     * {@code q + 128}, whose sums go to sub-block slots 8..15.
+     */
+    private final boolean halves;
     /**
      * Byte offset of the integer sub-block scales ({@code sc[j][G]}, unsigned for nibbles, signed for bytes), or
      * -1 for a type without them (Q4_0: float scales per block of 32), whose several-token path combines per block.
@@ -79,9 +84,15 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
     PackedRows(WeightTensor t, int superBytes, int planes, boolean nibbles, int scales, int mins, RowPacker packer) {
+        this(t, superBytes, planes, nibbles, false, scales, mins, packer);
+    }
+
+    PackedRows(WeightTensor t, int superBytes, int planes, boolean nibbles, boolean halves, int scales, int mins,
+            RowPacker packer) {
         this.blocks = t.cols() / 256;
         this.planes = planes;
         this.nibbles = nibbles;
+        this.halves = halves;
         this.scales = scales;
         this.mins = mins;
         this.groupBytes = (long) blocks * superBytes;
@@ -131,7 +142,10 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         for (int b = 0; b < blocks; b++) {
             long at = at(g, b);
             if (nibbles) {
-                nibbleSubSums(at + planes, b, a.pairs, sums);
+                nibbleSubSums(at + planes, b, a.pairs, sums, 0);
+                if (halves) {
+                    nibbleSubSums(at + planes + 128L * G, b, a.pairs, sums, 8);
+                }
             } else {
                 byteSubSums(at + planes, b, a.pairs, sums);
             }
@@ -152,7 +166,11 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         for (int b = 0; b < blocks; b++) {
             long at = at(g, b);
             if (nibbles) {
-                nibbleSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums);
+                nibbleSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums, 0);
+                if (halves) {
+                    nibbleSubSums4(at + planes + 128L * G, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs,
+                            a[t + 3].pairs, sums, 8);
+                }
             } else {
                 byteSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums);
             }
@@ -162,8 +180,10 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
         }
     }
 
-    /** {@link #nibbleSubSums} for four tokens, token {@code u}'s sums to {@code sums[(u * 16 + s) * G + r]}. */
-    private void nibbleSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums) {
+    /**
+     * {@link #nibbleSubSums} for four tokens, token {@code u}'s sums to {@code sums[(u * 16 + slot0 + s) * G + r]}.
+     */
+    private void nibbleSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums, int slot0) {
         for (int j = 0; j < 8; j++) {
             ShortVector acc0 = ShortVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
             long q = qs + j * 16L * G;
@@ -186,16 +206,16 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
             // as in nibbleSubSums: lanes 2 r and 2 r + 1 summed into one int per row, written out per token
             IntVector both = acc0.reinterpretAsInts();
             both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, j * G);
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (slot0 + j) * G);
             both = acc1.reinterpretAsInts();
             both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (16 + j) * G);
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (16 + slot0 + j) * G);
             both = acc2.reinterpretAsInts();
             both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (32 + j) * G);
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (32 + slot0 + j) * G);
             both = acc3.reinterpretAsInts();
             both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (48 + j) * G);
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (48 + slot0 + j) * G);
         }
     }
 
@@ -237,10 +257,10 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
 
     /**
      * The sub-block sums {@code sum_c q_c a_c} of the nibble planes at {@code qs} (super-block {@code b}) times one
-     * token's pairs, to {@code sums[s * G + r]}: per 32 columns, 16 products per 16-bit lane (at most 15 * 127
-     * each: no overflow), folded to one int per row.
+     * token's pairs, to {@code sums[(slot0 + s) * G + r]}: per 32 columns, 16 products per 16-bit lane (at most
+     * 15 * 127 each: no overflow), folded to one int per row.
      */
-    private void nibbleSubSums(long qs, int b, int[] pairs, int[] sums) {
+    private void nibbleSubSums(long qs, int b, int[] pairs, int[] sums, int slot0) {
         for (int j = 0; j < 8; j++) {
             ShortVector acc16 = ShortVector.zero(S);
             long q = qs + j * 16L * G;
@@ -255,7 +275,7 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
             // lanes 2 r and 2 r + 1 (row r's even and odd columns) summed into one int
             IntVector both = acc16.reinterpretAsInts();
             both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, j * G);
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (slot0 + j) * G);
         }
     }
 
@@ -463,7 +483,9 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
      * then the minimums {@code m_j} as columns {@code 256 + j} (Q4_K).
      */
     private void decodeGroupScaled(long at, float[] w, int o) {
-        if (nibbles) {
+        if (halves) {
+            decodeHalves(at, w, o);
+        } else if (nibbles) {
             decodeNibblesScaled(at, w, o);
         } else {
             decodeBytesScaled(at, w, o);
@@ -499,6 +521,26 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
                 ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0)).mul(sc).intoArray(w, c + 2 * ExactGemm.COLUMN);
                 ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 1)).mul(sc).intoArray(w, c + 3 * ExactGemm.COLUMN);
             }
+        }
+    }
+
+    /** Q8_0's two nibble sets of one group and super-block as the weights {@code q = 16 hi + lo - 128}. */
+    private void decodeHalves(long at, float[] w, int o) {
+        for (int p = 0; p < 64; p++) {
+            ShortVector lo = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at + planes + p * 2L * G, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).rearrange(SPLIT);
+            ShortVector hi = ((ShortVector) ByteVector
+                    .fromMemorySegment(QUAD, packed, at + planes + 128L * G + p * 2L * G, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).rearrange(SPLIT);
+            ShortVector v0 = hi.and((short) 0xF).lanewise(VectorOperators.LSHL, 4).add(lo.and((short) 0xF))
+                    .sub((short) 128);
+            ShortVector v1 = hi.lanewise(VectorOperators.LSHR, 4).lanewise(VectorOperators.LSHL, 4)
+                    .add(lo.lanewise(VectorOperators.LSHR, 4)).sub((short) 128);
+            int c = 4 * p * ExactGemm.COLUMN + o;
+            ((FloatVector) v0.convertShape(VectorOperators.S2F, F, 0)).intoArray(w, c);
+            ((FloatVector) v0.convertShape(VectorOperators.S2F, F, 1)).intoArray(w, c + ExactGemm.COLUMN);
+            ((FloatVector) v1.convertShape(VectorOperators.S2F, F, 0)).intoArray(w, c + 2 * ExactGemm.COLUMN);
+            ((FloatVector) v1.convertShape(VectorOperators.S2F, F, 1)).intoArray(w, c + 3 * ExactGemm.COLUMN);
         }
     }
 
@@ -557,6 +599,18 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked {
                 out[off + i * stride + r] = lanes[i * G + r - r0];
             }
         }
+    }
+
+    /**
+     * The {@link #G} F16 scales at {@code at} one by one (Q4_0, Q8_0: the rare block holding an infinite or NaN
+     * scale, which the vector conversion leaves to this).
+     */
+    final FloatVector scalesOneByOne(long at) {
+        float[] d = new float[G];
+        for (int r = 0; r < G; r++) {
+            d[r] = half(packed, at + 2L * r);
+        }
+        return FloatVector.fromArray(F, d, 0);
     }
 
     /** Row {@code row}'s dot product with {@code a}. */

@@ -61,7 +61,7 @@ final class Q4_0Packed extends PackedRows implements PackedRows.ScaledSums {
             FloatVector d = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                     .or(bits.and(0x80000000)).reinterpretAsFloats();
             if (magnitude.compare(VectorOperators.GE, 0x7C00 << 13).anyTrue()) {
-                d = specialScales(at + 2L * j * G); // infinity or NaN: only in a damaged file
+                d = scalesOneByOne(at + 2L * j * G); // infinity or NaN: only in a damaged file
             }
             IntVector isum = IntVector.fromArray(I, sums, (u * 16 + j) * G).sub(8 * x.sums[b * 8 + j]);
             acc = acc.add(d.mul(x.d[b]).mul((FloatVector) isum.convert(VectorOperators.I2F, 0)));
@@ -80,7 +80,7 @@ final class Q4_0Packed extends PackedRows implements PackedRows.ScaledSums {
             FloatVector d = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                     .or(bits.and(0x80000000)).reinterpretAsFloats();
             if (magnitude.compare(VectorOperators.GE, 0x7C00 << 13).anyTrue()) {
-                d = specialScales(at);
+                d = scalesOneByOne(at);
             }
             for (int u = 0; u < 4; u++) {
                 Q8KActivations x = a[t + u];
@@ -89,14 +89,5 @@ final class Q4_0Packed extends PackedRows implements PackedRows.ScaledSums {
                 FloatVector.fromArray(F, out, o).add(d.mul(x.d[b]).mul(isum)).intoArray(out, o);
             }
         }
-    }
-
-    /** The G scales at {@code at} one by one, for blocks holding an infinite or NaN scale. */
-    private FloatVector specialScales(long at) {
-        float[] d = new float[G];
-        for (int r = 0; r < G; r++) {
-            d[r] = half(packed, at + 2L * r);
-        }
-        return FloatVector.fromArray(F, d, 0);
     }
 }

@@ -23,7 +23,7 @@ import java.util.Objects;
  *
  * <p>Adding a weight type means one new subclass (usually of {@link DecodingTensor}) and one line in {@link #of}.
  */
-public abstract sealed class WeightTensor permits FloatTensor, Q8_0Tensor, DecodingTensor {
+public abstract sealed class WeightTensor permits FloatTensor, DecodingTensor {
 
     /** Dequantized floats of one matmul row tile: kept in L2 while every group of four tokens passes over it. */
     private static final int TILE_FLOATS = 64 * 1024;

@@ -19,7 +19,8 @@ class IntegerKernelTest {
 
     @ParameterizedTest(name = "{0} {1}x{2}")
     @CsvSource({"Q4_0,1,256", "Q4_0,17,768", "Q4_0,40,512", "Q4_K,1,256", "Q4_K,5,768", "Q4_K,16,512", "Q4_K,17,256", "Q4_K,40,1024", "Q4_K,3,2048",
-            "Q4_K,100,512", "Q6_K,1,256", "Q6_K,5,768", "Q6_K,17,512", "Q6_K,40,1024", "Q6_K,3,2048", "Q6_K,70,768"})
+            "Q4_K,100,512", "Q6_K,1,256", "Q6_K,5,768", "Q6_K,17,512", "Q6_K,40,1024", "Q6_K,3,2048", "Q6_K,70,768",
+            "Q8_0,1,256", "Q8_0,17,768", "Q8_0,40,512", "Q8_0,3,2048"})
     void vectorKernelEqualsTheScalarOracleForAnyTokenCountAndRowRange(GgmlType type, int rows, int cols) {
         Random rnd = new Random(rows * 31L + cols);
         try (Arena arena = Arena.ofConfined()) {
@@ -38,12 +39,13 @@ class IntegerKernelTest {
 
     /**
      * Weights and activations at the extremes of their ranges (Q4_K: every scale, minimum and nibble at its
-     * maximum; Q6_K: every scale -128 and every value -32), in some super-blocks of some rows, against activations
+     * maximum; Q6_K: every scale -128 and every value -32; Q8_0: every value 127 or -128, both nibbles of
+     * {@code q + 128} at 15 or 0), in some super-blocks of some rows, against activations
      * all of one magnitude: the several-token path's float sums would leave the exact range over whole
      * super-blocks, so they must be cut into narrower windows and still equal the oracle bit for bit.
      */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"Q4_K", "Q6_K"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Q4_K", "Q6_K", "Q8_0"})
     void severalTokensStayExactAtTheExtremes(GgmlType type) {
         Random rnd = new Random(11);
         int rows = 80;
@@ -57,7 +59,15 @@ class IntegerKernelTest {
                         continue; // random super-blocks between the extreme ones
                     }
                     long at = (long) (r * (cols / 256) + b) * blockBytes;
-                    if (type == GgmlType.Q4_K) {
+                    if (type == GgmlType.Q8_0) {
+                        for (int k = 0; k < 8; k++) {
+                            long block = (long) (r * (cols / 32) + b * 8 + k) * blockBytes;
+                            for (int i = 0; i < 32; i++) {
+                                data.set(java.lang.foreign.ValueLayout.JAVA_BYTE, block + 2 + i,
+                                        (byte) ((i + r) % 3 == 0 ? -128 : 127));
+                            }
+                        }
+                    } else if (type == GgmlType.Q4_K) {
                         data.asSlice(at + 4, 140).fill((byte) 0xFF);
                     } else {
                         // values -32 or -31 (the low bit of each nibble of ql random), scales -128 or -127: odd
@@ -103,7 +113,7 @@ class IntegerKernelTest {
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"Q4_0", "Q4_K", "Q6_K"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Q4_0", "Q4_K", "Q6_K", "Q8_0"})
     void oracleIsTheDotOfDequantizedWeightsAndActivations(GgmlType type) {
         Random rnd = new Random(5);
         int rows = 7;
