@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar oracle computes the same from the file layout, bit for bit. A row's result does not depend on the
  * token count or the row range.
  */
-abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked, Q8_0Packed {
+abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked {
 
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Rows per group: one per float lane. */
@@ -54,7 +54,7 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked, Q8_
      * Whether a second set of nibble planes follows the first ({@code 128 G} bytes on): the high nibbles of Q8_0's
      * {@code q + 128}, whose sums go to sub-block slots 8..15.
      */
-    private final boolean halves;
+    final boolean halves;
     /**
      * Byte offset of the integer sub-block scales ({@code sc[j][G]}, unsigned for nibbles, signed for bytes), or
      * -1 for a type without them (Q4_0: float scales per block of 32), whose several-token path combines per block.
@@ -159,20 +159,22 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked, Q8_
      * {@link #group} (the same integer sums, then {@link #combine}), so the same bits as four calls of it.
      */
     final void group4(int g, Q8KActivations[] a, int t, float[] out, int off, int stride) {
-        int[] sums = SCRATCH.get().sums4;
+        Scratch scratch = SCRATCH.get();
+        int[] sums = scratch.sums4;
+        int[] fold = scratch.fold;
         for (int u = 0; u < 4; u++) {
             java.util.Arrays.fill(out, off + u * stride, off + u * stride + G, 0f);
         }
         for (int b = 0; b < blocks; b++) {
             long at = at(g, b);
             if (nibbles) {
-                nibbleSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums, 0);
+                nibbleSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums, 0, fold);
                 if (halves) {
                     nibbleSubSums4(at + planes + 128L * G, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs,
-                            a[t + 3].pairs, sums, 8);
+                            a[t + 3].pairs, sums, 8, fold);
                 }
             } else {
-                byteSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums);
+                byteSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums, fold);
             }
             for (int u = 0; u < 4; u++) {
                 combine(at, b, sums, u, a[t + u], out, off + u * stride);
@@ -183,7 +185,8 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked, Q8_
     /**
      * {@link #nibbleSubSums} for four tokens, token {@code u}'s sums to {@code sums[(u * 16 + slot0 + s) * G + r]}.
      */
-    private void nibbleSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums, int slot0) {
+    private void nibbleSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums, int slot0,
+            int[] fold) {
         for (int j = 0; j < 8; j++) {
             ShortVector acc0 = ShortVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
             long q = qs + j * 16L * G;
@@ -203,24 +206,17 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked, Q8_
                 acc3 = acc3.add(lo.mul(IntVector.broadcast(I, p3[e]).reinterpretAsShorts()))
                         .add(hi.mul(IntVector.broadcast(I, p3[e + 1]).reinterpretAsShorts()));
             }
-            // as in nibbleSubSums: lanes 2 r and 2 r + 1 summed into one int per row, written out per token
-            IntVector both = acc0.reinterpretAsInts();
-            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (slot0 + j) * G);
-            both = acc1.reinterpretAsInts();
-            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (16 + slot0 + j) * G);
-            both = acc2.reinterpretAsInts();
-            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (32 + slot0 + j) * G);
-            both = acc3.reinterpretAsInts();
-            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (48 + slot0 + j) * G);
+            // the four accumulators through memory to one fold loop (a helper taking them would box them)
+            acc0.reinterpretAsInts().intoArray(fold, 0);
+            acc1.reinterpretAsInts().intoArray(fold, G);
+            acc2.reinterpretAsInts().intoArray(fold, 2 * G);
+            acc3.reinterpretAsInts().intoArray(fold, 3 * G);
+            foldFour(fold, sums, slot0 + j);
         }
     }
 
     /** {@link #byteSubSums} for four tokens, token {@code u}'s sums to {@code sums[(u * 16 + s) * G + r]}. */
-    private void byteSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums) {
+    private void byteSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums, int[] fold) {
         for (int j = 0; j < 16; j++) {
             ShortVector acc0 = ShortVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
             long q = qs + j * 16L * G;
@@ -240,20 +236,26 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked, Q8_
                 acc3 = acc3.add(w0.mul(IntVector.broadcast(I, p3[e]).reinterpretAsShorts()))
                         .add(w1.mul(IntVector.broadcast(I, p3[e + 1]).reinterpretAsShorts()));
             }
-            IntVector both = acc0.reinterpretAsInts();
-            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, j * G);
-            both = acc1.reinterpretAsInts();
-            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (16 + j) * G);
-            both = acc2.reinterpretAsInts();
-            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (32 + j) * G);
-            both = acc3.reinterpretAsInts();
-            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (48 + j) * G);
+            acc0.reinterpretAsInts().intoArray(fold, 0);
+            acc1.reinterpretAsInts().intoArray(fold, G);
+            acc2.reinterpretAsInts().intoArray(fold, 2 * G);
+            acc3.reinterpretAsInts().intoArray(fold, 3 * G);
+            foldFour(fold, sums, j);
         }
     }
+
+    /**
+     * Four tokens' 16-bit accumulators of sub-block slot {@code s} ({@code fold[u * G ..]}, as ints), lanes
+     * {@code 2 r} and {@code 2 r + 1} summed into one int per row, to {@code sums[(u * 16 + s) * G + r]}.
+     */
+    private static void foldFour(int[] fold, int[] sums, int s) {
+        for (int u = 0; u < 4; u++) {
+            IntVector both = IntVector.fromArray(I, fold, u * G);
+            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (u * 16 + s) * G);
+        }
+    }
+
 
     /**
      * The sub-block sums {@code sum_c q_c a_c} of the nibble planes at {@code qs} (super-block {@code b}) times one
@@ -317,6 +319,8 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked, Q8_
         final int[] sums = new int[16 * G];
         /** Four tokens' sub-block sums for {@link #group4}. */
         final int[] sums4 = new int[4 * 16 * G];
+        /** Four accumulators on their way to {@link #foldFour}. */
+        final int[] fold = new int[4 * G];
         /** Decoded weights of four groups, scales folded in, then the minimums (Q4_K): 264 columns. */
         final float[] wide = new float[264 * ExactGemm.COLUMN];
         final int[] sumi = new int[16 * G];
@@ -385,9 +389,9 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked, Q8_
     // magnitudes is within ExactGemm.LIMIT (32 columns always are: 32 * 945 and 32 * 4096 are). Q4_K's minimums
     // are eight more columns (m_j times the token's sub-block sums, at most 8 * 63 * 4064 in all: exact).
 
-    // Q4_0 (a float scale per block of 32 columns, no integer scales) runs the same register block over windows of
-    // one block (q at most 15, so 32 * 15 * 127 is exact) and combines each block as it comes: the float steps of
-    // combine, block by block in the same order.
+    // Q4_0 and Q8_0 (an F16 scale per block of 32 columns, no integer scales: F16BlockPacked) run the same register
+    // block over windows of one block of their stored weights (at most 15 or 255, so 32 * 255 * 127 is exact) and
+    // combine each block as it comes: the float steps of combine, block by block in the same order.
 
     /** The float steps of a packed type, from its exact sums. */
     interface ScaledSums {
@@ -404,7 +408,7 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked, Q8_
 
         /**
          * As {@link #combineScaled} for block {@code j} (columns {@code 32 j ..}) of super-block {@code b} alone, for a
-         * type with a float scale per block of 32 (Q4_0); called for the blocks in order. The exact sums come as the
+         * type with a float scale per block of 32 (Q4_0, Q8_0); called for the blocks in order. The exact sums come as the
          * floats they were summed in ({@code sums[(4 u + g) * G ..]}: integers below 2^24, so the same values).
          */
         default void combineBlock(int g0, int ng, int b, int j, float[] sums, Q8KActivations[] a, int t, float[] out) {
@@ -524,7 +528,7 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked, Q8_
         }
     }
 
-    /** Q8_0's two nibble sets of one group and super-block as the weights {@code q = 16 hi + lo - 128}. */
+    /** Q8_0's two nibble sets of one group and super-block as the stored weights {@code u = 16 hi + lo = q + 128}. */
     private void decodeHalves(long at, float[] w, int o) {
         for (int p = 0; p < 64; p++) {
             ShortVector lo = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at + planes + p * 2L * G, LE)
@@ -532,10 +536,9 @@ abstract sealed class PackedRows permits Q4_0Packed, Q4_KPacked, Q6_KPacked, Q8_
             ShortVector hi = ((ShortVector) ByteVector
                     .fromMemorySegment(QUAD, packed, at + planes + 128L * G + p * 2L * G, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).rearrange(SPLIT);
-            ShortVector v0 = hi.and((short) 0xF).lanewise(VectorOperators.LSHL, 4).add(lo.and((short) 0xF))
-                    .sub((short) 128);
+            ShortVector v0 = hi.and((short) 0xF).lanewise(VectorOperators.LSHL, 4).add(lo.and((short) 0xF));
             ShortVector v1 = hi.lanewise(VectorOperators.LSHR, 4).lanewise(VectorOperators.LSHL, 4)
-                    .add(lo.lanewise(VectorOperators.LSHR, 4)).sub((short) 128);
+                    .add(lo.lanewise(VectorOperators.LSHR, 4));
             int c = 4 * p * ExactGemm.COLUMN + o;
             ((FloatVector) v0.convertShape(VectorOperators.S2F, F, 0)).intoArray(w, c);
             ((FloatVector) v0.convertShape(VectorOperators.S2F, F, 1)).intoArray(w, c + ExactGemm.COLUMN);

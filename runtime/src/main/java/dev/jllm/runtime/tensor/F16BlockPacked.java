@@ -1,0 +1,91 @@
+package dev.jllm.runtime.tensor;
+
+import static dev.jllm.runtime.tensor.Simd.F;
+import static dev.jllm.runtime.tensor.Simd.I;
+import static dev.jllm.runtime.tensor.Simd.S_HALF;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The packed types with an F16 scale per block of 32 and unsigned nibble weights with an offset (Q4_0: {@code q}
+ * stored as is, offset 8; Q8_0: {@code q + 128} in two nibble planes, offset 128). Per super-block,
+ * {@code d[8][G]} as the file's F16 bits come first ({@code 16 G} bytes), then the planes.
+ *
+ * <p>Per row and block: {@code isum = sum_c u_c a_c - offset * sums_j} (exactly {@code sum_c q_c a_c}), and the
+ * result adds {@code (d * a.d) * (float) isum}, each operation rounded, blocks in order: the types' scalar oracles.
+ *
+ * <p>The scales stay F16, converted per block here, because of how this CPU's prefetchers follow the planes: the
+ * kernel reads a super-block's planes and then goes back for its scales, and with the scales as floats (512 bytes
+ * per super-block for Q4_0) that skip broke the stream: a stand-alone pass over the planes read 6-10 GB/s from
+ * memory on one core with a 448- or 512-byte gap between each super-block's 2048 plane bytes, 25-30 GB/s with a gap
+ * of 64-384 bytes (Q4_K's is 384); bench/README.md.
+ */
+abstract sealed class F16BlockPacked extends PackedRows implements PackedRows.ScaledSums permits Q4_0Packed, Q8_0Packed {
+
+    /** Bytes of the F16 scales at the start of each super-block. */
+    static final int SCALES = 16 * G;
+
+    /** What the stored weights exceed the signed ones by: 8 (Q4_0) or 128 (Q8_0). */
+    private final int offset;
+
+    F16BlockPacked(WeightTensor t, int superBytes, boolean halves, int offset, RowPacker packer) {
+        super(t, superBytes, SCALES, true, halves, -1, -1, packer);
+        this.offset = offset;
+    }
+
+    // All written out, no helper taking or returning vectors: one that C2 leaves out of line boxes them per call.
+    // The G scales of a block come from F16 exactly as Float.float16ToFloat (Simd.halfToFloat's steps): the 15
+    // magnitude bits placed at the top of a float's and scaled by 2^(127-15), the sign put back; a block holding an
+    // infinite or NaN scale (only a damaged file) is converted one by one.
+
+    @Override
+    final void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o) {
+        FloatVector acc = FloatVector.fromArray(F, out, o);
+        for (int j = 0; j < 8; j++) {
+            IntVector bits = (IntVector) ShortVector.fromMemorySegment(S_HALF, packed, at + 2L * j * G, LE)
+                    .castShape(I, 0);
+            IntVector magnitude = bits.lanewise(VectorOperators.LSHL, 13).and(0x0FFFE000);
+            FloatVector d = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .or(bits.and(0x80000000)).reinterpretAsFloats();
+            if (magnitude.compare(VectorOperators.GE, 0x7C00 << 13).anyTrue()) {
+                d = scalesOneByOne(at + 2L * j * G);
+            }
+            IntVector sum = IntVector.fromArray(I, sums, (u * 16 + j) * G);
+            if (halves) {
+                // the high nibbles' sums (slots 8..15) count 16 times
+                sum = IntVector.fromArray(I, sums, (u * 16 + 8 + j) * G).lanewise(VectorOperators.LSHL, 4).add(sum);
+            }
+            IntVector isum = sum.sub(offset * x.sums[b * 8 + j]);
+            acc = acc.add(d.mul(x.d[b]).mul((FloatVector) isum.convert(VectorOperators.I2F, 0)));
+        }
+        acc.intoArray(out, o);
+    }
+
+    /**
+     * {@link #combine}'s steps for block {@code j}; each token's {@code isum} is computed in float from the exact sum
+     * of the stored weights (an integer below 2^24: 32 * 255 * 127 at most), exactly, so it equals combine's int.
+     */
+    @Override
+    public final void combineBlock(int g0, int ng, int b, int j, float[] sums, Q8KActivations[] a, int t,
+            float[] out) {
+        for (int g = 0; g < ng; g++) {
+            long at = at(g0 + g, b) + 2L * j * G;
+            IntVector bits = (IntVector) ShortVector.fromMemorySegment(S_HALF, packed, at, LE).castShape(I, 0);
+            IntVector magnitude = bits.lanewise(VectorOperators.LSHL, 13).and(0x0FFFE000);
+            FloatVector d = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .or(bits.and(0x80000000)).reinterpretAsFloats();
+            if (magnitude.compare(VectorOperators.GE, 0x7C00 << 13).anyTrue()) {
+                d = scalesOneByOne(at);
+            }
+            for (int u = 0; u < 4; u++) {
+                Q8KActivations x = a[t + u];
+                int o = (4 * (t + u) + g) * G;
+                FloatVector isum = FloatVector.fromArray(F, sums, (4 * u + g) * G).sub(offset * x.sums[b * 8 + j]);
+                FloatVector.fromArray(F, out, o).add(d.mul(x.d[b]).mul(isum)).intoArray(out, o);
+            }
+        }
+    }
+}
