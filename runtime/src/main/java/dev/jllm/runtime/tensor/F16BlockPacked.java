@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorOperators;
  * memory on one core with a 448- or 512-byte gap between each super-block's 2048 plane bytes, 25-30 GB/s with a gap
  * of 64-384 bytes (Q4_K's is 384); bench/README.md.
  */
-abstract sealed class F16BlockPacked extends PackedRows implements PackedRows.ScaledSums permits Q4_0Packed, Q8_0Packed {
+abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0Packed {
 
     /** Bytes of the F16 scales at the start of each super-block. */
     static final int SCALES = 16 * G;
@@ -69,7 +69,7 @@ abstract sealed class F16BlockPacked extends PackedRows implements PackedRows.Sc
      * of the stored weights (an integer below 2^24: 32 * 255 * 127 at most), exactly, so it equals combine's int.
      */
     @Override
-    public final void combineBlock(int g0, int ng, int b, int j, float[] sums, Q8KActivations[] a, int t,
+    final void combineBlock(int g0, int ng, int b, int j, float[] sums, Q8KActivations[] a, int t,
             float[] out) {
         for (int g = 0; g < ng; g++) {
             long at = at(g0 + g, b) + 2L * j * G;

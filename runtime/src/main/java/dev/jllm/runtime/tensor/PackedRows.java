@@ -356,7 +356,7 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
     final void matmul(int rowFrom, int rowTo, Q8KActivations[] a, int n, float[] out, int outStride, float[] lanes) {
         int quads = n < MIN_SEVERAL ? 0 : n & ~3;
         if (quads > 0) {
-            matmulScaled((ScaledSums) this, rowFrom, rowTo, a, quads, out, outStride);
+            matmulScaled(rowFrom, rowTo, a, quads, out, outStride);
         }
         for (int g = rowFrom / G; g * G < rowTo; g++) {
             int r0 = g * G;
@@ -393,31 +393,29 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
     // block over windows of one block of their stored weights (at most 15 or 255, so 32 * 255 * 127 is exact) and
     // combine each block as it comes: the float steps of combine, block by block in the same order.
 
-    /** The float steps of a packed type, from its exact sums. */
-    interface ScaledSums {
-        /**
-         * Adds super-block {@code b}'s share of groups {@code g0 .. g0 + ng - 1} to tokens {@code t .. t + 3}'s
-         * results, {@code out[(4 (t + u) + g) * G ..]}, from {@code sumi[(4 u + g) * G ..]} (and, for a type with
-         * minimums, {@code summ}): the same float steps as {@link #combine}. For a type with integer sub-block
-         * scales (Q4_K, Q6_K); {@code sumi} sums every window of the super-block.
-         */
-        default void combineScaled(int g0, int ng, int b, int[] sumi, int[] summ, Q8KActivations[] a, int t,
-                float[] out) {
-            throw new UnsupportedOperationException("a type with a float scale per block combines per block");
-        }
+    // The float steps of the several-token path, from its exact sums: each type overrides the one its scales need.
 
-        /**
-         * As {@link #combineScaled} for block {@code j} (columns {@code 32 j ..}) of super-block {@code b} alone, for a
-         * type with a float scale per block of 32 (Q4_0, Q8_0); called for the blocks in order. The exact sums come as the
-         * floats they were summed in ({@code sums[(4 u + g) * G ..]}: integers below 2^24, so the same values).
-         */
-        default void combineBlock(int g0, int ng, int b, int j, float[] sums, Q8KActivations[] a, int t, float[] out) {
-            throw new UnsupportedOperationException("a type with integer sub-block scales combines per super-block");
-        }
+    /**
+     * Adds super-block {@code b}'s share of groups {@code g0 .. g0 + ng - 1} to tokens {@code t .. t + 3}'s results,
+     * {@code out[(4 (t + u) + g) * G ..]}, from {@code sumi[(4 u + g) * G ..]} (and, for a type with minimums,
+     * {@code summ}): the same float steps as {@link #combine}. For a type with integer sub-block scales (Q4_K, Q6_K);
+     * {@code sumi} sums every window of the super-block.
+     */
+    void combineScaled(int g0, int ng, int b, int[] sumi, int[] summ, Q8KActivations[] a, int t, float[] out) {
+        throw new UnsupportedOperationException("a type with a float scale per block combines per block");
     }
 
-    /** {@link #matmul}'s whole fours of tokens for a {@link ScaledSums} type, four groups of rows at a time. */
-    private void matmulScaled(ScaledSums type, int rowFrom, int rowTo, Q8KActivations[] a, int quads, float[] out,
+    /**
+     * As {@link #combineScaled} for block {@code j} (columns {@code 32 j ..}) of super-block {@code b} alone, for a
+     * type with a float scale per block of 32 (Q4_0, Q8_0); called for the blocks in order. The exact sums come as the
+     * floats they were summed in ({@code sums[(4 u + g) * G ..]}: integers below 2^24, so the same values).
+     */
+    void combineBlock(int g0, int ng, int b, int j, float[] sums, Q8KActivations[] a, int t, float[] out) {
+        throw new UnsupportedOperationException("a type with integer sub-block scales combines per super-block");
+    }
+
+    /** {@link #matmul}'s whole fours of tokens, four groups of rows at a time. */
+    private void matmulScaled(int rowFrom, int rowTo, Q8KActivations[] a, int quads, float[] out,
             int outStride) {
         Scratch s = SCRATCH.get();
         float[] part = s.part(4 * quads);
@@ -434,7 +432,7 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                         for (int j = 0; j < 8; j++) {
                             ExactGemm.sums4x4(s.wide, 32 * j * ExactGemm.COLUMN, 32, x0.values, x1.values, x2.values,
                                     x3.values, 256 * b + 32 * j, null, false, s.tmp);
-                            type.combineBlock(g0, ng, b, j, s.tmp, a, t, part);
+                            combineBlock(g0, ng, b, j, s.tmp, a, t, part);
                         }
                         continue;
                     }
@@ -446,7 +444,7 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                         ExactGemm.sums4x4(s.wide, 256 * ExactGemm.COLUMN, extra, x0.subSums, x1.subSums, x2.subSums,
                                 x3.subSums, extra * b, s.summ, false, s.tmp);
                     }
-                    type.combineScaled(g0, ng, b, s.sumi, s.summ, a, t, part);
+                    combineScaled(g0, ng, b, s.sumi, s.summ, a, t, part);
                 }
             }
             for (int t = 0; t < quads; t++) {

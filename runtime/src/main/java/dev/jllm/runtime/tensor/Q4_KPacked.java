@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorOperators;
  * {@code summ = sum_j m_j * sums_j}, and the result adds {@code (d * a.d) * (float) sumi - (dmin * a.d) *
  * (float) summ}, each operation rounded, never fused ({@link Q4_KTensor#integerDotScalar} from the file layout).
  */
-final class Q4_KPacked extends PackedRows implements PackedRows.ScaledSums {
+final class Q4_KPacked extends PackedRows {
 
     private static final int SCALES = 8 * G;
     private static final int MINS = SCALES + 8 * G;
@@ -71,7 +71,7 @@ final class Q4_KPacked extends PackedRows implements PackedRows.ScaledSums {
     }
 
     @Override
-    public void combineScaled(int g0, int ng, int b, int[] sumi, int[] summ, Q8KActivations[] a, int t, float[] out) {
+    void combineScaled(int g0, int ng, int b, int[] sumi, int[] summ, Q8KActivations[] a, int t, float[] out) {
         for (int u = 0; u < 4; u++) {
             float ad = a[t + u].d[b];
             for (int g = 0; g < ng; g++) {

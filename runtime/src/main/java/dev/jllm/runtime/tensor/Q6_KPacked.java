@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Per row and super-block: {@code sumi = sum_j sc_j * sum_(c in j) (q_c - 32) a_c}, and the result adds
  * {@code (d * a.d) * (float) sumi}, each operation rounded ({@link Q6_KTensor#integerDotScalar}).
  */
-final class Q6_KPacked extends PackedRows implements PackedRows.ScaledSums {
+final class Q6_KPacked extends PackedRows {
 
     private static final int SCALES = 4 * G;
     private static final int QS = SCALES + 16 * G;
@@ -57,7 +57,7 @@ final class Q6_KPacked extends PackedRows implements PackedRows.ScaledSums {
     }
 
     @Override
-    public void combineScaled(int g0, int ng, int b, int[] sumi, int[] summ, Q8KActivations[] a, int t, float[] out) {
+    void combineScaled(int g0, int ng, int b, int[] sumi, int[] summ, Q8KActivations[] a, int t, float[] out) {
         for (int u = 0; u < 4; u++) {
             float ad = a[t + u].d[b];
             for (int g = 0; g < ng; g++) {
