@@ -12,18 +12,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Prompt evaluation with and without the integer kernels, side by side in one process: {@code PrefillRace --model
- * FILE [--threads 2] [--tokens 128] [--rounds 6] [--modes auto,false]}. The model is loaded once per value of
- * {@code -Djllm.repack} in {@code --modes}; after a warm-up of each, every round evaluates one {@code tokens}-token
- * prompt with each in turn, so a busy machine slows them alike. Prints tok/s per mode and round, each round's
- * ratio to the first mode, and their mean and range.
+ * Prompt evaluation (or decoding) with and without the integer kernels, side by side in one process:
+ * {@code PrefillRace --model FILE [--threads 2] [--tokens 128] [--rounds 6] [--modes auto,false] [--test pp|tg]}. The
+ * model is loaded once per value of {@code -Djllm.repack} in {@code --modes}; after a warm-up of each, every round
+ * evaluates one {@code tokens}-token prompt (with {@code --test tg}: decodes {@code tokens} tokens one at a time)
+ * with each in turn, so a busy machine, and this host's two speed levels between processes, slow them alike. Prints
+ * tok/s per mode and round, each round's ratio to the first mode, and their mean and range.
  */
 public final class PrefillRace {
     private PrefillRace() {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = Args.parse(args, Set.of("model", "threads", "tokens", "rounds", "modes"));
+        Map<String, String> a = Args.parse(args, Set.of("model", "threads", "tokens", "rounds", "modes", "test"));
+        String test = a.getOrDefault("test", "pp");
+        if (!test.equals("pp") && !test.equals("tg")) {
+            throw new IllegalArgumentException("--test is pp (a prompt) or tg (decoding), not " + test);
+        }
+        boolean generate = test.equals("tg");
         int threads = Args.integer(a, "threads", 2);
         int tokens = Args.integer(a, "tokens", 128);
         int rounds = Args.integer(a, "rounds", 6);
@@ -41,11 +47,15 @@ public final class PrefillRace {
             // warm-up: the first prompt repacks the matrices, the next ones let C2 compile both paths
             for (int w = 0; w < 4; w++) {
                 for (ModelBench b : benches) {
-                    b.promptSeconds(tokens);
+                    if (generate) {
+                        b.generateSeconds(tokens);
+                    } else {
+                        b.promptSeconds(tokens);
+                    }
                 }
             }
-            System.out.printf("%s, %d threads, pp%d, modes (-D%s) %s%n", Path.of(a.get("model")).getFileName(),
-                    threads, tokens, IntegerKernelTensor.REPACK_PROPERTY, String.join(" ", modes));
+            System.out.printf("%s, %d threads, %s%d, modes (-D%s) %s%n", Path.of(a.get("model")).getFileName(),
+                    threads, test, tokens, IntegerKernelTensor.REPACK_PROPERTY, String.join(" ", modes));
             double[] ratios = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 StringBuilder line = new StringBuilder("round " + (r + 1) + ":");
@@ -53,7 +63,7 @@ public final class PrefillRace {
                 for (int i = 0; i < modes.length; i++) {
                     // alternate which mode goes first, so neither always follows the other
                     int k = r % 2 == 0 ? i : modes.length - 1 - i;
-                    double tps = tokens / benches[k].promptSeconds(tokens);
+                    double tps = tokens / (generate ? benches[k].generateSeconds(tokens) : benches[k].promptSeconds(tokens));
                     line.append(String.format(" %s %.2f tok/s", modes[k], tps));
                     if (k == 0) {
                         first = tps;

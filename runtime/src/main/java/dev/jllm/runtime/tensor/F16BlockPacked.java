@@ -16,6 +16,8 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Per row and block: {@code isum = sum_c u_c a_c - offset * sums_j} (exactly {@code sum_c q_c a_c}), and the
  * result adds {@code (d * a.d) * (float) isum}, each operation rounded, blocks in order: the types' scalar oracles.
+ * The activations come in the Q8_0 form ({@link Q8KActivations#quantize32}: a scale {@code a.d} per block of 32, as
+ * llama.cpp multiplies these types).
  *
  * <p>The scales stay F16, converted per block here, because of how this CPU's prefetchers follow the planes: the
  * kernel reads a super-block's planes and then goes back for its scales, and with the scales as floats (512 bytes
@@ -59,7 +61,7 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
                 sum = IntVector.fromArray(I, sums, (u * 16 + 8 + j) * G).lanewise(VectorOperators.LSHL, 4).add(sum);
             }
             IntVector isum = sum.sub(offset * x.sums[b * 8 + j]);
-            acc = acc.add(d.mul(x.d[b]).mul((FloatVector) isum.convert(VectorOperators.I2F, 0)));
+            acc = acc.add(d.mul(x.d32[b * 8 + j]).mul((FloatVector) isum.convert(VectorOperators.I2F, 0)));
         }
         acc.intoArray(out, o);
     }
@@ -84,7 +86,7 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
                 Q8KActivations x = a[t + u];
                 int o = (4 * (t + u) + g) * G;
                 FloatVector isum = FloatVector.fromArray(F, sums, (4 * u + g) * G).sub(offset * x.sums[b * 8 + j]);
-                FloatVector.fromArray(F, out, o).add(d.mul(x.d[b]).mul(isum)).intoArray(out, o);
+                FloatVector.fromArray(F, out, o).add(d.mul(x.d32[b * 8 + j]).mul(isum)).intoArray(out, o);
             }
         }
     }

@@ -5,20 +5,20 @@ import java.lang.foreign.MemorySegment;
 /**
  * A weight type with an integer kernel: its vector dot products and matmuls run over a copy repacked at the
  * first use ({@link PackedRows}) against activations quantized once per token ({@link Q8KActivations}), as
- * llama.cpp's CPU kernels multiply k-quants by Q8_K. The scalar oracle ({@link #integerDotScalar}) computes the
+ * llama.cpp's CPU kernels multiply k-quants by Q8_K and Q4_0 / Q8_0 by Q8_0 ({@link #blockActivations}). The scalar oracle ({@link #integerDotScalar}) computes the
  * same integers and float steps from the file layout, so vector and scalar results are equal bit for bit (a
  * stricter rule than the float kernels' shared operation order), whatever the token count or row range.
  *
- * <p>Which types repack is {@code -Djllm.repack}: {@code auto} (the default) repacks Q4_0, Q4_K and Q6_K,
- * {@code true} Q8_0 too, {@code false} none. (Q4_0 was left out by default until its packed layout kept the F16
- * scales: with float ones the kernel lost to the float kernel once the matrix streamed from memory; Q8_0 is left out
- * for the reasons in {@link Q8_0Tensor}; bench/README.md, issue #18.) A type
+ * <p>Which types repack is {@code -Djllm.repack}: {@code auto} (the default) and {@code true} repack all four,
+ * {@code false} none. (Q4_0 and Q8_0 were left out by default until their packed layout kept the F16 scales, which
+ * the prefetchers need, and Q8_0's activations were rounded per 32 values instead of per 256, which its accuracy
+ * bound needs; bench/README.md, issue #18.) A type
  * that does not repack ({@link #withIntegerKernel}{@code (false)}) keeps the float kernels of
  * {@link DecodingTensor} over the file mapping and makes no copy.
  */
 public abstract sealed class IntegerKernelTensor extends DecodingTensor permits Q4_0Tensor, Q4_KTensor, Q6_KTensor, Q8_0Tensor {
 
-    /** System property: {@code auto} (default: each type's own choice), {@code true} (all four) or {@code false} (none). */
+    /** System property: {@code auto} (default: each type's own choice, today all four), {@code true} (all four) or {@code false} (none). */
     public static final String REPACK_PROPERTY = "jllm.repack";
     /** The last value said to be wrong in the log (said once, not once per tensor). */
     private static volatile String reported;
@@ -83,6 +83,25 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
     /** The repacked copy of this tensor's rows. */
     abstract PackedRows repack();
 
+    /**
+     * Whether the activations are rounded in the Q8_0 form (a scale per 32 values: Q4_0 and Q8_0, whose weights have
+     * a scale per 32 too) rather than Q8_K's (per 256: the k-quants, whose integer sums span whole super-blocks).
+     */
+    abstract boolean blockActivations();
+
+    /**
+     * {@code x[off .. off + cols)} rounded as this tensor's integer kernel rounds activations, in scalar code (the
+     * oracle's rounding, equal bit for bit to the vector one): what a reference computation multiplies the weights by.
+     */
+    public final Q8KActivations roundScalar(Q8KActivations into, float[] x, int off) {
+        return blockActivations() ? into.quantize32Scalar(x, off, cols) : into.quantizeScalar(x, off, cols);
+    }
+
+    /** {@link #roundScalar} with vector code. */
+    final Q8KActivations roundVector(Q8KActivations into, float[] x, int off) {
+        return blockActivations() ? into.quantize32(x, off, cols) : into.quantize(x, off, cols);
+    }
+
     /** The oracle of the integer kernel: row {@code row} times {@code a}, in scalar code from the file layout. */
     abstract float integerDotScalar(int row, Q8KActivations a);
 
@@ -110,7 +129,7 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
         if (!integer) {
             return super.dotScalar(row, x, xOff);
         }
-        return integerDotScalar(row, Q8KActivations.scratch(1)[0].quantizeScalar(x, xOff, cols));
+        return integerDotScalar(row, roundScalar(Q8KActivations.scratch(1)[0], x, xOff));
     }
 
     @Override
@@ -118,7 +137,7 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
         if (!integer) {
             return floatDotVector(row, x, xOff);
         }
-        return packed().dot(row, Q8KActivations.scratch(1)[0].quantize(x, xOff, cols));
+        return packed().dot(row, roundVector(Q8KActivations.scratch(1)[0], x, xOff));
     }
 
     @Override
@@ -129,7 +148,7 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
         }
         Q8KActivations[] a = Q8KActivations.scratch(n);
         for (int t = 0; t < n; t++) {
-            a[t].quantize(x, t * xStride, cols);
+            roundVector(a[t], x, t * xStride);
         }
         packed().matmul(rowFrom, rowTo, a, n, out, outStride, Gemm.Scratch.get().tmp);
     }

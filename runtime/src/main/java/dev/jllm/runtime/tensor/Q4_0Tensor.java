@@ -32,6 +32,11 @@ public final class Q4_0Tensor extends IntegerKernelTensor {
     }
 
     @Override
+    boolean blockActivations() {
+        return true;
+    }
+
+    @Override
     public GgmlType type() {
         return GgmlType.Q4_0;
     }
@@ -67,7 +72,7 @@ public final class Q4_0Tensor extends IntegerKernelTensor {
             for (int j = 0; j < BLOCK; j++) {
                 isum += (nibble(data, block, j) - 8) * a.q(BLOCK * b + j);
             }
-            sum += (half(block) * a.scale(b / 8)) * (float) isum;
+            sum += (half(block) * a.scaleOf(BLOCK * b)) * (float) isum;
         }
         return sum;
     }

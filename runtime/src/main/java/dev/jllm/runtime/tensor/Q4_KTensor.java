@@ -28,6 +28,11 @@ public final class Q4_KTensor extends IntegerKernelTensor {
     }
 
     @Override
+    boolean blockActivations() {
+        return false;
+    }
+
+    @Override
     public GgmlType type() {
         return GgmlType.Q4_K;
     }

@@ -31,6 +31,11 @@ public final class Q6_KTensor extends IntegerKernelTensor {
     }
 
     @Override
+    boolean blockActivations() {
+        return false;
+    }
+
+    @Override
     public GgmlType type() {
         return GgmlType.Q6_K;
     }

@@ -11,17 +11,30 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Activations quantized once per token for the integer kernels, as ggml's {@code quantize_row_q8_K_ref}: per
- * block of 256 values, {@code d = max / -127} where {@code max} is the value of largest magnitude (the first of
- * equal ones) and {@code q = min(127, rint(x * (-127 / max)))}, so every {@code q} lies in {@code [-127, 127]}; an
- * all-zero block has {@code d = 0} and zeros. The values are kept in the layout the kernels read: pairs of
- * consecutive values packed into one int (the even one in the low 16 bits, as a 32-bit broadcast puts it in the
- * even 16-bit lanes), one float scale per block and the sum of the values of every 32-value sub-block (ggml's
- * {@code bsums}, per 32 instead of 16), which multiplies the sub-block minimums.
+ * Activations quantized once per token for the integer kernels, in one of two roundings, each llama.cpp's for the
+ * same weight types:
+ * <ul>
+ *   <li>Q8_K ({@link #quantize}, for Q4_K and Q6_K), as ggml's {@code quantize_row_q8_K_ref}: per block of 256
+ *   values, {@code d = max / -127} where {@code max} is the value of largest magnitude (the first of equal ones)
+ *   and {@code q = min(127, rint(x * (-127 / max)))}, so every {@code q} lies in {@code [-127, 127]}; an all-zero
+ *   block has {@code d = 0} and zeros.</li>
+ *   <li>Q8_0 ({@link #quantize32}, for Q4_0 and Q8_0), as ggml's x86 {@code quantize_row_q8_0}: per block of 32
+ *   values, {@code amax = max |x|}, {@code q = rint(x * (127 / amax))} and {@code d = amax / 127} (kept as a float,
+ *   where ggml rounds it to F16). A scale per 32 values bounds each value's rounding by the block's own magnitude:
+ *   with one scale per 256, a Q8_0 model's logits moved by more than its weights' own rounding does (bench/README.md).
+ *   A block with {@code 127 / amax} beyond the float range (all values below about {@code 4e-37}) is a zero
+ *   block; one holding a NaN or an infinity has {@code d = NaN}.</li>
+ * </ul>
+ * The values are kept in the layout the kernels read: pairs of consecutive values packed into one int (the even one
+ * in the low 16 bits, as a 32-bit broadcast puts it in the even 16-bit lanes), the scales ({@link #d} per 256 for
+ * Q8_K, NaN in the Q8_0 form so that a kernel reading the wrong one cannot go unnoticed; {@link #d32} per 32 in both,
+ * the block's scale repeated for Q8_K) and the sum of the values of every 32-value sub-block (ggml's {@code bsums},
+ * per 32 instead of 16), which multiplies Q4_K's sub-block minimums and the packed offsets of Q4_0 and Q8_0.
  *
- * <p>The vector kernels quantize with vector code ({@link #quantize}), the scalar oracle with scalar code
- * ({@link #quantizeScalar}); both give the same integers and scales bit for bit, so a token's result is the same
- * whether it is multiplied alone, in a batch, by the oracle or by the vector kernels.
+ * <p>The vector kernels quantize with vector code ({@link #quantize}, {@link #quantize32}), the scalar oracle with
+ * scalar code ({@link #quantizeScalar}, {@link #quantize32Scalar}); both give the same integers and scales bit for
+ * bit, so a token's result is the same whether it is multiplied alone, in a batch, by the oracle or by the vector
+ * kernels.
  */
 public final class Q8KActivations {
 
@@ -37,8 +50,10 @@ public final class Q8KActivations {
     int[] pairs = new int[0];
     /** The same values as floats (exact: small integers), for the several-token path of {@link PackedRows}. */
     float[] values = new float[0];
-    /** Scale of each block. */
+    /** Scale of each block of 256 (Q8_K; NaN in the Q8_0 form). */
     float[] d = new float[0];
+    /** Scale of each 32-value sub-block: its own (Q8_0) or its block's (Q8_K). */
+    float[] d32 = new float[0];
     /** Sum of each sub-block's values. */
     int[] sums = new int[0];
     /** The same sums as floats (exact), the activations of Q4_K's minimums in the several-token path. */
@@ -95,8 +110,81 @@ public final class Q8KActivations {
                 subSums[b * (BLOCK / SUB) + s] = total;
             }
             d[b] = 1 / iscale;
+            java.util.Arrays.fill(d32, b * (BLOCK / SUB), (b + 1) * (BLOCK / SUB), d[b]);
         }
         return this;
+    }
+
+    /**
+     * Quantizes {@code x[off .. off + cols)} ({@code cols} a multiple of {@link #BLOCK}) in the Q8_0 form, one scale
+     * per 32 values, with vector code: the same integers, scales and sums as {@link #quantize32Scalar}, the oracle.
+     */
+    public Q8KActivations quantize32(float[] x, int off, int cols) {
+        size(cols);
+        java.util.Arrays.fill(d, 0, cols / BLOCK, Float.NaN);
+        for (int s = 0; s < cols / SUB; s++) {
+            int from = off + s * SUB;
+            FloatVector amax = FloatVector.zero(F);
+            for (int i = 0; i < SUB; i += L) {
+                amax = amax.max(FloatVector.fromArray(F, x, from + i).abs());
+            }
+            float m = amax.reduceLanes(VectorOperators.MAX);
+            float iscale = 127f / m;
+            if (!(m > 0 && m <= Float.MAX_VALUE) || Float.isInfinite(iscale)) {
+                sub32(x, from, s);
+                continue;
+            }
+            IntVector sum = IntVector.zero(I);
+            for (int j = 0; j < SUB; j += L) {
+                int i = s * SUB + j;
+                // |x * iscale| <= 127 up to one rounding, so the 1.5 * 2^23 trick is Math.rint here
+                FloatVector q = FloatVector.fromArray(F, x, off + i).mul(iscale).add(ROUND).sub(ROUND);
+                q.intoArray(values, i);
+                IntVector qi = (IntVector) q.convert(VectorOperators.F2I, 0);
+                sum = sum.add(qi);
+                ((ShortVector) qi.convertShape(VectorOperators.I2S, S_HALF, 0)).reinterpretAsInts()
+                        .intoArray(pairs, i / 2);
+            }
+            int total = sum.reduceLanes(VectorOperators.ADD);
+            sums[s] = total;
+            subSums[s] = total;
+            d32[s] = m / 127f;
+        }
+        return this;
+    }
+
+    /** The scalar Q8_0-form quantization, the oracle of {@link #quantize32}. */
+    public Q8KActivations quantize32Scalar(float[] x, int off, int cols) {
+        size(cols);
+        java.util.Arrays.fill(d, 0, cols / BLOCK, Float.NaN);
+        for (int s = 0; s < cols / SUB; s++) {
+            sub32(x, off + s * SUB, s);
+        }
+        return this;
+    }
+
+    /** Sub-block {@code s} of the Q8_0 form from {@code x[from .. from + 32)}, in scalar code. */
+    private void sub32(float[] x, int from, int s) {
+        float m = 0f;
+        for (int j = 0; j < SUB; j++) {
+            m = Math.max(m, Math.abs(x[from + j]));
+        }
+        float iscale = 127f / m;
+        boolean finite = m <= Float.MAX_VALUE; // false for NaN and infinity
+        boolean usable = finite && m > 0 && !Float.isInfinite(iscale);
+        int sum = 0;
+        for (int j = 0; j < SUB; j += 2) {
+            int q0 = usable ? (int) Math.rint(x[from + j] * iscale) : 0;
+            int q1 = usable ? (int) Math.rint(x[from + j + 1] * iscale) : 0;
+            int i = s * SUB + j;
+            pairs[i / 2] = (q0 & 0xFFFF) | (q1 << 16);
+            values[i] = q0;
+            values[i + 1] = q1;
+            sum += q0 + q1;
+        }
+        sums[s] = sum;
+        subSums[s] = sum;
+        d32[s] = usable ? m / 127f : finite ? 0f : Float.NaN;
     }
 
     /** {@code 1.5 * 2^23}: added and taken off again, it rounds a float below 2^22 to an integer, half to even. */
@@ -120,6 +208,7 @@ public final class Q8KActivations {
             pairs = new int[cols / 2];
             values = new float[cols];
             d = new float[cols / BLOCK];
+            d32 = new float[cols / SUB];
             sums = new int[cols / SUB];
             subSums = new float[cols / SUB];
         }
@@ -130,6 +219,7 @@ public final class Q8KActivations {
         float max = Quantizer.signedMax(x, from, BLOCK);
         if (max == 0) {
             d[b] = 0;
+            java.util.Arrays.fill(d32, b * BLOCK / SUB, (b + 1) * BLOCK / SUB, 0f);
             java.util.Arrays.fill(pairs, b * BLOCK / 2, (b + 1) * BLOCK / 2, 0);
             java.util.Arrays.fill(values, b * BLOCK, (b + 1) * BLOCK, 0f);
             java.util.Arrays.fill(sums, b * BLOCK / SUB, (b + 1) * BLOCK / SUB, 0);
@@ -152,6 +242,7 @@ public final class Q8KActivations {
             subSums[b * (BLOCK / SUB) + s] = sum;
         }
         d[b] = 1 / iscale;
+        java.util.Arrays.fill(d32, b * BLOCK / SUB, (b + 1) * BLOCK / SUB, d[b]);
     }
 
     /** Value {@code i}. */
@@ -160,9 +251,14 @@ public final class Q8KActivations {
         return (i & 1) == 0 ? (short) p : p >> 16;
     }
 
-    /** Scale of block {@code b}. */
+    /** Scale of block {@code b} of 256 (Q8_K form; NaN in the Q8_0 form). */
     public float scale(int b) {
         return d[b];
+    }
+
+    /** Scale of value {@code i}'s 32-value sub-block, in either form: value {@code i} is {@code scaleOf(i) * q(i)}. */
+    public float scaleOf(int i) {
+        return d32[i / SUB];
     }
 
     /** Sum of the values of sub-block {@code s} (values {@code [32 s, 32 s + 32)}). */

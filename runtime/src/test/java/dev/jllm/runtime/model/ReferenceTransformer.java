@@ -29,8 +29,8 @@ final class ReferenceTransformer {
     }
 
     private final Map<String, double[][]> matrices = new HashMap<>();
-    /** Matrices whose engine kernels multiply activations quantized to Q8_K (the integer kernels). */
-    private final java.util.Set<double[][]> roundsActivations = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Matrices whose engine kernels multiply quantized activations (the integer kernels), with their tensors. */
+    private final Map<double[][], IntegerKernelTensor> roundsActivations = new java.util.IdentityHashMap<>();
 
     private double[][] matrix(String name) {
         return matrices.computeIfAbsent(name, this::readMatrix);
@@ -38,20 +38,21 @@ final class ReferenceTransformer {
 
     /**
      * {@code w . x}: for a matrix of an integer-kernel type, {@code x} first rounded as the engine (and llama.cpp)
-     * rounds activations for it, to the values of {@link Q8KActivations} (the products are then exact sums).
+     * rounds activations for it ({@link IntegerKernelTensor#roundScalar}; the products are then exact sums).
      */
     private double[] matvec(double[][] w, double[] x, double[] bias) {
-        if (!roundsActivations.contains(w) || x.length % Q8KActivations.BLOCK != 0) {
+        IntegerKernelTensor rounding = roundsActivations.get(w);
+        if (rounding == null || x.length % Q8KActivations.BLOCK != 0) {
             return matvecExact(w, x, bias);
         }
         float[] f = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             f[i] = (float) x[i];
         }
-        Q8KActivations a = new Q8KActivations().quantizeScalar(f, 0, f.length);
+        Q8KActivations a = rounding.roundScalar(new Q8KActivations(), f, 0);
         double[] rounded = new double[x.length];
         for (int i = 0; i < x.length; i++) {
-            rounded[i] = (double) a.scale(i / Q8KActivations.BLOCK) * a.q(i);
+            rounded[i] = (double) a.scaleOf(i) * a.q(i);
         }
         return matvecExact(w, rounded, bias);
     }
@@ -63,7 +64,7 @@ final class ReferenceTransformer {
         WeightTensor w = WeightTensor.of(t.type(), gguf.data(t), rows, cols, false);
         double[][] m = new double[rows][cols];
         if (w instanceof IntegerKernelTensor i && i.integerKernel()) {
-            roundsActivations.add(m);
+            roundsActivations.put(m, i);
         }
         float[] row = new float[cols];
         for (int r = 0; r < rows; r++) {

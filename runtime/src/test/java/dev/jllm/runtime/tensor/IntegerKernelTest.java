@@ -119,9 +119,9 @@ class IntegerKernelTest {
         int rows = 7;
         int cols = 1024;
         try (Arena arena = Arena.ofConfined()) {
-            WeightTensor w = integer(TestTensors.random(type, rows, cols, rnd, arena, false));
+            IntegerKernelTensor w = integer(TestTensors.random(type, rows, cols, rnd, arena, false));
             float[] x = TestTensors.randomFloats(cols, rnd);
-            Q8KActivations a = new Q8KActivations().quantize(x, 0, cols);
+            Q8KActivations a = w.roundVector(new Q8KActivations(), x, 0);
             float[] deq = new float[cols];
             for (int r = 0; r < rows; r++) {
                 w.dequantizeRow(r, deq, 0);
@@ -130,7 +130,7 @@ class IntegerKernelTest {
                 double fromFloats = 0;
                 double quantizationError = 0;
                 for (int i = 0; i < cols; i++) {
-                    double xa = (double) a.scale(i / 256) * a.q(i);
+                    double xa = (double) a.scaleOf(i) * a.q(i);
                     exact += deq[i] * xa;
                     sumAbs += Math.abs(deq[i] * xa);
                     fromFloats += (double) deq[i] * x[i];
@@ -178,20 +178,58 @@ class IntegerKernelTest {
     }
 
     @Test
-    void vectorQuantizationEqualsTheScalarOne() {
+    void blockActivationsFollowGgmlsQ8_0() {
+        float[] x = new float[512];
+        Random rnd = new Random(9);
+        for (int i = 0; i < 256; i++) {
+            x[i] = (float) rnd.nextGaussian() * (1 + i / 32);
+        }
+        x[17] = -6f; // the block's largest magnitude: q = -127
+        x[40] = 3f;
+        x[41] = -3f;
+        Q8KActivations a = new Q8KActivations().quantize32(x, 0, 512);
+        assertThat(a.scaleOf(0)).isEqualTo(6f / 127f);
+        assertThat(a.q(17)).isEqualTo(-127);
+        for (int s = 0; s < 8; s++) {
+            float amax = 0;
+            for (int j = 0; j < 32; j++) {
+                amax = Math.max(amax, Math.abs(x[32 * s + j]));
+            }
+            assertThat(a.scaleOf(32 * s + 31)).as("sub-block %d", s).isEqualTo(amax / 127f);
+            int sum = 0;
+            for (int j = 0; j < 32; j++) {
+                int i = 32 * s + j;
+                assertThat(a.q(i)).as("value %d", i).isBetween(-127, 127)
+                        .isEqualTo((int) Math.rint(x[i] * (127f / amax)));
+                sum += a.q(i);
+            }
+            assertThat(a.subSum(s)).isEqualTo(sum);
+        }
+        assertThat(a.q(40)).isEqualTo(-a.q(41));
+        // an all-zero block: scale 0, values 0; the per-256 scale is not this form's (NaN)
+        assertThat(a.scaleOf(300)).isZero();
+        assertThat(a.q(300)).isZero();
+        assertThat(a.scale(0)).isNaN();
+    }
+
+    @ParameterizedTest(name = "per 32 values: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void vectorQuantizationEqualsTheScalarOne(boolean per32) {
         Random rnd = new Random(13);
         int blocks = 12;
         float[] x = new float[blocks * 256 + 5];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) rnd.nextGaussian() * (1 + rnd.nextInt(100));
         }
-        // block 1: ties (max 127 makes the scale -1, so every x.5 is a tie rounded to even)
+        // block 1: ties (max 127 makes the scale -1, or 1 per 32 values, so every x.5 is a tie rounded to even)
         for (int i = 256; i < 512; i++) {
             x[5 + i] = (rnd.nextInt(254) - 127) / 2f;
         }
-        x[5 + 300] = 127f;
+        for (int i = 256; i < 512; i += 32) {
+            x[5 + i + 7] = 127f;
+        }
         // block 2: zeros; block 3: the largest magnitude twice, positive first; block 4: NaN; block 5: infinity;
-        // block 6: subnormals; block 7: one value
+        // block 6: subnormals; block 7: one value; block 8: values so small that 127 / max overflows
         java.util.Arrays.fill(x, 5 + 512, 5 + 768, 0f);
         x[5 + 800] = 3e4f;
         x[5 + 900] = -3e4f;
@@ -202,25 +240,41 @@ class IntegerKernelTest {
         }
         java.util.Arrays.fill(x, 5 + 1792, 5 + 2048, 0f);
         x[5 + 1900] = -0.001f;
-        Q8KActivations vector = new Q8KActivations().quantize(x, 5, blocks * 256);
-        Q8KActivations scalar = new Q8KActivations().quantizeScalar(x, 5, blocks * 256);
+        for (int i = 2048; i < 2304; i++) {
+            x[5 + i] = (float) rnd.nextGaussian() * 1e-37f;
+        }
+        int cols = blocks * 256;
+        Q8KActivations vector = per32 ? new Q8KActivations().quantize32(x, 5, cols)
+                : new Q8KActivations().quantize(x, 5, cols);
+        Q8KActivations scalar = per32 ? new Q8KActivations().quantize32Scalar(x, 5, cols)
+                : new Q8KActivations().quantizeScalar(x, 5, cols);
         for (int b = 0; b < blocks; b++) {
             assertThat(Float.floatToRawIntBits(vector.scale(b))).as("block %d", b)
                     .isEqualTo(Float.floatToRawIntBits(scalar.scale(b)));
         }
-        for (int i = 0; i < blocks * 256; i++) {
+        for (int i = 0; i < cols; i++) {
             assertThat(vector.q(i)).as("value %d", i).isEqualTo(scalar.q(i));
             assertThat(Float.floatToRawIntBits(vector.values[i])).as("value %d", i)
                     .isEqualTo(Float.floatToRawIntBits(scalar.values[i]));
+            assertThat(Float.floatToRawIntBits(vector.scaleOf(i))).as("scale of value %d", i)
+                    .isEqualTo(Float.floatToRawIntBits(scalar.scaleOf(i)));
         }
         for (int s = 0; s < blocks * 8; s++) {
             assertThat(vector.subSum(s)).isEqualTo(scalar.subSum(s));
             assertThat(vector.subSums[s]).isEqualTo(scalar.subSums[s]);
         }
+        if (per32) {
+            // NaN and infinity give a NaN scale (the result is NaN, as a float product would be); values too small
+            // for 127 / max give a zero block
+            assertThat(vector.scaleOf(1100 - 5 + 5)).isNaN();
+            assertThat(vector.scaleOf(1300)).isNaN();
+            assertThat(vector.scaleOf(2100)).isZero();
+            assertThat(vector.q(2100)).isZero();
+        }
     }
 
     /** The tensor with its integer kernel, whatever {@code -Djllm.repack} says. */
-    private static WeightTensor integer(WeightTensor w) {
+    private static IntegerKernelTensor integer(WeightTensor w) {
         return ((IntegerKernelTensor) w).withIntegerKernel(true);
     }
 }
