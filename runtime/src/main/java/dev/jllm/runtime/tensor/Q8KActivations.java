@@ -67,11 +67,7 @@ public final class Q8KActivations {
         size(cols);
         for (int b = 0; b < cols / BLOCK; b++) {
             int from = off + b * BLOCK;
-            FloatVector amax = FloatVector.zero(F);
-            for (int i = 0; i < BLOCK; i += L) {
-                amax = amax.max(FloatVector.fromArray(F, x, from + i).abs());
-            }
-            float m = amax.reduceLanes(VectorOperators.MAX);
+            float m = absMax(x, from, BLOCK);
             if (!(m > 0 && m <= Float.MAX_VALUE)) {
                 // zero, infinite or NaN values: the scalar rules, rare enough not to matter
                 block(x, from, b);
@@ -93,21 +89,7 @@ public final class Q8KActivations {
                 continue;
             }
             for (int s = 0; s < BLOCK / SUB; s++) {
-                IntVector sum = IntVector.zero(I);
-                for (int j = 0; j < SUB; j += L) {
-                    int i = b * BLOCK + s * SUB + j;
-                    // Math.rint by the 1.5 * 2^23 trick: exact for |v| < 2^22, and |v| <= 127 (plus rounding) here
-                    FloatVector v = FloatVector.fromArray(F, x, off + i).mul(iscale);
-                    FloatVector q = v.add(ROUND).sub(ROUND).min(127f);
-                    q.intoArray(values, i);
-                    IntVector qi = (IntVector) q.convert(VectorOperators.F2I, 0);
-                    sum = sum.add(qi);
-                    ((ShortVector) qi.convertShape(VectorOperators.I2S, S_HALF, 0)).reinterpretAsInts()
-                            .intoArray(pairs, i / 2);
-                }
-                int total = sum.reduceLanes(VectorOperators.ADD);
-                sums[b * (BLOCK / SUB) + s] = total;
-                subSums[b * (BLOCK / SUB) + s] = total;
+                roundSub(x, off, b * (BLOCK / SUB) + s, iscale);
             }
             d[b] = 1 / iscale;
             java.util.Arrays.fill(d32, b * (BLOCK / SUB), (b + 1) * (BLOCK / SUB), d[b]);
@@ -124,30 +106,14 @@ public final class Q8KActivations {
         java.util.Arrays.fill(d, 0, cols / BLOCK, Float.NaN);
         for (int s = 0; s < cols / SUB; s++) {
             int from = off + s * SUB;
-            FloatVector amax = FloatVector.zero(F);
-            for (int i = 0; i < SUB; i += L) {
-                amax = amax.max(FloatVector.fromArray(F, x, from + i).abs());
-            }
-            float m = amax.reduceLanes(VectorOperators.MAX);
+            float m = absMax(x, from, SUB);
             float iscale = 127f / m;
             if (!(m > 0 && m <= Float.MAX_VALUE) || Float.isInfinite(iscale)) {
                 sub32(x, from, s);
                 continue;
             }
-            IntVector sum = IntVector.zero(I);
-            for (int j = 0; j < SUB; j += L) {
-                int i = s * SUB + j;
-                // |x * iscale| <= 127 up to one rounding, so the 1.5 * 2^23 trick is Math.rint here
-                FloatVector q = FloatVector.fromArray(F, x, off + i).mul(iscale).add(ROUND).sub(ROUND);
-                q.intoArray(values, i);
-                IntVector qi = (IntVector) q.convert(VectorOperators.F2I, 0);
-                sum = sum.add(qi);
-                ((ShortVector) qi.convertShape(VectorOperators.I2S, S_HALF, 0)).reinterpretAsInts()
-                        .intoArray(pairs, i / 2);
-            }
-            int total = sum.reduceLanes(VectorOperators.ADD);
-            sums[s] = total;
-            subSums[s] = total;
+            // |x * iscale| <= 127 up to one rounding: roundSub's clamp at 127 changes nothing here
+            roundSub(x, off, s, iscale);
             d32[s] = m / 127f;
         }
         return this;
@@ -185,6 +151,36 @@ public final class Q8KActivations {
         sums[s] = sum;
         subSums[s] = sum;
         d32[s] = usable ? m / 127f : finite ? 0f : Float.NaN;
+    }
+
+    /** The largest {@code |x[from + i]|}, {@code i < n} (a multiple of L): NaN if one is NaN. */
+    private static float absMax(float[] x, int from, int n) {
+        FloatVector amax = FloatVector.zero(F);
+        for (int i = 0; i < n; i += L) {
+            amax = amax.max(FloatVector.fromArray(F, x, from + i).abs());
+        }
+        return amax.reduceLanes(VectorOperators.MAX);
+    }
+
+    /**
+     * Sub-block {@code s} (values {@code [32 s, 32 s + 32)}, read from {@code x[off + 32 s ..]}) as
+     * {@code min(127, rint(x * iscale))}: its values, pairs and sums. Vector code; takes and returns no vectors.
+     */
+    private void roundSub(float[] x, int off, int s, float iscale) {
+        IntVector sum = IntVector.zero(I);
+        for (int j = 0; j < SUB; j += L) {
+            int i = s * SUB + j;
+            // Math.rint by the 1.5 * 2^23 trick: exact for |v| < 2^22, and |v| <= 127 (plus rounding) here
+            FloatVector q = FloatVector.fromArray(F, x, off + i).mul(iscale).add(ROUND).sub(ROUND).min(127f);
+            q.intoArray(values, i);
+            IntVector qi = (IntVector) q.convert(VectorOperators.F2I, 0);
+            sum = sum.add(qi);
+            ((ShortVector) qi.convertShape(VectorOperators.I2S, S_HALF, 0)).reinterpretAsInts()
+                    .intoArray(pairs, i / 2);
+        }
+        int total = sum.reduceLanes(VectorOperators.ADD);
+        sums[s] = total;
+        subSums[s] = total;
     }
 
     /** {@code 1.5 * 2^23}: added and taken off again, it rounds a float below 2^22 to an integer, half to even. */
