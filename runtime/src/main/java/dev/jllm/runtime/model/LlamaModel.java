@@ -46,6 +46,23 @@ public final class LlamaModel implements Embedder, AutoCloseable {
         this.pool = new WorkerPool(options.threads());
         this.ops = new ForwardOps(config, options, pool);
         this.decoder = Decoder.of(config, weights, ops);
+        prepare(weights.matrices(), options.threads());
+    }
+
+    /**
+     * Prepares the matrices now, several at once on {@code threads} threads (the integer kernels' repacking: each
+     * matrix's copy allocated, which faults its pages in, and filled). Left to each matrix's first matmul, it ran
+     * one matrix at a time while the other threads waited, and the first prompt waited for all of them (tl-Q8_0 and
+     * tl-Q4_K_M, 2 threads: about 7 s each).
+     */
+    private static void prepare(List<dev.jllm.runtime.tensor.WeightTensor> matrices, int threads) {
+        if (threads <= 1) {
+            matrices.forEach(dev.jllm.runtime.tensor.WeightTensor::prepare);
+            return;
+        }
+        try (java.util.concurrent.ForkJoinPool fj = new java.util.concurrent.ForkJoinPool(threads)) {
+            fj.submit(() -> matrices.parallelStream().forEach(dev.jllm.runtime.tensor.WeightTensor::prepare)).join();
+        }
     }
 
     /** Loads with {@link EngineOptions#defaults()}. */
@@ -80,6 +97,11 @@ public final class LlamaModel implements Embedder, AutoCloseable {
 
     public ModelConfig config() {
         return config;
+    }
+
+    /** The weights (tests). */
+    ModelWeights weights() {
+        return weights;
     }
 
     public EngineOptions options() {

@@ -96,6 +96,30 @@ record ModelWeights(WeightTensor tokenEmbedding, float[] outputNorm, WeightTenso
         return new ModelWeights(embedding, outputNorm, output, outputBias, ropeFreqs, ropeLong, ropeShort, layers);
     }
 
+    /**
+     * The matrices the forward pass multiplies (every one but the token embedding, unless the output shares it):
+     * what {@link LlamaModel} prepares at load.
+     */
+    java.util.List<WeightTensor> matrices() {
+        java.util.List<WeightTensor> out = new java.util.ArrayList<>();
+        out.add(output);
+        for (LayerWeights l : layers) {
+            for (WeightTensor t : new WeightTensor[] {l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()}) {
+                if (t != null) {
+                    out.add(t);
+                }
+            }
+            ExpertWeights e = l.experts();
+            if (e != null) {
+                out.add(e.router());
+                out.addAll(java.util.Arrays.asList(e.gate()));
+                out.addAll(java.util.Arrays.asList(e.up()));
+                out.addAll(java.util.Arrays.asList(e.down()));
+            }
+        }
+        return out;
+    }
+
     /** Reads tensors by name, checking each shape (GGUF order: the row length first). */
     record Loader(WeightSource source, boolean vectorized) {
 

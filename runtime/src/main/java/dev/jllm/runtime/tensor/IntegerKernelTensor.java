@@ -3,10 +3,11 @@ package dev.jllm.runtime.tensor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A weight type with an integer kernel: its vector dot products and matmuls run over a copy repacked at the
- * first use ({@link PackedRows}) against activations quantized once per token ({@link Q8KActivations}), as
- * llama.cpp's CPU kernels multiply k-quants by Q8_K and Q4_0 / Q8_0 by Q8_0 ({@link #blockActivations}). The scalar oracle ({@link #integerDotScalar}) computes the
- * same integers and float steps from the file layout, so vector and scalar results are equal bit for bit (a
+ * A weight type with an integer kernel: its vector dot products and matmuls run over a copy repacked by
+ * {@link #prepare} (a model calls it for its matrices when it loads) or else at the first use ({@link PackedRows}),
+ * against activations quantized once per token ({@link Q8KActivations}), as llama.cpp's CPU kernels multiply
+ * k-quants by Q8_K and Q4_0 / Q8_0 by Q8_0 ({@link #blockActivations}). The scalar oracle ({@link #integerDotScalar})
+ * computes the same integers and float steps from the file layout, so vector and scalar results are equal bit for bit (a
  * stricter rule than the float kernels' shared operation order), whatever the token count or row range.
  *
  * <p>Which types repack is {@code -Djllm.repack}: {@code auto} (the default) and {@code true} repack all four,
@@ -108,6 +109,19 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
     /** The float kernel's fused vector dot (by default {@link DecodingTensor}'s decode-then-multiply). */
     float floatDotVector(int row, float[] x, int xOff) {
         return super.dotVector(row, x, xOff);
+    }
+
+    /** Whether the repacked copy exists (made by {@link #prepare} or the first vector matmul). */
+    public final boolean repacked() {
+        return packed != null;
+    }
+
+    /** Repacks the rows now (when this tensor uses the integer kernel) rather than at the first matmul. */
+    @Override
+    public final void prepare() {
+        if (integer) {
+            packed();
+        }
     }
 
     private PackedRows packed() {

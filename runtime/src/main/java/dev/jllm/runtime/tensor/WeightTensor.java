@@ -121,6 +121,13 @@ public abstract sealed class WeightTensor permits FloatTensor, DecodingTensor {
     /** The same weights with the other kernel choice (shares the memory). */
     public abstract WeightTensor withVectorized(boolean vectorized);
 
+    /**
+     * Does now what this tensor would otherwise do at its first matmul: a type with an integer kernel repacks its
+     * rows ({@link IntegerKernelTensor}); the others have nothing to prepare. Safe to call from several threads.
+     */
+    public void prepare() {
+    }
+
     /** Dot product of row {@code row} with {@code x[xOff .. xOff + cols)}. */
     public final float dot(int row, float[] x, int xOff) {
         return vectorized ? dotVector(row, x, xOff) : dotScalar(row, x, xOff);
