@@ -43,10 +43,11 @@ public final class LlamaModel implements Embedder, AutoCloseable {
         this.config = config;
         this.weights = weights;
         this.options = options;
+        // first: a failure here (the copies' memory) leaves no worker threads behind
+        prepare(weights.matrices(), options.threads());
         this.pool = new WorkerPool(options.threads());
         this.ops = new ForwardOps(config, options, pool);
         this.decoder = Decoder.of(config, weights, ops);
-        prepare(weights.matrices(), options.threads());
     }
 
     /**
