@@ -3,43 +3,39 @@ package dev.jllm.runtime.tensor;
 import static dev.jllm.runtime.tensor.PackedRows.G;
 import static dev.jllm.runtime.tensor.Simd.I;
 
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Q4_0's several-token register block in 16-bit integers: four groups of {@code G} rows times four tokens, sixteen
- * accumulators, over one block of 32 columns. Each vector holds one group's rows for a pair of columns, row by row
+ * The several-token register block of Q4_0 and Q4_K in 16-bit integers: four groups of {@code G} rows times four
+ * tokens, sixteen accumulators, over one block (Q4_0) or sub-block (Q4_K) of 32 columns. Each vector holds one group's rows for a pair of columns, row by row
  * ({@code (r, c), (r, c + 1)}: the packed planes' own byte order), and meets a 32-bit broadcast of the token's two
- * activations for those columns, as the single-token kernel does. The weights are {@code q - 8} (-8 .. 7) and the
- * activations at most 127 in magnitude, so a lane's 16 products sum to at most {@code 16 * 8 * 127}, and a row's two
- * lanes to at most 32512: exact in 16 bits, with no widening inside the block. A 16-bit multiply and add cover
+ * activations for those columns, as the single-token kernel does. The weights are Q4_0's {@code q - 8} (-8 .. 7) or
+ * Q4_K's {@code q} (0 .. 15) and the activations at most 127 in magnitude, so a lane's 16 products sum to at most
+ * {@code 16 * 15 * 127 = 30480}: exact in 16 bits, with no widening inside the block; a row's two lanes are added in
+ * 32 bits. A 16-bit multiply and add cover
  * twice the lanes of a float fused multiply-add (measured in one process, one thread, 64 rows x 2048 columns x 128
  * tokens: 118 against 82-85 GMAC/s for a float 4 x 4 block; 108 against 67 over 5632 columns).
  *
- * <p>The result is the same integer as {@link ExactGemm}'s over the stored weights {@code u = q + 8}: it leaves
- * {@code S + 8 * sum_c a_c}, which is {@code sum_c u_c a_c}, as a float (exact, below 2^17), where the caller's
- * combine takes the offset off again, so both paths give the same bits.
+ * <p>The sums are the exact integers {@link ExactGemm} computes over the same weights, so the float steps after
+ * them (the types' combines) give the same bits on either path.
  */
 final class NarrowGemm {
 
     private NarrowGemm() {}
 
-    /** What Q4_0's stored weights exceed the signed ones by. */
-    static final int OFFSET = 8;
-
     /** Shorts per pair of columns of the weights: four groups of {@code G} rows, two columns each. */
     static final int PAIR = 4 * 2 * G;
 
     /**
-     * For tokens {@code u < 4} ({@code x_u}) and groups {@code g < 4}: {@code sum_(c < 32) q(32 j + c, g, r) *
-     * x_u(xo + c) + 8 * x_u.sums[xo / 32]} as a float at {@code tmp[(4 u + g) * G + r]}, where the weights are
+     * For tokens {@code u < 4} ({@code x_u}) and groups {@code g < 4}: the exact {@code sum_(c < 32) q(32 j + c, g, r)
+     * * x_u(xo + c)} at {@code sums[(4 u + g) * G + r]}, where the weights are
      * {@code w[(16 j + c / 2) * PAIR + g * 2G + 2 r + c % 2]} ({@code narrow}: at least {@code 16 * 2G} shorts of
      * scratch).
      */
     static void block(short[] w, int j, Q8KActivations x0, Q8KActivations x1, Q8KActivations x2, Q8KActivations x3,
-            int xo, short[] narrow, float[] tmp) {
+            int xo, short[] narrow, int[] sums) {
         ShortVector a00 = ShortVector.zero(PackedRows.S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00,
                 a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00,
                 a33 = a00;
@@ -90,17 +86,11 @@ final class NarrowGemm {
         a13.intoArray(narrow, 13 * half);
         a23.intoArray(narrow, 14 * half);
         a33.intoArray(narrow, 15 * half);
-        int s = xo / 32;
-        for (int u = 0; u < 4; u++) {
-            Q8KActivations x = u == 0 ? x0 : u == 1 ? x1 : u == 2 ? x2 : x3;
-            int offset = OFFSET * x.sums[s];
-            for (int g = 0; g < 4; g++) {
-                // a row's two lanes (its even and odd columns), sign-extended from the halves of one int
-                IntVector pair = ShortVector.fromArray(PackedRows.S, narrow, (4 * u + g) * half).reinterpretAsInts();
-                IntVector sum = pair.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                        .add(pair.lanewise(VectorOperators.ASHR, 16)).add(offset);
-                ((FloatVector) sum.convert(VectorOperators.I2F, 0)).intoArray(tmp, (4 * u + g) * G);
-            }
+        for (int k = 0; k < 16; k++) {
+            // a row's two lanes (its even and odd columns), sign-extended from the halves of one int
+            IntVector pair = ShortVector.fromArray(PackedRows.S, narrow, k * half).reinterpretAsInts();
+            pair.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(pair.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, k * G);
         }
     }
 }

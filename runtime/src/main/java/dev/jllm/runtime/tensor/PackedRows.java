@@ -326,10 +326,12 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
         final int[] sumi = new int[16 * G];
         final int[] summ = new int[16 * G];
         final float[] tmp = new float[16 * G];
-        /** Q4_0's decoded weights of four groups as signed shorts ({@link NarrowGemm}): 256 columns. */
+        /** Q4_0's or Q4_K's decoded weights of four groups as shorts ({@link NarrowGemm}): 256 columns. */
         final short[] narrowWeights = new short[128 * NarrowGemm.PAIR];
         /** NarrowGemm's accumulators on their way to the widening. */
         final short[] narrow = new short[16 * 2 * G];
+        /** NarrowGemm's exact sums of one (sub-)block. */
+        final int[] isum = new int[16 * G];
         float[] part = new float[0];
 
         float[] part(int n) {
@@ -395,9 +397,9 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
 
     // Q8_0 (an F16 scale per block of 32 columns, no integer scales: F16BlockPacked) runs the same register block
     // over windows of one block of its stored weights (at most 255, so 32 * 255 * 127 is exact) and combines each
-    // block as it comes: the float steps of combine, block by block in the same order. Q4_0 (the same scales)
-    // runs NarrowGemm instead, 16-bit products of its signed weights, which fit a lane for a whole block, and the
-    // same per-block combine.
+    // block as it comes: the float steps of combine, block by block in the same order. The nibble types run
+    // NarrowGemm instead (16-bit products, exact for a (sub-)block of 32 columns): Q4_0 with the same per-block
+    // combine, Q4_K with its sub-block scales applied to each sub-block's exact sum (the same sumi).
 
     // The float steps of the several-token path, from its exact sums: each type overrides the one its scales need.
 
@@ -432,13 +434,30 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
             java.util.Arrays.fill(part, 0, 4 * quads * G, 0f);
             for (int b = 0; b < blocks; b++) {
                 if (narrowPath()) {
-                    decodeNarrow(g0, ng, b, s.narrowWeights);
+                    decodeNarrow(g0, ng, b, s.narrowWeights, scales < 0 ? Q4_0_OFFSET : 0);
+                    if (mins >= 0) {
+                        decodeMins(g0, ng, b, s.wide);
+                    }
                     for (int t = 0; t < quads; t += 4) {
-                        for (int j = 0; j < 8; j++) {
-                            NarrowGemm.block(s.narrowWeights, j, a[t], a[t + 1], a[t + 2], a[t + 3], 256 * b + 32 * j,
-                                    s.narrow, s.tmp);
-                            combineBlock(g0, ng, b, j, s.tmp, a, t, part);
+                        Q8KActivations x0 = a[t], x1 = a[t + 1], x2 = a[t + 2], x3 = a[t + 3];
+                        if (scales < 0) {
+                            // Q4_0: per block, back to the stored weights' sums, then its combine
+                            for (int j = 0; j < 8; j++) {
+                                NarrowGemm.block(s.narrowWeights, j, x0, x1, x2, x3, 256 * b + 32 * j, s.narrow, s.isum);
+                                storedSums(s.isum, a, t, 8 * b + j, s.tmp);
+                                combineBlock(g0, ng, b, j, s.tmp, a, t, part);
+                            }
+                            continue;
                         }
+                        // Q4_K: sumi = sum_j sc_j * (the sub-block's sum), the minimums as the float path's
+                        java.util.Arrays.fill(s.sumi, 0);
+                        for (int j = 0; j < 8; j++) {
+                            NarrowGemm.block(s.narrowWeights, j, x0, x1, x2, x3, 256 * b + 32 * j, s.narrow, s.isum);
+                            addScaled(g0, ng, b, j, s.isum, s.sumi);
+                        }
+                        ExactGemm.sums4x4(s.wide, 256 * ExactGemm.COLUMN, 8, x0.subSums, x1.subSums, x2.subSums,
+                                x3.subSums, 8 * b, s.summ, false, s.tmp);
+                        combineScaled(g0, ng, b, s.sumi, s.summ, a, t, part);
                     }
                     continue;
                 }
@@ -476,22 +495,26 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
     }
 
     /**
-     * Whether several tokens take {@link NarrowGemm} (16-bit products): Q4_0 (unsigned nibbles with an offset of 8,
-     * no integer scales), whose signed weights times 8-bit activations fit a 16-bit lane for a whole block of 32.
-     * Side by side in one process (tl-Q4_0, 2 threads, pp128, 6 rounds), 1.17x the float register block
-     * (1.15 .. 1.20; 111-115 against 93-99 tok/s).
+     * Whether several tokens take {@link NarrowGemm} (16-bit products): the nibble types, Q4_0 (signed as
+     * {@code q - 8}) and Q4_K (unsigned, its sub-block scales applied to each sub-block's exact sum). Side by side in
+     * one process against the float register block ({@link ExactGemm}), 2 threads, pp128: tl-Q4_0 1.17x (1.15 ..
+     * 1.20 over 6 rounds; 111-115 against 93-99 tok/s) and 1.11x in a later run, tl-Q4_K_M 1.07x (1.03 .. 1.12;
+     * its Q6_K matrices keep the float block).
      */
     private boolean narrowPath() {
-        return nibbles && !halves && scales < 0;
+        return nibbles && !halves;
     }
 
+    /** What Q4_0's stored nibbles exceed its signed weights by. */
+    private static final int Q4_0_OFFSET = 8;
+
     /**
-     * Q4_0's super-block {@code b} of groups {@code g0 .. g0 + ng - 1} ({@code ng <= 4}; the other places zero) as
-     * signed shorts {@code q - 8} in {@link NarrowGemm}'s layout: per pair of columns and group, row by row, the two
+     * Super-block {@code b} of groups {@code g0 .. g0 + ng - 1} ({@code ng <= 4}; the other places zero) as shorts
+     * {@code nibble - offset} in {@link NarrowGemm}'s layout: per pair of columns and group, row by row, the two
      * columns' weights side by side, the planes' own byte order (so a plane's low nibbles are one pair, its high
      * nibbles the next).
      */
-    private void decodeNarrow(int g0, int ng, int b, short[] w) {
+    private void decodeNarrow(int g0, int ng, int b, short[] w, int offset) {
         for (int g = 0; g < 4; g++) {
             int o = g * 2 * G;
             if (g >= ng) {
@@ -504,9 +527,48 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
             for (int p = 0; p < 64; p++) {
                 ShortVector v = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at + planes + p * 2L * G, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                v.and((short) 0xF).sub((short) NarrowGemm.OFFSET).intoArray(w, 2 * p * NarrowGemm.PAIR + o);
-                v.lanewise(VectorOperators.LSHR, 4).sub((short) NarrowGemm.OFFSET)
-                        .intoArray(w, (2 * p + 1) * NarrowGemm.PAIR + o);
+                v.and((short) 0xF).sub((short) offset).intoArray(w, 2 * p * NarrowGemm.PAIR + o);
+                v.lanewise(VectorOperators.LSHR, 4).sub((short) offset).intoArray(w, (2 * p + 1) * NarrowGemm.PAIR + o);
+            }
+        }
+    }
+
+    /** Q4_K's minimums of super-block {@code b} as the columns {@code 256 + j} of {@code w} (see {@link #decodeGroupScaled}). */
+    private void decodeMins(int g0, int ng, int b, float[] w) {
+        for (int g = 0; g < 4; g++) {
+            int o = g * G;
+            for (int j = 0; j < 8; j++) {
+                FloatVector m = g >= ng ? FloatVector.zero(F)
+                        : (FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at(g0 + g, b) + mins + (long) j * G, LE)
+                                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
+                m.intoArray(w, (256 + j) * ExactGemm.COLUMN + o);
+            }
+        }
+    }
+
+    /**
+     * Q4_0: the sums of block {@code s} over the stored weights {@code u = q + 8}, {@code isum + 8 * (the block's
+     * activation sum)}, as floats (exact) at {@code tmp[(4 u + g) * G ..]}, where {@link #combineBlock} reads them.
+     */
+    private static void storedSums(int[] isum, Q8KActivations[] a, int t, int s, float[] tmp) {
+        for (int u = 0; u < 4; u++) {
+            int offset = Q4_0_OFFSET * a[t + u].sums[s];
+            for (int g = 0; g < 4; g++) {
+                int k = (4 * u + g) * G;
+                ((FloatVector) IntVector.fromArray(I, isum, k).add(offset).convert(VectorOperators.I2F, 0))
+                        .intoArray(tmp, k);
+            }
+        }
+    }
+
+    /** Q4_K: {@code sumi[(4 u + g) * G + r] += sc_j(r) * isum[..]} for the groups that exist. */
+    private void addScaled(int g0, int ng, int b, int j, int[] isum, int[] sumi) {
+        for (int g = 0; g < ng; g++) {
+            IntVector sc = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at(g0 + g, b) + scales + (long) j * G, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            for (int u = 0; u < 4; u++) {
+                int k = (4 * u + g) * G;
+                IntVector.fromArray(I, sumi, k).add(IntVector.fromArray(I, isum, k).mul(sc)).intoArray(sumi, k);
             }
         }
     }
