@@ -101,22 +101,28 @@ record ModelWeights(WeightTensor tokenEmbedding, float[] outputNorm, WeightTenso
      * what {@link LlamaModel} prepares at load.
      */
     java.util.List<WeightTensor> matrices() {
+        // in the order the forward pass reads them: layer by layer, the output last
         java.util.List<WeightTensor> out = new java.util.ArrayList<>();
-        out.add(output);
         for (LayerWeights l : layers) {
-            for (WeightTensor t : new WeightTensor[] {l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()}) {
-                if (t != null) {
-                    out.add(t);
-                }
+            for (WeightTensor t : new WeightTensor[] {l.wq(), l.wk(), l.wv(), l.wo()}) {
+                out.add(t);
             }
             ExpertWeights e = l.experts();
             if (e != null) {
                 out.add(e.router());
-                out.addAll(java.util.Arrays.asList(e.gate()));
-                out.addAll(java.util.Arrays.asList(e.up()));
-                out.addAll(java.util.Arrays.asList(e.down()));
+                for (int x = 0; x < e.count(); x++) {
+                    out.add(e.gate()[x]);
+                    out.add(e.up()[x]);
+                    out.add(e.down()[x]);
+                }
+            } else {
+                out.add(l.wGate());
+                out.add(l.wUp());
+                out.add(l.wDown());
             }
         }
+        out.add(output);
+        out.removeIf(java.util.Objects::isNull);
         return out;
     }
 

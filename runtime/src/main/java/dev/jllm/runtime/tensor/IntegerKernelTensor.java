@@ -116,6 +116,18 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
         return packed != null;
     }
 
+    /** Allocates the repacked copy (when this tensor uses the integer kernel), to be filled by {@link #prepare}. */
+    @Override
+    public final void reserve() {
+        if (integer) {
+            synchronized (this) {
+                if (packed == null && reserved == null) {
+                    reserved = repack();
+                }
+            }
+        }
+    }
+
     /** Repacks the rows now (when this tensor uses the integer kernel) rather than at the first matmul. */
     @Override
     public final void prepare() {
@@ -124,13 +136,18 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
         }
     }
 
+    /** A copy allocated by {@link #reserve} and not filled yet (guarded by this). */
+    private PackedRows reserved;
+
     private PackedRows packed() {
         PackedRows p = packed;
         if (p == null) {
             synchronized (this) {
                 p = packed;
                 if (p == null) {
-                    p = repack();
+                    p = reserved != null ? reserved : repack();
+                    reserved = null;
+                    p.fill();
                     packed = p;
                 }
             }

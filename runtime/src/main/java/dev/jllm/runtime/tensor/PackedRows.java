@@ -100,8 +100,26 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
         // off-heap, freed when this object is unreachable; about the file's bytes for these rows plus the margin of
         // the unpacked scales
         this.packed = Arena.ofAuto().allocate(groups * groupBytes, 64);
+        this.chunks = scales >= 0 ? new byte[groups * blocks] : null;
+        this.source = t;
+        this.packer = packer;
+        this.superBytes = superBytes;
+    }
+
+    // What fill() reads; dropped once it has run.
+    private WeightTensor source;
+    private RowPacker packer;
+    private final int superBytes;
+
+    /**
+     * Writes the packed rows into the copy the constructor allocated. Apart from the constructor so that a model can
+     * allocate its matrices' copies one after another and fill them on several threads (allocating them on several
+     * threads at once interleaves their pages). Called once, before any kernel reads this copy.
+     */
+    final void fill() {
+        WeightTensor t = source;
+        int groups = (t.rows() + G - 1) / G;
         boolean scaled = scales >= 0;
-        this.chunks = scaled ? new byte[groups * blocks] : null;
         // each row's super-block is copied to a small heap array first: the packers read it element by element,
         // cheaper there than through the file mapping's checks
         int srcBytes = (int) t.type().byteSize(256);
@@ -124,6 +142,8 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                 }
             }
         }
+        source = null;
+        packer = null;
     }
 
     /**

@@ -122,6 +122,13 @@ public abstract sealed class WeightTensor permits FloatTensor, DecodingTensor {
     public abstract WeightTensor withVectorized(boolean vectorized);
 
     /**
+     * Allocates what {@link #prepare} fills (a type with an integer kernel: its repacked copy), so that a model can
+     * allocate its matrices' memory one matrix after another, then prepare them on several threads. Optional.
+     */
+    public void reserve() {
+    }
+
+    /**
      * Does now what this tensor would otherwise do at its first matmul: a type with an integer kernel repacks its
      * rows ({@link IntegerKernelTensor}); the others have nothing to prepare. Safe to call from several threads.
      */
