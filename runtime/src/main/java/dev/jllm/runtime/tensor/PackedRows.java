@@ -192,20 +192,19 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
     final void group4(int g, Q8KActivations[] a, int t, float[] out, int off, int stride) {
         Scratch scratch = SCRATCH.get();
         int[] sums = scratch.sums4;
-        int[] fold = scratch.fold;
         for (int u = 0; u < 4; u++) {
             java.util.Arrays.fill(out, off + u * stride, off + u * stride + G, 0f);
         }
         for (int b = 0; b < blocks; b++) {
             long at = at(g, b);
             if (nibbles) {
-                nibbleSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums, 0, fold);
+                nibbleSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums, 0);
                 if (halves) {
                     nibbleSubSums4(at + planes + 128L * G, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs,
-                            a[t + 3].pairs, sums, 8, fold);
+                            a[t + 3].pairs, sums, 8);
                 }
             } else {
-                byteSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums, fold);
+                byteSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums);
             }
             for (int u = 0; u < 4; u++) {
                 combine(at, b, sums, u, a[t + u], out, off + u * stride);
@@ -216,8 +215,7 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
     /**
      * {@link #nibbleSubSums} for four tokens, token {@code u}'s sums to {@code sums[(u * 16 + slot0 + s) * G + r]}.
      */
-    private void nibbleSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums, int slot0,
-            int[] fold) {
+    private void nibbleSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums, int slot0) {
         for (int j = 0; j < 8; j++) {
             ShortVector acc0 = ShortVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
             long q = qs + j * 16L * G;
@@ -237,17 +235,24 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                 acc3 = acc3.add(lo.mul(IntVector.broadcast(I, p3[e]).reinterpretAsShorts()))
                         .add(hi.mul(IntVector.broadcast(I, p3[e + 1]).reinterpretAsShorts()));
             }
-            // the four accumulators through memory to one fold loop (a helper taking them would box them)
-            acc0.reinterpretAsInts().intoArray(fold, 0);
-            acc1.reinterpretAsInts().intoArray(fold, G);
-            acc2.reinterpretAsInts().intoArray(fold, 2 * G);
-            acc3.reinterpretAsInts().intoArray(fold, 3 * G);
-            foldFour(fold, sums, slot0 + j);
+            // each row's two lanes summed in registers, written out per token (a helper taking the accumulators
+            // would box them)
+            int s = slot0 + j;
+            IntVector b0 = acc0.reinterpretAsInts(), b1 = acc1.reinterpretAsInts();
+            IntVector b2 = acc2.reinterpretAsInts(), b3 = acc3.reinterpretAsInts();
+            b0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(b0.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, s * G);
+            b1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(b1.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (16 + s) * G);
+            b2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(b2.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (32 + s) * G);
+            b3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(b3.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (48 + s) * G);
         }
     }
 
     /** {@link #byteSubSums} for four tokens, token {@code u}'s sums to {@code sums[(u * 16 + s) * G + r]}. */
-    private void byteSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums, int[] fold) {
+    private void byteSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums) {
         for (int j = 0; j < 16; j++) {
             ShortVector acc0 = ShortVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
             long q = qs + j * 16L * G;
@@ -267,25 +272,19 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                 acc3 = acc3.add(w0.mul(IntVector.broadcast(I, p3[e]).reinterpretAsShorts()))
                         .add(w1.mul(IntVector.broadcast(I, p3[e + 1]).reinterpretAsShorts()));
             }
-            acc0.reinterpretAsInts().intoArray(fold, 0);
-            acc1.reinterpretAsInts().intoArray(fold, G);
-            acc2.reinterpretAsInts().intoArray(fold, 2 * G);
-            acc3.reinterpretAsInts().intoArray(fold, 3 * G);
-            foldFour(fold, sums, j);
+            IntVector b0 = acc0.reinterpretAsInts(), b1 = acc1.reinterpretAsInts();
+            IntVector b2 = acc2.reinterpretAsInts(), b3 = acc3.reinterpretAsInts();
+            b0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(b0.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, j * G);
+            b1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(b1.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (16 + j) * G);
+            b2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(b2.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (32 + j) * G);
+            b3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(b3.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (48 + j) * G);
         }
     }
 
-    /**
-     * Four tokens' 16-bit accumulators of sub-block slot {@code s} ({@code fold[u * G ..]}, as ints), lanes
-     * {@code 2 r} and {@code 2 r + 1} summed into one int per row, to {@code sums[(u * 16 + s) * G + r]}.
-     */
-    private static void foldFour(int[] fold, int[] sums, int s) {
-        for (int u = 0; u < 4; u++) {
-            IntVector both = IntVector.fromArray(I, fold, u * G);
-            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (u * 16 + s) * G);
-        }
-    }
 
 
     /**
@@ -350,8 +349,6 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
         final int[] sums = new int[16 * G];
         /** Four tokens' sub-block sums for {@link #group4}. */
         final int[] sums4 = new int[4 * 16 * G];
-        /** Four accumulators on their way to {@link #foldFour}. */
-        final int[] fold = new int[4 * G];
         /** Decoded weights of four groups, scales folded in, then the minimums (Q4_K): 264 columns. */
         final float[] wide = new float[264 * ExactGemm.COLUMN];
         final int[] sumi = new int[16 * G];
