@@ -31,11 +31,10 @@ final class NarrowGemm {
     /**
      * For tokens {@code u < 4} ({@code x_u}) and groups {@code g < 4}: the exact {@code sum_(c < 32) q(32 j + c, g, r)
      * * x_u(xo + c)} at {@code sums[(4 u + g) * G + r]}, where the weights are
-     * {@code w[(16 j + c / 2) * PAIR + g * 2G + 2 r + c % 2]} ({@code narrow}: at least {@code 16 * 2G} shorts of
-     * scratch).
+     * {@code w[(16 j + c / 2) * PAIR + g * 2G + 2 r + c % 2]}.
      */
     static void block(short[] w, int j, Q8KActivations x0, Q8KActivations x1, Q8KActivations x2, Q8KActivations x3,
-            int xo, short[] narrow, int[] sums) {
+            int xo, int[] sums) {
         ShortVector a00 = ShortVector.zero(PackedRows.S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00,
                 a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00,
                 a33 = a00;
@@ -69,28 +68,55 @@ final class NarrowGemm {
             a23 = v2.mul(b).add(a23);
             a33 = v3.mul(b).add(a33);
         }
-        // token u, group g at narrow[(4 u + g) * 2G ..]
-        a00.intoArray(narrow, 0);
-        a10.intoArray(narrow, half);
-        a20.intoArray(narrow, 2 * half);
-        a30.intoArray(narrow, 3 * half);
-        a01.intoArray(narrow, 4 * half);
-        a11.intoArray(narrow, 5 * half);
-        a21.intoArray(narrow, 6 * half);
-        a31.intoArray(narrow, 7 * half);
-        a02.intoArray(narrow, 8 * half);
-        a12.intoArray(narrow, 9 * half);
-        a22.intoArray(narrow, 10 * half);
-        a32.intoArray(narrow, 11 * half);
-        a03.intoArray(narrow, 12 * half);
-        a13.intoArray(narrow, 13 * half);
-        a23.intoArray(narrow, 14 * half);
-        a33.intoArray(narrow, 15 * half);
-        for (int k = 0; k < 16; k++) {
-            // a row's two lanes (its even and odd columns), sign-extended from the halves of one int
-            IntVector pair = ShortVector.fromArray(PackedRows.S, narrow, k * half).reinterpretAsInts();
-            pair.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(pair.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, k * G);
-        }
+        // per accumulator, a row's two lanes (its even and odd columns), sign-extended from the halves of one int,
+        // summed in registers (a helper taking the accumulators would box them)
+        IntVector p00 = a00.reinterpretAsInts();
+        p00.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p00.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 0);
+        IntVector p10 = a10.reinterpretAsInts();
+        p10.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p10.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, G);
+        IntVector p20 = a20.reinterpretAsInts();
+        p20.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p20.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 2 * G);
+        IntVector p30 = a30.reinterpretAsInts();
+        p30.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p30.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 3 * G);
+        IntVector p01 = a01.reinterpretAsInts();
+        p01.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p01.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 4 * G);
+        IntVector p11 = a11.reinterpretAsInts();
+        p11.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p11.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 5 * G);
+        IntVector p21 = a21.reinterpretAsInts();
+        p21.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p21.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 6 * G);
+        IntVector p31 = a31.reinterpretAsInts();
+        p31.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p31.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 7 * G);
+        IntVector p02 = a02.reinterpretAsInts();
+        p02.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p02.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 8 * G);
+        IntVector p12 = a12.reinterpretAsInts();
+        p12.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p12.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 9 * G);
+        IntVector p22 = a22.reinterpretAsInts();
+        p22.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p22.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 10 * G);
+        IntVector p32 = a32.reinterpretAsInts();
+        p32.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p32.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 11 * G);
+        IntVector p03 = a03.reinterpretAsInts();
+        p03.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p03.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 12 * G);
+        IntVector p13 = a13.reinterpretAsInts();
+        p13.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p13.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 13 * G);
+        IntVector p23 = a23.reinterpretAsInts();
+        p23.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p23.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 14 * G);
+        IntVector p33 = a33.reinterpretAsInts();
+        p33.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p33.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 15 * G);
     }
 }

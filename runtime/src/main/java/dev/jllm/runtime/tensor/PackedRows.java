@@ -356,8 +356,6 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
         final float[] tmp = new float[16 * G];
         /** Q4_0's or Q4_K's decoded weights of four groups as shorts ({@link NarrowGemm}): 256 columns. */
         final short[] narrowWeights = new short[128 * NarrowGemm.PAIR];
-        /** NarrowGemm's accumulators on their way to the widening. */
-        final short[] narrow = new short[16 * 2 * G];
         /** NarrowGemm's exact sums of one (sub-)block. */
         final int[] isum = new int[16 * G];
         float[] part = new float[0];
@@ -471,7 +469,7 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                         if (scales < 0) {
                             // Q4_0: per block, back to the stored weights' sums, then its combine
                             for (int j = 0; j < 8; j++) {
-                                NarrowGemm.block(s.narrowWeights, j, x0, x1, x2, x3, 256 * b + 32 * j, s.narrow, s.isum);
+                                NarrowGemm.block(s.narrowWeights, j, x0, x1, x2, x3, 256 * b + 32 * j, s.isum);
                                 storedSums(s.isum, a, t, 8 * b + j, s.tmp);
                                 combineBlock(g0, ng, b, j, s.tmp, a, t, part);
                             }
@@ -480,7 +478,7 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                         // Q4_K: sumi = sum_j sc_j * (the sub-block's sum), the minimums as the float path's
                         java.util.Arrays.fill(s.sumi, 0);
                         for (int j = 0; j < 8; j++) {
-                            NarrowGemm.block(s.narrowWeights, j, x0, x1, x2, x3, 256 * b + 32 * j, s.narrow, s.isum);
+                            NarrowGemm.block(s.narrowWeights, j, x0, x1, x2, x3, 256 * b + 32 * j, s.isum);
                             addScaled(g0, ng, b, j, s.isum, s.sumi);
                         }
                         ExactGemm.sums4x4(s.wide, 256 * ExactGemm.COLUMN, 8, x0.subSums, x1.subSums, x2.subSums,
