@@ -34,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+// native access as the launcher gives it: the float GEMM learns its buffers' alignment through the FFM linker
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class MatmulBenchmark {
 
     /** A weight type; Q4_0, Q4_K, Q6_K and Q8_0 run their integer kernels, {@code Q4_0_float}, {@code Q4_K_float}, {@code Q6_K_float} and {@code Q8_0_float} the float kernels. */

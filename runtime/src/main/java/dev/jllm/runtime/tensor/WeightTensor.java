@@ -197,27 +197,30 @@ public abstract sealed class WeightTensor permits FloatTensor, DecodingTensor {
         // Each weight byte is read from memory and decoded once per matmul.
         int tileRows = Math.min(rowTo - rowFrom, Math.max(4, TILE_FLOATS / cols & ~3));
         Gemm.Scratch scratch = Gemm.Scratch.get();
-        float[] w = scratch.tile(tileRows * cols);
+        // both buffers start on a cache line (LineAlignment; a line's worth of floats of slack)
+        float[] w = scratch.tile(tileRows * cols + 16);
         float[] tmp = scratch.tmp;
         int groups = n / 4;
-        float[] panels = scratch.panels(groups * 4 * cols);
+        float[] panels = scratch.panels(groups * 4 * cols + 16);
+        int tb = LineAlignment.skip(w);
+        int pb = LineAlignment.skip(panels);
         for (int g = 0; g < groups; g++) {
-            Gemm.pack4(x, 4 * g * xStride, xStride, cols, panels, 4 * g * cols);
+            Gemm.pack4(x, 4 * g * xStride, xStride, cols, panels, pb + 4 * g * cols);
         }
         for (int r0 = rowFrom; r0 < rowTo; r0 += tileRows) {
             int r1 = Math.min(rowTo, r0 + tileRows);
             for (int r = r0; r < r1; r++) {
-                decodeRowVector(r, w, (r - r0) * cols);
+                decodeRowVector(r, w, tb + (r - r0) * cols);
             }
             for (int g = 0; g < groups; g++) {
-                int p = 4 * g * cols;
+                int p = pb + 4 * g * cols;
                 int o = 4 * g * outStride;
                 int r = r0;
                 for (; r + 4 <= r1; r += 4) {
-                    Gemm.kernel4x4(w, (r - r0) * cols, cols, panels, p, out, o + r, outStride, tmp);
+                    Gemm.kernel4x4(w, tb + (r - r0) * cols, cols, panels, p, out, o + r, outStride, tmp);
                 }
                 for (; r < r1; r++) {
-                    Gemm.kernel1x4(w, (r - r0) * cols, cols, panels, p, out, o + r, outStride, tmp);
+                    Gemm.kernel1x4(w, tb + (r - r0) * cols, cols, panels, p, out, o + r, outStride, tmp);
                 }
             }
             for (int t = 4 * groups; t < n; t++) {
@@ -225,10 +228,10 @@ public abstract sealed class WeightTensor permits FloatTensor, DecodingTensor {
                 int o = t * outStride;
                 int r = r0;
                 for (; r + 4 <= r1; r += 4) {
-                    Gemm.kernel4x1(w, (r - r0) * cols, cols, x, x0, out, o + r, tmp);
+                    Gemm.kernel4x1(w, tb + (r - r0) * cols, cols, x, x0, out, o + r, tmp);
                 }
                 for (; r < r1; r++) {
-                    out[o + r] = Gemm.kernel1x1(w, (r - r0) * cols, cols, x, x0, tmp);
+                    out[o + r] = Gemm.kernel1x1(w, tb + (r - r0) * cols, cols, x, x0, tmp);
                 }
             }
         }
