@@ -15,7 +15,8 @@ import jdk.incubator.vector.FloatVector;
  * are fused in one at a time. So a row's result does not depend on which kernel ran it, nor on how many tokens
  * were evaluated together. One accumulator per (row, token) lets a 4 x 4 block keep 16 accumulators in
  * registers and load one vector per two fused multiply-adds (measured: 92% of the FMA peak of a Zen 4 core,
- * against 60% for 2 x 4 blocks with two accumulators each).
+ * against 60% for 2 x 4 blocks with two accumulators each; a Zen 5 core, with twice the FMA rate, runs it at 54-76%,
+ * bound by its loads, which is why the callers start the tile and panels on a cache line: {@link LineAlignment}).
  *
  * <p>The kernels keep their accumulators in named locals (C2 keeps them in registers; arrays of vectors would
  * live in memory) and never pass vectors to calls (a call C2 does not inline boxes them).
