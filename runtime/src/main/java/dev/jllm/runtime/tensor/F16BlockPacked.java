@@ -66,6 +66,29 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
         acc.intoArray(out, o);
     }
 
+    /** The scales as {@link #combineBlock} converts them (the same steps), for {@link NarrowGemm#blockQ4_0}. */
+    @Override
+    final void blockScales(int g0, int ng, int b, float[] out) {
+        for (int j = 0; j < 8; j++) {
+            for (int g = 0; g < 4; g++) {
+                int o = (4 * j + g) * G;
+                if (g >= ng) {
+                    FloatVector.zero(F).intoArray(out, o);
+                    continue;
+                }
+                long at = at(g0 + g, b) + 2L * j * G;
+                IntVector bits = (IntVector) ShortVector.fromMemorySegment(S_HALF, packed, at, LE).castShape(I, 0);
+                IntVector magnitude = bits.lanewise(VectorOperators.LSHL, 13).and(0x0FFFE000);
+                FloatVector d = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .or(bits.and(0x80000000)).reinterpretAsFloats();
+                if (magnitude.compare(VectorOperators.GE, 0x7C00 << 13).anyTrue()) {
+                    d = scalesOneByOne(at);
+                }
+                d.intoArray(out, o);
+            }
+        }
+    }
+
     /**
      * {@link #combine}'s steps for block {@code j}; each token's {@code isum} is computed in float from the exact sum
      * of the stored weights (an integer below 2^24: 32 * 255 * 127 at most), exactly, so it equals combine's int.

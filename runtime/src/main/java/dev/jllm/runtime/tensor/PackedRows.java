@@ -358,6 +358,8 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
         final short[] narrowWeights = new short[128 * NarrowGemm.PAIR];
         /** NarrowGemm's exact sums of one (sub-)block. */
         final int[] isum = new int[16 * G];
+        /** Q4_0's block scales of one super-block for {@link NarrowGemm#blockQ4_0}: eight blocks of four groups. */
+        final float[] blockScales = new float[8 * 4 * G];
         float[] part = new float[0];
 
         float[] part(int n) {
@@ -461,6 +463,9 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
             for (int b = 0; b < blocks; b++) {
                 if (narrowPath()) {
                     decodeNarrow(g0, ng, b, s.narrowWeights, scales < 0 ? Q4_0_OFFSET : 0);
+                    if (scales < 0) {
+                        blockScales(g0, ng, b, s.blockScales);
+                    }
                     if (mins >= 0) {
                         decodeMins(g0, ng, b, s.wide);
                     }
@@ -469,9 +474,8 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                         if (scales < 0) {
                             // Q4_0: per block, back to the stored weights' sums, then its combine
                             for (int j = 0; j < 8; j++) {
-                                NarrowGemm.block(s.narrowWeights, j, x0, x1, x2, x3, 256 * b + 32 * j, s.isum);
-                                storedSums(s.isum, a, t, 8 * b + j, s.tmp);
-                                combineBlock(g0, ng, b, j, s.tmp, a, t, part);
+                                NarrowGemm.blockQ4_0(s.narrowWeights, j, x0, x1, x2, x3, 256 * b + 32 * j,
+                                        s.blockScales, 4 * j * G, 8 * b + j, part, t);
                             }
                             continue;
                         }
@@ -531,6 +535,16 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
         return nibbles && !halves;
     }
 
+    /**
+     * The F16 scales of the eight blocks of super-block {@code b} for groups {@code g0 .. g0 + ng - 1}, as floats:
+     * block {@code j}'s for group {@code g} at {@code d[(4 j + g) * G ..]} (zeros for the groups past {@code ng}).
+     * For a type with a float scale per block of 32 (Q4_0), whose several-token path combines in
+     * {@link NarrowGemm#blockQ4_0}.
+     */
+    void blockScales(int g0, int ng, int b, float[] d) {
+        throw new UnsupportedOperationException("a type with integer sub-block scales has no block scales");
+    }
+
     /** What Q4_0's stored nibbles exceed its signed weights by. */
     private static final int Q4_0_OFFSET = 8;
 
@@ -568,21 +582,6 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                         : (FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at(g0 + g, b) + mins + (long) j * G, LE)
                                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
                 m.intoArray(w, (256 + j) * ExactGemm.COLUMN + o);
-            }
-        }
-    }
-
-    /**
-     * Q4_0: the sums of block {@code s} over the stored weights {@code u = q + 8}, {@code isum + 8 * (the block's
-     * activation sum)}, as floats (exact) at {@code tmp[(4 u + g) * G ..]}, where {@link #combineBlock} reads them.
-     */
-    private static void storedSums(int[] isum, Q8KActivations[] a, int t, int s, float[] tmp) {
-        for (int u = 0; u < 4; u++) {
-            int offset = Q4_0_OFFSET * a[t + u].sums[s];
-            for (int g = 0; g < 4; g++) {
-                int k = (4 * u + g) * G;
-                ((FloatVector) IntVector.fromArray(I, isum, k).add(offset).convert(VectorOperators.I2F, 0))
-                        .intoArray(tmp, k);
             }
         }
     }
