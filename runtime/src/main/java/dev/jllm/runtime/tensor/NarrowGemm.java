@@ -33,10 +33,11 @@ final class NarrowGemm {
     /**
      * For tokens {@code u < 4} ({@code x_u}) and groups {@code g < 4}: the exact {@code isum = sum_(c < 32)
      * q(32 j + c, g, r) * x_u(xo + c)}, where the weights are {@code w[(16 j + c / 2) * PAIR + g * 2G + 2 r + c % 2]},
-     * to {@code sums[(4 u + g) * G + r]} (Q4_K, whose sub-block scales come next).
+     * times the sub-block's scale {@code sc[scOff + g * G + r]}, added to {@code sumi[(4 u + g) * G + r]} (Q4_K's
+     * {@code sumi = sum_j sc_j * isum_j}: integers, exact in any order).
      */
     static void block(short[] w, int j, Q8KActivations x0, Q8KActivations x1, Q8KActivations x2, Q8KActivations x3,
-            int xo, int[] sums) {
+            int xo, int[] sc, int scOff, int[] sumi) {
         ShortVector a00 = ShortVector.zero(PackedRows.S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00,
                 a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00,
                 a33 = a00;
@@ -71,55 +72,59 @@ final class NarrowGemm {
             a33 = v3.mul(b).add(a33);
         }
         // per accumulator, a row's two lanes (its even and odd columns), sign-extended from the halves of one int,
-        // summed in registers (a helper taking the accumulators would box them)
+        // summed in registers and scaled into sumi (written out: a helper taking the accumulators would box them)
+        IntVector s0 = IntVector.fromArray(I, sc, scOff);
+        IntVector s1 = IntVector.fromArray(I, sc, scOff + G);
+        IntVector s2 = IntVector.fromArray(I, sc, scOff + 2 * G);
+        IntVector s3 = IntVector.fromArray(I, sc, scOff + 3 * G);
         IntVector p00 = a00.reinterpretAsInts();
-        p00.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p00.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 0);
+        IntVector.fromArray(I, sumi, 0).add(p00.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p00.lanewise(VectorOperators.ASHR, 16)).mul(s0)).intoArray(sumi, 0);
         IntVector p10 = a10.reinterpretAsInts();
-        p10.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p10.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, G);
+        IntVector.fromArray(I, sumi, G).add(p10.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p10.lanewise(VectorOperators.ASHR, 16)).mul(s1)).intoArray(sumi, G);
         IntVector p20 = a20.reinterpretAsInts();
-        p20.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p20.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 2 * G);
+        IntVector.fromArray(I, sumi, 2 * G).add(p20.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p20.lanewise(VectorOperators.ASHR, 16)).mul(s2)).intoArray(sumi, 2 * G);
         IntVector p30 = a30.reinterpretAsInts();
-        p30.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p30.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 3 * G);
+        IntVector.fromArray(I, sumi, 3 * G).add(p30.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p30.lanewise(VectorOperators.ASHR, 16)).mul(s3)).intoArray(sumi, 3 * G);
         IntVector p01 = a01.reinterpretAsInts();
-        p01.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p01.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 4 * G);
+        IntVector.fromArray(I, sumi, 4 * G).add(p01.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p01.lanewise(VectorOperators.ASHR, 16)).mul(s0)).intoArray(sumi, 4 * G);
         IntVector p11 = a11.reinterpretAsInts();
-        p11.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p11.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 5 * G);
+        IntVector.fromArray(I, sumi, 5 * G).add(p11.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p11.lanewise(VectorOperators.ASHR, 16)).mul(s1)).intoArray(sumi, 5 * G);
         IntVector p21 = a21.reinterpretAsInts();
-        p21.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p21.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 6 * G);
+        IntVector.fromArray(I, sumi, 6 * G).add(p21.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p21.lanewise(VectorOperators.ASHR, 16)).mul(s2)).intoArray(sumi, 6 * G);
         IntVector p31 = a31.reinterpretAsInts();
-        p31.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p31.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 7 * G);
+        IntVector.fromArray(I, sumi, 7 * G).add(p31.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p31.lanewise(VectorOperators.ASHR, 16)).mul(s3)).intoArray(sumi, 7 * G);
         IntVector p02 = a02.reinterpretAsInts();
-        p02.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p02.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 8 * G);
+        IntVector.fromArray(I, sumi, 8 * G).add(p02.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p02.lanewise(VectorOperators.ASHR, 16)).mul(s0)).intoArray(sumi, 8 * G);
         IntVector p12 = a12.reinterpretAsInts();
-        p12.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p12.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 9 * G);
+        IntVector.fromArray(I, sumi, 9 * G).add(p12.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p12.lanewise(VectorOperators.ASHR, 16)).mul(s1)).intoArray(sumi, 9 * G);
         IntVector p22 = a22.reinterpretAsInts();
-        p22.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p22.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 10 * G);
+        IntVector.fromArray(I, sumi, 10 * G).add(p22.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p22.lanewise(VectorOperators.ASHR, 16)).mul(s2)).intoArray(sumi, 10 * G);
         IntVector p32 = a32.reinterpretAsInts();
-        p32.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p32.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 11 * G);
+        IntVector.fromArray(I, sumi, 11 * G).add(p32.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p32.lanewise(VectorOperators.ASHR, 16)).mul(s3)).intoArray(sumi, 11 * G);
         IntVector p03 = a03.reinterpretAsInts();
-        p03.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p03.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 12 * G);
+        IntVector.fromArray(I, sumi, 12 * G).add(p03.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p03.lanewise(VectorOperators.ASHR, 16)).mul(s0)).intoArray(sumi, 12 * G);
         IntVector p13 = a13.reinterpretAsInts();
-        p13.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p13.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 13 * G);
+        IntVector.fromArray(I, sumi, 13 * G).add(p13.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p13.lanewise(VectorOperators.ASHR, 16)).mul(s1)).intoArray(sumi, 13 * G);
         IntVector p23 = a23.reinterpretAsInts();
-        p23.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p23.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 14 * G);
+        IntVector.fromArray(I, sumi, 14 * G).add(p23.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p23.lanewise(VectorOperators.ASHR, 16)).mul(s2)).intoArray(sumi, 14 * G);
         IntVector p33 = a33.reinterpretAsInts();
-        p33.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p33.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, 15 * G);
+        IntVector.fromArray(I, sumi, 15 * G).add(p33.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(p33.lanewise(VectorOperators.ASHR, 16)).mul(s3)).intoArray(sumi, 15 * G);
     }
 
     /**

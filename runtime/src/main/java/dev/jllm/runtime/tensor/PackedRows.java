@@ -357,7 +357,8 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
         /** Q4_0's or Q4_K's decoded weights of four groups as shorts ({@link NarrowGemm}): 256 columns. */
         final short[] narrowWeights = new short[128 * NarrowGemm.PAIR];
         /** NarrowGemm's exact sums of one (sub-)block. */
-        final int[] isum = new int[16 * G];
+        /** Q4_K's sub-block scales of one super-block for {@link NarrowGemm#block}: eight sub-blocks of four groups. */
+        final int[] subScales = new int[8 * 4 * G];
         /** Q4_0's block scales of one super-block for {@link NarrowGemm#blockQ4_0}: eight blocks of four groups. */
         final float[] blockScales = new float[8 * 4 * G];
         float[] part = new float[0];
@@ -465,6 +466,8 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                     decodeNarrow(g0, ng, b, s.narrowWeights, scales < 0 ? Q4_0_OFFSET : 0);
                     if (scales < 0) {
                         blockScales(g0, ng, b, s.blockScales);
+                    } else {
+                        subScales(g0, ng, b, s.subScales);
                     }
                     if (mins >= 0) {
                         decodeMins(g0, ng, b, s.wide);
@@ -482,8 +485,8 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                         // Q4_K: sumi = sum_j sc_j * (the sub-block's sum), the minimums as the float path's
                         java.util.Arrays.fill(s.sumi, 0);
                         for (int j = 0; j < 8; j++) {
-                            NarrowGemm.block(s.narrowWeights, j, x0, x1, x2, x3, 256 * b + 32 * j, s.isum);
-                            addScaled(g0, ng, b, j, s.isum, s.sumi);
+                            NarrowGemm.block(s.narrowWeights, j, x0, x1, x2, x3, 256 * b + 32 * j, s.subScales,
+                                    4 * j * G, s.sumi);
                         }
                         ExactGemm.sums4x4(s.wide, 256 * ExactGemm.COLUMN, 8, x0.subSums, x1.subSums, x2.subSums,
                                 x3.subSums, 8 * b, s.summ, false, s.tmp);
@@ -586,14 +589,17 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
         }
     }
 
-    /** Q4_K: {@code sumi[(4 u + g) * G + r] += sc_j(r) * isum[..]} for the groups that exist. */
-    private void addScaled(int g0, int ng, int b, int j, int[] isum, int[] sumi) {
-        for (int g = 0; g < ng; g++) {
-            IntVector sc = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at(g0 + g, b) + scales + (long) j * G, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            for (int u = 0; u < 4; u++) {
-                int k = (4 * u + g) * G;
-                IntVector.fromArray(I, sumi, k).add(IntVector.fromArray(I, isum, k).mul(sc)).intoArray(sumi, k);
+    /**
+     * Q4_K's sub-block scales of super-block {@code b} for groups {@code g0 .. g0 + ng - 1} as ints: sub-block
+     * {@code j}'s for group {@code g} at {@code sc[(4 j + g) * G ..]} (zeros past {@code ng}), for {@link NarrowGemm#block}.
+     */
+    private void subScales(int g0, int ng, int b, int[] sc) {
+        for (int j = 0; j < 8; j++) {
+            for (int g = 0; g < 4; g++) {
+                IntVector v = g >= ng ? IntVector.zero(I)
+                        : (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at(g0 + g, b) + scales + (long) j * G, LE)
+                                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                v.intoArray(sc, (4 * j + g) * G);
             }
         }
     }
