@@ -66,7 +66,10 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
         acc.intoArray(out, o);
     }
 
-    /** The scales as {@link #combineBlock} converts them (the same steps), for {@link NarrowGemm#blockQ4_0}. */
+    /**
+     * The scales as {@link #combine} converts them (the same steps), for the several-token blocks
+     * ({@link NarrowGemm#blockQ4_0}, {@link ExactGemm#blockQ8_0}).
+     */
     @Override
     final void blockScales(int g0, int ng, int b, float[] out) {
         for (int j = 0; j < 8; j++) {
@@ -89,28 +92,8 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
         }
     }
 
-    /**
-     * {@link #combine}'s steps for block {@code j}; each token's {@code isum} is computed in float from the exact sum
-     * of the stored weights (an integer below 2^24: 32 * 255 * 127 at most), exactly, so it equals combine's int.
-     */
     @Override
-    final void combineBlock(int g0, int ng, int b, int j, float[] sums, Q8KActivations[] a, int t,
-            float[] out) {
-        for (int g = 0; g < ng; g++) {
-            long at = at(g0 + g, b) + 2L * j * G;
-            IntVector bits = (IntVector) ShortVector.fromMemorySegment(S_HALF, packed, at, LE).castShape(I, 0);
-            IntVector magnitude = bits.lanewise(VectorOperators.LSHL, 13).and(0x0FFFE000);
-            FloatVector d = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                    .or(bits.and(0x80000000)).reinterpretAsFloats();
-            if (magnitude.compare(VectorOperators.GE, 0x7C00 << 13).anyTrue()) {
-                d = scalesOneByOne(at);
-            }
-            for (int u = 0; u < 4; u++) {
-                Q8KActivations x = a[t + u];
-                int o = (4 * (t + u) + g) * G;
-                FloatVector isum = FloatVector.fromArray(F, sums, (4 * u + g) * G).sub(offset * x.sums[b * 8 + j]);
-                FloatVector.fromArray(F, out, o).add(d.mul(x.d32[b * 8 + j]).mul(isum)).intoArray(out, o);
-            }
-        }
+    final int storedOffset() {
+        return offset;
     }
 }

@@ -130,8 +130,8 @@ final class NarrowGemm {
     /**
      * Q4_0: {@link #block}'s sums added straight into the results, {@code out[(4 (t + u) + g) * G + r] +=
      * (d[dOff + g * G + r] * d32_u(s)) * isum}, {@code d[dOff ..]} holding the four groups' scales of block
-     * {@code j}. Those are the float steps of {@link F16BlockPacked#combineBlock} in its order (its
-     * {@code (isum + 8 S) - 8 S} is {@code isum} exactly: every term an integer below 2^24), so the same bits,
+     * {@code j}. Those are the float steps of the single-token combine in its order ({@link F16BlockPacked}: its
+     * {@code (sum + 8 S) - 8 S} is {@code isum} exactly, every term an integer below 2^24), so the same bits,
      * without the sums' trip through memory. Groups past the matrix's last hold zero weights and scales: their
      * results are zeros, never copied out. (A separate method from {@link #block}, its loop written twice: one
      * method with both endings grew past C2's limits and boxed its vectors, 100x slower.)
@@ -172,7 +172,7 @@ final class NarrowGemm {
             a33 = v3.mul(b).add(a33);
         }
         // per accumulator: the fold of block(), then combine()'s float steps for a block of 32 columns in its order,
-        // out += (d * d32) * isum (F16BlockPacked.combineBlock: the same operations, so the same bits), written out
+        // out += (d * d32) * isum (F16BlockPacked.combine: the same operations, so the same bits), written out
         // per accumulator (a helper taking them would box them)
         FloatVector d0 = FloatVector.fromArray(F, d, dOff);
         FloatVector d1 = FloatVector.fromArray(F, d, dOff + G);

@@ -443,11 +443,11 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
     }
 
     /**
-     * As {@link #combineScaled} for block {@code j} (columns {@code 32 j ..}) of super-block {@code b} alone, for a
-     * type with a float scale per block of 32 (Q4_0, Q8_0); called for the blocks in order. The exact sums come as the
-     * floats they were summed in ({@code sums[(4 u + g) * G ..]}: integers below 2^24, so the same values).
+     * What the stored weights exceed the signed ones by, for a type with a float scale per block of 32 (Q4_0: 8,
+     * Q8_0: 128), whose several-token path combines each block as it comes ({@link NarrowGemm#blockQ4_0},
+     * {@link ExactGemm#blockQ8_0}).
      */
-    void combineBlock(int g0, int ng, int b, int j, float[] sums, Q8KActivations[] a, int t, float[] out) {
+    int storedOffset() {
         throw new UnsupportedOperationException("a type with integer sub-block scales combines per super-block");
     }
 
@@ -475,7 +475,7 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                     for (int t = 0; t < quads; t += 4) {
                         Q8KActivations x0 = a[t], x1 = a[t + 1], x2 = a[t + 2], x3 = a[t + 3];
                         if (scales < 0) {
-                            // Q4_0: per block, back to the stored weights' sums, then its combine
+                            // Q4_0: per block, its exact sums combined as they come
                             for (int j = 0; j < 8; j++) {
                                 NarrowGemm.blockQ4_0(s.narrowWeights, j, x0, x1, x2, x3, 256 * b + 32 * j,
                                         s.blockScales, 4 * j * G, 8 * b + j, part, t);
@@ -495,13 +495,16 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                     continue;
                 }
                 int width = decodeScaled(g0, ng, b, s.wide);
+                if (scales < 0) {
+                    blockScales(g0, ng, b, s.blockScales);
+                }
                 for (int t = 0; t < quads; t += 4) {
                     Q8KActivations x0 = a[t], x1 = a[t + 1], x2 = a[t + 2], x3 = a[t + 3];
                     if (scales < 0) {
+                        // Q8_0: per block, its exact sums combined as they come
                         for (int j = 0; j < 8; j++) {
-                            ExactGemm.sums4x4(s.wide, 32 * j * ExactGemm.COLUMN, 32, x0.values, x1.values, x2.values,
-                                    x3.values, 256 * b + 32 * j, null, false, s.tmp);
-                            combineBlock(g0, ng, b, j, s.tmp, a, t, part);
+                            ExactGemm.blockQ8_0(s.wide, 32 * j * ExactGemm.COLUMN, x0, x1, x2, x3, 256 * b + 32 * j,
+                                    storedOffset(), s.blockScales, 4 * j * G, 8 * b + j, part, t);
                         }
                         continue;
                     }
