@@ -33,9 +33,7 @@ final class ExactGemm {
     /**
      * For tokens {@code u < 4} ({@code x_u[xo ..]}) and groups {@code g < 4}: the exact integer
      * {@code sum_(c < cols) w[w0 + c * COLUMN + g * L + r] * x_u[xo + c]}, stored to (or, with {@code add}, added to)
-     * {@code sums[(u * 4 + g) * L + r]}
-     * ({@code tmp}: at least {@code 16 L} floats of scratch, where the same sums are left as floats, in the same
-     * places; with {@code sums} null, only there).
+     * {@code sums[(u * 4 + g) * L + r]} ({@code tmp}: at least {@code 16 L} floats of scratch).
      */
     static void sums4x4(float[] w, int w0, int cols, float[] x0, float[] x1, float[] x2, float[] x3, int xo,
             int[] sums, boolean add, float[] tmp) {
@@ -84,9 +82,6 @@ final class ExactGemm {
         a31.intoArray(tmp, 13 * L);
         a32.intoArray(tmp, 14 * L);
         a33.intoArray(tmp, 15 * L);
-        if (sums == null) {
-            return; // the caller reads the exact sums as floats from tmp
-        }
         for (int k = 0; k < 16 * L; k += L) {
             IntVector v = (IntVector) FloatVector.fromArray(F, tmp, k).convert(VectorOperators.F2I, 0);
             if (add) {

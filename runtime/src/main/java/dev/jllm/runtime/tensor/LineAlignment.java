@@ -61,11 +61,6 @@ final class LineAlignment {
         return skip(MemorySegment.ofArray(a), Float.BYTES);
     }
 
-    /** Shorts to skip from {@code a[0]} to the first element on a cache line boundary (0 .. 31); 0 if unknown. */
-    static int skip(short[] a) {
-        return skip(MemorySegment.ofArray(a), Short.BYTES);
-    }
-
     private static int skip(MemorySegment heap, int elementBytes) {
         if (MEMCPY == null) {
             return 0;
@@ -77,7 +72,7 @@ final class LineAlignment {
             return 0;
         }
         int bytes = (int) ((LINE - (address & (LINE - 1))) & (LINE - 1));
-        // arrays of floats and shorts start on multiples of their element size, so this divides
+        // an array's elements start on a multiple of their size, so this divides
         return bytes / elementBytes;
     }
 }

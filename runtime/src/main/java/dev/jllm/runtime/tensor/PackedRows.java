@@ -285,8 +285,6 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
         }
     }
 
-
-
     /**
      * The sub-block sums {@code sum_c q_c a_c} of the nibble planes at {@code qs} (super-block {@code b}) times one
      * token's pairs, to {@code sums[(slot0 + s) * G + r]}: per 32 columns, 16 products per 16-bit lane (at most
@@ -356,7 +354,6 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
         final float[] tmp = new float[16 * G];
         /** Q4_0's or Q4_K's decoded weights of four groups as shorts ({@link NarrowGemm}): 256 columns. */
         final short[] narrowWeights = new short[128 * NarrowGemm.PAIR];
-        /** NarrowGemm's exact sums of one (sub-)block. */
         /** Q4_K's sub-block scales of one super-block for {@link NarrowGemm#block}: eight sub-blocks of four groups. */
         final int[] subScales = new int[8 * 4 * G];
         /** Q4_0's block scales of one super-block for {@link NarrowGemm#blockQ4_0}: eight blocks of four groups. */

@@ -48,16 +48,4 @@ class LineAlignmentTest {
             }
         }
     }
-
-    @Test
-    void skipOfShortsLandsOnACacheLine() throws Throwable {
-        for (int size = 33; size < 4000; size += 401) {
-            short[] a = new short[size];
-            int skip = LineAlignment.skip(a);
-            assertThat(skip).isBetween(0, 31);
-            a[skip] = 0x7F;
-            long at = addressOfByte(MemorySegment.ofArray(a), 0x7F, 2L * size);
-            assertThat(at % LineAlignment.LINE).as("size %d, skip %d", size, skip).isZero();
-        }
-    }
 }
