@@ -204,6 +204,72 @@ class WeightTensorKernelsTest {
     }
 
     @Test
+    void finiteHalfConversionIsExactForAllFiniteBitPatterns() {
+        short[] halves = new short[65536];
+        int n = 0;
+        for (int i = 0; i < 65536; i++) {
+            if ((i & 0x7C00) != 0x7C00) {
+                halves[n++] = (short) i;
+            }
+        }
+        float[] converted = new float[Simd.L];
+        for (int i = 0; i + Simd.L <= n; i += Simd.L) {
+            Simd.finiteHalfToFloat(jdk.incubator.vector.ShortVector.fromArray(Simd.S_HALF, halves, i))
+                    .intoArray(converted, 0);
+            for (int l = 0; l < Simd.L; l++) {
+                assertThat(Float.floatToRawIntBits(converted[l])).as("half 0x%04x", halves[i + l] & 0xFFFF)
+                        .isEqualTo(Float.floatToRawIntBits(Float.float16ToFloat(halves[i + l])));
+            }
+        }
+    }
+
+    /**
+     * F16 rows are checked once for infinities and NaNs, and only rows without them take the cheaper conversion: every
+     * half's bit pattern (256 rows of 256, rows 124-127 and 252-255 all infinities and NaNs), plus rows of ordinary
+     * weights with one infinity or NaN at the start, in the middle, in the last vector and in the scalar tail. Each row
+     * decodes to dequantizeRow's bits and dots to the documented order, at its first call and after.
+     */
+    @Test
+    void f16RowsWithInfinitiesOrNaNsKeepTheExactConversion() {
+        int cols = 256 + 3;
+        short[][] specials = {{0, 0x7C00}, {100, (short) 0xFC00}, {256 - 1, 0x7E01}, {256 + 1, (short) 0xFFFF}};
+        int rows = 256 + specials.length + 1;
+        Random rnd = new Random(11);
+        try (Arena arena = Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment data = arena.allocate(2L * rows * cols, 64);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    short h = r < 256 && c < 256 ? (short) (256 * r + c) : Float.floatToFloat16(rnd.nextFloat() * 2 - 1);
+                    data.set(TestTensors.SHORT_LE, 2L * (r * cols + c), h);
+                }
+            }
+            for (int k = 0; k < specials.length; k++) {
+                data.set(TestTensors.SHORT_LE, 2L * ((256 + k) * cols + specials[k][0]), specials[k][1]);
+            }
+            FloatTensor w = (FloatTensor) WeightTensor.of(GgmlType.F16, data, rows, cols, true);
+            float[] x = TestTensors.randomFloats(cols, rnd);
+            float[] expected = new float[cols];
+            float[] decoded = new float[cols];
+            for (int pass = 0; pass < 2; pass++) {
+                for (int r = 0; r < rows; r++) {
+                    w.dequantizeRow(r, expected, 0);
+                    w.decodeRowVector(r, decoded, 0);
+                    for (int c = 0; c < cols; c++) {
+                        assertThat(Float.floatToRawIntBits(decoded[c])).as("pass %d row %d column %d", pass, r, c)
+                                .isEqualTo(Float.floatToRawIntBits(expected[c]));
+                    }
+                    // NaN as NaN (its payload is the hardware's); anything else bit for bit
+                    assertThat(Float.floatToIntBits(w.dotVector(r, x, 0))).as("pass %d row %d", pass, r)
+                            .isEqualTo(Float.floatToIntBits(contractDot(expected, x, 0)));
+                    // only the vector part is checked: the tail's halves are converted one at a time, exactly
+                    boolean finite = r < 256 ? (r & 0x7C) != 0x7C : r == 256 + specials.length - 1 || r == rows - 1;
+                    assertThat(w.finiteRow(r)).as("row %d", r).isEqualTo(finite);
+                }
+            }
+        }
+    }
+
+    @Test
     void unsupportedTypeIsAClearError() {
         try (Arena arena = Arena.ofConfined()) {
             assertThatThrownBy(() -> WeightTensor.of(GgmlType.IQ2_XXS, arena.allocate(66), 1, 256, true))
