@@ -155,11 +155,11 @@ public final class Q8KActivations {
 
     /** The largest {@code |x[from + i]|}, {@code i < n} (a multiple of L): NaN if one is NaN. */
     private static float absMax(float[] x, int from, int n) {
-        FloatVector amax = FloatVector.zero(F);
+        IntVector amax = IntVector.zero(I);
         for (int i = 0; i < n; i += L) {
-            amax = amax.max(FloatVector.fromArray(F, x, from + i).abs());
+            amax = amax.max(FloatVector.fromArray(F, x, from + i).reinterpretAsInts().and(0x7FFFFFFF));
         }
-        return amax.reduceLanes(VectorOperators.MAX);
+        return Float.intBitsToFloat(amax.reduceLanes(VectorOperators.MAX));
     }
 
     /**
@@ -171,7 +171,10 @@ public final class Q8KActivations {
         for (int j = 0; j < SUB; j += L) {
             int i = s * SUB + j;
             // Math.rint by the 1.5 * 2^23 trick: exact for |v| < 2^22, and |v| <= 127 (plus rounding) here
-            FloatVector q = FloatVector.fromArray(F, x, off + i).mul(iscale).add(ROUND).sub(ROUND).min(127f);
+            FloatVector q = FloatVector.fromArray(F, x, off + i).mul(iscale).add(ROUND).sub(ROUND);
+            // min(q, 127) written as a compare and blend: the same value for every q (127 is neither NaN nor a zero,
+            // whose orderings are what makes FloatVector.min a sequence of instructions: 1.7x this loop's time)
+            q = q.blend(127f, q.compare(VectorOperators.GT, 127f));
             q.intoArray(values, i);
             IntVector qi = (IntVector) q.convert(VectorOperators.F2I, 0);
             sum = sum.add(qi);
