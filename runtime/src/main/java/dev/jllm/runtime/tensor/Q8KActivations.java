@@ -153,7 +153,11 @@ public final class Q8KActivations {
         d32[s] = usable ? m / 127f : finite ? 0f : Float.NaN;
     }
 
-    /** The largest {@code |x[from + i]|}, {@code i < n} (a multiple of L): NaN if one is NaN. */
+    /**
+     * The largest {@code |x[from + i]|}, {@code i < n} (a multiple of L): NaN if one is NaN. Non-negative floats' bits
+     * order as the floats do, NaNs above infinity, so an integer max finds it: one instruction a step where
+     * FloatVector.max (Java's NaN and signed-zero rules) is several.
+     */
     private static float absMax(float[] x, int from, int n) {
         IntVector amax = IntVector.zero(I);
         for (int i = 0; i < n; i += L) {
