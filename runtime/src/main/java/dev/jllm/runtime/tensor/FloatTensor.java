@@ -9,21 +9,13 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Unquantized weights, any row length: GGML F32 (little-endian IEEE floats), F16 (IEEE half floats) or BF16
  * (the top 16 bits of a float). One class for the three because only the element load differs; the width is a
  * final field: the single-token dot has one loop per width, the cold paths test it per load in {@link #w} (a
  * virtual element load per type would box the vector whenever a call site saw more than two types).
- *
- * <p>F16 rows are checked once, at their first vector use, for infinities and NaNs: a row without any (every row of
- * a usable model) then converts its halves with {@link Simd#finiteHalfToFloat}, three operations per vector, a row
- * with one keeps the general {@link Simd#halfToFloat}. Both give the floats of {@link Float#float16ToFloat}, so the
- * check changes speed, never bits. With two threads decoding is bound by these conversions as well as by memory
- * (tl-F16: 1.05-1.08x tok/s with the cheaper one, measured in one process; one thread and prompts unchanged).
  */
 public final class FloatTensor extends WeightTensor {
 
@@ -36,22 +28,12 @@ public final class FloatTensor extends WeightTensor {
     private final GgmlType type;
     private final boolean f32;
     private final boolean bf16;
-    /**
-     * F16 only: per row, {@link #UNCHECKED}, {@link #FINITE} or {@link #NOT_FINITE}. Written by whichever thread
-     * checks a row first; a race writes the same value twice, and a thread that reads a stale UNCHECKED checks again.
-     */
-    private final byte[] rowState;
-
-    private static final byte UNCHECKED = 0;
-    private static final byte FINITE = 1;
-    private static final byte NOT_FINITE = 2;
 
     public FloatTensor(GgmlType type, MemorySegment data, int rows, int cols, boolean vectorized) {
         super(checked(type), data, rows, cols, vectorized);
         this.type = type;
         this.f32 = type == GgmlType.F32;
         this.bf16 = type == GgmlType.BF16;
-        this.rowState = type == GgmlType.F16 ? new byte[rows] : null;
     }
 
     private static GgmlType checked(GgmlType type) {
@@ -69,25 +51,6 @@ public final class FloatTensor extends WeightTensor {
     @Override
     public FloatTensor withVectorized(boolean vectorized) {
         return new FloatTensor(type, data, rows, cols, vectorized);
-    }
-
-    /**
-     * Whether F16 row {@code row} holds no infinity or NaN in its vector part (the first {@code F.loopBound(cols)}
-     * halves; the tail is converted one at a time, exactly): checked at the first call, remembered after.
-     */
-    boolean finiteRow(int row) {
-        byte state = rowState[row];
-        if (state == UNCHECKED) {
-            long base = row * rowBytes;
-            IntVector max = IntVector.zero(Simd.I);
-            for (int i = 0, bound = F.loopBound(cols); i < bound; i += L) {
-                max = max.max(((IntVector) halves(base, i).castShape(Simd.I, 0)).and(0x7C00));
-            }
-            // exponent field all ones: an infinity or a NaN
-            state = max.reduceLanes(VectorOperators.MAX) == 0x7C00 ? NOT_FINITE : FINITE;
-            rowState[row] = state;
-        }
-        return state == FINITE;
     }
 
     /** Element {@code i} of the row starting at byte {@code base}. */
@@ -140,10 +103,6 @@ public final class FloatTensor extends WeightTensor {
             for (; i < bound; i += L) {
                 a = Simd.bf16ToFloat(halves(base, i)).fma(FloatVector.fromArray(F, x, xOff + i), a);
             }
-        } else if (finiteRow(row)) {
-            for (; i < bound; i += L) {
-                a = Simd.finiteHalfToFloat(halves(base, i)).fma(FloatVector.fromArray(F, x, xOff + i), a);
-            }
         } else {
             for (; i < bound; i += L) {
                 a = Simd.halfToFloat(halves(base, i)).fma(FloatVector.fromArray(F, x, xOff + i), a);
@@ -164,13 +123,7 @@ public final class FloatTensor extends WeightTensor {
         checkRow(row);
         long base = row * rowBytes;
         int i = 0;
-        int bound = F.loopBound(cols);
-        if (rowState != null && finiteRow(row)) {
-            for (; i < bound; i += L) {
-                Simd.finiteHalfToFloat(halves(base, i)).intoArray(out, outOff + i);
-            }
-        }
-        for (; i < bound; i += L) {
+        for (int bound = F.loopBound(cols); i < bound; i += L) {
             w(base, i).intoArray(out, outOff + i);
         }
         for (; i < cols; i++) {

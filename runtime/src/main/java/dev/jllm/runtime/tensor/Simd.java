@@ -134,20 +134,6 @@ public final class Simd {
         return result.reinterpretAsFloats();
     }
 
-    /**
-     * {@link #halfToFloat} for finite halves (subnormals included): bit for bit {@link Float#float16ToFloat(short)} for
-     * them, in three operations where the general conversion takes eight and a branch. An infinity or NaN comes out as
-     * a wrong finite value (2^16 or more in magnitude), so callers use it only on halves known finite
-     * (FloatTensor checks each F16 row once).
-     */
-    public static FloatVector finiteHalfToFloat(ShortVector halves) {
-        // Sign-extended then shifted: bit 31 is the sign, bits 13..27 the magnitude and bits 28..30 copies of the sign,
-        // which the mask clears. The result is the half's bits at the top of a float's exponent and mantissa with the
-        // sign in place; scaling by 2^(127-15) re-biases the exponent, exactly for normal and subnormal halves.
-        IntVector bits = (IntVector) halves.castShape(I, 0);
-        return bits.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
-    }
-
     /** Exact bfloat16 to float conversion: a bfloat16 is the top half of a float. */
     public static FloatVector bf16ToFloat(ShortVector halves) {
         IntVector bits = (IntVector) halves.castShape(I, 0);
