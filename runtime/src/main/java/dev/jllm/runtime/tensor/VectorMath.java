@@ -30,7 +30,10 @@ public final class VectorMath {
      * +infinity above, NaN for NaN.
      */
     public static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.max(MIN_INPUT).min(MAX_INPUT);
+        // max(x, MIN_INPUT) and min(.., MAX_INPUT) as compares and blends: the same values for every x, NaN and -0
+        // included (neither bound is NaN or a zero), where FloatVector.max/min are instruction sequences for those rules
+        FloatVector clamped = x.blend(MIN_INPUT, x.compare(VectorOperators.LT, MIN_INPUT));
+        clamped = clamped.blend(MAX_INPUT, clamped.compare(VectorOperators.GT, MAX_INPUT));
         // x = n ln2 + r with n integer and |r| <= ln2 / 2
         FloatVector z = clamped.fma(LOG2E, ROUNDER);
         FloatVector n = z.sub(ROUNDER);
