@@ -67,8 +67,12 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
     }
 
     /**
-     * The scales as {@link #combine} converts them (the same steps), for the several-token blocks
-     * ({@link NarrowGemm#blockQ4_0}, {@link ExactGemm#blockQ8_0}).
+     * The scales as {@link #combine} converts them (exactly {@link Float#float16ToFloat}), for the several-token blocks
+     * ({@link NarrowGemm#blockQ4_0}, {@link ExactGemm#blockQ8_0}). Scalar code on purpose: this method is inlined into
+     * {@code PackedRows.matmulScaled}, whose size made C2 leave the vector conversion's reinterpretation out of line in
+     * most processes, allocating a vector object per step (1.4 MB per prompt token; JFR's allocation samples all
+     * here) and taking a prompt's speed down by up to a third. Once per super-block and four groups of rows, its cost
+     * is spread over every token of the prompt.
      */
     @Override
     final void blockScales(int g0, int ng, int b, float[] out) {
@@ -76,18 +80,13 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
             for (int g = 0; g < 4; g++) {
                 int o = (4 * j + g) * G;
                 if (g >= ng) {
-                    FloatVector.zero(F).intoArray(out, o);
+                    java.util.Arrays.fill(out, o, o + G, 0f);
                     continue;
                 }
                 long at = at(g0 + g, b) + 2L * j * G;
-                IntVector bits = (IntVector) ShortVector.fromMemorySegment(S_HALF, packed, at, LE).castShape(I, 0);
-                IntVector magnitude = bits.lanewise(VectorOperators.LSHL, 13).and(0x0FFFE000);
-                FloatVector d = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                        .or(bits.and(0x80000000)).reinterpretAsFloats();
-                if (magnitude.compare(VectorOperators.GE, 0x7C00 << 13).anyTrue()) {
-                    d = scalesOneByOne(at);
+                for (int r = 0; r < G; r++) {
+                    out[o + r] = half(packed, at + 2L * r);
                 }
-                d.intoArray(out, o);
             }
         }
     }
