@@ -68,12 +68,17 @@ final class Q8Rows extends KvRows {
             for (int half = 0; half < 2; half++) {
                 ByteVector bytes = ByteVector.fromArray(B16, p, off + 2 + 16 * half);
                 for (int part = 0; part < PARTS_PER_16; part++) {
-                    s = Simd.bytesToFloat(bytes, part).fma(FloatVector.fromArray(F, q, qb + 16 * half + part * L), s);
+                    // Simd.bytesToFloat written out: no vector crosses a call in the loop
+                    s = ((FloatVector) bytes.castShape(F, part)).fma(FloatVector.fromArray(F, q, qb + 16 * half + part * L), s);
                 }
             }
             acc = s.fma(FloatVector.broadcast(F, scale(p, off)), acc);
         }
-        return Simd.sumLanes(acc);
+        // the fixed lane order of Simd.sumLanes, written out (a call taking the vector could box it)
+        acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
+        acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
+        acc = acc.add(acc.rearrange(Simd.FOLD2));
+        return acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
     }
 
     @Override
@@ -95,7 +100,7 @@ final class Q8Rows extends KvRows {
                 ByteVector bytes = ByteVector.fromArray(B16, p, off + 2 + 16 * half);
                 for (int part = 0; part < PARTS_PER_16; part++) {
                     int at2 = yb + 16 * half + part * L;
-                    Simd.bytesToFloat(bytes, part).fma(va, FloatVector.fromArray(F, y, at2)).intoArray(y, at2);
+                    ((FloatVector) bytes.castShape(F, part)).fma(va, FloatVector.fromArray(F, y, at2)).intoArray(y, at2);
                 }
             }
         }

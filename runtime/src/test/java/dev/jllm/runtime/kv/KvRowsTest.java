@@ -138,6 +138,52 @@ class KvRowsTest {
     }
 
     /**
+     * The F16 vector reads are the F32 vector kernels applied to the decoded halves, bit for bit (same lane order,
+     * exact conversion), for rows of ordinary values and rows with an infinity, a NaN or a subnormal in one chunk
+     * (the vector loops leave their finite-only path at such a chunk), over widths with and without a scalar tail.
+     */
+    @Test
+    void f16VectorDotAndAxpyAreTheF32KernelsOnTheDecodedHalvesBitForBitSpecialValuesIncluded() {
+        KvRows f16 = KvRows.of(KvType.F16, true);
+        KvRows f32 = KvRows.of(KvType.F32, true);
+        float[] specials = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 0x1p-20f, -0x1p-24f, 65504f};
+        for (int n : new int[] {16, 64, 100, 128}) {
+            for (int kind = -1; kind < specials.length; kind++) {
+                for (int where : new int[] {0, n / 2, n - 1}) {
+                    float[] row = randomRow(1.5f);
+                    if (kind >= 0) {
+                        row[where] = specials[kind];
+                    }
+                    Object halves = f16.newPage(WIDTH);
+                    f16.store(row, 0, halves, 0, n);
+                    float[] decoded = new float[WIDTH];
+                    f16.load(halves, 0, decoded, 0, n);
+                    Object floats = f32.newPage(WIDTH);
+                    f32.store(decoded, 0, floats, 0, n);
+                    float[] q = new float[n + 3];
+                    float[] y16 = new float[n + 5];
+                    for (int i = 0; i < q.length; i++) {
+                        q[i] = (float) RANDOM.nextGaussian();
+                    }
+                    for (int i = 0; i < y16.length; i++) {
+                        y16[i] = (float) RANDOM.nextGaussian();
+                    }
+                    float[] y32 = y16.clone();
+                    String what = "width " + n + (kind < 0 ? "" : ", " + specials[kind] + " at " + where);
+                    assertThat(Float.floatToIntBits(f16.dot(q, 3, halves, 0, n))).as("dot, %s", what)
+                            .isEqualTo(Float.floatToIntBits(f32.dot(q, 3, floats, 0, n)));
+                    f16.axpy(-0.61f, halves, 0, y16, 5, n);
+                    f32.axpy(-0.61f, floats, 0, y32, 5, n);
+                    for (int i = 0; i < y16.length; i++) {
+                        assertThat(Float.floatToIntBits(y16[i])).as("axpy element %d, %s", i, what)
+                                .isEqualTo(Float.floatToIntBits(y32[i]));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * One head's attention over 200 cached positions (scores, softmax, weighted values) read from each type against
      * the same computed from the F32 rows. The bound follows from the element bounds: a score moves by at most
      * {@code d = scale * sum |q_i| e(k_i)}, so a softmax weight by a factor within {@code exp(+-2d)} and the weights
