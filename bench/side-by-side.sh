@@ -35,8 +35,8 @@ compare() {
   local label="$1" file="$2"; shift 2
   local i
   for ((i = 1; i <= ROUNDS; i++)); do
-    # each program starts with the file in the page cache: this guest's memory manager drops idle cached pages
-    # (a run after a pause read part of the file from disk: tg 7 +- 4.6 tok/s where the next run gave 38)
+    # each program starts with the file in the page cache: this guest's memory manager drops idle cached pages, and
+    # a run on a file read from disk is slow (tl-Q4_0 tg16 after drop_caches 38.7 tok/s, the next run 56.2)
     cat "$file" > /dev/null
     ./jllm bench -m "$file" "$@" -r 3 > "$log/$label-jllm-$i.md" 2> "$log/$label-jllm-$i.err"
     cat "$file" > /dev/null
