@@ -89,11 +89,7 @@ final class F16Rows extends KvRows {
         for (int bound = F.loopBound(n); i < bound; i += L) {
             acc = FloatVector.fromArray(F, q, qOff + i).fma(Simd.halfToFloat(ShortVector.fromArray(S_HALF, p, at + i)), acc);
         }
-        // the fixed lane order of Simd.sumLanes, written out (a call taking the vector could box it)
-        acc = acc.add(acc.rearrange(Simd.FOLD8, Simd.FOLD8_LANES));
-        acc = acc.add(acc.rearrange(Simd.FOLD4, Simd.FOLD4_LANES));
-        acc = acc.add(acc.rearrange(Simd.FOLD2));
-        float sum = acc.add(acc.rearrange(Simd.FOLD1)).lane(0);
+        float sum = Simd.sumLanes(acc); // a rare row (only overflowed activations): calls may box here
         for (; i < n; i++) {
             sum = Math.fma(q[qOff + i], Float.float16ToFloat(p[at + i]), sum);
         }
