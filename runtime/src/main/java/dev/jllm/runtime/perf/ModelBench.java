@@ -74,6 +74,9 @@ public final class ModelBench {
     static final long MIN_WARMUP_MILLIS = 2000;
 
     private Throughput measure(int count, int runs, boolean prompt) {
+        // a decode step returns its logits in a new array (1 MB for a 262,144-entry vocabulary); a prompt, the last
+        // token's only
+        long allowed = Throughput.ALLOCATION_WARNING_BYTES + (prompt ? 0 : 4L * model.config().vocabSize());
         long started = System.nanoTime();
         long previous = prompt ? prompt(count) : generate(count);
         for (int w = 1; ; w++) {
@@ -96,7 +99,7 @@ public final class ModelBench {
         long allocatedAfter = HeapAllocation.total();
         long perToken = allocatedBefore < 0 || allocatedAfter < 0 ? -1
                 : (allocatedAfter - allocatedBefore) / ((long) count * runs);
-        return Throughput.of(count, seconds, perToken);
+        return Throughput.of(count, seconds, perToken, allowed);
     }
 
     /**

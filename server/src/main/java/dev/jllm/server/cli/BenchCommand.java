@@ -172,7 +172,8 @@ final class BenchCommand extends PrintingCommand {
     private static void warnIfAllocating(PrintWriter err, String test, Throughput t) {
         if (t != null && t.allocates()) {
             err.printf(Locale.ROOT, "jllm bench: the %s runs allocated %.1f MB of heap per token (a warm run allocates "
-                    + "almost none): the JIT boxed vector values in a kernel, so this speed is below the machine's; "
+                    + "little besides its logits): the JIT boxed vector values in a kernel, so this speed is below the "
+                    + "machine's; "
                     + "run again, and report it if it persists%n", test, t.bytesPerToken() / 1e6);
             err.flush();
         }
