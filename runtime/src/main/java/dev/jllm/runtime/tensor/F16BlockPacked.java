@@ -40,24 +40,48 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
 
     // combine (one token): all written out, no helper taking or returning vectors: one that C2 leaves out of line
     // boxes them per call. The G scales of a block come from F16 exactly as Float.float16ToFloat (Simd.halfToFloat's steps): the 15
-    // magnitude bits placed at the top of a float's and scaled by 2^(127-15), the sign put back; a block holding an
-    // infinite or NaN scale (only a damaged file) is converted one by one.
+    // magnitude bits placed at the top of a float's and scaled by 2^(127-15), the sign put back; a super-block holding
+    // an infinite or NaN scale (only a damaged file) is combined again by a method of its own, scales one by one.
 
     @Override
     final void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o) {
         FloatVector acc = FloatVector.fromArray(F, out, o);
+        // the largest scale magnitude of the super-block, tested once after the loop: a call in the loop whose vector
+        // result merged with the converted scales (the rare path) was itself a hazard (C2 did not inline it, and some
+        // processes compiled this method without its vector intrinsics: 194 MB allocated per token at depth 1024)
+        IntVector largest = IntVector.zero(I);
         for (int j = 0; j < 8; j++) {
             IntVector bits = (IntVector) ShortVector.fromMemorySegment(S_HALF, packed, at + 2L * j * G, LE)
                     .castShape(I, 0);
             IntVector magnitude = bits.lanewise(VectorOperators.LSHL, 13).and(0x0FFFE000);
+            largest = largest.max(magnitude);
             FloatVector d = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                     .or(bits.and(0x80000000)).reinterpretAsFloats();
-            if (magnitude.compare(VectorOperators.GE, 0x7C00 << 13).anyTrue()) {
-                d = scalesOneByOne(at + 2L * j * G);
-            }
             IntVector sum = IntVector.fromArray(I, sums, (u * 16 + j) * G);
             if (halves) {
                 // the high nibbles' sums (slots 8..15) count 16 times
+                sum = IntVector.fromArray(I, sums, (u * 16 + 8 + j) * G).lanewise(VectorOperators.LSHL, 4).add(sum);
+            }
+            IntVector isum = sum.sub(offset * x.sums[b * 8 + j]);
+            acc = acc.add(d.mul(x.d32[b * 8 + j]).mul((FloatVector) isum.convert(VectorOperators.I2F, 0)));
+        }
+        if (largest.compare(VectorOperators.GE, 0x7C00 << 13).anyTrue()) {
+            combineWithSpecials(at, b, sums, u, x, out, o);
+            return;
+        }
+        acc.intoArray(out, o);
+    }
+
+    /**
+     * {@link #combine} for a super-block holding an infinite or NaN scale (only a damaged file): the same steps, every
+     * block's scales converted one by one ({@code out} is still as {@link #combine} found it).
+     */
+    private void combineWithSpecials(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o) {
+        FloatVector acc = FloatVector.fromArray(F, out, o);
+        for (int j = 0; j < 8; j++) {
+            FloatVector d = scalesOneByOne(at + 2L * j * G);
+            IntVector sum = IntVector.fromArray(I, sums, (u * 16 + j) * G);
+            if (halves) {
                 sum = IntVector.fromArray(I, sums, (u * 16 + 8 + j) * G).lanewise(VectorOperators.LSHL, 4).add(sum);
             }
             IntVector isum = sum.sub(offset * x.sums[b * 8 + j]);

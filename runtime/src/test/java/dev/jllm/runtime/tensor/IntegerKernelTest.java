@@ -93,6 +93,47 @@ class IntegerKernelTest {
         }
     }
 
+    /**
+     * A damaged file's block scales (F16 infinity or NaN in some blocks of some rows): the vector kernel, alone and
+     * for four tokens together (the path whose conversion leaves such super-blocks to a method of their own), gives
+     * the scalar oracle's results (infinities and NaNs included, NaN payloads aside); rows without one stay finite.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Q4_0", "Q8_0"})
+    void infiniteAndNanBlockScalesGiveTheOraclesResults(GgmlType type) {
+        Random rnd = new Random(23);
+        int rows = 40;
+        int cols = 768;
+        try (Arena arena = Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment data = TestTensors.randomData(type, rows, cols, rnd, arena);
+            int blocks = cols / 32;
+            for (int r = 0; r < rows; r += 3) {
+                int k = (r * 7) % blocks;
+                short bits = (short) (r % 2 == 0 ? 0x7C00 : r % 5 == 0 ? 0xFC00 : 0x7E00); // +inf, -inf, NaN
+                data.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN),
+                        (long) (r * blocks + k) * type.typeSize(), bits);
+            }
+            WeightTensor w = integer(WeightTensor.of(type, data, rows, cols, true));
+            WeightTensor scalar = w.withVectorized(false);
+            for (int n : new int[] {1, 4, 9}) {
+                float[] x = TestTensors.randomFloats(n * cols, rnd);
+                float[] out = new float[n * rows];
+                w.matmul(0, rows, x, cols, n, out, rows);
+                for (int t = 0; t < n; t++) {
+                    for (int r = 0; r < rows; r++) {
+                        float expected = scalar.dot(r, x, t * cols);
+                        assertThat(Float.floatToIntBits(out[t * rows + r])).as("n=%d token %d row %d", n, t, r)
+                                .isEqualTo(Float.floatToIntBits(expected));
+                        assertThat(Float.isFinite(expected)).as("row %d", r).isEqualTo(r % 3 != 0);
+                    }
+                }
+                for (int r = 0; r < rows; r++) {
+                    assertThat(Float.floatToIntBits(w.dot(r, x, 0))).isEqualTo(Float.floatToIntBits(scalar.dot(r, x, 0)));
+                }
+            }
+        }
+    }
+
     /** Every range's matmul of {@code n} tokens equals the scalar oracle's dot per token and row, bit for bit. */
     private static void assertMatmulEqualsOracle(WeightTensor w, WeightTensor scalar, float[] x, int n) {
         int rows = w.rows();
