@@ -87,7 +87,8 @@ final class F16Rows extends KvRows {
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            acc = FloatVector.fromArray(F, q, qOff + i).fma(Simd.halfToFloat(ShortVector.fromArray(S_HALF, p, at + i)), acc);
+            FloatVector k = Simd.halfToFloat(ShortVector.fromArray(S_HALF, p, at + i));
+            acc = FloatVector.fromArray(F, q, qOff + i).fma(k, acc);
         }
         float sum = Simd.sumLanes(acc); // a rare row (only overflowed activations): calls may box here
         for (; i < n; i++) {

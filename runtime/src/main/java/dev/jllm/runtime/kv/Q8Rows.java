@@ -69,7 +69,8 @@ final class Q8Rows extends KvRows {
                 ByteVector bytes = ByteVector.fromArray(B16, p, off + 2 + 16 * half);
                 for (int part = 0; part < PARTS_PER_16; part++) {
                     // Simd.bytesToFloat written out: no vector crosses a call in the loop
-                    s = ((FloatVector) bytes.castShape(F, part)).fma(FloatVector.fromArray(F, q, qb + 16 * half + part * L), s);
+                    FloatVector k = (FloatVector) bytes.castShape(F, part);
+                    s = k.fma(FloatVector.fromArray(F, q, qb + 16 * half + part * L), s);
                 }
             }
             acc = s.fma(FloatVector.broadcast(F, scale(p, off)), acc);
@@ -100,7 +101,8 @@ final class Q8Rows extends KvRows {
                 ByteVector bytes = ByteVector.fromArray(B16, p, off + 2 + 16 * half);
                 for (int part = 0; part < PARTS_PER_16; part++) {
                     int at2 = yb + 16 * half + part * L;
-                    ((FloatVector) bytes.castShape(F, part)).fma(va, FloatVector.fromArray(F, y, at2)).intoArray(y, at2);
+                    FloatVector v = (FloatVector) bytes.castShape(F, part);
+                    v.fma(va, FloatVector.fromArray(F, y, at2)).intoArray(y, at2);
                 }
             }
         }

@@ -39,9 +39,10 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
     }
 
     // combine (one token): all written out, no helper taking or returning vectors: one that C2 leaves out of line
-    // boxes them per call. The G scales of a block come from F16 exactly as Float.float16ToFloat (Simd.halfToFloat's steps): the 15
-    // magnitude bits placed at the top of a float's and scaled by 2^(127-15), the sign put back; a super-block holding
-    // an infinite or NaN scale (only a damaged file) is combined again by a method of its own, scales one by one.
+    // boxes them per call. The G scales of a block come from F16 exactly as Float.float16ToFloat (Simd.halfToFloat's
+    // steps): the 15 magnitude bits placed at the top of a float's and scaled by 2^(127-15), the sign put back; a
+    // super-block holding an infinite or NaN scale (only a damaged file) is combined again by a method of its own,
+    // scales one by one. The two methods repeat the float steps on purpose: one loop serving both was the hazard.
 
     @Override
     final void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o) {

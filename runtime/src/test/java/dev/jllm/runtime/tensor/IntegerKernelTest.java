@@ -128,7 +128,8 @@ class IntegerKernelTest {
                     }
                 }
                 for (int r = 0; r < rows; r++) {
-                    assertThat(Float.floatToIntBits(w.dot(r, x, 0))).isEqualTo(Float.floatToIntBits(scalar.dot(r, x, 0)));
+                    assertThat(Float.floatToIntBits(w.dot(r, x, 0)))
+                            .isEqualTo(Float.floatToIntBits(scalar.dot(r, x, 0)));
                 }
             }
         }
