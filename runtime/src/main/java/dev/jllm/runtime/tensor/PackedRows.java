@@ -187,23 +187,25 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
     /**
      * {@link #group} for tokens {@code t .. t + 3} of {@code a}, token {@code u}'s results to
      * {@code out[off + u * stride ..]}: each plane is loaded and widened once for the four, the rest per token as in
-     * {@link #group} (the same integer sums, then {@link #combine}), so the same bits as four calls of it.
+     * {@link #group} (the same integer sums, then {@link #combine}), so the same bits as four calls of it. Each type
+     * overrides it with its combine fused into the kernel (its scales widened once for the four tokens, the results
+     * in registers: 12-16% more aggregate speed for four sequences); this general path, for nibble planes, is where
+     * Q4_0 and Q8_0 fall back for a row with an infinite or NaN scale.
      */
     void group4(Scratch scratch, int g, Q8KActivations[] a, int t, float[] out, int off, int stride) {
+        if (!nibbles) {
+            throw new IllegalStateException("a type with byte planes fuses its own four-token path");
+        }
         int[] sums = scratch.sums4;
         for (int u = 0; u < 4; u++) {
             java.util.Arrays.fill(out, off + u * stride, off + u * stride + G, 0f);
         }
         for (int b = 0; b < blocks; b++) {
             long at = at(g, b);
-            if (nibbles) {
-                nibbleSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums, 0);
-                if (halves) {
-                    nibbleSubSums4(at + planes + 128L * G, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs,
-                            a[t + 3].pairs, sums, 8);
-                }
-            } else {
-                byteSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums);
+            nibbleSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums, 0);
+            if (halves) {
+                nibbleSubSums4(at + planes + 128L * G, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs,
+                        a[t + 3].pairs, sums, 8);
             }
             for (int u = 0; u < 4; u++) {
                 combine(at, b, sums, u, a[t + u], out, off + u * stride);
@@ -247,40 +249,6 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                     .add(b2.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (32 + s) * G);
             b3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                     .add(b3.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (48 + s) * G);
-        }
-    }
-
-    /** {@link #byteSubSums} for four tokens, token {@code u}'s sums to {@code sums[(u * 16 + s) * G + r]}. */
-    private void byteSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums) {
-        for (int j = 0; j < 16; j++) {
-            ShortVector acc0 = ShortVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-            long q = qs + j * 16L * G;
-            int p = (b * 256 + j * 16) / 2;
-            for (int k = 0; k < 4; k++) {
-                ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 4L * G, LE)
-                        .convertShape(VectorOperators.B2S, S, 0);
-                ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 4L * G + 2L * G, LE)
-                        .convertShape(VectorOperators.B2S, S, 0);
-                int e = p + 2 * k;
-                acc0 = acc0.add(w0.mul(IntVector.broadcast(I, p0[e]).reinterpretAsShorts()))
-                        .add(w1.mul(IntVector.broadcast(I, p0[e + 1]).reinterpretAsShorts()));
-                acc1 = acc1.add(w0.mul(IntVector.broadcast(I, p1[e]).reinterpretAsShorts()))
-                        .add(w1.mul(IntVector.broadcast(I, p1[e + 1]).reinterpretAsShorts()));
-                acc2 = acc2.add(w0.mul(IntVector.broadcast(I, p2[e]).reinterpretAsShorts()))
-                        .add(w1.mul(IntVector.broadcast(I, p2[e + 1]).reinterpretAsShorts()));
-                acc3 = acc3.add(w0.mul(IntVector.broadcast(I, p3[e]).reinterpretAsShorts()))
-                        .add(w1.mul(IntVector.broadcast(I, p3[e + 1]).reinterpretAsShorts()));
-            }
-            IntVector b0 = acc0.reinterpretAsInts(), b1 = acc1.reinterpretAsInts();
-            IntVector b2 = acc2.reinterpretAsInts(), b3 = acc3.reinterpretAsInts();
-            b0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(b0.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, j * G);
-            b1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(b1.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (16 + j) * G);
-            b2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(b2.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (32 + j) * G);
-            b3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(b3.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (48 + j) * G);
         }
     }
 

@@ -7,6 +7,7 @@ import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -68,6 +69,86 @@ final class Q4_KPacked extends PackedRows {
         FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);
         FloatVector.fromArray(F, out, o).add(d.mul(ad).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0))
                 .sub(dmin.mul(ad).mul((FloatVector) summ.convert(VectorOperators.I2F, 0)))).intoArray(out, o);
+    }
+
+    /**
+     * {@link PackedRows#group4} with {@link #combine} fused into the 16-bit kernel: per sub-block, the four tokens'
+     * sums are folded in registers and scaled into per-token {@code sumi}/{@code summ} held there through the
+     * super-block, its scales and minimums widened once for the four (the general path stores the sums, then widens
+     * them again per token and reloads each token's results per super-block). The same integers and float steps in
+     * the same order as {@link #combine}, so the same bits as four calls of {@link PackedRows#group}.
+     */
+    @Override
+    void group4(Scratch scratch, int g, Q8KActivations[] a, int t, float[] out, int off, int stride) {
+        Q8KActivations x0 = a[t], x1 = a[t + 1], x2 = a[t + 2], x3 = a[t + 3];
+        int[] p0 = x0.pairs, p1 = x1.pairs, p2 = x2.pairs, p3 = x3.pairs;
+        FloatVector o0 = FloatVector.zero(F), o1 = o0, o2 = o0, o3 = o0;
+        for (int b = 0; b < blocks; b++) {
+            long at = at(g, b);
+            IntVector si0 = IntVector.zero(I), si1 = si0, si2 = si0, si3 = si0;
+            IntVector sm0 = si0, sm1 = si0, sm2 = si0, sm3 = si0;
+            for (int j = 0; j < 8; j++) {
+                ShortVector acc0 = ShortVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+                long q = at + QS + j * 16L * G;
+                int p = (b * 256 + j * 32) / 2;
+                for (int k = 0; k < 8; k++) {
+                    ShortVector w = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 2L * G, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                    ShortVector lo = w.and((short) 0xF);
+                    ShortVector hi = w.lanewise(VectorOperators.LSHR, 4);
+                    int e = p + 2 * k;
+                    acc0 = acc0.add(lo.mul(IntVector.broadcast(I, p0[e]).reinterpretAsShorts()))
+                            .add(hi.mul(IntVector.broadcast(I, p0[e + 1]).reinterpretAsShorts()));
+                    acc1 = acc1.add(lo.mul(IntVector.broadcast(I, p1[e]).reinterpretAsShorts()))
+                            .add(hi.mul(IntVector.broadcast(I, p1[e + 1]).reinterpretAsShorts()));
+                    acc2 = acc2.add(lo.mul(IntVector.broadcast(I, p2[e]).reinterpretAsShorts()))
+                            .add(hi.mul(IntVector.broadcast(I, p2[e + 1]).reinterpretAsShorts()));
+                    acc3 = acc3.add(lo.mul(IntVector.broadcast(I, p3[e]).reinterpretAsShorts()))
+                            .add(hi.mul(IntVector.broadcast(I, p3[e + 1]).reinterpretAsShorts()));
+                }
+                IntVector sc = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + SCALES + j * G, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector m = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + MINS + j * G, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                // per token: a row's two lanes summed (nibbleSubSums4's fold), then combine's integer steps
+                int s = b * 8 + j;
+                IntVector f0 = acc0.reinterpretAsInts();
+                si0 = si0.add(f0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(f0.lanewise(VectorOperators.ASHR, 16)).mul(sc));
+                sm0 = sm0.add(m.mul(x0.sums[s]));
+                IntVector f1 = acc1.reinterpretAsInts();
+                si1 = si1.add(f1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(f1.lanewise(VectorOperators.ASHR, 16)).mul(sc));
+                sm1 = sm1.add(m.mul(x1.sums[s]));
+                IntVector f2 = acc2.reinterpretAsInts();
+                si2 = si2.add(f2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(f2.lanewise(VectorOperators.ASHR, 16)).mul(sc));
+                sm2 = sm2.add(m.mul(x2.sums[s]));
+                IntVector f3 = acc3.reinterpretAsInts();
+                si3 = si3.add(f3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(f3.lanewise(VectorOperators.ASHR, 16)).mul(sc));
+                sm3 = sm3.add(m.mul(x3.sums[s]));
+            }
+            // combine's float steps per token
+            FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
+            FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);
+            float ad = x0.d[b];
+            o0 = o0.add(d.mul(ad).mul((FloatVector) si0.convert(VectorOperators.I2F, 0))
+                    .sub(dmin.mul(ad).mul((FloatVector) sm0.convert(VectorOperators.I2F, 0))));
+            ad = x1.d[b];
+            o1 = o1.add(d.mul(ad).mul((FloatVector) si1.convert(VectorOperators.I2F, 0))
+                    .sub(dmin.mul(ad).mul((FloatVector) sm1.convert(VectorOperators.I2F, 0))));
+            ad = x2.d[b];
+            o2 = o2.add(d.mul(ad).mul((FloatVector) si2.convert(VectorOperators.I2F, 0))
+                    .sub(dmin.mul(ad).mul((FloatVector) sm2.convert(VectorOperators.I2F, 0))));
+            ad = x3.d[b];
+            o3 = o3.add(d.mul(ad).mul((FloatVector) si3.convert(VectorOperators.I2F, 0))
+                    .sub(dmin.mul(ad).mul((FloatVector) sm3.convert(VectorOperators.I2F, 0))));
+        }
+        o0.intoArray(out, off);
+        o1.intoArray(out, off + stride);
+        o2.intoArray(out, off + 2 * stride);
+        o3.intoArray(out, off + 3 * stride);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -54,6 +55,68 @@ final class Q6_KPacked extends PackedRows {
         FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
         FloatVector.fromArray(F, out, o).add(d.mul(x.d[b]).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0)))
                 .intoArray(out, o);
+    }
+
+    /**
+     * {@link PackedRows#group4} with {@link #combine} fused into the 16-bit kernel, as Q4_K's: per sub-block the four
+     * tokens' sums folded and scaled into per-token {@code sumi} held in registers, the scales widened once for the
+     * four. The same integers and float steps in the same order as {@link #combine}: the same bits as four calls
+     * of {@link PackedRows#group}.
+     */
+    @Override
+    void group4(Scratch scratch, int g, Q8KActivations[] a, int t, float[] out, int off, int stride) {
+        Q8KActivations x0 = a[t], x1 = a[t + 1], x2 = a[t + 2], x3 = a[t + 3];
+        int[] p0 = x0.pairs, p1 = x1.pairs, p2 = x2.pairs, p3 = x3.pairs;
+        FloatVector o0 = FloatVector.zero(F), o1 = o0, o2 = o0, o3 = o0;
+        for (int b = 0; b < blocks; b++) {
+            long at = at(g, b);
+            IntVector si0 = IntVector.zero(I), si1 = si0, si2 = si0, si3 = si0;
+            for (int j = 0; j < 16; j++) {
+                ShortVector acc0 = ShortVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+                long q = at + QS + j * 16L * G;
+                int p = (b * 256 + j * 16) / 2;
+                for (int k = 0; k < 4; k++) {
+                    ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 4L * G, LE)
+                            .convertShape(VectorOperators.B2S, S, 0);
+                    ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 4L * G + 2L * G, LE)
+                            .convertShape(VectorOperators.B2S, S, 0);
+                    int e = p + 2 * k;
+                    acc0 = acc0.add(w0.mul(IntVector.broadcast(I, p0[e]).reinterpretAsShorts()))
+                            .add(w1.mul(IntVector.broadcast(I, p0[e + 1]).reinterpretAsShorts()));
+                    acc1 = acc1.add(w0.mul(IntVector.broadcast(I, p1[e]).reinterpretAsShorts()))
+                            .add(w1.mul(IntVector.broadcast(I, p1[e + 1]).reinterpretAsShorts()));
+                    acc2 = acc2.add(w0.mul(IntVector.broadcast(I, p2[e]).reinterpretAsShorts()))
+                            .add(w1.mul(IntVector.broadcast(I, p2[e + 1]).reinterpretAsShorts()));
+                    acc3 = acc3.add(w0.mul(IntVector.broadcast(I, p3[e]).reinterpretAsShorts()))
+                            .add(w1.mul(IntVector.broadcast(I, p3[e + 1]).reinterpretAsShorts()));
+                }
+                IntVector sc = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + SCALES + j * G, LE)
+                        .convertShape(VectorOperators.B2I, I, 0);
+                // per token: a row's two lanes summed (byteSubSums' fold), times the sub-block's scale
+                IntVector f0 = acc0.reinterpretAsInts();
+                si0 = si0.add(f0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(f0.lanewise(VectorOperators.ASHR, 16)).mul(sc));
+                IntVector f1 = acc1.reinterpretAsInts();
+                si1 = si1.add(f1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(f1.lanewise(VectorOperators.ASHR, 16)).mul(sc));
+                IntVector f2 = acc2.reinterpretAsInts();
+                si2 = si2.add(f2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(f2.lanewise(VectorOperators.ASHR, 16)).mul(sc));
+                IntVector f3 = acc3.reinterpretAsInts();
+                si3 = si3.add(f3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(f3.lanewise(VectorOperators.ASHR, 16)).mul(sc));
+            }
+            // combine's float steps per token
+            FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
+            o0 = o0.add(d.mul(x0.d[b]).mul((FloatVector) si0.convert(VectorOperators.I2F, 0)));
+            o1 = o1.add(d.mul(x1.d[b]).mul((FloatVector) si1.convert(VectorOperators.I2F, 0)));
+            o2 = o2.add(d.mul(x2.d[b]).mul((FloatVector) si2.convert(VectorOperators.I2F, 0)));
+            o3 = o3.add(d.mul(x3.d[b]).mul((FloatVector) si3.convert(VectorOperators.I2F, 0)));
+        }
+        o0.intoArray(out, off);
+        o1.intoArray(out, off + stride);
+        o2.intoArray(out, off + 2 * stride);
+        o3.intoArray(out, off + 3 * stride);
     }
 
     @Override
