@@ -45,8 +45,12 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
     // super-block holding an infinite or NaN scale (only a damaged file) is combined again by a method of its own,
     // scales one by one. The two methods repeat the float steps on purpose: one loop serving both was the hazard.
 
-    @Override
-    final void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o) {
+    /**
+     * Adds super-block {@code b}'s share (its bytes at {@code at}) of a group to token {@code x}'s results
+     * ({@code out[o ..]}), from its block sums {@code sums[(u * 16 + s) * G + r]}: per block, the scales converted,
+     * the offset taken off with the activation sums, and the float steps in block order.
+     */
+    private void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o) {
         FloatVector acc = FloatVector.fromArray(F, out, o);
         // the largest scale magnitude of the super-block, tested once after the loop: a call in the loop whose vector
         // result merged with the converted scales (the rare path) was itself a hazard (C2 did not inline it, and some
@@ -75,19 +79,19 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
     }
 
     /**
-     * Q4_0's {@link PackedRows#group4}, its combine fused into the 16-bit kernel: per block, the four tokens' sums are
-     * folded in registers and added to four float accumulators that live through the whole row, the block's scales
-     * converted once for the four (the general path stores the sums, then converts the scales again per token and
-     * reloads and stores each token's results per super-block: 16% of the samples of four sequences decoding).
-     * The same integers and the same float steps in the same order as {@link #combine}, so the same bits as four
-     * calls of {@link PackedRows#group}. A row holding an infinite or NaN scale (only a damaged file) is computed
-     * again by the general path, whose combine handles it; Q8_0 (two nibble planes per value) takes that path too.
+     * Four tokens, {@link #combine} fused into the 16-bit kernel: per block, the four tokens' sums are folded in
+     * registers and added to four float accumulators that live through the whole row, the block's scales converted
+     * once for the four (stored sums combined per token convert them again per token and reload and store each
+     * token's results per super-block: 16% of the samples of four tl-Q4_0 sequences decoding). The same integers and
+     * float steps in the same order as {@link #combine}, so the same bits as four calls of {@link #group}. Q4_0 one
+     * nibble plane set ({@code group4Nibbles}), Q8_0 two ({@code group4Bytes}: the high nibbles' sums count 16 times).
+     * A row holding an infinite or NaN scale (only a damaged file) is computed again by {@link #group4Separately}.
      */
     @Override
     final void group4(Scratch scratch, int g, Q8KActivations[] a, int t, float[] out, int off, int stride) {
         boolean finite = halves ? group4Bytes(g, a, t, out, off, stride) : group4Nibbles(g, a, t, out, off, stride);
         if (!finite) {
-            super.group4(scratch, g, a, t, out, off, stride);
+            group4Separately(scratch, g, a, t, out, off, stride);
         }
     }
 
@@ -168,7 +172,8 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
                 for (int k = 0; k < 8; k++) {
                     ShortVector w = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 2L * G, LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                    ShortVector v = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + 128L * G + k * 2L * G, LE)
+                    ShortVector v = (ShortVector) ByteVector
+                            .fromMemorySegment(QUAD, packed, q + 128L * G + k * 2L * G, LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
                     ShortVector wl = w.and((short) 0xF), wh = w.lanewise(VectorOperators.LSHR, 4);
                     ShortVector vl = v.and((short) 0xF), vh = v.lanewise(VectorOperators.LSHR, 4);
@@ -237,6 +242,110 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
         o2.intoArray(out, off + 2 * stride);
         o3.intoArray(out, off + 3 * stride);
         return true;
+    }
+
+    /**
+     * One token: the 16-bit kernel's block sums stored, then {@link #combine}. Kept apart: fused like Q4_K's, this
+     * measured 3-15% slower for Q4_0 and twice as slow for Q8_0 (tl-Q4_0/tl-Q8_0 tg32, one thread, alternating).
+     */
+    @Override
+    final void group(Scratch scratch, int g, Q8KActivations a, float[] out, int off) {
+        int[] sums = scratch.sums;
+        java.util.Arrays.fill(out, off, off + G, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long at = at(g, b);
+            nibbleSubSums(at + SCALES, b, a.pairs, sums, 0);
+            if (halves) {
+                nibbleSubSums(at + SCALES + 128L * G, b, a.pairs, sums, 8);
+            }
+            combine(at, b, sums, 0, a, out, off);
+        }
+    }
+
+    /**
+     * {@link #group4} as sums stored and combined per token: where a row with an infinite or NaN scale (only a
+     * damaged file) goes, {@link #combine} handling it.
+     */
+    private void group4Separately(Scratch scratch, int g, Q8KActivations[] a, int t, float[] out, int off, int stride) {
+        int[] sums = scratch.sums4;
+        for (int u = 0; u < 4; u++) {
+            java.util.Arrays.fill(out, off + u * stride, off + u * stride + G, 0f);
+        }
+        for (int b = 0; b < blocks; b++) {
+            long at = at(g, b);
+            nibbleSubSums4(at + SCALES, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums, 0);
+            if (halves) {
+                nibbleSubSums4(at + SCALES + 128L * G, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs,
+                        a[t + 3].pairs, sums, 8);
+            }
+            for (int u = 0; u < 4; u++) {
+                combine(at, b, sums, u, a[t + u], out, off + u * stride);
+            }
+        }
+    }
+
+    /**
+     * {@link #nibbleSubSums} for four tokens, token {@code u}'s sums to {@code sums[(u * 16 + slot0 + s) * G + r]}.
+     */
+    private void nibbleSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums, int slot0) {
+        for (int j = 0; j < 8; j++) {
+            ShortVector acc0 = ShortVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            long q = qs + j * 16L * G;
+            int p = (b * 256 + j * 32) / 2;
+            for (int k = 0; k < 8; k++) {
+                ShortVector w = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 2L * G, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector lo = w.and((short) 0xF);
+                ShortVector hi = w.lanewise(VectorOperators.LSHR, 4);
+                int e = p + 2 * k;
+                acc0 = acc0.add(lo.mul(IntVector.broadcast(I, p0[e]).reinterpretAsShorts()))
+                        .add(hi.mul(IntVector.broadcast(I, p0[e + 1]).reinterpretAsShorts()));
+                acc1 = acc1.add(lo.mul(IntVector.broadcast(I, p1[e]).reinterpretAsShorts()))
+                        .add(hi.mul(IntVector.broadcast(I, p1[e + 1]).reinterpretAsShorts()));
+                acc2 = acc2.add(lo.mul(IntVector.broadcast(I, p2[e]).reinterpretAsShorts()))
+                        .add(hi.mul(IntVector.broadcast(I, p2[e + 1]).reinterpretAsShorts()));
+                acc3 = acc3.add(lo.mul(IntVector.broadcast(I, p3[e]).reinterpretAsShorts()))
+                        .add(hi.mul(IntVector.broadcast(I, p3[e + 1]).reinterpretAsShorts()));
+            }
+            // each row's two lanes summed in registers, written out per token (a helper taking the accumulators
+            // would box them)
+            int s = slot0 + j;
+            IntVector b0 = acc0.reinterpretAsInts(), b1 = acc1.reinterpretAsInts();
+            IntVector b2 = acc2.reinterpretAsInts(), b3 = acc3.reinterpretAsInts();
+            b0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(b0.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, s * G);
+            b1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(b1.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (16 + s) * G);
+            b2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(b2.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (32 + s) * G);
+            b3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(b3.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (48 + s) * G);
+        }
+    }
+
+    /**
+     * The sub-block sums {@code sum_c q_c a_c} of the nibble planes at {@code qs} (super-block {@code b}) times one
+     * token's pairs, to {@code sums[(slot0 + s) * G + r]}: per 32 columns, 16 products per 16-bit lane (at most
+     * 15 * 127 each: no overflow), folded to one int per row.
+     */
+    private void nibbleSubSums(long qs, int b, int[] pairs, int[] sums, int slot0) {
+        for (int j = 0; j < 8; j++) {
+            ShortVector acc16 = ShortVector.zero(S);
+            long q = qs + j * 16L * G;
+            int p = (b * 256 + j * 32) / 2;
+            for (int k = 0; k < 8; k++) {
+                ShortVector w = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 2L * G, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                acc16 = acc16
+                        .add(w.and((short) 0xF).mul(IntVector.broadcast(I, pairs[p + 2 * k]).reinterpretAsShorts()))
+                        .add(w.lanewise(VectorOperators.LSHR, 4)
+                                .mul(IntVector.broadcast(I, pairs[p + 2 * k + 1]).reinterpretAsShorts()));
+            }
+            // lanes 2 r and 2 r + 1 (row r's even and odd columns) summed into one int
+            IntVector both = acc16.reinterpretAsInts();
+            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (slot0 + j) * G);
+        }
     }
 
     /**

@@ -165,144 +165,21 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
 
     /**
      * Writes the {@link #G} results of group {@code g} times {@code a} to {@code out[off ..]}: per super-block, the
-     * 16-bit integer kernel's sub-block sums, then {@link #combine}, the same float steps as the several-token path.
+     * 16-bit integer kernel's sub-block sums, then the type's scales, minimums and float steps in a fixed order (its
+     * scalar oracle's). Every type fuses the two (the sums folded and scaled in registers) or, where that measured
+     * slower, keeps them apart ({@link F16BlockPacked}).
      */
-    final void group(Scratch scratch, int g, Q8KActivations a, float[] out, int off) {
-        int[] sums = scratch.sums;
-        java.util.Arrays.fill(out, off, off + G, 0f);
-        for (int b = 0; b < blocks; b++) {
-            long at = at(g, b);
-            if (nibbles) {
-                nibbleSubSums(at + planes, b, a.pairs, sums, 0);
-                if (halves) {
-                    nibbleSubSums(at + planes + 128L * G, b, a.pairs, sums, 8);
-                }
-            } else {
-                byteSubSums(at + planes, b, a.pairs, sums);
-            }
-            combine(at, b, sums, 0, a, out, off);
-        }
-    }
+    abstract void group(Scratch scratch, int g, Q8KActivations a, float[] out, int off);
 
     /**
      * {@link #group} for tokens {@code t .. t + 3} of {@code a}, token {@code u}'s results to
      * {@code out[off + u * stride ..]}: each plane is loaded and widened once for the four, the rest per token as in
-     * {@link #group} (the same integer sums, then {@link #combine}), so the same bits as four calls of it. Each type
-     * overrides it with its combine fused into the kernel (its scales widened once for the four tokens, the results
-     * in registers: 12-16% more aggregate speed for four sequences); this general path, for nibble planes, is where
-     * Q4_0 and Q8_0 fall back for a row with an infinite or NaN scale.
+     * {@link #group} (the same integer sums and float steps), so the same bits as four calls of it. Every type fuses
+     * its float steps into the kernel here, its scales widened once for the four tokens and the results kept in
+     * registers (12-16% more aggregate speed for four sequences decoding together than sums stored and combined per
+     * token).
      */
-    void group4(Scratch scratch, int g, Q8KActivations[] a, int t, float[] out, int off, int stride) {
-        if (!nibbles) {
-            throw new IllegalStateException("a type with byte planes fuses its own four-token path");
-        }
-        int[] sums = scratch.sums4;
-        for (int u = 0; u < 4; u++) {
-            java.util.Arrays.fill(out, off + u * stride, off + u * stride + G, 0f);
-        }
-        for (int b = 0; b < blocks; b++) {
-            long at = at(g, b);
-            nibbleSubSums4(at + planes, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs, a[t + 3].pairs, sums, 0);
-            if (halves) {
-                nibbleSubSums4(at + planes + 128L * G, b, a[t].pairs, a[t + 1].pairs, a[t + 2].pairs,
-                        a[t + 3].pairs, sums, 8);
-            }
-            for (int u = 0; u < 4; u++) {
-                combine(at, b, sums, u, a[t + u], out, off + u * stride);
-            }
-        }
-    }
-
-    /**
-     * {@link #nibbleSubSums} for four tokens, token {@code u}'s sums to {@code sums[(u * 16 + slot0 + s) * G + r]}.
-     */
-    private void nibbleSubSums4(long qs, int b, int[] p0, int[] p1, int[] p2, int[] p3, int[] sums, int slot0) {
-        for (int j = 0; j < 8; j++) {
-            ShortVector acc0 = ShortVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-            long q = qs + j * 16L * G;
-            int p = (b * 256 + j * 32) / 2;
-            for (int k = 0; k < 8; k++) {
-                ShortVector w = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 2L * G, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                ShortVector lo = w.and((short) 0xF);
-                ShortVector hi = w.lanewise(VectorOperators.LSHR, 4);
-                int e = p + 2 * k;
-                acc0 = acc0.add(lo.mul(IntVector.broadcast(I, p0[e]).reinterpretAsShorts()))
-                        .add(hi.mul(IntVector.broadcast(I, p0[e + 1]).reinterpretAsShorts()));
-                acc1 = acc1.add(lo.mul(IntVector.broadcast(I, p1[e]).reinterpretAsShorts()))
-                        .add(hi.mul(IntVector.broadcast(I, p1[e + 1]).reinterpretAsShorts()));
-                acc2 = acc2.add(lo.mul(IntVector.broadcast(I, p2[e]).reinterpretAsShorts()))
-                        .add(hi.mul(IntVector.broadcast(I, p2[e + 1]).reinterpretAsShorts()));
-                acc3 = acc3.add(lo.mul(IntVector.broadcast(I, p3[e]).reinterpretAsShorts()))
-                        .add(hi.mul(IntVector.broadcast(I, p3[e + 1]).reinterpretAsShorts()));
-            }
-            // each row's two lanes summed in registers, written out per token (a helper taking the accumulators
-            // would box them)
-            int s = slot0 + j;
-            IntVector b0 = acc0.reinterpretAsInts(), b1 = acc1.reinterpretAsInts();
-            IntVector b2 = acc2.reinterpretAsInts(), b3 = acc3.reinterpretAsInts();
-            b0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(b0.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, s * G);
-            b1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(b1.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (16 + s) * G);
-            b2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(b2.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (32 + s) * G);
-            b3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(b3.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (48 + s) * G);
-        }
-    }
-
-    /**
-     * The sub-block sums {@code sum_c q_c a_c} of the nibble planes at {@code qs} (super-block {@code b}) times one
-     * token's pairs, to {@code sums[(slot0 + s) * G + r]}: per 32 columns, 16 products per 16-bit lane (at most
-     * 15 * 127 each: no overflow), folded to one int per row.
-     */
-    private void nibbleSubSums(long qs, int b, int[] pairs, int[] sums, int slot0) {
-        for (int j = 0; j < 8; j++) {
-            ShortVector acc16 = ShortVector.zero(S);
-            long q = qs + j * 16L * G;
-            int p = (b * 256 + j * 32) / 2;
-            for (int k = 0; k < 8; k++) {
-                ShortVector w = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 2L * G, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                acc16 = acc16.add(w.and((short) 0xF).mul(IntVector.broadcast(I, pairs[p + 2 * k]).reinterpretAsShorts()))
-                        .add(w.lanewise(VectorOperators.LSHR, 4)
-                                .mul(IntVector.broadcast(I, pairs[p + 2 * k + 1]).reinterpretAsShorts()));
-            }
-            // lanes 2 r and 2 r + 1 (row r's even and odd columns) summed into one int
-            IntVector both = acc16.reinterpretAsInts();
-            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, (slot0 + j) * G);
-        }
-    }
-
-    /** As {@link #nibbleSubSums} for signed byte planes, per 16 columns (8 products of at most 32 * 127 per lane). */
-    private void byteSubSums(long qs, int b, int[] pairs, int[] sums) {
-        for (int j = 0; j < 16; j++) {
-            ShortVector acc16 = ShortVector.zero(S);
-            long q = qs + j * 16L * G;
-            int p = (b * 256 + j * 16) / 2;
-            for (int k = 0; k < 4; k++) {
-                ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 4L * G, LE)
-                        .convertShape(VectorOperators.B2S, S, 0);
-                ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 4L * G + 2L * G, LE)
-                        .convertShape(VectorOperators.B2S, S, 0);
-                acc16 = acc16.add(w0.mul(IntVector.broadcast(I, pairs[p + 2 * k]).reinterpretAsShorts()))
-                        .add(w1.mul(IntVector.broadcast(I, pairs[p + 2 * k + 1]).reinterpretAsShorts()));
-            }
-            IntVector both = acc16.reinterpretAsInts();
-            both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(both.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, j * G);
-        }
-    }
-
-    /**
-     * Adds super-block {@code b}'s share (its bytes at {@code at}) of a group to token {@code x}'s results
-     * ({@code out[o ..]}), from its sub-block sums {@code sums[(u * 16 + s) * G + r]}: the scales, minimums and
-     * float steps of the type, in a fixed order. One method for one token and for several, so their results are
-     * the same bits by construction.
-     */
-    abstract void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o);
+    abstract void group4(Scratch scratch, int g, Q8KActivations[] a, int t, float[] out, int off, int stride);
 
     /** Byte offset of super-block {@code b} of group {@code g}. */
     final long at(int g, int b) {
@@ -393,8 +270,8 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
 
     // Q8_0 (an F16 scale per block of 32 columns, no integer scales: F16BlockPacked) runs the same register block
     // over windows of one block of its stored weights (at most 255, so 32 * 255 * 127 is exact) and combines each
-    // block as it comes: the float steps of combine, block by block in the same order. The nibble types run
-    // NarrowGemm instead (16-bit products, exact for a (sub-)block of 32 columns): Q4_0 with the same per-block
+    // block as it comes: the float steps of its single-token combine, block by block in the same order. The nibble
+    // types run NarrowGemm instead (16-bit products, exact for a (sub-)block of 32 columns): Q4_0 with the same per-block
     // combine, Q4_K with its sub-block scales applied to each sub-block's exact sum (the same sumi).
 
     // The float steps of the several-token path, from its exact sums: each type overrides the one its scales need.
@@ -402,7 +279,7 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
     /**
      * Adds super-block {@code b}'s share of groups {@code g0 .. g0 + ng - 1} to tokens {@code t .. t + 3}'s results,
      * {@code out[(4 (t + u) + g) * G ..]}, from {@code sumi[(4 u + g) * G ..]} (and, for a type with minimums,
-     * {@code summ}): the same float steps as {@link #combine}. For a type with integer sub-block scales (Q4_K, Q6_K);
+     * {@code summ}): the same float steps as {@link #group}. For a type with integer sub-block scales (Q4_K, Q6_K);
      * {@code sumi} sums every window of the super-block.
      */
     void combineScaled(int g0, int ng, int b, int[] sumi, int[] summ, Q8KActivations[] a, int t, float[] out) {

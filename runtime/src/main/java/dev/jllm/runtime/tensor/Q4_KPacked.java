@@ -50,33 +50,55 @@ final class Q4_KPacked extends PackedRows {
         });
     }
 
+    /**
+     * One token, the 16-bit kernel and the float steps in one pass: each sub-block's sum folded and scaled into
+     * {@code sumi}/{@code summ} in registers, the result kept there through the row; per super-block the steps of the
+     * class comment in its order ({@link Q4_KTensor#integerDotScalar}). Fused rather than stored sums combined per
+     * super-block (which widened the scales and minimums from the copy again): tl-Q4_K_M tg32 on one thread,
+     * alternating, 27.5-28.8 against 24.9-25.6 tok/s. All written out: a helper taking or returning vectors boxes them
+     * should C2 leave it out of line.
+     */
     @Override
-    void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o) {
-        IntVector sumi = IntVector.zero(I);
-        IntVector summ = IntVector.zero(I);
-        for (int j = 0; j < 8; j++) {
-            IntVector sc = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + SCALES + j * G, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            IntVector m = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + MINS + j * G, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            sumi = sumi.add(IntVector.fromArray(I, sums, (u * 16 + j) * G).mul(sc));
-            summ = summ.add(m.mul(x.sums[b * 8 + j]));
+    void group(Scratch scratch, int g, Q8KActivations x, float[] out, int off) {
+        int[] p0 = x.pairs;
+        FloatVector o0 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long at = at(g, b);
+            IntVector si0 = IntVector.zero(I), sm0 = si0;
+            for (int j = 0; j < 8; j++) {
+                ShortVector acc0 = ShortVector.zero(S);
+                long q = at + QS + j * 16L * G;
+                int p = (b * 256 + j * 32) / 2;
+                for (int k = 0; k < 8; k++) {
+                    ShortVector w = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 2L * G, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                    int e = p + 2 * k;
+                    acc0 = acc0.add(w.and((short) 0xF).mul(IntVector.broadcast(I, p0[e]).reinterpretAsShorts()))
+                            .add(w.lanewise(VectorOperators.LSHR, 4)
+                                    .mul(IntVector.broadcast(I, p0[e + 1]).reinterpretAsShorts()));
+                }
+                IntVector sc = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + SCALES + j * G, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector m = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + MINS + j * G, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector f0 = acc0.reinterpretAsInts();
+                si0 = si0.add(f0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(f0.lanewise(VectorOperators.ASHR, 16)).mul(sc));
+                sm0 = sm0.add(m.mul(x.sums[b * 8 + j]));
+            }
+            FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
+            FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);
+            float ad = x.d[b];
+            o0 = o0.add(d.mul(ad).mul((FloatVector) si0.convert(VectorOperators.I2F, 0))
+                    .sub(dmin.mul(ad).mul((FloatVector) sm0.convert(VectorOperators.I2F, 0))));
         }
-        // all written out, no helper taking or returning vectors: one that C2 leaves out of line (it does when this
-        // method is inlined into group() beside Q6_K's) boxes its vectors on every super-block of the decode path
-        float ad = x.d[b];
-        FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
-        FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);
-        FloatVector.fromArray(F, out, o).add(d.mul(ad).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0))
-                .sub(dmin.mul(ad).mul((FloatVector) summ.convert(VectorOperators.I2F, 0)))).intoArray(out, o);
+        o0.intoArray(out, off);
     }
 
     /**
-     * {@link PackedRows#group4} with {@link #combine} fused into the 16-bit kernel: per sub-block, the four tokens'
-     * sums are folded in registers and scaled into per-token {@code sumi}/{@code summ} held there through the
-     * super-block, its scales and minimums widened once for the four (the general path stores the sums, then widens
-     * them again per token and reloads each token's results per super-block). The same integers and float steps in
-     * the same order as {@link #combine}, so the same bits as four calls of {@link PackedRows#group}.
+     * {@link #group} for four tokens: each plane loaded and widened once for the four, the scales and minimums once
+     * per sub-block, per token {@code sumi}/{@code summ} and results in registers; the same integers and float steps
+     * in the same order, so the same bits as four calls of {@link #group}.
      */
     @Override
     void group4(Scratch scratch, int g, Q8KActivations[] a, int t, float[] out, int off, int stride) {
@@ -110,7 +132,7 @@ final class Q4_KPacked extends PackedRows {
                         .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
                 IntVector m = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + MINS + j * G, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-                // per token: a row's two lanes summed (nibbleSubSums4's fold), then combine's integer steps
+                // per token: a row's two lanes summed, then scaled into sumi and summ
                 int s = b * 8 + j;
                 IntVector f0 = acc0.reinterpretAsInts();
                 si0 = si0.add(f0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
@@ -129,7 +151,7 @@ final class Q4_KPacked extends PackedRows {
                         .add(f3.lanewise(VectorOperators.ASHR, 16)).mul(sc));
                 sm3 = sm3.add(m.mul(x3.sums[s]));
             }
-            // combine's float steps per token
+            // the float steps per token
             FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
             FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);
             float ad = x0.d[b];
@@ -167,7 +189,7 @@ final class Q4_KPacked extends PackedRows {
      * not vectors, so nothing is boxed should C2 not inline it.
      */
     private void add(long at, float ad, int[] sumi, int[] summ, int k, float[] out, int o) {
-        // the same steps as combine's, written out for the same reason
+        // the same steps as group's, written out for the same reason
         FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
         FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);
         FloatVector.fromArray(F, out, o).add(d.mul(ad).mul((FloatVector) IntVector.fromArray(I, sumi, k)

@@ -42,26 +42,48 @@ final class Q6_KPacked extends PackedRows {
         });
     }
 
+    /**
+     * One token, the 16-bit kernel and the float steps in one pass, as Q4_K's: each sub-block's sum folded and scaled
+     * into {@code sumi} in registers, the result kept there through the row; per super-block the steps of the class
+     * comment ({@link Q6_KTensor#integerDotScalar}). All written out (a helper taking vectors would box them).
+     */
     @Override
-    void combine(long at, int b, int[] sums, int u, Q8KActivations x, float[] out, int o) {
-        IntVector sumi = IntVector.zero(I);
-        for (int j = 0; j < 16; j++) {
-            IntVector sc = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + SCALES + j * G, LE)
-                    .convertShape(VectorOperators.B2I, I, 0);
-            sumi = sumi.add(IntVector.fromArray(I, sums, (u * 16 + j) * G).mul(sc));
+    void group(Scratch scratch, int g, Q8KActivations x, float[] out, int off) {
+        int[] p0 = x.pairs;
+        FloatVector o0 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long at = at(g, b);
+            IntVector si0 = IntVector.zero(I);
+            for (int j = 0; j < 16; j++) {
+                ShortVector acc0 = ShortVector.zero(S);
+                long q = at + QS + j * 16L * G;
+                int p = (b * 256 + j * 16) / 2;
+                for (int k = 0; k < 4; k++) {
+                    ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 4L * G, LE)
+                            .convertShape(VectorOperators.B2S, S, 0);
+                    ShortVector w1 = (ShortVector) ByteVector
+                            .fromMemorySegment(QUAD, packed, q + k * 4L * G + 2L * G, LE)
+                            .convertShape(VectorOperators.B2S, S, 0);
+                    int e = p + 2 * k;
+                    acc0 = acc0.add(w0.mul(IntVector.broadcast(I, p0[e]).reinterpretAsShorts()))
+                            .add(w1.mul(IntVector.broadcast(I, p0[e + 1]).reinterpretAsShorts()));
+                }
+                IntVector sc = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + SCALES + j * G, LE)
+                        .convertShape(VectorOperators.B2I, I, 0);
+                IntVector f0 = acc0.reinterpretAsInts();
+                si0 = si0.add(f0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(f0.lanewise(VectorOperators.ASHR, 16)).mul(sc));
+            }
+            FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
+            o0 = o0.add(d.mul(x.d[b]).mul((FloatVector) si0.convert(VectorOperators.I2F, 0)));
         }
-        // all written out, no helper taking or returning vectors: one that C2 leaves out of line (it did when this
-        // method was inlined into group() beside Q4_K's: NodeCountInliningCutoff) boxes them on every super-block
-        FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
-        FloatVector.fromArray(F, out, o).add(d.mul(x.d[b]).mul((FloatVector) sumi.convert(VectorOperators.I2F, 0)))
-                .intoArray(out, o);
+        o0.intoArray(out, off);
     }
 
     /**
-     * {@link PackedRows#group4} with {@link #combine} fused into the 16-bit kernel, as Q4_K's: per sub-block the four
-     * tokens' sums folded and scaled into per-token {@code sumi} held in registers, the scales widened once for the
-     * four. The same integers and float steps in the same order as {@link #combine}: the same bits as four calls
-     * of {@link PackedRows#group}.
+     * {@link #group} for four tokens: each plane loaded and widened once for the four, the scales once per
+     * sub-block, per token {@code sumi} and results in registers; the same integers and float steps in the same
+     * order, so the same bits as four calls of {@link #group}.
      */
     @Override
     void group4(Scratch scratch, int g, Q8KActivations[] a, int t, float[] out, int off, int stride) {
@@ -78,7 +100,8 @@ final class Q6_KPacked extends PackedRows {
                 for (int k = 0; k < 4; k++) {
                     ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 4L * G, LE)
                             .convertShape(VectorOperators.B2S, S, 0);
-                    ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(QUAD, packed, q + k * 4L * G + 2L * G, LE)
+                    ShortVector w1 = (ShortVector) ByteVector
+                            .fromMemorySegment(QUAD, packed, q + k * 4L * G + 2L * G, LE)
                             .convertShape(VectorOperators.B2S, S, 0);
                     int e = p + 2 * k;
                     acc0 = acc0.add(w0.mul(IntVector.broadcast(I, p0[e]).reinterpretAsShorts()))
@@ -92,7 +115,7 @@ final class Q6_KPacked extends PackedRows {
                 }
                 IntVector sc = (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + SCALES + j * G, LE)
                         .convertShape(VectorOperators.B2I, I, 0);
-                // per token: a row's two lanes summed (byteSubSums' fold), times the sub-block's scale
+                // per token: a row's two lanes summed, times the sub-block's scale
                 IntVector f0 = acc0.reinterpretAsInts();
                 si0 = si0.add(f0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(f0.lanewise(VectorOperators.ASHR, 16)).mul(sc));
@@ -106,7 +129,7 @@ final class Q6_KPacked extends PackedRows {
                 si3 = si3.add(f3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(f3.lanewise(VectorOperators.ASHR, 16)).mul(sc));
             }
-            // combine's float steps per token
+            // the float steps per token
             FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
             o0 = o0.add(d.mul(x0.d[b]).mul((FloatVector) si0.convert(VectorOperators.I2F, 0)));
             o1 = o1.add(d.mul(x1.d[b]).mul((FloatVector) si1.convert(VectorOperators.I2F, 0)));
