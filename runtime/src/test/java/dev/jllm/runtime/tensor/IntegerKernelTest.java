@@ -42,7 +42,8 @@ class IntegerKernelTest {
      * maximum; Q6_K: every scale -128 and every value -32; Q8_0: every value 127 or -128, both nibbles of
      * {@code q + 128} at 15 or 0), in some super-blocks of some rows, against activations
      * all of one magnitude: the several-token path's float sums would leave the exact range over whole
-     * super-blocks, so they must be cut into narrower windows and still equal the oracle bit for bit.
+     * super-blocks, so they must be cut into narrower windows and still equal the oracle bit for bit; and the
+     * decode paths (four tokens fused, one alone) must give the same bits at those extremes.
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"Q4_K", "Q6_K", "Q8_0"})
@@ -83,13 +84,14 @@ class IntegerKernelTest {
             }
             WeightTensor w = integer(WeightTensor.of(type, data, rows, cols, true));
             WeightTensor scalar = w.withVectorized(false);
-            int n = 8;
-            float[] x = TestTensors.randomFloats(n * cols + 3, rnd);
+            float[] x = TestTensors.randomFloats(8 * cols + 3, rnd);
             for (int i = 0; i < 4 * cols; i++) {
                 // two tokens of one magnitude (every value quantizes to +-127), two of one sign near it
                 x[i] = i < cols ? 1f : i < 2 * cols ? -1f : 0.75f + 0.25f * rnd.nextFloat();
             }
-            assertMatmulEqualsOracle(w, scalar, x, n);
+            // 8 tokens: the decoded-weights path; 5: the fused four-token decode path and one single token
+            assertMatmulEqualsOracle(w, scalar, x, 8);
+            assertMatmulEqualsOracle(w, scalar, x, 5);
         }
     }
 
