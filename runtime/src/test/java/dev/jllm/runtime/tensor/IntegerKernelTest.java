@@ -26,7 +26,8 @@ class IntegerKernelTest {
         try (Arena arena = Arena.ofConfined()) {
             WeightTensor w = integer(TestTensors.random(type, rows, cols, rnd, arena, true));
             WeightTensor scalar = w.withVectorized(false);
-            for (int n : new int[] {1, 2, 5, 9, 12}) {
+            // 2, 3: padded to four for the four-token path; 5, 6, 7: four and a remainder; 9, 12: decoded weights
+            for (int n : new int[] {1, 2, 3, 5, 6, 7, 9, 12}) {
                 float[] x = TestTensors.randomFloats(n * cols + 3, rnd);
                 assertMatmulEqualsOracle(w, scalar, x, n);
                 for (int r = 0; r < rows; r++) {
