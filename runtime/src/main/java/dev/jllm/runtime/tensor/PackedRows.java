@@ -181,6 +181,17 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
      */
     abstract void group4(Scratch scratch, int g, Q8KActivations[] a, int t, float[] out, int off, int stride);
 
+    /**
+     * {@link #group4} for groups {@code g} and {@code g + 1}, group {@code g}'s results to {@code out[off + u *
+     * stride ..]} and {@code g + 1}'s {@code G} floats after them: the same bits. Here two calls; a type whose
+     * four-token kernel has the registers for a second group overrides it to broadcast each token's activations once
+     * for both (Q4_0, {@link F16BlockPacked}).
+     */
+    void group4Pair(Scratch scratch, int g, Q8KActivations[] a, int t, float[] out, int off, int stride) {
+        group4(scratch, g, a, t, out, off, stride);
+        group4(scratch, g + 1, a, t, out, off + G, stride);
+    }
+
     /** Byte offset of super-block {@code b} of group {@code g}. */
     final long at(int g, int b) {
         return g * groupBytes + (long) b * (groupBytes / blocks);
@@ -188,9 +199,9 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
 
     /** Per-thread buffers of the several-token path. */
     static final class Scratch {
-        /** Two or three tokens padded to four for {@link #group4}, and its results for them. */
+        /** Two or three tokens padded to four for {@link #group4Pair}, and its results for them (two groups). */
         final Q8KActivations[] pad = new Q8KActivations[4];
-        final float[] padOut = new float[4 * G];
+        final float[] padOut = new float[4 * 2 * G];
         final int[] sums = new int[16 * G];
         /** Four tokens' sub-block sums for {@link #group4}. */
         final int[] sums4 = new int[4 * 16 * G];
@@ -229,8 +240,8 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
     /**
      * {@code out[t * outStride + r]} for rows {@code [rowFrom, rowTo)} and the {@code n} tokens of {@code a}: from
      * {@link #MIN_SEVERAL} tokens on, whole fours of tokens through the decoded-weights path
-     * ({@link #matmulScaled}); the rest by fours through {@link #group4} (two or three left over padded to four), a
-     * single one through {@link #group}. A group cut by the range is computed token by token, whole, into a buffer
+     * ({@link #matmulScaled}); the rest by fours through {@link #group4} (two whole groups at a time through
+     * {@link #group4Pair}; two or three tokens left over padded to four), a single one through {@link #group}. A group cut by the range is computed token by token, whole, into a buffer
      * ({@code lanes}: at least {@code G} floats, for one token) and only its rows in the range copied.
      */
     final void matmul(int rowFrom, int rowTo, Q8KActivations[] a, int n, float[] out, int outStride, float[] lanes) {
@@ -244,11 +255,17 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
         for (int g = rowFrom / G; g * G < rowTo; g++) {
             int r0 = g * G;
             boolean whole = r0 >= rowFrom && r0 + G <= rowTo;
+            // whole groups go two at a time where the next one is whole too (group4Pair)
+            int span = whole && r0 + 2 * G <= rowTo ? 2 : 1;
             int t = quads;
             if (whole) {
                 // fours of tokens share each plane's load (a decode step of several sequences)
                 for (; t + 4 <= n; t += 4) {
-                    group4(scratch, g, a, t, out, t * outStride + r0, outStride);
+                    if (span == 2) {
+                        group4Pair(scratch, g, a, t, out, t * outStride + r0, outStride);
+                    } else {
+                        group4(scratch, g, a, t, out, t * outStride + r0, outStride);
+                    }
                 }
                 if (n - t >= 2) {
                     // two or three tokens (as many sequences decoding together) share the plane loads too: padded
@@ -259,21 +276,28 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
                     for (int u = 0; u < 4; u++) {
                         p4[u] = a[Math.min(t + u, n - 1)];
                     }
-                    group4(scratch, g, p4, 0, scratch.padOut, 0, G);
+                    if (span == 2) {
+                        group4Pair(scratch, g, p4, 0, scratch.padOut, 0, 2 * G);
+                    } else {
+                        group4(scratch, g, p4, 0, scratch.padOut, 0, G);
+                    }
                     for (int u = 0; t + u < n; u++) {
-                        System.arraycopy(scratch.padOut, u * G, out, (t + u) * outStride + r0, G);
+                        System.arraycopy(scratch.padOut, u * span * G, out, (t + u) * outStride + r0, span * G);
                     }
                     t = n;
                 }
             }
             for (; t < n; t++) {
                 if (whole) {
-                    group(scratch, g, a[t], out, t * outStride + r0);
+                    for (int h = 0; h < span; h++) {
+                        group(scratch, g + h, a[t], out, t * outStride + r0 + h * G);
+                    }
                 } else {
                     group(scratch, g, a[t], lanes, 0);
                     copyInRange(lanes, r0, rowFrom, rowTo, 1, out, t * outStride, outStride);
                 }
             }
+            g += span - 1;
         }
     }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class IntegerKernelTest {
 
     @ParameterizedTest(name = "{0} {1}x{2}")
-    @CsvSource({"Q4_0,1,256", "Q4_0,17,768", "Q4_0,40,512", "Q4_K,1,256", "Q4_K,5,768", "Q4_K,16,512", "Q4_K,17,256", "Q4_K,40,1024", "Q4_K,3,2048",
+    @CsvSource({"Q4_0,1,256", "Q4_0,17,768", "Q4_0,40,512", "Q4_0,80,512", "Q4_0,100,256", "Q8_0,80,512", "Q4_K,1,256", "Q4_K,5,768", "Q4_K,16,512", "Q4_K,17,256", "Q4_K,40,1024", "Q4_K,3,2048",
             "Q4_K,100,512", "Q6_K,1,256", "Q6_K,5,768", "Q6_K,17,512", "Q6_K,40,1024", "Q6_K,3,2048", "Q6_K,70,768",
             "Q8_0,1,256", "Q8_0,17,768", "Q8_0,40,512", "Q8_0,3,2048"})
     void vectorKernelEqualsTheScalarOracleForAnyTokenCountAndRowRange(GgmlType type, int rows, int cols) {
