@@ -1,9 +1,15 @@
 package dev.jllm.runtime.tensor;
 
 import static dev.jllm.runtime.tensor.Simd.F;
+import static dev.jllm.runtime.tensor.Simd.I;
 import static dev.jllm.runtime.tensor.Simd.L;
+import static dev.jllm.runtime.tensor.Simd.S_HALF;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Register-blocked products of dequantized weight rows (floats in a buffer) with several tokens' activations:
@@ -35,6 +41,7 @@ final class Gemm {
         private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
 
         private float[] tile = new float[0];
+        private short[] halfTile = new short[0];
         private float[] panels = new float[0];
         final float[] tmp = new float[16 * L];
 
@@ -48,6 +55,14 @@ final class Gemm {
                 tile = new float[size];
             }
             return tile;
+        }
+
+        /** A buffer of at least {@code size} shorts for a row tile of F16 bits (contents undefined). */
+        short[] halfTile(int size) {
+            if (halfTile.length < size) {
+                halfTile = new short[size];
+            }
+            return halfTile;
         }
 
         /** A buffer of at least {@code size} floats for the packed panels (contents undefined). */
@@ -136,6 +151,92 @@ final class Gemm {
                 out[o + t * os + r] = tail(foldLanes(tmp, (4 * r + t) * L), w, wr, xp, tp + t * tail, tail);
             }
         }
+    }
+
+    /**
+     * {@link #kernel4x4} over F16 weights: four rows of half bits ({@code w[w0 + r * cols ..]}, every one finite,
+     * {@code cols} a multiple of {@link Simd#L}) converted as they are loaded, so that the tile holds two bytes per
+     * weight instead of four and no decoding pass writes it (the float tile's decode was 13% of an F16 prompt's
+     * samples, and its loads what bounded the block). A finite half converts in three operations: sign-extended to
+     * an int, shifted so its 15 magnitude bits sit at the top of a float's exponent and mantissa with the sign
+     * still at bit 31, the bits between masked off, and scaled by 2^(127-15): exactly {@link Simd#halfToFloat}'s
+     * value (normal and subnormal halves alike), so the same bits as {@link #kernel4x4} over the decoded rows.
+     */
+    static void kernel4x4Halves(short[] w, int w0, int cols, float[] xp, int p, float[] out, int o, int os,
+            float[] tmp) {
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00,
+                a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        int w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols;
+        for (int i = 0; i < cols; i += L) {
+            FloatVector v0 = ((IntVector) ShortVector.fromArray(S_HALF, w, w0 + i).castShape(I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector v1 = ((IntVector) ShortVector.fromArray(S_HALF, w, w1 + i).castShape(I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector v2 = ((IntVector) ShortVector.fromArray(S_HALF, w, w2 + i).castShape(I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector v3 = ((IntVector) ShortVector.fromArray(S_HALF, w, w3 + i).castShape(I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            int q = p + 4 * i;
+            FloatVector x = FloatVector.fromArray(F, xp, q);
+            a00 = v0.fma(x, a00);
+            a10 = v1.fma(x, a10);
+            a20 = v2.fma(x, a20);
+            a30 = v3.fma(x, a30);
+            x = FloatVector.fromArray(F, xp, q + L);
+            a01 = v0.fma(x, a01);
+            a11 = v1.fma(x, a11);
+            a21 = v2.fma(x, a21);
+            a31 = v3.fma(x, a31);
+            x = FloatVector.fromArray(F, xp, q + 2 * L);
+            a02 = v0.fma(x, a02);
+            a12 = v1.fma(x, a12);
+            a22 = v2.fma(x, a22);
+            a32 = v3.fma(x, a32);
+            x = FloatVector.fromArray(F, xp, q + 3 * L);
+            a03 = v0.fma(x, a03);
+            a13 = v1.fma(x, a13);
+            a23 = v2.fma(x, a23);
+            a33 = v3.fma(x, a33);
+        }
+        a00.intoArray(tmp, 0);
+        a01.intoArray(tmp, L);
+        a02.intoArray(tmp, 2 * L);
+        a03.intoArray(tmp, 3 * L);
+        a10.intoArray(tmp, 4 * L);
+        a11.intoArray(tmp, 5 * L);
+        a12.intoArray(tmp, 6 * L);
+        a13.intoArray(tmp, 7 * L);
+        a20.intoArray(tmp, 8 * L);
+        a21.intoArray(tmp, 9 * L);
+        a22.intoArray(tmp, 10 * L);
+        a23.intoArray(tmp, 11 * L);
+        a30.intoArray(tmp, 12 * L);
+        a31.intoArray(tmp, 13 * L);
+        a32.intoArray(tmp, 14 * L);
+        a33.intoArray(tmp, 15 * L);
+        for (int r = 0; r < 4; r++) {
+            for (int t = 0; t < 4; t++) {
+                out[o + t * os + r] = foldLanes(tmp, (4 * r + t) * L);
+            }
+        }
+    }
+
+    /** Whether every half of {@code h[from, from + count)} is finite (no exponent of all ones). */
+    static boolean finiteHalves(short[] h, int from, int count) {
+        VectorSpecies<Short> s = ShortVector.SPECIES_PREFERRED;
+        int i = 0;
+        for (int bound = s.loopBound(count); i < bound; i += s.length()) {
+            if (ShortVector.fromArray(s, h, from + i).and((short) 0x7C00)
+                    .compare(VectorOperators.EQ, (short) 0x7C00).anyTrue()) {
+                return false;
+            }
+        }
+        for (; i < count; i++) {
+            if ((h[from + i] & 0x7C00) == 0x7C00) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One weight row times four tokens packed by {@link #pack4}: {@code out[o + t * os]}. */

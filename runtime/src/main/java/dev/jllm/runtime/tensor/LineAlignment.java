@@ -61,6 +61,11 @@ final class LineAlignment {
         return skip(MemorySegment.ofArray(a), Float.BYTES);
     }
 
+    /** Shorts to skip from {@code a[0]} to the first element on a cache line boundary (0 .. 31); 0 if unknown. */
+    static int skip(short[] a) {
+        return skip(MemorySegment.ofArray(a), Short.BYTES);
+    }
+
     private static int skip(MemorySegment heap, int elementBytes) {
         if (MEMCPY == null) {
             return 0;

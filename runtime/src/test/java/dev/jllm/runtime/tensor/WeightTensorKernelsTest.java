@@ -187,6 +187,70 @@ class WeightTensorKernelsTest {
         }
     }
 
+    /**
+     * F16 with several tokens and rows of a multiple of {@link Simd#L} (the tile of half bits converted inside the
+     * 4 x 4 block): every finite half, put through the matrix product by one-hot tokens, comes out as
+     * {@link Float#float16ToFloat}; random tokens give {@link FloatTensor#dotVector}'s bits for every row and
+     * token (rows and tokens past the last four, and a range cutting the tile, included); rows holding an infinity
+     * or a NaN (their tile takes the float path) give them too.
+     */
+    @Test
+    void f16MatmulConvertsEveryFiniteHalfAndKeepsTheDotsBits() {
+        int cols = 256;
+        int rows = 250; // 64,000 weights: the 63,488 finite halves, then from the start again
+        short[] finite = new short[rows * cols];
+        for (int i = 0, h = 0; i < finite.length; h++) {
+            if ((h & 0x7C00) != 0x7C00) {
+                finite[i++] = (short) h;
+            }
+        }
+        Random rnd = new Random(16);
+        try (Arena arena = Arena.ofConfined()) {
+            WeightTensor w = f16(finite, rows, cols, arena);
+            float[] oneHot = new float[cols * cols];
+            for (int t = 0; t < cols; t++) {
+                oneHot[t * cols + t] = 1f;
+            }
+            float[] out = new float[cols * rows];
+            w.matmul(0, rows, oneHot, cols, cols, out, rows);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    short h = finite[r * cols + c];
+                    // + 0f: a -0 weight times the one-hot token sums to +0 with the other lanes' zeros
+                    assertThat(Float.floatToRawIntBits(out[c * rows + r])).as("half 0x%04x", h & 0xFFFF)
+                            .isEqualTo(Float.floatToRawIntBits(Float.float16ToFloat(h) + 0f));
+                }
+            }
+            short[] damaged = finite.clone();
+            for (int r = 5; r < rows; r += 37) {
+                damaged[r * cols + (r * 11) % cols] = (short) (r % 2 == 0 ? 0x7C00 : 0xFE00); // +inf, a NaN
+            }
+            for (WeightTensor t : new WeightTensor[] {w, f16(damaged, rows, cols, arena)}) {
+                for (int n : new int[] {4, 6, 9}) {
+                    float[] x = TestTensors.randomFloats(n * cols, rnd);
+                    int outStride = rows + 1;
+                    float[] o = new float[n * outStride];
+                    t.matmul(3, rows - 1, x, cols, n, o, outStride);
+                    for (int k = 0; k < n; k++) {
+                        for (int r = 3; r < rows - 1; r++) {
+                            assertThat(Float.floatToIntBits(o[k * outStride + r])).as("n=%d token %d row %d", n, k, r)
+                                    .isEqualTo(Float.floatToIntBits(t.dotVector(r, x, k * cols)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static WeightTensor f16(short[] halves, int rows, int cols, Arena arena) {
+        java.lang.foreign.MemorySegment data = arena.allocate(2L * halves.length);
+        for (int i = 0; i < halves.length; i++) {
+            data.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN),
+                    2L * i, halves[i]);
+        }
+        return WeightTensor.of(GgmlType.F16, data, rows, cols, true);
+    }
+
     @Test
     void vectorHalfConversionIsExactForAllBitPatterns() {
         short[] halves = new short[65536];
