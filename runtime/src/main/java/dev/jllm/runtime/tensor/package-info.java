@@ -6,7 +6,8 @@
  * type holds a scalar {@code dotScalar} (the oracle and the {@code -Djllm.vector.bits=0} path), a Vector API
  * {@code dotVector} that decodes as it multiplies (one token: decoding speed), and {@code decodeRowVector}.
  * With several tokens {@code matmul} dequantizes a tile of rows once and runs the register-blocked kernels of
- * {@link dev.jllm.runtime.tensor.Gemm} over it (prompts: FMA throughput); both paths share one operation order,
+ * {@link dev.jllm.runtime.tensor.Gemm} over it (prompts: FMA throughput; F16 keeps its tile as half bits, which
+ * the block converts as it loads them); both paths share one operation order,
  * so a token's result does not depend on how many tokens were evaluated with it. {@link dev.jllm.runtime.tensor.Kernels} holds the element-wise and
  * reduction operations of a forward pass (RMSNorm, RoPE in both pair orders, softmax, SwiGLU, dot, axpy),
  * scalar and vector.
