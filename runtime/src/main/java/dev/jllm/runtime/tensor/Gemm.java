@@ -24,6 +24,11 @@ import jdk.incubator.vector.VectorSpecies;
  * against 60% for 2 x 4 blocks with two accumulators each; a Zen 5 core, with twice the FMA rate, runs it at 54-76%,
  * bound by its loads, which is why the callers start the tile and panels on a cache line: {@link LineAlignment}).
  *
+ * <p>With 16 lanes the 4 x 4 kernels fold their 16 accumulators as one tree of two-vector shuffles
+ * ({@code selectFrom(v1, v2)}: each level adds, per accumulator, the same pairs of partial sums as
+ * {@link #foldLanes}, two to eight accumulators per vector) instead of one by one: the same sums, a quarter of the
+ * operations (tl-F16 prompts 1.08-1.09x in one process, one and two threads).
+ *
  * <p>The kernels keep their accumulators in named locals (C2 keeps them in registers; arrays of vectors would
  * live in memory) and never pass vectors to calls (a call C2 does not inline boxes them).
  */
@@ -127,6 +132,33 @@ final class Gemm {
             a23 = v2.fma(x, a23);
             a33 = v3.fma(x, a33);
         }
+        int tail = cols - bound;
+        int tp = p + 4 * bound;
+        if (L == 16) {
+            // the 16 lane folds as one tree (see kernel4x4Halves), then each result's tail
+            FloatVector x0 = LO1.selectFrom(a00, a01).add(HI1.selectFrom(a00, a01));
+            FloatVector x1 = LO1.selectFrom(a02, a03).add(HI1.selectFrom(a02, a03));
+            FloatVector x2 = LO1.selectFrom(a10, a11).add(HI1.selectFrom(a10, a11));
+            FloatVector x3 = LO1.selectFrom(a12, a13).add(HI1.selectFrom(a12, a13));
+            FloatVector x4 = LO1.selectFrom(a20, a21).add(HI1.selectFrom(a20, a21));
+            FloatVector x5 = LO1.selectFrom(a22, a23).add(HI1.selectFrom(a22, a23));
+            FloatVector x6 = LO1.selectFrom(a30, a31).add(HI1.selectFrom(a30, a31));
+            FloatVector x7 = LO1.selectFrom(a32, a33).add(HI1.selectFrom(a32, a33));
+            FloatVector z0 = LO2.selectFrom(x0, x1).add(HI2.selectFrom(x0, x1));
+            FloatVector z1 = LO2.selectFrom(x2, x3).add(HI2.selectFrom(x2, x3));
+            FloatVector z2 = LO2.selectFrom(x4, x5).add(HI2.selectFrom(x4, x5));
+            FloatVector z3 = LO2.selectFrom(x6, x7).add(HI2.selectFrom(x6, x7));
+            FloatVector v0 = LO3.selectFrom(z0, z1).add(HI3.selectFrom(z0, z1));
+            FloatVector v1 = LO3.selectFrom(z2, z3).add(HI3.selectFrom(z2, z3));
+            LO4.selectFrom(v0, v1).add(HI4.selectFrom(v0, v1)).intoArray(tmp, 0);
+            for (int k = 0; k < 16; k++) {
+                int a = TREE_OWNER[k];
+                int r = a >> 2;
+                int t = a & 3;
+                out[o + t * os + r] = tail(tmp[k], w, w0 + r * cols + bound, xp, tp + t * tail, tail);
+            }
+            return;
+        }
         a00.intoArray(tmp, 0);
         a01.intoArray(tmp, L);
         a02.intoArray(tmp, 2 * L);
@@ -143,14 +175,64 @@ final class Gemm {
         a31.intoArray(tmp, 13 * L);
         a32.intoArray(tmp, 14 * L);
         a33.intoArray(tmp, 15 * L);
-        int tail = cols - bound;
-        int tp = p + 4 * bound;
         for (int r = 0; r < 4; r++) {
             int wr = w0 + r * cols + bound;
             for (int t = 0; t < 4; t++) {
                 out[o + t * os + r] = tail(foldLanes(tmp, (4 * r + t) * L), w, wr, xp, tp + t * tail, tail);
             }
         }
+    }
+
+    // Index vectors of the fold tree (two-vector selectFrom: 0 .. 15 the first vector's lanes, 16 .. 31 the
+    // second's). Level 1: lanes i and i + 8 of two accumulators; level 2: i and i + 4 of each half's eight;
+    // level 3: i and i + 2 of each quarter's four; level 4: the even and odd lanes.
+    private static final FloatVector LO1 = indexes(k -> k < 8 ? k : k + 8);
+    private static final FloatVector HI1 = indexes(k -> k < 8 ? k + 8 : k + 16);
+    private static final FloatVector LO2 = indexes(k -> (k & 4) == 0 ? (k & 8) + (k & 3) : 16 + (k & 8) + (k & 3));
+    private static final FloatVector HI2 = indexes(k -> (k & 4) == 0 ? (k & 8) + 4 + (k & 3) : 20 + (k & 8) + (k & 3));
+    private static final FloatVector LO3 = indexes(k -> (k & 2) == 0 ? (k & 12) + (k & 1) : 16 + (k & 12) + (k & 1));
+    private static final FloatVector HI3 = indexes(k -> (k & 2) == 0 ? (k & 12) + 2 + (k & 1) : 18 + (k & 12) + (k & 1));
+    private static final FloatVector LO4 = indexes(k -> (k & 1) == 0 ? (k & 14) : 16 + (k & 14));
+    private static final FloatVector HI4 = indexes(k -> (k & 1) == 0 ? (k & 14) + 1 : 17 + (k & 14));
+    /** Which accumulator ({@code 4 r + t}) the tree's lane k ends with: the shuffles above run on labels. */
+    static final int[] TREE_OWNER = treeOwner();
+
+    private static FloatVector indexes(java.util.function.IntUnaryOperator lane) {
+        float[] v = new float[L];
+        for (int k = 0; k < L; k++) {
+            v[k] = L == 16 ? lane.applyAsInt(k) : k;
+        }
+        return FloatVector.fromArray(F, v, 0);
+    }
+
+    private static int[] treeOwner() {
+        if (L != 16) {
+            return new int[0]; // the kernels fold accumulator by accumulator at other widths
+        }
+        int[][] level = new int[16][16];
+        for (int a = 0; a < 16; a++) {
+            java.util.Arrays.fill(level[a], a);
+        }
+        FloatVector[] lo = {LO1, LO2, LO3, LO4};
+        FloatVector[] hi = {HI1, HI2, HI3, HI4};
+        for (int step = 0; step < 4; step++) {
+            float[] l = lo[step].toArray();
+            float[] h = hi[step].toArray();
+            int[][] next = new int[level.length / 2][16];
+            for (int v = 0; v < next.length; v++) {
+                for (int k = 0; k < 16; k++) {
+                    int i = (int) l[k];
+                    int j = (int) h[k];
+                    next[v][k] = i < 16 ? level[2 * v][i] : level[2 * v + 1][i - 16];
+                    int other = j < 16 ? level[2 * v][j] : level[2 * v + 1][j - 16];
+                    if (other != next[v][k]) {
+                        throw new IllegalStateException("fold tree adds lanes of two accumulators at level " + step);
+                    }
+                }
+            }
+            level = next;
+        }
+        return level[0];
     }
 
     /**
@@ -197,6 +279,31 @@ final class Gemm {
             a13 = v1.fma(x, a13);
             a23 = v2.fma(x, a23);
             a33 = v3.fma(x, a33);
+        }
+        if (L == 16) {
+            // the 16 folds as one tree of two-vector shuffles: each level adds, per accumulator, the same pairs of
+            // partial sums as foldLanes' steps (lanes i and i + 8, then i + 4, i + 2, i + 1), two to four
+            // accumulators per vector; the last vector holds the 16 sums, lane k that of accumulator TREE_OWNER[k]
+            FloatVector x0 = LO1.selectFrom(a00, a01).add(HI1.selectFrom(a00, a01));
+            FloatVector x1 = LO1.selectFrom(a02, a03).add(HI1.selectFrom(a02, a03));
+            FloatVector x2 = LO1.selectFrom(a10, a11).add(HI1.selectFrom(a10, a11));
+            FloatVector x3 = LO1.selectFrom(a12, a13).add(HI1.selectFrom(a12, a13));
+            FloatVector x4 = LO1.selectFrom(a20, a21).add(HI1.selectFrom(a20, a21));
+            FloatVector x5 = LO1.selectFrom(a22, a23).add(HI1.selectFrom(a22, a23));
+            FloatVector x6 = LO1.selectFrom(a30, a31).add(HI1.selectFrom(a30, a31));
+            FloatVector x7 = LO1.selectFrom(a32, a33).add(HI1.selectFrom(a32, a33));
+            FloatVector z0 = LO2.selectFrom(x0, x1).add(HI2.selectFrom(x0, x1));
+            FloatVector z1 = LO2.selectFrom(x2, x3).add(HI2.selectFrom(x2, x3));
+            FloatVector z2 = LO2.selectFrom(x4, x5).add(HI2.selectFrom(x4, x5));
+            FloatVector z3 = LO2.selectFrom(x6, x7).add(HI2.selectFrom(x6, x7));
+            FloatVector v0 = LO3.selectFrom(z0, z1).add(HI3.selectFrom(z0, z1));
+            FloatVector v1 = LO3.selectFrom(z2, z3).add(HI3.selectFrom(z2, z3));
+            LO4.selectFrom(v0, v1).add(HI4.selectFrom(v0, v1)).intoArray(tmp, 0);
+            for (int k = 0; k < 16; k++) {
+                int a = TREE_OWNER[k];
+                out[o + (a & 3) * os + (a >> 2)] = tmp[k];
+            }
+            return;
         }
         a00.intoArray(tmp, 0);
         a01.intoArray(tmp, L);
