@@ -125,8 +125,9 @@ public final class FloatTensor extends WeightTensor {
     /**
      * F16 with several tokens: the rows' half bits copied as they are into the tile and converted inside the 4 x 4
      * block ({@link Gemm#kernel4x4Halves}) instead of decoded to a float tile first (one thread, 5632 x 2048 x 128
-     * tokens: 59-63 G multiply-adds/s against 51-56). Rows past the last four and tokens past the last four take
-     * the single-token dot; a tile holding an infinity or NaN (only a damaged file) takes the float tile's path.
+     * tokens: 59-63 G multiply-adds/s against 51-56), the half's 2^112 scale carried by the packed tokens. Rows past
+     * the last four and tokens past the last four take the single-token dot; a tile holding an infinity or NaN (only
+     * a damaged file), or tokens with an activation of 2^16 or more, take the float tile's path.
      * The same operation order everywhere, so the same bits as {@link #dotVector}.
      */
     @Override
@@ -145,7 +146,11 @@ public final class FloatTensor extends WeightTensor {
         int tb = LineAlignment.skip(tile);
         int pb = LineAlignment.skip(panels);
         for (int g = 0; g < groups; g++) {
-            Gemm.pack4(x, 4 * g * xStride, xStride, cols, panels, pb + 4 * g * cols);
+            if (!Gemm.pack4Scaled(x, 4 * g * xStride, xStride, cols, panels, pb + 4 * g * cols)) {
+                // an activation of 2^16 or more would overflow the panel's 2^112 scale
+                super.matmulVector(rowFrom, rowTo, x, xStride, n, out, outStride);
+                return;
+            }
         }
         for (int r0 = rowFrom; r0 < rowTo; r0 += tileRows) {
             int r1 = Math.min(rowTo, r0 + tileRows);

@@ -99,6 +99,24 @@ final class Gemm {
     }
 
     /**
+     * {@link #pack4} for {@link #kernel4x4Halves} ({@code cols} a multiple of {@link Simd#L}): each activation times
+     * 2^112, the factor that turns the kernel's raw half bits into the half's value, exact while the product stays
+     * finite; false (the panel unusable) if some activation is 2^16 or more in magnitude, or NaN.
+     */
+    static boolean pack4Scaled(float[] x, int x0, int xs, int cols, float[] xp, int p) {
+        for (int c = 0; c < cols; c += L) {
+            for (int t = 0; t < 4; t++) {
+                FloatVector v = FloatVector.fromArray(F, x, x0 + t * xs + c);
+                if (!v.abs().compare(VectorOperators.LT, 0x1p16f).allTrue()) {
+                    return false;
+                }
+                v.mul(0x1p112f).intoArray(xp, p + c * 4 + t * L);
+            }
+        }
+        return true;
+    }
+
+    /**
      * Four weight rows ({@code w[w0 + r * cols ..]}, {@code r < 4}) times four tokens packed by {@link #pack4} at
      * {@code xp[p ..]}: {@code out[o + t * os + r]}.
      */
@@ -239,10 +257,11 @@ final class Gemm {
      * {@link #kernel4x4} over F16 weights: four rows of half bits ({@code w[w0 + r * cols ..]}, every one finite,
      * {@code cols} a multiple of {@link Simd#L}) converted as they are loaded, so that the tile holds two bytes per
      * weight instead of four and no decoding pass writes it (the float tile's decode was 13% of an F16 prompt's
-     * samples, and its loads what bounded the block). A finite half converts in three operations: sign-extended to
-     * an int, shifted so its 15 magnitude bits sit at the top of a float's exponent and mantissa with the sign
-     * still at bit 31, the bits between masked off, and scaled by 2^(127-15): exactly {@link Simd#halfToFloat}'s
-     * value (normal and subnormal halves alike), so the same bits as {@link #kernel4x4} over the decoded rows.
+     * samples, and its loads what bounded the block). A finite half's bits, sign-extended to an int, shifted so its
+     * 15 magnitude bits sit at the top of a float's exponent and mantissa with the sign still at bit 31 and the bits
+     * between masked off, are the float {@code h * 2^-112} exactly (normal and subnormal halves alike); the tokens
+     * come packed by {@link #pack4Scaled}, times 2^112, so each product, and so each fused multiply-add, is the
+     * one of {@link #kernel4x4} over the decoded rows: the same bits, with two integer operations per weight vector.
      */
     static void kernel4x4Halves(short[] w, int w0, int cols, float[] xp, int p, float[] out, int o, int os,
             float[] tmp) {
@@ -251,13 +270,13 @@ final class Gemm {
         int w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols;
         for (int i = 0; i < cols; i += L) {
             FloatVector v0 = ((IntVector) ShortVector.fromArray(S_HALF, w, w0 + i).castShape(I, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+                    .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats();
             FloatVector v1 = ((IntVector) ShortVector.fromArray(S_HALF, w, w1 + i).castShape(I, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+                    .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats();
             FloatVector v2 = ((IntVector) ShortVector.fromArray(S_HALF, w, w2 + i).castShape(I, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+                    .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats();
             FloatVector v3 = ((IntVector) ShortVector.fromArray(S_HALF, w, w3 + i).castShape(I, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+                    .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats();
             int q = p + 4 * i;
             FloatVector x = FloatVector.fromArray(F, xp, q);
             a00 = v0.fma(x, a00);

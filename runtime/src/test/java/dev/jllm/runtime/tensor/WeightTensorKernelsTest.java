@@ -192,7 +192,8 @@ class WeightTensorKernelsTest {
      * 4 x 4 block): every finite half, put through the matrix product by one-hot tokens, comes out as
      * {@link Float#float16ToFloat}; random tokens give {@link FloatTensor#dotVector}'s bits for every row and
      * token (rows and tokens past the last four, and a range cutting the tile, included); rows holding an infinity
-     * or a NaN (their tile takes the float path) give them too.
+     * or a NaN (their tile takes the float path), and an activation too large for the tokens' 2^112 scale (all
+     * tokens take the float path), give them too.
      */
     @Test
     void f16MatmulConvertsEveryFiniteHalfAndKeepsTheDotsBits() {
@@ -226,8 +227,12 @@ class WeightTensorKernelsTest {
                 damaged[r * cols + (r * 11) % cols] = (short) (r % 2 == 0 ? 0x7C00 : 0xFE00); // +inf, a NaN
             }
             for (WeightTensor t : new WeightTensor[] {w, f16(damaged, rows, cols, arena)}) {
-                for (int n : new int[] {4, 6, 9}) {
+                for (int n : new int[] {4, 6, 9, 5}) {
                     float[] x = TestTensors.randomFloats(n * cols, rnd);
+                    if (n == 5) {
+                        x[2 * cols + 7] = 70000f; // beyond the packed tokens' 2^112 scale: the float tile's path
+                        x[cols + 3] = 65000f; // within it
+                    }
                     int outStride = rows + 1;
                     float[] o = new float[n * outStride];
                     t.matmul(3, rows - 1, x, cols, n, o, outStride);
