@@ -123,16 +123,17 @@ public final class FloatTensor extends WeightTensor {
     private static final int HALF_TILE = 128 * 1024;
 
     /**
-     * F16 with several tokens: the rows' half bits copied as they are into the tile and converted inside the 4 x 4
-     * block ({@link Gemm#kernel4x4Halves}) instead of decoded to a float tile first (one thread, 5632 x 2048 x 128
-     * tokens: 59-63 G multiply-adds/s against 51-56), the half's 2^112 scale carried by the packed tokens. Rows past
-     * the last four and tokens past the last four take the single-token dot; a tile holding an infinity or NaN (only
-     * a damaged file), or tokens with an activation of 2^16 or more, take the float tile's path.
+     * F16 and BF16 with several tokens: the rows' 16-bit values copied as they are into the tile and converted
+     * inside the 4 x 4 block ({@link Gemm#kernel4x4Halves}, {@link Gemm#kernel4x4Bf16}) instead of decoded to a float
+     * tile first (F16, one thread, 5632 x 2048 x 128 tokens: 59-63 G multiply-adds/s against 51-56), an F16 half's
+     * 2^112 scale carried by the packed tokens. Rows past the last four and tokens past the last four take the
+     * single-token dot; an F16 tile holding an infinity or NaN (only a damaged file), or tokens with an activation of
+     * 2^16 or more, take the float tile's path.
      * The same operation order everywhere, so the same bits as {@link #dotVector}.
      */
     @Override
     protected void matmulVector(int rowFrom, int rowTo, float[] x, int xStride, int n, float[] out, int outStride) {
-        if (f32 || bf16 || n < 4 || cols % L != 0) {
+        if (f32 || n < 4 || cols % L != 0) {
             super.matmulVector(rowFrom, rowTo, x, xStride, n, out, outStride);
             return;
         }
@@ -146,7 +147,9 @@ public final class FloatTensor extends WeightTensor {
         int tb = LineAlignment.skip(tile);
         int pb = LineAlignment.skip(panels);
         for (int g = 0; g < groups; g++) {
-            if (!Gemm.pack4Scaled(x, 4 * g * xStride, xStride, cols, panels, pb + 4 * g * cols)) {
+            if (bf16) {
+                Gemm.pack4(x, 4 * g * xStride, xStride, cols, panels, pb + 4 * g * cols);
+            } else if (!Gemm.pack4Scaled(x, 4 * g * xStride, xStride, cols, panels, pb + 4 * g * cols)) {
                 // an activation of 2^16 or more would overflow the panel's 2^112 scale
                 super.matmulVector(rowFrom, rowTo, x, xStride, n, out, outStride);
                 return;
@@ -156,7 +159,7 @@ public final class FloatTensor extends WeightTensor {
             int r1 = Math.min(rowTo, r0 + tileRows);
             int fours = (r1 - r0) & ~3;
             MemorySegment.copy(data, SHORT_LE, r0 * rowBytes, tile, tb, fours * cols);
-            if (!Gemm.finiteHalves(tile, tb, fours * cols)) {
+            if (!bf16 && !Gemm.finiteHalves(tile, tb, fours * cols)) {
                 super.matmulVector(r0, r1, x, xStride, n, out, outStride);
                 continue;
             }
@@ -164,7 +167,11 @@ public final class FloatTensor extends WeightTensor {
                 int p = pb + 4 * g * cols;
                 int o = 4 * g * outStride;
                 for (int r = r0; r < r0 + fours; r += 4) {
-                    Gemm.kernel4x4Halves(tile, tb + (r - r0) * cols, cols, panels, p, out, o + r, outStride, tmp);
+                    if (bf16) {
+                        Gemm.kernel4x4Bf16(tile, tb + (r - r0) * cols, cols, panels, p, out, o + r, outStride, tmp);
+                    } else {
+                        Gemm.kernel4x4Halves(tile, tb + (r - r0) * cols, cols, panels, p, out, o + r, outStride, tmp);
+                    }
                 }
             }
             for (int t = 0; t < n; t++) {

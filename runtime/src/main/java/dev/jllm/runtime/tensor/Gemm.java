@@ -347,6 +347,97 @@ final class Gemm {
         }
     }
 
+    /**
+     * {@link #kernel4x4} over BF16 weights: four rows of bfloat16 bits ({@code w[w0 + r * cols ..]}, {@code cols} a
+     * multiple of {@link Simd#L}) converted as they are loaded (a bfloat16 is the top half of a float: one shift, any
+     * bit pattern), so that the tile holds two bytes per weight and no decoding pass writes it, as
+     * {@link #kernel4x4Halves} for F16; the tokens packed by {@link #pack4} as they are. The same bits as
+     * {@link #kernel4x4} over the decoded rows.
+     */
+    static void kernel4x4Bf16(short[] w, int w0, int cols, float[] xp, int p, float[] out, int o, int os,
+            float[] tmp) {
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00,
+                a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        int w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols;
+        for (int i = 0; i < cols; i += L) {
+            FloatVector v0 = ((IntVector) ShortVector.fromArray(S_HALF, w, w0 + i).castShape(I, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector v1 = ((IntVector) ShortVector.fromArray(S_HALF, w, w1 + i).castShape(I, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector v2 = ((IntVector) ShortVector.fromArray(S_HALF, w, w2 + i).castShape(I, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector v3 = ((IntVector) ShortVector.fromArray(S_HALF, w, w3 + i).castShape(I, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            int q = p + 4 * i;
+            FloatVector x = FloatVector.fromArray(F, xp, q);
+            a00 = v0.fma(x, a00);
+            a10 = v1.fma(x, a10);
+            a20 = v2.fma(x, a20);
+            a30 = v3.fma(x, a30);
+            x = FloatVector.fromArray(F, xp, q + L);
+            a01 = v0.fma(x, a01);
+            a11 = v1.fma(x, a11);
+            a21 = v2.fma(x, a21);
+            a31 = v3.fma(x, a31);
+            x = FloatVector.fromArray(F, xp, q + 2 * L);
+            a02 = v0.fma(x, a02);
+            a12 = v1.fma(x, a12);
+            a22 = v2.fma(x, a22);
+            a32 = v3.fma(x, a32);
+            x = FloatVector.fromArray(F, xp, q + 3 * L);
+            a03 = v0.fma(x, a03);
+            a13 = v1.fma(x, a13);
+            a23 = v2.fma(x, a23);
+            a33 = v3.fma(x, a33);
+        }
+        if (L == 16) {
+            // the 16 folds as one tree of two-vector shuffles: each level adds, per accumulator, the same pairs of
+            // partial sums as foldLanes' steps (lanes i and i + 8, then i + 4, i + 2, i + 1), two to four
+            // accumulators per vector; the last vector holds the 16 sums, lane k that of accumulator TREE_OWNER[k]
+            FloatVector x0 = LO1.selectFrom(a00, a01).add(HI1.selectFrom(a00, a01));
+            FloatVector x1 = LO1.selectFrom(a02, a03).add(HI1.selectFrom(a02, a03));
+            FloatVector x2 = LO1.selectFrom(a10, a11).add(HI1.selectFrom(a10, a11));
+            FloatVector x3 = LO1.selectFrom(a12, a13).add(HI1.selectFrom(a12, a13));
+            FloatVector x4 = LO1.selectFrom(a20, a21).add(HI1.selectFrom(a20, a21));
+            FloatVector x5 = LO1.selectFrom(a22, a23).add(HI1.selectFrom(a22, a23));
+            FloatVector x6 = LO1.selectFrom(a30, a31).add(HI1.selectFrom(a30, a31));
+            FloatVector x7 = LO1.selectFrom(a32, a33).add(HI1.selectFrom(a32, a33));
+            FloatVector z0 = LO2.selectFrom(x0, x1).add(HI2.selectFrom(x0, x1));
+            FloatVector z1 = LO2.selectFrom(x2, x3).add(HI2.selectFrom(x2, x3));
+            FloatVector z2 = LO2.selectFrom(x4, x5).add(HI2.selectFrom(x4, x5));
+            FloatVector z3 = LO2.selectFrom(x6, x7).add(HI2.selectFrom(x6, x7));
+            FloatVector v0 = LO3.selectFrom(z0, z1).add(HI3.selectFrom(z0, z1));
+            FloatVector v1 = LO3.selectFrom(z2, z3).add(HI3.selectFrom(z2, z3));
+            LO4.selectFrom(v0, v1).add(HI4.selectFrom(v0, v1)).intoArray(tmp, 0);
+            for (int k = 0; k < 16; k++) {
+                int a = TREE_OWNER[k];
+                out[o + (a & 3) * os + (a >> 2)] = tmp[k];
+            }
+            return;
+        }
+        a00.intoArray(tmp, 0);
+        a01.intoArray(tmp, L);
+        a02.intoArray(tmp, 2 * L);
+        a03.intoArray(tmp, 3 * L);
+        a10.intoArray(tmp, 4 * L);
+        a11.intoArray(tmp, 5 * L);
+        a12.intoArray(tmp, 6 * L);
+        a13.intoArray(tmp, 7 * L);
+        a20.intoArray(tmp, 8 * L);
+        a21.intoArray(tmp, 9 * L);
+        a22.intoArray(tmp, 10 * L);
+        a23.intoArray(tmp, 11 * L);
+        a30.intoArray(tmp, 12 * L);
+        a31.intoArray(tmp, 13 * L);
+        a32.intoArray(tmp, 14 * L);
+        a33.intoArray(tmp, 15 * L);
+        for (int r = 0; r < 4; r++) {
+            for (int t = 0; t < 4; t++) {
+                out[o + t * os + r] = foldLanes(tmp, (4 * r + t) * L);
+            }
+        }
+    }
+
     /** Whether every half of {@code h[from, from + count)} is finite (no exponent of all ones). */
     static boolean finiteHalves(short[] h, int from, int count) {
         VectorSpecies<Short> s = ShortVector.SPECIES_PREFERRED;

@@ -188,26 +188,29 @@ class WeightTensorKernelsTest {
     }
 
     /**
-     * F16 with several tokens and rows of a multiple of {@link Simd#L} (the tile of half bits converted inside the
-     * 4 x 4 block): every finite half, put through the matrix product by one-hot tokens, comes out as
-     * {@link Float#float16ToFloat}; random tokens give {@link FloatTensor#dotVector}'s bits for every row and
-     * token (rows and tokens past the last four, and a range cutting the tile, included); rows holding an infinity
-     * or a NaN (their tile takes the float path), and an activation too large for the tokens' 2^112 scale (all
-     * tokens take the float path), give them too.
+     * F16 and BF16 with several tokens and rows of a multiple of {@link Simd#L} (the tile of 16-bit values converted
+     * inside the 4 x 4 block): every finite value, put through the matrix product by one-hot tokens, comes out as
+     * its float; random tokens give {@link FloatTensor#dotVector}'s bits for every row and token (rows and tokens
+     * past the last four, and a range cutting the tile, included); rows holding an infinity or a NaN (an F16 tile
+     * holding one takes the float path), and an activation too large for the F16 tokens' 2^112 scale (all tokens
+     * take the float path), give them too.
      */
-    @Test
-    void f16MatmulConvertsEveryFiniteHalfAndKeepsTheDotsBits() {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"F16", "BF16"})
+    void sixteenBitMatmulConvertsEveryFiniteValueAndKeepsTheDotsBits(GgmlType type) {
+        boolean bf16 = type == GgmlType.BF16;
+        int specials = bf16 ? 0x7F80 : 0x7C00; // the exponent bits that make an infinity or a NaN
         int cols = 256;
-        int rows = 250; // 64,000 weights: the 63,488 finite halves, then from the start again
+        int rows = bf16 ? 254 : 250; // 65,024 or 64,000 weights: every finite pattern (F16's from the start again)
         short[] finite = new short[rows * cols];
         for (int i = 0, h = 0; i < finite.length; h++) {
-            if ((h & 0x7C00) != 0x7C00) {
+            if ((h & specials) != specials) {
                 finite[i++] = (short) h;
             }
         }
         Random rnd = new Random(16);
         try (Arena arena = Arena.ofConfined()) {
-            WeightTensor w = f16(finite, rows, cols, arena);
+            WeightTensor w = sixteenBit(type, finite, rows, cols, arena);
             float[] oneHot = new float[cols * cols];
             for (int t = 0; t < cols; t++) {
                 oneHot[t * cols + t] = 1f;
@@ -217,20 +220,22 @@ class WeightTensorKernelsTest {
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < cols; c++) {
                     short h = finite[r * cols + c];
+                    float value = bf16 ? Float.intBitsToFloat(h << 16) : Float.float16ToFloat(h);
                     // + 0f: a -0 weight times the one-hot token sums to +0 with the other lanes' zeros
-                    assertThat(Float.floatToRawIntBits(out[c * rows + r])).as("half 0x%04x", h & 0xFFFF)
-                            .isEqualTo(Float.floatToRawIntBits(Float.float16ToFloat(h) + 0f));
+                    assertThat(Float.floatToRawIntBits(out[c * rows + r])).as("%s 0x%04x", type, h & 0xFFFF)
+                            .isEqualTo(Float.floatToRawIntBits(value + 0f));
                 }
             }
             short[] damaged = finite.clone();
             for (int r = 5; r < rows; r += 37) {
-                damaged[r * cols + (r * 11) % cols] = (short) (r % 2 == 0 ? 0x7C00 : 0xFE00); // +inf, a NaN
+                // +inf, a NaN
+                damaged[r * cols + (r * 11) % cols] = (short) (r % 2 == 0 ? specials : 0x8000 | specials | 0x40);
             }
-            for (WeightTensor t : new WeightTensor[] {w, f16(damaged, rows, cols, arena)}) {
+            for (WeightTensor t : new WeightTensor[] {w, sixteenBit(type, damaged, rows, cols, arena)}) {
                 for (int n : new int[] {4, 6, 9, 5}) {
                     float[] x = TestTensors.randomFloats(n * cols, rnd);
                     if (n == 5) {
-                        x[2 * cols + 7] = 70000f; // beyond the packed tokens' 2^112 scale: the float tile's path
+                        x[2 * cols + 7] = 70000f; // beyond the F16 tokens' 2^112 scale: the float tile's path
                         x[cols + 3] = 65000f; // within it
                     }
                     int outStride = rows + 1;
@@ -247,13 +252,13 @@ class WeightTensorKernelsTest {
         }
     }
 
-    private static WeightTensor f16(short[] halves, int rows, int cols, Arena arena) {
-        java.lang.foreign.MemorySegment data = arena.allocate(2L * halves.length);
-        for (int i = 0; i < halves.length; i++) {
+    private static WeightTensor sixteenBit(GgmlType type, short[] values, int rows, int cols, Arena arena) {
+        java.lang.foreign.MemorySegment data = arena.allocate(2L * values.length);
+        for (int i = 0; i < values.length; i++) {
             data.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN),
-                    2L * i, halves[i]);
+                    2L * i, values[i]);
         }
-        return WeightTensor.of(GgmlType.F16, data, rows, cols, true);
+        return WeightTensor.of(type, data, rows, cols, true);
     }
 
     @Test
