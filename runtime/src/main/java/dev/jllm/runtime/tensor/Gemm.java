@@ -47,6 +47,7 @@ final class Gemm {
 
         private float[] tile = new float[0];
         private short[] halfTile = new short[0];
+        private float[] token = new float[0];
         private float[] panels = new float[0];
         final float[] tmp = new float[16 * L];
 
@@ -68,6 +69,14 @@ final class Gemm {
                 halfTile = new short[size];
             }
             return halfTile;
+        }
+
+        /** A buffer of at least {@code size} floats for one scaled token ({@link #scaleToken}; contents undefined). */
+        float[] token(int size) {
+            if (token.length < size) {
+                token = new float[size];
+            }
+            return token;
         }
 
         /** A buffer of at least {@code size} floats for the packed panels (contents undefined). */
@@ -96,6 +105,22 @@ final class Gemm {
         for (int t = 0; t < 4; t++) {
             System.arraycopy(x, x0 + t * xs + chunks * L, xp, p + chunks * 4 * L + t * tail, tail);
         }
+    }
+
+    /**
+     * One token for F16's single-token dot ({@code FloatTensor}): {@code x[0 .. cols)} times 2^112 into
+     * {@code scaled} ({@code cols} a multiple of {@link Simd#L}); false if some activation is 2^16 or more in
+     * magnitude, or NaN (see {@link #pack4Scaled}).
+     */
+    static boolean scaleToken(float[] x, int cols, float[] scaled) {
+        for (int c = 0; c < cols; c += L) {
+            FloatVector v = FloatVector.fromArray(F, x, c);
+            if (!v.abs().compare(VectorOperators.LT, 0x1p16f).allTrue()) {
+                return false;
+            }
+            v.mul(0x1p112f).intoArray(scaled, c);
+        }
+        return true;
     }
 
     /**

@@ -193,7 +193,8 @@ class WeightTensorKernelsTest {
      * its float; random tokens give {@link FloatTensor#dotVector}'s bits for every row and token (rows and tokens
      * past the last four, and a range cutting the tile, included); rows holding an infinity or a NaN (an F16 tile
      * holding one takes the float path), and an activation too large for the F16 tokens' 2^112 scale (all tokens
-     * take the float path), give them too.
+     * take the float path), give them too; so does one token alone (F16: the scaled single-token dot, a row holding
+     * an infinity or NaN, or a token too large, going to {@link FloatTensor#dotVector}).
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"F16", "BF16"})
@@ -232,11 +233,16 @@ class WeightTensorKernelsTest {
                 damaged[r * cols + (r * 11) % cols] = (short) (r % 2 == 0 ? specials : 0x8000 | specials | 0x40);
             }
             for (WeightTensor t : new WeightTensor[] {w, sixteenBit(type, damaged, rows, cols, arena)}) {
-                for (int n : new int[] {4, 6, 9, 5}) {
+                int ones = 0;
+                for (int n : new int[] {4, 6, 9, 5, 1, 1}) {
                     float[] x = TestTensors.randomFloats(n * cols, rnd);
                     if (n == 5) {
                         x[2 * cols + 7] = 70000f; // beyond the F16 tokens' 2^112 scale: the float tile's path
                         x[cols + 3] = 65000f; // within it
+                    }
+                    if (n == 1) {
+                        // the first single token too large for the scaled dot (dotVector's path), the second within it
+                        x[rnd.nextInt(cols)] = ones++ == 0 ? 70000f : 65000f;
                     }
                     int outStride = rows + 1;
                     float[] o = new float[n * outStride];
