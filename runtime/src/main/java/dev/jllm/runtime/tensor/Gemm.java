@@ -109,16 +109,16 @@ final class Gemm {
 
     /**
      * One token for F16's single-token dot ({@code FloatTensor}): {@code x[0 .. cols)} times 2^112 into
-     * {@code scaled} ({@code cols} a multiple of {@link Simd#L}); false if some activation is 2^16 or more in
+     * {@code scaled[s0 ..]} ({@code cols} a multiple of {@link Simd#L}); false if some activation is 2^16 or more in
      * magnitude, or NaN (see {@link #pack4Scaled}).
      */
-    static boolean scaleToken(float[] x, int cols, float[] scaled) {
+    static boolean scaleToken(float[] x, int cols, float[] scaled, int s0) {
         for (int c = 0; c < cols; c += L) {
             FloatVector v = FloatVector.fromArray(F, x, c);
             if (!v.abs().compare(VectorOperators.LT, 0x1p16f).allTrue()) {
                 return false;
             }
-            v.mul(0x1p112f).intoArray(scaled, c);
+            v.mul(0x1p112f).intoArray(scaled, s0 + c);
         }
         return true;
     }
