@@ -126,8 +126,10 @@ public final class FloatTensor extends WeightTensor {
         return sum;
     }
 
-    /** Halves of an F16 row tile: 256 KB, as the float tile ({@link WeightTensor}), kept in L2 while every group
-     * of four tokens passes over it. */
+    /**
+     * 16-bit values of a row tile: 256 KB, as the float tile ({@link WeightTensor}), kept in L2 while every group
+     * of four tokens passes over it.
+     */
     private static final int HALF_TILE = 128 * 1024;
 
     /**
@@ -136,8 +138,8 @@ public final class FloatTensor extends WeightTensor {
      * tile first (F16, one thread, 5632 x 2048 x 128 tokens: 59-63 G multiply-adds/s against 51-56), an F16 half's
      * 2^112 scale carried by the packed tokens. Rows past the last four and tokens past the last four take the
      * single-token dot; an F16 tile holding an infinity or NaN (only a damaged file), or tokens with an activation of
-     * 2^16 or more, take the float tile's path.
-     * The same operation order everywhere, so the same bits as {@link #dotVector}.
+     * 2^16 or more, take the float tile's path. One F16 token takes {@link #dotScaled} (the token scaled once per
+     * call). The same operation order everywhere, so the same bits as {@link #dotVector}.
      */
     @Override
     protected void matmulVector(int rowFrom, int rowTo, float[] x, int xStride, int n, float[] out, int outStride) {
@@ -220,10 +222,11 @@ public final class FloatTensor extends WeightTensor {
 
     /**
      * {@link #dotVector} of a finite F16 row ({@code cols} a multiple of {@link Simd#L}) with a token scaled by
-     * {@link Gemm#scaleToken} (times 2^112, at {@code scaled[s0 ..]}): each half's bits, sign-extended, shifted and masked, are the float
-     * {@code h * 2^-112} exactly, so every product and fused multiply-add is {@link #dotVector}'s, with two integer
-     * operations per vector instead of {@link Simd#halfToFloat}'s eight and its branch (tl-F16 decoding in one
-     * process 1.17x on two threads, 1.21x on one). The same accumulator, fold and bits.
+     * {@link Gemm#scaleToken} (times 2^112, at {@code scaled[s0 ..]}): each half's bits, sign-extended, shifted and
+     * masked, are the float {@code h * 2^-112} exactly, so every product and fused multiply-add is
+     * {@link #dotVector}'s, with two integer operations per vector instead of {@link Simd#halfToFloat}'s eight and its
+     * branch (tl-F16 decoding in one process 1.17x on two threads, 1.21x on one). The same accumulator, fold and
+     * bits.
      */
     private float dotScaled(int row, float[] scaled, int s0) {
         long base = row * rowBytes;
