@@ -147,7 +147,7 @@ public final class FloatTensor extends WeightTensor {
             // the scaled token starts on a cache line (LineAlignment; a line's worth of floats of slack)
             float[] scaled = Gemm.Scratch.get().token(cols + 16);
             int s0 = LineAlignment.skip(scaled);
-            if (Gemm.scaleToken(x, cols, scaled, s0)) {
+            if (Gemm.scaleForHalves(x, 0, scaled, s0, cols)) {
                 for (int r = rowFrom; r < rowTo; r++) {
                     out[r] = finiteRow(r) ? dotScaled(r, scaled, s0) : dotVector(r, x, 0);
                 }
@@ -222,7 +222,7 @@ public final class FloatTensor extends WeightTensor {
 
     /**
      * {@link #dotVector} of a finite F16 row ({@code cols} a multiple of {@link Simd#L}) with a token scaled by
-     * {@link Gemm#scaleToken} (times 2^112, at {@code scaled[s0 ..]}): each half's bits, sign-extended, shifted and
+     * {@link Gemm#scaleForHalves} (times 2^112, at {@code scaled[s0 ..]}): each half's bits, sign-extended, shifted and
      * masked, are the float {@code h * 2^-112} exactly, so every product and fused multiply-add is
      * {@link #dotVector}'s, with two integer operations per vector instead of {@link Simd#halfToFloat}'s eight and its
      * branch (tl-F16 decoding in one process 1.17x on two threads, 1.21x on one). The same accumulator, fold and

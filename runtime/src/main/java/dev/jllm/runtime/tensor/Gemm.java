@@ -71,7 +71,7 @@ final class Gemm {
             return halfTile;
         }
 
-        /** A buffer of at least {@code size} floats for one scaled token ({@link #scaleToken}; contents undefined). */
+        /** A buffer of at least {@code size} floats for one scaled token ({@link #scaleForHalves}; contents undefined). */
         float[] token(int size) {
             if (token.length < size) {
                 token = new float[size];
@@ -108,37 +108,26 @@ final class Gemm {
     }
 
     /**
-     * One token for F16's single-token dot ({@code FloatTensor}): {@code x[0 .. cols)} times 2^112 into
-     * {@code scaled[s0 ..]} ({@code cols} a multiple of {@link Simd#L}); false if some activation is 2^16 or more in
-     * magnitude, or NaN (see {@link #pack4Scaled}).
+     * {@code x[x0 .. x0 + count)} times 2^112 into {@code to[t0 ..]} (in place if they are the same; {@code count} a
+     * multiple of {@link Simd#L}): the factor that turns the raw bits F16 weights are multiplied as
+     * ({@code FloatTensor}'s single-token dot, {@link #kernel4x4Halves}) into the halves' values, exact while the
+     * product stays finite. False (the result unusable) if some activation is 2^16 or more in magnitude, or NaN.
      */
-    static boolean scaleToken(float[] x, int cols, float[] scaled, int s0) {
-        for (int c = 0; c < cols; c += L) {
-            FloatVector v = FloatVector.fromArray(F, x, c);
+    static boolean scaleForHalves(float[] x, int x0, float[] to, int t0, int count) {
+        for (int c = 0; c < count; c += L) {
+            FloatVector v = FloatVector.fromArray(F, x, x0 + c);
             if (!v.abs().compare(VectorOperators.LT, 0x1p16f).allTrue()) {
                 return false;
             }
-            v.mul(0x1p112f).intoArray(scaled, s0 + c);
+            v.mul(0x1p112f).intoArray(to, t0 + c);
         }
         return true;
     }
 
-    /**
-     * {@link #pack4} for {@link #kernel4x4Halves} ({@code cols} a multiple of {@link Simd#L}): each activation times
-     * 2^112, the factor that turns the kernel's raw half bits into the half's value, exact while the product stays
-     * finite; false (the panel unusable) if some activation is 2^16 or more in magnitude, or NaN.
-     */
+    /** {@link #pack4} for {@link #kernel4x4Halves}, the panel then scaled ({@link #scaleForHalves}). */
     static boolean pack4Scaled(float[] x, int x0, int xs, int cols, float[] xp, int p) {
-        for (int c = 0; c < cols; c += L) {
-            for (int t = 0; t < 4; t++) {
-                FloatVector v = FloatVector.fromArray(F, x, x0 + t * xs + c);
-                if (!v.abs().compare(VectorOperators.LT, 0x1p16f).allTrue()) {
-                    return false;
-                }
-                v.mul(0x1p112f).intoArray(xp, p + c * 4 + t * L);
-            }
-        }
-        return true;
+        pack4(x, x0, xs, cols, xp, p);
+        return scaleForHalves(xp, p, xp, p, 4 * cols);
     }
 
     /**
