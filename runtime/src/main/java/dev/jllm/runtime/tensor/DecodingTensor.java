@@ -61,7 +61,7 @@ public abstract sealed class DecodingTensor extends WeightTensor
         for (int p = 0; p < Simd.PARTS_PER_16; p++) {
             IntVector v = ((IntVector) bytes.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
                     .lanewise(VectorOperators.LSHR, shift).and(mask);
-            ((FloatVector) v.convert(VectorOperators.I2F, 0)).mul(d).sub(m).intoArray(out, off + p * L);
+            ((FloatVector) v.convertShape(VectorOperators.I2F, F, 0)).mul(d).sub(m).intoArray(out, off + p * L);
         }
     }
 

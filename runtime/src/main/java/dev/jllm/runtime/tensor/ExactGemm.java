@@ -83,7 +83,7 @@ final class ExactGemm {
         a32.intoArray(tmp, 14 * L);
         a33.intoArray(tmp, 15 * L);
         for (int k = 0; k < 16 * L; k += L) {
-            IntVector v = (IntVector) FloatVector.fromArray(F, tmp, k).convert(VectorOperators.F2I, 0);
+            IntVector v = (IntVector) FloatVector.fromArray(F, tmp, k).convertShape(VectorOperators.F2I, I, 0);
             if (add) {
                 v = v.add(IntVector.fromArray(I, sums, k));
             }

@@ -69,7 +69,7 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
                 sum = IntVector.fromArray(I, sums, (u * 16 + 8 + j) * G).lanewise(VectorOperators.LSHL, 4).add(sum);
             }
             IntVector isum = sum.sub(offset * x.sums[b * 8 + j]);
-            acc = acc.add(d.mul(x.d32[b * 8 + j]).mul((FloatVector) isum.convert(VectorOperators.I2F, 0)));
+            acc = acc.add(d.mul(x.d32[b * 8 + j]).mul((FloatVector) isum.convertShape(VectorOperators.I2F, F, 0)));
         }
         if (largest.compare(VectorOperators.GE, 0x7C00 << 13).anyTrue()) {
             combineWithSpecials(at, b, sums, u, x, out, o);
@@ -133,19 +133,19 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
                 IntVector i0 = acc0.reinterpretAsInts();
                 i0 = i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(i0.lanewise(VectorOperators.ASHR, 16)).sub(offset * x0.sums[s]);
-                o0 = o0.add(d.mul(x0.d32[s]).mul((FloatVector) i0.convert(VectorOperators.I2F, 0)));
+                o0 = o0.add(d.mul(x0.d32[s]).mul((FloatVector) i0.convertShape(VectorOperators.I2F, F, 0)));
                 IntVector i1 = acc1.reinterpretAsInts();
                 i1 = i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(i1.lanewise(VectorOperators.ASHR, 16)).sub(offset * x1.sums[s]);
-                o1 = o1.add(d.mul(x1.d32[s]).mul((FloatVector) i1.convert(VectorOperators.I2F, 0)));
+                o1 = o1.add(d.mul(x1.d32[s]).mul((FloatVector) i1.convertShape(VectorOperators.I2F, F, 0)));
                 IntVector i2 = acc2.reinterpretAsInts();
                 i2 = i2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(i2.lanewise(VectorOperators.ASHR, 16)).sub(offset * x2.sums[s]);
-                o2 = o2.add(d.mul(x2.d32[s]).mul((FloatVector) i2.convert(VectorOperators.I2F, 0)));
+                o2 = o2.add(d.mul(x2.d32[s]).mul((FloatVector) i2.convertShape(VectorOperators.I2F, F, 0)));
                 IntVector i3 = acc3.reinterpretAsInts();
                 i3 = i3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(i3.lanewise(VectorOperators.ASHR, 16)).sub(offset * x3.sums[s]);
-                o3 = o3.add(d.mul(x3.d32[s]).mul((FloatVector) i3.convert(VectorOperators.I2F, 0)));
+                o3 = o3.add(d.mul(x3.d32[s]).mul((FloatVector) i3.convertShape(VectorOperators.I2F, F, 0)));
             }
         }
         if (largest.compare(VectorOperators.GE, 0x7C00 << 13).anyTrue()) {
@@ -227,19 +227,19 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
                 IntVector i0 = acc0.reinterpretAsInts();
                 i0 = i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(i0.lanewise(VectorOperators.ASHR, 16)).sub(offset * x0.sums[s]);
-                o0 = o0.add(d.mul(x0.d32[s]).mul((FloatVector) i0.convert(VectorOperators.I2F, 0)));
+                o0 = o0.add(d.mul(x0.d32[s]).mul((FloatVector) i0.convertShape(VectorOperators.I2F, F, 0)));
                 IntVector i1 = acc1.reinterpretAsInts();
                 i1 = i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(i1.lanewise(VectorOperators.ASHR, 16)).sub(offset * x1.sums[s]);
-                o1 = o1.add(d.mul(x1.d32[s]).mul((FloatVector) i1.convert(VectorOperators.I2F, 0)));
+                o1 = o1.add(d.mul(x1.d32[s]).mul((FloatVector) i1.convertShape(VectorOperators.I2F, F, 0)));
                 IntVector i2 = acc2.reinterpretAsInts();
                 i2 = i2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(i2.lanewise(VectorOperators.ASHR, 16)).sub(offset * x2.sums[s]);
-                o2 = o2.add(d.mul(x2.d32[s]).mul((FloatVector) i2.convert(VectorOperators.I2F, 0)));
+                o2 = o2.add(d.mul(x2.d32[s]).mul((FloatVector) i2.convertShape(VectorOperators.I2F, F, 0)));
                 IntVector i3 = acc3.reinterpretAsInts();
                 i3 = i3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(i3.lanewise(VectorOperators.ASHR, 16)).sub(offset * x3.sums[s]);
-                o3 = o3.add(d.mul(x3.d32[s]).mul((FloatVector) i3.convert(VectorOperators.I2F, 0)));
+                o3 = o3.add(d.mul(x3.d32[s]).mul((FloatVector) i3.convertShape(VectorOperators.I2F, F, 0)));
                 bits = (IntVector) ShortVector.fromMemorySegment(S_HALF, packed, bt + 2L * j * G, LE)
                         .castShape(I, 0);
                 magnitude = bits.lanewise(VectorOperators.LSHL, 13).and(0x0FFFE000);
@@ -249,19 +249,19 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
                 i0 = bcc0.reinterpretAsInts();
                 i0 = i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(i0.lanewise(VectorOperators.ASHR, 16)).sub(offset * x0.sums[s]);
-                o4 = o4.add(d.mul(x0.d32[s]).mul((FloatVector) i0.convert(VectorOperators.I2F, 0)));
+                o4 = o4.add(d.mul(x0.d32[s]).mul((FloatVector) i0.convertShape(VectorOperators.I2F, F, 0)));
                 i1 = bcc1.reinterpretAsInts();
                 i1 = i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(i1.lanewise(VectorOperators.ASHR, 16)).sub(offset * x1.sums[s]);
-                o5 = o5.add(d.mul(x1.d32[s]).mul((FloatVector) i1.convert(VectorOperators.I2F, 0)));
+                o5 = o5.add(d.mul(x1.d32[s]).mul((FloatVector) i1.convertShape(VectorOperators.I2F, F, 0)));
                 i2 = bcc2.reinterpretAsInts();
                 i2 = i2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(i2.lanewise(VectorOperators.ASHR, 16)).sub(offset * x2.sums[s]);
-                o6 = o6.add(d.mul(x2.d32[s]).mul((FloatVector) i2.convert(VectorOperators.I2F, 0)));
+                o6 = o6.add(d.mul(x2.d32[s]).mul((FloatVector) i2.convertShape(VectorOperators.I2F, F, 0)));
                 i3 = bcc3.reinterpretAsInts();
                 i3 = i3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(i3.lanewise(VectorOperators.ASHR, 16)).sub(offset * x3.sums[s]);
-                o7 = o7.add(d.mul(x3.d32[s]).mul((FloatVector) i3.convert(VectorOperators.I2F, 0)));
+                o7 = o7.add(d.mul(x3.d32[s]).mul((FloatVector) i3.convertShape(VectorOperators.I2F, F, 0)));
             }
         }
         if (largest.compare(VectorOperators.GE, 0x7C00 << 13).anyTrue()) {
@@ -330,28 +330,28 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
                         .add(i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                                 .add(i0.lanewise(VectorOperators.ASHR, 16)))
                         .sub(offset * x0.sums[s]);
-                o0 = o0.add(d.mul(x0.d32[s]).mul((FloatVector) i0.convert(VectorOperators.I2F, 0)));
+                o0 = o0.add(d.mul(x0.d32[s]).mul((FloatVector) i0.convertShape(VectorOperators.I2F, F, 0)));
                 IntVector i1 = l1.reinterpretAsInts(), k1 = h1.reinterpretAsInts();
                 i1 = k1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(k1.lanewise(VectorOperators.ASHR, 16)).lanewise(VectorOperators.LSHL, 4)
                         .add(i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                                 .add(i1.lanewise(VectorOperators.ASHR, 16)))
                         .sub(offset * x1.sums[s]);
-                o1 = o1.add(d.mul(x1.d32[s]).mul((FloatVector) i1.convert(VectorOperators.I2F, 0)));
+                o1 = o1.add(d.mul(x1.d32[s]).mul((FloatVector) i1.convertShape(VectorOperators.I2F, F, 0)));
                 IntVector i2 = l2.reinterpretAsInts(), k2 = h2.reinterpretAsInts();
                 i2 = k2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(k2.lanewise(VectorOperators.ASHR, 16)).lanewise(VectorOperators.LSHL, 4)
                         .add(i2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                                 .add(i2.lanewise(VectorOperators.ASHR, 16)))
                         .sub(offset * x2.sums[s]);
-                o2 = o2.add(d.mul(x2.d32[s]).mul((FloatVector) i2.convert(VectorOperators.I2F, 0)));
+                o2 = o2.add(d.mul(x2.d32[s]).mul((FloatVector) i2.convertShape(VectorOperators.I2F, F, 0)));
                 IntVector i3 = l3.reinterpretAsInts(), k3 = h3.reinterpretAsInts();
                 i3 = k3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(k3.lanewise(VectorOperators.ASHR, 16)).lanewise(VectorOperators.LSHL, 4)
                         .add(i3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                                 .add(i3.lanewise(VectorOperators.ASHR, 16)))
                         .sub(offset * x3.sums[s]);
-                o3 = o3.add(d.mul(x3.d32[s]).mul((FloatVector) i3.convert(VectorOperators.I2F, 0)));
+                o3 = o3.add(d.mul(x3.d32[s]).mul((FloatVector) i3.convertShape(VectorOperators.I2F, F, 0)));
             }
         }
         if (largest.compare(VectorOperators.GE, 0x7C00 << 13).anyTrue()) {
@@ -481,7 +481,7 @@ abstract sealed class F16BlockPacked extends PackedRows permits Q4_0Packed, Q8_0
                 sum = IntVector.fromArray(I, sums, (u * 16 + 8 + j) * G).lanewise(VectorOperators.LSHL, 4).add(sum);
             }
             IntVector isum = sum.sub(offset * x.sums[b * 8 + j]);
-            acc = acc.add(d.mul(x.d32[b * 8 + j]).mul((FloatVector) isum.convert(VectorOperators.I2F, 0)));
+            acc = acc.add(d.mul(x.d32[b * 8 + j]).mul((FloatVector) isum.convertShape(VectorOperators.I2F, F, 0)));
         }
         acc.intoArray(out, o);
     }

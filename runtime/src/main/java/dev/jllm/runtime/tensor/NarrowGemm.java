@@ -184,82 +184,82 @@ final class NarrowGemm {
         float e3 = x3.d32[s];
         IntVector p00 = a00.reinterpretAsInts();
         FloatVector v00 = (FloatVector) p00.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p00.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p00.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o00 = (4 * t + 0) * G;
         FloatVector.fromArray(F, out, o00).add(d0.mul(e0).mul(v00)).intoArray(out, o00);
         IntVector p10 = a10.reinterpretAsInts();
         FloatVector v10 = (FloatVector) p10.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p10.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p10.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o10 = (4 * t + 1) * G;
         FloatVector.fromArray(F, out, o10).add(d1.mul(e0).mul(v10)).intoArray(out, o10);
         IntVector p20 = a20.reinterpretAsInts();
         FloatVector v20 = (FloatVector) p20.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p20.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p20.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o20 = (4 * t + 2) * G;
         FloatVector.fromArray(F, out, o20).add(d2.mul(e0).mul(v20)).intoArray(out, o20);
         IntVector p30 = a30.reinterpretAsInts();
         FloatVector v30 = (FloatVector) p30.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p30.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p30.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o30 = (4 * t + 3) * G;
         FloatVector.fromArray(F, out, o30).add(d3.mul(e0).mul(v30)).intoArray(out, o30);
         IntVector p01 = a01.reinterpretAsInts();
         FloatVector v01 = (FloatVector) p01.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p01.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p01.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o01 = (4 * (t + 1) + 0) * G;
         FloatVector.fromArray(F, out, o01).add(d0.mul(e1).mul(v01)).intoArray(out, o01);
         IntVector p11 = a11.reinterpretAsInts();
         FloatVector v11 = (FloatVector) p11.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p11.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p11.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o11 = (4 * (t + 1) + 1) * G;
         FloatVector.fromArray(F, out, o11).add(d1.mul(e1).mul(v11)).intoArray(out, o11);
         IntVector p21 = a21.reinterpretAsInts();
         FloatVector v21 = (FloatVector) p21.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p21.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p21.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o21 = (4 * (t + 1) + 2) * G;
         FloatVector.fromArray(F, out, o21).add(d2.mul(e1).mul(v21)).intoArray(out, o21);
         IntVector p31 = a31.reinterpretAsInts();
         FloatVector v31 = (FloatVector) p31.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p31.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p31.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o31 = (4 * (t + 1) + 3) * G;
         FloatVector.fromArray(F, out, o31).add(d3.mul(e1).mul(v31)).intoArray(out, o31);
         IntVector p02 = a02.reinterpretAsInts();
         FloatVector v02 = (FloatVector) p02.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p02.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p02.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o02 = (4 * (t + 2) + 0) * G;
         FloatVector.fromArray(F, out, o02).add(d0.mul(e2).mul(v02)).intoArray(out, o02);
         IntVector p12 = a12.reinterpretAsInts();
         FloatVector v12 = (FloatVector) p12.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p12.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p12.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o12 = (4 * (t + 2) + 1) * G;
         FloatVector.fromArray(F, out, o12).add(d1.mul(e2).mul(v12)).intoArray(out, o12);
         IntVector p22 = a22.reinterpretAsInts();
         FloatVector v22 = (FloatVector) p22.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p22.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p22.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o22 = (4 * (t + 2) + 2) * G;
         FloatVector.fromArray(F, out, o22).add(d2.mul(e2).mul(v22)).intoArray(out, o22);
         IntVector p32 = a32.reinterpretAsInts();
         FloatVector v32 = (FloatVector) p32.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p32.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p32.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o32 = (4 * (t + 2) + 3) * G;
         FloatVector.fromArray(F, out, o32).add(d3.mul(e2).mul(v32)).intoArray(out, o32);
         IntVector p03 = a03.reinterpretAsInts();
         FloatVector v03 = (FloatVector) p03.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p03.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p03.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o03 = (4 * (t + 3) + 0) * G;
         FloatVector.fromArray(F, out, o03).add(d0.mul(e3).mul(v03)).intoArray(out, o03);
         IntVector p13 = a13.reinterpretAsInts();
         FloatVector v13 = (FloatVector) p13.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p13.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p13.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o13 = (4 * (t + 3) + 1) * G;
         FloatVector.fromArray(F, out, o13).add(d1.mul(e3).mul(v13)).intoArray(out, o13);
         IntVector p23 = a23.reinterpretAsInts();
         FloatVector v23 = (FloatVector) p23.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p23.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p23.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o23 = (4 * (t + 3) + 2) * G;
         FloatVector.fromArray(F, out, o23).add(d2.mul(e3).mul(v23)).intoArray(out, o23);
         IntVector p33 = a33.reinterpretAsInts();
         FloatVector v33 = (FloatVector) p33.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(p33.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                .add(p33.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0);
         int o33 = (4 * (t + 3) + 3) * G;
         FloatVector.fromArray(F, out, o33).add(d3.mul(e3).mul(v33)).intoArray(out, o33);
     }

@@ -466,15 +466,23 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
         }
     }
 
+    /*
+     * decodeMins and subScales run once per super-block and four groups of rows for all of a prompt's tokens (0.1%
+     * of its work), and they are plain loops, not vector code: inlined into matmulScaled, whose compilation holds
+     * the decoding and kernels of both paths, their vector conversions were sometimes left as calls (the
+     * compilation out of budget), and their results boxed: tl-Q4_K_M pp128 allocated 1.1-2.1 MB per token in 10 of
+     * 16 processes, all of it at one of these two lines, for the whole run.
+     */
+
     /** Q4_K's minimums of super-block {@code b} as the columns {@code 256 + j} of {@code w} (see {@link #decodeGroupScaled}). */
     private void decodeMins(int g0, int ng, int b, float[] w) {
         for (int g = 0; g < 4; g++) {
-            int o = g * G;
+            long at = g < ng ? at(g0 + g, b) + mins : -1;
             for (int j = 0; j < 8; j++) {
-                FloatVector m = g >= ng ? FloatVector.zero(F)
-                        : (FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at(g0 + g, b) + mins + (long) j * G, LE)
-                                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
-                m.intoArray(w, (256 + j) * ExactGemm.COLUMN + o);
+                int o = (256 + j) * ExactGemm.COLUMN + g * G;
+                for (int r = 0; r < G; r++) {
+                    w[o + r] = at < 0 ? 0f : packed.get(ValueLayout.JAVA_BYTE, at + (long) j * G + r) & 0xFF;
+                }
             }
         }
     }
@@ -484,12 +492,13 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
      * {@code j}'s for group {@code g} at {@code sc[(4 j + g) * G ..]} (zeros past {@code ng}), for {@link NarrowGemm#block}.
      */
     private void subScales(int g0, int ng, int b, int[] sc) {
-        for (int j = 0; j < 8; j++) {
-            for (int g = 0; g < 4; g++) {
-                IntVector v = g >= ng ? IntVector.zero(I)
-                        : (IntVector) ByteVector.fromMemorySegment(PER_ROW, packed, at(g0 + g, b) + scales + (long) j * G, LE)
-                                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-                v.intoArray(sc, (4 * j + g) * G);
+        for (int g = 0; g < 4; g++) {
+            long at = g < ng ? at(g0 + g, b) + scales : -1;
+            for (int j = 0; j < 8; j++) {
+                int o = (4 * j + g) * G;
+                for (int r = 0; r < G; r++) {
+                    sc[o + r] = at < 0 ? 0 : packed.get(ValueLayout.JAVA_BYTE, at + (long) j * G + r) & 0xFF;
+                }
             }
         }
     }
@@ -531,7 +540,7 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
         if (mins >= 0) {
             for (int j = 0; j < 8; j++) {
                 ((FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + mins + (long) j * G, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0))
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convertShape(VectorOperators.I2F, F, 0))
                         .intoArray(w, (256 + j) * ExactGemm.COLUMN + o);
             }
         }
@@ -547,7 +556,7 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
             // Q4_0 has no integer scales: times one, exact
             FloatVector sc = scales < 0 ? FloatVector.broadcast(F, 1f)
                     : (FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + scales + (long) j * G, LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convertShape(VectorOperators.I2F, F, 0);
             for (int p = 8 * j; p < 8 * j + 8; p++) {
                 ShortVector v = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at + planes + p * 2L * G, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).rearrange(SPLIT);
@@ -586,7 +595,7 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
         for (int j = 0; j < 16; j++) {
             // sub-block j: 8 planes of 2 columns
             FloatVector sc = (FloatVector) ByteVector.fromMemorySegment(PER_ROW, packed, at + scales + (long) j * G, LE)
-                    .convertShape(VectorOperators.B2I, I, 0).convert(VectorOperators.I2F, 0);
+                    .convertShape(VectorOperators.B2I, I, 0).convertShape(VectorOperators.I2F, F, 0);
             for (int p = 8 * j; p < 8 * j + 8; p++) {
                 ShortVector v = ((ShortVector) ByteVector.fromMemorySegment(QUAD, packed, at + planes + p * 2L * G, LE)
                         .convertShape(VectorOperators.B2S, S, 0)).rearrange(SPLIT);

@@ -75,7 +75,7 @@ public final class Q3_KTensor extends DecodingTensor {
                     // q - (highBit ? 0 : 4) == (q | highBit << 2) - 4, exact in ints
                     IntVector v = Simd.field(q, p, 2 * j, 3)
                             .or(Simd.field(hm, p, 4 * n + j, 1).lanewise(VectorOperators.LSHL, 2)).sub(4);
-                    ((FloatVector) v.convert(VectorOperators.I2F, 0)).mul(dl).intoArray(out, off + 16 * k + p * L);
+                    ((FloatVector) v.convertShape(VectorOperators.I2F, F, 0)).mul(dl).intoArray(out, off + 16 * k + p * L);
                 }
             }
         }
@@ -106,7 +106,7 @@ public final class Q3_KTensor extends DecodingTensor {
                 for (int p = 0; p < Simd.PARTS_PER_16; p++) {
                     IntVector v = Simd.field(q, p, shift, 3)
                             .or(Simd.field(hm, p, bit, 1).lanewise(VectorOperators.LSHL, 2)).sub(4);
-                    acc = ((FloatVector) v.convert(VectorOperators.I2F, 0)).mul(dv)
+                    acc = ((FloatVector) v.convertShape(VectorOperators.I2F, F, 0)).mul(dv)
                             .fma(FloatVector.fromArray(F, x, xb + 16 * k + p * L), acc);
                 }
             }

@@ -117,8 +117,8 @@ public final class Q4_0Tensor extends IntegerKernelTensor {
             ByteVector packed = ByteVector.fromMemorySegment(B16, data, block + 2, LE);
             if (PARTS_PER_16 == 1) {
                 IntVector v = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
-                FloatVector lo = (FloatVector) v.and(0xF).convert(VectorOperators.I2F, 0);
-                FloatVector hi = (FloatVector) v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+                FloatVector lo = (FloatVector) v.and(0xF).convertShape(VectorOperators.I2F, F, 0);
+                FloatVector hi = (FloatVector) v.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, F, 0);
                 a = lo.fma(dv, mv).fma(FloatVector.fromArray(F, x, xi), a);
                 a = hi.fma(dv, mv).fma(FloatVector.fromArray(F, x, xi + 16), a);
             } else {
@@ -142,7 +142,7 @@ public final class Q4_0Tensor extends IntegerKernelTensor {
     /** Part {@code p} of the nibbles {@code (byte & mask) >>> shift}, as floats (elements {@code p * L ..}). */
     private static FloatVector nibbles(ByteVector packed, int p, int mask, int shift) {
         IntVector v = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p);
-        return (FloatVector) v.and(mask).lanewise(VectorOperators.LSHR, shift).convert(VectorOperators.I2F, 0);
+        return (FloatVector) v.and(mask).lanewise(VectorOperators.LSHR, shift).convertShape(VectorOperators.I2F, F, 0);
     }
 
     /** One block of 32 values in this layout, as ggml's {@code quantize_row_q4_0_ref}. */

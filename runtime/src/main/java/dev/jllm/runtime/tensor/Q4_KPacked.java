@@ -89,8 +89,8 @@ final class Q4_KPacked extends PackedRows {
             FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
             FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);
             float ad = x.d[b];
-            o0 = o0.add(d.mul(ad).mul((FloatVector) si0.convert(VectorOperators.I2F, 0))
-                    .sub(dmin.mul(ad).mul((FloatVector) sm0.convert(VectorOperators.I2F, 0))));
+            o0 = o0.add(d.mul(ad).mul((FloatVector) si0.convertShape(VectorOperators.I2F, F, 0))
+                    .sub(dmin.mul(ad).mul((FloatVector) sm0.convertShape(VectorOperators.I2F, F, 0))));
         }
         o0.intoArray(out, off);
     }
@@ -155,17 +155,17 @@ final class Q4_KPacked extends PackedRows {
             FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
             FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);
             float ad = x0.d[b];
-            o0 = o0.add(d.mul(ad).mul((FloatVector) si0.convert(VectorOperators.I2F, 0))
-                    .sub(dmin.mul(ad).mul((FloatVector) sm0.convert(VectorOperators.I2F, 0))));
+            o0 = o0.add(d.mul(ad).mul((FloatVector) si0.convertShape(VectorOperators.I2F, F, 0))
+                    .sub(dmin.mul(ad).mul((FloatVector) sm0.convertShape(VectorOperators.I2F, F, 0))));
             ad = x1.d[b];
-            o1 = o1.add(d.mul(ad).mul((FloatVector) si1.convert(VectorOperators.I2F, 0))
-                    .sub(dmin.mul(ad).mul((FloatVector) sm1.convert(VectorOperators.I2F, 0))));
+            o1 = o1.add(d.mul(ad).mul((FloatVector) si1.convertShape(VectorOperators.I2F, F, 0))
+                    .sub(dmin.mul(ad).mul((FloatVector) sm1.convertShape(VectorOperators.I2F, F, 0))));
             ad = x2.d[b];
-            o2 = o2.add(d.mul(ad).mul((FloatVector) si2.convert(VectorOperators.I2F, 0))
-                    .sub(dmin.mul(ad).mul((FloatVector) sm2.convert(VectorOperators.I2F, 0))));
+            o2 = o2.add(d.mul(ad).mul((FloatVector) si2.convertShape(VectorOperators.I2F, F, 0))
+                    .sub(dmin.mul(ad).mul((FloatVector) sm2.convertShape(VectorOperators.I2F, F, 0))));
             ad = x3.d[b];
-            o3 = o3.add(d.mul(ad).mul((FloatVector) si3.convert(VectorOperators.I2F, 0))
-                    .sub(dmin.mul(ad).mul((FloatVector) sm3.convert(VectorOperators.I2F, 0))));
+            o3 = o3.add(d.mul(ad).mul((FloatVector) si3.convertShape(VectorOperators.I2F, F, 0))
+                    .sub(dmin.mul(ad).mul((FloatVector) sm3.convertShape(VectorOperators.I2F, F, 0))));
         }
         o0.intoArray(out, off);
         o1.intoArray(out, off + stride);
@@ -193,7 +193,7 @@ final class Q4_KPacked extends PackedRows {
         FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
         FloatVector dmin = FloatVector.fromMemorySegment(F, packed, at + 4L * G, LE);
         FloatVector.fromArray(F, out, o).add(d.mul(ad).mul((FloatVector) IntVector.fromArray(I, sumi, k)
-                .convert(VectorOperators.I2F, 0)).sub(dmin.mul(ad).mul((FloatVector) IntVector.fromArray(I, summ, k)
-                .convert(VectorOperators.I2F, 0)))).intoArray(out, o);
+                .convertShape(VectorOperators.I2F, F, 0)).sub(dmin.mul(ad).mul((FloatVector) IntVector.fromArray(I, summ, k)
+                .convertShape(VectorOperators.I2F, F, 0)))).intoArray(out, o);
     }
 }

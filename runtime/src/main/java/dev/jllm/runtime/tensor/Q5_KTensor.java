@@ -119,6 +119,6 @@ public final class Q5_KTensor extends DecodingTensor {
     /** The 5-bit values: nibble {@code (q >>> shift) & 15} plus 16 times bit {@code bit} of {@code h}, as floats. */
     private static FloatVector fifth(ByteVector q, ByteVector h, int p, int shift, int bit) {
         IntVector v = Simd.field(q, p, shift, 0xF).or(Simd.field(h, p, bit, 1).lanewise(VectorOperators.LSHL, 4));
-        return (FloatVector) v.convert(VectorOperators.I2F, 0);
+        return (FloatVector) v.convertShape(VectorOperators.I2F, F, 0);
     }
 }

@@ -75,7 +75,7 @@ final class Q6_KPacked extends PackedRows {
                         .add(f0.lanewise(VectorOperators.ASHR, 16)).mul(sc));
             }
             FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
-            o0 = o0.add(d.mul(x.d[b]).mul((FloatVector) si0.convert(VectorOperators.I2F, 0)));
+            o0 = o0.add(d.mul(x.d[b]).mul((FloatVector) si0.convertShape(VectorOperators.I2F, F, 0)));
         }
         o0.intoArray(out, off);
     }
@@ -131,10 +131,10 @@ final class Q6_KPacked extends PackedRows {
             }
             // the float steps per token
             FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
-            o0 = o0.add(d.mul(x0.d[b]).mul((FloatVector) si0.convert(VectorOperators.I2F, 0)));
-            o1 = o1.add(d.mul(x1.d[b]).mul((FloatVector) si1.convert(VectorOperators.I2F, 0)));
-            o2 = o2.add(d.mul(x2.d[b]).mul((FloatVector) si2.convert(VectorOperators.I2F, 0)));
-            o3 = o3.add(d.mul(x3.d[b]).mul((FloatVector) si3.convert(VectorOperators.I2F, 0)));
+            o0 = o0.add(d.mul(x0.d[b]).mul((FloatVector) si0.convertShape(VectorOperators.I2F, F, 0)));
+            o1 = o1.add(d.mul(x1.d[b]).mul((FloatVector) si1.convertShape(VectorOperators.I2F, F, 0)));
+            o2 = o2.add(d.mul(x2.d[b]).mul((FloatVector) si2.convertShape(VectorOperators.I2F, F, 0)));
+            o3 = o3.add(d.mul(x3.d[b]).mul((FloatVector) si3.convertShape(VectorOperators.I2F, F, 0)));
         }
         o0.intoArray(out, off);
         o1.intoArray(out, off + stride);
@@ -156,7 +156,7 @@ final class Q6_KPacked extends PackedRows {
     private void add(long at, float ad, int[] sumi, int k, float[] out, int o) {
         FloatVector d = FloatVector.fromMemorySegment(F, packed, at, LE);
         FloatVector.fromArray(F, out, o).add(d.mul(ad).mul((FloatVector) IntVector.fromArray(I, sumi, k)
-                .convert(VectorOperators.I2F, 0)))
+                .convertShape(VectorOperators.I2F, F, 0)))
                 .intoArray(out, o);
     }
 }

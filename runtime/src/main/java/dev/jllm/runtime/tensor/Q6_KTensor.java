@@ -130,7 +130,7 @@ public final class Q6_KTensor extends IntegerKernelTensor {
                             .lanewise(VectorOperators.LSHR, 4 * (f >> 1)).and(0xF);
                     IntVector hi = ((IntVector) qh.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
                             .lanewise(VectorOperators.LSHR, 2 * f).and(3).lanewise(VectorOperators.LSHL, 4);
-                    ((FloatVector) lo.or(hi).sub(32).convert(VectorOperators.I2F, 0)).mul(ds)
+                    ((FloatVector) lo.or(hi).sub(32).convertShape(VectorOperators.I2F, F, 0)).mul(ds)
                             .intoArray(out, o + p * Simd.L);
                 }
             }
@@ -175,12 +175,12 @@ public final class Q6_KTensor extends IntegerKernelTensor {
                         int si = 8 * n + 2 * f;
                         IntVector q = ((f & 1) == 0 ? l00 : l10).lanewise(VectorOperators.LSHR, lowShift).and(0xF)
                                 .or(h0.lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4));
-                        acc = ((FloatVector) q.convert(VectorOperators.I2F, 0))
+                        acc = ((FloatVector) q.convertShape(VectorOperators.I2F, F, 0))
                                 .fma(FloatVector.broadcast(F, ds[si]), FloatVector.broadcast(F, ms[si]))
                                 .fma(FloatVector.fromArray(F, x, xn + 32 * f), acc);
                         q = ((f & 1) == 0 ? l01 : l11).lanewise(VectorOperators.LSHR, lowShift).and(0xF)
                                 .or(h1.lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4));
-                        acc = ((FloatVector) q.convert(VectorOperators.I2F, 0))
+                        acc = ((FloatVector) q.convertShape(VectorOperators.I2F, F, 0))
                                 .fma(FloatVector.broadcast(F, ds[si + 1]), FloatVector.broadcast(F, ms[si + 1]))
                                 .fma(FloatVector.fromArray(F, x, xn + 32 * f + 16), acc);
                     }
@@ -206,7 +206,7 @@ public final class Q6_KTensor extends IntegerKernelTensor {
                                 .lanewise(VectorOperators.LSHR, lowShift).and(0xF);
                         IntVector hi = ((IntVector) highBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, p))
                                 .lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4);
-                        acc = ((FloatVector) lo.or(hi).convert(VectorOperators.I2F, 0)).fma(dv, mv)
+                        acc = ((FloatVector) lo.or(hi).convertShape(VectorOperators.I2F, F, 0)).fma(dv, mv)
                                 .fma(FloatVector.fromArray(F, x, xi + 16 * h + p * L), acc);
                     }
                 }

@@ -180,7 +180,7 @@ public final class Q8KActivations {
             // whose orderings are what makes FloatVector.min a sequence of instructions: 1.7x this loop's time)
             q = q.blend(127f, q.compare(VectorOperators.GT, 127f));
             q.intoArray(values, i);
-            IntVector qi = (IntVector) q.convert(VectorOperators.F2I, 0);
+            IntVector qi = (IntVector) q.convertShape(VectorOperators.F2I, I, 0);
             sum = sum.add(qi);
             ((ShortVector) qi.convertShape(VectorOperators.I2S, S_HALF, 0)).reinterpretAsInts()
                     .intoArray(pairs, i / 2);

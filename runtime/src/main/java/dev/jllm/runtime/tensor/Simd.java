@@ -152,7 +152,7 @@ public final class Simd {
 
     /** {@link #field} as floats. */
     public static FloatVector fieldToFloat(ByteVector bytes, int part, int shift, int mask) {
-        return (FloatVector) field(bytes, part, shift, mask).convert(VectorOperators.I2F, 0);
+        return (FloatVector) field(bytes, part, shift, mask).convertShape(VectorOperators.I2F, F, 0);
     }
 
     /** Part {@code part} (0 .. {@link #PARTS_PER_16}-1) of 16 signed bytes widened to floats. */

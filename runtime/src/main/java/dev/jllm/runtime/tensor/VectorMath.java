@@ -1,5 +1,7 @@
 package dev.jllm.runtime.tensor;
 
+import static dev.jllm.runtime.tensor.Simd.I;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -26,8 +28,8 @@ public final class VectorMath {
     private VectorMath() {}
 
     /**
-     * {@code e^x} lane-wise, within about 2 ulp of {@link Math#exp} for inputs in [-87.3, 88.3]; 0 below,
-     * +infinity above, NaN for NaN.
+     * {@code e^x} lane-wise for {@code x} of {@link Simd#F}'s species, within about 2 ulp of {@link Math#exp} for
+     * inputs in [-87.3, 88.3]; 0 below, +infinity above, NaN for NaN.
      */
     public static FloatVector exp(FloatVector x) {
         // max(x, MIN_INPUT) and min(.., MAX_INPUT) as compares and blends: the same values for every x, NaN and -0
@@ -47,7 +49,7 @@ public final class VectorMath {
         p = p.fma(r, FloatVector.broadcast(r.species(), 1f));
         p = p.fma(r, FloatVector.broadcast(r.species(), 1f));
         // 2^n built from its exponent bits (n is within [-126, 127] after the clamp)
-        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        IntVector bits = ((IntVector) n.convertShape(VectorOperators.F2I, I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
         FloatVector result = p.mul(bits.reinterpretAsFloats());
         result = result.blend(0f, x.compare(VectorOperators.LT, MIN_INPUT));
         return result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, MAX_INPUT));

@@ -17,6 +17,14 @@
  * and {@link dev.jllm.runtime.tensor.VectorMath}), so a token's logits are bit-identical alone or in a batch,
  * for any thread count.
  *
+ * <p>Vector values must stay in registers: a Vector API call that C2 leaves as a call boxes its result (a heap
+ * object per operation, a quarter of the speed gone or far more; {@code jllm bench} warns from its bytes per
+ * token). So conversions name their target species, {@code convertShape(I2F, F, 0)}, never {@code convert(I2F, 0)},
+ * whose species C2 derives from the receiver at run time: in some processes that derivation went through a
+ * polluted type profile and the conversion stayed a call (a recording of tl-Q4_K_M pp128: "elementType failed to
+ * inline: virtual call", then the conversion's intrinsic failed). Once-per-block bookkeeping inside the big
+ * several-token methods is plain scalar code ({@code PackedRows.decodeMins}, {@code subScales}).
+ *
  * <p>Types: F32, F16, BF16, Q8_0 and Q4_0 dot straight from the file layout; Q4_1, Q5_0, Q5_1, Q2_K, Q3_K,
  * Q4_K, Q5_K, Q6_K, IQ4_NL and IQ4_XS extend {@link dev.jllm.runtime.tensor.DecodingTensor}, whose vector
  * kernels decode a chunk of blocks to floats in L1 (bit-identical to the scalar decoder) and then multiply-add.
