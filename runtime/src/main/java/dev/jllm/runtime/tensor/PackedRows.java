@@ -468,10 +468,11 @@ abstract sealed class PackedRows permits F16BlockPacked, Q4_KPacked, Q6_KPacked 
 
     /*
      * decodeMins and subScales run once per super-block and four groups of rows for all of a prompt's tokens (0.1%
-     * of its work), and they are plain loops, not vector code: inlined into matmulScaled, whose compilation holds
-     * the decoding and kernels of both paths, their vector conversions were sometimes left as calls (the
-     * compilation out of budget), and their results boxed: tl-Q4_K_M pp128 allocated 1.1-2.1 MB per token in 10 of
-     * 16 processes, all of it at one of these two lines, for the whole run.
+     * of its work), and they are plain loops, not vector code: inlined into matmulScaled, their byte-to-int
+     * conversions were in some processes left as calls and their results boxed (a polluted type profile; doubling
+     * C2's node limits did not help): tl-Q4_K_M pp128 allocated 1.1-2.1 MB per token in 10 of 16 processes, all of
+     * it at one of these two lines, for the whole run; as loops, none in 8 (with the other conversions' species
+     * named, see the package doc).
      */
 
     /** Q4_K's minimums of super-block {@code b} as the columns {@code 256 + j} of {@code w} (see {@link #decodeGroupScaled}). */
