@@ -2,6 +2,7 @@ package dev.jllm.runtime.model;
 
 import dev.jllm.runtime.kv.KvRows;
 import dev.jllm.runtime.kv.SequenceCache;
+import dev.jllm.runtime.parallel.RowClaims;
 import dev.jllm.runtime.parallel.WorkerPool;
 import dev.jllm.runtime.tensor.Kernels;
 import dev.jllm.runtime.tensor.WeightTensor;
@@ -9,7 +10,7 @@ import java.util.Arrays;
 
 /**
  * The operations every architecture's layers are composed of, over the activations of one micro-batch in
- * {@link ForwardBuffers}: matrix products (rows split across the worker pool), RMS norms, q/k/v projections,
+ * {@link ForwardBuffers}: matrix products (rows split across the worker pool, {@link RowClaims}), RMS norms, q/k/v projections,
  * per-head norms, RoPE, attention (window and soft-cap options), gated feed-forward (SiLU or GELU-tanh) and the
  * residual add. Each output element is computed by one thread in a fixed order, so a token's result does not
  * depend on the batch or the thread count.
@@ -25,6 +26,8 @@ final class ForwardOps {
     private final WorkerPool pool;
     private final EngineOptions options;
     private final float[][] scores;
+    /** The rows of the matmul in progress ({@link #matmul}; the pool runs one job at a time). */
+    private final RowClaims claims;
 
     ForwardOps(ModelConfig c, EngineOptions options, WorkerPool pool) {
         this.c = c;
@@ -33,14 +36,44 @@ final class ForwardOps {
         this.kernels = Kernels.of(options.vectorized());
         this.b = new ForwardBuffers(c);
         this.scores = new float[options.threads()][0];
+        this.claims = new RowClaims(pool.threads());
     }
 
     /** {@code out[t][r] = w[r] . in[t]} for all rows and tokens, rows split across the pool. */
     void matmul(WeightTensor w, float[] in, int n, float[] out) {
         int rows = w.rows();
         int cols = w.cols();
-        pool.forRange(rows, minItems((long) cols * n, rows),
-                (worker, from, to) -> w.matmul(from, to, in, cols, n, out, rows));
+        int min = minItems((long) cols * n, rows);
+        int parts = (int) Math.min(pool.threads(), Math.max(1, rows / min));
+        if (parts == 1 || !BALANCED) {
+            pool.forRange(rows, min, (worker, from, to) -> w.matmul(from, to, in, cols, n, out, rows));
+            return;
+        }
+        // each thread streams its own part, and takes over the tail of a part whose thread the host runs late
+        claims.reset(rows, Math.max(min, rows / (CHUNKS_PER_PART * parts)), parts);
+        pool.forRange(parts, (worker, from, to) -> w.matmulClaimed(claims, worker, in, cols, n, out, rows));
+    }
+
+    /** System property: {@code balanced} (the default, {@link RowClaims}) or {@code static} (fixed parts). */
+    static final String SPLIT_PROPERTY = "jllm.split";
+    /**
+     * Whether matmuls split rows with {@link RowClaims}. The fixed split stays selectable so that the two can be
+     * measured side by side (bench/README.md, issue #18).
+     */
+    static final boolean BALANCED = balanced(System.getProperty(SPLIT_PROPERTY, "balanced"));
+    /** Chunks each part is taken in: the grain at which a late thread's tail can be taken over. */
+    private static final int CHUNKS_PER_PART = 8;
+
+    static boolean balanced(String value) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "balanced", "" -> true;
+            case "static" -> false;
+            default -> {
+                System.getLogger(ForwardOps.class.getName()).log(System.Logger.Level.WARNING,
+                        "-D" + SPLIT_PROPERTY + "=" + value + " is not balanced or static: balanced is used");
+                yield true;
+            }
+        };
     }
 
     /** {@code out[t] = rmsnorm(in[t]) * weight} over rows of the model width. */

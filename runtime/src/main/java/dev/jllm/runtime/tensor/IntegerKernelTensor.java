@@ -1,6 +1,8 @@
 package dev.jllm.runtime.tensor;
 
+import dev.jllm.runtime.parallel.RowClaims;
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /**
  * A weight type with an integer kernel: its vector dot products and matmuls run over a copy repacked by
@@ -169,6 +171,33 @@ public abstract sealed class IntegerKernelTensor extends DecodingTensor permits 
             return floatDotVector(row, x, xOff);
         }
         return packed().dot(row, roundVector(Q8KActivations.scratch(1)[0], x, xOff));
+    }
+
+    /** The tokens quantized once for all the rows this thread claims (as {@link #matmulVector} does per call). */
+    @Override
+    public final void matmulClaimed(RowClaims claims, int worker, float[] x, int xStride, int n, float[] out, int outStride) {
+        if (!integer || !vectorized() || n <= 0) {
+            super.matmulClaimed(claims, worker, x, xStride, n, out, outStride);
+            return;
+        }
+        long c = claims.next(worker);
+        if (c < 0) {
+            return;
+        }
+        Objects.checkFromIndexSize(0, (long) (n - 1) * xStride + cols(), x.length);
+        Q8KActivations[] a = Q8KActivations.scratch(n);
+        for (int t = 0; t < n; t++) {
+            roundVector(a[t], x, t * xStride);
+        }
+        PackedRows p = packed();
+        float[] lanes = Gemm.Scratch.get().tmp;
+        do {
+            int from = RowClaims.from(c);
+            int to = RowClaims.to(c);
+            Objects.checkFromToIndex(from, to, rows());
+            Objects.checkFromIndexSize(0, (long) (n - 1) * outStride + to, out.length);
+            p.matmul(from, to, a, n, out, outStride, lanes);
+        } while ((c = claims.next(worker)) >= 0);
     }
 
     @Override

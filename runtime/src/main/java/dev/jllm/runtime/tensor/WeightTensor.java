@@ -2,6 +2,7 @@ package dev.jllm.runtime.tensor;
 
 import dev.jllm.models.ModelFormatException;
 import dev.jllm.models.gguf.GgmlType;
+import dev.jllm.runtime.parallel.RowClaims;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Objects;
@@ -178,6 +179,17 @@ public abstract sealed class WeightTensor permits FloatTensor, DecodingTensor {
             return;
         }
         matmulVector(rowFrom, rowTo, x, xStride, n, out, outStride);
+    }
+
+    /**
+     * {@link #matmul} over the rows worker {@code worker} claims from {@code claims} until none are left; the
+     * threads of one job call it together, each with its own index. A type whose matmul prepares the tokens first
+     * (quantized activations) overrides it to prepare them once per thread, not once per claim.
+     */
+    public void matmulClaimed(RowClaims claims, int worker, float[] x, int xStride, int n, float[] out, int outStride) {
+        for (long c; (c = claims.next(worker)) >= 0; ) {
+            matmul(RowClaims.from(c), RowClaims.to(c), x, xStride, n, out, outStride);
+        }
     }
 
     /**

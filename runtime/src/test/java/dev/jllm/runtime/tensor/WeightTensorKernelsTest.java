@@ -146,6 +146,49 @@ class WeightTensorKernelsTest {
     }
 
     @Test
+    void claimedMatmulEqualsTheWholeMatmulBitForBitWhoeverTakesWhichRows() throws Exception {
+        // 200 rows in three parts of 64 / 64 / 72 rows, claimed 32 at a time: worker 0 alone takes its part and
+        // then both others from their backs; then three threads at once, the third one late, take what they get
+        Random rnd = new Random(5);
+        try (Arena arena = Arena.ofShared()) {
+            for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.Q4_0, GgmlType.Q8_0,
+                    GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q5_K}) {
+                int rows = 200;
+                int cols = 512;
+                WeightTensor w = TestTensors.random(type, rows, cols, rnd, arena, true);
+                for (int n : new int[] {1, 3, 4, 9}) {
+                    float[] x = TestTensors.randomFloats(n * cols, rnd);
+                    float[] whole = new float[n * rows];
+                    w.matmul(0, rows, x, cols, n, whole, rows);
+                    dev.jllm.runtime.parallel.RowClaims claims = new dev.jllm.runtime.parallel.RowClaims(3);
+                    float[] alone = new float[n * rows];
+                    claims.reset(rows, 32, 3);
+                    w.matmulClaimed(claims, 0, x, cols, n, alone, rows);
+                    assertThat(alone).as("%s n=%d, one worker", type, n).isEqualTo(whole);
+                    float[] together = new float[n * rows];
+                    claims.reset(rows, 1, 3);
+                    Thread[] ts = new Thread[3];
+                    for (int k = 0; k < 3; k++) {
+                        int worker = k;
+                        ts[k] = new Thread(() -> {
+                            if (worker == 2) {
+                                Thread.onSpinWait();
+                                Thread.yield();
+                            }
+                            w.matmulClaimed(claims, worker, x, cols, n, together, rows);
+                        });
+                        ts[k].start();
+                    }
+                    for (Thread t : ts) {
+                        t.join();
+                    }
+                    assertThat(together).as("%s n=%d, three workers", type, n).isEqualTo(whole);
+                }
+            }
+        }
+    }
+
+    @Test
     void matmulOverSeveralRowTilesEqualsPerRowDots() {
         // 16384 columns make a tile of 4 rows, so 13 rows take four tiles (the last one a single row)
         Random rnd = new Random(99);
