@@ -41,6 +41,51 @@ class WorkerPoolTest {
     }
 
     @Test
+    void theCallerRunsThePartsOfWorkersThatDoNotComeAndDoesNotWaitForThem() {
+        // no worker thread runs at all: every part is claimed and run by the caller, under its part's index
+        try (WorkerPool pool = new WorkerPool(3, false)) {
+            for (int repeat = 0; repeat < 3; repeat++) {
+                AtomicIntegerArray hits = new AtomicIntegerArray(100);
+                Set<Integer> parts = ConcurrentHashMap.newKeySet();
+                Set<Thread> threads = ConcurrentHashMap.newKeySet();
+                pool.forRange(100, (worker, from, to) -> {
+                    parts.add(worker);
+                    threads.add(Thread.currentThread());
+                    for (int i = from; i < to; i++) {
+                        hits.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < 100; i++) {
+                    assertThat(hits.get(i)).isEqualTo(1);
+                }
+                assertThat(parts).containsExactlyInAnyOrder(0, 1, 2);
+                assertThat(threads).containsExactly(Thread.currentThread());
+            }
+        }
+    }
+
+    @Test
+    void aPartIsNeverRunTwiceWhenWorkersWakeLateAndJobsRunBackToBack() throws InterruptedException {
+        // idle gaps long enough for the workers to park, then bursts of jobs: the caller takes some parts, the
+        // workers (woken late) others, and a worker that wakes after its job ended must not run a later job's part
+        try (WorkerPool pool = new WorkerPool(3)) {
+            for (int round = 0; round < 20; round++) {
+                Thread.sleep(1);
+                for (int job = 0; job < 200; job++) {
+                    AtomicIntegerArray hits = new AtomicIntegerArray(3);
+                    pool.forRange(3, (worker, from, to) -> {
+                        assertThat(to - from).isEqualTo(1);
+                        hits.incrementAndGet(from);
+                    });
+                    for (int i = 0; i < 3; i++) {
+                        assertThat(hits.get(i)).as("round %d job %d part %d", round, job, i).isEqualTo(1);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void smallJobsUseFewerThreads() {
         try (WorkerPool pool = new WorkerPool(4)) {
             Set<Integer> workers = ConcurrentHashMap.newKeySet();
