@@ -26,8 +26,8 @@ final class ForwardOps {
     private final WorkerPool pool;
     private final EngineOptions options;
     private final float[][] scores;
-    /** The rows of the matmul in progress ({@link #matmul}; the pool runs one job at a time). */
-    private final RowClaims claims;
+    /** The rows of the matmuls in progress ({@link #matmul}, {@link #matmuls}; the pool runs one job at a time). */
+    private final RowClaims[] claims;
 
     ForwardOps(ModelConfig c, EngineOptions options, WorkerPool pool) {
         this.c = c;
@@ -36,22 +36,62 @@ final class ForwardOps {
         this.kernels = Kernels.of(options.vectorized());
         this.b = new ForwardBuffers(c);
         this.scores = new float[options.threads()][0];
-        this.claims = new RowClaims(pool.threads());
+        this.claims = new RowClaims[] {
+            new RowClaims(pool.threads()), new RowClaims(pool.threads()), new RowClaims(pool.threads())};
     }
 
     /** {@code out[t][r] = w[r] . in[t]} for all rows and tokens, rows split across the pool. */
     void matmul(WeightTensor w, float[] in, int n, float[] out) {
         int rows = w.rows();
-        int cols = w.cols();
-        int min = minItems((long) cols * n, rows);
-        int parts = (int) Math.min(pool.threads(), Math.max(1, rows / min));
-        if (parts == 1 || !BALANCED) {
-            pool.forRange(rows, min, (worker, from, to) -> w.matmul(from, to, in, cols, n, out, rows));
+        int min = minItems((long) w.cols() * n, rows);
+        if (!BALANCED || parts(rows, min) == 1) {
+            pool.forRange(rows, min, (worker, from, to) -> w.matmul(from, to, in, w.cols(), n, out, rows));
             return;
         }
         // each thread streams its own part, and takes over the tail of a part whose thread the host runs late
-        claims.reset(rows, Math.max(min, rows / (CHUNKS_PER_PART * parts)), parts);
-        pool.forRange(parts, (worker, from, to) -> w.matmulClaimed(claims, worker, in, cols, n, out, rows));
+        int parts = reset(claims[0], w, n);
+        pool.forRange(parts, (worker, from, to) -> w.matmulClaimed(claims[0], worker, in, w.cols(), n, out, rows));
+    }
+
+    /**
+     * {@code w0 . in -> out0}, {@code w1 . in -> out1} and (unless {@code w2} is null) {@code w2 . in -> out2}, as
+     * one job: a thread done with its rows of one matrix goes on to the next without waiting for the others, so
+     * the step has one wait where it had three (q, k, v; gate and up). Each row is computed as by {@link #matmul}.
+     */
+    void matmuls(float[] in, int n, WeightTensor w0, float[] out0, WeightTensor w1, float[] out1, WeightTensor w2,
+            float[] out2) {
+        if (!BALANCED) {
+            matmul(w0, in, n, out0);
+            matmul(w1, in, n, out1);
+            if (w2 != null) {
+                matmul(w2, in, n, out2);
+            }
+            return;
+        }
+        int parts = Math.max(reset(claims[0], w0, n), reset(claims[1], w1, n));
+        if (w2 != null) {
+            parts = Math.max(parts, reset(claims[2], w2, n));
+        }
+        pool.forRange(parts, (worker, from, to) -> {
+            w0.matmulClaimed(claims[0], worker, in, w0.cols(), n, out0, w0.rows());
+            w1.matmulClaimed(claims[1], worker, in, w1.cols(), n, out1, w1.rows());
+            if (w2 != null) {
+                w2.matmulClaimed(claims[2], worker, in, w2.cols(), n, out2, w2.rows());
+            }
+        });
+    }
+
+    /** Sets {@code c} up for {@code w}'s rows and returns the parts they are split in (1: too little work to split). */
+    private int reset(RowClaims c, WeightTensor w, int n) {
+        int rows = w.rows();
+        int min = minItems((long) w.cols() * n, rows);
+        int parts = parts(rows, min);
+        c.reset(rows, Math.max(min, rows / (CHUNKS_PER_PART * parts)), parts);
+        return parts;
+    }
+
+    private int parts(int rows, int min) {
+        return (int) Math.min(pool.threads(), Math.max(1, rows / min));
     }
 
     /** System property: {@code balanced} (the default, {@link RowClaims}) or {@code static} (fixed parts). */
@@ -88,9 +128,7 @@ final class ForwardOps {
         int qw = c.queryWidth();
         int kw = c.keyWidth();
         int vw = c.valueWidth();
-        matmul(w.wq(), b.xb, n, b.q);
-        matmul(w.wk(), b.xb, n, b.k);
-        matmul(w.wv(), b.xb, n, b.v);
+        matmuls(b.xb, n, w.wq(), b.q, w.wk(), b.k, w.wv(), b.v);
         if (w.bq() == null && w.bk() == null && w.bv() == null) {
             return;
         }
@@ -263,8 +301,7 @@ final class ForwardOps {
     /** {@code xb2 = down . (act(gate . xb) * (up . xb))} with the layer's optional biases. */
     void gatedFeedForward(LayerWeights w, Activation act, int n) {
         int ff = w.wGate().rows();
-        matmul(w.wGate(), b.xb, n, b.hb);
-        matmul(w.wUp(), b.xb, n, b.hb2);
+        matmuls(b.xb, n, w.wGate(), b.hb, w.wUp(), b.hb2, null, null);
         forTokens(n, (long) ff * 8, t -> {
             if (w.bGate() != null) {
                 kernels.add(w.bGate(), 0, b.hb, t * ff, ff);

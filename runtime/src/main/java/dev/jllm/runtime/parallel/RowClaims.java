@@ -64,13 +64,15 @@ public final class RowClaims {
     }
 
     /**
-     * The next rows for worker {@code worker} as {@code from << 32 | to}, or {@code -1} when no rows are left:
-     * a chunk from the front of its own part, else one from the back of the part with the most rows left.
+     * The next rows for worker {@code worker} (below the constructor's {@code threads}) as {@code from << 32 | to},
+     * or {@code -1} when no rows are left: a chunk from the front of its own part (if {@code worker} has one), else
+     * one from the back of the part with the most rows left.
      */
     public long next(int worker) {
         int at = worker * STRIDE;
         long c;
-        while (front(c = cursors.get(at)) < back(c)) {
+        // a worker past the parts (a job over several matrices split in different numbers of parts) only takes over
+        while (worker < parts && front(c = cursors.get(at)) < back(c)) {
             int from = front(c);
             int to = Math.min(back(c), from + chunk);
             if (cursors.compareAndSet(at, c, pack(to, back(c)))) {

@@ -88,6 +88,19 @@ class RowClaimsTest {
     }
 
     @Test
+    void aWorkerWithoutAPartOnlyTakesOverEvenAfterAJobWhereItHadOne() {
+        RowClaims claims = new RowClaims(2);
+        claims.reset(256, 32, 2);
+        long c = claims.next(1);
+        assertThat(RowClaims.from(c)).isEqualTo(128);
+        // the next matrix is split in one part: worker 1's cursor from the job before must not be used
+        claims.reset(256, 64, 1);
+        List<int[]> one = drain(claims, 1);
+        assertThat(one).extracting(r -> r[0]).containsExactly(192, 128, 64, 0);
+        assertThat(claims.next(0)).isEqualTo(-1);
+    }
+
+    @Test
     void concurrentWorkersAtRandomSpeedsCoverEveryRowExactlyOnce() throws Exception {
         int threads = 4;
         RowClaims claims = new RowClaims(threads);
