@@ -43,12 +43,13 @@ final class ForwardOps {
     /** {@code out[t][r] = w[r] . in[t]} for all rows and tokens, rows split across the pool. */
     void matmul(WeightTensor w, float[] in, int n, float[] out) {
         int rows = w.rows();
-        int min = minItems((long) w.cols() * n, rows);
-        if (!BALANCED || parts(rows, min) == 1) {
-            pool.forRange(rows, min, (worker, from, to) -> w.matmul(from, to, in, w.cols(), n, out, rows));
+        if (!BALANCED) {
+            pool.forRange(rows, minItems((long) w.cols() * n, rows),
+                    (worker, from, to) -> w.matmul(from, to, in, w.cols(), n, out, rows));
             return;
         }
         // each thread streams its own part, and takes over the tail of a part whose thread the host runs late
+        // (one part: the caller alone, forRange runs it inline)
         int parts = reset(claims[0], w, n);
         pool.forRange(parts, (worker, from, to) -> w.matmulClaimed(claims[0], worker, in, w.cols(), n, out, rows));
     }
@@ -85,13 +86,9 @@ final class ForwardOps {
     private int reset(RowClaims c, WeightTensor w, int n) {
         int rows = w.rows();
         int min = minItems((long) w.cols() * n, rows);
-        int parts = parts(rows, min);
+        int parts = (int) Math.min(pool.threads(), Math.max(1, rows / min));
         c.reset(rows, Math.max(min, rows / (CHUNKS_PER_PART * parts)), parts);
         return parts;
-    }
-
-    private int parts(int rows, int min) {
-        return (int) Math.min(pool.threads(), Math.max(1, rows / min));
     }
 
     /** System property: {@code balanced} (the default, {@link RowClaims}) or {@code static} (fixed parts). */
